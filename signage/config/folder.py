@@ -1,0 +1,107 @@
+"""The playlists/ folder on disk: reading it, noticing hand edits, keeping the last good one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from signage.config.validate import Config, Issue, validate_files
+
+MAX_FILE_BYTES = 1024 * 1024
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of the folder (site.yaml and playlists), not hidden or backup files."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix == ".yaml" and not p.name.startswith(".") and p.is_file()
+    )
+
+
+def signature(folder: Path) -> Signature:
+    """Cheap fingerprint (name, size, mtime) used to notice edits without reading files."""
+    result = []
+    for path in yaml_files(folder):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        result.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(result)
+
+
+def read_folder(folder: Path) -> dict[str, bytes]:
+    """Name -> bytes of every YAML file; oversized files are cut so validation reports them."""
+    files = {}
+    for path in yaml_files(folder):
+        with path.open("rb") as handle:
+            files[path.name] = handle.read(MAX_FILE_BYTES + 1)
+    return files
+
+
+def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
+    """Validate the folder as it is on disk now."""
+    if not folder.is_dir():
+        return None, [
+            Issue(
+                str(folder),
+                None,
+                None,
+                f"the playlists folder {folder} does not exist",
+                code="missing_folder",
+            )
+        ]
+    files = read_folder(folder)
+    oversized = [
+        Issue(name, None, None, "the file is larger than 1 MB; split it", code="too_large")
+        for name, content in files.items()
+        if len(content) > MAX_FILE_BYTES
+    ]
+    if oversized:
+        return None, oversized
+    return validate_files(files)
+
+
+@dataclass
+class ConfigState:
+    """The configuration screens are served from: the last good one, plus the latest problems.
+
+    A bad edit never takes screens down: `current` only changes when a whole folder validates.
+    """
+
+    folder: Path
+    current: Config | None = None
+    issues: list[Issue] = field(default_factory=list)
+    version: int = 0
+    loaded_at: dt.datetime | None = None
+    _signature: Signature | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self) -> bool:
+        """Reload when the files changed on disk; True when a new configuration took effect."""
+        now_signature = signature(self.folder)
+        if now_signature == self._signature:
+            return False
+        with self._lock:
+            if now_signature == self._signature:
+                return False
+            config, issues = load_folder(self.folder)
+            self._signature = now_signature
+            self.issues = issues
+            self.loaded_at = dt.datetime.now(dt.UTC)
+            if config is None or (self.current and config.digest == self.current.digest):
+                return False
+            self.current = config
+            self.version += 1
+            return True
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]

@@ -1,0 +1,213 @@
+"""A strict YAML reader that keeps where every value came from.
+
+PyYAML implements YAML 1.1, whose implicit types surprise people who write schedules:
+``9:30`` is the sexagesimal number 570, ``no``/``on`` are booleans and ``2026-12-01`` is a
+date object. This loader resolves only what YAML 1.2 would (``true``/``false``, ``null``,
+plain decimal numbers); everything else stays text for the validator to read as meant.
+Duplicate keys, tabs in indentation, anchors/aliases and non-UTF-8 files are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A position in a file, counted from 1 as editors show it."""
+
+    line: int
+    column: int
+
+    @classmethod
+    def of(cls, mark: yaml.Mark) -> Mark:
+        return cls(mark.line + 1, mark.column + 1)
+
+
+class YamlError(Exception):
+    """The text is not YAML we accept; carries the position and a plain message."""
+
+    def __init__(self, message: str, mark: Mark | None, code: str = "yaml") -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.code = code
+
+
+@dataclass
+class Document:
+    """Plain Python data plus where each value (and each mapping key) stands."""
+
+    data: Any
+    marks: dict[Path_, Mark] = field(default_factory=dict)
+    key_marks: dict[Path_, Mark] = field(default_factory=dict)
+
+    def mark_for(self, path: Path_, *, key: bool = False) -> Mark | None:
+        """The closest known position for a path, walking up to its parents."""
+        table = self.key_marks if key else self.marks
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.marks:
+                return self.marks[path]
+        return None
+
+
+class _StrictResolver(yaml.resolver.BaseResolver):
+    """Implicit types as YAML 1.2's core schema, not 1.1's."""
+
+
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
+_StrictResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class _StrictLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _StrictResolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _StrictResolver.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # Aliases let a few lines expand into gigabytes ("billion laughs"); schedules
+        # never need them, so they are refused before anything is built.
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise YamlError(
+                "anchors and aliases (& and *) are not supported here; write the values out",
+                Mark.of(event.start_mark),
+                code="alias",
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise YamlError(
+                "anchors and aliases (& and *) are not supported here; write the values out",
+                Mark.of(event.start_mark),
+                code="alias",
+            )
+        return super().compose_node(parent, index)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text with any byte-order mark removed; other encodings are refused."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError(
+            "the file is not saved as UTF-8 (perhaps GBK/ANSI from Notepad); "
+            "save it again choosing the UTF-8 encoding",
+            Mark(line, 1),
+            code="encoding",
+        ) from None
+
+
+def _check_tabs(text: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            raise YamlError(
+                "a tab is used for indentation; indent with spaces only",
+                Mark(number, indent.index("\t") + 1),
+                code="tab",
+            )
+
+
+def parse_yaml(text: str) -> Document:
+    """Parse one YAML document strictly; raise YamlError with a position on any problem."""
+    text = text.removeprefix("\ufeff")
+    _check_tabs(text)
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "the text is not valid YAML"
+        raise YamlError(
+            f"this is not valid YAML: {problem} (check indentation, colons and quotes)",
+            Mark.of(mark) if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"this is not valid YAML: {exc}", None) from None
+    finally:
+        loader.dispose()
+    document = Document(data=None)
+    if node is not None:
+        document.data = _build(node, (), document)
+    return document
+
+
+def _build(node: yaml.Node, path: Path_, document: Document) -> Any:
+    document.marks[path] = Mark.of(node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError("a key must be a plain word", Mark.of(key_node.start_mark))
+            key = _scalar(key_node)
+            if key is None or isinstance(key, bool):
+                raise YamlError(
+                    f"{key_node.value!r} cannot be used as a key here", Mark.of(key_node.start_mark)
+                )
+            key = str(key)
+            child = (*path, key)
+            if key in result:
+                first = document.key_marks[child]
+                raise YamlError(
+                    f"the key {key!r} appears twice (first on line {first.line}); "
+                    "keep one and delete the other",
+                    Mark.of(key_node.start_mark),
+                    code="duplicate_key",
+                )
+            document.key_marks[child] = Mark.of(key_node.start_mark)
+            result[key] = _build(value_node, child, document)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, index), document) for index, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    # Built by hand: PyYAML's constructors would read "08" as octal and "1_000" as 1000.
+    value = node.value
+    if node.tag == "tag:yaml.org,2002:str":
+        return value
+    if node.tag == "tag:yaml.org,2002:int":
+        return int(value, 10)
+    if node.tag == "tag:yaml.org,2002:float":
+        return float(value)
+    if node.tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
+    raise YamlError(f"the tag {node.tag!r} is not supported; remove it", Mark.of(node.start_mark))

@@ -1,0 +1,169 @@
+"""The configuration as typed, immutable objects (validated by pydantic)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from signage.config.when import (
+    EVERY_DAY,
+    DateSet,
+    DaySet,
+    TimeWindow,
+    parse_dates,
+    parse_days,
+    parse_time_window,
+    suggest,
+)
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SLUG_HELP = "use lowercase letters, digits, - and _ (for example lobby-east)"
+
+Days = Annotated[DaySet, BeforeValidator(parse_days)]
+Time = Annotated[TimeWindow, BeforeValidator(parse_time_window)]
+Dates = Annotated[DateSet, BeforeValidator(parse_dates)]
+
+
+def _names(value: Any) -> Any:
+    """Allow `screens: lobby` as well as `screens: [lobby]`."""
+    return [value] if isinstance(value, str) else value
+
+
+Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class When(Strict):
+    """Filters shared by schedule rules, items and ticker lines."""
+
+    days: Days = EVERY_DAY
+    time: Time | None = None
+    dates: Dates | None = None
+
+    @property
+    def always(self) -> bool:
+        """True when no filter is set: the entry holds at every moment."""
+        return self.time is None and self.dates is None and self.days.every_day
+
+
+class Tip(Strict):
+    title: Annotated[str, Field(max_length=200)] = ""
+    body: Annotated[str, Field(max_length=2000)] = ""
+
+    @model_validator(mode="after")
+    def _has_text(self) -> Tip:
+        if not (self.title.strip() or self.body.strip()):
+            raise ValueError("a tip needs a title or a body")
+        return self
+
+
+DEFAULT_SECONDS = {"tip": 15, "image": 10}
+
+
+class Item(When):
+    """One entry of a playlist: exactly one of clip, tip or image."""
+
+    clip: str | None = None
+    tip: Tip | None = None
+    image: str | None = None
+    seconds: Annotated[int, Field(ge=1, le=3600)] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Item:
+        kinds = [k for k in ("clip", "tip", "image") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "each item needs exactly one of clip:, tip: or image:"
+                + (f" (this one has {' and '.join(kinds)})" if kinds else "")
+            )
+        if self.clip is not None and self.seconds is not None:
+            raise ValueError("a clip plays for its own length; remove seconds: from it")
+        for media in (self.clip, self.image):
+            if media is not None and not SLUG.match(media):
+                raise ValueError(f"{media!r} is not a media id; {SLUG_HELP}")
+        return self
+
+    @property
+    def kind(self) -> Literal["clip", "tip", "image"]:
+        return "clip" if self.clip is not None else "tip" if self.tip is not None else "image"
+
+    @property
+    def duration(self) -> int | None:
+        """Seconds a tip or image shows; None for a clip (its own length)."""
+        if self.kind == "clip":
+            return None
+        return self.seconds or DEFAULT_SECONDS[self.kind]
+
+
+class Playlist(Strict):
+    name: Annotated[str, Field(max_length=200)] = ""
+    items: tuple[Item, ...] = ()
+
+
+_BEIJING_TIME = {"asia/beijing", "beijing", "china", "cst", "北京", "北京时间", "utc+8", "gmt+8"}
+
+
+class Site(Strict):
+    name: Text
+    timezone: str = "Asia/Shanghai"
+    poll_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            hint = (
+                " (Beijing time is written Asia/Shanghai)"
+                if value.strip().lower() in _BEIJING_TIME
+                else suggest(value, available_timezones())
+            )
+            raise ValueError(
+                f"{value!r} is not a time zone{hint}. Use an IANA name such as Asia/Shanghai"
+            ) from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Screen(Strict):
+    name: Annotated[str, Field(max_length=200)] = ""
+    groups: Names = ()
+    orientation: Literal["landscape", "portrait"] = "landscape"
+
+
+class Rule(When):
+    playlist: str
+    screens: Names | None = None
+    priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
+
+
+class TickerLine(When):
+    text: Text
+    screens: Names | None = None
+
+
+class SiteFile(Strict):
+    """The content of site.yaml."""
+
+    site: Site
+    screens: dict[str, Screen] = Field(default_factory=dict)
+    schedule: tuple[Rule, ...] = ()
+    default_playlist: str | None = None
+    ticker: tuple[TickerLine, ...] = ()
+
+    @field_validator("screens", mode="before")
+    @classmethod
+    def _empty_screens(cls, value: Any) -> Any:
+        # `screens:` with nothing under it reads as null; treat it as no screens yet.
+        return {} if value is None else value

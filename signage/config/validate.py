@@ -1,0 +1,387 @@
+"""From the YAML files' text to a validated Config, or every problem with its position."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from signage.config.loader import Document, Mark, Path_, YamlError, decode, parse_yaml
+from signage.config.model import SLUG, SLUG_HELP, Playlist, Rule, Screen, SiteFile, Strict
+from signage.config.when import official_calendar_known, suggest
+
+SITE_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the configuration, placed as an editor shows it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+    code: str = "invalid"
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for `signage check --json`, the API and /healthz."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Config:
+    """A configuration that passed validation: what the schedule engine works from."""
+
+    site_file: SiteFile
+    playlists: dict[str, Playlist]
+    digest: str
+    sources: dict[str, str] = field(repr=False)
+
+    @property
+    def site(self):  # noqa: ANN201 - the Site model
+        return self.site_file.site
+
+    @property
+    def screens(self) -> dict[str, Screen]:
+        return self.site_file.screens
+
+    def groups(self) -> dict[str, set[str]]:
+        """Group name -> screen ids."""
+        groups: dict[str, set[str]] = {}
+        for screen_id, screen in self.screens.items():
+            for group in screen.groups:
+                groups.setdefault(group, set()).add(screen_id)
+        return groups
+
+    def targets(self, names: Iterable[str] | None) -> set[str]:
+        """Screen ids named directly or through a group; None means every screen."""
+        if names is None:
+            return set(self.screens)
+        groups = self.groups()
+        found: set[str] = set()
+        for name in names:
+            found |= groups.get(name, {name} if name in self.screens else set())
+        return found
+
+    def rules_for(self, screen_id: str) -> list[tuple[int, Rule]]:
+        """(index in schedule, rule) for every rule that reaches this screen."""
+        return [
+            (index, rule)
+            for index, rule in enumerate(self.site_file.schedule)
+            if screen_id in self.targets(rule.screens)
+        ]
+
+    def media_ids(self) -> dict[str, set[str]]:
+        """Media id -> playlists that use it."""
+        used: dict[str, set[str]] = {}
+        for playlist_id, playlist in self.playlists.items():
+            for item in playlist.items:
+                media = item.clip or item.image
+                if media:
+                    used.setdefault(media, set()).add(playlist_id)
+        return used
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def add(
+        self,
+        file: str,
+        mark: Mark | None,
+        message: str,
+        code: str = "invalid",
+        severity: Literal["error", "warning"] = "error",
+    ) -> None:
+        line, column = (mark.line, mark.column) if mark else (None, None)
+        self.issues.append(Issue(file, line, column, message, code, severity))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+
+def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, list[Issue]]:
+    """Validate the whole folder's files (name -> content); the Config only when error-free."""
+    out = _Collector()
+    if SITE_FILE not in files:
+        out.add(
+            SITE_FILE,
+            None,
+            "site.yaml is missing; it names the site, screens and schedule",
+            code="missing_file",
+        )
+        return None, out.issues
+    texts: dict[str, str] = {}
+    documents: dict[str, Document] = {}
+    for name in sorted(files):
+        content = files[name]
+        try:
+            text = decode(content) if isinstance(content, bytes) else content
+            texts[name] = text
+            documents[name] = parse_yaml(text)
+        except YamlError as exc:
+            out.add(name, exc.mark, exc.message, exc.code)
+    site_file = _model(SiteFile, SITE_FILE, documents.get(SITE_FILE), out)
+    playlists: dict[str, Playlist] = {}
+    for name in sorted(documents):
+        if name == SITE_FILE:
+            continue
+        playlist_id = PurePath(name).stem
+        if not SLUG.match(playlist_id):
+            out.add(
+                name,
+                None,
+                f"the file name {name!r} cannot be a playlist id; {SLUG_HELP}",
+                code="bad_id",
+            )
+            continue
+        playlist = _model(Playlist, name, documents[name], out)
+        if playlist is not None:
+            playlists[playlist_id] = playlist
+    if site_file is not None:
+        _check_references(site_file, playlists, documents[SITE_FILE], out)
+        _check_playlists(playlists, documents, out)
+    out.issues.sort(key=lambda i: (i.file != SITE_FILE, i.file, i.line or 0, i.column or 0))
+    if out.has_errors or site_file is None:
+        return None, out.issues
+    digest = hashlib.sha256()
+    for name in sorted(texts):
+        digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
+    config = Config(site_file, playlists, digest.hexdigest()[:16], texts)
+    _check_coverage(config, documents[SITE_FILE], out)
+    return config, out.issues
+
+
+def _model(model: type[Strict], name: str, document: Document | None, out: _Collector) -> Any:
+    if document is None:
+        return None
+    if not isinstance(document.data, dict):
+        out.add(
+            name,
+            document.mark_for(()),
+            "the file must be a set of keys (like `name:` and `items:`), not a list or text",
+            code="wrong_type",
+        )
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            path, message, on_key = _explain(model, error)
+            out.add(name, document.mark_for(path, key=on_key), message, code=error["type"])
+    return None
+
+
+def _explain(model: type[BaseModel], error: Any) -> tuple[Path_, str, bool]:
+    """A pydantic error in words a staff member understands, and where to point."""
+    loc: Path_ = tuple(error["loc"])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    if kind == "extra_forbidden":
+        allowed = _fields_at(model, loc[:-1])
+        return (
+            loc,
+            (f"unknown key {name!r}{suggest(name, allowed)}. Allowed here: {', '.join(allowed)}"),
+            True,
+        )
+    if kind == "missing":
+        return loc[:-1], f"{name}: is missing here; add it", False
+    messages = {
+        "value_error": lambda: str(ctx.get("error", error["msg"])),
+        "string_type": lambda: "expected text (put it in quotes if it looks like a number)",
+        "int_type": lambda: "expected a whole number",
+        "int_parsing": lambda: "expected a whole number",
+        "int_from_float": lambda: "expected a whole number, without decimals",
+        "dict_type": lambda: "expected keys and values indented under it",
+        "model_type": lambda: "expected keys and values indented under it",
+        "model_attributes_type": lambda: "expected keys and values indented under it",
+        "tuple_type": lambda: "expected a list (lines starting with - )",
+        "list_type": lambda: "expected a list (lines starting with - )",
+        "literal_error": lambda: f"expected one of {ctx.get('expected')}",
+        "string_too_short": lambda: "must not be empty",
+        "string_too_long": lambda: f"is too long (at most {ctx.get('max_length')} characters)",
+        "greater_than_equal": lambda: f"must be at least {ctx.get('ge')}",
+        "less_than_equal": lambda: f"must be at most {ctx.get('le')}",
+    }
+    text = messages.get(kind, lambda: error["msg"])()
+    return loc, (f"{name}: {text}" if name and kind != "value_error" else text), False
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
+
+
+def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            current = current.model_fields[str(part)].annotation
+        else:
+            args = typing.get_args(current)
+            current = args[-1] if typing.get_origin(current) is dict else args[0]
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _check_references(
+    site_file: SiteFile, playlists: dict[str, Playlist], document: Document, out: _Collector
+) -> None:
+    screens = site_file.screens
+    groups = {g for s in screens.values() for g in s.groups}
+    for screen_id in screens:
+        if not SLUG.match(screen_id):
+            out.add(
+                SITE_FILE,
+                document.mark_for(("screens", screen_id), key=True),
+                f"{screen_id!r} cannot be a screen id; {SLUG_HELP}",
+                code="bad_id",
+            )
+        if screen_id in groups:
+            out.add(
+                SITE_FILE,
+                document.mark_for(("screens", screen_id), key=True),
+                f"{screen_id!r} is both a screen and a group; rename one of them",
+                code="ambiguous_name",
+            )
+    names = sorted(set(screens) | groups)
+
+    def check_targets(path: Path_, targets: tuple[str, ...] | None) -> None:
+        for index, target in enumerate(targets or ()):
+            if target not in screens and target not in groups:
+                out.add(
+                    SITE_FILE,
+                    document.mark_for((*path, index)),
+                    f"{target!r} is neither a screen nor a group{suggest(target, names)}",
+                    code="unknown_screen",
+                )
+
+    def check_playlist(path: Path_, playlist_id: str) -> None:
+        if playlist_id not in playlists:
+            hint = suggest(playlist_id, list(playlists)) or (
+                f"; create playlists/{playlist_id}.yaml or name an existing playlist"
+            )
+            out.add(
+                SITE_FILE,
+                document.mark_for(path),
+                f"there is no playlist {playlist_id!r}{hint}",
+                code="unknown_playlist",
+            )
+
+    for index, rule in enumerate(site_file.schedule):
+        check_playlist(("schedule", index, "playlist"), rule.playlist)
+        check_targets(("schedule", index, "screens"), rule.screens)
+    for index, line in enumerate(site_file.ticker):
+        check_targets(("ticker", index, "screens"), line.screens)
+    if site_file.default_playlist is not None:
+        check_playlist(("default_playlist",), site_file.default_playlist)
+
+
+def _check_playlists(
+    playlists: dict[str, Playlist], documents: dict[str, Document], out: _Collector
+) -> None:
+    for playlist_id, playlist in playlists.items():
+        name = f"{playlist_id}.yaml"
+        if not playlist.items:
+            out.add(
+                name,
+                documents[name].mark_for(()),
+                "this playlist has no items yet",
+                code="empty_playlist",
+                severity="warning",
+            )
+
+
+def _check_coverage(config: Config, document: Document, out: _Collector) -> None:
+    used = {rule.playlist for rule in config.site_file.schedule}
+    used.add(config.site_file.default_playlist or "")
+    for playlist_id in sorted(set(config.playlists) - used):
+        out.add(
+            f"{playlist_id}.yaml",
+            None,
+            "this playlist is not used by the schedule or default_playlist",
+            code="unused_playlist",
+            severity="warning",
+        )
+    if config.site_file.default_playlist is None:
+        for screen_id in config.screens:
+            if not config.rules_for(screen_id):
+                out.add(
+                    SITE_FILE,
+                    document.mark_for(("screens", screen_id), key=True),
+                    f"no rule reaches screen {screen_id!r} and there is no default_playlist;"
+                    " it will show only the clock",
+                    code="idle_screen",
+                    severity="warning",
+                )
+    uses_calendar = any(
+        when.days.uses_official_calendar
+        for when in (
+            *config.site_file.schedule,
+            *(i for p in config.playlists.values() for i in p.items),
+        )
+    )
+    horizon = dt.date.today() + dt.timedelta(days=30)
+    if uses_calendar and not official_calendar_known(horizon):
+        out.add(
+            SITE_FILE,
+            None,
+            f"the installed Chinese holiday calendar does not know {horizon.year} yet; "
+            "workdays/holidays fall back to Monday-Friday there. Update the chinesecalendar "
+            "package once the State Council publishes the year's holidays",
+            code="calendar_unknown",
+            severity="warning",
+        )
+
+
+def media_issues(config: Config, known: set[str]) -> list[Issue]:
+    """Warnings for playlist items whose media is missing or not ready yet."""
+    issues = []
+    for media_id, playlist_ids in sorted(config.media_ids().items()):
+        if media_id not in known:
+            for playlist_id in sorted(playlist_ids):
+                issues.append(
+                    Issue(
+                        f"{playlist_id}.yaml",
+                        None,
+                        None,
+                        f"media {media_id!r} is not in the library or not ready yet; "
+                        "it is skipped until it is",
+                        code="media_missing",
+                        severity="warning",
+                    )
+                )
+    return issues

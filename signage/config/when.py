@@ -1,0 +1,215 @@
+"""The "when" words of the YAML: days, time windows and date ranges, read as staff write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import chinese_calendar
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_WORDS = {"workdays", "holidays", "weekends", "weekdays", "daily"}
+
+# Staff on Chinese keyboards often type full-width punctuation; read it as meant.
+_FULL_WIDTH = str.maketrans(
+    {"：": ":", "－": "-", "—": "-", "–": "-", "～": "-", "~": "-", "，": ",", "．": "."}
+)
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A ' (did you mean …?)' clause, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """[start, end) in seconds after local midnight; end <= start means it crosses midnight."""
+
+    start: int
+    end: int
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end <= self.start
+
+    def __str__(self) -> str:
+        return f"{_clock(self.start)}-{_clock(self.end)}"
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+
+
+def parse_clock(text: str, *, allow_24: bool = False) -> int:
+    """'9:30' or '09:30' (or '24:00' as an end) -> seconds after midnight."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a time of day; write it like 08:30")
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
+        raise ValueError(f"{text!r} is not a time of day; hours go 00-23 and minutes 00-59")
+    return hours * 3600 + minutes * 60
+
+
+def parse_time_window(value: object) -> TimeWindow:
+    """'08:30-17:30' (may cross midnight: '22:00-06:00')."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError('write the time range in quotes, like "08:30-17:30"')
+    if not isinstance(value, str):
+        raise ValueError('expected a time range like "08:30-17:30"')
+    text = value.translate(_FULL_WIDTH).replace(" ", "")
+    parts = text.split("-")
+    if len(parts) != 2:
+        raise ValueError(f'{value!r} is not a time range; write it like "08:30-17:30"')
+    start = parse_clock(parts[0])
+    end = parse_clock(parts[1], allow_24=True)
+    if start == end or (start == 0 and end == 86400):
+        raise ValueError(
+            f"{value!r} covers no time or the whole day; to play all day, leave out time:"
+        )
+    return TimeWindow(start, end)
+
+
+@dataclass(frozen=True)
+class DateSet:
+    """Inclusive date ranges."""
+
+    ranges: tuple[tuple[dt.date, dt.date], ...]
+
+    def __contains__(self, day: dt.date) -> bool:
+        return any(first <= day <= last for first, last in self.ranges)
+
+    def __str__(self) -> str:
+        return ", ".join(
+            str(first) if first == last else f"{first}..{last}" for first, last in self.ranges
+        )
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; write it like 2026-12-01") from None
+
+
+def parse_dates(value: object) -> DateSet:
+    """'2026-12-01', '2026-12-01..2026-12-07', or a list of those."""
+    values = value if isinstance(value, list) else [value]
+    ranges = []
+    for item in values:
+        if not isinstance(item, str):
+            raise ValueError("expected a date like 2026-12-01 or a range 2026-12-01..2026-12-07")
+        text = item.translate(_FULL_WIDTH).replace("。。", "..")
+        first_text, sep, last_text = text.partition("..")
+        first = _parse_date(first_text)
+        last = _parse_date(last_text) if sep else first
+        if last < first:
+            raise ValueError(f"{item!r} ends before it starts; put the earlier date first")
+        ranges.append((first, last))
+    if not ranges:
+        raise ValueError("the list of dates is empty; leave out dates: to mean always")
+    return DateSet(tuple(ranges))
+
+
+@lru_cache(maxsize=4096)
+def is_official_workday(day: dt.date) -> bool:
+    """China's official calendar (make-up workdays included); Mon-Fri where it is not known."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def official_calendar_known(day: dt.date) -> bool:
+    """Whether the installed calendar package covers this date's year."""
+    try:
+        chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DaySet:
+    """Weekdays (0 = Monday) plus the official 'workdays'/'holidays' words."""
+
+    weekdays: frozenset[int]
+    workdays: bool = False
+    holidays: bool = False
+    text: str = "every day"
+
+    @property
+    def every_day(self) -> bool:
+        return len(self.weekdays) == 7
+
+    @property
+    def uses_official_calendar(self) -> bool:
+        return self.workdays or self.holidays
+
+    def __contains__(self, day: dt.date) -> bool:
+        if day.weekday() in self.weekdays:
+            return True
+        if not self.uses_official_calendar:
+            return False
+        official = is_official_workday(day)
+        return (self.workdays and official) or (self.holidays and not official)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+EVERY_DAY = DaySet(frozenset(range(7)))
+
+
+def _day_index(word: str) -> int:
+    if word not in DAY_NAMES:
+        raise ValueError(
+            f"{word!r} is not a day{suggest(word, DAY_NAMES + tuple(_DAY_WORDS))}. "
+            "Days are mon tue wed thu fri sat sun, ranges like mon-fri, workdays or holidays"
+        )
+    return DAY_NAMES.index(word)
+
+
+def parse_days(value: object) -> DaySet:
+    """'mon-fri', [mon, wed], 'workdays' (official calendar), 'holidays', 'weekends'."""
+    words = value if isinstance(value, list) else [value]
+    weekdays: set[int] = set()
+    workdays = holidays = False
+    for raw in words:
+        if not isinstance(raw, str):
+            raise ValueError("expected day names like mon-fri or [mon, wed, fri]")
+        for word in raw.translate(_FULL_WIDTH).lower().replace(" ", ",").split(","):
+            if not word:
+                continue
+            if word == "workdays":
+                workdays = True
+            elif word == "holidays":
+                holidays = True
+            elif word == "weekends":
+                weekdays |= {5, 6}
+            elif word == "weekdays":
+                weekdays |= set(range(5))
+            elif word == "daily":
+                weekdays |= set(range(7))
+            elif "-" in word:
+                first, _, last = word.partition("-")
+                start, stop = _day_index(first), _day_index(last)
+                span = (
+                    range(start, stop + 1)
+                    if start <= stop
+                    else [*range(start, 7), *range(stop + 1)]
+                )
+                weekdays |= set(span)
+            else:
+                weekdays.add(_day_index(word))
+    if not (weekdays or workdays or holidays):
+        raise ValueError("the list of days is empty; leave out days: to mean every day")
+    text = ", ".join(str(w) for w in words)
+    return DaySet(frozenset(weekdays), workdays, holidays, text)

@@ -1,0 +1,290 @@
+"""Who plays what, when: (configuration, screen, time range) -> segments. Pure: no Flask, no I/O.
+
+Everything is decided on the site's wall clock (date, time of day), as staff think of it.
+The range is cut at every instant where the answer could change (local midnights, the
+edges of time windows, UTC-offset changes) and the answer is evaluated once per piece;
+equal neighbours are merged. Daylight-saving zones therefore behave as a wall clock does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+from signage.config.model import Item, Rule, When
+from signage.config.validate import Config
+
+UTC = dt.UTC
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """An item of a playlist, with where it comes from (for proof of play and previews)."""
+
+    playlist: str
+    index: int
+    item: Item
+
+    @property
+    def key(self) -> str:
+        return f"{self.playlist}#{self.index}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """[start, end) during which a screen plays a fixed list of items."""
+
+    start: dt.datetime
+    end: dt.datetime
+    playlists: tuple[str, ...]
+    rules: tuple[int, ...]
+    items: tuple[PlannedItem, ...]
+
+
+def _seconds(local: dt.datetime) -> int:
+    return local.hour * 3600 + local.minute * 60 + local.second
+
+
+class _DayCache:
+    """Whether a filter's days/dates admit a date, memoised for one resolution."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, dt.date], bool] = {}
+
+    def admits(self, when: When, day: dt.date) -> bool:
+        key = (id(when), day)
+        found = self._known.get(key)
+        if found is None:
+            found = day in when.days and (when.dates is None or day in when.dates)
+            self._known[key] = found
+        return found
+
+    def active(self, when: When, local: dt.datetime) -> bool:
+        """Whether the filter holds at this wall-clock moment."""
+        day = local.date()
+        window = when.time
+        if window is None:
+            return self.admits(when, day)
+        now = _seconds(local)
+        if not window.crosses_midnight:
+            return window.start <= now < window.end and self.admits(when, day)
+        # The part after midnight belongs to the evening it started on.
+        return (now >= window.start and self.admits(when, day)) or (
+            now < window.end and self.admits(when, day - DAY)
+        )
+
+
+def _wall_to_instants(zone: ZoneInfo, day: dt.date, seconds: int) -> list[dt.datetime]:
+    """The UTC instants at which the wall clock reaches this time (none, one or two)."""
+    if seconds >= 86400:
+        day, seconds = day + DAY, seconds - 86400
+    wall = dt.datetime.combine(day, dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60))
+    found = []
+    for fold in (0, 1):
+        instant = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        # A time skipped by a spring-forward gap does not round-trip; the offset change
+        # itself (added separately) is where the wall clock passes it.
+        if instant.astimezone(zone).replace(tzinfo=None) == wall:
+            found.append(instant)
+    return found
+
+
+def _offset_changes(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """Instants in [start, end) where the zone's UTC offset changes (to the second)."""
+    changes = []
+    left = start
+    while left < end:
+        right = min(left + dt.timedelta(hours=6), end)
+        if left.astimezone(zone).utcoffset() != right.astimezone(zone).utcoffset():
+            low, high = left, right
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high.replace(microsecond=0))
+        left = right
+    return changes
+
+
+def _pieces(
+    zone: ZoneInfo,
+    start: dt.datetime,
+    end: dt.datetime,
+    whens: Iterable[When],
+    state: Callable[[dt.datetime], Hashable],
+    days: _DayCache,
+) -> list[tuple[dt.datetime, dt.datetime, Hashable]]:
+    """Cut [start, end) where the filters could change and evaluate `state` on each piece."""
+    first_day = start.astimezone(zone).date() - DAY
+    last_day = end.astimezone(zone).date()
+    edges: set[int] = {0}
+    whens = list(whens)
+    for when in whens:
+        if when.time is not None:
+            edges.update((when.time.start, when.time.end))
+    cuts = {start, end}
+    day = first_day
+    while day <= last_day:
+        # Only filters that could hold around this date add cuts (keeps 50 rules cheap).
+        if any(days.admits(w, day) or days.admits(w, day - DAY) for w in whens):
+            for seconds in edges:
+                cuts.update(t for t in _wall_to_instants(zone, day, seconds) if start < t < end)
+        else:
+            cuts.update(t for t in _wall_to_instants(zone, day, 0) if start < t < end)
+        day += DAY
+    cuts.update(_offset_changes(zone, start, end))
+    pieces: list[tuple[dt.datetime, dt.datetime, Hashable]] = []
+    for left, right in pairwise(sorted(cuts)):
+        value = state(left.astimezone(zone))
+        if pieces and pieces[-1][2] == value:
+            pieces[-1] = (pieces[-1][0], right, value)
+        else:
+            pieces.append((left, right, value))
+    return pieces
+
+
+def winning_rules(
+    rules: Sequence[tuple[int, Rule]], local: dt.datetime, days: _DayCache | None = None
+) -> tuple[int, ...]:
+    """Schedule indexes of the active rules with the top priority, in schedule order."""
+    days = days or _DayCache()
+    best: int | None = None
+    winners: list[int] = []
+    for index, rule in rules:
+        if not days.active(rule, local):
+            continue
+        if best is None or rule.priority > best:
+            best, winners = rule.priority, [index]
+        elif rule.priority == best:
+            winners.append(index)
+    return tuple(winners)
+
+
+def resolve_segments(
+    config: Config, screen_id: str, start: dt.datetime, end: dt.datetime
+) -> list[Segment]:
+    """The segments a screen plays in [start, end), in the site's time zone, without gaps."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must carry a time zone")
+    zone = config.site.zone
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return []
+    rules = config.rules_for(screen_id)
+    schedule = config.site_file.schedule
+    days = _DayCache()
+
+    def playlists_of(winners: tuple[int, ...]) -> tuple[str, ...]:
+        if winners:
+            return tuple(dict.fromkeys(schedule[i].playlist for i in winners))
+        default = config.site_file.default_playlist
+        return (default,) if default else ()
+
+    segments = []
+    for left, right, winners in _pieces(
+        zone,
+        start,
+        end,
+        (rule for _, rule in rules),
+        lambda local: winning_rules(rules, local, days),
+        days,
+    ):
+        assert isinstance(winners, tuple)
+        playlist_ids = playlists_of(winners)
+        planned = [
+            PlannedItem(playlist_id, index, item)
+            for playlist_id in playlist_ids
+            for index, item in enumerate(config.playlists[playlist_id].items)
+        ]
+        filtered = [p for p in planned if not p.item.always]
+        if not filtered:
+            pieces = [(left, right, tuple(planned))]
+        else:
+            pieces = _pieces(
+                zone,
+                left,
+                right,
+                (p.item for p in filtered),
+                lambda local, planned=planned: tuple(
+                    p for p in planned if days.active(p.item, local)
+                ),
+                days,
+            )
+        for piece_start, piece_end, items in pieces:
+            assert isinstance(items, tuple)
+            segments.append(
+                Segment(
+                    piece_start.astimezone(zone),
+                    piece_end.astimezone(zone),
+                    playlist_ids,
+                    winners,
+                    items,
+                )
+            )
+    return _merge(segments)
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    """Join neighbours that play the same thing (a rule handing over to an equal one)."""
+    merged: list[Segment] = []
+    for segment in segments:
+        last = merged[-1] if merged else None
+        if last and last.playlists == segment.playlists and last.items == segment.items:
+            merged[-1] = Segment(last.start, segment.end, last.playlists, last.rules, last.items)
+        else:
+            merged.append(segment)
+    return merged
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """Why one rule does or does not decide what plays at a moment."""
+
+    index: int
+    rule: Rule
+    outcome: str  # "wins", "ties", "loses", "inactive"
+    reason: str
+
+
+def explain(config: Config, screen_id: str, at: dt.datetime) -> list[RuleVerdict]:
+    """Every rule that reaches the screen, and why it wins or loses at this moment."""
+    local = at.astimezone(config.site.zone)
+    rules = config.rules_for(screen_id)
+    days = _DayCache()
+    winners = winning_rules(rules, local, days)
+    top = config.site_file.schedule[winners[0]].priority if winners else None
+    verdicts = []
+    for index, rule in rules:
+        if index in winners:
+            outcome = "wins" if len(winners) == 1 else "ties"
+            reason = f"active, priority {rule.priority}"
+            if len(winners) > 1:
+                reason += "; plays in turn with the other rules of equal priority"
+        elif days.active(rule, local):
+            outcome, reason = (
+                "loses",
+                (f"active, but priority {rule.priority} is below {top} of rule #{winners[0] + 1}"),
+            )
+        else:
+            outcome, reason = "inactive", _why_inactive(rule, local, days)
+        verdicts.append(RuleVerdict(index, rule, outcome, reason))
+    return verdicts
+
+
+def _why_inactive(rule: Rule, local: dt.datetime, days: _DayCache) -> str:
+    today = local.date()
+    if (
+        rule.dates is not None
+        and today not in rule.dates
+        and (rule.time is None or not rule.time.crosses_midnight)
+    ):
+        return f"only on {rule.dates}"
+    if today not in rule.days and (rule.time is None or not rule.time.crosses_midnight):
+        return f"only on {rule.days}"
+    return f"only during {rule.time}"

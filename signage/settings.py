@@ -1,0 +1,170 @@
+"""Every setting in one table: name, default, help, and how its text is read.
+
+Each can be set with the environment variable ``SIGNAGE_<NAME>`` or passed to
+``create_app(config={...})``. A wrong value stops the start with one line naming it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from signage.errors import SettingsError
+
+ENV_PREFIX = "SIGNAGE_"
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _path(raw: str) -> Path:
+    if not raw.strip():
+        raise ValueError("expected a folder path, got an empty value")
+    return Path(raw.strip()).expanduser()
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {value}")
+        return value
+
+    return parse
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = str(raw).strip().lower()
+        if value not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, got {raw!r}")
+        return value
+
+    return parse
+
+
+def _url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected an address like http://10.0.0.5:8000, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+    parse: Callable[[str], Any] = _text
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "PLAYLISTS_DIR", "playlists", "Folder with site.yaml and one <id>.yaml per playlist.", _path
+    ),
+    Setting(
+        "MEDIA_DIR", "media", "Folder of the media library (uploads and prepared files).", _path
+    ),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy database URL; default a SQLite file signage.db inside MEDIA_DIR.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Key that signs sessions and derives screen keys; generated and kept when unset.",
+    ),
+    Setting("HOST", "127.0.0.1", "Address `signage serve` listens on (0.0.0.0 for the LAN)."),
+    Setting("PORT", "8000", "Port `signage serve` listens on.", _int_between(1, 65535)),
+    Setting(
+        "PUBLIC_URL",
+        "http://127.0.0.1:8000",
+        "Address screens use to reach this server; used in printed display URLs.",
+        _url,
+    ),
+    Setting("FFMPEG", None, "Path of the ffmpeg program; default the one on PATH, else bundled."),
+    Setting("FFPROBE", None, "Path of the ffprobe program; default the one on PATH, else bundled."),
+    Setting(
+        "MAX_UPLOAD_MB",
+        "2048",
+        "Largest upload accepted, in megabytes.",
+        _int_between(1, 1024 * 1024),
+    ),
+    Setting(
+        "MAX_CLIP_MINUTES", "60", "Longest clip accepted, in minutes.", _int_between(1, 24 * 60)
+    ),
+    Setting(
+        "JOB_WORKERS", "1", "How many media preparation jobs run at once.", _int_between(1, 16)
+    ),
+    Setting(
+        "MANIFEST_HOURS",
+        "36",
+        "How many hours ahead each screen manifest covers.",
+        _int_between(24, 24 * 14),
+    ),
+    Setting(
+        "OFFLINE_AFTER_POLLS",
+        "3",
+        "Missed polls after which a screen counts as offline.",
+        _int_between(1, 100),
+    ),
+    Setting(
+        "CONFIG_CHECK_SECONDS",
+        "2",
+        "How often the YAML folder is checked for hand edits.",
+        _int_between(1, 3600),
+    ),
+    Setting(
+        "LOG_LEVEL",
+        "info",
+        "How much the server logs.",
+        _choice("debug", "info", "warning", "error"),
+    ),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Read every setting from overrides, then ``SIGNAGE_*`` variables, then defaults."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
+    if unknown:
+        raise SettingsError(f"unknown setting {unknown[0]}; known: {', '.join(SETTINGS_BY_NAME)}")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        env_name = ENV_PREFIX + setting.name
+        if setting.name in overrides:
+            raw, source = overrides[setting.name], setting.name
+        elif env_name in environ:
+            raw, source = environ[env_name], env_name
+        else:
+            raw, source = setting.default, f"{env_name} (default)"
+        if raw is None or (isinstance(raw, str) and raw == "" and setting.default is None):
+            values[setting.name] = None
+            continue
+        if not isinstance(raw, str):
+            raw = str(raw)
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{source}: {exc}") from None
+    return values
+
+
+def describe_settings() -> list[dict[str, str | None]]:
+    """The table as rows for `signage settings` and the docs."""
+    return [{"name": ENV_PREFIX + s.name, "default": s.default, "help": s.help} for s in SETTINGS]
