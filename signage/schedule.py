@@ -288,3 +288,13 @@ def _why_inactive(rule: Rule, local: dt.datetime, days: _DayCache) -> str:
     if today not in rule.days and (rule.time is None or not rule.time.crosses_midnight):
         return f"only on {rule.days}"
     return f"only during {rule.time}"
+
+
+def resolve_windows(
+    zone: ZoneInfo, when: When, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches of [start, end) during which one filter holds (for ticker lines)."""
+    days = _DayCache()
+    pieces = _pieces(zone, start.astimezone(UTC), end.astimezone(UTC), [when],
+                     lambda local: days.active(when, local), days)
+    return [(left.astimezone(zone), right.astimezone(zone)) for left, right, on in pieces if on]

@@ -1,0 +1,218 @@
+"""The `signage` command. Output for scripts goes to stdout, messages for people to stderr."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask
+
+from signage.config import Config, load_folder
+from signage.errors import SignageError
+from signage.settings import describe_settings, load_settings
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def edge(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SignageError as error:
+            _say(f"error: {error.message}")
+            sys.exit(1)
+
+    return wrapper
+
+
+def _app() -> Flask:
+    from signage import create_app
+
+    return create_app()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="court-signage")
+def main() -> None:
+    """Court lobby signage: playlists for the screens of a court."""
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (default SIGNAGE_HOST, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default SIGNAGE_PORT, 8000).")
+@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256),
+              help="Requests served at once.")
+@edge
+def serve(host: str | None, port: int | None, threads: int) -> None:
+    """Run the web server and the scheduler in one process (the embedded default)."""
+    import waitress
+
+    from signage.jobs import start_scheduler
+
+    app = _app()
+    settings = app.extensions["signage"].settings
+    host = host or settings["HOST"]
+    port = port or settings["PORT"]
+    start_scheduler(app)
+    _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
+    _say("display URL of a screen: signage screen-url <screen-id>")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="signage",
+                   _quiet=True)
+
+
+@main.command()
+@edge
+def worker() -> None:
+    """Run the scheduler alone, beside a WSGI server running server:app."""
+    from signage.jobs import start_scheduler
+
+    app = _app()
+    _say("scheduler running; stop with Ctrl-C")
+    try:
+        start_scheduler(app, blocking=True)
+    except (KeyboardInterrupt, SystemExit):
+        _say("scheduler stopped")
+
+
+def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
+    settings = load_settings()
+    config, issues = load_folder(settings["PLAYLISTS_DIR"])
+    return settings, config, issues
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@edge
+def check(as_json: bool) -> None:
+    """Validate the playlists folder; exit status 1 when it has errors."""
+    settings, config, issues = _folder_config()
+    errors = [i for i in issues if i.severity == "error"]
+    if as_json:
+        click.echo(json.dumps({"ok": not errors, "folder": str(settings["PLAYLISTS_DIR"]),
+                               "issues": [i.to_dict() for i in issues]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for issue in issues:
+            click.echo(str(issue))
+        warnings = len(issues) - len(errors)
+        if errors:
+            _say(f"{len(errors)} error(s), {warnings} warning(s): screens keep the last good "
+                 "configuration until these are fixed")
+        else:
+            _say(f"configuration OK ({warnings} warning(s)): "
+                 f"{len(config.screens) if config else 0} screens, "
+                 f"{len(config.playlists) if config else 0} playlists")
+    sys.exit(1 if errors else 0)
+
+
+def _parse_at(text: str | None, zone: dt.tzinfo) -> dt.datetime:
+    """'2026-12-04 10:00', '2026-12-04T10:00+08:00' or '10:00' (today), in the site's zone."""
+    current = dt.datetime.now(zone)
+    if not text:
+        return current
+    try:
+        if len(text) <= 5 and ":" in text:
+            clock = dt.time.fromisoformat(text.zfill(5))
+            return dt.datetime.combine(current.date(), clock, tzinfo=zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise SignageError(f"--at {text!r} is not a time; write it like \"2026-12-04 10:00\"",
+                           code="bad_time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+@main.command()
+@click.argument("screen_id")
+@click.option("--at", "at_text", metavar="TIME",
+              help="When to look (\"2026-12-04 10:00\"); default now, in the site's zone.")
+@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 14),
+              help="How far ahead to list what plays.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@edge
+def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> None:
+    """Show what a screen plays at a moment and why: which rule won and which lost."""
+    from signage.preview import describe_preview, render_preview
+
+    _, config, issues = _folder_config()
+    if config is None:
+        for issue in issues:
+            _say(str(issue))
+        raise SignageError("the configuration has errors; fix them first (signage check)")
+    if screen_id not in config.screens:
+        raise SignageError(f"there is no screen {screen_id!r}; screens: "
+                           f"{', '.join(config.screens)}", code="not_found")
+    at = _parse_at(at_text, config.site.zone)
+    report = describe_preview(config, screen_id, at, dt.timedelta(hours=hours))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_preview(report))
+
+
+@main.group()
+def user() -> None:
+    """Manage staff users."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given.")
+@edge
+def user_add(name: str, role: str, password: str) -> None:
+    """Add a staff user who can sign in to the web UI."""
+    from signage.auth import add_user
+
+    add_user(_app().extensions["signage"].store, name, role, password)
+    _say(f"user {name!r} added as {role}")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens for scripts."""
+
+
+@token.command("create")
+@click.argument("user_name", metavar="USER")
+@edge
+def token_create(user_name: str) -> None:
+    """Print a new API token for USER (shown once; keep it secret)."""
+    from signage.auth import create_token
+
+    click.echo(create_token(_app().extensions["signage"].store, user_name))
+
+
+@main.command("screen-url")
+@click.argument("screen_id")
+@edge
+def screen_url(screen_id: str) -> None:
+    """Print the address a screen opens (creating its key on first use)."""
+    from signage.auth import ensure_screen_key
+
+    app = _app()
+    signage = app.extensions["signage"]
+    signage.screens.screen(screen_id)
+    key = ensure_screen_key(signage.store, signage.screens.secret_key, screen_id)
+    click.echo(f"{signage.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
+
+
+@main.command()
+def settings() -> None:
+    """List every setting with its environment variable and default."""
+    for row in describe_settings():
+        click.echo(f"{row['name']:<28} default {row['default'] or '(none)'}\n    {row['help']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name="signage")

@@ -1,0 +1,121 @@
+"""Segments -> the JSON a screen plays from. Pure: no Flask, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from signage.config.validate import Config
+from signage.schedule import PlannedItem, Segment, resolve_windows
+
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A prepared media file as screens fetch it."""
+
+    kind: str  # video | image
+    url: str
+    duration: float | None = None
+    title: str = ""
+    poster: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    text: str
+    until: dt.datetime
+
+
+MediaLookup = Callable[[str], MediaRef | None]
+
+
+def iso(moment: dt.datetime) -> str:
+    """ISO-8601 with offset, to the second."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any] | None, str]:
+    """One item as the player needs it, or None and why it is skipped."""
+    item = planned.item
+    base: dict[str, Any] = {"key": planned.key}
+    if item.tip is not None:
+        return {**base, "type": "tip", "title": item.tip.title, "body": item.tip.body,
+                "duration": item.duration}, ""
+    media_id = item.clip if item.clip is not None else item.image
+    assert media_id is not None
+    ref = lookup(media_id)
+    wanted = "video" if item.clip is not None else "image"
+    if ref is None:
+        return None, f"{planned.key}: media {media_id!r} is missing or not ready"
+    if ref.kind != wanted:
+        return None, f"{planned.key}: {media_id!r} is a {ref.kind}, not a {wanted}"
+    entry = {**base, "type": wanted, "media": media_id, "title": ref.title, "url": ref.url,
+             "duration": item.duration if wanted == "image" else ref.duration}
+    if ref.poster:
+        entry["poster"] = ref.poster
+    return entry, ""
+
+
+def build_manifest(
+    config: Config,
+    screen_id: str,
+    segments: Sequence[Segment],
+    lookup: MediaLookup,
+    alerts: Sequence[Alert],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> tuple[dict[str, Any], list[str]]:
+    """The manifest body (without server_time) and warnings about skipped items."""
+    zone = config.site.zone
+    warnings: list[str] = []
+    segments_json = []
+    for segment in segments:
+        items = []
+        for planned in segment.items:
+            entry, problem = item_json(planned, lookup)
+            if entry is None:
+                warnings.append(problem)
+            else:
+                items.append(entry)
+        segments_json.append({
+            "start": iso(segment.start),
+            "end": iso(segment.end),
+            "playlist": "+".join(segment.playlists),
+            "playlists": list(segment.playlists),
+            "name": " + ".join(config.playlists[p].name or p for p in segment.playlists),
+            "items": items,
+        })
+    ticker = []
+    for line in config.site_file.ticker:
+        if screen_id in config.targets(line.screens):
+            for left, right in resolve_windows(zone, line, start, end):
+                ticker.append({"text": line.text, "start": iso(left), "end": iso(right)})
+    screen = config.screens[screen_id]
+    alert = alerts[0] if alerts else None
+    body = {
+        "version": MANIFEST_VERSION,
+        "screen": {"id": screen_id, "name": screen.name, "orientation": screen.orientation},
+        "site": {"name": config.site.name, "timezone": config.site.timezone},
+        "poll_seconds": config.site.poll_seconds,
+        "segments": segments_json,
+        "ticker": ticker,
+        "alert": None if alert is None else {
+            "id": alert.id, "text": alert.text, "until": iso(alert.until.astimezone(zone)),
+        },
+    }
+    return body, sorted(set(warnings))
+
+
+def etag_of(body: dict[str, Any]) -> str:
+    """A stable tag of the content, so unchanged manifests answer 304."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]

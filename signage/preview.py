@@ -1,0 +1,96 @@
+"""What a screen plays at a moment and why, for `signage preview` and the staff UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from signage.config.validate import Config
+from signage.manifest import iso
+from signage.schedule import PlannedItem, explain, resolve_segments
+
+
+def _item(planned: PlannedItem) -> dict[str, Any]:
+    item = planned.item
+    entry: dict[str, Any] = {"key": planned.key, "type": item.kind}
+    if item.tip is not None:
+        entry["text"] = item.tip.title or item.tip.body[:40]
+    else:
+        entry["media"] = item.clip or item.image
+    if item.duration is not None:
+        entry["seconds"] = item.duration
+    return entry
+
+
+def describe_preview(
+    config: Config, screen_id: str, at: dt.datetime, span: dt.timedelta
+) -> dict[str, Any]:
+    """A JSON-ready account: the rules and their verdicts, what plays, what comes next."""
+    zone = config.site.zone
+    at = at.astimezone(zone)
+    screen = config.screens[screen_id]
+    # Resolve from a day before, so "since" says when the current segment really began.
+    segments = resolve_segments(config, screen_id, at - dt.timedelta(days=1), at + span)
+    segments = [s for s in segments if s.end > at]
+    current = segments[0] if segments else None
+    verdicts = explain(config, screen_id, at)
+    schedule = config.site_file.schedule
+    if current is None or not current.playlists:
+        why = "no rule is active and there is no default_playlist: only the clock shows"
+    elif current.rules:
+        why = "rule " + ", ".join(f"#{i + 1}" for i in current.rules) + " decides"
+    else:
+        why = "no rule is active now, so the default_playlist plays"
+    return {
+        "screen": {"id": screen_id, "name": screen.name, "groups": list(screen.groups)},
+        "at": iso(at),
+        "weekday": at.strftime("%A"),
+        "rules": [
+            {"rule": v.index + 1, "playlist": v.rule.playlist, "priority": v.rule.priority,
+             "outcome": v.outcome, "reason": v.reason}
+            for v in verdicts
+        ],
+        "default_playlist": config.site_file.default_playlist,
+        "why": why,
+        "playing": None if current is None else {
+            "playlists": list(current.playlists),
+            "since": iso(current.start),
+            "until": iso(current.end),
+            "items": [_item(p) for p in current.items],
+        },
+        "upcoming": [
+            {"start": iso(s.start), "end": iso(s.end), "playlists": list(s.playlists),
+             "rules": [i + 1 for i in s.rules],
+             "priority": schedule[s.rules[0]].priority if s.rules else None}
+            for s in segments[1:]
+        ],
+    }
+
+
+def render_preview(report: dict[str, Any]) -> str:
+    """The report as lines for a person at a terminal."""
+    screen = report["screen"]
+    lines = [f"{screen['id']} ({screen['name']}) at {report['at']} ({report['weekday']})", ""]
+    lines.append("Rules that reach this screen:")
+    marks = {"wins": "WINS ", "ties": "TIES ", "loses": "loses", "inactive": "  -  "}
+    for rule in report["rules"] or []:
+        lines.append(f"  {marks[rule['outcome']]} #{rule['rule']} {rule['playlist']} "
+                     f"(priority {rule['priority']}): {rule['reason']}")
+    if not report["rules"]:
+        lines.append("  (none)")
+    lines.append(f"  default_playlist: {report['default_playlist'] or '(none)'}")
+    lines += ["", f"Now: {report['why']}"]
+    playing = report["playing"]
+    if playing:
+        lines.append(f"Playing {' + '.join(playing['playlists']) or 'nothing'} "
+                     f"from {playing['since']} until {playing['until']}:")
+        for item in playing["items"]:
+            what = item.get("text") or item.get("media")
+            seconds = f" {item['seconds']}s" if "seconds" in item else ""
+            lines.append(f"  {item['key']:<24} {item['type']:<6} {what}{seconds}")
+    if report["upcoming"]:
+        lines += ["", "Then:"]
+        for segment in report["upcoming"]:
+            lines.append(f"  {segment['start']} - {segment['end']}  "
+                         f"{' + '.join(segment['playlists']) or '(nothing)'}")
+    return "\n".join(lines)

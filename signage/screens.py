@@ -1,0 +1,166 @@
+"""Screens as the server sees them: their keys, their cached manifests, their reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from signage.auth import derive_screen_key, digest
+from signage.config.folder import ConfigState
+from signage.config.validate import Config
+from signage.errors import Forbidden, NotFound, SignageError
+from signage.manifest import Alert, MediaRef, build_manifest, etag_of
+from signage.schedule import resolve_segments
+from signage.store import Store
+
+COUNTERS_TTL = 1.0  # seconds a process trusts its copy of the change counters
+REBUILD_AT_LEAST_EVERY = dt.timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class CachedManifest:
+    body: dict[str, Any]
+    etag: str
+    stamp: tuple[Any, ...]  # what it was built from: config version and change counters
+    valid_until: dt.datetime
+    warnings: list[str]
+
+
+class ScreenService:
+    """Builds and caches manifests; a poll is answered from memory unless something changed."""
+
+    def __init__(self, state: ConfigState, store: Store, secret_key: str, hours: int,
+                 media_url: str = "/media/files/") -> None:
+        self.state = state
+        self.store = store
+        self.secret_key = secret_key
+        self.hours = hours
+        self.media_url = media_url
+        self._manifests: dict[str, CachedManifest] = {}
+        self._keys: dict[str, dict[str, Any]] = {}
+        self._counters: dict[str, str] = {}
+        self._counters_read = 0.0
+        self._lock = threading.Lock()
+
+    # -- state every request depends on ---------------------------------------------------
+
+    def config(self) -> Config:
+        """The configuration being served; 503 while none has ever loaded."""
+        config = self.state.current
+        if config is None:
+            raise SignageError(
+                "the configuration has errors and none has loaded yet; run `signage check`",
+                code="config_unavailable", status=503,
+                details=[i.to_dict() for i in self.state.errors])
+        return config
+
+    def counters(self) -> dict[str, str]:
+        """Change counters of media, alerts and keys, re-read at most once a second."""
+        moment = time.monotonic()
+        if moment - self._counters_read > COUNTERS_TTL:
+            counters = self.store.counters()
+            if counters.get("version:keys") != self._counters.get("version:keys"):
+                self._keys = {}
+            self._counters, self._counters_read = counters, moment
+        return self._counters
+
+    def screen(self, screen_id: str) -> Config:
+        """The configuration, after checking that it has this screen (404 otherwise)."""
+        config = self.config()
+        if screen_id not in config.screens:
+            raise NotFound(f"there is no screen {screen_id!r} in site.yaml")
+        return config
+
+    def verify_key(self, screen_id: str, key: str) -> None:
+        """403 unless the key is the screen's current one."""
+        self.screen(screen_id)
+        self.counters()
+        record = self._keys.get(screen_id)
+        if record is None:
+            record = self.store.screen_key_row(screen_id) or {"key_hash": None}
+            self._keys[screen_id] = record
+        if not key or not record["key_hash"] or not hmac.compare_digest(
+            digest(key), record["key_hash"]
+        ):
+            raise Forbidden("this screen is not authorised: its key is missing or wrong",
+                            code="bad_screen_key")
+
+    def url_key(self, screen_id: str) -> str:
+        """The current key, to hand to the display page's own requests."""
+        record = self.store.screen_key_row(screen_id)
+        if record is None or not record["key_hash"]:
+            raise Forbidden("this screen has no key yet", code="bad_screen_key")
+        return derive_screen_key(self.secret_key, screen_id, record["generation"])
+
+    # -- manifests --------------------------------------------------------------------------
+
+    def manifest(self, screen_id: str, moment: dt.datetime) -> CachedManifest:
+        """The screen's manifest, rebuilt only when the inputs changed or a boundary passed."""
+        config = self.screen(screen_id)
+        counters = self.counters()
+        stamp = (self.state.version, counters.get("version:media"),
+                 counters.get("version:alerts"))
+        cached = self._manifests.get(screen_id)
+        if cached and cached.stamp == stamp and moment < cached.valid_until:
+            return cached
+        with self._lock:
+            cached = self._manifests.get(screen_id)
+            if cached and cached.stamp == stamp and moment < cached.valid_until:
+                return cached
+            cached = self._build(config, screen_id, moment, stamp)
+            self._manifests[screen_id] = cached
+            return cached
+
+    def _build(self, config: Config, screen_id: str, moment: dt.datetime,
+               stamp: tuple[Any, ...]) -> CachedManifest:
+        zone = config.site.zone
+        start = moment.astimezone(zone).replace(second=0, microsecond=0)
+        end = start + dt.timedelta(hours=self.hours)
+        segments = resolve_segments(config, screen_id, start, end)
+        alerts = self._alerts_for(config, screen_id, moment)
+        body, warnings = build_manifest(config, screen_id, segments, self._media_lookup(),
+                                        alerts, start, end)
+        valid_until = min(
+            [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
+            + [alert.until for alert in alerts]
+        )
+        return CachedManifest(body, etag_of(body), stamp, valid_until, warnings)
+
+    def _alerts_for(self, config: Config, screen_id: str, moment: dt.datetime) -> list[Alert]:
+        return [
+            Alert(row["id"], row["text"], row["until"])
+            for row in self.store.active_alerts(moment)
+            if screen_id in config.targets(row["screens"])
+        ]
+
+    def _media_lookup(self):  # noqa: ANN202 - a MediaLookup
+        ready = self.store.ready_media()
+
+        def lookup(media_id: str) -> MediaRef | None:
+            row = ready.get(media_id)
+            if row is None or not row["file"]:
+                return None
+            poster = self.media_url + row["thumbnail"] if row["thumbnail"] else None
+            return MediaRef(row["kind"], self.media_url + row["file"], row["duration"],
+                            row["title"] or media_id, poster, row["width"], row["height"])
+
+        return lookup
+
+    def warnings(self) -> list[str]:
+        """Items skipped in the manifests built so far (missing or unready media)."""
+        return sorted({w for cached in self._manifests.values() for w in cached.warnings})
+
+    def refresh_due(self, moment: dt.datetime) -> int:
+        """Rebuild every screen's manifest whose boundary passed; the count rebuilt."""
+        if self.state.current is None:
+            return 0
+        rebuilt = 0
+        for screen_id in self.state.current.screens:
+            before = self._manifests.get(screen_id)
+            if self.manifest(screen_id, moment) is not before:
+                rebuilt += 1
+        return rebuilt

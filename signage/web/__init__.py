@@ -1,0 +1,45 @@
+"""HTTP edges: blueprints and the one place errors become responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from signage.errors import SignageError
+from signage.web import api, display, health
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprints, the config refresh hook and the error handlers."""
+    app.register_blueprint(api.bp)
+    app.register_blueprint(display.bp)
+    app.register_blueprint(health.bp)
+
+    @app.before_request
+    def _pick_up_hand_edits() -> None:
+        current_app.extensions["signage"].refresh_config()
+
+    @app.errorhandler(SignageError)
+    def _domain_error(error: SignageError) -> Any:
+        return error.to_dict(), error.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if not _wants_json():
+            return error
+        code = {
+            404: "not_found", 405: "method_not_allowed", 413: "too_large",
+            400: "bad_request", 415: "unsupported_media_type",
+        }.get(error.code or 500, "http_error")
+        message = {
+            404: "there is nothing at this address",
+            405: f"{request.method} is not allowed here",
+            413: "the request body is too large",
+        }.get(error.code or 500, error.description or "the request failed")
+        return SignageError(message, code, error.code).to_dict(), error.code
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz"))
