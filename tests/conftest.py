@@ -1,0 +1,74 @@
+"""Shared fixtures: an app on tmp_path with a real SQLite file, and a real running server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage import create_app
+from signage.auth import add_user, create_token, ensure_screen_key
+from tests.support import LiveServer, start_server
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_PLAYLISTS = REPO / "playlists"
+
+
+@pytest.fixture
+def playlists_dir(tmp_path: Path) -> Path:
+    """A private copy of the demo configuration that a test may edit."""
+    folder = tmp_path / "playlists"
+    shutil.copytree(DEMO_PLAYLISTS, folder)
+    return folder
+
+
+@pytest.fixture
+def media_dir(tmp_path: Path) -> Path:
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def app(playlists_dir: Path, media_dir: Path) -> Flask:
+    return create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir,
+                       "CONFIG_CHECK_SECONDS": 1})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def screen_key(app: Flask) -> Callable[[str], str]:
+    """key_for(screen_id): the screen's key, created on first use."""
+    signage = app.extensions["signage"]
+    return lambda screen_id: ensure_screen_key(signage.store, signage.screens.secret_key,
+                                               screen_id)
+
+
+def _token(app: Flask, name: str, role: str) -> str:
+    store = app.extensions["signage"].store
+    if store.user_by_name(name) is None:
+        add_user(store, name, role, "correct horse battery")
+    return create_token(store, name)
+
+
+@pytest.fixture
+def admin_token(app: Flask) -> str:
+    return _token(app, "admin", "admin")
+
+
+@pytest.fixture
+def editor_token(app: Flask) -> str:
+    return _token(app, "editor", "editor")
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, playlists_dir: Path, media_dir: Path) -> Iterator[LiveServer]:
+    server = start_server(tmp_path, playlists_dir, media_dir)
+    yield server
+    server.stop()

@@ -1,0 +1,76 @@
+"""Helpers for tests that need a real server process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A real `signage serve` process on a free port of 127.0.0.1."""
+
+    url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def signage(self, *args: str) -> str:
+        """Run a `signage` command against this server's folders; its stdout."""
+        done = subprocess.run([sys.executable, "-m", "signage", *args], env=self.env,
+                              capture_output=True, text=True, timeout=60, check=True)
+        return done.stdout.strip()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(tmp_path: Path, playlists: Path, media: Path,
+                 extra_env: dict[str, str] | None = None) -> LiveServer:
+    """Start `signage serve` and wait until /healthz answers."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SIGNAGE_PLAYLISTS_DIR": str(playlists),
+        "SIGNAGE_MEDIA_DIR": str(media),
+        "SIGNAGE_PORT": str(port),
+        "SIGNAGE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SIGNAGE_CONFIG_CHECK_SECONDS": "1",
+        **(extra_env or {}),
+    }
+    log = tmp_path / f"server-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "signage", "serve"], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
+    server = LiveServer(f"http://127.0.0.1:{port}", env, process, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            requests.get(server.url + "/healthz", timeout=1)
+            return server
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server did not answer in 30 s:\n{log.read_text()}")

@@ -1,0 +1,68 @@
+"""The real server process: health, manifests over HTTP, hand edits picked up live."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import requests
+
+from tests.support import LiveServer
+
+
+def _wait_for(predicate, seconds: float = 10.0):  # noqa: ANN001, ANN202
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def test_health_reports_configuration_and_scheduler(live_server: LiveServer) -> None:
+    health = requests.get(live_server.url + "/healthz", timeout=5).json()
+    assert health["config"]["state"] == "ok"
+    assert health["scheduler"]["alive"] is True
+    assert "reload_configuration" in health["scheduler"]["jobs"]
+    assert health["disk"]["free_bytes"] > 0
+
+
+def test_manifest_over_http_and_hand_edit_then_broken_edit(
+    live_server: LiveServer, playlists_dir: Path
+) -> None:
+    url = live_server.signage("screen-url", "lobby-east")
+    assert url.startswith(live_server.url + "/display/lobby-east?key=")
+    key = url.rsplit("key=", 1)[1]
+    manifest_url = f"{live_server.url}/api/v1/screens/lobby-east/manifest"
+    first = requests.get(manifest_url, params={"key": key}, timeout=5)
+    assert first.status_code == 200
+    assert first.json()["site"]["name"] == "兴隆县人民法院"
+    etag = first.headers["ETag"]
+    again = requests.get(manifest_url, headers={"X-Screen-Key": key, "If-None-Match": etag},
+                         timeout=5)
+    assert again.status_code == 304
+
+    site = playlists_dir / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "name: 兴隆县人民法院", "name: 兴隆县人民法院诉讼服务中心"), encoding="utf-8")
+
+    def renamed() -> bool:
+        body = requests.get(manifest_url, params={"key": key}, timeout=5).json()
+        return body["site"]["name"] == "兴隆县人民法院诉讼服务中心"
+
+    _wait_for(renamed)
+
+    site.write_text(site.read_text(encoding="utf-8") + "\nschedule: [oops\n", encoding="utf-8")
+
+    def reported() -> dict:
+        health = requests.get(live_server.url + "/healthz", timeout=5).json()
+        return health if health["config"]["errors"] else {}
+
+    health = _wait_for(reported)
+    assert health["config"]["state"] == "stale"
+    assert health["config"]["errors"][0]["file"] == "site.yaml"
+    assert health["config"]["errors"][0]["line"] is not None
+    still = requests.get(manifest_url, params={"key": key}, timeout=5)
+    assert still.status_code == 200
+    assert still.json()["site"]["name"] == "兴隆县人民法院诉讼服务中心"
