@@ -84,23 +84,24 @@ class ConfigState:
     _signature: Signature | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def refresh(self) -> bool:
-        """Reload when the files changed on disk; True when a new configuration took effect."""
+    def refresh(self) -> str:
+        """Reload when the files changed on disk: 'unchanged', 'loaded' or 'rejected'."""
         now_signature = signature(self.folder)
         if now_signature == self._signature:
-            return False
+            return "unchanged"
         with self._lock:
             if now_signature == self._signature:
-                return False
+                return "unchanged"
             config, issues = load_folder(self.folder)
             self._signature = now_signature
             self.issues = issues
             self.loaded_at = dt.datetime.now(dt.UTC)
-            if config is None or (self.current and config.digest == self.current.digest):
-                return False
-            self.current = config
-            self.version += 1
-            return True
+            if config is None:
+                return "rejected"
+            if self.current is None or config.digest != self.current.digest:
+                self.current = config
+                self.version += 1
+            return "loaded"
 
     @property
     def errors(self) -> list[Issue]:
