@@ -32,8 +32,9 @@ MakeClip = Callable[..., Path]
 def make_clip(binaries: Binaries, clip_dir: Path) -> MakeClip:
     """Run ffmpeg with lavfi inputs into clip_dir/name once; later calls reuse the file."""
 
-    def make(name: str, *inputs: str, args: tuple[str, ...] = (), before: tuple[str, ...] = ()
-             ) -> Path:
+    def make(
+        name: str, *inputs: str, args: tuple[str, ...] = (), before: tuple[str, ...] = ()
+    ) -> Path:
         target = clip_dir / name
         if not target.exists():
             argv = [binaries.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error", *before]
@@ -60,22 +61,33 @@ X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p")
 @pytest.fixture(scope="session")
 def conforming_mp4(make_clip: MakeClip) -> Path:
     """H.264 High + AAC stereo 48 kHz at -23 LUFS, index at the end (no faststart)."""
-    return make_clip("conforming.mp4", picture(), tone(),
-                     args=(*X264, "-profile:v", "high", "-c:a", "aac", "-ac", "2"))
+    return make_clip(
+        "conforming.mp4",
+        picture(),
+        tone(),
+        args=(*X264, "-profile:v", "high", "-c:a", "aac", "-ac", "2"),
+    )
 
 
 @pytest.fixture(scope="session")
 def portrait_rotated(make_clip: MakeClip, conforming_mp4: Path) -> Path:
     """The conforming clip stored landscape with a 90° display rotation: shown 180×320."""
-    return make_clip("portrait.mp4", before=("-display_rotation", "90", "-i",
-                                             str(conforming_mp4)), args=("-c", "copy"))
+    return make_clip(
+        "portrait.mp4",
+        before=("-display_rotation", "90", "-i", str(conforming_mp4)),
+        args=("-c", "copy"),
+    )
 
 
 @pytest.fixture(scope="session")
 def anamorphic_mpg(make_clip: MakeClip) -> Path:
     """MPEG-2 in MPEG-PS, 360×240 with 8:9 pixels (a 4:3 picture of 320×240), MP2 sound."""
-    return make_clip("anamorphic.mpg", picture("360x240"), tone(rate=44100),
-                     args=("-vf", "setsar=8/9", "-c:v", "mpeg2video", "-c:a", "mp2"))
+    return make_clip(
+        "anamorphic.mpg",
+        picture("360x240"),
+        tone(rate=44100),
+        args=("-vf", "setsar=8/9", "-c:v", "mpeg2video", "-c:a", "mp2"),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -87,59 +99,92 @@ def no_audio_mov(make_clip: MakeClip) -> Path:
 @pytest.fixture(scope="session")
 def silent_mp4(make_clip: MakeClip) -> Path:
     """H.264 with a digitally silent mono 44.1 kHz AAC track."""
-    return make_clip("silent.mp4", picture(), f"anullsrc=r=44100:cl=mono:d={SECONDS}",
-                     args=(*X264, "-c:a", "aac", "-shortest"))
+    return make_clip(
+        "silent.mp4",
+        picture(),
+        f"anullsrc=r=44100:cl=mono:d={SECONDS}",
+        args=(*X264, "-c:a", "aac", "-shortest"),
+    )
 
 
 @pytest.fixture(scope="session")
 def hevc_mkv(make_clip: MakeClip) -> Path:
     """HEVC with Opus sound in Matroska."""
-    return make_clip("hevc.mkv", picture(seconds=1), tone(seconds=1),
-                     args=("-c:v", "libx265", "-preset", "ultrafast", "-x265-params",
-                           "log-level=error", "-c:a", "libopus"))
+    return make_clip(
+        "hevc.mkv",
+        picture(seconds=1),
+        tone(seconds=1),
+        args=(
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-x265-params",
+            "log-level=error",
+            "-c:a",
+            "libopus",
+        ),
+    )
 
 
 @pytest.fixture(scope="session")
 def quiet_wmv(make_clip: MakeClip) -> Path:
     """WMV 8 with quiet WMA sound (about -36 LUFS), as on old government CDs."""
-    return make_clip("quiet.wmv", picture(), tone(volume=0.2, rate=44100),
-                     args=("-c:v", "wmv2", "-c:a", "wmav2"))
+    return make_clip(
+        "quiet.wmv", picture(), tone(volume=0.2, rate=44100), args=("-c:v", "wmv2", "-c:a", "wmav2")
+    )
 
 
 @pytest.fixture(scope="session")
 def loud_flv(make_clip: MakeClip) -> Path:
     """Sorenson FLV with loud mono MP3 sound (about -12 LUFS)."""
-    return make_clip("loud.flv", picture(), tone(volume=3.0, rate=44100),
-                     args=("-c:v", "flv", "-c:a", "libmp3lame", "-ac", "1"))
+    return make_clip(
+        "loud.flv",
+        picture(),
+        tone(volume=3.0, rate=44100),
+        args=("-c:v", "flv", "-c:a", "libmp3lame", "-ac", "1"),
+    )
 
 
 @pytest.fixture(scope="session")
 def vfr_mp4(make_clip: MakeClip) -> Path:
-    """Variable frame rate: frames dropped unevenly from a 30 fps source, as phones do."""
-    return make_clip("vfr.mp4", picture(rate=30, seconds=3), tone(seconds=3),
-                     args=("-vf", "select='lt(mod(n,10),6)'", "-fps_mode", "vfr", *X264,
-                           "-c:a", "aac"))
+    """Variable frame rate, frames dropped unevenly from 30 fps, H.264 Baseline as on phones."""
+    baseline = ("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p")
+    return make_clip(
+        "vfr.mp4",
+        picture(rate=30, seconds=3),
+        tone(seconds=3),
+        args=("-vf", "select='lt(mod(n,10),6)'", "-fps_mode", "vfr", *baseline, "-c:a", "aac"),
+    )
 
 
 @pytest.fixture(scope="session")
 def uhd_mp4(make_clip: MakeClip) -> Path:
     """A one-second 3840×2160 clip at 10 fps (kept short: 4K is slow on two cores)."""
-    return make_clip("uhd.mp4", picture("3840x2160", rate=10, seconds=1),
-                     args=("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"))
+    return make_clip(
+        "uhd.mp4",
+        picture("3840x2160", rate=10, seconds=1),
+        args=("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
+    )
 
 
 @pytest.fixture(scope="session")
 def keyframe_avi(make_clip: MakeClip) -> Path:
     """Five seconds of small MPEG-4 in AVI, long enough to see keyframes every 2 seconds."""
-    return make_clip("keyframes.avi", picture("160x120", seconds=5), tone(seconds=5),
-                     args=("-c:v", "mpeg4", "-c:a", "pcm_s16le"))
+    return make_clip(
+        "keyframes.avi",
+        picture("160x120", seconds=5),
+        tone(seconds=5),
+        args=("-c:v", "mpeg4", "-c:a", "pcm_s16le"),
+    )
 
 
 @pytest.fixture(scope="session")
 def truncated_mp4(make_clip: MakeClip, clip_dir: Path) -> Path:
     """A faststart MP4 cut at 60%: ffprobe reads its index, decoding breaks off."""
-    whole = make_clip("whole.mp4", picture(), tone(),
-                      args=(*X264, "-c:a", "aac", "-movflags", "+faststart"))
+    whole = make_clip(
+        "whole.mp4", picture(), tone(), args=(*X264, "-c:a", "aac", "-movflags", "+faststart")
+    )
     target = clip_dir / "truncated.mp4"
     data = whole.read_bytes()
     target.write_bytes(data[: len(data) * 6 // 10])
@@ -168,21 +213,28 @@ def empty_mp4(clip_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def alpha_png(make_clip: MakeClip) -> Path:
     """A 400×300 PNG whose red fill is half transparent."""
-    return make_clip("alpha.png", "color=c=red@0.5:s=400x300,format=rgba",
-                     args=("-frames:v", "1", "-update", "1"))
+    return make_clip(
+        "alpha.png",
+        "color=c=red@0.5:s=400x300,format=rgba",
+        args=("-frames:v", "1", "-update", "1"),
+    )
 
 
 @pytest.fixture(scope="session")
 def large_jpeg(make_clip: MakeClip) -> Path:
     """A 2400×1600 photo, larger than any screen."""
-    return make_clip("large.jpg", picture("2400x1600", seconds=1),
-                     args=("-frames:v", "1", "-update", "1", "-q:v", "3"))
+    return make_clip(
+        "large.jpg",
+        picture("2400x1600", seconds=1),
+        args=("-frames:v", "1", "-update", "1", "-q:v", "3"),
+    )
 
 
 @pytest.fixture(scope="session")
 def webp_image(make_clip: MakeClip) -> Path:
-    return make_clip("small.webp", picture("300x200", seconds=1),
-                     args=("-frames:v", "1", "-c:v", "libwebp"))
+    return make_clip(
+        "small.webp", picture("300x200", seconds=1), args=("-frames:v", "1", "-c:v", "libwebp")
+    )
 
 
 def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
@@ -196,30 +248,67 @@ def with_exif_orientation(jpeg: bytes, orientation: int) -> bytes:
 @pytest.fixture(scope="session")
 def exif_rotated_jpeg(make_clip: MakeClip, clip_dir: Path) -> Path:
     """A 320×240 phone photo stored sideways, EXIF orientation 6: shown 240×320."""
-    plain = make_clip("plain.jpg", picture("320x240", seconds=1),
-                      args=("-frames:v", "1", "-update", "1"))
+    plain = make_clip(
+        "plain.jpg", picture("320x240", seconds=1), args=("-frames:v", "1", "-update", "1")
+    )
     target = clip_dir / "exif_rotated.jpg"
     target.write_bytes(with_exif_orientation(plain.read_bytes(), 6))
     return target
 
 
-def ffprobe(binaries: Binaries, path: Path, *args: str) -> dict[str, Any]:
-    """ffprobe's JSON report of a file (format and streams unless told otherwise)."""
-    argv = [binaries.ffprobe, "-v", "error", "-print_format", "json",
-            *(args or ("-show_format", "-show_streams")), str(path)]
-    return json.loads(run_command(argv, timeout=60).stdout)
+class Inspector:
+    """Independent checks of an output file, made with ffprobe and ffmpeg's own meters."""
+
+    def __init__(self, binaries: Binaries) -> None:
+        self.binaries = binaries
+
+    def report(self, path: Path, *args: str) -> dict[str, Any]:
+        """ffprobe's JSON report (format and streams unless other sections are asked for)."""
+        argv = [self.binaries.ffprobe, *"-v error -print_format json".split(),
+                *(args or ("-show_format", "-show_streams")), str(path)]  # fmt: skip
+        return json.loads(run_command(argv, timeout=60).stdout)
+
+    def stream(self, path: Path, kind: str) -> dict[str, Any] | None:
+        """The first stream of a kind ("video", "audio") or None."""
+        streams = self.report(path)["streams"]
+        return next((s for s in streams if s["codec_type"] == kind), None)
+
+    def integrated_loudness(self, path: Path) -> float:
+        """EBU R128 integrated loudness measured by the ebur128 filter (not loudnorm)."""
+        argv = [self.binaries.ffmpeg, *"-hide_banner -nostdin -nostats -i".split(), str(path),
+                *"-map 0:a:0 -af ebur128=framelog=quiet -f null -".split()]  # fmt: skip
+        tail = run_command(argv, timeout=60).stderr_tail
+        summary = tail[tail.rindex("Integrated loudness:") :]
+        return float(summary.split("I:")[1].split("LUFS")[0])
+
+    def keyframe_times(self, path: Path) -> list[float]:
+        options = "-select_streams v:0 -skip_frame nokey -show_entries frame=pts_time"
+        frames = self.report(path, *options.split())["frames"]
+        return [float(frame["pts_time"]) for frame in frames]
+
+    def mean_luma(self, path: Path) -> float:
+        """Average brightness (0..255) of a picture's first frame."""
+        argv = [self.binaries.ffmpeg, "-v", "error", "-i", str(path),
+                *"-frames:v 1 -f rawvideo -pix_fmt gray -".split()]  # fmt: skip
+        pixels = run_command(argv, timeout=60).stdout
+        return sum(pixels) / len(pixels)
+
+    @staticmethod
+    def top_level_boxes(path: Path) -> list[str]:
+        """The types of an MP4 file's top-level boxes, in file order."""
+        boxes = []
+        with path.open("rb") as file:
+            while header := file.read(8):
+                size, kind = struct.unpack(">I4s", header)
+                boxes.append(kind.decode("latin-1"))
+                if size == 1:
+                    size = struct.unpack(">Q", file.read(8))[0] - 8
+                elif size == 0:
+                    break
+                file.seek(size - 8, 1)
+        return boxes
 
 
-def top_level_boxes(path: Path) -> list[str]:
-    """The types of an MP4 file's top-level boxes, in file order."""
-    boxes = []
-    with path.open("rb") as file:
-        while header := file.read(8):
-            size, kind = struct.unpack(">I4s", header)
-            boxes.append(kind.decode("latin-1"))
-            if size == 1:
-                size = struct.unpack(">Q", file.read(8))[0] - 8
-            elif size == 0:
-                break
-            file.seek(size - 8, 1)
-    return boxes
+@pytest.fixture(scope="session")
+def inspect(binaries: Binaries) -> Inspector:
+    return Inspector(binaries)
