@@ -1,0 +1,256 @@
+"""What a file is (ffprobe), whether it decodes to the end, and why it is refused if not."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+import ffmpeg as ffmpeg_cli
+
+from signage.errors import SignageError
+from signage.media.ffmpeg import Binaries, CommandFailed, Progress, run_command
+from signage.media.loudness import Loudness, measure_filter_args, parse_loudnorm_report
+
+# Demuxers that read one still picture; "image2" is the one chosen by a file's extension.
+IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe"}
+# ffprobe will "play" any text file as an ANSI-art video; these are not media.
+TEXT_FORMATS = {"tty", "bin", "xbin", "adf", "idf"}
+TEXT_CODECS = {"ansi", "bintext", "xbin", "idf"}
+INTERLACED = {"tt", "bb", "tb", "bt"}
+
+
+class MediaRefused(SignageError):
+    """A file that cannot become something a screen plays; ``code`` says which kind."""
+
+    code = "media_refused"
+    status = 422
+
+
+REFUSALS = {
+    "empty_file": "the file is empty (0 bytes); the upload or copy did not finish, try again",
+    "not_media": "the file is not a video or is damaged",
+    "no_video_stream": "the file has sound but no picture; upload a video or an image",
+    "damaged": "the file is damaged: it breaks off or cannot be read to the end; "
+    "copy it again from the original",
+}
+
+
+def refuse(code: str, details: Any = None) -> MediaRefused:
+    """The refusal with this stable code and its plain message."""
+    return MediaRefused(REFUSALS[code], code=code, details=details)
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    index: int
+    kind: str
+    codec: str
+    profile: str | None = None
+    width: int = 0
+    height: int = 0
+    pix_fmt: str | None = None
+    channels: int = 0
+    sample_rate: int = 0
+    attached_picture: bool = False
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """A probed file: the picture stream that matters, its first audio stream, the container."""
+
+    kind: Literal["video", "image"]
+    format_name: str
+    duration: float
+    streams: tuple[StreamInfo, ...]
+    video: StreamInfo
+    audio: StreamInfo | None
+    rotation: int
+    sample_aspect: Fraction
+    frame_rate: Fraction | None
+    nominal_frame_rate: Fraction | None
+    variable_frame_rate: bool
+    interlaced: bool
+    bit_rate: int | None
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio is not None
+
+    @property
+    def width(self) -> int:
+        """Picture width as shown, after rotation (pixels, before sample aspect)."""
+        return self.video.height if self.rotation % 180 else self.video.width
+
+    @property
+    def height(self) -> int:
+        """Picture height as shown, after rotation (pixels, before sample aspect)."""
+        return self.video.width if self.rotation % 180 else self.video.height
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Width and height as shown: rotation applied and pixels made square."""
+        stretched = max(1, round(self.video.width * self.sample_aspect))
+        if self.rotation % 180:
+            return self.video.height, stretched
+        return stretched, self.video.height
+
+
+def _ratio(text: Any) -> Fraction | None:
+    try:
+        num, _, den = str(text).partition(":" if ":" in str(text) else "/")
+        value = Fraction(int(num), int(den or 1))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if value > 0 else None
+
+
+def _number(*candidates: Any) -> float | None:
+    for candidate in candidates:
+        try:
+            value = float(candidate)
+        except (TypeError, ValueError):
+            continue
+        if value > 0:
+            return value
+    return None
+
+
+def _rotation(stream: dict[str, Any], frame: dict[str, Any] | None) -> int:
+    for source in (stream, frame or {}):
+        for side in source.get("side_data_list", []):
+            if "rotation" in side:
+                return round(float(side["rotation"])) % 360
+    return round(float(stream.get("tags", {}).get("rotate", 0) or 0)) % 360
+
+
+def _stream(raw: dict[str, Any]) -> StreamInfo:
+    return StreamInfo(
+        index=int(raw.get("index", 0)),
+        kind=str(raw.get("codec_type", "")),
+        codec=str(raw.get("codec_name", "")),
+        profile=raw.get("profile"),
+        width=int(raw.get("width") or 0),
+        height=int(raw.get("height") or 0),
+        pix_fmt=raw.get("pix_fmt"),
+        channels=int(raw.get("channels") or 0),
+        sample_rate=int(raw.get("sample_rate") or 0),
+        attached_picture=bool(raw.get("disposition", {}).get("attached_pic")),
+    )
+
+
+def parse_probe(report: dict[str, Any], first_frame: dict[str, Any] | None = None) -> MediaInfo:
+    """Turn ffprobe's JSON (format and streams) into MediaInfo, or refuse the file."""
+    container = report.get("format", {})
+    format_name = str(container.get("format_name", ""))
+    raw_streams = report.get("streams", [])
+    streams = tuple(_stream(raw) for raw in raw_streams)
+    pictures = [
+        (stream, raw)
+        for stream, raw in zip(streams, raw_streams, strict=True)
+        if stream.kind == "video" and not stream.attached_picture and stream.width > 0
+    ]
+    audio = next((stream for stream in streams if stream.kind == "audio"), None)
+    if format_name in TEXT_FORMATS or any(stream.codec in TEXT_CODECS for stream in streams):
+        raise refuse("not_media")
+    if not pictures:
+        raise refuse("no_video_stream" if audio else "not_media")
+    video, raw_video = pictures[0]
+    kind: Literal["video", "image"] = "image" if format_name in IMAGE_FORMATS else "video"
+    average = _ratio(raw_video.get("avg_frame_rate"))
+    nominal = _ratio(raw_video.get("r_frame_rate"))
+    variable = bool(average and nominal and abs(average - nominal) > nominal / 100)
+    return MediaInfo(
+        kind=kind,
+        format_name=format_name,
+        duration=0.0
+        if kind == "image"
+        else _number(container.get("duration"), raw_video.get("duration")) or 0.0,
+        streams=streams,
+        video=video,
+        audio=audio if kind == "video" else None,
+        rotation=_rotation(raw_video, first_frame),
+        sample_aspect=_ratio(raw_video.get("sample_aspect_ratio")) or Fraction(1),
+        frame_rate=average or nominal,
+        nominal_frame_rate=nominal,
+        variable_frame_rate=variable,
+        interlaced=raw_video.get("field_order") in INTERLACED,
+        bit_rate=int(_number(container.get("bit_rate"), raw_video.get("bit_rate")) or 0) or None,
+    )
+
+
+def _ffprobe_json(binaries: Binaries, args: list[str], path: Path, timeout: float) -> Any:
+    argv = [binaries.ffprobe, "-v", "error", "-print_format", "json", *args, str(path)]
+    try:
+        result = run_command(argv, timeout=timeout)
+        return json.loads(result.stdout or b"{}")
+    except CommandFailed as exc:
+        raise refuse("not_media", details={"stderr": exc.stderr_tail}) from None
+    except ValueError:
+        raise refuse("not_media") from None
+
+
+def _spoken(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} seconds"
+    return f"{seconds / 60:.0f} minutes"
+
+
+def probe_media(
+    path: Path, binaries: Binaries, *, max_seconds: float | None = None, timeout: float = 60
+) -> MediaInfo:
+    """Probe a file with ffprobe; raise MediaRefused when it is empty, not media or too long."""
+    path = Path(path)
+    if path.stat().st_size == 0:
+        raise refuse("empty_file")
+    report = _ffprobe_json(binaries, ["-show_format", "-show_streams"], path, timeout)
+    info = parse_probe(report)
+    if info.kind == "image":
+        # A photo's EXIF orientation reaches ffprobe only as side data of its first frame.
+        frames = _ffprobe_json(binaries, ["-show_frames", "-read_intervals", "%+#1"], path, timeout)
+        info = parse_probe(report, (frames.get("frames") or [None])[0])
+    if max_seconds is not None and info.duration > max_seconds:
+        raise MediaRefused(
+            f"the clip lasts {_spoken(info.duration)}, longer than the limit of "
+            f"{_spoken(max_seconds)}",
+            code="too_long",
+            details={"duration": info.duration, "limit": max_seconds},
+        )
+    return info
+
+
+def scan_media(
+    path: Path,
+    info: MediaInfo,
+    binaries: Binaries,
+    *,
+    on_progress: Progress | None = None,
+    timeout: float | None = None,
+) -> Loudness | None:
+    """Decode the whole clip (stopping at the first error) and measure its audio's loudness."""
+    source = ffmpeg_cli.input(str(path))
+    streams = [source[str(info.video.index)]]
+    if info.audio is not None:
+        streams.append(source[str(info.audio.index)].filter("loudnorm", **measure_filter_args()))
+    argv = (
+        ffmpeg_cli.output(*streams, "-", format="null")
+        .global_args("-hide_banner", "-nostdin", "-xerror")
+        .compile(cmd=binaries.ffmpeg)
+    )
+    try:
+        result = run_command(
+            argv,
+            timeout=timeout or 120 + 10 * info.duration,
+            duration=info.duration,
+            on_progress=on_progress,
+        )
+    except CommandFailed as exc:
+        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
+    if info.audio is None:
+        return None
+    loudness = parse_loudnorm_report(result.stderr_tail)
+    if loudness is None:
+        raise refuse("damaged", details={"stderr": result.stderr_tail})
+    return loudness
