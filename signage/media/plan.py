@@ -1,0 +1,157 @@
+"""Decisions about a probed clip, without running anything: output size, frame rate, and
+whether its picture and sound can be copied as they are or must be encoded again.
+
+Boxes are orientation-aware: a landscape picture fits within 1920×1080 and a portrait one
+within 1080×1920, so a phone's portrait clip keeps its full height for portrait screens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from signage.media.loudness import Loudness
+from signage.media.probe import MediaInfo
+
+LONG_SIDE = 1920
+SHORT_SIDE = 1080
+MAX_FRAME_RATE = 60
+# Above this a lobby mini-PC on a busy LAN may stutter, so such clips are encoded again.
+MAX_COPY_BIT_RATE = 20_000_000
+# Main is the High profile without its extra tools: every player of High plays it, and
+# encoding it again would only lose quality.
+COPY_PROFILES = {"High", "Main"}
+# Containers whose H.264 timestamps survive a stream copy into MP4 (AVI's often do not).
+COPY_CONTAINERS = {"mov", "mp4", "matroska", "webm", "flv", "mpegts"}
+COMMON_FRAME_RATES = (
+    Fraction(24000, 1001), Fraction(24), Fraction(25), Fraction(30000, 1001), Fraction(30),
+    Fraction(50), Fraction(60000, 1001), Fraction(60),
+)  # fmt: skip
+
+AudioAction = Literal["copy", "normalise", "encode", "none"]
+
+
+def fit_within(
+    width: int,
+    height: int,
+    long_side: int = LONG_SIDE,
+    short_side: int = SHORT_SIDE,
+    *,
+    even: bool = False,
+) -> tuple[int, int]:
+    """The largest size of the same shape inside the box turned to match; never enlarged."""
+    box_width, box_height = (long_side, short_side) if width >= height else (short_side, long_side)
+    scale = min(Fraction(1), Fraction(box_width, width), Fraction(box_height, height))
+    if not even:
+        return max(1, round(width * scale)), max(1, round(height * scale))
+    # Even sizes for 4:2:0 video, rounded down where rounding up would enlarge the picture.
+    sizes = []
+    for original, box in ((width, box_width), (height, box_height)):
+        size = 2 * round(original * scale / 2)
+        if size > min(original, box):
+            size -= 2
+        sizes.append(max(2, size))
+    return sizes[0], sizes[1]
+
+
+def _at_most_max(rate: Fraction) -> Fraction:
+    while rate > MAX_FRAME_RATE:
+        rate /= 2
+    return rate
+
+
+def output_frame_rate(info: MediaInfo) -> Fraction:
+    """A constant frame rate for the encoded clip: the clip's own, evened out, at most 60."""
+    if info.frame_rate and not info.variable_frame_rate:
+        return _at_most_max(info.frame_rate)
+    # A variable rate is usually a common base rate with frames dropped (phones); its
+    # nominal rate says which. Containers that only count milliseconds give 1000 instead.
+    for candidate in (info.nominal_frame_rate, info.frame_rate):
+        if candidate:
+            rate = _at_most_max(candidate)
+            nearest = min(COMMON_FRAME_RATES, key=lambda common: abs(common - rate))
+            if abs(nearest - rate) <= rate / 50:
+                return nearest
+    return _at_most_max(Fraction(max(1, round(info.frame_rate or 25))))
+
+
+@dataclass(frozen=True)
+class VideoPlan:
+    """What preparation does with a clip: copy or encode each stream, and at what size."""
+
+    copy_video: bool
+    audio: AudioAction
+    width: int
+    height: int
+    frame_rate: Fraction | None
+    deinterlace: bool
+    reasons: tuple[str, ...]
+
+    @property
+    def remux_only(self) -> bool:
+        """True when nothing is encoded again: the streams are only put into a new MP4."""
+        return self.copy_video and self.audio in ("copy", "none")
+
+
+def _video_problems(info: MediaInfo) -> list[str]:
+    video = info.video
+    width, height = info.display_size
+    problems = []
+    if video.codec != "h264":
+        problems.append(f"video codec {video.codec} is not H.264")
+    elif video.profile not in COPY_PROFILES:
+        problems.append(f"H.264 profile {video.profile} is not High or Main")
+    if video.pix_fmt != "yuv420p":
+        problems.append(f"pixel format {video.pix_fmt} is not yuv420p")
+    if fit_within(width, height) != (width, height):
+        problems.append(f"{width}×{height} is larger than {LONG_SIDE}×{SHORT_SIDE}")
+    if info.sample_aspect != 1:
+        problems.append(f"pixels are not square (sample aspect {info.sample_aspect})")
+    if info.rotation:
+        problems.append(f"the picture is rotated by {info.rotation}°")
+    if info.interlaced:
+        problems.append("the picture is interlaced")
+    if info.frame_rate is None or info.frame_rate > MAX_FRAME_RATE:
+        problems.append(f"frame rate {info.frame_rate} is unknown or above {MAX_FRAME_RATE}")
+    if info.bit_rate and info.bit_rate > MAX_COPY_BIT_RATE:
+        problems.append(f"bit rate {info.bit_rate // 1000} kbit/s is too high")
+    if not COPY_CONTAINERS & set(info.format_name.split(",")):
+        problems.append(f"container {info.format_name} does not keep timestamps for copying")
+    return problems
+
+
+def _audio_action(info: MediaInfo, loudness: Loudness | None) -> AudioAction:
+    audio = info.audio
+    if audio is None:
+        return "none"
+    conforms = (
+        audio.codec == "aac"
+        and audio.profile in (None, "LC")
+        and audio.channels == 2
+        and audio.sample_rate == 48000
+    )
+    if loudness is None or loudness.silent:
+        # Silence cannot be levelled (loudnorm measures -inf); only its format may change.
+        return "copy" if conforms else "encode"
+    if conforms and loudness.on_target:
+        return "copy"
+    return "normalise"
+
+
+def plan_video(info: MediaInfo, loudness: Loudness | None) -> VideoPlan:
+    """Decide how to prepare a probed and measured clip."""
+    problems = _video_problems(info)
+    copy_video = not problems
+    width, height = (
+        (info.width, info.height) if copy_video else fit_within(*info.display_size, even=True)
+    )
+    return VideoPlan(
+        copy_video=copy_video,
+        audio=_audio_action(info, loudness),
+        width=width,
+        height=height,
+        frame_rate=None if copy_video else output_frame_rate(info),
+        deinterlace=info.interlaced and not copy_video,
+        reasons=tuple(problems),
+    )

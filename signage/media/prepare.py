@@ -1,0 +1,296 @@
+"""Turn an uploaded clip or picture into the file screens play, named by its content.
+
+A clip becomes H.264 (High, yuv420p) with AAC stereo 48 kHz sound levelled to -23 LUFS in an
+MP4 whose index comes first; a clip that already is one is only copied into a new MP4. A clip
+without sound gets no sound track (screens play muted; an empty track would only cost bytes).
+A picture becomes a JPEG, or a PNG when it has transparency. Every output is written under a
+``.partial-`` name, then renamed to ``<first 16 hex digits of its sha256>.<ext>``: a name is
+never reused for other bytes, and a half-written file never carries a servable name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import ffmpeg as ffmpeg_cli
+
+from signage.media.ffmpeg import Binaries, CommandFailed, Progress, run_command
+from signage.media.loudness import Loudness, normalise_filter_args
+from signage.media.plan import VideoPlan, fit_within, plan_video
+from signage.media.probe import MediaInfo, MediaRefused, probe_media, refuse, scan_media
+
+PARTIAL_PREFIX = ".partial-"
+THUMBNAIL_LONG_SIDE = 480
+THUMBNAIL_SHORT_SIDE = 270
+# ultrafast leaves out the tools that make a stream High profile, so it is not offered.
+PRESETS = ("superfast", "veryfast", "faster", "fast", "medium", "slow")
+KEYFRAME_SECONDS = 2
+ALPHA_PIXEL_FORMATS = {
+    "rgba", "bgra", "argb", "abgr", "ya8", "ya16le", "ya16be", "rgba64le", "rgba64be",
+    "yuva420p", "yuva422p", "yuva444p", "pal8", "gbrap",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PreparedMedia:
+    """A prepared file ready to serve, its thumbnail, and what was done to make it."""
+
+    kind: Literal["video", "image"]
+    path: Path
+    thumbnail: Path
+    sha256: str
+    size: int
+    width: int
+    height: int
+    duration: float
+    has_audio: bool
+    reencoded: bool
+    commands: tuple[tuple[str, ...], ...]
+    source: MediaInfo
+    plan: VideoPlan | None = None
+
+
+def _span(on_progress: Progress | None, start: float, end: float) -> Progress | None:
+    if on_progress is None:
+        return None
+    return lambda fraction: on_progress(start + (end - start) * fraction)
+
+
+def _partial(out_dir: Path, suffix: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}{suffix}"
+
+
+def _publish(partial: Path, name: str) -> Path:
+    final = partial.with_name(name)
+    partial.chmod(0o444)
+    os.replace(partial, final)
+    return final
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def remove_partials(out_dir: Path) -> int:
+    """Delete the half-written outputs a crash left behind; returns how many there were."""
+    removed = 0
+    for partial in Path(out_dir).glob(f"{PARTIAL_PREFIX}*"):
+        partial.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _compile(stream: Any, binaries: Binaries) -> list[str]:
+    return stream.global_args("-hide_banner", "-nostdin", "-y").compile(cmd=binaries.ffmpeg)
+
+
+def _single_picture(picture: Any, target: Path, options: dict[str, Any]) -> Any:
+    return ffmpeg_cli.output(
+        picture, str(target), map_metadata=-1, update=1, **{"frames:v": 1}, **options
+    )
+
+
+def video_command(
+    source: Path,
+    target: Path,
+    info: MediaInfo,
+    plan: VideoPlan,
+    loudness: Loudness | None,
+    binaries: Binaries,
+    preset: str = "veryfast",
+) -> list[str]:
+    """The ffmpeg command that carries out a plan."""
+    clip = ffmpeg_cli.input(str(source))
+    picture = clip[str(info.video.index)]
+    options: dict[str, Any] = {"c:v": "copy"}
+    if not plan.copy_video:
+        if plan.deinterlace:
+            picture = picture.filter("yadif")
+        picture = (
+            picture.filter("fps", str(plan.frame_rate))
+            .filter("scale", plan.width, plan.height)
+            .filter("setsar", 1)
+            .filter("format", "yuv420p")
+        )
+        options = {
+            "c:v": "libx264", "preset": preset, "profile:v": "high", "crf": 21,
+            "maxrate": "8M", "bufsize": "16M",
+            "g": round(KEYFRAME_SECONDS * plan.frame_rate),
+            "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
+        }  # fmt: skip
+    streams = [picture]
+    if plan.audio != "none" and info.audio is not None:
+        sound = clip[str(info.audio.index)]
+        if plan.audio == "normalise" and loudness is not None:
+            sound = sound.filter("loudnorm", **normalise_filter_args(loudness))
+        streams.append(sound)
+        audio_options = {"c:a": "aac", "b:a": "160k", "ar": 48000, "ac": 2}
+        options.update({"c:a": "copy"} if plan.audio == "copy" else audio_options)
+    output = ffmpeg_cli.output(
+        *streams, str(target), format="mp4", movflags="+faststart",
+        map_metadata=-1, map_chapters=-1, **options,
+    )  # fmt: skip
+    return _compile(output, binaries)
+
+
+def thumbnail_command(source: Path, target: Path, info: MediaInfo, binaries: Binaries) -> list[str]:
+    """The ffmpeg command for a small still of a prepared file."""
+    width, height = fit_within(*info.display_size, THUMBNAIL_LONG_SIDE, THUMBNAIL_SHORT_SIDE)
+    if info.kind == "video":
+        # A tenth of the way in skips fades from black; `thumbnail` then picks the frame most
+        # like its neighbours from the next second or so, avoiding a flash or a cut.
+        clip = ffmpeg_cli.input(str(source), ss=f"{info.duration / 10:.3f}")
+        still = clip[str(info.video.index)].filter("scale", width, height).filter("thumbnail", 25)
+    else:
+        still = ffmpeg_cli.input(str(source))[str(info.video.index)].filter(
+            "scale", width, height, flags="lanczos"
+        )
+    options = {"c:v": "png"} if target.suffix == ".png" else {"c:v": "mjpeg", "q:v": 3}
+    return _compile(_single_picture(still, target, options), binaries)
+
+
+def image_command(source: Path, target: Path, info: MediaInfo, binaries: Binaries) -> list[str]:
+    """The ffmpeg command that fits a picture to the screen and converts it for browsers."""
+    width, height = fit_within(*info.display_size)
+    picture = (
+        ffmpeg_cli.input(str(source))[str(info.video.index)]
+        .filter("scale", width, height, flags="lanczos")
+        .filter("setsar", 1)
+    )
+    if target.suffix == ".png":
+        picture, options = picture.filter("format", "rgba"), {"c:v": "png"}
+    else:
+        # 4:4:4 keeps the edges of coloured poster text sharp.
+        picture, options = picture.filter("format", "yuvj444p"), {"c:v": "mjpeg", "q:v": 2}
+    return _compile(_single_picture(picture, target, options), binaries)
+
+
+def _run_publishing(
+    argv: list[str],
+    partial: Path,
+    suffix: str,
+    *,
+    timeout: float,
+    duration: float = 0,
+    on_progress: Progress | None = None,
+) -> tuple[Path, str]:
+    run_command(
+        argv, timeout=timeout, outputs=[partial], duration=duration, on_progress=on_progress
+    )
+    digest = _sha256(partial)
+    return _publish(partial, f"{digest[:16]}{suffix}"), digest
+
+
+def _thumbnail(
+    prepared: Path, info: MediaInfo, binaries: Binaries, suffix: str
+) -> tuple[Path, list[str]]:
+    partial = _partial(prepared.parent, suffix)
+    argv = thumbnail_command(prepared, partial, info, binaries)
+    run_command(argv, timeout=120, outputs=[partial])
+    name = prepared.name.split(".")[0] + ".thumb" + suffix
+    return _publish(partial, name), argv
+
+
+def prepare_video(
+    source: Path,
+    out_dir: Path,
+    binaries: Binaries,
+    *,
+    info: MediaInfo | None = None,
+    max_seconds: float | None = None,
+    preset: str = "veryfast",
+    on_progress: Progress | None = None,
+) -> PreparedMedia:
+    """Check, measure and convert a clip; copy its streams when they already conform."""
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
+    source, out_dir = Path(source), Path(out_dir)
+    info = info or probe_media(source, binaries, max_seconds=max_seconds)
+    if info.kind != "video":
+        raise MediaRefused("the file is a picture, not a video", code="not_video")
+    loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
+    plan = plan_video(info, loudness)
+    partial = _partial(out_dir, ".mp4")
+    argv = video_command(source, partial, info, plan, loudness, binaries, preset)
+    try:
+        path, digest = _run_publishing(
+            argv,
+            partial,
+            ".mp4",
+            timeout=300 + 20 * info.duration,
+            duration=info.duration,
+            on_progress=_span(on_progress, 0.3, 0.95),
+        )
+    except CommandFailed as exc:
+        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
+    prepared = probe_media(path, binaries)
+    thumbnail, thumbnail_argv = _thumbnail(path, prepared, binaries, ".jpg")
+    if on_progress is not None:
+        on_progress(1.0)
+    return PreparedMedia(
+        kind="video", path=path, thumbnail=thumbnail, sha256=digest, size=path.stat().st_size,
+        width=prepared.width, height=prepared.height, duration=prepared.duration,
+        has_audio=prepared.has_audio, reencoded=not plan.copy_video,
+        commands=(tuple(argv), tuple(thumbnail_argv)), source=info, plan=plan,
+    )  # fmt: skip
+
+
+def prepare_image(
+    source: Path,
+    out_dir: Path,
+    binaries: Binaries,
+    *,
+    info: MediaInfo | None = None,
+    on_progress: Progress | None = None,
+) -> PreparedMedia:
+    """Fit a picture within the screen (EXIF rotation applied) and convert it for the web."""
+    source, out_dir = Path(source), Path(out_dir)
+    info = info or probe_media(source, binaries)
+    if info.kind != "image":
+        raise MediaRefused("the file is a video, not a picture", code="not_image")
+    suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
+    partial = _partial(out_dir, suffix)
+    argv = image_command(source, partial, info, binaries)
+    try:
+        path, digest = _run_publishing(argv, partial, suffix, timeout=120)
+    except CommandFailed as exc:
+        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
+    if on_progress is not None:
+        on_progress(0.8)
+    prepared = probe_media(path, binaries)
+    thumbnail, thumbnail_argv = _thumbnail(path, prepared, binaries, suffix)
+    if on_progress is not None:
+        on_progress(1.0)
+    return PreparedMedia(
+        kind="image", path=path, thumbnail=thumbnail, sha256=digest, size=path.stat().st_size,
+        width=prepared.width, height=prepared.height, duration=0.0, has_audio=False,
+        reencoded=True, commands=(tuple(argv), tuple(thumbnail_argv)), source=info,
+    )  # fmt: skip
+
+
+def prepare_media(
+    source: Path,
+    out_dir: Path,
+    binaries: Binaries,
+    *,
+    max_seconds: float | None = None,
+    preset: str = "veryfast",
+    on_progress: Progress | None = None,
+) -> PreparedMedia:
+    """Prepare a clip or a picture, whichever the file turns out to be."""
+    info = probe_media(Path(source), binaries, max_seconds=max_seconds)
+    if info.kind == "image":
+        return prepare_image(source, out_dir, binaries, info=info, on_progress=on_progress)
+    return prepare_video(
+        source, out_dir, binaries, info=info, preset=preset, on_progress=on_progress
+    )

@@ -1,0 +1,175 @@
+"""Clips from everywhere become one kind of file every screen plays; checked with ffprobe."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from signage.media.ffmpeg import Binaries, run_command
+from signage.media.prepare import PreparedMedia, prepare_video, remove_partials
+from signage.media.probe import MediaRefused
+
+pytestmark = pytest.mark.slow
+
+
+def _prepare(source: Path, out_dir: Path, binaries: Binaries) -> PreparedMedia:
+    return prepare_video(source, out_dir, binaries, preset="superfast")
+
+
+def assert_screen_ready(result: PreparedMedia, inspect, size: tuple[int, int], *,
+                        audio: bool) -> None:  # fmt: skip
+    """The output is the one format screens get, at the expected size, named by content."""
+    assert re.fullmatch(r"[0-9a-f]{16}\.mp4", result.path.name)
+    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == result.sha256
+    assert result.sha256.startswith(result.path.stem)
+    assert not list(result.path.parent.glob(".partial-*"))
+
+    video = inspect.stream(result.path, "video")
+    assert (video["codec_name"], video["pix_fmt"]) == ("h264", "yuv420p")
+    assert video["profile"] in ({"High"} if result.reencoded else {"High", "Main"})
+    assert (video["width"], video["height"]) == size == (result.width, result.height)
+    assert video.get("sample_aspect_ratio", "1:1") in ("1:1", "0:1")
+    assert not any("rotation" in side for side in video.get("side_data_list", []))
+    boxes = inspect.top_level_boxes(result.path)
+    assert boxes.index("moov") < boxes.index("mdat")
+
+    sound = inspect.stream(result.path, "audio")
+    if audio:
+        assert sound is not None and result.has_audio
+        assert (sound["codec_name"], sound["sample_rate"], sound["channels"]) == (
+            "aac", "48000", 2)  # fmt: skip
+    else:
+        assert sound is None and not result.has_audio
+
+    thumbnail = inspect.stream(result.thumbnail, "video")
+    assert result.thumbnail.name == f"{result.path.stem}.thumb.jpg"
+    assert thumbnail["codec_name"] == "mjpeg"
+    assert max(thumbnail["width"], thumbnail["height"]) <= 480
+
+
+@pytest.mark.parametrize(
+    ("fixture", "size", "audio"),
+    [
+        ("portrait_rotated", (180, 320), True),
+        ("anamorphic_mpg", (320, 240), True),
+        ("no_audio_mov", (320, 180), False),
+        ("hevc_mkv", (320, 180), True),
+        ("quiet_wmv", (320, 180), True),
+        ("loud_flv", (320, 180), True),
+        ("vfr_mp4", (320, 180), True),
+        ("uhd_mp4", (1920, 1080), False),
+    ],
+)
+def test_clips_are_encoded_for_screens(fixture, size, audio, request, tmp_path, binaries, inspect):
+    result = _prepare(request.getfixturevalue(fixture), tmp_path, binaries)
+
+    assert result.reencoded
+    assert_screen_ready(result, inspect, size, audio=audio)
+
+
+@pytest.mark.parametrize("fixture", ["quiet_wmv", "loud_flv", "anamorphic_mpg", "hevc_mkv"])
+def test_sound_is_levelled_to_minus_23_lufs(fixture, request, tmp_path, binaries, inspect):
+    source = request.getfixturevalue(fixture)
+    before = inspect.integrated_loudness(source)
+
+    result = _prepare(source, tmp_path, binaries)
+
+    assert result.plan is not None and result.plan.audio == "normalise"
+    assert abs(before + 23) > 1.5 or fixture in ("anamorphic_mpg", "hevc_mkv")
+    assert inspect.integrated_loudness(result.path) == pytest.approx(-23, abs=1)
+
+
+def test_silence_is_kept_silent_without_failing(silent_mp4, tmp_path, binaries, inspect):
+    result = _prepare(silent_mp4, tmp_path, binaries)
+
+    assert result.plan is not None and result.plan.audio == "encode"
+    assert result.plan.copy_video  # the picture already conforms; only the sound changes
+    assert_screen_ready(result, inspect, (320, 180), audio=True)
+    assert inspect.integrated_loudness(result.path) <= -70
+
+
+def test_a_variable_frame_rate_becomes_constant(vfr_mp4, tmp_path, binaries, inspect):
+    result = _prepare(vfr_mp4, tmp_path, binaries)
+
+    video = inspect.stream(result.path, "video")
+    assert video["avg_frame_rate"] == video["r_frame_rate"] == "30/1"
+    assert result.duration == pytest.approx(3, abs=0.15)
+
+
+def test_keyframes_come_every_two_seconds(keyframe_avi, tmp_path, binaries, inspect):
+    result = _prepare(keyframe_avi, tmp_path, binaries)
+
+    assert inspect.keyframe_times(result.path) == pytest.approx([0, 2, 4], abs=0.05)
+
+
+def test_the_thumbnail_is_not_the_black_first_frame(no_audio_mov, tmp_path, binaries, inspect):
+    result = _prepare(no_audio_mov, tmp_path, binaries)
+
+    first_frame = tmp_path / "first.png"
+    run_command([binaries.ffmpeg, "-v", "error", "-i", str(result.path), "-frames:v", "1",
+                 str(first_frame)], timeout=30)  # fmt: skip
+    assert inspect.mean_luma(first_frame) < 20
+    assert inspect.mean_luma(result.thumbnail) > 60
+
+
+def _video_packets_hash(path: Path, binaries: Binaries) -> bytes:
+    argv = [binaries.ffmpeg, "-v", "error", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+            "-f", "streamhash", "-hash", "sha256", "-"]  # fmt: skip
+    return run_command(argv, timeout=30).stdout
+
+
+def test_a_conforming_clip_is_copied_not_encoded(conforming_mp4, tmp_path, binaries, inspect):
+    boxes = inspect.top_level_boxes(conforming_mp4)
+    assert boxes.index("mdat") < boxes.index("moov")  # the source is not faststart
+
+    result = _prepare(conforming_mp4, tmp_path, binaries)
+
+    assert result.plan is not None and result.plan.remux_only and not result.reencoded
+    assert "-c:v" in result.commands[0] and "libx264" not in result.commands[0]
+    assert _video_packets_hash(result.path, binaries) == _video_packets_hash(
+        conforming_mp4, binaries)  # fmt: skip
+    assert_screen_ready(result, inspect, (320, 180), audio=True)
+
+
+def test_progress_runs_from_zero_to_one_across_the_passes(loud_flv, tmp_path, binaries):
+    seen: list[float] = []
+
+    prepare_video(loud_flv, tmp_path, binaries, preset="superfast", on_progress=seen.append)
+
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert any(0 < f <= 0.3 for f in seen) and any(0.3 < f < 1 for f in seen)
+
+
+def test_the_same_clip_gives_the_same_read_only_file(conforming_mp4, tmp_path, binaries):
+    first = _prepare(conforming_mp4, tmp_path, binaries)
+    second = _prepare(conforming_mp4, tmp_path, binaries)
+
+    assert first.path == second.path
+    assert first.path.stat().st_mode & 0o222 == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [first.path.name, first.thumbnail.name])  # fmt: skip
+
+
+def test_a_damaged_clip_leaves_nothing_behind(truncated_mp4, tmp_path, binaries):
+    with pytest.raises(MediaRefused) as caught:
+        _prepare(truncated_mp4, tmp_path, binaries)
+
+    assert caught.value.code == "damaged"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_picture_is_not_prepared_as_a_video(exif_rotated_jpeg, tmp_path, binaries):
+    with pytest.raises(MediaRefused) as caught:
+        _prepare(exif_rotated_jpeg, tmp_path, binaries)
+    assert caught.value.code == "not_video"
+
+
+def test_leftovers_of_a_crash_are_removed(tmp_path):
+    (tmp_path / ".partial-1234.mp4").write_bytes(b"half a clip")
+    (tmp_path / "0123456789abcdef.mp4").write_bytes(b"a finished clip")
+
+    assert remove_partials(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["0123456789abcdef.mp4"]
