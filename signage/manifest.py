@@ -38,9 +38,9 @@ class Alert:
 MediaLookup = Callable[[str], MediaRef | None]
 
 
-def iso(moment: dt.datetime) -> str:
-    """ISO-8601 with offset, to the second."""
-    return moment.replace(microsecond=0).isoformat()
+def iso(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ISO-8601 with offset, to the second, in the given zone."""
+    return (moment.astimezone(zone) if zone else moment).replace(microsecond=0).isoformat()
 
 
 def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any] | None, str]:
@@ -48,8 +48,13 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     item = planned.item
     base: dict[str, Any] = {"key": planned.key}
     if item.tip is not None:
-        return {**base, "type": "tip", "title": item.tip.title, "body": item.tip.body,
-                "duration": item.duration}, ""
+        return {
+            **base,
+            "type": "tip",
+            "title": item.tip.title,
+            "body": item.tip.body,
+            "duration": item.duration,
+        }, ""
     media_id = item.clip if item.clip is not None else item.image
     assert media_id is not None
     ref = lookup(media_id)
@@ -58,8 +63,14 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
         return None, f"{planned.key}: media {media_id!r} is missing or not ready"
     if ref.kind != wanted:
         return None, f"{planned.key}: {media_id!r} is a {ref.kind}, not a {wanted}"
-    entry = {**base, "type": wanted, "media": media_id, "title": ref.title, "url": ref.url,
-             "duration": item.duration if wanted == "image" else ref.duration}
+    entry = {
+        **base,
+        "type": wanted,
+        "media": media_id,
+        "title": ref.title,
+        "url": ref.url,
+        "duration": item.duration if wanted == "image" else ref.duration,
+    }
     if ref.poster:
         entry["poster"] = ref.poster
     return entry, ""
@@ -86,19 +97,23 @@ def build_manifest(
                 warnings.append(problem)
             else:
                 items.append(entry)
-        segments_json.append({
-            "start": iso(segment.start),
-            "end": iso(segment.end),
-            "playlist": "+".join(segment.playlists),
-            "playlists": list(segment.playlists),
-            "name": " + ".join(config.playlists[p].name or p for p in segment.playlists),
-            "items": items,
-        })
+        segments_json.append(
+            {
+                "start": iso(segment.start, zone),
+                "end": iso(segment.end, zone),
+                "playlist": "+".join(segment.playlists),
+                "playlists": list(segment.playlists),
+                "name": " + ".join(config.playlists[p].name or p for p in segment.playlists),
+                "items": items,
+            }
+        )
     ticker = []
     for line in config.site_file.ticker:
         if screen_id in config.targets(line.screens):
             for left, right in resolve_windows(zone, line, start, end):
-                ticker.append({"text": line.text, "start": iso(left), "end": iso(right)})
+                ticker.append(
+                    {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
+                )
     screen = config.screens[screen_id]
     alert = alerts[0] if alerts else None
     body = {
@@ -108,8 +123,12 @@ def build_manifest(
         "poll_seconds": config.site.poll_seconds,
         "segments": segments_json,
         "ticker": ticker,
-        "alert": None if alert is None else {
-            "id": alert.id, "text": alert.text, "until": iso(alert.until.astimezone(zone)),
+        "alert": None
+        if alert is None
+        else {
+            "id": alert.id,
+            "text": alert.text,
+            "until": iso(alert.until, zone),
         },
     }
     return body, sorted(set(warnings))

@@ -27,7 +27,7 @@ def describe_preview(
 ) -> dict[str, Any]:
     """A JSON-ready account: the rules and their verdicts, what plays, what comes next."""
     zone = config.site.zone
-    at = at.astimezone(zone)
+    at = at.astimezone(dt.UTC)
     screen = config.screens[screen_id]
     # Resolve from a day before, so "since" says when the current segment really began.
     segments = resolve_segments(config, screen_id, at - dt.timedelta(days=1), at + span)
@@ -43,25 +43,36 @@ def describe_preview(
         why = "no rule is active now, so the default_playlist plays"
     return {
         "screen": {"id": screen_id, "name": screen.name, "groups": list(screen.groups)},
-        "at": iso(at),
-        "weekday": at.strftime("%A"),
+        "at": iso(at, zone),
+        "weekday": at.astimezone(zone).strftime("%A"),
         "rules": [
-            {"rule": v.index + 1, "playlist": v.rule.playlist, "priority": v.rule.priority,
-             "outcome": v.outcome, "reason": v.reason}
+            {
+                "rule": v.index + 1,
+                "playlist": v.rule.playlist,
+                "priority": v.rule.priority,
+                "outcome": v.outcome,
+                "reason": v.reason,
+            }
             for v in verdicts
         ],
         "default_playlist": config.site_file.default_playlist,
         "why": why,
-        "playing": None if current is None else {
+        "playing": None
+        if current is None
+        else {
             "playlists": list(current.playlists),
-            "since": iso(current.start),
-            "until": iso(current.end),
+            "since": iso(current.start, zone),
+            "until": iso(current.end, zone),
             "items": [_item(p) for p in current.items],
         },
         "upcoming": [
-            {"start": iso(s.start), "end": iso(s.end), "playlists": list(s.playlists),
-             "rules": [i + 1 for i in s.rules],
-             "priority": schedule[s.rules[0]].priority if s.rules else None}
+            {
+                "start": iso(s.start, zone),
+                "end": iso(s.end, zone),
+                "playlists": list(s.playlists),
+                "rules": [i + 1 for i in s.rules],
+                "priority": schedule[s.rules[0]].priority if s.rules else None,
+            }
             for s in segments[1:]
         ],
     }
@@ -74,16 +85,20 @@ def render_preview(report: dict[str, Any]) -> str:
     lines.append("Rules that reach this screen:")
     marks = {"wins": "WINS ", "ties": "TIES ", "loses": "loses", "inactive": "  -  "}
     for rule in report["rules"] or []:
-        lines.append(f"  {marks[rule['outcome']]} #{rule['rule']} {rule['playlist']} "
-                     f"(priority {rule['priority']}): {rule['reason']}")
+        lines.append(
+            f"  {marks[rule['outcome']]} #{rule['rule']} {rule['playlist']} "
+            f"(priority {rule['priority']}): {rule['reason']}"
+        )
     if not report["rules"]:
         lines.append("  (none)")
     lines.append(f"  default_playlist: {report['default_playlist'] or '(none)'}")
     lines += ["", f"Now: {report['why']}"]
     playing = report["playing"]
     if playing:
-        lines.append(f"Playing {' + '.join(playing['playlists']) or 'nothing'} "
-                     f"from {playing['since']} until {playing['until']}:")
+        lines.append(
+            f"Playing {' + '.join(playing['playlists']) or 'nothing'} "
+            f"from {playing['since']} until {playing['until']}:"
+        )
         for item in playing["items"]:
             what = item.get("text") or item.get("media")
             seconds = f" {item['seconds']}s" if "seconds" in item else ""
@@ -91,6 +106,8 @@ def render_preview(report: dict[str, Any]) -> str:
     if report["upcoming"]:
         lines += ["", "Then:"]
         for segment in report["upcoming"]:
-            lines.append(f"  {segment['start']} - {segment['end']}  "
-                         f"{' + '.join(segment['playlists']) or '(nothing)'}")
+            lines.append(
+                f"  {segment['start']} - {segment['end']}  "
+                f"{' + '.join(segment['playlists']) or '(nothing)'}"
+            )
     return "\n".join(lines)

@@ -36,7 +36,10 @@ class PlannedItem:
 
 @dataclass(frozen=True)
 class Segment:
-    """[start, end) during which a screen plays a fixed list of items."""
+    """[start, end) during which a screen plays a fixed list of items.
+
+    Times are UTC: comparing local times is unreliable in the hour clocks repeat.
+    """
 
     start: dt.datetime
     end: dt.datetime
@@ -169,7 +172,7 @@ def winning_rules(
 def resolve_segments(
     config: Config, screen_id: str, start: dt.datetime, end: dt.datetime
 ) -> list[Segment]:
-    """The segments a screen plays in [start, end), in the site's time zone, without gaps."""
+    """The segments a screen plays in [start, end), without gaps (UTC instants)."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must carry a time zone")
     zone = config.site.zone
@@ -220,8 +223,8 @@ def resolve_segments(
             assert isinstance(items, tuple)
             segments.append(
                 Segment(
-                    piece_start.astimezone(zone),
-                    piece_end.astimezone(zone),
+                    piece_start,
+                    piece_end,
                     playlist_ids,
                     winners,
                     items,
@@ -295,6 +298,12 @@ def resolve_windows(
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The stretches of [start, end) during which one filter holds (for ticker lines)."""
     days = _DayCache()
-    pieces = _pieces(zone, start.astimezone(UTC), end.astimezone(UTC), [when],
-                     lambda local: days.active(when, local), days)
-    return [(left.astimezone(zone), right.astimezone(zone)) for left, right, on in pieces if on]
+    pieces = _pieces(
+        zone,
+        start.astimezone(UTC),
+        end.astimezone(UTC),
+        [when],
+        lambda local: days.active(when, local),
+        days,
+    )
+    return [(left, right) for left, right, on in pieces if on]

@@ -33,8 +33,14 @@ class CachedManifest:
 class ScreenService:
     """Builds and caches manifests; a poll is answered from memory unless something changed."""
 
-    def __init__(self, state: ConfigState, store: Store, secret_key: str, hours: int,
-                 media_url: str = "/media/files/") -> None:
+    def __init__(
+        self,
+        state: ConfigState,
+        store: Store,
+        secret_key: str,
+        hours: int,
+        media_url: str = "/media/files/",
+    ) -> None:
         self.state = state
         self.store = store
         self.secret_key = secret_key
@@ -54,8 +60,10 @@ class ScreenService:
         if config is None:
             raise SignageError(
                 "the configuration has errors and none has loaded yet; run `signage check`",
-                code="config_unavailable", status=503,
-                details=[i.to_dict() for i in self.state.errors])
+                code="config_unavailable",
+                status=503,
+                details=[i.to_dict() for i in self.state.errors],
+            )
         return config
 
     def counters(self) -> dict[str, str]:
@@ -83,11 +91,14 @@ class ScreenService:
         if record is None:
             record = self.store.screen_key_row(screen_id) or {"key_hash": None}
             self._keys[screen_id] = record
-        if not key or not record["key_hash"] or not hmac.compare_digest(
-            digest(key), record["key_hash"]
+        if (
+            not key
+            or not record["key_hash"]
+            or not hmac.compare_digest(digest(key), record["key_hash"])
         ):
-            raise Forbidden("this screen is not authorised: its key is missing or wrong",
-                            code="bad_screen_key")
+            raise Forbidden(
+                "this screen is not authorised: its key is missing or wrong", code="bad_screen_key"
+            )
 
     def url_key(self, screen_id: str) -> str:
         """The current key, to hand to the display page's own requests."""
@@ -102,8 +113,7 @@ class ScreenService:
         """The screen's manifest, rebuilt only when the inputs changed or a boundary passed."""
         config = self.screen(screen_id)
         counters = self.counters()
-        stamp = (self.state.version, counters.get("version:media"),
-                 counters.get("version:alerts"))
+        stamp = (self.state.version, counters.get("version:media"), counters.get("version:alerts"))
         cached = self._manifests.get(screen_id)
         if cached and cached.stamp == stamp and moment < cached.valid_until:
             return cached
@@ -115,15 +125,16 @@ class ScreenService:
             self._manifests[screen_id] = cached
             return cached
 
-    def _build(self, config: Config, screen_id: str, moment: dt.datetime,
-               stamp: tuple[Any, ...]) -> CachedManifest:
-        zone = config.site.zone
-        start = moment.astimezone(zone).replace(second=0, microsecond=0)
+    def _build(
+        self, config: Config, screen_id: str, moment: dt.datetime, stamp: tuple[Any, ...]
+    ) -> CachedManifest:
+        start = moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
         end = start + dt.timedelta(hours=self.hours)
         segments = resolve_segments(config, screen_id, start, end)
         alerts = self._alerts_for(config, screen_id, moment)
-        body, warnings = build_manifest(config, screen_id, segments, self._media_lookup(),
-                                        alerts, start, end)
+        body, warnings = build_manifest(
+            config, screen_id, segments, self._media_lookup(), alerts, start, end
+        )
         valid_until = min(
             [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
             + [alert.until for alert in alerts]
@@ -145,8 +156,15 @@ class ScreenService:
             if row is None or not row["file"]:
                 return None
             poster = self.media_url + row["thumbnail"] if row["thumbnail"] else None
-            return MediaRef(row["kind"], self.media_url + row["file"], row["duration"],
-                            row["title"] or media_id, poster, row["width"], row["height"])
+            return MediaRef(
+                row["kind"],
+                self.media_url + row["file"],
+                row["duration"],
+                row["title"] or media_id,
+                poster,
+                row["width"],
+                row["height"],
+            )
 
         return lookup
 
