@@ -72,7 +72,8 @@ def test_demo_configuration_is_valid() -> None:
             "site.yaml",
             "    screens: [lobby]\n    days",
             "    screens: [loby]\n    days",
-            "site.yaml:33:15: error: 'loby' is neither a screen nor a group (did you mean 'lobby'?)",
+            "site.yaml:33:15: error: 'loby' is neither a screen nor a group "
+            "(did you mean 'lobby'?)",
         ),
         (
             "site.yaml",
