@@ -13,7 +13,7 @@ from signage.auth import derive_screen_key, digest
 from signage.config.folder import ConfigState
 from signage.config.validate import Config
 from signage.errors import Forbidden, NotFound, SignageError
-from signage.manifest import Alert, MediaRef, build_manifest, etag_of
+from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, etag_of
 from signage.schedule import resolve_segments
 from signage.store import Store
 
@@ -75,6 +75,10 @@ class ScreenService:
                 self._keys = {}
             self._counters, self._counters_read = counters, moment
         return self._counters
+
+    def invalidate(self) -> None:
+        """Re-read the change counters at the next request (after this process changed one)."""
+        self._counters_read = 0.0
 
     def screen(self, screen_id: str) -> Config:
         """The configuration, after checking that it has this screen (404 otherwise)."""
@@ -148,7 +152,7 @@ class ScreenService:
             if screen_id in config.targets(row["screens"])
         ]
 
-    def _media_lookup(self):  # noqa: ANN202 - a MediaLookup
+    def _media_lookup(self) -> MediaLookup:
         ready = self.store.ready_media()
 
         def lookup(media_id: str) -> MediaRef | None:

@@ -14,7 +14,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from signage.config.loader import Document, Mark, Path_, YamlError, decode, parse_yaml
-from signage.config.model import SLUG, SLUG_HELP, Playlist, Rule, Screen, SiteFile, Strict
+from signage.config.model import (
+    SLUG,
+    SLUG_HELP,
+    Playlist,
+    Rule,
+    Screen,
+    Site,
+    SiteFile,
+    Strict,
+)
 from signage.config.when import official_calendar_known, suggest
 
 SITE_FILE = "site.yaml"
@@ -59,7 +68,7 @@ class Config:
     sources: dict[str, str] = field(repr=False)
 
     @property
-    def site(self):  # noqa: ANN201 - the Site model
+    def site(self) -> Site:
         return self.site_file.site
 
     @property

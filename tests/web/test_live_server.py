@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import requests
 
 from tests.support import LiveServer
 
 
-def _wait_for(predicate, seconds: float = 10.0):  # noqa: ANN001, ANN202
+def _wait_for(predicate: Callable[[], Any], seconds: float = 10.0) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
@@ -39,13 +41,18 @@ def test_manifest_over_http_and_hand_edit_then_broken_edit(
     assert first.status_code == 200
     assert first.json()["site"]["name"] == "兴隆县人民法院"
     etag = first.headers["ETag"]
-    again = requests.get(manifest_url, headers={"X-Screen-Key": key, "If-None-Match": etag},
-                         timeout=5)
+    again = requests.get(
+        manifest_url, headers={"X-Screen-Key": key, "If-None-Match": etag}, timeout=5
+    )
     assert again.status_code == 304
 
     site = playlists_dir / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace(
-        "name: 兴隆县人民法院", "name: 兴隆县人民法院诉讼服务中心"), encoding="utf-8")
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(
+            "name: 兴隆县人民法院", "name: 兴隆县人民法院诉讼服务中心"
+        ),
+        encoding="utf-8",
+    )
 
     def renamed() -> bool:
         body = requests.get(manifest_url, params={"key": key}, timeout=5).json()

@@ -1,0 +1,113 @@
+"""The `signage` command as an admin uses it, on a real folder and a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from signage.cli import main
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def run(playlists_dir: Path, media_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(playlists_dir))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(media_dir))
+    monkeypatch.setenv("SIGNAGE_PUBLIC_URL", "http://10.1.2.3:8000")
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        return runner.invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def test_check_passes_on_the_demo(run: Invoke) -> None:
+    result = run("check")
+    assert result.exit_code == 0
+    assert "configuration OK" in result.stderr
+
+
+def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> None:
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("priority: 20", "priorty: 20"), encoding="utf-8"
+    )
+    (playlists_dir / "evening.yaml").write_text("name: x\nitems:\n\t- clip: a\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "site.yaml:30:5: error: unknown key 'priorty' (did you mean 'priority'?)" in (
+        result.stdout
+    )
+    assert "evening.yaml:3:1: error: a tab is used for indentation" in result.stdout
+    assert "2 error(s)" in result.stderr
+    as_json = run("check", "--json")
+    assert as_json.exit_code == 1
+    report = json.loads(as_json.stdout)
+    assert report["ok"] is False
+    assert {(i["file"], i["line"]) for i in report["issues"]} >= {
+        ("site.yaml", 30),
+        ("evening.yaml", 3),
+    }
+
+
+def test_preview_explains_a_constitution_week_day(run: Invoke) -> None:
+    result = run("preview", "lobby-east", "--at", "2026-12-04 10:00")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "WINS  #1 constitution-week (priority 20)" in text
+    assert "loses #2 daytime (priority 10): active, but priority 10 is below 20" in text
+    assert "Playing constitution-week from 2026-12-04T08:00:00+08:00" in text
+    assert "12月4日 国家宪法日" in text
+    report = json.loads(
+        run("preview", "lobby-east", "--at", "2026-12-05T10:00:00+08:00", "--json").stdout
+    )
+    assert report["playing"]["playlists"] == ["constitution-week"]
+    assert report["weekday"] == "Saturday"
+
+
+def test_preview_refuses_unknown_screen_and_bad_time(run: Invoke) -> None:
+    unknown = run("preview", "lobby-north")
+    assert unknown.exit_code == 1 and "there is no screen 'lobby-north'" in unknown.stderr
+    bad = run("preview", "lobby-east", "--at", "tomorrow-ish")
+    assert bad.exit_code == 1 and "is not a time" in bad.stderr
+
+
+def test_screen_url_is_printed_alone_and_stays_the_same(run: Invoke) -> None:
+    first = run("screen-url", "lobby-east")
+    assert first.exit_code == 0
+    assert first.stdout.startswith("http://10.1.2.3:8000/display/lobby-east?key=")
+    assert first.stdout.count("\n") == 1
+    assert run("screen-url", "lobby-east").stdout == first.stdout
+    assert run("screen-url", "tribunal-1").stdout != first.stdout
+    missing = run("screen-url", "nowhere")
+    assert missing.exit_code == 1 and "there is no screen 'nowhere'" in missing.stderr
+
+
+def test_user_and_token(run: Invoke) -> None:
+    added = run("user", "add", "张三", "--role", "editor", "--password", "s3cret-pass")
+    assert added.exit_code == 0 and "added as editor" in added.stderr
+    twice = run("user", "add", "张三", "--role", "editor", "--password", "s3cret-pass")
+    assert twice.exit_code == 1 and "already a user" in twice.stderr
+    short = run("user", "add", "li", "--role", "admin", "--password", "short")
+    assert short.exit_code == 1 and "at least 8 characters" in short.stderr
+    prompted = run("user", "add", "wang", "--role", "admin", stdin="long-enough\nlong-enough\n")
+    assert prompted.exit_code == 0
+    token = run("token", "create", "张三")
+    assert token.exit_code == 0 and token.stdout.startswith("sgn_")
+    assert token.stdout.count("\n") == 1
+    assert run("token", "create", "nobody").exit_code == 1
+
+
+def test_a_wrong_setting_stops_with_one_line(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNAGE_PORT", "eighty")
+    result = run("screen-url", "lobby-east")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: SIGNAGE_PORT: expected a whole number from 1 to 65535, got 'eighty'\n"
+    )
