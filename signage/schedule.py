@@ -115,6 +115,22 @@ def _offset_changes(zone: ZoneInfo, start: dt.datetime, end: dt.datetime) -> lis
     return changes
 
 
+def _edges(whens: list[When], day: dt.date, days: _DayCache) -> set[int]:
+    """Times of this day (seconds after midnight) at which some filter may switch."""
+    edges = {0}
+    for when in whens:
+        window = when.time
+        if window is None:
+            continue
+        if days.admits(when, day):
+            edges.add(window.start)
+            if not window.crosses_midnight:
+                edges.add(window.end)
+        if window.crosses_midnight and days.admits(when, day - DAY):
+            edges.add(window.end)
+    return edges
+
+
 def _pieces(
     zone: ZoneInfo,
     start: dt.datetime,
@@ -124,22 +140,13 @@ def _pieces(
     days: _DayCache,
 ) -> list[tuple[dt.datetime, dt.datetime, Hashable]]:
     """Cut [start, end) where the filters could change and evaluate `state` on each piece."""
-    first_day = start.astimezone(zone).date() - DAY
-    last_day = end.astimezone(zone).date()
-    edges: set[int] = {0}
     whens = list(whens)
-    for when in whens:
-        if when.time is not None:
-            edges.update((when.time.start, when.time.end))
     cuts = {start, end}
-    day = first_day
+    day = start.astimezone(zone).date()
+    last_day = end.astimezone(zone).date()
     while day <= last_day:
-        # Only filters that could hold around this date add cuts (keeps 50 rules cheap).
-        if any(days.admits(w, day) or days.admits(w, day - DAY) for w in whens):
-            for seconds in edges:
-                cuts.update(t for t in _wall_to_instants(zone, day, seconds) if start < t < end)
-        else:
-            cuts.update(t for t in _wall_to_instants(zone, day, 0) if start < t < end)
+        for seconds in _edges(whens, day, days):
+            cuts.update(t for t in _wall_to_instants(zone, day, seconds) if start < t < end)
         day += DAY
     cuts.update(_offset_changes(zone, start, end))
     pieces: list[tuple[dt.datetime, dt.datetime, Hashable]] = []
@@ -189,48 +196,75 @@ def resolve_segments(
         default = config.site_file.default_playlist
         return (default,) if default else ()
 
+    def plan(playlist_ids: tuple[str, ...]) -> tuple[tuple[PlannedItem, ...], list[PlannedItem]]:
+        """All items of these playlists, and those with filters of their own."""
+        key = ("plan", playlist_ids)
+        if key not in config.memo:
+            planned = tuple(
+                PlannedItem(playlist_id, index, item)
+                for playlist_id in playlist_ids
+                for index, item in enumerate(config.playlists[playlist_id].items)
+            )
+            config.memo[key] = planned, [p for p in planned if not p.item.always]
+        return config.memo[key]
+
+    candidates: dict[dt.date, list[tuple[int, Rule]]] = {}
+
+    def rules_around(day: dt.date) -> list[tuple[int, Rule]]:
+        """Rules whose days admit this date (or, for windows past midnight, the day before)."""
+        if day not in candidates:
+            candidates[day] = [
+                (index, rule)
+                for index, rule in rules
+                if days.admits(rule, day)
+                or (
+                    rule.time is not None
+                    and rule.time.crosses_midnight
+                    and days.admits(rule, day - DAY)
+                )
+            ]
+        return candidates[day]
+
     segments = []
     for left, right, winners in _pieces(
         zone,
         start,
         end,
         (rule for _, rule in rules),
-        lambda local: winning_rules(rules, local, days),
+        lambda local: winning_rules(rules_around(local.date()), local, days),
         days,
     ):
         assert isinstance(winners, tuple)
         playlist_ids = playlists_of(winners)
-        planned = [
-            PlannedItem(playlist_id, index, item)
-            for playlist_id in playlist_ids
-            for index, item in enumerate(config.playlists[playlist_id].items)
-        ]
-        filtered = [p for p in planned if not p.item.always]
+        planned, filtered = plan(playlist_ids)
         if not filtered:
-            pieces = [(left, right, tuple(planned))]
+            pieces = [(left, right, planned)]
         else:
             pieces = _pieces(
                 zone,
                 left,
                 right,
                 (p.item for p in filtered),
-                lambda local, planned=planned: tuple(
-                    p for p in planned if days.active(p.item, local)
+                lambda local, planned=planned, filtered=filtered: _included(
+                    planned, filtered, local, days
                 ),
                 days,
             )
         for piece_start, piece_end, items in pieces:
             assert isinstance(items, tuple)
-            segments.append(
-                Segment(
-                    piece_start,
-                    piece_end,
-                    playlist_ids,
-                    winners,
-                    items,
-                )
-            )
+            segments.append(Segment(piece_start, piece_end, playlist_ids, winners, items))
     return _merge(segments)
+
+
+def _included(
+    planned: tuple[PlannedItem, ...],
+    filtered: list[PlannedItem],
+    local: dt.datetime,
+    days: _DayCache,
+) -> tuple[PlannedItem, ...]:
+    """The items that play at this moment: unfiltered ones always, the others when active."""
+    off = {id(p) for p in filtered if not days.active(p.item, local)}
+    return tuple(p for p in planned if id(p) not in off) if off else planned
 
 
 def _merge(segments: list[Segment]) -> list[Segment]:

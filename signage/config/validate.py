@@ -66,6 +66,8 @@ class Config:
     playlists: dict[str, Playlist]
     digest: str
     sources: dict[str, str] = field(repr=False)
+    # Memo of values derived from this immutable configuration (groups, plans, rules).
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def site(self) -> Site:
@@ -77,11 +79,13 @@ class Config:
 
     def groups(self) -> dict[str, set[str]]:
         """Group name -> screen ids."""
-        groups: dict[str, set[str]] = {}
-        for screen_id, screen in self.screens.items():
-            for group in screen.groups:
-                groups.setdefault(group, set()).add(screen_id)
-        return groups
+        if "groups" not in self.memo:
+            groups: dict[str, set[str]] = {}
+            for screen_id, screen in self.screens.items():
+                for group in screen.groups:
+                    groups.setdefault(group, set()).add(screen_id)
+            self.memo["groups"] = groups
+        return self.memo["groups"]
 
     def targets(self, names: Iterable[str] | None) -> set[str]:
         """Screen ids named directly or through a group; None means every screen."""
@@ -95,11 +99,14 @@ class Config:
 
     def rules_for(self, screen_id: str) -> list[tuple[int, Rule]]:
         """(index in schedule, rule) for every rule that reaches this screen."""
-        return [
-            (index, rule)
-            for index, rule in enumerate(self.site_file.schedule)
-            if screen_id in self.targets(rule.screens)
-        ]
+        key = ("rules", screen_id)
+        if key not in self.memo:
+            self.memo[key] = [
+                (index, rule)
+                for index, rule in enumerate(self.site_file.schedule)
+                if screen_id in self.targets(rule.screens)
+            ]
+        return self.memo[key]
 
     def media_ids(self) -> dict[str, set[str]]:
         """Media id -> playlists that use it."""
