@@ -8,6 +8,8 @@ caller's thread, so it may touch the database or an app context.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import os
 import queue
@@ -16,7 +18,7 @@ import subprocess
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -26,6 +28,10 @@ from signage.errors import SignageError
 STDERR_TAIL_BYTES = 4096
 
 Progress = Callable[[float], None]
+
+_recorders: contextvars.ContextVar[tuple[list[tuple[str, ...]], ...]] = contextvars.ContextVar(
+    "recorders", default=()
+)
 
 
 class ProgramMissing(SignageError):
@@ -167,6 +173,17 @@ def describe_ffmpeg(ffmpeg: str | None = None, ffprobe: str | None = None) -> di
     }
 
 
+@contextlib.contextmanager
+def record_commands() -> Iterator[list[tuple[str, ...]]]:
+    """Collect the argv of every program run inside the block (for logs and benchmarks)."""
+    commands: list[tuple[str, ...]] = []
+    token = _recorders.set((*_recorders.get(), commands))
+    try:
+        yield commands
+    finally:
+        _recorders.reset(token)
+
+
 def _keep_tail(stream: IO[bytes], tail: bytearray) -> None:
     for chunk in iter(lambda: stream.read1(65536), b""):
         tail.extend(chunk)
@@ -208,6 +225,8 @@ def run_command(
     if with_progress:
         argv[1:1] = ["-progress", "pipe:1", "-nostats"]
     outputs = [Path(path) for path in outputs]
+    for recorder in _recorders.get():
+        recorder.append(tuple(argv))
     started = time.monotonic()
     try:
         process = subprocess.Popen(

@@ -121,7 +121,7 @@ def _video_problems(info: MediaInfo) -> list[str]:
     return problems
 
 
-def _audio_action(info: MediaInfo, loudness: Loudness | None) -> AudioAction:
+def _audio_action(info: MediaInfo, loudness: Loudness | None, force: bool) -> AudioAction:
     audio = info.audio
     if audio is None:
         return "none"
@@ -133,22 +133,24 @@ def _audio_action(info: MediaInfo, loudness: Loudness | None) -> AudioAction:
     )
     if loudness is None or loudness.silent:
         # Silence cannot be levelled (loudnorm measures -inf); only its format may change.
-        return "copy" if conforms else "encode"
-    if conforms and loudness.on_target:
+        return "copy" if conforms and not force else "encode"
+    if conforms and loudness.on_target and not force:
         return "copy"
     return "normalise"
 
 
-def plan_video(info: MediaInfo, loudness: Loudness | None) -> VideoPlan:
-    """Decide how to prepare a probed and measured clip."""
-    problems = _video_problems(info)
+def plan_video(
+    info: MediaInfo, loudness: Loudness | None, *, force_encode: bool = False
+) -> VideoPlan:
+    """Decide how to prepare a probed and measured clip (``force_encode``: never copy)."""
+    problems = _video_problems(info) or (["encoding was asked for"] if force_encode else [])
     copy_video = not problems
     width, height = (
         (info.width, info.height) if copy_video else fit_within(*info.display_size, even=True)
     )
     return VideoPlan(
         copy_video=copy_video,
-        audio=_audio_action(info, loudness),
+        audio=_audio_action(info, loudness, force_encode),
         width=width,
         height=height,
         frame_rate=None if copy_video else output_frame_rate(info),

@@ -19,7 +19,13 @@ from typing import Any, Literal
 
 import ffmpeg as ffmpeg_cli
 
-from signage.media.ffmpeg import Binaries, CommandFailed, Progress, run_command
+from signage.media.ffmpeg import (
+    Binaries,
+    CommandFailed,
+    Progress,
+    record_commands,
+    run_command,
+)
 from signage.media.loudness import Loudness, normalise_filter_args
 from signage.media.plan import VideoPlan, fit_within, plan_video
 from signage.media.probe import MediaInfo, MediaRefused, probe_media, refuse, scan_media
@@ -175,7 +181,7 @@ def image_command(source: Path, target: Path, info: MediaInfo, binaries: Binarie
     return _compile(_single_picture(picture, target, options), binaries)
 
 
-def _run_publishing(
+def _convert(
     argv: list[str],
     partial: Path,
     suffix: str,
@@ -184,21 +190,38 @@ def _run_publishing(
     duration: float = 0,
     on_progress: Progress | None = None,
 ) -> tuple[Path, str]:
-    run_command(
-        argv, timeout=timeout, outputs=[partial], duration=duration, on_progress=on_progress
-    )
+    """Run a conversion into ``partial`` and publish it under its content name."""
+    try:
+        run_command(argv, timeout=timeout, outputs=[partial], duration=duration,
+                    on_progress=on_progress)  # fmt: skip
+    except CommandFailed as exc:
+        if exc.code != CommandFailed.code:  # a full disk or a timeout says so itself
+            raise
+        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
     digest = _sha256(partial)
     return _publish(partial, f"{digest[:16]}{suffix}"), digest
 
 
-def _thumbnail(
-    prepared: Path, info: MediaInfo, binaries: Binaries, suffix: str
-) -> tuple[Path, list[str]]:
-    partial = _partial(prepared.parent, suffix)
-    argv = thumbnail_command(prepared, partial, info, binaries)
-    run_command(argv, timeout=120, outputs=[partial])
-    name = prepared.name.split(".")[0] + ".thumb" + suffix
-    return _publish(partial, name), argv
+def _finish(
+    path: Path, digest: str, source: MediaInfo, binaries: Binaries, *,
+    commands: list[tuple[str, ...]], on_progress: Progress | None, plan: VideoPlan | None = None,
+) -> PreparedMedia:  # fmt: skip
+    """Describe a published file and give it a thumbnail (PNG when it may be transparent)."""
+    prepared = probe_media(path, binaries)
+    suffix = ".png" if path.suffix == ".png" else ".jpg"
+    partial = _partial(path.parent, suffix)
+    run_command(thumbnail_command(path, partial, prepared, binaries), timeout=120,
+                outputs=[partial])  # fmt: skip
+    thumbnail = _publish(partial, f"{path.stem}.thumb{suffix}")
+    if on_progress is not None:
+        on_progress(1.0)
+    return PreparedMedia(
+        kind=prepared.kind, path=path, thumbnail=thumbnail, sha256=digest,
+        size=path.stat().st_size, width=prepared.width, height=prepared.height,
+        duration=prepared.duration, has_audio=prepared.has_audio,
+        reencoded=plan is None or not plan.copy_video, commands=tuple(commands),
+        source=source, plan=plan,
+    )  # fmt: skip
 
 
 def prepare_video(
@@ -209,40 +232,27 @@ def prepare_video(
     info: MediaInfo | None = None,
     max_seconds: float | None = None,
     preset: str = "veryfast",
+    force_encode: bool = False,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
     """Check, measure and convert a clip; copy its streams when they already conform."""
     if preset not in PRESETS:
         raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
     source, out_dir = Path(source), Path(out_dir)
-    info = info or probe_media(source, binaries, max_seconds=max_seconds)
-    if info.kind != "video":
-        raise MediaRefused("the file is a picture, not a video", code="not_video")
-    loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
-    plan = plan_video(info, loudness)
-    partial = _partial(out_dir, ".mp4")
-    argv = video_command(source, partial, info, plan, loudness, binaries, preset)
-    try:
-        path, digest = _run_publishing(
-            argv,
-            partial,
-            ".mp4",
-            timeout=300 + 20 * info.duration,
-            duration=info.duration,
+    with record_commands() as commands:
+        info = info or probe_media(source, binaries, max_seconds=max_seconds)
+        if info.kind != "video":
+            raise MediaRefused("the file is a picture, not a video", code="not_video")
+        loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
+        plan = plan_video(info, loudness, force_encode=force_encode)
+        partial = _partial(out_dir, ".mp4")
+        path, digest = _convert(
+            video_command(source, partial, info, plan, loudness, binaries, preset),
+            partial, ".mp4", timeout=300 + 20 * info.duration, duration=info.duration,
             on_progress=_span(on_progress, 0.3, 0.95),
-        )
-    except CommandFailed as exc:
-        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
-    prepared = probe_media(path, binaries)
-    thumbnail, thumbnail_argv = _thumbnail(path, prepared, binaries, ".jpg")
-    if on_progress is not None:
-        on_progress(1.0)
-    return PreparedMedia(
-        kind="video", path=path, thumbnail=thumbnail, sha256=digest, size=path.stat().st_size,
-        width=prepared.width, height=prepared.height, duration=prepared.duration,
-        has_audio=prepared.has_audio, reencoded=not plan.copy_video,
-        commands=(tuple(argv), tuple(thumbnail_argv)), source=info, plan=plan,
-    )  # fmt: skip
+        )  # fmt: skip
+        return _finish(path, digest, info, binaries, commands=commands,
+                       on_progress=on_progress, plan=plan)  # fmt: skip
 
 
 def prepare_image(
@@ -255,27 +265,18 @@ def prepare_image(
 ) -> PreparedMedia:
     """Fit a picture within the screen (EXIF rotation applied) and convert it for the web."""
     source, out_dir = Path(source), Path(out_dir)
-    info = info or probe_media(source, binaries)
-    if info.kind != "image":
-        raise MediaRefused("the file is a video, not a picture", code="not_image")
-    suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
-    partial = _partial(out_dir, suffix)
-    argv = image_command(source, partial, info, binaries)
-    try:
-        path, digest = _run_publishing(argv, partial, suffix, timeout=120)
-    except CommandFailed as exc:
-        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
-    if on_progress is not None:
-        on_progress(0.8)
-    prepared = probe_media(path, binaries)
-    thumbnail, thumbnail_argv = _thumbnail(path, prepared, binaries, suffix)
-    if on_progress is not None:
-        on_progress(1.0)
-    return PreparedMedia(
-        kind="image", path=path, thumbnail=thumbnail, sha256=digest, size=path.stat().st_size,
-        width=prepared.width, height=prepared.height, duration=0.0, has_audio=False,
-        reencoded=True, commands=(tuple(argv), tuple(thumbnail_argv)), source=info,
-    )  # fmt: skip
+    with record_commands() as commands:
+        info = info or probe_media(source, binaries)
+        if info.kind != "image":
+            raise MediaRefused("the file is a video, not a picture", code="not_image")
+        suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
+        partial = _partial(out_dir, suffix)
+        path, digest = _convert(image_command(source, partial, info, binaries), partial,
+                                suffix, timeout=120)  # fmt: skip
+        if on_progress is not None:
+            on_progress(0.8)
+        return _finish(path, digest, info, binaries, commands=commands,
+                       on_progress=on_progress)  # fmt: skip
 
 
 def prepare_media(

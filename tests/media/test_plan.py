@@ -61,6 +61,13 @@ def test_a_conforming_clip_is_only_remuxed():
     assert plan.reasons == ()
 
 
+def test_encoding_can_be_forced():
+    plan = plan_video(_info(), ON_TARGET, force_encode=True)
+
+    assert not plan.copy_video and plan.audio == "normalise"
+    assert plan.reasons == ("encoding was asked for",)
+
+
 def test_main_profile_is_copied_but_baseline_is_not():
     assert plan_video(_info(profile="Main"), ON_TARGET).copy_video
     baseline = plan_video(_info(profile="Constrained Baseline"), ON_TARGET)

@@ -128,9 +128,21 @@ def test_a_conforming_clip_is_copied_not_encoded(conforming_mp4, tmp_path, binar
     result = _prepare(conforming_mp4, tmp_path, binaries)
 
     assert result.plan is not None and result.plan.remux_only and not result.reencoded
-    assert "-c:v" in result.commands[0] and "libx264" not in result.commands[0]
+    conversion = next(argv for argv in result.commands if "+faststart" in argv)
+    assert conversion[conversion.index("-c:v") + 1] == "copy" and "libx264" not in conversion
+    assert conversion[conversion.index("-c:a") + 1] == "copy"
     assert _video_packets_hash(result.path, binaries) == _video_packets_hash(
         conforming_mp4, binaries)  # fmt: skip
+    assert_screen_ready(result, inspect, (320, 180), audio=True)
+
+
+def test_encoding_can_be_forced_on_a_conforming_clip(conforming_mp4, tmp_path, binaries, inspect):
+    result = prepare_video(conforming_mp4, tmp_path, binaries, preset="superfast",
+                           force_encode=True)  # fmt: skip
+
+    assert result.reencoded and result.plan.audio == "normalise"
+    assert [Path(argv[0]).name for argv in result.commands] == [
+        "ffprobe", "ffmpeg", "ffmpeg", "ffprobe", "ffmpeg"]  # fmt: skip
     assert_screen_ready(result, inspect, (320, 180), audio=True)
 
 
