@@ -178,7 +178,9 @@ def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, lis
         if playlist is not None:
             playlists[playlist_id] = playlist
     if site_file is not None:
-        _check_references(site_file, playlists, documents[SITE_FILE], out)
+        # A playlist whose own file is broken still exists: report it there, not here too.
+        present = {PurePath(name).stem for name in files if name != SITE_FILE}
+        _check_references(site_file, present, documents[SITE_FILE], out)
         _check_playlists(playlists, documents, out)
     out.issues.sort(key=lambda i: (i.file != SITE_FILE, i.file, i.line or 0, i.column or 0))
     if out.has_errors or site_file is None:
@@ -274,7 +276,7 @@ def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
 
 
 def _check_references(
-    site_file: SiteFile, playlists: dict[str, Playlist], document: Document, out: _Collector
+    site_file: SiteFile, playlists: set[str], document: Document, out: _Collector
 ) -> None:
     screens = site_file.screens
     groups = {g for s in screens.values() for g in s.groups}

@@ -1,0 +1,63 @@
+"""The settings table: defaults, environment overrides, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from signage import create_app
+from signage.errors import SettingsError
+from signage.settings import SETTINGS, describe_settings, load_settings
+
+
+def test_defaults_need_no_environment() -> None:
+    values = load_settings(environ={})
+    assert values["PLAYLISTS_DIR"] == Path("playlists")
+    assert values["MEDIA_DIR"] == Path("media")
+    assert values["PORT"] == 8000
+    assert values["DATABASE_URL"] is None and values["SECRET_KEY"] is None
+
+
+def test_environment_overrides_and_explicit_values_win() -> None:
+    environ = {"SIGNAGE_PORT": "9000", "SIGNAGE_MAX_UPLOAD_MB": "10"}
+    values = load_settings({"PORT": 9100}, environ=environ)
+    assert values["PORT"] == 9100
+    assert values["MAX_UPLOAD_MB"] == 10
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("PORT", "0", "SIGNAGE_PORT: expected a whole number from 1 to 65535, got 0"),
+        ("MAX_UPLOAD_MB", "lots", "SIGNAGE_MAX_UPLOAD_MB: expected a whole number"),
+        ("PUBLIC_URL", "court.local", "SIGNAGE_PUBLIC_URL: expected an address like http://"),
+        ("LOG_LEVEL", "loud", "SIGNAGE_LOG_LEVEL: expected one of debug, info, warning, error"),
+        ("MEDIA_DIR", " ", "SIGNAGE_MEDIA_DIR: expected a folder path"),
+    ],
+)
+def test_wrong_values_name_the_variable(name: str, raw: str, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ={f"SIGNAGE_{name}": raw})
+    assert caught.value.message.startswith(message)
+    assert "\n" not in caught.value.message
+
+
+def test_unknown_override_is_refused() -> None:
+    with pytest.raises(SettingsError, match="unknown setting PROT"):
+        load_settings({"PROT": 1}, environ={})
+
+
+def test_every_setting_has_help_and_a_variable() -> None:
+    rows = describe_settings()
+    assert len(rows) == len(SETTINGS)
+    assert all(row["help"] and str(row["name"]).startswith("SIGNAGE_") for row in rows)
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    settings = {"PLAYLISTS_DIR": tmp_path / "p", "MEDIA_DIR": tmp_path / "m"}
+    first = create_app(settings).secret_key
+    again = create_app(settings).secret_key
+    assert first and first == again
+    assert create_app({**settings, "SECRET_KEY": "given"}).secret_key == "given"
+    assert (tmp_path / "m" / "signage.db").exists()
