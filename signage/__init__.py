@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 
 from signage.config.folder import ConfigState
+from signage.revisions import record_disk_edits
 from signage.screens import ScreenService
 from signage.settings import load_settings
 from signage.store import Store, create_store_engine, default_database_url
@@ -39,19 +40,28 @@ class Signage:
         outcome = self.state.refresh()
         log = logging.getLogger("signage")
         if outcome == "loaded" and self.state.current is not None:
-            log.info("configuration %s in effect (version %d)", self.state.current.digest,
-                     self.state.version)
+            # Hand edits become revisions too; saves through the API are already recorded.
+            record_disk_edits(self.store, self.state.current.sources)
+            log.info(
+                "configuration %s in effect (version %d)",
+                self.state.current.digest,
+                self.state.version,
+            )
         elif outcome == "rejected":
-            log.warning("configuration rejected, still serving the last good one:\n%s",
-                        "\n".join(str(issue) for issue in self.state.errors))
+            log.warning(
+                "configuration rejected, still serving the last good one:\n%s",
+                "\n".join(str(issue) for issue in self.state.errors),
+            )
         return outcome
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the web application: settings, store, configuration, screens, blueprints."""
     settings = load_settings(config)
-    logging.basicConfig(level=settings["LOG_LEVEL"].upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings["LOG_LEVEL"].upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     media_dir: Path = settings["MEDIA_DIR"]
     media_dir.mkdir(parents=True, exist_ok=True)
     database_url = settings["DATABASE_URL"] or default_database_url(media_dir)
@@ -59,7 +69,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     secret_key = settings["SECRET_KEY"] or store.secret_key()
     state = ConfigState(settings["PLAYLISTS_DIR"])
     signage = Signage(
-        settings, store, state,
+        settings,
+        store,
+        state,
         ScreenService(state, store, secret_key, settings["MANIFEST_HOURS"]),
     )
     signage.refresh_config(force=True)

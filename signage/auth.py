@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -13,10 +14,11 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app, g, request, session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from signage.store import Store
+from signage.revisions import audit
+from signage.store import Store, now
 
 ROLES = ("admin", "editor")
 USER_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
@@ -33,6 +35,7 @@ def digest(secret: str) -> str:
 
 # -- staff ---------------------------------------------------------------------------------
 
+
 def add_user(store: Store, name: str, role: str, password: str | None) -> int:
     """Create a staff user; the password is kept only as a salted hash."""
     if not USER_NAME.match(name):
@@ -48,14 +51,46 @@ def add_user(store: Store, name: str, role: str, password: str | None) -> int:
         raise Conflict(f"there is already a user named {name!r}") from None
 
 
-def create_token(store: Store, name: str) -> str:
-    """A new API token for the user; shown once, stored hashed."""
+def create_token(
+    store: Store, name: str, days: int | None = None, actor: dict[str, Any] | None = None
+) -> str:
+    """A new API token for the user, valid `days` days (None: until revoked); shown once."""
     user = store.user_by_name(name)
     if user is None or user["disabled"]:
         raise NotFound(f"there is no active user named {name!r}; add one with `signage user add`")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    store.add_token(user["id"], digest(token), None)
+    expires_at = None if days is None else now() + dt.timedelta(days=days)
+    store.add_token(user["id"], digest(token), expires_at)
+    audit(
+        store,
+        actor,
+        "token.create",
+        name,
+        {"expires_at": expires_at.isoformat(timespec="seconds") if expires_at else None},
+    )
     return token
+
+
+def revoke_token(store: Store, token: str, actor: dict[str, Any] | None = None) -> None:
+    """Stop a token from working at once; 404 when it is unknown or already revoked."""
+    if not store.revoke_token(digest(token.strip())):
+        raise NotFound("no live token matches; it may be mistyped or already revoked")
+    audit(store, actor, "token.revoke", token.strip()[: len(TOKEN_PREFIX) + 4] + "…")
+
+
+def authenticate(store: Store, name: str, password: str) -> dict[str, Any]:
+    """The user whose name and password these are; 401 (and an audit entry) otherwise."""
+    user = store.user_by_name(name)
+    if (
+        user is None
+        or user["disabled"]
+        or not user["password_hash"]
+        or not check_password_hash(user["password_hash"], password)
+    ):
+        audit(store, None, "login.failed", name[:64])
+        raise Unauthorized("the user name or password is wrong", code="bad_login")
+    audit(store, user, "login", name)
+    return user
 
 
 def current_user() -> dict[str, Any] | None:
@@ -68,8 +103,11 @@ def current_user() -> dict[str, Any] | None:
     if header.startswith("Bearer "):
         user = store.user_by_token(digest(header.removeprefix("Bearer ").strip()))
         if user is None:
-            raise Unauthorized("the token is wrong, expired or revoked; create a new one with "
-                               "`signage token create <user>`", code="bad_token")
+            raise Unauthorized(
+                "the token is wrong, expired or revoked; create a new one with "
+                "`signage token create <user>`",
+                code="bad_token",
+            )
     elif session.get("user"):
         found = store.user_by_name(session["user"])
         user = found if found and not found["disabled"] else None
@@ -85,8 +123,9 @@ def staff_required(role: str | None = None) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                raise Unauthorized("sign in first, or send the header "
-                                   "Authorization: Bearer <token>")
+                raise Unauthorized(
+                    "sign in first, or send the header Authorization: Bearer <token>"
+                )
             if role is not None and user["role"] != role:
                 raise Forbidden(f"this needs the {role} role; ask an administrator")
             return view(*args, **kwargs)
@@ -98,10 +137,12 @@ def staff_required(role: str | None = None) -> Callable[[F], F]:
 
 # -- screens -------------------------------------------------------------------------------
 
+
 def derive_screen_key(secret_key: str, screen_id: str, generation: int) -> str:
     """The key of a screen: derived from the site secret, so the URL can be printed again."""
-    mac = hmac.new(secret_key.encode(), f"screen:{screen_id}:{generation}".encode(),
-                   hashlib.sha256).digest()
+    mac = hmac.new(
+        secret_key.encode(), f"screen:{screen_id}:{generation}".encode(), hashlib.sha256
+    ).digest()
     return urlsafe_b64encode(mac[:24]).decode()
 
 
@@ -125,11 +166,17 @@ def rotate_screen_key(store: Store, secret_key: str, screen_id: str) -> str:
     return key
 
 
+def revoke_screen_key(store: Store, screen_id: str) -> None:
+    """Take the screen's key away: its URL gets 403 until a new key is made."""
+    row = store.screen_key_row(screen_id)
+    store.set_screen_key(screen_id, row["generation"] if row else 0, None)
+
+
 def screen_key_from_request() -> str:
     """The key a screen sent: `?key=`, the X-Screen-Key header, or its cookie."""
     return (
-        request.args.get("key")
-        or request.headers.get("X-Screen-Key")
+        request.headers.get("X-Screen-Key")
+        or request.args.get("key")
         or request.cookies.get("screen_key")
         or ""
     )

@@ -7,10 +7,11 @@ from typing import Any
 
 from signage.config.validate import Config
 from signage.manifest import iso
-from signage.schedule import PlannedItem, explain, resolve_segments
+from signage.schedule import PlannedItem, RuleVerdict, explain, resolve_segments
 
 
-def _item(planned: PlannedItem) -> dict[str, Any]:
+def item_summary(planned: PlannedItem) -> dict[str, Any]:
+    """An item in a few words: key, type, media id or tip title, seconds."""
     item = planned.item
     entry: dict[str, Any] = {"key": planned.key, "type": item.kind}
     if item.tip is not None:
@@ -20,6 +21,17 @@ def _item(planned: PlannedItem) -> dict[str, Any]:
     if item.duration is not None:
         entry["seconds"] = item.duration
     return entry
+
+
+def verdict_summary(verdict: RuleVerdict) -> dict[str, Any]:
+    """A rule's verdict at a moment: its number (from 1), playlist, outcome and why."""
+    return {
+        "rule": verdict.index + 1,
+        "playlist": verdict.rule.playlist,
+        "priority": verdict.rule.priority,
+        "outcome": verdict.outcome,
+        "reason": verdict.reason,
+    }
 
 
 def describe_preview(
@@ -45,16 +57,7 @@ def describe_preview(
         "screen": {"id": screen_id, "name": screen.name, "groups": list(screen.groups)},
         "at": iso(at, zone),
         "weekday": at.astimezone(zone).strftime("%A"),
-        "rules": [
-            {
-                "rule": v.index + 1,
-                "playlist": v.rule.playlist,
-                "priority": v.rule.priority,
-                "outcome": v.outcome,
-                "reason": v.reason,
-            }
-            for v in verdicts
-        ],
+        "rules": [verdict_summary(v) for v in verdicts],
         "default_playlist": config.site_file.default_playlist,
         "why": why,
         "playing": None
@@ -63,7 +66,7 @@ def describe_preview(
             "playlists": list(current.playlists),
             "since": iso(current.start, zone),
             "until": iso(current.end, zone),
-            "items": [_item(p) for p in current.items],
+            "items": [item_summary(p) for p in current.items],
         },
         "upcoming": [
             {

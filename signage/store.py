@@ -34,13 +34,15 @@ class UtcDateTime(sa.types.TypeDecorator):
 
 
 meta = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
 
 users = sa.Table(
-    "users", metadata,
+    "users",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(64), nullable=False, unique=True),
     sa.Column("role", sa.String(16), nullable=False),
@@ -50,7 +52,8 @@ users = sa.Table(
 )
 
 tokens = sa.Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -61,7 +64,8 @@ tokens = sa.Table(
 )
 
 screen_keys = sa.Table(
-    "screen_keys", metadata,
+    "screen_keys",
+    metadata,
     sa.Column("screen_id", sa.String(64), primary_key=True),
     sa.Column("generation", sa.Integer, nullable=False, default=1),
     sa.Column("key_hash", sa.String(64)),  # NULL: revoked
@@ -69,7 +73,8 @@ screen_keys = sa.Table(
 )
 
 screen_status = sa.Table(
-    "screen_status", metadata,
+    "screen_status",
+    metadata,
     sa.Column("screen_id", sa.String(64), primary_key=True),
     sa.Column("last_seen", UtcDateTime, nullable=False),
     sa.Column("now_playing", sa.JSON),
@@ -80,7 +85,8 @@ screen_status = sa.Table(
 )
 
 plays = sa.Table(
-    "plays", metadata,
+    "plays",
+    metadata,
     sa.Column("screen_id", sa.String(64), primary_key=True),
     sa.Column("client_id", sa.String(64), primary_key=True),
     sa.Column("item_key", sa.String(160), nullable=False),
@@ -92,7 +98,8 @@ plays = sa.Table(
 )
 
 alerts = sa.Table(
-    "alerts", metadata,
+    "alerts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("screens", sa.JSON),  # list of screen ids/groups; NULL: every screen
@@ -103,7 +110,8 @@ alerts = sa.Table(
 )
 
 media = sa.Table(
-    "media", metadata,
+    "media",
+    metadata,
     sa.Column("id", sa.String(64), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),  # video | image
     sa.Column("title", sa.String(200), nullable=False, default=""),
@@ -140,6 +148,7 @@ def create_store_engine(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
+
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
@@ -148,6 +157,7 @@ def create_store_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
+
     metadata.create_all(engine)
     return engine
 
@@ -168,8 +178,9 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Create or replace a value of the meta table."""
         with self.engine.begin() as conn:
-            if not conn.execute(meta.update().where(meta.c.key == key)
-                                .values(value=value)).rowcount:
+            if not conn.execute(
+                meta.update().where(meta.c.key == key).values(value=value)
+            ).rowcount:
                 conn.execute(meta.insert().values(key=key, value=value))
 
     def secret_key(self) -> str:
@@ -179,8 +190,9 @@ class Store:
             return found
         with self.engine.begin() as conn:
             try:
-                conn.execute(meta.insert().values(key="secret_key",
-                                                  value=secrets.token_urlsafe(48)))
+                conn.execute(
+                    meta.insert().values(key="secret_key", value=secrets.token_urlsafe(48))
+                )
             except sa.exc.IntegrityError:
                 pass
         return self.get_meta("secret_key") or ""
@@ -189,7 +201,8 @@ class Store:
         """Advance a change counter so every process notices (media, alerts, keys)."""
         with self.engine.begin() as conn:
             updated = conn.execute(
-                meta.update().where(meta.c.key == counter)
+                meta.update()
+                .where(meta.c.key == counter)
                 .values(value=sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.Text))
             ).rowcount
             if not updated:
@@ -198,8 +211,9 @@ class Store:
     def counters(self) -> dict[str, str]:
         """Every change counter, read in one query."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(meta.c.key, meta.c.value)
-                                .where(meta.c.key.like("version:%")))
+            rows = conn.execute(
+                sa.select(meta.c.key, meta.c.value).where(meta.c.key.like("version:%"))
+            )
             return {key: value for key, value in rows}
 
     # -- users and tokens --------------------------------------------------------------
@@ -207,10 +221,15 @@ class Store:
     def add_user(self, name: str, role: str, password_hash: str | None) -> int:
         """Insert a user; raises IntegrityError when the name is taken."""
         with self.engine.begin() as conn:
-            return conn.execute(users.insert().values(
-                name=name, role=role, password_hash=password_hash, created_at=now(),
-                disabled=False,
-            )).inserted_primary_key[0]
+            return conn.execute(
+                users.insert().values(
+                    name=name,
+                    role=role,
+                    password_hash=password_hash,
+                    created_at=now(),
+                    disabled=False,
+                )
+            ).inserted_primary_key[0]
 
     def user_by_name(self, name: str) -> dict[str, Any] | None:
         """The user row, or None."""
@@ -221,9 +240,14 @@ class Store:
     def add_token(self, user_id: int, token_hash: str, expires_at: dt.datetime | None) -> None:
         """Keep a token's hash."""
         with self.engine.begin() as conn:
-            conn.execute(tokens.insert().values(
-                user_id=user_id, token_hash=token_hash, created_at=now(), expires_at=expires_at,
-            ))
+            conn.execute(
+                tokens.insert().values(
+                    user_id=user_id,
+                    token_hash=token_hash,
+                    created_at=now(),
+                    expires_at=expires_at,
+                )
+            )
 
     def user_by_token(self, token_hash: str) -> dict[str, Any] | None:
         """The user a live (not revoked, not expired) token belongs to."""
@@ -231,26 +255,43 @@ class Store:
         query = (
             sa.select(users, tokens.c.id.label("token_id"))
             .join(tokens, tokens.c.user_id == users.c.id)
-            .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None),
-                   users.c.disabled.is_(False))
+            .where(
+                tokens.c.token_hash == token_hash,
+                tokens.c.revoked_at.is_(None),
+                users.c.disabled.is_(False),
+            )
             .where(sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > moment))
         )
         with self.engine.begin() as conn:
             row = conn.execute(query).mappings().first()
             if row is None:
                 return None
-            conn.execute(tokens.update().where(tokens.c.id == row["token_id"])
-                         .values(last_used_at=moment))
+            conn.execute(
+                tokens.update().where(tokens.c.id == row["token_id"]).values(last_used_at=moment)
+            )
             return dict(row)
+
+    def revoke_token(self, token_hash: str) -> bool:
+        """Stop a token from working; False when it is unknown or already revoked."""
+        with self.engine.begin() as conn:
+            return bool(
+                conn.execute(
+                    tokens.update()
+                    .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None))
+                    .values(revoked_at=now())
+                ).rowcount
+            )
 
     # -- screens -----------------------------------------------------------------------
 
     def screen_key_row(self, screen_id: str) -> dict[str, Any] | None:
         """The key record of a screen (generation, hash), or None before first use."""
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(screen_keys).where(screen_keys.c.screen_id == screen_id)
-            ).mappings().first()
+            row = (
+                conn.execute(sa.select(screen_keys).where(screen_keys.c.screen_id == screen_id))
+                .mappings()
+                .first()
+            )
             return dict(row) if row else None
 
     def all_screen_keys(self) -> dict[str, dict[str, Any]]:
@@ -263,14 +304,19 @@ class Store:
         """Create or replace a screen's key record."""
         with self.engine.begin() as conn:
             updated = conn.execute(
-                screen_keys.update().where(screen_keys.c.screen_id == screen_id)
+                screen_keys.update()
+                .where(screen_keys.c.screen_id == screen_id)
                 .values(generation=generation, key_hash=key_hash, created_at=now())
             ).rowcount
             if not updated:
-                conn.execute(screen_keys.insert().values(
-                    screen_id=screen_id, generation=generation, key_hash=key_hash,
-                    created_at=now(),
-                ))
+                conn.execute(
+                    screen_keys.insert().values(
+                        screen_id=screen_id,
+                        generation=generation,
+                        key_hash=key_hash,
+                        created_at=now(),
+                    )
+                )
         self.bump("version:keys")
 
     def record_heartbeat(self, screen_id: str, values: dict[str, Any]) -> None:
@@ -278,7 +324,8 @@ class Store:
         values = {**values, "last_seen": now()}
         with self.engine.begin() as conn:
             updated = conn.execute(
-                screen_status.update().where(screen_status.c.screen_id == screen_id)
+                screen_status.update()
+                .where(screen_status.c.screen_id == screen_id)
                 .values(**values)
             ).rowcount
             if not updated:
@@ -297,12 +344,14 @@ class Store:
         received = now()
         rows = [{**r, "screen_id": screen_id, "received_at": received} for r in records]
         with self.engine.begin() as conn:
-            known = set(conn.scalars(
-                sa.select(plays.c.client_id).where(
-                    plays.c.screen_id == screen_id,
-                    plays.c.client_id.in_([r["client_id"] for r in rows]),
+            known = set(
+                conn.scalars(
+                    sa.select(plays.c.client_id).where(
+                        plays.c.screen_id == screen_id,
+                        plays.c.client_id.in_([r["client_id"] for r in rows]),
+                    )
                 )
-            ))
+            )
             fresh = {r["client_id"]: r for r in rows if r["client_id"] not in known}
             if fresh:
                 conn.execute(plays.insert(), list(fresh.values()))
@@ -320,16 +369,40 @@ class Store:
             ).mappings()
             return [dict(row) for row in rows]
 
-    def add_alert(self, text: str, screens: list[str] | None, until: dt.datetime,
-                  created_by: str | None) -> int:
+    def add_alert(
+        self, text: str, screens: list[str] | None, until: dt.datetime, created_by: str | None
+    ) -> int:
         """Store an urgent message; screens see it at their next poll."""
         with self.engine.begin() as conn:
-            alert_id = conn.execute(alerts.insert().values(
-                text=text, screens=screens, until=until, created_by=created_by,
-                created_at=now(),
-            )).inserted_primary_key[0]
+            alert_id = conn.execute(
+                alerts.insert().values(
+                    text=text,
+                    screens=screens,
+                    until=until,
+                    created_by=created_by,
+                    created_at=now(),
+                )
+            ).inserted_primary_key[0]
         self.bump("version:alerts")
         return alert_id
+
+    def alert(self, alert_id: int) -> dict[str, Any] | None:
+        """One alert, ended or not, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+            return dict(row) if row else None
+
+    def end_alert(self, alert_id: int, moment: dt.datetime) -> bool:
+        """End an alert now; False when it had already ended. Screens drop it at next poll."""
+        with self.engine.begin() as conn:
+            ended = conn.execute(
+                alerts.update()
+                .where(alerts.c.id == alert_id, alerts.c.ended_at.is_(None))
+                .values(ended_at=moment)
+            ).rowcount
+        if ended:
+            self.bump("version:alerts")
+        return bool(ended)
 
     # -- media -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from signage.config.validate import Config, Issue, validate_files
 
 MAX_FILE_BYTES = 1024 * 1024
 
-Signature = tuple[tuple[str, int, int], ...]
+Signature = tuple[tuple[str, int, int, int], ...]
 
 
 def yaml_files(folder: Path) -> list[Path]:
@@ -26,14 +26,18 @@ def yaml_files(folder: Path) -> list[Path]:
 
 
 def signature(folder: Path) -> Signature:
-    """Cheap fingerprint (name, size, mtime) used to notice edits without reading files."""
+    """Cheap fingerprint (name, size, mtime, inode) used to notice edits without reading.
+
+    The inode catches two same-size saves within one mtime tick: each atomic save renames
+    a new file into place.
+    """
     result = []
     for path in yaml_files(folder):
         try:
             stat = path.stat()
         except FileNotFoundError:
             continue
-        result.append((path.name, stat.st_size, stat.st_mtime_ns))
+        result.append((path.name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
     return tuple(result)
 
 

@@ -1,6 +1,27 @@
 """The JSON API under /api/v1: one blueprint, one module per noun."""
 
-from signage.web.api import screens
+from signage.web.api import (
+    alerts,
+    history,
+    openapi,
+    playlists,
+    reports,
+    screens,
+    session,
+    site,
+    staff_screens,
+)
 from signage.web.api.base import bp
 
-__all__ = ["bp", "screens"]
+__all__ = [
+    "alerts",
+    "bp",
+    "history",
+    "openapi",
+    "playlists",
+    "reports",
+    "session",
+    "screens",
+    "site",
+    "staff_screens",
+]

@@ -11,13 +11,14 @@ from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from signage.auth import screen_key_from_request
-from signage.errors import Invalid
+from signage.config.model import SLUG
 from signage.manifest import iso
+from signage.plays import store_plays
 from signage.store import now
 from signage.web.api.base import bp, parse_body
 
 MAX_PLAYS_PER_BATCH = 1000
-CLOCK_SKEW = dt.timedelta(minutes=10)
+ITEM_KEY = r"^[a-z0-9][a-z0-9_-]{0,63}#[0-9]{1,5}$"  # <playlist-id>#<index>, as in manifests
 
 
 def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,7 +46,6 @@ def manifest(screen_id: str) -> Any:
         response = jsonify({**cached.body, "server_time": iso_ms(moment.astimezone(zone))})
     response.set_etag(cached.etag, weak=True)
     response.headers["Cache-Control"] = "no-cache"
-    response.date = moment
     return response
 
 
@@ -69,9 +69,13 @@ def heartbeat(screen_id: str) -> Any:
     """A screen says it is alive and what it plays."""
     beat = parse_body(Heartbeat)
     service = current_app.extensions["signage"].screens
-    service.store.record_heartbeat(screen_id, {
-        **beat.model_dump(), "address": (request.remote_addr or "")[:64],
-    })
+    service.store.record_heartbeat(
+        screen_id,
+        {
+            **beat.model_dump(),
+            "address": (request.remote_addr or "")[:64],
+        },
+    )
     return {"ok": True, "server_time": iso_ms(now())}
 
 
@@ -79,9 +83,9 @@ class Play(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
-    item: Annotated[str, Field(min_length=1, max_length=160)]
+    item: Annotated[str, Field(max_length=80, pattern=ITEM_KEY)]
     type: Literal["video", "image", "tip"]
-    media: Annotated[str, Field(max_length=64)] | None = None
+    media: Annotated[str, Field(max_length=64, pattern=SLUG.pattern)] | None = None
     started_at: dt.datetime
     seconds: Annotated[float, Field(ge=0, le=24 * 3600)]
 
@@ -104,14 +108,21 @@ class PlayBatch(BaseModel):
 def plays(screen_id: str) -> Any:
     """Store a batch of proof-of-play records; a retried batch counts once."""
     batch = parse_body(PlayBatch)
-    latest = now() + CLOCK_SKEW
-    future = [p.id for p in batch.plays if p.started_at > latest]
-    if future:
-        raise Invalid("some plays start in the future; check the screen's clock",
-                      code="future_play", details={"ids": future[:20]})
-    stored = current_app.extensions["signage"].store.add_plays(screen_id, [
-        {"client_id": p.id, "item_key": p.item, "item_type": p.type, "media_id": p.media,
-         "started_at": p.started_at, "seconds": p.seconds}
-        for p in batch.plays
-    ])
-    return {"received": len(batch.plays), "stored": stored, "server_time": iso(now())}
+    signage = current_app.extensions["signage"]
+    result = store_plays(
+        signage.store,
+        signage.screens.config(),
+        screen_id,
+        [
+            {
+                "client_id": p.id,
+                "item_key": p.item,
+                "item_type": p.type,
+                "media_id": p.media,
+                "started_at": p.started_at,
+                "seconds": p.seconds,
+            }
+            for p in batch.plays
+        ],
+    )
+    return {**result, "server_time": iso(now())}

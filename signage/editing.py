@@ -1,0 +1,313 @@
+"""Changing the YAML files safely: validate the whole folder first, refuse lost updates,
+write atomically, record a revision, and put the change in effect at once.
+
+The text a person sends is the text stored, byte for byte, so comments and layout survive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from signage.config.folder import MAX_FILE_BYTES, read_folder
+from signage.config.loader import YamlError, decode
+from signage.config.model import SLUG, SLUG_HELP
+from signage.config.validate import SITE_FILE, Issue, validate_files
+from signage.errors import Conflict, Invalid, NotFound, SignageError
+from signage.revisions import audit, forget_revision, get_revision, record_revision
+
+try:  # other processes (a worker beside the web server) take the same lock
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux
+    fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from signage import Signage
+
+_THREAD_LOCK = threading.Lock()
+LOCK_FILE = ".playlists.lock"
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """A YAML file as it is on disk now."""
+
+    name: str
+    content: bytes
+    etag: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a save did: the new ETag, the revision number, warnings about the file."""
+
+    name: str
+    etag: str
+    revision: int
+    warnings: list[dict[str, Any]]
+
+
+def etag_of(content: bytes) -> str:
+    """The ETag of a file: a hash of its bytes, so any change gives a new one."""
+    return hashlib.sha256(content).hexdigest()[:32]
+
+
+def playlist_file(playlist_id: str) -> str:
+    """The file name of a playlist id; refuses anything that is not a plain id."""
+    if not SLUG.fullmatch(playlist_id) or playlist_id == "site":
+        raise Invalid(
+            f"{playlist_id[:80]!r} is not a playlist id; {SLUG_HELP}", code="bad_id", status=400
+        )
+    return f"{playlist_id}.yaml"
+
+
+def config_file(name: str) -> str:
+    """A file name of the configuration (site.yaml or <playlist-id>.yaml), checked."""
+    if name == SITE_FILE:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or suffix != "yaml":
+        raise Invalid(
+            f"{name[:80]!r} is not a file of the configuration; "
+            "use site.yaml or <playlist-id>.yaml",
+            code="bad_id",
+            status=400,
+        )
+    return playlist_file(stem)
+
+
+def read_version(folder: Path, name: str) -> FileVersion:
+    """The file's bytes and ETag; 404 when it does not exist."""
+    try:
+        content = (folder / name).read_bytes()
+    except FileNotFoundError:
+        what = "site.yaml" if name == SITE_FILE else f"playlist {name.removesuffix('.yaml')!r}"
+        raise NotFound(f"there is no {what} in the playlists folder") from None
+    return FileVersion(name, content, etag_of(content))
+
+
+@contextlib.contextmanager
+def edit_lock(data_dir: Path) -> Iterator[None]:
+    """One save at a time, across threads and processes: check-then-write stays atomic."""
+    with _THREAD_LOCK:
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with open(data_dir / LOCK_FILE, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Temp file in the same folder, fsync, rename over the old one, fsync the folder."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or deletion in the folder survive a power cut."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def check_precondition(
+    current: FileVersion | None, if_match: Collection[str] | None, *, required: bool
+) -> None:
+    """Refuse a lost update: 428 without If-Match (when required), 412 when it is stale."""
+    if if_match is None:
+        if required:
+            raise SignageError(
+                "send the header If-Match with the ETag you got when you opened the file, "
+                "so that nobody's changes are overwritten",
+                code="if_match_required",
+                status=428,
+            )
+        return
+    if current is None or current.etag not in if_match:
+        raise SignageError(
+            "someone saved this file after you opened it; open it again, redo your change and save",
+            code="edit_conflict",
+            status=412,
+            details={"current_etag": current.etag if current else None},
+        )
+
+
+def _validate(folder: Path, name: str, content: bytes | None) -> list[Issue]:
+    """The folder's issues as it would be with this file replaced (None: removed)."""
+    files: dict[str, bytes | str] = dict(read_folder(folder))
+    if content is None:
+        files.pop(name, None)
+    else:
+        files[name] = content
+    return validate_files(files)[1]
+
+
+def _errors(issues: list[Issue], name: str) -> list[dict[str, Any]]:
+    """The errors, those in the file being saved first (the rest often follow from them)."""
+    errors = [i for i in issues if i.severity == "error"]
+    return [i.to_dict() for i in sorted(errors, key=lambda i: i.file != name)]
+
+
+def decode_upload(name: str, content: bytes) -> str:
+    """The body as text: refuses too large or non-UTF-8 files with their position."""
+    if len(content) > MAX_FILE_BYTES:
+        raise SignageError(
+            "the file is larger than 1 MB; split it into several playlists",
+            code="too_large",
+            status=413,
+        )
+    try:
+        return decode(content)
+    except YamlError as exc:
+        issue = Issue(
+            name,
+            exc.mark.line if exc.mark else None,
+            exc.mark.column if exc.mark else None,
+            exc.message,
+            exc.code,
+        )
+        raise Invalid(
+            "the file was not saved: it is not UTF-8 text", details=[issue.to_dict()]
+        ) from None
+
+
+def save_file(
+    signage: Signage,
+    name: str,
+    content: bytes,
+    *,
+    if_match: Collection[str] | None,
+    author: dict[str, Any],
+    action: str,
+    restored_from: int | None = None,
+) -> Saved:
+    """Validate, then write one YAML file and record it (action save, create or restore)."""
+    text = decode_upload(name, content)
+    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    with edit_lock(signage.settings["MEDIA_DIR"]):
+        try:
+            current: FileVersion | None = read_version(folder, name)
+        except NotFound:
+            if action == "save":
+                raise
+            current = None
+        if action == "create" and current is not None:
+            raise Conflict(
+                f"{name} already exists; open it and save your changes there", code="exists"
+            )
+        check_precondition(current, if_match, required=action == "save")
+        issues = _validate(folder, name, content)
+        errors = _errors(issues, name)
+        if errors:
+            raise Invalid(
+                f"{name} was not saved: the configuration would have "
+                f"{len(errors)} error(s); see details",
+                code="invalid_config",
+                details=errors,
+            )
+        revision = record_revision(signage.store, name, text, author["name"], action, restored_from)
+        try:
+            write_atomically(folder / name, content)
+        except OSError as exc:
+            forget_revision(signage.store, revision)
+            raise SignageError(
+                f"{name} could not be written: {exc.strerror}", code="write_failed", status=500
+            ) from None
+        audit(
+            signage.store,
+            author,
+            action,
+            name,
+            {"revision": revision, "restored_from": restored_from}
+            if restored_from
+            else {"revision": revision},
+        )
+    signage.refresh_config(force=True)
+    warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
+    return Saved(name, etag_of(content), revision, warnings)
+
+
+def delete_playlist(
+    signage: Signage, playlist_id: str, *, if_match: Collection[str] | None, author: dict[str, Any]
+) -> int:
+    """Remove a playlist file; refused (409) while site.yaml still names it. Its revision."""
+    name = playlist_file(playlist_id)
+    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    with edit_lock(signage.settings["MEDIA_DIR"]):
+        current = read_version(folder, name)
+        check_precondition(current, if_match, required=False)
+        errors = [i for i in _validate(folder, name, None) if i.severity == "error"]
+        uses = [i for i in errors if i.code == "unknown_playlist"]
+        if uses:
+            lines = ", ".join(f"line {i.line}" for i in uses if i.line)
+            raise Conflict(
+                f"playlist {playlist_id!r} is still used in site.yaml ({lines}: the schedule "
+                "or default_playlist); take it out there first",
+                code="in_use",
+                details=[i.to_dict() for i in uses],
+            )
+        if errors:
+            raise Invalid(
+                "the configuration has errors; fix them before deleting",
+                code="invalid_config",
+                details=[i.to_dict() for i in errors],
+            )
+        revision = record_revision(signage.store, name, None, author["name"], "delete")
+        (folder / name).unlink()
+        fsync_folder(folder)
+        audit(signage.store, author, "delete", name, {"revision": revision})
+    signage.refresh_config(force=True)
+    return revision
+
+
+def restore_revision(
+    signage: Signage,
+    name: str,
+    revision: int,
+    *,
+    if_match: Collection[str] | None,
+    author: dict[str, Any],
+) -> Saved:
+    """Write an old revision again, validated like any save; it becomes a new revision."""
+    found = get_revision(signage.store, name, revision)
+    if found["text"] is None:
+        raise Conflict(
+            f"revision {revision} records the deletion of {name}; "
+            "restore an earlier revision instead",
+            code="deleted_revision",
+        )
+    return save_file(
+        signage,
+        name,
+        found["text"].encode(),
+        if_match=if_match,
+        author=author,
+        action="restore",
+        restored_from=revision,
+    )

@@ -1,0 +1,149 @@
+"""Proof of play: checking the batches screens send, and the report staff download.
+
+Choices for odd records (documented in the API description):
+- the same id twice in one batch (`duplicate_play`), or a start in the future beyond clock
+  skew (`future_play`): the whole batch is refused with 422 listing those records, and
+  nothing is stored, so a player bug shows instead of skewing the counts;
+- an item key that the current configuration does not know (the playlist was edited or
+  deleted after the screen played it): stored, because the play really happened, and
+  listed back as `unknown_items`; the report marks such rows `in_config: false`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from signage.config.validate import Config
+from signage.errors import Invalid
+from signage.store import Store, now, plays
+
+CLOCK_SKEW = dt.timedelta(minutes=10)
+MAX_REPORT_DAYS = 366
+CSV_COLUMNS = {
+    "day": "日期",
+    "screen": "屏幕编号",
+    "screen_name": "屏幕名称",
+    "item": "节目编号",
+    "type": "类型",
+    "media": "素材编号",
+    "title": "标题",
+    "plays": "播放次数",
+    "seconds": "播放时长(秒)",
+    "in_config": "在当前配置中",
+}
+
+
+def item_title(config: Config, item_key: str) -> str | None:
+    """The tip title or media id of `playlist#index` in the current configuration."""
+    playlist_id, _, index = item_key.rpartition("#")
+    playlist = config.playlists.get(playlist_id)
+    if playlist is None or not index.isdigit() or int(index) >= len(playlist.items):
+        return None
+    item = playlist.items[int(index)]
+    if item.tip is not None:
+        return item.tip.title or item.tip.body[:40]
+    return item.clip or item.image
+
+
+def store_plays(
+    store: Store, config: Config, screen_id: str, records: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Check and store a batch (client ids make retries count once); what happened."""
+    counts = Counter(r["client_id"] for r in records)
+    repeated = [
+        {"id": client_id, "problem": "appears more than once in the batch"}
+        for client_id, count in counts.items()
+        if count > 1
+    ]
+    if repeated:
+        raise Invalid(
+            "the batch was not stored: give each play its own id; see details",
+            code="duplicate_play",
+            details=repeated,
+        )
+    latest = now() + CLOCK_SKEW
+    future = [
+        {"id": r["client_id"], "problem": "starts in the future"}
+        for r in records
+        if r["started_at"] > latest
+    ]
+    if future:
+        raise Invalid(
+            "the batch was not stored: some plays start in the future; check the screen's clock",
+            code="future_play",
+            details=future,
+        )
+    stored = store.add_plays(screen_id, list(records))
+    unknown = sorted({r["item_key"] for r in records if item_title(config, r["item_key"]) is None})
+    return {"received": len(records), "stored": stored, "unknown_items": unknown}
+
+
+def play_report(
+    store: Store, config: Config, first: dt.date, last: dt.date, screen_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Plays and seconds per day (in the site's zone), screen and item, in that order."""
+    if last < first:
+        raise Invalid("?to= must not come before ?from=", code="bad_range")
+    if (last - first).days >= MAX_REPORT_DAYS:
+        raise Invalid(f"a report covers at most {MAX_REPORT_DAYS} days", code="bad_range")
+    zone = config.site.zone
+    start = dt.datetime.combine(first, dt.time(), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
+    query = sa.select(
+        plays.c.screen_id,
+        plays.c.item_key,
+        plays.c.item_type,
+        plays.c.media_id,
+        plays.c.started_at,
+        plays.c.seconds,
+    ).where(plays.c.started_at >= start, plays.c.started_at < end)
+    if screen_id:
+        query = query.where(plays.c.screen_id == screen_id)
+    totals: dict[tuple[str, str, str, str, str | None], list[float]] = {}
+    with store.engine.connect() as conn:
+        for row in conn.execution_options(yield_per=2000).execute(query):
+            day = row.started_at.astimezone(zone).date().isoformat()
+            key = (day, row.screen_id, row.item_key, row.item_type, row.media_id)
+            total = totals.setdefault(key, [0, 0.0])
+            total[0] += 1
+            total[1] += row.seconds
+    report = []
+    for (day, screen, item, kind, media), (count, seconds) in sorted(
+        totals.items(), key=lambda entry: tuple(part or "" for part in entry[0])
+    ):
+        title = item_title(config, item)
+        screen_config = config.screens.get(screen)
+        report.append(
+            {
+                "day": day,
+                "screen": screen,
+                "screen_name": screen_config.name if screen_config else None,
+                "item": item,
+                "type": kind,
+                "media": media,
+                "title": title,
+                "plays": int(count),
+                "seconds": round(seconds, 1),
+                "in_config": title is not None,
+            }
+        )
+    return report
+
+
+def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """The report as CSV with a UTF-8 BOM, so Excel shows the Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS.values())
+    for row in rows:
+        writer.writerow(
+            ["是" if row[c] is True else "否" if row[c] is False else row[c] for c in CSV_COLUMNS]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,215 @@
+"""History of the YAML files (every save is a revision) and the audit log of who did what.
+
+A revision keeps the full text of a file as it was saved, through the API or by a hand
+edit that the reload noticed (author "disk"). Restoring one writes it again as a new revision.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from signage.errors import Invalid, NotFound
+from signage.store import Store, UtcDateTime, metadata, now
+
+DISK_AUTHOR = "disk"
+
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file", sa.String(80), nullable=False, index=True),
+    sa.Column("text", sa.Text),  # NULL: the file was deleted
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),  # a user name, or "disk"
+    sa.Column("action", sa.String(16), nullable=False),  # save|create|delete|restore|disk
+    sa.Column("restored_from", sa.Integer),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("user", sa.String(64)),  # NULL: the command line or the system
+    sa.Column("action", sa.String(32), nullable=False, index=True),
+    sa.Column("target", sa.String(200)),
+    sa.Column("details", sa.JSON),
+)
+
+MAX_LIST = 500
+
+
+def text_digest(text: str | None) -> str:
+    """SHA-256 of a file's text; the empty string stands for a deleted file."""
+    return "" if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- revisions -----------------------------------------------------------------------------
+
+
+def record_revision(
+    store: Store,
+    file: str,
+    text: str | None,
+    author: str,
+    action: str,
+    restored_from: int | None = None,
+) -> int:
+    """Keep one version of a file (None: it was deleted); its revision number."""
+    with store.engine.begin() as conn:
+        return conn.execute(
+            revisions.insert().values(
+                file=file,
+                text=text,
+                digest=text_digest(text),
+                author=author,
+                action=action,
+                restored_from=restored_from,
+                created_at=now(),
+            )
+        ).inserted_primary_key[0]
+
+
+def forget_revision(store: Store, revision: int) -> None:
+    """Drop a revision whose write failed, so history shows only what reached the disk."""
+    with store.engine.begin() as conn:
+        conn.execute(revisions.delete().where(revisions.c.id == revision))
+
+
+def latest_digests(store: Store) -> dict[str, str]:
+    """File name -> digest of its newest revision."""
+    newest = sa.select(sa.func.max(revisions.c.id)).group_by(revisions.c.file)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(revisions.c.file, revisions.c.digest).where(revisions.c.id.in_(newest))
+        )
+        return {file: digest for file, digest in rows}
+
+
+def record_disk_edits(store: Store, sources: Mapping[str, str]) -> list[str]:
+    """Record files whose text differs from their newest revision; the names recorded."""
+    known = latest_digests(store)
+    changed = [
+        name for name, text in sorted(sources.items()) if known.get(name) != text_digest(text)
+    ]
+    gone = [name for name, digest in sorted(known.items()) if digest and name not in sources]
+    for name in changed:
+        record_revision(store, name, sources[name], DISK_AUTHOR, "disk")
+    for name in gone:
+        record_revision(store, name, None, DISK_AUTHOR, "delete")
+    return changed + gone
+
+
+def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
+    text = row["text"]
+    return {
+        "revision": row["id"],
+        "file": row["file"],
+        "author": row["author"],
+        "action": row["action"],
+        "restored_from": row["restored_from"],
+        "created_at": row["created_at"].isoformat(timespec="seconds"),
+        "deleted": text is None,
+        "size": None if text is None else len(text.encode()),
+    }
+
+
+def list_revisions(store: Store, file: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The file's revisions, newest first, without their text."""
+    query = (
+        sa.select(revisions)
+        .where(revisions.c.file == file)
+        .order_by(revisions.c.id.desc())
+        .limit(min(limit, MAX_LIST))
+    )
+    with store.engine.connect() as conn:
+        return [_summary(row) for row in conn.execute(query).mappings()]
+
+
+def get_revision(store: Store, file: str, revision: int) -> dict[str, Any]:
+    """One revision with its full text; 404 when the file has no such revision."""
+    with store.engine.connect() as conn:
+        row = (
+            conn.execute(
+                sa.select(revisions).where(revisions.c.file == file, revisions.c.id == revision)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise NotFound(f"{file} has no revision {revision}; list them at /api/v1/history/{file}")
+    return {**_summary(row), "text": row["text"]}
+
+
+def diff_revisions(store: Store, file: str, old: int, new: int) -> str:
+    """A unified diff from one revision of a file to another (difflib, as `diff -u`)."""
+    if old == new:
+        raise Invalid("choose two different revisions to compare", code="same_revision")
+    before, after = get_revision(store, file, old), get_revision(store, file, new)
+    lines = difflib.unified_diff(
+        (before["text"] or "").splitlines(keepends=True),
+        (after["text"] or "").splitlines(keepends=True),
+        fromfile=f"{file}@{old}",
+        tofile=f"{file}@{new}",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+# -- audit ---------------------------------------------------------------------------------
+
+
+def audit(
+    store: Store,
+    user: Mapping[str, Any] | str | None,
+    action: str,
+    target: str | None,
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Note who did what (a user row, a name, or None for the command line) and to what."""
+    name = user.get("name") if isinstance(user, Mapping) else user
+    with store.engine.begin() as conn:
+        conn.execute(
+            audit_log.insert().values(
+                at=now(),
+                user=name,
+                action=action,
+                target=target,
+                details=dict(details) if details else None,
+            )
+        )
+
+
+def audit_entries(
+    store: Store,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+    action: str | None = None,
+    user: str | None = None,
+) -> list[dict[str, Any]]:
+    """The newest audit entries first; `before` pages back from an entry id."""
+    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(min(limit, MAX_LIST))
+    if before is not None:
+        query = query.where(audit_log.c.id < before)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    if user:
+        query = query.where(audit_log.c.user == user)
+    with store.engine.connect() as conn:
+        return [
+            {
+                "id": row["id"],
+                "at": row["at"].isoformat(timespec="seconds"),
+                "user": row["user"],
+                "action": row["action"],
+                "target": row["target"],
+                "details": row["details"],
+            }
+            for row in conn.execute(query).mappings()
+        ]

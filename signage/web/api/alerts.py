@@ -1,0 +1,56 @@
+"""Urgent alerts: post one to screens or groups until a time, list them, end one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from flask import current_app, url_for
+from pydantic import BaseModel, ConfigDict, Field
+
+from signage.alerts import MAX_TEXT, alert_json, end_alert, post_alert
+from signage.auth import current_user, staff_required
+from signage.store import now
+from signage.web.api.base import bp, parse_body
+
+
+class NewAlert(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(max_length=MAX_TEXT * 4)]
+    screens: (
+        Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
+        | Literal["all"]
+    )
+    until: dt.datetime
+
+
+def _parts() -> tuple[Any, Any]:
+    signage = current_app.extensions["signage"]
+    return signage.store, signage.screens.config()
+
+
+@bp.post("/alerts")
+@staff_required()
+def create_alert() -> Any:
+    """Put an urgent message on screens until `until`; 201 with the alert."""
+    body = parse_body(NewAlert)
+    store, config = _parts()
+    alert = post_alert(store, config, body.text, body.screens, body.until, current_user())
+    return alert, 201, {"Location": url_for("api.delete_alert", alert_id=alert["id"])}
+
+
+@bp.get("/alerts")
+@staff_required()
+def list_alerts() -> Any:
+    """Alerts showing now, newest first."""
+    store, config = _parts()
+    return {"alerts": [alert_json(row, config) for row in store.active_alerts(now())]}
+
+
+@bp.delete("/alerts/<int:alert_id>")
+@staff_required()
+def delete_alert(alert_id: int) -> Any:
+    """End an alert now; screens drop it at their next poll."""
+    store, config = _parts()
+    return end_alert(store, config, alert_id, current_user())

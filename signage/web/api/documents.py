@@ -1,0 +1,81 @@
+"""How the YAML files travel over HTTP: bodies in, files and save results out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from flask import Response, jsonify, request
+from pydantic import BaseModel, ConfigDict, Field
+
+from signage.config.folder import MAX_FILE_BYTES
+from signage.editing import FileVersion, Saved
+from signage.errors import SignageError
+from signage.web.api.base import parse_body
+
+YAML_TYPES = ("text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml", "text/plain")
+YAML_MIMETYPE = "text/yaml"
+
+
+class YamlDocument(BaseModel):
+    """The JSON form of a body: {"yaml": "...text..."}, plus the id when creating."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    yaml: Annotated[str, Field(max_length=MAX_FILE_BYTES)]
+    id: Annotated[str, Field(max_length=64)] | None = None
+
+
+def yaml_body() -> tuple[bytes, str | None]:
+    """The YAML text sent (raw YAML or JSON {"yaml"}), and the id a JSON body names."""
+    if request.mimetype == "application/json":
+        document = parse_body(YamlDocument)
+        return document.yaml.encode(), document.id
+    if request.mimetype in YAML_TYPES:
+        return request.get_data(cache=False), None
+    raise SignageError(
+        'send the YAML text with Content-Type: text/yaml, or JSON {"yaml": "..."}',
+        code="unsupported_media_type",
+        status=415,
+    )
+
+
+def if_match() -> set[str] | None:
+    """The strong ETags of If-Match; None when absent (or `*`, which proves nothing)."""
+    header = request.if_match
+    if not request.headers.get("If-Match") or header.star_tag:
+        return None
+    return set(header.as_set())
+
+
+def file_response(version: FileVersion) -> Response:
+    """The file as YAML text, or as JSON {file, yaml, etag} when the client prefers JSON."""
+    wanted = request.accept_mimetypes.best_match([YAML_MIMETYPE, "application/json"])
+    if wanted == "application/json":
+        response = jsonify(
+            {
+                "file": version.name,
+                "etag": version.etag,
+                "yaml": version.content.decode("utf-8", errors="replace"),
+            }
+        )
+    else:
+        response = Response(version.content, mimetype=YAML_MIMETYPE)
+        response.charset = "utf-8"
+    response.set_etag(version.etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def saved_response(saved: Saved, status: int = 200) -> Response:
+    """What a save answers: the new ETag (also as header), the revision and warnings."""
+    response = jsonify(
+        {
+            "file": saved.name,
+            "etag": saved.etag,
+            "revision": saved.revision,
+            "warnings": saved.warnings,
+        }
+    )
+    response.status_code = status
+    response.set_etag(saved.etag)
+    return response

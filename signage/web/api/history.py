@@ -1,0 +1,74 @@
+"""Revisions of the YAML files: list, show, compare, restore; and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+
+from signage.auth import current_user, staff_required
+from signage.editing import config_file, restore_revision
+from signage.errors import Invalid
+from signage.revisions import audit_entries, diff_revisions, get_revision, list_revisions
+from signage.web.api.arguments import int_arg
+from signage.web.api.base import bp
+from signage.web.api.documents import if_match, saved_response
+
+
+def _store() -> Any:
+    return current_app.extensions["signage"].store
+
+
+@bp.get("/history/<file>")
+@staff_required()
+def history(file: str) -> Any:
+    """The file's revisions, newest first (who, when, what kind of change)."""
+    name = config_file(file)
+    return {"file": name, "revisions": list_revisions(_store(), name, int_arg("limit", 100) or 100)}
+
+
+@bp.get("/history/<file>/<int:revision>")
+@staff_required()
+def revision(file: str, revision: int) -> Any:
+    """One revision with its full text."""
+    return get_revision(_store(), config_file(file), revision)
+
+
+@bp.get("/history/<file>/diff")
+@staff_required()
+def diff(file: str) -> Any:
+    """A unified diff between two revisions: ?from=<rev>&to=<rev>."""
+    old, new = int_arg("from"), int_arg("to")
+    if old is None or new is None:
+        raise Invalid("give both revisions to compare: ?from=<rev>&to=<rev>", code="bad_argument")
+    text = diff_revisions(_store(), config_file(file), old, new)
+    return Response(text, mimetype="text/x-diff")
+
+
+@bp.post("/history/<file>/<int:revision>/restore")
+@staff_required()
+def restore(file: str, revision: int) -> Any:
+    """Write an old revision again (validated like a save); it becomes a new revision."""
+    saved = restore_revision(
+        current_app.extensions["signage"],
+        config_file(file),
+        revision,
+        if_match=if_match(),
+        author=current_user(),
+    )
+    return saved_response(saved)
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit_log() -> Any:
+    """Who did what, newest first; ?before=<id> pages back, ?action= and ?user= filter."""
+    return {
+        "entries": audit_entries(
+            _store(),
+            limit=int_arg("limit", 100) or 100,
+            before=int_arg("before"),
+            action=request.args.get("action") or None,
+            user=request.args.get("user") or None,
+        )
+    }

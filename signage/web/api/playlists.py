@@ -1,0 +1,96 @@
+"""Staff edit playlists as YAML text: list, read, create, replace, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, url_for
+
+from signage.auth import current_user, staff_required
+from signage.config.folder import yaml_files
+from signage.config.validate import SITE_FILE
+from signage.editing import delete_playlist, playlist_file, read_version, save_file
+from signage.errors import Invalid
+from signage.web.api.base import bp
+from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
+
+
+def _signage() -> Any:
+    return current_app.extensions["signage"]
+
+
+@bp.get("/playlists")
+@staff_required()
+def list_playlists() -> Any:
+    """Every playlist file with its display name and item count (when it loaded)."""
+    signage = _signage()
+    loaded = signage.state.current.playlists if signage.state.current else {}
+    playlists = []
+    for path in yaml_files(signage.settings["PLAYLISTS_DIR"]):
+        if path.name == SITE_FILE:
+            continue
+        playlist = loaded.get(path.stem)
+        playlists.append(
+            {
+                "id": path.stem,
+                "file": path.name,
+                "name": playlist.name if playlist else None,
+                "items": len(playlist.items) if playlist else None,
+            }
+        )
+    return {"playlists": playlists}
+
+
+@bp.post("/playlists")
+@staff_required()
+def create_playlist() -> Any:
+    """A new playlist: YAML body with ?id=, or JSON {"id", "yaml"}; 409 when it exists."""
+    content, body_id = yaml_body()
+    playlist_id = body_id or request.args.get("id")
+    if not playlist_id:
+        raise Invalid(
+            'name the new playlist: ?id=<playlist-id> or "id" in the JSON body', code="missing_id"
+        )
+    saved = save_file(
+        _signage(),
+        playlist_file(playlist_id),
+        content,
+        if_match=None,
+        author=current_user(),
+        action="create",
+    )
+    response = saved_response(saved, 201)
+    response.headers["Location"] = url_for("api.get_playlist", playlist_id=playlist_id)
+    return response
+
+
+@bp.get("/playlists/<playlist_id>")
+@staff_required()
+def get_playlist(playlist_id: str) -> Any:
+    """The playlist's YAML text exactly as stored, with its ETag."""
+    folder = _signage().settings["PLAYLISTS_DIR"]
+    return file_response(read_version(folder, playlist_file(playlist_id)))
+
+
+@bp.put("/playlists/<playlist_id>")
+@staff_required()
+def put_playlist(playlist_id: str) -> Any:
+    """Replace the playlist's text: validated, If-Match checked, written atomically."""
+    content, _ = yaml_body()
+    saved = save_file(
+        _signage(),
+        playlist_file(playlist_id),
+        content,
+        if_match=if_match(),
+        author=current_user(),
+        action="save",
+    )
+    return saved_response(saved)
+
+
+@bp.delete("/playlists/<playlist_id>")
+@staff_required()
+def remove_playlist(playlist_id: str) -> Any:
+    """Delete a playlist no rule uses; the last text stays in its history."""
+    revision = delete_playlist(_signage(), playlist_id, if_match=if_match(), author=current_user())
+    return {"deleted": playlist_id, "revision": revision}

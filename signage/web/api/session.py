@@ -1,0 +1,49 @@
+"""Browser sign-in: a session cookie for staff, as an alternative to a Bearer token."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from flask import current_app, session
+from pydantic import BaseModel, ConfigDict, Field
+
+from signage.auth import authenticate, current_user, staff_required
+from signage.revisions import audit
+from signage.web.api.base import bp, parse_body
+
+
+class Login(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+def _who(user: dict[str, Any]) -> dict[str, Any]:
+    return {"name": user["name"], "role": user["role"]}
+
+
+@bp.post("/session")
+def login() -> Any:
+    """Sign in with name and password; the answer sets the session cookie."""
+    body = parse_body(Login)
+    user = authenticate(current_app.extensions["signage"].store, body.name, body.password)
+    session.clear()
+    session["user"] = user["name"]
+    return _who(user)
+
+
+@bp.get("/session")
+@staff_required()
+def who_am_i() -> Any:
+    """The signed-in user (by session or token) and their role."""
+    return _who(current_user() or {})
+
+
+@bp.delete("/session")
+@staff_required()
+def logout() -> Any:
+    """Sign out of the browser session."""
+    audit(current_app.extensions["signage"].store, current_user(), "logout", None)
+    session.clear()
+    return {"signed_out": True}

@@ -1,0 +1,37 @@
+"""Staff read and replace site.yaml (site, screens, schedule, ticker) as YAML text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from signage.auth import current_user, staff_required
+from signage.config.validate import SITE_FILE
+from signage.editing import read_version, save_file
+from signage.web.api.base import bp
+from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
+
+
+@bp.get("/site")
+@staff_required()
+def get_site() -> Any:
+    """site.yaml exactly as stored, with its ETag."""
+    folder = current_app.extensions["signage"].settings["PLAYLISTS_DIR"]
+    return file_response(read_version(folder, SITE_FILE))
+
+
+@bp.put("/site")
+@staff_required()
+def put_site() -> Any:
+    """Replace site.yaml: validated with every playlist, If-Match checked, atomic."""
+    content, _ = yaml_body()
+    saved = save_file(
+        current_app.extensions["signage"],
+        SITE_FILE,
+        content,
+        if_match=if_match(),
+        author=current_user(),
+        action="save",
+    )
+    return saved_response(saved)

@@ -1,0 +1,63 @@
+"""Screens as staff manage them: status, keys (admins), and what they will play."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, request
+
+from signage.auth import current_user, revoke_screen_key, rotate_screen_key, staff_required
+from signage.revisions import audit
+from signage.status import parse_moment, screen_overview, timeline
+from signage.store import now
+from signage.web.api.base import bp
+
+
+def _signage() -> Any:
+    return current_app.extensions["signage"]
+
+
+@bp.get("/screens")
+@staff_required()
+def list_screens() -> Any:
+    """Every configured screen: status online|offline|never, last seen, what it plays."""
+    signage = _signage()
+    return {
+        "screens": screen_overview(
+            signage.screens.config(), signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"]
+        )
+    }
+
+
+@bp.post("/screens/<screen_id>/key")
+@staff_required("admin")
+def rotate_key(screen_id: str) -> Any:
+    """Give the screen a new key; the old URL stops working. Answers the new display URL."""
+    signage = _signage()
+    signage.screens.screen(screen_id)
+    key = rotate_screen_key(signage.store, signage.screens.secret_key, screen_id)
+    audit(signage.store, current_user(), "screen.key.rotate", screen_id)
+    url = f"{signage.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
+    return {"screen": screen_id, "display_url": url}
+
+
+@bp.delete("/screens/<screen_id>/key")
+@staff_required("admin")
+def revoke_key(screen_id: str) -> Any:
+    """Take the screen's key away: it gets 403 until a new key is made."""
+    signage = _signage()
+    signage.screens.screen(screen_id)
+    revoke_screen_key(signage.store, screen_id)
+    audit(signage.store, current_user(), "screen.key.revoke", screen_id)
+    return {"screen": screen_id, "key": "revoked"}
+
+
+@bp.get("/screens/<screen_id>/timeline")
+@staff_required()
+def screen_timeline(screen_id: str) -> Any:
+    """Resolved segments ?from=&to= (default the next 24 hours, at most 14 days)."""
+    config = _signage().screens.screen(screen_id)
+    start = parse_moment(request.args.get("from"), config, now())
+    end = parse_moment(request.args.get("to"), config, start + dt.timedelta(hours=24))
+    return timeline(config, screen_id, start, end)

@@ -1,0 +1,371 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Written as data with a few builders; tests check every route is here and that real
+responses match these schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signage import __version__
+from signage.web.openapi_schemas import (
+    INT,
+    SCHEMAS,
+    STRING,
+    Schema,
+    json_content,
+    ref,
+    reply,
+)
+
+ERRORS = {
+    400: "The request is malformed (for example a bad id)",
+    401: "No valid token or session",
+    403: "Signed in, but the role does not allow this (or a wrong screen key)",
+    404: "There is no such thing",
+    409: "Refused because of the current state (exists, in use)",
+    412: "Someone saved the file since it was read (If-Match is stale)",
+    413: "The body is too large",
+    415: "The body's Content-Type is not accepted",
+    422: "The content has problems; `details` lists each one",
+    428: "If-Match is required",
+    503: "No configuration has loaded yet",
+}
+
+
+def operation(
+    summary: str,
+    auth: str | None,
+    ok: dict[int, dict[str, Any]],
+    errors: tuple[int, ...] = (),
+    params: tuple[Schema, ...] = (),
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One operation; auth is staff, admin, screen or None (public)."""
+    statuses = set(errors) | {400, 404, 405, 413}
+    security: list[dict[str, list[str]]] = []
+    if auth in ("staff", "admin"):
+        statuses |= {401, 403}
+        security = [{"bearer": []}, {"session": []}]
+    elif auth == "screen":
+        statuses |= {403}
+        security = [{"screenKey": []}, {"screenKeyHeader": []}]
+    responses: dict[str, Any] = {str(code): spec for code, spec in ok.items()}
+    for code in sorted(statuses):
+        responses[str(code)] = reply(ERRORS.get(code, "Error"), ref("Error"))
+    responses["default"] = reply("Any other error, in the same shape", ref("Error"))
+    op: dict[str, Any] = {"summary": summary, "responses": responses, "security": security}
+    if auth == "admin":
+        op["description"] = "Needs the admin role."
+    if params:
+        op["parameters"] = list(params)
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+def path_param(name: str, text: str, schema: Schema = STRING) -> Schema:
+    """A parameter of the URL path."""
+    return {"name": name, "in": "path", "required": True, "description": text, "schema": schema}
+
+
+def query(name: str, text: str, schema: Schema = STRING) -> Schema:
+    """An optional query parameter."""
+    return {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
+
+
+def header(name: str, text: str) -> Schema:
+    """An optional request header."""
+    return {"name": name, "in": "header", "required": False, "description": text, "schema": STRING}
+
+
+SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
+PLAYLIST_ID = path_param("playlist_id", "Playlist id (lowercase letters, digits, - and _)")
+FILE = path_param("file", "site.yaml or <playlist-id>.yaml")
+REVISION = path_param("revision", "Revision number", INT)
+IF_MATCH = header("If-Match", "The ETag from GET; required by PUT (428 without, 412 if stale)")
+YAML_BODY = {
+    "required": True,
+    "description": 'The YAML text, stored exactly as sent; or JSON {"yaml": "..."}',
+    "content": {
+        "text/yaml": {"schema": STRING},
+        "application/yaml": {"schema": STRING},
+        "application/json": {"schema": ref("YamlDocument")},
+    },
+}
+ETAG = {"ETag": {"description": "Hash of the file's bytes", "schema": STRING}}
+
+
+PLAYS_NOTE = (
+    "A batch with the same id twice (duplicate_play), or a start more than 10 minutes in "
+    "the future (future_play), is "
+    "refused whole (422, details list each record; nothing stored). Item keys the current "
+    "configuration does not know (edited since) are stored and listed in `unknown_items`."
+)
+
+
+def _paths() -> dict[str, dict[str, Any]]:
+    staff, admin, screen = "staff", "admin", "screen"
+    yaml_file = {
+        200: {
+            "description": "The YAML text; JSON {file, etag, yaml} with Accept: application/json",
+            "headers": ETAG,
+            "content": {
+                "text/yaml": {"schema": STRING},
+                "application/json": {"schema": ref("YamlFile")},
+            },
+        }
+    }
+    saved = {200: reply("Saved; the new ETag", ref("Saved"), headers=ETAG)}
+    put_errors = (409, 412, 415, 422, 428)
+    return {
+        "/openapi.json": {"get": operation("This document", None, {200: reply("OpenAPI 3.1")})},
+        "/session": {
+            "post": operation(
+                "Sign in (sets the session cookie)",
+                None,
+                {200: reply("Signed in", ref("Who"))},
+                (401, 422),
+                body={"required": True, **json_content(ref("Login"))},
+            ),
+            "get": operation("Who is signed in", staff, {200: reply("The user", ref("Who"))}),
+            "delete": operation("Sign out", staff, {200: reply("Signed out", ref("SignedOut"))}),
+        },
+        "/site": {
+            "get": operation("site.yaml as stored", staff, yaml_file),
+            "put": operation(
+                "Replace site.yaml (validated with every playlist)",
+                staff,
+                saved,
+                put_errors,
+                (IF_MATCH,),
+                YAML_BODY,
+            ),
+        },
+        "/playlists": {
+            "get": operation(
+                "The playlists", staff, {200: reply("Every playlist file", ref("PlaylistList"))}
+            ),
+            "post": operation(
+                "Create a playlist (id in ?id= or the JSON body)",
+                staff,
+                {201: reply("Created", ref("Saved"), headers=ETAG)},
+                (409, 415, 422),
+                (query("id", "The new playlist's id"),),
+                YAML_BODY,
+            ),
+        },
+        "/playlists/{playlist_id}": {
+            "get": operation("A playlist's YAML as stored", staff, yaml_file, (), (PLAYLIST_ID,)),
+            "put": operation(
+                "Replace a playlist (validated, If-Match, atomic)",
+                staff,
+                saved,
+                put_errors,
+                (PLAYLIST_ID, IF_MATCH),
+                YAML_BODY,
+            ),
+            "delete": operation(
+                "Delete a playlist no rule uses",
+                staff,
+                {200: reply("Deleted", ref("Deleted"))},
+                (409, 412, 422),
+                (PLAYLIST_ID, IF_MATCH),
+            ),
+        },
+        "/history/{file}": {
+            "get": operation(
+                "Revisions of a file, newest first",
+                staff,
+                {200: reply("Revisions", ref("RevisionList"))},
+                (422,),
+                (FILE, query("limit", "At most this many", INT)),
+            )
+        },
+        "/history/{file}/{revision}": {
+            "get": operation(
+                "One revision with its text",
+                staff,
+                {200: reply("The revision", ref("RevisionText"))},
+                (),
+                (FILE, REVISION),
+            )
+        },
+        "/history/{file}/diff": {
+            "get": operation(
+                "Unified diff between two revisions",
+                staff,
+                {
+                    200: {
+                        "description": "diff -u output",
+                        "content": {"text/x-diff": {"schema": STRING}},
+                    }
+                },
+                (422,),
+                (FILE, query("from", "Older revision", INT), query("to", "Newer revision", INT)),
+            )
+        },
+        "/history/{file}/{revision}/restore": {
+            "post": operation(
+                "Restore a revision (validated like a save; a new revision)",
+                staff,
+                saved,
+                (409, 412, 422),
+                (FILE, REVISION, IF_MATCH),
+            )
+        },
+        "/audit": {
+            "get": operation(
+                "The audit log, newest first",
+                admin,
+                {200: reply("Entries", ref("AuditList"))},
+                (422,),
+                (
+                    query("limit", "At most this many", INT),
+                    query("before", "Entries older than this id", INT),
+                    query("action", "Only this action"),
+                    query("user", "Only this user"),
+                ),
+            )
+        },
+        "/alerts": {
+            "get": operation(
+                "Alerts showing now", staff, {200: reply("Active alerts", ref("AlertList"))}, (503,)
+            ),
+            "post": operation(
+                "Put an urgent message on screens",
+                staff,
+                {201: reply("Posted", ref("Alert"))},
+                (422, 503),
+                body={"required": True, **json_content(ref("NewAlert"))},
+            ),
+        },
+        "/alerts/{alert_id}": {
+            "delete": operation(
+                "End an alert",
+                staff,
+                {200: reply("The ended alert", ref("Alert"))},
+                (503,),
+                (path_param("alert_id", "Alert id", INT),),
+            )
+        },
+        "/screens": {
+            "get": operation(
+                "Every screen's status", staff, {200: reply("Screens", ref("ScreenList"))}, (503,)
+            )
+        },
+        "/screens/{screen_id}/key": {
+            "post": operation(
+                "Give a screen a new key (old URL stops)",
+                admin,
+                {200: reply("The new display URL", ref("KeyRotated"))},
+                (503,),
+                (SCREEN_ID,),
+            ),
+            "delete": operation(
+                "Revoke a screen's key",
+                admin,
+                {200: reply("Revoked", ref("KeyRevoked"))},
+                (503,),
+                (SCREEN_ID,),
+            ),
+        },
+        "/screens/{screen_id}/timeline": {
+            "get": operation(
+                "What a screen plays between two times (at most 14 days)",
+                staff,
+                {200: reply("Segments", ref("Timeline"))},
+                (422, 503),
+                (
+                    SCREEN_ID,
+                    query("from", "Start; ISO time or date (default now)"),
+                    query("to", "End; default 24 hours after the start"),
+                ),
+            )
+        },
+        "/screens/{screen_id}/manifest": {
+            "get": operation(
+                "What the screen plays for the next hours (for the player)",
+                screen,
+                {
+                    200: reply("The manifest", ref("Manifest")),
+                    304: {"description": "Unchanged since If-None-Match"},
+                },
+                (503,),
+                (SCREEN_ID, header("If-None-Match", "The ETag of the last manifest")),
+            )
+        },
+        "/screens/{screen_id}/heartbeat": {
+            "post": operation(
+                "The screen reports it is alive",
+                screen,
+                {200: reply("Noted", ref("HeartbeatAnswer"))},
+                (422, 503),
+                (SCREEN_ID,),
+                {"required": True, **json_content(ref("Heartbeat"))},
+            )
+        },
+        "/screens/{screen_id}/plays": {
+            "post": {
+                **operation(
+                    "Proof-of-play records",
+                    screen,
+                    {200: reply("Stored", ref("PlaysStored"))},
+                    (422, 503),
+                    (SCREEN_ID,),
+                    {"required": True, **json_content(ref("PlayBatch"))},
+                ),
+                "description": PLAYS_NOTE,
+            }
+        },
+        "/reports/plays": {
+            "get": operation(
+                "Plays and seconds per day, screen and item",
+                staff,
+                {
+                    200: {
+                        "description": "The report",
+                        "content": {
+                            "application/json": {"schema": ref("PlayReport")},
+                            "text/csv": {"schema": STRING},
+                        },
+                    }
+                },
+                (422, 503),
+                (
+                    query("from", "First day (YYYY-MM-DD, site time zone)"),
+                    query("to", "Last day, inclusive"),
+                    query("screen", "Only this screen"),
+                    query("format", "json (default) or csv (UTF-8 with BOM, for Excel)"),
+                ),
+            )
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Court lobby signage API",
+            "version": __version__,
+            "description": 'Errors are always {"error": {code, message, details}}.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "From `signage token create <user>`",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "screenKey": {"type": "apiKey", "in": "query", "name": "key"},
+                "screenKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Screen-Key"},
+            },
+        },
+    }
