@@ -68,10 +68,20 @@ def start_scheduler(app: Flask, *, blocking: bool = False) -> BaseScheduler:
         BlockingScheduler(timezone=dt.UTC) if blocking else BackgroundScheduler(timezone=dt.UTC)
     )
     for job, seconds in jobs:
-        scheduler.add_job(_run, "interval", args=(app, job), seconds=seconds,
-                          id=job.__name__, max_instances=1, coalesce=True,
-                          next_run_time=dt.datetime.now(dt.UTC))
+        scheduler.add_job(
+            _run,
+            "interval",
+            args=(app, job),
+            seconds=seconds,
+            id=job.__name__,
+            name=job.__name__,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
     app.extensions["signage.scheduler"] = scheduler
+    # APScheduler logs every run at INFO: a line every second or two drowns the server log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     log.info("scheduler starting with jobs: %s", ", ".join(j.__name__ for j, _ in jobs))
     scheduler.start()
     return scheduler
@@ -81,10 +91,16 @@ def scheduler_report(app: Flask) -> dict[str, Any]:
     """Whether a scheduler runs here or, judging by its last sign of life, elsewhere."""
     scheduler: BaseScheduler | None = app.extensions.get("signage.scheduler")
     if scheduler is not None and scheduler.running:
-        return {"alive": True, "where": "this process",
-                "jobs": sorted(job.id for job in scheduler.get_jobs())}
+        return {
+            "alive": True,
+            "where": "this process",
+            "jobs": sorted(job.id for job in scheduler.get_jobs()),
+        }
     seen = app.extensions["signage"].store.get_meta(ALIVE_KEY)
     seen_at = dt.datetime.fromisoformat(seen) if seen else None
     alive = seen_at is not None and now() - seen_at < ALIVE_WITHIN
-    return {"alive": alive, "where": "another process" if alive else "not running",
-            "last_seen": seen}
+    return {
+        "alive": alive,
+        "where": "another process" if alive else "not running",
+        "last_seen": seen,
+    }
