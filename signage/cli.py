@@ -12,7 +12,8 @@ from typing import Any
 import click
 from flask import Flask
 
-from signage.config import Config, load_folder
+from signage.config import Config, Issue, load_folder
+from signage.config.validate import media_issues
 from signage.errors import SignageError
 from signage.settings import describe_settings, load_settings
 
@@ -50,8 +51,13 @@ def main() -> None:
 @main.command()
 @click.option("--host", help="Address to listen on (default SIGNAGE_HOST, 127.0.0.1).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default SIGNAGE_PORT, 8000).")
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 256),
-              help="Requests served at once.")
+@click.option(
+    "--threads",
+    default=16,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Requests served at once.",
+)
 @edge
 def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
@@ -66,8 +72,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     start_scheduler(app)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="signage",
-                   _quiet=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="signage", _quiet=True)
 
 
 @main.command()
@@ -90,28 +95,54 @@ def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
     return settings, config, issues
 
 
+def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
+    """Items whose media is not ready, when a media library exists to ask."""
+    from signage.store import Store, create_store_engine, default_database_url
+
+    url = settings["DATABASE_URL"]
+    if url is None:
+        if not (settings["MEDIA_DIR"] / "signage.db").exists():
+            return []  # no library yet (a fresh checkout): nothing to compare with
+        url = default_database_url(settings["MEDIA_DIR"])
+    return media_issues(config, set(Store(create_store_engine(url)).ready_media()))
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @edge
 def check(as_json: bool) -> None:
     """Validate the playlists folder; exit status 1 when it has errors."""
     settings, config, issues = _folder_config()
+    if config is not None:
+        issues += _media_warnings(settings, config)
     errors = [i for i in issues if i.severity == "error"]
     if as_json:
-        click.echo(json.dumps({"ok": not errors, "folder": str(settings["PLAYLISTS_DIR"]),
-                               "issues": [i.to_dict() for i in issues]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "ok": not errors,
+                    "folder": str(settings["PLAYLISTS_DIR"]),
+                    "issues": [i.to_dict() for i in issues],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for issue in issues:
             click.echo(str(issue))
         warnings = len(issues) - len(errors)
         if errors:
-            _say(f"{len(errors)} error(s), {warnings} warning(s): screens keep the last good "
-                 "configuration until these are fixed")
+            _say(
+                f"{len(errors)} error(s), {warnings} warning(s): screens keep the last good "
+                "configuration until these are fixed"
+            )
         else:
-            _say(f"configuration OK ({warnings} warning(s)): "
-                 f"{len(config.screens) if config else 0} screens, "
-                 f"{len(config.playlists) if config else 0} playlists")
+            _say(
+                f"configuration OK ({warnings} warning(s)): "
+                f"{len(config.screens) if config else 0} screens, "
+                f"{len(config.playlists) if config else 0} playlists"
+            )
     sys.exit(1 if errors else 0)
 
 
@@ -126,17 +157,27 @@ def _parse_at(text: str | None, zone: dt.tzinfo) -> dt.datetime:
             return dt.datetime.combine(current.date(), clock, tzinfo=zone)
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise SignageError(f"--at {text!r} is not a time; write it like \"2026-12-04 10:00\"",
-                           code="bad_time") from None
+        raise SignageError(
+            f'--at {text!r} is not a time; write it like "2026-12-04 10:00"', code="bad_time"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 @main.command()
 @click.argument("screen_id")
-@click.option("--at", "at_text", metavar="TIME",
-              help="When to look (\"2026-12-04 10:00\"); default now, in the site's zone.")
-@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 14),
-              help="How far ahead to list what plays.")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="TIME",
+    help='When to look ("2026-12-04 10:00"); default now, in the site\'s zone.',
+)
+@click.option(
+    "--hours",
+    default=24,
+    show_default=True,
+    type=click.IntRange(1, 24 * 14),
+    help="How far ahead to list what plays.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @edge
 def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> None:
@@ -149,8 +190,10 @@ def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> N
             _say(str(issue))
         raise SignageError("the configuration has errors; fix them first (signage check)")
     if screen_id not in config.screens:
-        raise SignageError(f"there is no screen {screen_id!r}; screens: "
-                           f"{', '.join(config.screens)}", code="not_found")
+        raise SignageError(
+            f"there is no screen {screen_id!r}; screens: {', '.join(config.screens)}",
+            code="not_found",
+        )
     at = _parse_at(at_text, config.site.zone)
     report = describe_preview(config, screen_id, at, dt.timedelta(hours=hours))
     if as_json:
@@ -167,8 +210,13 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when not given.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given.",
+)
 @edge
 def user_add(name: str, role: str, password: str) -> None:
     """Add a staff user who can sign in to the web UI."""
@@ -185,12 +233,24 @@ def token() -> None:
 
 @token.command("create")
 @click.argument("user_name", metavar="USER")
+@click.option("--days", type=click.IntRange(1, 3650), help="Stop working after this many days.")
 @edge
-def token_create(user_name: str) -> None:
+def token_create(user_name: str, days: int | None) -> None:
     """Print a new API token for USER (shown once; keep it secret)."""
     from signage.auth import create_token
 
-    click.echo(create_token(_app().extensions["signage"].store, user_name))
+    click.echo(create_token(_app().extensions["signage"].store, user_name, days))
+
+
+@token.command("revoke")
+@click.argument("token_text", metavar="TOKEN")
+@edge
+def token_revoke(token_text: str) -> None:
+    """Stop TOKEN from working at once (for a lost or leaked token)."""
+    from signage.auth import revoke_token
+
+    revoke_token(_app().extensions["signage"].store, token_text)
+    _say("token revoked")
 
 
 @main.command("screen-url")

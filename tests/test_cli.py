@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from flask import Flask
 
 from signage.cli import main
 
@@ -31,6 +32,13 @@ def test_check_passes_on_the_demo(run: Invoke) -> None:
     result = run("check")
     assert result.exit_code == 0
     assert "configuration OK" in result.stderr
+
+
+def test_check_warns_about_media_the_library_lacks(run: Invoke, app: Flask) -> None:
+    assert app  # the app fixture created the library database beside the media
+    result = run("check")
+    assert result.exit_code == 0
+    assert "daytime.yaml: warning: media 'court-guide' is not in the library" in result.stdout
 
 
 def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> None:
