@@ -11,7 +11,8 @@ from signage.config.when import suggest
 from signage.errors import Invalid, NotFound
 from signage.manifest import iso
 from signage.revisions import audit
-from signage.store import Store, now
+from signage.screens import ScreenService
+from signage.store import now
 
 MAX_TEXT = 200
 MAX_AHEAD = dt.timedelta(days=7)
@@ -95,32 +96,39 @@ def check_alert(
 
 
 def post_alert(
-    store: Store,
-    config: Config,
+    screens: ScreenService,
     text: str,
-    screens: list[str] | str,
+    targets: list[str] | str,
     until: dt.datetime,
     user: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """Store a checked alert (screens see it within one poll); the alert as JSON."""
-    text, targets = check_alert(config, text, screens, until, now())
-    alert_id = store.add_alert(text, targets, until, user["name"])
+    """Store a checked alert; this process's screens see it at once, others within a poll."""
+    config = screens.config()
+    text, names = check_alert(config, text, targets, until, now())
+    alert_id = screens.store.add_alert(text, names, until, user["name"])
+    screens.invalidate()
     audit(
-        store,
+        screens.store,
         user,
         "alert.post",
         str(alert_id),
-        {"text": text, "screens": screens, "until": until.isoformat()},
+        {"text": text, "screens": targets, "until": until.isoformat()},
     )
-    return alert_json(store.alert(alert_id) or {}, config)
+    return alert_json(screens.store.alert(alert_id) or {}, config)
 
 
-def end_alert(
-    store: Store, config: Config, alert_id: int, user: Mapping[str, Any]
-) -> dict[str, Any]:
+def active_alerts(screens: ScreenService) -> list[dict[str, Any]]:
+    """Alerts showing now, newest first."""
+    config = screens.config()
+    return [alert_json(row, config) for row in screens.store.active_alerts(now())]
+
+
+def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> dict[str, Any]:
     """End an alert now (already ended: unchanged); 404 when there is no such alert."""
+    store = screens.store
     if store.alert(alert_id) is None:
         raise NotFound(f"there is no alert {alert_id}")
     if store.end_alert(alert_id, now()):
+        screens.invalidate()
         audit(store, user, "alert.end", str(alert_id))
-    return alert_json(store.alert(alert_id) or {}, config)
+    return alert_json(store.alert(alert_id) or {}, screens.config())

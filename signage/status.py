@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
+from signage.auth import revoke_screen_key, rotate_screen_key
 from signage.config.validate import Config
 from signage.errors import Invalid
 from signage.manifest import iso
 from signage.preview import item_summary, verdict_summary
+from signage.revisions import audit
 from signage.schedule import explain, resolve_segments
+from signage.screens import ScreenService
 from signage.store import Store
 
 MAX_TIMELINE = dt.timedelta(days=14)
@@ -103,3 +107,23 @@ def parse_moment(text: str | None, config: Config, default: dt.datetime) -> dt.d
             code="bad_time",
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=config.site.zone)
+
+
+def rotate_key(
+    screens: ScreenService, screen_id: str, public_url: str, user: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Give the screen a new key (the old URL stops at once); its new display URL."""
+    screens.screen(screen_id)
+    key = rotate_screen_key(screens.store, screens.secret_key, screen_id)
+    screens.invalidate()
+    audit(screens.store, user, "screen.key.rotate", screen_id)
+    return {"screen": screen_id, "display_url": f"{public_url}/display/{screen_id}?key={key}"}
+
+
+def revoke_key(screens: ScreenService, screen_id: str, user: Mapping[str, Any]) -> dict[str, Any]:
+    """Take the screen's key away: it gets 403 until a new key is made."""
+    screens.screen(screen_id)
+    revoke_screen_key(screens.store, screen_id)
+    screens.invalidate()
+    audit(screens.store, user, "screen.key.revoke", screen_id)
+    return {"screen": screen_id, "key": "revoked"}

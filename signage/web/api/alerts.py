@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from flask import current_app, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
-from signage.alerts import MAX_TEXT, alert_json, end_alert, post_alert
+from signage.alerts import MAX_TEXT, active_alerts, end_alert, post_alert
 from signage.auth import current_user, staff_required
-from signage.store import now
+from signage.screens import ScreenService
 from signage.web.api.base import bp, parse_body
 
 
@@ -25,9 +25,8 @@ class NewAlert(BaseModel):
     until: dt.datetime
 
 
-def _parts() -> tuple[Any, Any]:
-    signage = current_app.extensions["signage"]
-    return signage.store, signage.screens.config()
+def _screens() -> ScreenService:
+    return current_app.extensions["signage"].screens
 
 
 @bp.post("/alerts")
@@ -35,8 +34,7 @@ def _parts() -> tuple[Any, Any]:
 def create_alert() -> Any:
     """Put an urgent message on screens until `until`; 201 with the alert."""
     body = parse_body(NewAlert)
-    store, config = _parts()
-    alert = post_alert(store, config, body.text, body.screens, body.until, current_user())
+    alert = post_alert(_screens(), body.text, body.screens, body.until, current_user())
     return alert, 201, {"Location": url_for("api.delete_alert", alert_id=alert["id"])}
 
 
@@ -44,13 +42,11 @@ def create_alert() -> Any:
 @staff_required()
 def list_alerts() -> Any:
     """Alerts showing now, newest first."""
-    store, config = _parts()
-    return {"alerts": [alert_json(row, config) for row in store.active_alerts(now())]}
+    return {"alerts": active_alerts(_screens())}
 
 
 @bp.delete("/alerts/<int:alert_id>")
 @staff_required()
 def delete_alert(alert_id: int) -> Any:
     """End an alert now; screens drop it at their next poll."""
-    store, config = _parts()
-    return end_alert(store, config, alert_id, current_user())
+    return end_alert(_screens(), alert_id, current_user())

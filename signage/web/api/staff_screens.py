@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from signage.auth import current_user, revoke_screen_key, rotate_screen_key, staff_required
-from signage.revisions import audit
-from signage.status import parse_moment, screen_overview, timeline
+from signage.auth import current_user, staff_required
+from signage.status import parse_moment, revoke_key, rotate_key, screen_overview, timeline
 from signage.store import now
 from signage.web.api.base import bp
 
@@ -32,25 +31,17 @@ def list_screens() -> Any:
 
 @bp.post("/screens/<screen_id>/key")
 @staff_required("admin")
-def rotate_key(screen_id: str) -> Any:
+def rotate_screen_key(screen_id: str) -> Any:
     """Give the screen a new key; the old URL stops working. Answers the new display URL."""
     signage = _signage()
-    signage.screens.screen(screen_id)
-    key = rotate_screen_key(signage.store, signage.screens.secret_key, screen_id)
-    audit(signage.store, current_user(), "screen.key.rotate", screen_id)
-    url = f"{signage.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
-    return {"screen": screen_id, "display_url": url}
+    return rotate_key(signage.screens, screen_id, signage.settings["PUBLIC_URL"], current_user())
 
 
 @bp.delete("/screens/<screen_id>/key")
 @staff_required("admin")
-def revoke_key(screen_id: str) -> Any:
+def revoke_screen_key(screen_id: str) -> Any:
     """Take the screen's key away: it gets 403 until a new key is made."""
-    signage = _signage()
-    signage.screens.screen(screen_id)
-    revoke_screen_key(signage.store, screen_id)
-    audit(signage.store, current_user(), "screen.key.revoke", screen_id)
-    return {"screen": screen_id, "key": "revoked"}
+    return revoke_key(_signage().screens, screen_id, current_user())
 
 
 @bp.get("/screens/<screen_id>/timeline")

@@ -1,0 +1,140 @@
+"""The API as a whole: every route described, errors in one shape, roles and tokens enforced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from flask import Flask
+from jsonschema import Draft202012Validator
+
+from signage.cli import main
+from signage.store import tokens
+from tests.web.api_check import DOCUMENT, PREFIX, Api, error_of
+
+PLACEHOLDERS = {
+    "screen_id": "lobby-east",
+    "playlist_id": "daytime",
+    "file": "site.yaml",
+    "revision": "1",
+    "alert_id": "1",
+}
+
+
+def api_routes(app: Flask) -> list[tuple[str, str]]:
+    """(method, documented path) of every /api/v1 route the app serves."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(PREFIX):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule).removeprefix(PREFIX)
+        found += [(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}]
+    return sorted(found)
+
+
+def operations(auth: str) -> list[tuple[str, str]]:
+    """(method, path) of the documented operations that need this kind of caller."""
+    schemes = {"staff": {"bearer"}, "screen": {"screenKey"}}[auth]
+    return sorted(
+        (method.upper(), path)
+        for path, item in DOCUMENT["paths"].items()
+        for method, operation in item.items()
+        if {name for s in operation["security"] for name in s} & schemes
+    )
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"{(\w+)}", lambda m: PLACEHOLDERS[m.group(1)], path)
+
+
+def test_every_route_is_in_the_openapi_document_and_nothing_else(app: Flask, api: Api) -> None:
+    served = api.get("/openapi.json")
+    assert served.status_code == 200 and served.get_json() == DOCUMENT
+    documented = sorted((m.upper(), p) for p, item in DOCUMENT["paths"].items() for m in item)
+    assert api_routes(app) == documented
+    for schema in DOCUMENT["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_without_credentials_every_staff_route_answers_401_in_the_error_shape(
+    api: Api,
+) -> None:
+    for method, path in operations("staff"):
+        response = api.open(method, concrete(path))
+        assert response.status_code == 401, (method, path)
+        assert error_of(response)["code"] == "unauthorized"
+
+
+def test_screen_routes_need_the_screen_key(api: Api) -> None:
+    for method, path in operations("screen"):
+        response = api.open(method, concrete(path), query_string={"key": "wrong"}, json={})
+        assert response.status_code == 403, (method, path)
+        assert error_of(response)["code"] == "bad_screen_key"
+
+
+def test_editors_are_refused_admin_actions(api: Api, editor_token: str, admin_token: str) -> None:
+    admin_only = sorted(
+        (method.upper(), path)
+        for path, item in DOCUMENT["paths"].items()
+        for method, operation in item.items()
+        if operation.get("description") == "Needs the admin role."
+    )
+    assert ("GET", "/audit") in admin_only and ("POST", "/screens/{screen_id}/key") in admin_only
+    for method, path in admin_only:
+        refused = api.open(method, concrete(path), editor_token)
+        assert refused.status_code == 403 and error_of(refused)["code"] == "forbidden"
+    assert api.get("/audit", admin_token).status_code == 200
+
+
+def test_errors_elsewhere_under_the_api_keep_the_shape(api: Api, editor_token: str) -> None:
+    assert error_of(api.get("/nothing-here"))["code"] == "not_found"
+    assert error_of(api.open("PATCH", "/site", editor_token))["code"] == "method_not_allowed"
+    broken = api.post(
+        "/alerts", editor_token, data="{not json", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status_code == 422 and error_of(broken)["code"] == "bad_json"
+
+
+@pytest.mark.parametrize("how", ["expired", "revoked"])
+def test_expired_and_revoked_tokens_stop_working(
+    app: Flask, api: Api, editor_token: str, how: str
+) -> None:
+    assert api.get("/screens", editor_token).status_code == 200
+    store = app.extensions["signage"].store
+    with store.engine.begin() as conn:
+        if how == "expired":
+            conn.execute(
+                tokens.update().values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            )
+        else:
+            conn.execute(tokens.update().values(revoked_at=dt.datetime.now(dt.UTC)))
+    refused = api.get("/screens", editor_token)
+    assert refused.status_code == 401 and error_of(refused)["code"] == "bad_token"
+
+
+def test_token_lifetime_and_revocation_from_the_command_line(
+    app: Flask,
+    api: Api,
+    playlists_dir,
+    media_dir,
+    monkeypatch: pytest.MonkeyPatch,
+    admin_token: str,
+) -> None:
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(playlists_dir))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(media_dir))
+    runner = CliRunner()
+    created = runner.invoke(main, ["token", "create", "admin", "--days", "30"])
+    token = created.stdout.strip()
+    assert created.exit_code == 0 and api.get("/session", token).status_code == 200
+    with app.extensions["signage"].store.engine.connect() as conn:
+        expires = conn.scalar(sa.select(sa.func.max(tokens.c.expires_at)))
+    assert dt.timedelta(days=29) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(days=30)
+    revoked = runner.invoke(main, ["token", "revoke", token])
+    assert revoked.exit_code == 0 and "revoked" in revoked.stderr
+    assert api.get("/session", token).status_code == 401
+    again = runner.invoke(main, ["token", "revoke", token])
+    assert again.exit_code == 1 and "already revoked" in again.stderr
+    assert api.get("/session", admin_token).status_code == 200
