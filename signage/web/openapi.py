@@ -1,11 +1,14 @@
 """The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
 
 Written as data with a few builders; tests check every route is here and that real
-responses match these schemas.
+responses match these schemas. An API module may describe its own routes in a module-level
+`OPENAPI_PATHS` (built with `operation` and friends) and `OPENAPI_SCHEMAS`; they are merged.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Any
 
 from signage import __version__
@@ -15,6 +18,7 @@ from signage.web.openapi_schemas import (
     STRING,
     Schema,
     json_content,
+    obj,
     ref,
     reply,
 )
@@ -31,6 +35,7 @@ ERRORS = {
     422: "The content has problems; `details` lists each one",
     428: "If-Match is required",
     503: "No configuration has loaded yet",
+    507: "The disk is too full to receive the upload",
 }
 
 
@@ -82,6 +87,7 @@ def header(name: str, text: str) -> Schema:
 
 SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
 PLAYLIST_ID = path_param("playlist_id", "Playlist id (lowercase letters, digits, - and _)")
+MEDIA_ID = path_param("media_id", "Media id (lowercase letters, digits, - and _)")
 FILE = path_param("file", "site.yaml or <playlist-id>.yaml")
 REVISION = path_param("revision", "Revision number", INT)
 IF_MATCH = header("If-Match", "The ETag from GET; required by PUT (428 without, 412 if stale)")
@@ -319,6 +325,42 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "description": PLAYS_NOTE,
             }
         },
+        "/media": {
+            "post": operation(
+                "Upload a clip or picture (multipart: file, optional id and title)",
+                staff,
+                {202: reply("Received; preparation queued", ref("MediaQueued"))},
+                (409, 415, 422, 507),
+                body={
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": obj(
+                                {"file": {"type": "string", "format": "binary"}},
+                                {"id": STRING, "title": STRING},
+                            )
+                        }
+                    },
+                },
+            ),
+            "get": operation("The media library", staff, {200: reply("Media", ref("MediaList"))}),
+        },
+        "/media/{media_id}": {
+            "get": operation(
+                "One clip or picture: status, progress, error, size",
+                staff,
+                {200: reply("The media", ref("Media"))},
+                (),
+                (MEDIA_ID,),
+            ),
+            "delete": operation(
+                "Delete media no playlist uses (409 names the playlists)",
+                staff,
+                {200: reply("Deleted", ref("MediaDeleted"))},
+                (409, 503),
+                (MEDIA_ID,),
+            ),
+        },
         "/reports/plays": {
             "get": operation(
                 "Plays and seconds per day, screen and item",
@@ -344,8 +386,26 @@ def _paths() -> dict[str, dict[str, Any]]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The whole OpenAPI document."""
+def _from_modules(attribute: str) -> dict[str, Any]:
+    """What the API modules describe themselves under `attribute`, merged."""
+    import signage.web.api as package
+
+    found: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found.update(getattr(module, attribute, {}))
+    return found
+
+
+def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The OpenAPI document; only the (method, path) operations `served` when given."""
+    paths = {**_paths(), **_from_modules("OPENAPI_PATHS")}
+    if served is not None:
+        paths = {
+            path: kept
+            for path, item in paths.items()
+            if (kept := {m: op for m, op in item.items() if (m.upper(), path) in served})
+        }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -354,9 +414,9 @@ def openapi_document() -> dict[str, Any]:
             "description": 'Errors are always {"error": {code, message, details}}.',
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": _paths(),
+        "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **_from_modules("OPENAPI_SCHEMAS")},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

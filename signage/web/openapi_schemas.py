@@ -293,6 +293,25 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
+    "Media": obj(
+        {
+            "id": STRING,
+            "kind": nullable(STRING),
+            "title": nullable(STRING),
+            "original_name": nullable(STRING),
+            "status": {"enum": ["queued", "processing", "ready", "failed"]},
+            "progress": NUMBER,
+            "error": nullable(STRING),
+            "duration": nullable(NUMBER),
+            "width": nullable(INT),
+            "height": nullable(INT),
+            "url": nullable(STRING),
+            "used_by": array(STRING),
+        }
+    ),
+    "MediaList": obj({"media": array(ref("Media"))}),
+    "MediaQueued": obj({"id": STRING, "status": STRING}),
+    "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
     "Login": obj({"name": STRING, "password": STRING}),
     "Who": obj({"name": STRING, "role": {"enum": ["admin", "editor"]}}),
     "SignedOut": obj({"signed_out": BOOL}),
