@@ -8,17 +8,14 @@ Prints figures; asserts nothing about time.
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from signage import create_app
+from demo_app import demo_app
+
 from signage.auth import add_user, create_token
 
 ROUNDS = 21
-REPO = Path(__file__).resolve().parent.parent
 
 
 def big_playlist(items: int, round_number: int) -> bytes:
@@ -40,12 +37,7 @@ def big_playlist(items: int, round_number: int) -> bytes:
 
 def main() -> None:
     """Time ROUNDS saves of a 500-item playlist and print the median and spread."""
-    with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp) / "playlists"
-        shutil.copytree(REPO / "playlists", folder)
-        app = create_app(
-            {"PLAYLISTS_DIR": folder, "MEDIA_DIR": Path(temp) / "media", "LOG_LEVEL": "warning"}
-        )
+    with demo_app() as app:
         store = app.extensions["signage"].store
         add_user(store, "bench", "editor", "benchmark password")
         headers = {

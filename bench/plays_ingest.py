@@ -8,17 +8,14 @@ then one retried batch to show that repeats are cheap. Prints figures; asserts n
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
-from signage import create_app
+from demo_app import demo_app
+
 from signage.auth import ensure_screen_key
 
 BATCHES = 200
 BATCH = 100
-REPO = Path(__file__).resolve().parent.parent
 
 
 def batch(number: int, start: dt.datetime) -> dict:
@@ -41,12 +38,7 @@ def batch(number: int, start: dt.datetime) -> dict:
 
 def main() -> None:
     """Send BATCHES batches of BATCH records and print records per second."""
-    with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp) / "playlists"
-        shutil.copytree(REPO / "playlists", folder)
-        app = create_app(
-            {"PLAYLISTS_DIR": folder, "MEDIA_DIR": Path(temp) / "media", "LOG_LEVEL": "warning"}
-        )
+    with demo_app() as app:
         signage = app.extensions["signage"]
         key = ensure_screen_key(signage.store, signage.screens.secret_key, "lobby-east")
         client = app.test_client()
