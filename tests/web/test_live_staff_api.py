@@ -10,7 +10,8 @@ from tests.support import LiveServer
 
 
 def test_save_alert_and_oversized_body_over_real_http(live_server: LiveServer) -> None:
-    live_server.signage("user", "add", "宣传科", "--role", "editor", "--password", "长长的密码一二三四")
+    password = "长长的密码一二三四"
+    live_server.signage("user", "add", "宣传科", "--role", "editor", "--password", password)
     staff = {"Authorization": "Bearer " + live_server.signage("token", "create", "宣传科")}
     key = live_server.signage("screen-url", "lobby-east").rsplit("key=", 1)[1]
     api = live_server.url + "/api/v1"
