@@ -33,8 +33,9 @@ def media_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(playlists_dir: Path, media_dir: Path) -> Flask:
-    return create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir,
-                       "CONFIG_CHECK_SECONDS": 1})
+    return create_app(
+        {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
+    )
 
 
 @pytest.fixture
@@ -46,8 +47,7 @@ def client(app: Flask) -> FlaskClient:
 def screen_key(app: Flask) -> Callable[[str], str]:
     """key_for(screen_id): the screen's key, created on first use."""
     signage = app.extensions["signage"]
-    return lambda screen_id: ensure_screen_key(signage.store, signage.screens.secret_key,
-                                               screen_id)
+    return lambda screen_id: ensure_screen_key(signage.store, signage.screens.secret_key, screen_id)
 
 
 def _token(app: Flask, name: str, role: str) -> str:

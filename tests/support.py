@@ -30,8 +30,14 @@ class LiveServer:
 
     def signage(self, *args: str) -> str:
         """Run a `signage` command against this server's folders; its stdout."""
-        done = subprocess.run([sys.executable, "-m", "signage", *args], env=self.env,
-                              capture_output=True, text=True, timeout=60, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "signage", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return done.stdout.strip()
 
     def stop(self) -> None:
@@ -44,8 +50,9 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_server(tmp_path: Path, playlists: Path, media: Path,
-                 extra_env: dict[str, str] | None = None) -> LiveServer:
+def start_server(
+    tmp_path: Path, playlists: Path, media: Path, extra_env: dict[str, str] | None = None
+) -> LiveServer:
     """Start `signage serve` and wait until /healthz answers."""
     port = free_port()
     env = {
@@ -59,9 +66,13 @@ def start_server(tmp_path: Path, playlists: Path, media: Path,
     }
     log = tmp_path / f"server-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "signage", "serve"], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "signage", "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     server = LiveServer(f"http://127.0.0.1:{port}", env, process, log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

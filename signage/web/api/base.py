@@ -18,8 +18,9 @@ def parse_body(model: type[M]) -> M:
     """The JSON body validated against a model; 422 listing each problem otherwise."""
     payload: Any = request.get_json(silent=True)
     if payload is None:
-        raise Invalid("the request body must be JSON (Content-Type: application/json)",
-                      code="bad_json")
+        raise Invalid(
+            "the request body must be JSON (Content-Type: application/json)", code="bad_json"
+        )
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -28,5 +29,3 @@ def parse_body(model: type[M]) -> M:
             for error in exc.errors(include_url=False)
         ]
         raise Invalid("the request body has problems; see details", details=details) from None
-
-
