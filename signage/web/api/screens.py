@@ -39,13 +39,14 @@ def manifest(screen_id: str) -> Any:
     service = current_app.extensions["signage"].screens
     moment = now()
     cached = service.manifest(screen_id, moment)
+    headers = {"ETag": f'W/"{cached.etag}"', "Cache-Control": "no-cache"}
+    # Nearly every poll repeats the tag it was given: compare the header text before parsing.
+    sent = request.headers.get("If-None-Match", "")
+    if sent == headers["ETag"] or (sent and request.if_none_match.contains_weak(cached.etag)):
+        return Response(status=304, headers=headers)
     zone = service.config().site.zone
-    if request.if_none_match.contains_weak(cached.etag):
-        response = Response(status=304)
-    else:
-        response = jsonify({**cached.body, "server_time": iso_ms(moment.astimezone(zone))})
-    response.set_etag(cached.etag, weak=True)
-    response.headers["Cache-Control"] = "no-cache"
+    response = jsonify({**cached.body, "server_time": iso_ms(moment.astimezone(zone))})
+    response.headers.update(headers)
     return response
 
 
