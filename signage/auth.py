@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from signage.csrf import check_csrf
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from signage.revisions import audit
 from signage.store import Store, now
@@ -109,6 +110,7 @@ def current_user() -> dict[str, Any] | None:
                 code="bad_token",
             )
     elif session.get("user"):
+        check_csrf()  # a cookie is ambient authority: state changes need the page's token
         found = store.user_by_name(session["user"])
         user = found if found and not found["disabled"] else None
     g.user = user

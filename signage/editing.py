@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from signage.config.folder import MAX_FILE_BYTES, read_folder
+from signage.config.folder import MAX_FILE_BYTES, read_folder, yaml_files
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Issue, validate_files
@@ -166,6 +166,33 @@ def _validate(folder: Path, name: str, content: bytes | None) -> list[Issue]:
     else:
         files[name] = content
     return validate_files(files)[1]
+
+
+def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
+    """Every playlist file with its display name and item count (when it loaded)."""
+    loaded = signage.state.current.playlists if signage.state.current else {}
+    playlists = []
+    for path in yaml_files(signage.settings["PLAYLISTS_DIR"]):
+        if path.name == SITE_FILE:
+            continue
+        playlist = loaded.get(path.stem)
+        playlists.append(
+            {
+                "id": path.stem,
+                "file": path.name,
+                "name": playlist.name if playlist else None,
+                "items": len(playlist.items) if playlist else None,
+            }
+        )
+    return playlists
+
+
+def check_file(folder: Path, name: str, content: bytes) -> list[Issue]:
+    """Every issue the folder would have with this file's new text; nothing is written.
+
+    The staff pages call it as people type, so they see errors before saving.
+    """
+    return _validate(folder, name, content)
 
 
 def _errors(issues: list[Issue], name: str) -> list[dict[str, Any]]:

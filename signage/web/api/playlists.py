@@ -7,9 +7,13 @@ from typing import Any
 from flask import current_app, request, url_for
 
 from signage.auth import current_user, staff_required
-from signage.config.folder import yaml_files
-from signage.config.validate import SITE_FILE
-from signage.editing import delete_playlist, playlist_file, read_version, save_file
+from signage.editing import (
+    delete_playlist,
+    playlist_file,
+    playlist_summaries,
+    read_version,
+    save_file,
+)
 from signage.errors import Invalid
 from signage.web.api.base import bp
 from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
@@ -23,22 +27,7 @@ def _signage() -> Any:
 @staff_required()
 def list_playlists() -> Any:
     """Every playlist file with its display name and item count (when it loaded)."""
-    signage = _signage()
-    loaded = signage.state.current.playlists if signage.state.current else {}
-    playlists = []
-    for path in yaml_files(signage.settings["PLAYLISTS_DIR"]):
-        if path.name == SITE_FILE:
-            continue
-        playlist = loaded.get(path.stem)
-        playlists.append(
-            {
-                "id": path.stem,
-                "file": path.name,
-                "name": playlist.name if playlist else None,
-                "items": len(playlist.items) if playlist else None,
-            }
-        )
-    return {"playlists": playlists}
+    return {"playlists": playlist_summaries(_signage())}
 
 
 @bp.post("/playlists")

@@ -1,0 +1,18 @@
+"""The staff web UI under /admin: server-rendered pages, Chinese first, one module per page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from signage.csrf import csrf_token
+from signage.web.admin import i18n, layout, login, overview, playlists
+from signage.web.admin.base import bp
+
+__all__ = ["bp", "init_app", "layout", "login", "overview", "playlists"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the language catalogues and the CSRF token for templates."""
+    i18n.init_babel(app)
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.register_blueprint(bp)

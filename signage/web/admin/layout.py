@@ -1,0 +1,69 @@
+"""What every staff page shares: the menu, the signed-in user, names and time formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from signage.auth import current_user
+from signage.errors import SignageError
+from signage.web.admin.base import bp
+
+# (section, endpoint, label, admins only); a page appears once its module registers it.
+MENU = (
+    ("overview", "admin.overview", _l("Overview"), False),
+    ("playlists", "admin.playlists_list", _l("Playlists"), False),
+    ("schedule", "admin.schedule_page", _l("Schedule"), False),
+    ("alerts", "admin.alerts_page", _l("Urgent messages"), False),
+    ("media", "admin.media_page", _l("Media library"), False),
+    ("reports", "admin.reports_page", _l("Play reports"), False),
+    ("history", "admin.history_page", _l("History"), False),
+    ("users", "admin.users_page", _l("Users"), True),
+    ("screens", "admin.screens_page", _l("Screens"), True),
+)
+
+STATUS_NAMES = {"online": _l("online"), "offline": _l("offline"), "never": _l("never seen")}
+KIND_NAMES = {
+    "clip": _l("video"),
+    "video": _l("video"),
+    "tip": _l("tip"),
+    "image": _l("poster"),
+    "idle": _l("idle"),
+    "alert": _l("urgent message"),
+}
+
+
+@bp.app_template_filter("clock")
+def clock(value: str | dt.datetime | None) -> str:
+    """An ISO time as staff read it: 2026-12-01 08:30 (already in the site's zone)."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+@bp.context_processor
+def page_context() -> dict[str, Any]:
+    """The menu (pages this user may open), the user, and names of states and kinds."""
+    try:
+        who = current_user()
+    except SignageError:  # the error page of a refused request (a bad CSRF token, say)
+        who = None
+    menu = [
+        (section, endpoint, label)
+        for section, endpoint, label, admin_only in MENU
+        if endpoint in current_app.view_functions
+        and who is not None
+        and (not admin_only or who["role"] == "admin")
+    ]
+    return {
+        "current_user": who,
+        "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
+        "menu": menu,
+        "status_names": STATUS_NAMES,
+        "kind_names": KIND_NAMES,
+    }

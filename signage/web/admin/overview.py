@@ -1,0 +1,47 @@
+"""The first page staff see: every screen, what it plays, alerts, configuration errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+
+from signage.alerts import alert_json
+from signage.status import screen_overview
+from signage.store import now
+from signage.web.admin.base import bp, signage
+
+MEDIA_URL = "/media/files/"
+
+
+def thumbnail_urls() -> dict[str, str]:
+    """Media id -> URL of its thumbnail, for media that screens can play."""
+    return {
+        media_id: MEDIA_URL + row["thumbnail"]
+        for media_id, row in signage().store.ready_media().items()
+        if row["thumbnail"]
+    }
+
+
+@bp.get("/")
+def overview() -> Any:
+    """Screens with online/offline/never, now playing, active alerts, config errors."""
+    parts = signage()
+    config = parts.state.current
+    moment = now()
+    screens = (
+        screen_overview(config, parts.store, moment, parts.settings["OFFLINE_AFTER_POLLS"])
+        if config
+        else []
+    )
+    alerts = (
+        [alert_json(row, config) for row in parts.store.active_alerts(moment)] if config else []
+    )
+    return render_template(
+        "admin/overview.html",
+        screens=screens,
+        alerts=alerts,
+        issues=parts.state.issues,
+        serving=config is not None,
+        thumbnails=thumbnail_urls(),
+    )

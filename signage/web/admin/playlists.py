@@ -1,0 +1,110 @@
+"""Playlists: the list, and an editor with a structured form and a YAML tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.editing import (
+    check_file,
+    delete_playlist,
+    playlist_file,
+    playlist_summaries,
+    read_version,
+    save_file,
+)
+from signage.errors import Invalid
+from signage.playlist_form import has_comments, playlist_model, playlist_yaml
+from signage.web.admin.base import bp, signage, user
+from signage.web.admin.overview import MEDIA_URL
+
+
+def media_choices() -> dict[str, list[dict[str, Any]]]:
+    """Ready clips and posters of the library, for the editor's pickers."""
+    choices: dict[str, list[dict[str, Any]]] = {"clip": [], "image": []}
+    for media_id, row in sorted(signage().store.ready_media().items()):
+        kind = "clip" if row["kind"] == "video" else "image"
+        choices[kind].append(
+            {
+                "id": media_id,
+                "title": row["title"] or media_id,
+                "duration": row["duration"],
+                "thumbnail": MEDIA_URL + row["thumbnail"] if row["thumbnail"] else None,
+            }
+        )
+    return choices
+
+
+@bp.get("/playlists")
+def playlists_list() -> Any:
+    """Every playlist with its name and item count, and a form to make a new one."""
+    return render_template("admin/playlists.html", playlists=playlist_summaries(signage()))
+
+
+@bp.post("/playlists")
+def playlists_create() -> Any:
+    """Create an empty playlist and open it in the editor."""
+    playlist_id = request.form.get("id", "").strip()
+    text = playlist_yaml({"name": request.form.get("name", ""), "items": []})
+    save_file(
+        signage(),
+        playlist_file(playlist_id),
+        text.encode(),
+        if_match=None,
+        author=user(),
+        action="create",
+    )
+    return redirect(url_for("admin.playlists_edit", playlist_id=playlist_id))
+
+
+@bp.post("/playlists/<playlist_id>/delete")
+def playlists_delete(playlist_id: str) -> Any:
+    """Delete a playlist that no rule uses (refused with the reason otherwise)."""
+    delete_playlist(signage(), playlist_id, if_match=None, author=user())
+    flash(_("Playlist %(id)s deleted; its text stays in the history.", id=playlist_id))
+    return redirect(url_for("admin.playlists_list"))
+
+
+@bp.get("/playlists/<playlist_id>")
+def playlists_edit(playlist_id: str) -> Any:
+    """The editor: the file's text and ETag, its model for the form, the media to pick from."""
+    version = read_version(signage().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
+    text = version.content.decode("utf-8", errors="replace")
+    return render_template(
+        "admin/playlist_edit.html",
+        playlist_id=playlist_id,
+        editor={
+            "id": playlist_id,
+            "yaml": text,
+            "etag": version.etag,
+            "model": playlist_model(text),
+            "has_comments": has_comments(text),
+            "media": media_choices(),
+            "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
+            "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
+        },
+    )
+
+
+@bp.post("/playlists/<playlist_id>/check")
+def playlists_check(playlist_id: str) -> Any:
+    """As staff type: {"yaml"} or {"playlist"} in; the YAML, its issues and the model out."""
+    body = request.get_json(silent=True) or {}
+    if isinstance(body.get("playlist"), dict):
+        try:
+            text = playlist_yaml(body["playlist"])
+        except (TypeError, ValueError) as error:
+            raise Invalid(f"the form could not be read: {error}") from None
+    else:
+        text = str(body.get("yaml", ""))
+    name = playlist_file(playlist_id)
+    issues = check_file(signage().settings["PLAYLISTS_DIR"], name, text.encode())
+    return {
+        "yaml": text,
+        "issues": [issue.to_dict() for issue in issues if issue.file == name],
+        "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
+        "playlist": playlist_model(text),
+        "has_comments": has_comments(text),
+    }

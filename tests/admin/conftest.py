@@ -1,0 +1,81 @@
+"""The staff pages in a real headless Chromium against a real `signage serve`."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support import LiveServer, start_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENS = Path("/tmp/screens/admin")
+DEMO = Path(__file__).resolve().parents[2] / "playlists"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Site:
+    """A running server with an admin (wang) and an editor (li)."""
+
+    server: LiveServer
+    playlists: Path
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (./scripts/setup --browser)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One server per test module: its tests build on each other as staff work in a day."""
+    root = tmp_path_factory.mktemp("admin")
+    playlists = root / "playlists"
+    shutil.copytree(DEMO, playlists)
+    server = start_server(root, playlists, root / "media")
+    server.signage("user", "add", "wang", "--role", "admin", "--password", PASSWORD)
+    server.signage("user", "add", "li", "--role", "editor", "--password", PASSWORD)
+    yield Site(server, playlists)
+    server.stop()
+
+
+def sign_in(browser: Browser, site: Site, name: str = "wang") -> Page:
+    """A new browser context (its own cookies) signed in as `name`."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site.url + "/admin/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(site.url + "/admin/")
+    return page
+
+
+def shot(page: Page, name: str) -> Path:
+    """A full-page screenshot to look at: /tmp/screens/admin/<name>.png."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,80 @@
+"""Signing in to the staff pages: session cookie, CSRF, rate limit, the first-admin hint."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage.auth import add_user
+from signage.errors import SignageError
+from signage.login_limit import LoginLimiter
+
+PASSWORD = "correct horse battery"
+
+
+def token_of(client: FlaskClient, path: str = "/admin/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client: FlaskClient, name: str, password: str = PASSWORD) -> int:
+    token = token_of(client)
+    data = {"name": name, "password": password, "csrf_token": token}
+    return client.post("/admin/login", data=data).status_code
+
+
+def test_a_fresh_install_says_how_to_create_the_first_admin(client: FlaskClient) -> None:
+    page = client.get("/admin/login").get_data(as_text=True)
+    assert "signage user add &lt;用户名&gt; --role admin" in page
+
+
+def test_pages_need_a_session_and_the_cookie_is_httponly_lax(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
+    assert client.get("/admin/").headers["Location"].startswith("/admin/login")
+    token = token_of(client)
+    response = client.post(
+        "/admin/login?next=/admin/playlists",
+        data={"name": "wang", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/admin/playlists"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "诉讼服务中心东侧大屏" in client.get("/admin/").get_data(as_text=True)
+    client.post("/admin/logout", data={"csrf_token": token_of(client, "/admin/")})
+    assert client.get("/admin/").status_code == 302
+
+
+def test_sign_in_without_the_form_token_is_refused(app: Flask, client: FlaskClient) -> None:
+    add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
+    response = client.post("/admin/login", data={"name": "wang", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "页面已过期" in response.get_data(as_text=True)
+
+
+def test_the_sixth_failed_sign_in_in_five_minutes_is_refused(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
+    assert [sign_in(client, "wang", "wrong password") for _ in range(5)] == [401] * 5
+    data = {"name": "wang", "password": PASSWORD, "csrf_token": token_of(client)}
+    refused = client.post("/admin/login", data=data)  # even the right password, for now
+    assert refused.status_code == 429
+    assert "登录失败次数过多" in refused.get_data(as_text=True)
+
+
+def test_the_limiter_counts_per_key_and_forgets_after_the_window() -> None:
+    moment = [0.0]
+    limiter = LoginLimiter(limit=2, window=300, clock=lambda: moment[0])
+    limiter.failed("user:wang", "addr:10.0.0.5")
+    limiter.failed("user:li", "addr:10.0.0.5")
+    with pytest.raises(SignageError) as refused:
+        limiter.check("user:zhao", "addr:10.0.0.5")
+    assert refused.value.status == 429
+    limiter.check("user:wang", "addr:10.0.0.6")  # one failure each: still allowed
+    moment[0] = 301.0
+    limiter.check("user:zhao", "addr:10.0.0.5")
