@@ -87,7 +87,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["signage"] = signage
 
+    from signage.media import worker
     from signage.web import init_app
 
     init_app(app)
+    worker.init_app(app)
     return app

@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -69,10 +70,27 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     settings = app.extensions["signage"].settings
     host = host or settings["HOST"]
     port = port or settings["PORT"]
+    _queue_demo_media(app)
     start_scheduler(app)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="signage", _quiet=True)
+    # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
+    body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
+    waitress.serve(app, host=host, port=port, threads=threads, ident="signage", _quiet=True,
+                   max_request_body_size=body_limit)  # fmt: skip
+
+
+def _queue_demo_media(app: Flask) -> None:
+    """On the first start, queue the demo clips and poster the demo playlists name."""
+    from signage.media.worker import enqueue_demo_media
+
+    try:
+        queued = enqueue_demo_media(app)
+    except SignageError as error:
+        _say(f"warning: the demo media could not be made: {error.message}")
+        return
+    if queued:
+        _say(f"demo media being prepared: {', '.join(queued)}")
 
 
 @main.command()
@@ -251,6 +269,37 @@ def token_revoke(token_text: str) -> None:
 
     revoke_token(_app().extensions["signage"].store, token_text)
     _say("token revoked")
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("--id", "media_id", help="Media id (one file only); default from the file name.")
+@edge
+def import_media(files: tuple[Path, ...], media_id: str | None) -> None:
+    """Add clips and pictures from disk to the library, preparing each one now.
+
+    Prints "<id> <status>" per file on stdout; exit status 1 when any was refused.
+    """
+    from signage.media.worker import import_file
+
+    if media_id and len(files) > 1:
+        raise SignageError("--id names a single file; without it each id comes from its name")
+    app = _app()
+    failed = 0
+    for path in files:
+        with click.progressbar(length=1000, label=path.name, file=sys.stderr) as bar:
+            row = import_file(
+                app,
+                path,
+                media_id=media_id,
+                on_progress=lambda f: bar.update(round(f * 1000) - bar.pos),
+            )
+        click.echo(f"{row['id']}\t{row['status']}")
+        if row["status"] != "ready":
+            failed += 1
+            _say(f"{path.name}: {row['error']}")
+    sys.exit(1 if failed else 0)
 
 
 @main.command("screen-url")

@@ -1,4 +1,5 @@
-"""The media library's pure layer: ffmpeg wrapper, probing, preparation plans, demo media.
+"""The media library: ffmpeg wrapper, probing, preparation, the library's rows and its jobs.
 
-Nothing here touches Flask or the database; jobs and the API call into it.
+ffmpeg, probe, loudness, plan, prepare and demo touch neither Flask nor the database;
+library keeps the rows, uploads receives files, worker runs the preparation jobs.
 """

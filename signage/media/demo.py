@@ -1,14 +1,15 @@
-"""A demo clip and poster drawn by ffmpeg, so a new installation shows something at once.
+"""Demo clips and a poster drawn by ffmpeg, so a new installation shows something at once.
 
-Titles are Chinese when a CJK font is installed, English with any other font, and left out
-when the machine has no font at all; the clip and poster are made either way.
+They carry the media ids the demo playlists use. Titles are Chinese when a CJK font is
+installed, English with any other font, and left out when the machine has no font at all;
+the files are made either way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import ffmpeg as ffmpeg_cli
 
@@ -38,19 +39,6 @@ LATIN_FONT_NAMES = (
     "Helvetica.ttc",
 )
 
-CLIP_TEXT = {
-    True: ("防范电信诈骗 · 普法小课堂", "陌生来电要警惕 · 转账汇款先核实"),
-    False: ("Court signage demo", "Beware of phone fraud: check before you transfer money"),
-}
-POSTER_TEXT = {
-    True: ("弘扬宪法精神 · 建设法治中国", "12月4日 国家宪法日", "兴隆县人民法院"),
-    False: (
-        "Uphold the Constitution",
-        "4 December - National Constitution Day",
-        "Court signage demo",
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Font:
@@ -78,6 +66,35 @@ def find_font(folders: tuple[Path, ...] = FONT_FOLDERS) -> Font | None:
     return Font(latin, cjk=False) if latin is not None else None
 
 
+@dataclass(frozen=True)
+class DemoItem:
+    """One demo file: its media id, kind, library title and the lines drawn on it."""
+
+    media_id: str
+    kind: Literal["video", "image"]
+    title: str
+    chinese: tuple[str, ...]
+    english: tuple[str, ...]
+    background: str
+
+
+DEMO_ITEMS = (
+    DemoItem("anti-fraud", "video", "防范电信诈骗 · 普法小课堂",
+             ("防范电信诈骗 · 普法小课堂", "陌生来电要警惕 · 转账汇款先核实"),
+             ("Court signage demo", "Beware of phone fraud: check before you transfer money"),
+             "0x12325a"),
+    DemoItem("court-guide", "video", "诉讼服务指南",
+             ("诉讼服务指南 · 立案须知", "网上立案 · 跨域立案 · 12368 诉讼服务热线"),
+             ("Court services guide", "File a case online, or call the 12368 hotline"),
+             "0x1d5a3a"),
+    DemoItem("constitution-poster", "image", "宪法宣传周海报",
+             ("弘扬宪法精神 · 建设法治中国", "12月4日 国家宪法日", "兴隆县人民法院"),
+             ("Uphold the Constitution", "4 December - National Constitution Day",
+              "Court signage demo"),
+             "0xa31515"),
+)  # fmt: skip
+
+
 def _caption(picture: Any, font: Font | None, text: str, size: int, y: str, colour: str) -> Any:
     if font is None:
         return picture
@@ -87,20 +104,19 @@ def _caption(picture: Any, font: Font | None, text: str, size: int, y: str, colo
     )  # fmt: skip
 
 
+def _lines(item: DemoItem, font: Font | None) -> tuple[str, ...]:
+    return item.chinese if font is not None and font.cjk else item.english
+
+
 def demo_clip_command(
-    target: Path,
-    binaries: Binaries,
-    font: Font | None,
-    *,
-    seconds: float = 8,
-    width: int = 1280,
-    height: int = 720,
-) -> list[str]:
-    """The ffmpeg command drawing the demo clip: a titled card, a moving bar, a soft tone."""
+    item: DemoItem, target: Path, binaries: Binaries, font: Font | None, *,
+    seconds: float = 8, width: int = 1280, height: int = 720,
+) -> list[str]:  # fmt: skip
+    """The ffmpeg command drawing a demo clip: a titled card, a moving bar, a soft tone."""
     rate = 25
-    title, subtitle = CLIP_TEXT[bool(font and font.cjk)]
+    title, subtitle = _lines(item, font)[:2]
     card = ffmpeg_cli.input(
-        f"color=c=0x12325a:s={width}x{height}:r={rate}:d={seconds}", format="lavfi"
+        f"color=c={item.background}:s={width}x{height}:r={rate}:d={seconds}", format="lavfi"
     )
     bar = ffmpeg_cli.input(
         f"color=c=0xd4a017:s={width}x{max(2, height // 60)}:r={rate}", format="lavfi"
@@ -119,16 +135,12 @@ def demo_clip_command(
 
 
 def demo_poster_command(
-    target: Path,
-    binaries: Binaries,
-    font: Font | None,
-    *,
-    width: int = 1920,
-    height: int = 1080,
-) -> list[str]:
-    """The ffmpeg command drawing the demo poster: a red card with three lines of text."""
-    title, subtitle, footer = POSTER_TEXT[bool(font and font.cjk)]
-    picture = ffmpeg_cli.input(f"color=c=0xa31515:s={width}x{height}", format="lavfi")
+    item: DemoItem, target: Path, binaries: Binaries, font: Font | None, *,
+    width: int = 1920, height: int = 1080,
+) -> list[str]:  # fmt: skip
+    """The ffmpeg command drawing a demo poster: a coloured card with three lines of text."""
+    title, subtitle, footer = _lines(item, font)[:3]
+    picture = ffmpeg_cli.input(f"color=c={item.background}:s={width}x{height}", format="lavfi")
     picture = picture.drawbox(0, "ih*0.8", "iw", 4, color="0xf2c94c", thickness="fill")
     picture = _caption(picture, font, title, height // 10, "h*0.3", "0xf2c94c")
     picture = _caption(picture, font, subtitle, height // 18, "h*0.52", "white")
@@ -144,18 +156,21 @@ def make_demo_files(
     font_folders: tuple[Path, ...] = FONT_FOLDERS,
     scale: float = 1.0,
     seconds: float = 8,
-) -> tuple[Path, Path]:
-    """Draw the demo clip (1280×720) and poster (1920×1080) into a folder; their paths."""
+) -> dict[str, Path]:
+    """Draw every demo item (clips 1280×720, poster 1920×1080) into a folder, by media id."""
     folder.mkdir(parents=True, exist_ok=True)
     font = find_font(font_folders)
-    clip, poster = folder / "demo-clip.mp4", folder / "demo-poster.jpg"
     # Halved sizes doubled again: 4:2:0 video needs even widths and heights.
     clip_size = {"width": 2 * round(640 * scale), "height": 2 * round(360 * scale)}
     poster_size = {"width": 2 * round(960 * scale), "height": 2 * round(540 * scale)}
-    drawings = (
-        (clip, demo_clip_command(clip, binaries, font, seconds=seconds, **clip_size)),
-        (poster, demo_poster_command(poster, binaries, font, **poster_size)),
-    )
-    for target, argv in drawings:
+    made = {}
+    for item in DEMO_ITEMS:
+        if item.kind == "video":
+            target = folder / f"demo-{item.media_id}.mp4"
+            argv = demo_clip_command(item, target, binaries, font, seconds=seconds, **clip_size)
+        else:
+            target = folder / f"demo-{item.media_id}.jpg"
+            argv = demo_poster_command(item, target, binaries, font, **poster_size)
         run_command(argv, timeout=300, outputs=[target])
-    return clip, poster
+        made[item.media_id] = target
+    return made

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,12 +88,16 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def remove_partials(out_dir: Path) -> int:
-    """Delete the half-written outputs a crash left behind; returns how many there were."""
-    removed = 0
+def remove_partials(out_dir: Path, older_than: float = 0) -> int:
+    """Delete half-written outputs untouched for ``older_than`` seconds; how many there were."""
+    removed, limit = 0, time.time() - older_than
     for partial in Path(out_dir).glob(f"{PARTIAL_PREFIX}*"):
-        partial.unlink(missing_ok=True)
-        removed += 1
+        try:
+            if partial.stat().st_mtime <= limit:
+                partial.unlink()
+                removed += 1
+        except FileNotFoundError:  # finished (renamed) or removed meanwhile
+            continue
     return removed
 
 

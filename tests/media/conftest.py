@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from signage.media.ffmpeg import Binaries, locate_binaries, run_command
+from tests.web.api_check import Api
 
 SECONDS = 2
 
@@ -312,3 +315,9 @@ class Inspector:
 @pytest.fixture(scope="session")
 def inspect(binaries: Binaries) -> Inspector:
     return Inspector(binaries)
+
+
+@pytest.fixture
+def api(app: Flask, client: FlaskClient) -> Api:
+    """The test client with tokens, checking each answer against the OpenAPI document."""
+    return Api(app, client)

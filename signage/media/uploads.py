@@ -1,0 +1,146 @@
+"""Receiving an uploaded file: multipart form data streamed to disk in chunks.
+
+Memory stays flat whatever the file's size: each chunk read from the request goes through
+werkzeug's incremental multipart decoder straight into a ``.partial-`` file, which is renamed
+to a generated ASCII name only when the whole upload arrived.
+"""
+
+from __future__ import annotations
+
+import errno
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.http import parse_options_header
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
+
+from signage.errors import Invalid, SignageError
+
+CHUNK = 256 * 1024
+FIELD_LIMIT = 4096  # bytes of a text field (id, title)
+# Room for preparation next to the upload: the prepared file is rarely larger than it.
+SPARE_BYTES = 256 * 1024 * 1024
+PARTIAL_PREFIX = ".partial-"
+
+
+class UploadTooLarge(SignageError):
+    code = "too_large"
+    status = 413
+
+
+class DiskFull(SignageError):
+    code = "disk_full"
+    status = 507
+
+
+@dataclass(frozen=True)
+class ReceivedUpload:
+    path: Path
+    original_name: str
+    size: int
+    fields: dict[str, str]
+
+
+def too_large(limit_bytes: int) -> UploadTooLarge:
+    """The refusal of a file over the size limit, naming the limit and its setting."""
+    return UploadTooLarge(
+        f"the file is larger than the upload limit of {limit_bytes // (1024 * 1024)} MB "
+        "(the setting SIGNAGE_MAX_UPLOAD_MB)",
+        details={"limit_mb": limit_bytes // (1024 * 1024)},
+    )
+
+
+def check_disk_space(folder: Path, incoming_bytes: int) -> None:
+    """Refuse (507) an upload the disk cannot hold together with its prepared copy."""
+    folder.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder).free
+    needed = 2 * incoming_bytes + SPARE_BYTES
+    if free < needed:
+        raise DiskFull(
+            f"not enough free disk space for this file: {free // 2**20} MB free, about "
+            f"{needed // 2**20} MB needed; delete unused media or add space",
+            details={"free_mb": free // 2**20, "needed_mb": needed // 2**20},
+        )
+
+
+def stored_name(original_name: str) -> str:
+    """A fresh ASCII file name keeping a plain extension (ffmpeg guesses some formats by it)."""
+    suffix = Path(original_name).suffix.lower()
+    return uuid.uuid4().hex + (suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else "")
+
+
+def receive_multipart(
+    stream: BinaryIO, content_type: str | None, folder: Path, *, limit_bytes: int
+) -> ReceivedUpload:
+    """Save the form's ``file`` part into ``folder``; its other small fields are returned."""
+    mimetype, options = parse_options_header(content_type or "")
+    if mimetype != "multipart/form-data" or not options.get("boundary"):
+        raise SignageError(
+            "send the file as multipart/form-data with a field named file",
+            code="not_multipart",
+            status=415,
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}"
+    try:
+        return _receive(stream, options["boundary"].encode(), folder, partial, limit_bytes)
+    except (ValueError, RequestEntityTooLarge):
+        partial.unlink(missing_ok=True)
+        raise Invalid("the upload was cut off or is not valid form data; send it again",
+                      code="bad_upload") from None  # fmt: skip
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise DiskFull("the disk filled up while receiving the file; delete unused media "
+                           "or add space") from None  # fmt: skip
+        raise
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _receive(
+    stream: BinaryIO, boundary: bytes, folder: Path, partial: Path, limit_bytes: int
+) -> ReceivedUpload:
+    decoder = MultipartDecoder(boundary, max_form_memory_size=FIELD_LIMIT + CHUNK)
+    fields: dict[str, bytearray] = {}
+    original_name: str | None = None
+    target: BinaryIO | None = None
+    current: bytearray | None = None
+    field_name = ""
+    received = size = 0
+    with partial.open("wb") as output:
+        while True:
+            chunk = stream.read(CHUNK)
+            received += len(chunk)
+            if received > limit_bytes + FIELD_LIMIT * 4:
+                raise too_large(limit_bytes)
+            decoder.receive_data(chunk or None)
+            while not isinstance(event := decoder.next_event(), NeedData | Epilogue):
+                if isinstance(event, File) and event.name == "file" and original_name is None:
+                    original_name, target, current = event.filename or "upload", output, None
+                elif isinstance(event, File | Field):
+                    field_name, target = event.name, None
+                    current = fields.setdefault(field_name, bytearray())
+                elif isinstance(event, Data) and target is not None:
+                    size += len(event.data)
+                    if size > limit_bytes:
+                        raise too_large(limit_bytes)
+                    target.write(event.data)
+                elif isinstance(event, Data) and current is not None:
+                    current.extend(event.data)
+                    if len(current) > FIELD_LIMIT:
+                        raise Invalid(f"the form field {field_name!r} is too long",
+                                      code="bad_upload")  # fmt: skip
+            if isinstance(event, Epilogue) or not chunk:
+                break
+    if original_name is None:
+        raise Invalid("the form has no file; send it in a field named file", code="no_file")
+    path = partial.rename(folder / stored_name(original_name))
+    text = {name: bytes(value).decode("utf-8", "replace").strip() for name, value in fields.items()}
+    return ReceivedUpload(path, original_name, size, text)

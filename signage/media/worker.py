@@ -1,0 +1,198 @@
+"""Preparation jobs: the scheduler's workers take queued media and prepare them one by one.
+
+``JOB_WORKERS`` jobs are registered (one worker each), so at most that many preparations run
+at once. A worker is known as ``host:pid``; media left ``processing`` by a process that is
+gone (a crash, a restart) is queued again on the next run, and half-written files are
+removed. ``signage import`` and the demo use the same path as uploads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import socket
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from signage.errors import SignageError
+from signage.jobs import Job, add_job
+from signage.media import library
+from signage.media.demo import DEMO_ITEMS, make_demo_files
+from signage.media.ffmpeg import Binaries, Progress, locate_binaries
+from signage.media.prepare import prepare_media, remove_partials
+from signage.media.uploads import stored_name
+from signage.store import Store, now
+
+log = logging.getLogger("signage.media")
+
+POLL_SECONDS = 2
+# A worker on another machine counts as gone when its media has not moved for this long.
+FOREIGN_SILENCE = dt.timedelta(minutes=10)
+PARTIALS_OLDER_THAN = 600  # seconds; younger ones may belong to a running preparation
+PROGRESS_EVERY = 1.0  # seconds between progress writes
+DEMO_DONE = "media:demo"
+
+
+def worker_name() -> str:
+    """This process as a media row's ``claimed_by``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _still_working(row: dict[str, Any]) -> bool:
+    host, _, pid = (row["claimed_by"] or "").rpartition(":")
+    if host != socket.gethostname():
+        return now() - row["updated_at"] < FOREIGN_SILENCE
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def _binaries(app: Flask) -> Binaries:
+    settings = app.extensions["signage"].settings
+    return locate_binaries(settings["FFMPEG"], settings["FFPROBE"])
+
+
+def _media_dir(app: Flask) -> Path:
+    return Path(app.extensions["signage"].settings["MEDIA_DIR"])
+
+
+def _throttled(store: Store, media_id: str, also: Progress | None) -> Progress:
+    last = 0.0
+
+    def progress(fraction: float) -> None:
+        nonlocal last
+        if also is not None:
+            also(fraction)
+        if time.monotonic() - last >= PROGRESS_EVERY or fraction >= 1.0:
+            last = time.monotonic()
+            library.report_progress(store, media_id, fraction)
+
+    return progress
+
+
+def prepare_claimed(app: Flask, row: dict[str, Any], on_progress: Progress | None = None
+                    ) -> dict[str, Any]:  # fmt: skip
+    """Prepare one claimed media row to ready or failed; the row as it ends."""
+    signage = app.extensions["signage"]
+    store, media_dir = signage.store, _media_dir(app)
+    upload = library.uploads_folder(media_dir) / (row["upload"] or "-")
+    try:
+        if not upload.is_file():
+            raise SignageError("the uploaded file is gone from the server; upload it again",
+                               code="upload_missing")  # fmt: skip
+        prepared = prepare_media(
+            upload, library.files_folder(media_dir), _binaries(app),
+            max_seconds=signage.settings["MAX_CLIP_MINUTES"] * 60,
+            on_progress=_throttled(store, row["id"], on_progress),
+        )  # fmt: skip
+        library.mark_ready(store, row["id"], prepared)
+        log.info("media %s ready: %s (%s)", row["id"], prepared.path.name,
+                 "re-encoded" if prepared.reencoded else "copied")  # fmt: skip
+    except SignageError as error:
+        library.mark_failed(store, row["id"], error)
+        log.warning("media %s failed: %s", row["id"], error.message)
+    except Exception:
+        log.exception("preparing media %s failed unexpectedly", row["id"])
+        library.mark_failed(store, row["id"], SignageError(
+            "preparation failed unexpectedly; the server log has the details",
+            code="internal_error"))  # fmt: skip
+    if row["upload"]:
+        upload.unlink(missing_ok=True)
+    signage.screens.invalidate()
+    return library.media_row(store, row["id"])
+
+
+def recover_interrupted(app: Flask) -> list[str]:
+    """Queue again media whose worker is gone, and clear the half-written files it left."""
+    store, media_dir = app.extensions["signage"].store, _media_dir(app)
+    requeued = library.requeue_interrupted(store, _still_working)
+    for folder in (library.files_folder(media_dir), library.uploads_folder(media_dir)):
+        remove_partials(folder, older_than=PARTIALS_OLDER_THAN)
+    if requeued:
+        log.warning("media preparation interrupted, queued again: %s", ", ".join(requeued))
+    return requeued
+
+
+def prepare_queued(app: Flask) -> list[str]:
+    """The job: prepare queued media until none is left; the ids it finished."""
+    recover_interrupted(app)
+    store, finished = app.extensions["signage"].store, []
+    while (row := library.claim_next(store, worker_name())) is not None:
+        prepare_claimed(app, row)
+        finished.append(row["id"])
+    return finished
+
+
+def _worker_job(slot: int) -> Job:
+    def job(app: Flask) -> list[str]:
+        return prepare_queued(app)
+
+    job.__name__ = f"prepare_media_{slot}"  # the scheduler names its jobs after functions
+    return job
+
+
+def import_file(
+    app: Flask, source: Path, *, media_id: str | None = None, title: str | None = None,
+    created_by: str | None = None, on_progress: Progress | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Copy a file into the library and prepare it here and now; the row as it ends."""
+    store, media_dir = app.extensions["signage"].store, _media_dir(app)
+    chosen = library.new_media_id(store, media_id, source.name)
+    folder = library.uploads_folder(media_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    upload = folder / stored_name(source.name)
+    partial = folder / f".partial-{uuid.uuid4().hex}"
+    try:
+        shutil.copyfile(source, partial)
+        partial.rename(upload)
+        row = library.enqueue(
+            store,
+            chosen,
+            upload=upload.name,
+            original_name=source.name,
+            title=title,
+            created_by=created_by,
+            claimed_by=worker_name(),
+        )
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        upload.unlink(missing_ok=True)
+        raise
+    return prepare_claimed(app, row, on_progress)
+
+
+def enqueue_demo_media(app: Flask) -> list[str]:
+    """On the first start, draw the demo clips and poster and queue them; their ids."""
+    store = app.extensions["signage"].store
+    missing = [item for item in DEMO_ITEMS if not library.media_exists(store, item.media_id)]
+    if store.get_meta(DEMO_DONE) or not missing:
+        return []
+    uploads = library.uploads_folder(_media_dir(app))
+    scratch = uploads / f".partial-demo-{uuid.uuid4().hex}"
+    try:
+        drawn = make_demo_files(scratch, _binaries(app))
+        for item in missing:
+            upload = uploads / stored_name(drawn[item.media_id].name)
+            drawn[item.media_id].rename(upload)
+            library.enqueue(store, item.media_id, upload=upload.name, original_name=None,
+                            title=item.title, created_by=None)  # fmt: skip
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    store.set_meta(DEMO_DONE, now().isoformat())  # deleted demo media stays deleted
+    return [item.media_id for item in missing]
+
+
+def init_app(app: Flask) -> None:
+    """Register one preparation job per worker slot (JOB_WORKERS of them)."""
+    for slot in range(1, app.extensions["signage"].settings["JOB_WORKERS"] + 1):
+        add_job(app, _worker_job(slot), POLL_SECONDS)

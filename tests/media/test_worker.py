@@ -1,0 +1,174 @@
+"""Preparation jobs on a real app: queue to ready or failed, restarts, the demo, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from signage import create_app
+from signage.media import library
+from signage.media.worker import (
+    enqueue_demo_media,
+    prepare_queued,
+    recover_interrupted,
+    worker_name,
+)
+from signage.store import now
+
+pytestmark = pytest.mark.slow
+
+
+def queue_file(app: Flask, source: Path, media_id: str, *, claimed_by: str | None = None) -> None:
+    """Put a file into the uploads folder and queue it, as an upload does."""
+    uploads = library.uploads_folder(app.extensions["signage"].settings["MEDIA_DIR"])
+    uploads.mkdir(parents=True, exist_ok=True)
+    name = f"{media_id}-upload{source.suffix}"
+    shutil.copyfile(source, uploads / name)
+    library.enqueue(app.extensions["signage"].store, media_id, upload=name,
+                    original_name=source.name, title=None, created_by="admin",
+                    claimed_by=claimed_by)  # fmt: skip
+
+
+def _row(app: Flask, media_id: str) -> dict:
+    return library.media_row(app.extensions["signage"].store, media_id)
+
+
+def _media_dir(app: Flask) -> Path:
+    return Path(app.extensions["signage"].settings["MEDIA_DIR"])
+
+
+def test_queued_media_becomes_ready_and_reaches_the_manifest(app, conforming_mp4, screen_key):
+    queue_file(app, conforming_mp4, "anti-fraud")  # the demo playlists play this id
+
+    assert prepare_queued(app) == ["anti-fraud"]
+
+    row = _row(app, "anti-fraud")
+    assert (row["status"], row["progress"], row["upload"]) == ("ready", 1.0, None)
+    assert (library.files_folder(_media_dir(app)) / row["file"]).is_file()
+    assert list(library.uploads_folder(_media_dir(app)).iterdir()) == []
+    screen_key("lobby-east")
+    manifest = app.extensions["signage"].screens.manifest("lobby-east", now()).body
+    urls = [item.get("url") for segment in manifest["segments"] for item in segment["items"]]
+    assert f"/media/files/{row['file']}" in urls
+
+
+def test_a_refused_file_fails_with_its_reason_and_is_removed(app, text_named_mp4):
+    queue_file(app, text_named_mp4, "notes")
+
+    prepare_queued(app)
+
+    row = _row(app, "notes")
+    assert (row["status"], row["error_code"]) == ("failed", "not_media")
+    assert row["error"] == "the file is not a video or is damaged"
+    assert list(library.uploads_folder(_media_dir(app)).iterdir()) == []
+
+
+def test_a_vanished_upload_fails_in_plain_words(app, conforming_mp4):
+    queue_file(app, conforming_mp4, "gone")
+    for upload in library.uploads_folder(_media_dir(app)).iterdir():
+        upload.unlink()
+
+    prepare_queued(app)
+
+    assert _row(app, "gone")["error_code"] == "upload_missing"
+
+
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def test_after_a_crash_unfinished_work_resumes_and_half_files_go(app, conforming_mp4):
+    dead_worker = f"{socket.gethostname()}:{_dead_pid()}"
+    queue_file(app, conforming_mp4, "interrupted", claimed_by=dead_worker)
+    files = library.files_folder(_media_dir(app))
+    files.mkdir(parents=True)
+    stale, fresh = files / ".partial-crashed.mp4", files / ".partial-running.mp4"
+    stale.write_bytes(b"half a clip")
+    fresh.write_bytes(b"being written")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+
+    assert prepare_queued(app) == ["interrupted"]
+
+    row = _row(app, "interrupted")
+    assert (row["status"], row["attempts"]) == ("ready", 2)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_work_of_a_live_process_is_not_taken_over(app, conforming_mp4):
+    queue_file(app, conforming_mp4, "busy", claimed_by=worker_name())
+
+    assert recover_interrupted(app) == []
+    assert prepare_queued(app) == []
+    assert _row(app, "busy")["status"] == "processing"
+
+
+def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
+    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "JOB_WORKERS": 3})
+
+    names = [job.__name__ for job, _ in app.extensions["signage.jobs"]]
+    assert [n for n in names if n.startswith("prepare_media")] == [
+        "prepare_media_1", "prepare_media_2", "prepare_media_3"]  # fmt: skip
+
+
+def test_the_first_start_queues_the_demo_media_once(app):
+    assert enqueue_demo_media(app) == ["anti-fraud", "court-guide", "constitution-poster"]
+    assert enqueue_demo_media(app) == []
+
+    assert sorted(prepare_queued(app)) == ["anti-fraud", "constitution-poster", "court-guide"]
+    poster = _row(app, "constitution-poster")
+    assert (poster["kind"], poster["status"], poster["title"]) == (
+        "image",
+        "ready",
+        "宪法宣传周海报",
+    )
+    clip = _row(app, "anti-fraud")
+    assert (clip["kind"], clip["width"], clip["height"]) == ("video", 1280, 720)
+    assert clip["duration"] == pytest.approx(8, abs=0.1)
+
+
+@pytest.fixture
+def signage_command(playlists_dir: Path, media_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    from signage.cli import main
+
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(playlists_dir))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(media_dir))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_import_prepares_files_and_prints_their_ids(signage_command, conforming_mp4, alpha_png,
+                                                     tmp_path):  # fmt: skip
+    named = tmp_path / "普法 Court Guide.mp4"
+    shutil.copyfile(conforming_mp4, named)
+
+    result = signage_command("import", str(named), str(alpha_png))
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["court-guide\tready", "alpha\tready"]
+    assert named.exists()  # the admin's own file is left where it was
+
+
+def test_import_reports_refusals_and_fails(signage_command, text_named_mp4):
+    result = signage_command("import", "--id", "notes", str(text_named_mp4))
+
+    assert result.exit_code == 1
+    assert result.stdout == "notes\tfailed\n"
+    assert "notes.mp4: the file is not a video or is damaged" in result.stderr
+
+
+def test_import_takes_an_id_only_for_one_file(signage_command, conforming_mp4, alpha_png):
+    result = signage_command("import", "--id", "x", str(conforming_mp4), str(alpha_png))
+
+    assert result.exit_code == 1
+    assert "--id names a single file" in result.stderr
