@@ -107,6 +107,12 @@ SETTINGS: tuple[Setting, ...] = (
         "JOB_WORKERS", "1", "How many media preparation jobs run at once.", _int_between(1, 16)
     ),
     Setting(
+        "MEDIA_ACCEL_REDIRECT",
+        None,
+        "Behind nginx: an internal location (e.g. /protected-media/) mapped to MEDIA_DIR/files; "
+        "media files are then sent by nginx through X-Accel-Redirect.",
+    ),
+    Setting(
         "MANIFEST_HOURS",
         "36",
         "How many hours ahead each screen manifest covers.",

@@ -8,7 +8,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from signage.errors import SignageError
-from signage.web import admin, api, display, health
+from signage.web import admin, api, display, health, media_files
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(media_files.bp)
     admin.init_app(app)
 
     @app.before_request

@@ -9,6 +9,8 @@ from typing import Any
 from flask import Blueprint, current_app
 
 from signage.jobs import scheduler_report
+from signage.media.ffmpeg import describe_ffmpeg
+from signage.media.library import status_counts
 
 bp = Blueprint("health", __name__)
 
@@ -36,12 +38,16 @@ def healthz() -> Any:
     media_dir = signage.settings["MEDIA_DIR"]
     free = shutil.disk_usage(media_dir).free
     scheduler = scheduler_report(current_app)
+    ffmpeg = describe_ffmpeg(signage.settings["FFMPEG"], signage.settings["FFPROBE"])
     problems = bool(errors) or free < LOW_DISK_BYTES or not scheduler["alive"]
+    problems = problems or not ffmpeg["found"]
     body = {
         "status": "ok" if not problems else "degraded",
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "config": config,
         "scheduler": scheduler,
         "disk": {"path": str(media_dir), "free_bytes": free, "low": free < LOW_DISK_BYTES},
+        "ffmpeg": ffmpeg,
+        "media": status_counts(signage.store),
     }
     return body, (200 if current is not None else 503)

@@ -3,6 +3,7 @@
 from signage.web.api import (
     alerts,
     history,
+    media,
     openapi,
     playlists,
     reports,
@@ -17,6 +18,7 @@ __all__ = [
     "alerts",
     "bp",
     "history",
+    "media",
     "openapi",
     "playlists",
     "reports",

@@ -1,0 +1,97 @@
+"""The media library: upload clips and pictures, follow their preparation, delete unused ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, request, url_for
+
+from signage.auth import current_user, staff_required
+from signage.media import library
+from signage.media.uploads import check_disk_space, receive_multipart, too_large
+from signage.revisions import audit
+from signage.web.api.base import bp
+
+FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
+
+
+def _signage() -> Any:
+    return current_app.extensions["signage"]
+
+
+def _used_by() -> dict[str, list[str]]:
+    config = _signage().state.current
+    if config is None:
+        return {}
+    return {media_id: sorted(names) for media_id, names in config.media_ids().items()}
+
+
+def _media_json(row: dict[str, Any], used_by: dict[str, list[str]]) -> dict[str, Any]:
+    config = _signage().state.current
+    zone = config.site.zone if config is not None else dt.UTC
+    return library.media_json(row, _signage().screens.media_url, used_by.get(row["id"], []), zone)
+
+
+@bp.post("/media")
+@staff_required()
+def upload_media() -> Any:
+    """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
+    signage = _signage()
+    limit = signage.settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    folder = library.uploads_folder(signage.settings["MEDIA_DIR"])
+    if (request.content_length or 0) > limit + FORM_SLACK:
+        raise too_large(limit)
+    check_disk_space(folder, request.content_length or 0)
+    request.max_content_length = limit + FORM_SLACK  # the API's small body limit is for JSON
+    upload = receive_multipart(request.stream, request.headers.get("Content-Type"), folder,
+                               limit_bytes=limit)  # fmt: skip
+    user = current_user()
+    try:
+        media_id = library.new_media_id(signage.store, upload.fields.get("id") or None,
+                                        upload.original_name)  # fmt: skip
+        library.enqueue(signage.store, media_id, upload=upload.path.name,
+                        original_name=upload.original_name, title=upload.fields.get("title"),
+                        created_by=user["name"] if user else None)  # fmt: skip
+    except BaseException:
+        upload.path.unlink(missing_ok=True)
+        raise
+    audit(signage.store, user, "media.upload", media_id,
+          {"name": upload.original_name, "bytes": upload.size})  # fmt: skip
+    location = url_for("api.get_media", media_id=media_id)
+    return {"id": media_id, "status": library.QUEUED}, 202, {"Location": location}
+
+
+@bp.get("/media")
+@staff_required()
+def list_media() -> Any:
+    """Every clip and picture of the library, newest first."""
+    used_by = _used_by()
+    return {"media": [_media_json(row, used_by) for row in library.all_media(_signage().store)]}
+
+
+@bp.get("/media/<media_id>")
+@staff_required()
+def get_media(media_id: str) -> Any:
+    """One clip or picture: its preparation status, progress or error, and its size."""
+    return _media_json(library.media_row(_signage().store, media_id), _used_by())
+
+
+@bp.delete("/media/<media_id>")
+@staff_required()
+def delete_media(media_id: str) -> Any:
+    """Delete media no playlist uses (409 naming the playlists that do)."""
+    signage = _signage()
+    signage.screens.config()  # 503 while no configuration tells which playlists use what
+    row = library.remove_media(signage.store, media_id, _used_by().get(media_id, []))
+    media_dir = signage.settings["MEDIA_DIR"]
+    # Identical uploads share one content-named file; it goes with the last one using it.
+    for name in (row["file"], row["thumbnail"]):
+        if name and not library.file_in_use(signage.store, name):
+            (library.files_folder(media_dir) / name).unlink(missing_ok=True)
+    if row["upload"]:
+        (library.uploads_folder(media_dir) / Path(row["upload"]).name).unlink(missing_ok=True)
+    signage.screens.invalidate()
+    audit(signage.store, current_user(), "media.delete", media_id)
+    return {"id": media_id, "deleted": True}

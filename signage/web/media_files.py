@@ -1,0 +1,40 @@
+"""Prepared media files: immutable, content-named, cacheable forever, with Range support.
+
+Behind nginx, set SIGNAGE_MEDIA_ACCEL_REDIRECT (for example /protected-media/) and the app
+only answers with an X-Accel-Redirect header; nginx then sends the file itself.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, send_file
+
+from signage.errors import NotFound
+from signage.media.library import files_folder
+
+bp = Blueprint("media_files", __name__, url_prefix="/media/files")
+
+NAME = re.compile(r"^[0-9a-f]{16}(?:\.thumb)?\.(?:mp4|jpg|png)$")
+FOREVER = "public, max-age=31536000, immutable"
+
+
+@bp.get("/<name>")
+def media_file(name: str) -> Any:
+    """One prepared file or thumbnail; 206 for a Range, 304 for a matching If-None-Match."""
+    settings = current_app.extensions["signage"].settings
+    path = files_folder(settings["MEDIA_DIR"]) / name
+    if not NAME.match(name) or not path.is_file():
+        raise NotFound(f"there is no media file {name[:40]!r}")
+    accel = settings["MEDIA_ACCEL_REDIRECT"]
+    if accel:
+        response = Response(status=200, mimetype=mimetypes.guess_type(name)[0])
+        response.headers["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name
+        response.set_etag(name)
+    else:
+        # The name is the content's hash, so it is a strong ETag by itself.
+        response = send_file(path, etag=name, conditional=True, max_age=31536000)
+    response.headers["Cache-Control"] = FOREVER
+    return response
