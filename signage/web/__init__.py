@@ -32,8 +32,11 @@ def init_app(app: Flask) -> None:
         if not _wants_json():
             return error
         code = {
-            404: "not_found", 405: "method_not_allowed", 413: "too_large",
-            400: "bad_request", 415: "unsupported_media_type",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            400: "bad_request",
+            415: "unsupported_media_type",
         }.get(error.code or 500, "http_error")
         message = {
             404: "there is nothing at this address",

@@ -24,13 +24,16 @@ def healthz() -> Any:
     state = signage.state
     errors = [i.to_dict() for i in state.issues if i.severity == "error"]
     warnings = [i.to_dict() for i in state.issues if i.severity == "warning"]
-    warnings += [{"message": w, "severity": "warning", "code": "item_skipped"}
-                 for w in signage.screens.warnings()]
+    warnings += [
+        {"message": w, "severity": "warning", "code": "item_skipped"}
+        for w in signage.screens.warnings()
+    ]
     current = state.current
     config = {
         "state": "ok" if not errors else "error" if current is None else "stale",
-        "serving": None if current is None else {"digest": current.digest,
-                                                 "version": state.version},
+        "serving": None
+        if current is None
+        else {"digest": current.digest, "version": state.version},
         "loaded_at": state.loaded_at.isoformat() if state.loaded_at else None,
         "errors": errors,
         "warnings": warnings,
