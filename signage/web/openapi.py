@@ -355,7 +355,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             ),
             "delete": operation(
                 "Delete media no playlist uses (409 names the playlists)",
-                staff,
+                admin,
                 {200: reply("Deleted", ref("MediaDeleted"))},
                 (409, 503),
                 (MEDIA_ID,),

@@ -79,7 +79,7 @@ def get_media(media_id: str) -> Any:
 
 
 @bp.delete("/media/<media_id>")
-@staff_required()
+@staff_required("admin")
 def delete_media(media_id: str) -> Any:
     """Delete media no playlist uses (409 naming the playlists that do)."""
     signage = _signage()
