@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from pypinyin import lazy_pinyin
 
 from signage.config.model import SLUG, SLUG_HELP
 from signage.errors import Conflict, Invalid, NotFound, SignageError
@@ -39,8 +40,9 @@ def files_folder(media_dir: Path) -> Path:
 
 
 def slug_from_name(name: str) -> str:
-    """An id from a file name: its ASCII letters and digits, lowercased, joined by -."""
-    stem = Path(name).stem
+    """An id from a file name: Chinese as pinyin, then ASCII letters and digits joined by -."""
+    # 宪法宣传周.mp4 -> xian-fa-xuan-chuan-zhou: staff recognise the id in YAML and URLs.
+    stem = "-".join(lazy_pinyin(Path(name).stem))
     ascii_text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:56].strip("-")
 

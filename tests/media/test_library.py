@@ -27,7 +27,8 @@ def _queue(store: Store, media_id: str, upload: str = "0a.mp4") -> None:
     ("name", "slug"),
     [
         ("Court Guide (2024).MP4", "court-guide-2024"),
-        ("宪法宣传周.mp4", ""),
+        ("宪法宣传周.mp4", "xian-fa-xuan-chuan-zhou"),
+        ("2026年 防范电信诈骗 第1集.mp4", "2026-nian-fang-fan-dian-xin-zha-pian-di-1-ji"),
         ("Café – été.mov", "cafe-ete"),
         ("__--.avi", ""),
     ],
@@ -37,7 +38,8 @@ def test_ids_from_file_names(name: str, slug: str):
 
 
 def test_a_free_id_is_found_and_a_chosen_one_must_be_free(store: Store):
-    assert library.new_media_id(store, None, "宪法宣传周.mp4") == "media"
+    assert library.new_media_id(store, None, "宪法宣传周.mp4") == "xian-fa-xuan-chuan-zhou"
+    assert library.new_media_id(store, None, "★.mp4") == "media"
     _queue(store, "court-guide")
     assert library.new_media_id(store, None, "Court Guide.mp4") == "court-guide-2"
 
