@@ -74,6 +74,8 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     start_scheduler(app)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
+    _say(f"staff pages: http://{host}:{port}/admin/")
+    _hint_first_admin(app)
     # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
     body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     waitress.serve(app, host=host, port=port, threads=threads, ident="signage", _quiet=True,
@@ -91,6 +93,14 @@ def _queue_demo_media(app: Flask) -> None:
         return
     if queued:
         _say(f"demo media being prepared: {', '.join(queued)}")
+
+
+def _hint_first_admin(app: Flask) -> None:
+    """Nobody can sign in on a fresh install: say how to make the first admin."""
+    from signage.users import count_users
+
+    if count_users(app.extensions["signage"].store) == 0:
+        _say("no staff account yet; create the first admin: signage user add <name> --role admin")
 
 
 @main.command()

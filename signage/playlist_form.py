@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from signage.config.loader import YamlError, parse_yaml
+from signage.config.writer import dump_yaml
 
 FILTERS = ("dates", "days", "time")
 KINDS = ("clip", "tip", "image")
@@ -109,6 +110,4 @@ def playlist_yaml(model: dict[str, Any]) -> str:
         "name": str(model.get("name") or "").strip(),
         "items": [_item_data(item) for item in model.get("items") or []],
     }
-    return yaml.safe_dump(
-        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
-    )
+    return dump_yaml(data)

@@ -63,3 +63,9 @@ def test_a_state_change_without_the_csrf_token_is_refused(browser: Browser, site
     assert api.status_code == 403
     assert api.json()["error"]["code"] == "csrf_failed"
     assert (site.playlists / "evening.yaml").read_text() == before
+
+
+def test_serve_says_how_to_create_the_first_admin(site: Site) -> None:
+    started = site.server.log.read_text()
+    assert "/admin/" in started
+    assert "signage user add <name> --role admin" in started

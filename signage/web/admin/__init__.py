@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from signage.csrf import csrf_token
-from signage.web.admin import i18n, layout, login, overview, playlists
+from signage.web.admin import alerts, i18n, layout, login, overview, playlists, schedule
 from signage.web.admin.base import bp
 
-__all__ = ["bp", "init_app", "layout", "login", "overview", "playlists"]
+__all__ = ["alerts", "bp", "init_app", "layout", "login", "overview", "playlists", "schedule"]
 
 
 def init_app(app: Flask) -> None:

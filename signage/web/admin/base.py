@@ -75,7 +75,7 @@ def _page_error(error: SignageError) -> Any:
         body = error.to_dict()
         body["error"]["text"] = error_text(error)
         return jsonify(body), error.status
-    if request.method == "POST" and error.status in (409, 422, 400):
+    if request.method == "POST" and error.status in (400, 409, 412, 422):
         flash(error_text(error), "error")
         return redirect(request.referrer or url_for("admin.overview"))
     return render_template("admin/error.html", error=error, text=error_text(error)), error.status

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.auth import current_user
 from signage.errors import SignageError
-from signage.web.admin.base import bp
+from signage.web.admin.base import bp, signage
 
 # (section, endpoint, label, admins only); a page appears once its module registers it.
 MENU = (
@@ -34,6 +34,22 @@ KIND_NAMES = {
     "image": _l("poster"),
     "idle": _l("idle"),
     "alert": _l("urgent message"),
+}
+
+WEEKDAY_NAMES = (
+    _l("Mon"),
+    _l("Tue"),
+    _l("Wed"),
+    _l("Thu"),
+    _l("Fri"),
+    _l("Sat"),
+    _l("Sun"),
+)
+OUTCOME_NAMES = {
+    "wins": _l("plays"),
+    "ties": _l("takes turns"),
+    "loses": _l("loses (lower priority)"),
+    "inactive": _l("not in effect"),
 }
 
 
@@ -66,4 +82,7 @@ def page_context() -> dict[str, Any]:
         "menu": menu,
         "status_names": STATUS_NAMES,
         "kind_names": KIND_NAMES,
+        "weekday_names": WEEKDAY_NAMES,
+        "outcome_names": OUTCOME_NAMES,
+        "site_name": config.site.name if (config := signage().state.current) else "",
     }

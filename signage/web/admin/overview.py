@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template
 
-from signage.alerts import alert_json
+from signage.alerts import active_alerts
 from signage.status import screen_overview
 from signage.store import now
 from signage.web.admin.base import bp, signage
@@ -34,9 +34,7 @@ def overview() -> Any:
         if config
         else []
     )
-    alerts = (
-        [alert_json(row, config) for row in parts.store.active_alerts(moment)] if config else []
-    )
+    alerts = active_alerts(parts.screens) if config else []
     return render_template(
         "admin/overview.html",
         screens=screens,

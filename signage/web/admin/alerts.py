@@ -1,0 +1,70 @@
+"""Urgent messages: put one on chosen screens until a time, see those showing, end one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
+from signage.errors import Invalid
+from signage.status import parse_moment
+from signage.store import now
+from signage.web.admin.base import bp, signage, user
+
+
+def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 200) -> Any:
+    screens = signage().screens
+    config = screens.config()
+    return (
+        render_template(
+            "admin/alerts.html",
+            alerts=active_alerts(screens),
+            screens=config.screens,
+            groups=sorted(config.groups()),
+            form=form,
+            problems=problems,
+            max_text=MAX_TEXT,
+        ),
+        status,
+    )
+
+
+@bp.get("/alerts")
+def alerts_page() -> Any:
+    """The form (ending in two hours by default) and the messages showing now."""
+    config = signage().screens.config()
+    until = (now() + dt.timedelta(hours=2)).astimezone(config.site.zone)
+    return _page({"until": until.strftime("%Y-%m-%dT%H:%M"), "targets": [EVERY_SCREEN]}, [])
+
+
+@bp.post("/alerts")
+def alerts_post() -> Any:
+    """Post the message; with problems, the form again with each one by its field."""
+    form = {
+        "text": request.form.get("text", ""),
+        "until": request.form.get("until", ""),
+        "targets": request.form.getlist("targets"),
+    }
+    screens = signage().screens
+    targets: list[str] | str = form["targets"]
+    if EVERY_SCREEN in targets:
+        targets = EVERY_SCREEN
+    try:
+        until = parse_moment(form["until"] or None, screens.config(), now())
+        post_alert(screens, form["text"], targets, until, user())
+    except Invalid as problem:
+        details = problem.details or [{"field": "until", "message": problem.message}]
+        return _page(form, details, 422)
+    flash(_("The urgent message is on its way; screens show it within one poll."))
+    return redirect(url_for("admin.alerts_page"))
+
+
+@bp.post("/alerts/<int:alert_id>/end")
+def alerts_end(alert_id: int) -> Any:
+    """End a message now; screens drop it at their next poll."""
+    end_alert(signage().screens, alert_id, user())
+    flash(_("The urgent message has ended."))
+    return redirect(url_for("admin.alerts_page"))

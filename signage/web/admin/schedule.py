@@ -1,0 +1,115 @@
+"""The schedule: its rules as a form, a week per screen, and a preview at a chosen time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.config.validate import SITE_FILE, Config
+from signage.config.when import DAY_NAMES
+from signage.editing import read_version, save_file
+from signage.errors import Invalid
+from signage.playlist_form import has_comments
+from signage.preview import describe_preview
+from signage.schedule_form import (
+    blank_rule,
+    rules_from_form,
+    schedule_model,
+    site_yaml_with_rules,
+)
+from signage.status import parse_moment
+from signage.store import now
+from signage.web.admin.base import bp, signage, user
+from signage.web.admin.overview import thumbnail_urls
+from signage.web.admin.week import playlist_colours, week_rows
+
+PREVIEW_SPAN = dt.timedelta(hours=12)
+
+
+def _preview(config: Config, screen_id: str, at: dt.datetime) -> dict[str, Any]:
+    """describe_preview, with each item's full text or picture and the alert at that time."""
+    report = describe_preview(config, screen_id, at, PREVIEW_SPAN)
+    thumbnails = thumbnail_urls()
+    for entry in (report["playing"] or {}).get("items", []):
+        playlist_id, _, index = entry["key"].rpartition("#")
+        item = config.playlists[playlist_id].items[int(index)]
+        if item.tip is not None:
+            entry["title"], entry["body"] = item.tip.title, item.tip.body
+        else:
+            entry["thumbnail"] = thumbnails.get(entry["media"])
+    report["alerts"] = [
+        row["text"]
+        for row in signage().store.active_alerts(at)
+        if screen_id in config.targets(row["screens"])
+    ]
+    report["ticker"] = [
+        line.text for line in config.site_file.ticker if screen_id in config.targets(line.screens)
+    ]
+    return report
+
+
+def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: int = 200) -> Any:
+    parts = signage()
+    config = parts.screens.config()
+    zone = config.site.zone
+    screen_id = request.args.get("screen") or next(iter(config.screens), "")
+    moment = now()
+    at = parse_moment(request.args.get("at"), config, moment)
+    week = parse_moment(request.args.get("week"), config, at).date()
+    monday = week - dt.timedelta(days=week.weekday())
+    version = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    return (
+        render_template(
+            "admin/schedule.html",
+            rules=[*rules, blank_rule()],
+            problems=problems,
+            etag=version.etag,
+            has_comments=has_comments(version.content.decode()),
+            playlists=sorted(config.playlists),
+            groups=sorted(config.groups()),
+            screens=config.screens,
+            day_names=DAY_NAMES,
+            screen_id=screen_id,
+            monday=monday,
+            week=week_rows(config, screen_id, monday) if screen_id in config.screens else [],
+            colours=playlist_colours(config),
+            at=at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
+            preview=_preview(config, screen_id, at) if screen_id in config.screens else None,
+        ),
+        status,
+    )
+
+
+@bp.get("/schedule")
+def schedule_page() -> Any:
+    """Rules form, the chosen screen's week (?screen=, ?week=) and preview (?at=)."""
+    text = read_version(signage().settings["PLAYLISTS_DIR"], SITE_FILE).content.decode()
+    rules = schedule_model(text)
+    if rules is None:
+        raise Invalid(_("site.yaml cannot be read; fix it in the History page or on disk."))
+    return _page(rules, [])
+
+
+@bp.post("/schedule")
+def schedule_save() -> Any:
+    """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
+    rules = rules_from_form(request.form)
+    parts = signage()
+    current = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    text = site_yaml_with_rules(current.content.decode(), rules)
+    try:
+        save_file(
+            parts,
+            SITE_FILE,
+            text.encode(),
+            if_match={request.form.get("etag", "")},
+            author=user(),
+            action="save",
+        )
+    except Invalid as problem:
+        return _page(rules, problem.details or [{"message": problem.message}], 422)
+    flash(_("The schedule is saved; screens follow it from their next poll."))
+    return redirect(url_for("admin.schedule_page", **request.args))

@@ -1,0 +1,102 @@
+"""A playlist is scheduled for a group on weekdays, seen on the week, previewed, interrupted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.admin.conftest import Site, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def next_monday() -> dt.date:
+    today = dt.date.today()
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, site: Site) -> Page:
+    page = sign_in(browser, site)
+    page.on("dialog", lambda dialog: pytest.fail(f"page ran script: {dialog.message}"))
+    return page
+
+
+def test_a_tip_playlist_is_scheduled_for_the_lobby_on_weekdays(page: Page, site: Site) -> None:
+    page.goto(site.url + "/admin/playlists")
+    page.fill("input[name=name]", "午间提示")
+    page.fill("input[name=id]", "noon-tips")
+    page.click("text=创建")
+    page.click("#add-tip")
+    page.locator(".tip-title").fill(HOSTILE)
+    page.locator(".tip-body").fill("中午十二点至一点半暂停立案。")
+    page.click("#save")
+    expect(page.locator("#status")).to_have_text("已保存。")
+
+    page.goto(site.url + "/admin/schedule")
+    rule = page.locator("fieldset.rule.new")
+    rule.locator("select").select_option("noon-tips")
+    rule.locator("input[name$=start]").fill("11:00")
+    rule.locator("input[name$=end]").fill("13:30")
+    rule.locator("input[name$=priority]").fill("30")
+    rule.locator("input[value=lobby]").check()
+    for day in ("mon", "tue", "wed", "thu", "fri"):
+        rule.locator(f"input[value={day}]").check()
+    page.click("text=保存排期")
+    expect(page.locator(".flash")).to_contain_text("排期已保存")
+    text = (site.playlists / "site.yaml").read_text()
+    assert "playlist: noon-tips" in text and "days: [mon, tue, wed, thu, fri]" in text
+
+
+def test_the_week_shows_it_on_weekdays_and_greys_the_rule_it_beats(page: Page, site: Site) -> None:
+    page.goto(f"{site.url}/admin/schedule?screen=lobby-east&week={next_monday()}")
+    days = page.locator(".week .day")
+    expect(days).to_have_count(7)
+    for index in range(5):
+        expect(days.nth(index).locator(".bar", has_text="noon-tips")).to_have_count(1)
+        expect(days.nth(index).locator(".lost", has_text="daytime")).not_to_have_count(0)
+    for index in (5, 6):
+        expect(days.nth(index).locator(".bar", has_text="noon-tips")).to_have_count(0)
+    # The tribunals are not in the lobby group.
+    page.goto(f"{site.url}/admin/schedule?screen=tribunal-1&week={next_monday()}")
+    expect(page.locator(".week .bar", has_text="noon-tips")).to_have_count(0)
+
+
+def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: Site) -> None:
+    at = f"{next_monday()}T12:00"
+    page.goto(f"{site.url}/admin/schedule?screen=lobby-east&at={at}")
+    mock = page.locator("#preview")
+    expect(mock.locator(".mock-title")).to_have_text(HOSTILE)
+    expect(mock.locator("img")).to_have_count(0)
+    shot(page, "schedule")
+
+    page.goto(site.url + "/admin/alerts")
+    page.fill("textarea[name=text]", "大厅临时停电，请到西侧窗口办理")
+    page.locator("input[name=targets][value=all]").uncheck()
+    page.locator("input[name=targets][value=lobby]").check()
+    page.click("button:has-text('发送')")
+    expect(page.locator(".alert-row")).to_contain_text("大厅临时停电")
+    shot(page, "alerts")
+    page.goto(site.url + "/admin/")
+    expect(page.locator(".alerts")).to_contain_text("大厅临时停电")
+    page.goto(f"{site.url}/admin/schedule?screen=lobby-east")
+    expect(page.locator("#preview .mock-alert")).to_have_text("大厅临时停电，请到西侧窗口办理")
+    page.goto(f"{site.url}/admin/schedule?screen=tribunal-1")
+    expect(page.locator("#preview .mock-alert")).to_have_count(0)
+
+    page.goto(site.url + "/admin/alerts")
+    page.click("text=立即结束")
+    expect(page.locator(".alert-row")).to_have_count(0)
+
+
+def test_an_alert_in_the_past_is_refused_with_the_reason(page: Page, site: Site) -> None:
+    page.goto(site.url + "/admin/alerts")
+    page.fill("textarea[name=text]", "测试")
+    page.fill("input[name=until]", "2020-01-01T08:00")
+    page.click("button:has-text('发送')")
+    expect(page.locator(".issues")).to_contain_text("already passed")
+    expect(page.locator("textarea[name=text]")).to_have_value("测试")
