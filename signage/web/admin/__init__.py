@@ -5,10 +5,29 @@ from __future__ import annotations
 from flask import Flask
 
 from signage.csrf import csrf_token
-from signage.web.admin import alerts, i18n, layout, login, overview, playlists, schedule
+from signage.web.admin import (
+    alerts,
+    i18n,
+    layout,
+    login,
+    media,
+    overview,
+    playlists,
+    schedule,
+)
 from signage.web.admin.base import bp
 
-__all__ = ["alerts", "bp", "init_app", "layout", "login", "overview", "playlists", "schedule"]
+__all__ = [
+    "alerts",
+    "bp",
+    "init_app",
+    "layout",
+    "login",
+    "media",
+    "overview",
+    "playlists",
+    "schedule",
+]
 
 
 def init_app(app: Flask) -> None:

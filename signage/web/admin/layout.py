@@ -26,6 +26,12 @@ MENU = (
     ("screens", "admin.screens_page", _l("Screens"), True),
 )
 
+MEDIA_STATUS = {
+    "queued": _l("waiting"),
+    "processing": _l("preparing"),
+    "ready": _l("ready"),
+    "failed": _l("refused"),
+}
 STATUS_NAMES = {"online": _l("online"), "offline": _l("offline"), "never": _l("never seen")}
 KIND_NAMES = {
     "clip": _l("video"),
@@ -62,6 +68,27 @@ def clock(value: str | dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+@bp.app_template_filter("seconds_text")
+def seconds_text(value: float | None) -> str:
+    """A length in seconds as m:ss."""
+    if value is None:
+        return ""
+    whole = round(value)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+@bp.app_template_filter("size_text")
+def size_text(value: int | None) -> str:
+    """A size in bytes as staff read it (KB, MB, GB)."""
+    if value is None:
+        return ""
+    for unit in ("B", "KB", "MB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
 @bp.context_processor
 def page_context() -> dict[str, Any]:
     """The menu (pages this user may open), the user, and names of states and kinds."""
@@ -82,6 +109,7 @@ def page_context() -> dict[str, Any]:
         "menu": menu,
         "status_names": STATUS_NAMES,
         "kind_names": KIND_NAMES,
+        "status_words": MEDIA_STATUS,
         "weekday_names": WEEKDAY_NAMES,
         "outcome_names": OUTCOME_NAMES,
         "site_name": config.site.name if (config := signage().state.current) else "",

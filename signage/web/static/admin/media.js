@@ -1,0 +1,113 @@
+// The media library: uploads with a progress bar each (XMLHttpRequest upload progress),
+// then the preparation's progress polled from the API; preview and delete.
+'use strict';
+
+const media = JSON.parse(document.getElementById('media-data').textContent);
+const T = media.texts;
+const POLL_MS = 1000;
+
+function refusal(body) {
+  const error = body.error && typeof body.error === 'object' ? body.error : body;
+  return media.refusals[error.code || body.error_code] || error.message || body.error || '';
+}
+
+function uploadRow(file) {
+  const row = el('li', { class: 'upload' });
+  const name = el('span', { class: 'name' }, file.name);
+  const bar = el('progress', { max: 1, value: 0 });
+  const state = el('span', { class: 'state' }, T.uploading);
+  row.append(el('div', { class: 'thumb-empty' }), name, bar, state);
+  document.getElementById('uploads').append(row);
+  return { row, bar, state };
+}
+
+function follow(id, view) {
+  const poll = async () => {
+    const response = await staffFetch(`${media.api}/${encodeURIComponent(id)}`);
+    const body = await response.json();
+    view.state.textContent = T[body.status] || body.status;
+    view.row.dataset.status = body.status;
+    if (body.status === 'processing' || body.status === 'queued') {
+      view.bar.value = body.progress || 0;
+      setTimeout(poll, POLL_MS);
+    } else if (body.status === 'ready') {
+      view.bar.value = 1;
+      if (body.thumbnail_url) view.row.firstChild.replaceWith(el('img', { class: 'thumb', src: body.thumbnail_url, alt: '' }));
+    } else {
+      view.row.classList.add('failed');
+      view.state.textContent = `${T.failed}: ${refusal(body)}`;
+    }
+  };
+  poll();
+}
+
+function upload(file) {
+  const view = uploadRow(file);
+  const form = new FormData();
+  form.append('file', file);
+  form.append('title', file.name.replace(/\.[^.]+$/, ''));
+  const request = new XMLHttpRequest();
+  request.open('POST', media.upload_url);
+  request.setRequestHeader('X-CSRF-Token', document.querySelector('meta[name=csrf-token]').content);
+  request.setRequestHeader('Accept', 'application/json');
+  request.upload.addEventListener('progress', (event) => {
+    if (event.lengthComputable) view.bar.value = event.loaded / event.total;
+  });
+  request.addEventListener('load', () => {
+    let body = {};
+    try { body = JSON.parse(request.responseText); } catch { /* not JSON: keep the status */ }
+    if (request.status === 202) {
+      view.bar.value = 0;
+      view.state.textContent = T.queued;
+      follow(body.id, view);
+    } else {
+      view.row.classList.add('failed');
+      view.state.textContent = `${T.failed}: ${refusal(body) || request.status}`;
+    }
+  });
+  request.addEventListener('error', () => { view.row.classList.add('failed'); view.state.textContent = T.error; });
+  request.send(form);
+}
+
+const drop = document.getElementById('drop');
+for (const name of ['dragenter', 'dragover']) {
+  drop.addEventListener(name, (event) => { event.preventDefault(); drop.classList.add('over'); });
+}
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('over');
+  [...event.dataTransfer.files].forEach(upload);
+});
+document.getElementById('picker').addEventListener('change', (event) => {
+  [...event.target.files].forEach(upload);
+  event.target.value = '';
+});
+
+document.getElementById('library').addEventListener('click', async (event) => {
+  const button = event.target.closest('button');
+  if (!button) return;
+  if (button.classList.contains('preview')) {
+    const { kind, url, title } = button.dataset;
+    document.getElementById('viewer-title').textContent = title;
+    const player = kind === 'video'
+      ? el('video', { src: url, controls: '', autoplay: '', muted: '', playsinline: '' })
+      : el('img', { src: url, alt: title });
+    document.getElementById('viewer-body').replaceChildren(player);
+    document.getElementById('viewer').showModal();
+  } else if (button.classList.contains('delete')) {
+    const id = button.dataset.id;
+    if (!window.confirm(T.delete.replace('%(id)s', id))) return;
+    const response = await staffFetch(`${media.api}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    const body = await response.json();
+    const row = button.closest('tr');
+    if (response.ok) {
+      row.remove();
+    } else {
+      const note = row.querySelector('.refused') || row.querySelector('.status').appendChild(el('div', { class: 'flash error refused' }));
+      const users = body.error.details?.playlists;
+      note.textContent = users ? `${T.in_use}: ${users.join(', ')}` : body.error.message;
+    }
+  }
+});
+document.getElementById('viewer').addEventListener('close', () => document.getElementById('viewer-body').replaceChildren());
