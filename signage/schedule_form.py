@@ -1,4 +1,4 @@
-"""The schedule of site.yaml as the staff form sees it, and back to YAML.
+"""site.yaml as the staff forms see it (the schedule's rules, a new screen), and back to YAML.
 
 Each rule becomes {"playlist", "screens", "weekdays", "workdays", "holidays", "start", "end",
 "dates", "priority"}. Writing the rules back regenerates site.yaml (its other parts kept as
@@ -99,3 +99,14 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
             }
         )
     return rules
+
+
+def site_yaml_with_screen(text: str, screen_id: str, name: str, groups: list[str]) -> str:
+    """site.yaml's text with one more screen (validation reports a bad or taken id)."""
+    data = parse_yaml(text).data
+    screens = data.get("screens") or {}
+    screen: dict[str, Any] = {"name": name.strip()}
+    if groups:
+        screen["groups"] = groups
+    data["screens"] = {**screens, screen_id.strip(): screen}
+    return dump_yaml(data)

@@ -12,6 +12,7 @@ from signage.web.admin import (
     login,
     media,
     overview,
+    people,
     playlists,
     schedule,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "login",
     "media",
     "overview",
+    "people",
     "playlists",
     "schedule",
 ]

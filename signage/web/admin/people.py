@@ -1,0 +1,106 @@
+"""Admins only: staff accounts (add, role, password) and screens (URL, QR code, key)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from signage.auth import add_user, ensure_screen_key, staff_required
+from signage.config.validate import SITE_FILE
+from signage.editing import read_version, save_file
+from signage.schedule_form import site_yaml_with_screen
+from signage.status import rotate_key, screen_overview
+from signage.store import now
+from signage.users import list_users, reset_password, set_role
+from signage.web.admin.base import bp, signage, user
+
+
+def display_url(screen_id: str) -> str:
+    """The address a screen opens (its key is created on first use)."""
+    parts = signage()
+    key = ensure_screen_key(parts.store, parts.screens.secret_key, screen_id)
+    return f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
+
+
+def qr_svg(url: str) -> Markup:
+    """The URL as an inline SVG QR code (segno escapes what it writes)."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=3, border=2))
+
+
+@bp.get("/users")
+@staff_required("admin")
+def users_page() -> Any:
+    """Every account with its role, and forms to add one, change roles and reset passwords."""
+    return render_template("admin/users.html", users=list_users(signage().store))
+
+
+@bp.post("/users")
+@staff_required("admin")
+def users_add() -> Any:
+    """Add an account (name, role, first password)."""
+    name = request.form.get("name", "").strip()
+    add_user(signage().store, name, request.form.get("role", ""), request.form.get("password", ""))
+    flash(_("Account %(name)s added.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<name>/role")
+@staff_required("admin")
+def users_role(name: str) -> Any:
+    """Make the account an admin or an editor."""
+    set_role(signage().store, name, request.form.get("role", ""), user())
+    flash(_("The role of %(name)s is changed.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<name>/password")
+@staff_required("admin")
+def users_password(name: str) -> Any:
+    """Give the account a new password (tell the person in person)."""
+    reset_password(signage().store, name, request.form.get("password", ""), user())
+    flash(_("The password of %(name)s is reset.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.get("/screens")
+@staff_required("admin")
+def screens_page() -> Any:
+    """Every screen with status, display URL and its QR code for setting up the TV."""
+    parts = signage()
+    config = parts.screens.config()
+    screens = screen_overview(config, parts.store, now(), parts.settings["OFFLINE_AFTER_POLLS"])
+    for screen in screens:
+        screen["url"] = display_url(screen["id"])
+        screen["qr"] = qr_svg(screen["url"])
+    return render_template("admin/screens.html", screens=screens)
+
+
+@bp.post("/screens")
+@staff_required("admin")
+def screens_add() -> Any:
+    """Add a screen to site.yaml (validated like any save)."""
+    parts = signage()
+    current = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    groups = [g.strip() for g in request.form.get("groups", "").split(",") if g.strip()]
+    text = site_yaml_with_screen(
+        current.content.decode(), request.form.get("id", ""), request.form.get("name", ""), groups
+    )
+    save_file(
+        parts, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
+    )
+    flash(_("Screen added. Open its address on the TV, or scan the QR code."))
+    return redirect(url_for("admin.screens_page"))
+
+
+@bp.post("/screens/<screen_id>/key")
+@staff_required("admin")
+def screens_rotate(screen_id: str) -> Any:
+    """A new key for the screen: its old address stops working at once."""
+    parts = signage()
+    rotate_key(parts.screens, screen_id, parts.settings["PUBLIC_URL"], user())
+    flash(_("Screen %(id)s has a new address; set it up on the TV again.", id=screen_id))
+    return redirect(url_for("admin.screens_page"))

@@ -1,0 +1,76 @@
+"""Admins manage accounts and screens; editors cannot reach those pages."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from playwright.sync_api import Browser, expect
+
+from tests.admin.conftest import PASSWORD, Site, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_editor_cannot_reach_user_admin(browser: Browser, site: Site) -> None:
+    page = sign_in(browser, site, "li")
+    expect(page.locator(".top nav")).not_to_contain_text("用户")
+    response = page.goto(site.url + "/admin/users")
+    assert response is not None and response.status == 403
+    expect(page.locator(".flash.error")).to_contain_text("仅限管理员")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    posted = requests.post(
+        site.url + "/admin/users",
+        data={"name": "mallory", "role": "admin", "password": PASSWORD, "csrf_token": token},
+        cookies=cookies,
+        allow_redirects=False,
+    )
+    assert posted.status_code == 403
+
+
+def test_an_admin_adds_an_account_and_resets_its_password(browser: Browser, site: Site) -> None:
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/users")
+    form = page.locator("form[action$='/admin/users']")
+    form.locator("input[name=name]").fill("zhao")
+    form.locator("input[name=password]").fill("first password")
+    form.locator("button").click()
+    row = page.locator("tr[data-user=zhao]")
+    expect(row).to_contain_text("编辑")
+    row.locator("input[name=password]").fill("second password")
+    row.locator("button:has-text('重置密码')").click()
+    expect(page.locator(".flash")).to_contain_text("zhao")
+    shot(page, "users")
+    other = browser.new_context().new_page()
+    other.goto(site.url + "/admin/login")
+    other.fill("input[name=name]", "zhao")
+    other.fill("input[name=password]", "second password")
+    other.click("button.primary")
+    expect(other.locator("h1")).to_have_text("总览")
+
+
+def test_screens_show_their_address_and_qr_code_and_a_key_can_be_rotated(
+    browser: Browser, site: Site
+) -> None:
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/screens")
+    card = page.locator("[data-screen=lobby-east]")
+    expect(card.locator(".qr svg")).to_be_visible()
+    old_url = card.locator(".url a").inner_text()
+    assert old_url.startswith(site.url + "/display/lobby-east?key=")
+    assert requests.get(old_url, timeout=10).status_code == 200
+    shot(page, "screens")
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.locator("button.danger").click()
+    expect(page.locator(".flash")).to_contain_text("lobby-east")
+    new_url = page.locator("[data-screen=lobby-east] .url a").inner_text()
+    assert new_url != old_url
+    assert requests.get(old_url, timeout=10).status_code == 403
+
+    form = page.locator("form[action$='/admin/screens']")
+    form.locator("input[name=id]").fill("lobby-north")
+    form.locator("input[name=name]").fill("诉讼服务中心北侧大屏")
+    form.locator("input[name=groups]").fill("lobby")
+    form.locator("button").click()
+    expect(page.locator("[data-screen=lobby-north]")).to_contain_text("诉讼服务中心北侧大屏")
+    assert "lobby-north:" in (site.playlists / "site.yaml").read_text()
