@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 
 from signage import create_app
 from signage.auth import add_user, create_token, ensure_screen_key
-from tests.support import LiveServer, start_server
+from tests.support import CHROMIUM, LiveServer, launch_chromium, start_server
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PLAYLISTS = REPO / "playlists"
@@ -72,3 +73,14 @@ def live_server(tmp_path: Path, playlists_dir: Path, media_dir: Path) -> Iterato
     server = start_server(tmp_path, playlists_dir, media_dir)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole session; tests open their own contexts."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (./scripts/setup --browser)")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

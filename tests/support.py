@@ -11,6 +11,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from playwright.sync_api import Browser, Playwright
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own downloads are not used
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Debian Chromium that plays muted video without a click, as a kiosk does."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
 def free_port() -> int:
