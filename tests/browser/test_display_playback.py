@@ -1,0 +1,92 @@
+"""The display page plays real clips back to back, shows tips as text, and reports plays."""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser
+
+from signage.store import plays
+from tests.browser.lobby import MediaFile, start_lobby, wait_for, wait_snapshot, write_playlists
+
+pytestmark = pytest.mark.browser
+
+FRONT_VIDEO_TIME = "document.querySelector('video[data-state=front]')?.currentTime ?? -1"
+
+
+def test_clips_play_back_to_back_and_each_play_is_reported(
+    browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
+) -> None:
+    playlists = write_playlists(
+        tmp_path / "playlists", {"main": [{"clip": "clip-a"}, {"clip": "clip-b"}]}
+    )
+    lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
+    try:
+        page = lobby.open(browser)
+        wait_snapshot(
+            page, lambda s: s["type"] == "video" and s["firstFrameAt"], 10, "no clip started"
+        )
+        first = page.evaluate(FRONT_VIDEO_TIME)
+        page.wait_for_timeout(700)
+        assert page.evaluate(FRONT_VIDEO_TIME) > first, "the clip on show is not advancing"
+
+        state = wait_snapshot(page, lambda s: s["ended"] >= 4, 20, "clips did not end in turn")
+        assert state["errors"] == 0
+        assert len(state["gaps"]) >= 3
+        # Measured from `ended` to the next clip's first frame on screen.
+        print(
+            f"gaps between clips (ms): {state['gaps']}, median {statistics.median(state['gaps'])}"
+        )
+        assert statistics.median(state["gaps"]) < 250
+
+        def stored() -> list[tuple[str, str, str]]:
+            with lobby.store.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(plays.c.item_key, plays.c.media_id, plays.c.item_type)
+                ).all()
+            return [tuple(row) for row in rows] if len(rows) >= 3 else []
+
+        rows = wait_for(stored, 15, "plays were not reported")
+        assert {("main#0", "clip-a", "video"), ("main#1", "clip-b", "video")} <= set(rows)
+    finally:
+        lobby.stop()
+
+
+def test_tips_and_posters_show_and_markup_stays_text(
+    browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
+) -> None:
+    hostile_title = "<script>window.hacked = 1</script>提示"
+    hostile_body = '<img src="x" onerror="window.hacked = 2">请到立案窗口<b>办理</b>'
+    playlists = write_playlists(
+        tmp_path / "playlists",
+        {"main": [{"tip": (hostile_title, hostile_body), "seconds": 2},
+                  {"image": "poster", "seconds": 2}]},
+        ticker=("<i>诉讼服务热线</i> 12368",),
+    )  # fmt: skip
+    lobby = start_lobby(tmp_path, playlists, [media_files["poster"]])
+    try:
+        page = lobby.open(browser)
+        tip = page.locator(".tip[data-state=front]")
+        tip.wait_for(timeout=10000)
+        assert tip.locator(".tip-title").text_content() == hostile_title
+        assert tip.locator(".tip-body").text_content() == hostile_body
+        assert tip.locator("img, script, b").count() == 0
+        ticker = page.locator("#ticker-track .ticker-copy").first
+        assert ticker.text_content() == "<i>诉讼服务热线</i> 12368"
+        assert page.locator("#ticker i").count() == 0
+
+        poster = page.locator(".poster-layer[data-state=front] img.poster")
+        poster.wait_for(timeout=10000)
+        fit = poster.evaluate(
+            "img => ({fit: getComputedStyle(img).objectFit, natural: img.naturalWidth,"
+            " box: img.getBoundingClientRect().height,"
+            " zone: document.getElementById('stage').getBoundingClientRect().height})"
+        )
+        assert fit["fit"] == "contain" and fit["natural"] == 600
+        assert fit["box"] == pytest.approx(fit["zone"], abs=1)
+        assert page.evaluate("window.hacked") is None
+    finally:
+        lobby.stop()
