@@ -12,7 +12,11 @@ import yaml
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper with flow-style lists of scalars."""
+    """SafeDumper with flow-style lists of scalars and lists indented under their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Indent block lists under their key, as the demo files are written."""
+        return super().increase_indent(flow, False)
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:

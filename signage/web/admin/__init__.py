@@ -14,6 +14,7 @@ from signage.web.admin import (
     overview,
     people,
     playlists,
+    records,
     schedule,
 )
 from signage.web.admin.base import bp
@@ -28,6 +29,7 @@ __all__ = [
     "overview",
     "people",
     "playlists",
+    "records",
     "schedule",
 ]
 

@@ -26,6 +26,13 @@ MENU = (
     ("screens", "admin.screens_page", _l("Screens"), True),
 )
 
+ACTION_NAMES = {
+    "save": _l("saved"),
+    "create": _l("created"),
+    "delete": _l("deleted"),
+    "restore": _l("restored from"),
+    "disk": _l("changed on disk"),
+}
 MEDIA_STATUS = {
     "queued": _l("waiting"),
     "processing": _l("preparing"),
@@ -110,6 +117,7 @@ def page_context() -> dict[str, Any]:
         "status_names": STATUS_NAMES,
         "kind_names": KIND_NAMES,
         "status_words": MEDIA_STATUS,
+        "action_names": ACTION_NAMES,
         "weekday_names": WEEKDAY_NAMES,
         "outcome_names": OUTCOME_NAMES,
         "site_name": config.site.name if (config := signage().state.current) else "",

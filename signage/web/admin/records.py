@@ -1,0 +1,91 @@
+"""What happened: plays per item and per screen (chart, table, CSV), file history, audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.config.folder import yaml_files
+from signage.config.validate import SITE_FILE
+from signage.editing import config_file, restore_revision
+from signage.plays import play_report
+from signage.revisions import audit_entries, diff_revisions, list_revisions
+from signage.store import now
+from signage.web.admin.base import bp, signage, user
+from signage.web.api.arguments import date_arg, int_arg
+
+REPORT_DAYS = 7
+CHART_BARS = 12
+
+
+def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
+    """Plays and seconds summed by `key` (labelled by `label`), most played first."""
+    summed: dict[str, dict[str, Any]] = defaultdict(lambda: {"plays": 0, "seconds": 0.0})
+    for row in rows:
+        entry = summed[row[key]]
+        entry["label"] = row[label] or row[key]
+        entry["plays"] += row["plays"]
+        entry["seconds"] += row["seconds"]
+    ordered = sorted(summed.items(), key=lambda pair: (-pair[1]["plays"], pair[0]))
+    return [{"key": name, **entry} for name, entry in ordered]
+
+
+@bp.get("/reports")
+def reports_page() -> Any:
+    """?from=&to= (dates, inclusive) and ?screen=: plays per item and per screen."""
+    parts = signage()
+    config = parts.screens.config()
+    today = now().astimezone(config.site.zone).date()
+    first = date_arg("from", today - dt.timedelta(days=REPORT_DAYS - 1))
+    last = date_arg("to", today)
+    screen = request.args.get("screen") or None
+    rows = play_report(parts.store, config, first, last, screen)
+    args = {"from": first.isoformat(), "to": last.isoformat(), "screen": screen or ""}
+    return render_template(
+        "admin/reports.html",
+        rows=rows,
+        by_item=totals(rows, "item", "title"),
+        by_screen=totals(rows, "screen", "screen_name"),
+        chart_bars=CHART_BARS,
+        first=first,
+        last=last,
+        screen=screen,
+        screens=config.screens,
+        csv_url=url_for("api.plays_report", format="csv", **args),
+    )
+
+
+@bp.get("/history")
+def history_page() -> Any:
+    """A file's revisions (?file=) with a diff of two (?old=&new=); the audit log for admins."""
+    parts = signage()
+    files = [path.name for path in yaml_files(parts.settings["PLAYLISTS_DIR"])]
+    name = config_file(request.args.get("file") or SITE_FILE)
+    revisions = list_revisions(parts.store, name)
+    new = int_arg("new") or (revisions[0]["revision"] if revisions else None)
+    old = int_arg("old") or (revisions[1]["revision"] if len(revisions) > 1 else None)
+    diff = diff_revisions(parts.store, name, old, new) if old and new and old != new else ""
+    return render_template(
+        "admin/history.html",
+        files=files,
+        file=name,
+        revisions=revisions,
+        old=old,
+        new=new,
+        diff=diff.splitlines(),
+        audit=audit_entries(parts.store, limit=100) if user().get("role") == "admin" else None,
+    )
+
+
+@bp.post("/history/<file>/<int:revision>/restore")
+def history_restore(file: str, revision: int) -> Any:
+    """Write an old revision again (validated like any save); it becomes the newest."""
+    name = config_file(file)
+    saved = restore_revision(signage(), name, revision, if_match=None, author=user())
+    flash(_("Revision %(old)s restored as revision %(new)s.", old=revision, new=saved.revision))
+    return redirect(url_for("admin.history_page", file=name))
