@@ -33,6 +33,13 @@ crypto.randomUUID = () => {
 };
 """
 
+# Byte ranges of a cached clip, as <video> asks for them, answered by the service worker.
+RANGES = """async (url) => Promise.all(['bytes=0-99', 'bytes=-10', null].map(async (range) => {
+  const response = await fetch(url, range ? {headers: {Range: range}} : {});
+  const body = await response.arrayBuffer();
+  return [response.status, response.headers.get('Content-Range'), body.byteLength];
+}))"""
+
 
 def test_plays_on_without_the_server_and_reports_each_play_once(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
@@ -68,6 +75,12 @@ def test_plays_on_without_the_server_and_reports_each_play_once(
         )
         assert state["errors"] == 0 and state["online"] is False
         assert page.locator("#court").text_content() == "兴隆县人民法院"
+        clip = media_files["clip-a"].path
+        parts = page.evaluate(RANGES, f"/media/files/{clip.name}")
+        size = clip.stat().st_size
+        assert parts[0] == [206, f"bytes 0-99/{size}", 100]
+        assert parts[1] == [206, f"bytes {size - 10}-{size - 1}/{size}", 10]
+        assert parts[2] == [200, None, size]
         queued = [p["id"] for p in json.loads(page.evaluate(
             f"localStorage.getItem('signage.plays.{SCREEN}')"))]  # fmt: skip
         assert len(queued) >= 3

@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser
 
 from signage.store import plays
-from tests.browser.lobby import MediaFile, start_lobby, wait_for, wait_snapshot, write_playlists
+from tests.browser.lobby import (
+    SCREEN,
+    MediaFile,
+    start_lobby,
+    wait_for,
+    wait_snapshot,
+    write_playlists,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +58,12 @@ def test_clips_play_back_to_back_and_each_play_is_reported(
 
         rows = wait_for(stored, 15, "plays were not reported")
         assert {("main#0", "clip-a", "video"), ("main#1", "clip-b", "video")} <= set(rows)
+
+        beat = lobby.store.screen_statuses()[SCREEN]
+        assert beat["player_version"] == state["version"]
+        assert beat["now_playing"]["key"] in ("main#0", "main#1")
+        assert beat["now_playing"]["type"] == "video"
+        assert beat["cache"]["wanted"] == 2 and beat["cache"]["service_worker"] is True
     finally:
         lobby.stop()
 

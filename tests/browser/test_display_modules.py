@@ -1,0 +1,115 @@
+"""The player's pure modules (schedule, clock) in Chromium's own JavaScript engine."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+PLAYER = Path(__file__).resolve().parents[2] / "signage" / "web" / "static" / "display"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Page:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def run(page: Page, module: str, body: str, arg: Any = None) -> Any:
+    """Import a player module (it has no imports of its own) and run body with it as `m`."""
+    source = base64.b64encode((PLAYER / module).read_bytes()).decode()
+    script = (f"async (arg) => {{ const m = await import('data:text/javascript;base64,{source}');"
+              f" {body} }}")  # fmt: skip
+    return page.evaluate(script, arg)
+
+
+MANIFEST = {
+    "poll_seconds": 2,
+    "site": {"name": "兴隆县人民法院", "timezone": "Asia/Shanghai"},
+    "segments": [
+        {"start": "2026-12-01T08:00:00+08:00", "end": "2026-12-01T12:00:00+08:00",
+         "playlist": "morning", "items": [
+             {"key": "morning#0", "type": "video", "url": "/media/files/a.mp4"},
+             {"key": "morning#1", "type": "slideshow", "url": "/x"},
+             {"key": "morning#2", "type": "tip", "title": "", "body": ""},
+             {"key": "morning#3", "type": "image", "url": "/media/files/p.jpg"}]},
+        {"start": "2026-12-01T12:00:00+08:00", "end": "2026-12-02T08:00:00+08:00",
+         "playlist": "rest", "items": [
+             {"key": "rest#0", "type": "video", "url": "/media/files/b.mp4"},
+             {"key": "rest#1", "type": "video", "url": "/media/files/a.mp4"}]},
+    ],
+    "ticker": [{"text": "热线 12368", "start": "2026-12-01T00:00:00+08:00",
+                "end": "2026-12-02T00:00:00+08:00"},
+               {"text": "热线 12368", "start": "2026-12-01T00:00:00+08:00",
+                "end": "2026-12-02T00:00:00+08:00"}],
+    "alert": {"id": 7, "text": "暂停立案", "until": "2026-12-01T09:00:00+08:00"},
+}  # fmt: skip
+
+
+def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
+    found = run(page, "schedule.js", """
+        const plan = m.toPlan(arg);
+        const at = (text) => Date.parse(text);
+        return {
+          items: plan.segments[0].items.map((item) => item.key),
+          poll: plan.pollSeconds,
+          before: m.modeAt(plan, null, at('2026-12-01T07:59:59+08:00')).kind,
+          alert: m.modeAt(plan, plan, at('2026-12-01T08:30:00+08:00')).kind,
+          alertEnds: m.modeAt(plan, plan, at('2026-12-01T09:00:00+08:00')).id,
+          lastMorning: m.segmentAt(plan, at('2026-12-01T11:59:59.999+08:00')).playlist,
+          firstRest: m.segmentAt(plan, at('2026-12-01T12:00:00+08:00')).playlist,
+          ticker: m.tickerTextsAt(plan, at('2026-12-01T10:00:00+08:00')),
+          noTicker: m.tickerTextsAt(plan, at('2026-12-02T00:00:00+08:00')),
+          ahead: m.mediaAhead(plan, at('2026-12-01T11:00:00+08:00'), 3600 * 1000 * 2),
+          later: m.mediaAhead(plan, at('2026-12-01T13:00:00+08:00'), 3600 * 1000),
+        };
+    """, MANIFEST)  # fmt: skip
+    assert found["items"] == ["morning#0", "morning#3"]  # unknown and empty items dropped
+    assert found["poll"] == 5  # never faster than the server allows
+    assert found["before"] == "idle" and found["alert"] == "alert"
+    assert found["alertEnds"].startswith("2026-12-01T08:00:00")
+    assert found["lastMorning"] == "morning" and found["firstRest"] == "rest"
+    assert found["ticker"] == ["热线 12368"] and found["noTicker"] == []
+    assert found["ahead"] == ["/media/files/a.mp4", "/media/files/p.jpg", "/media/files/b.mp4"]
+    assert found["later"] == ["/media/files/b.mp4", "/media/files/a.mp4"]
+
+
+def test_playlists_continue_after_the_last_item_played(page: Page) -> None:
+    found = run(page, "schedule.js", """
+        const items = [{key: 'a#0'}, {key: 'a#1'}, {key: 'a#2'}];
+        return [undefined, 'a#0', 'a#2', 'gone#5'].map((key) => m.indexAfter(items, key));
+    """)  # fmt: skip
+    assert found == [0, 1, 0, 0]
+
+
+def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> None:
+    found = run(page, "clock.js", """
+        const store = new Map();
+        const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
+        const clock = new m.ServerClock(storage);
+        const sent = 1_000_000, received = 1_000_200;  // a 200 ms round trip
+        clock.observeDateHeader('Thu, 01 Jan 1970 00:16:50 GMT', sent, received);
+        const fromHeader = clock.offset;
+        clock.observe(1_010_100.0, sent, received);
+        const precise = clock.offset;
+        clock.observeDateHeader('Thu, 01 Jan 1970 00:16:50 GMT', sent, received);
+        const kept = clock.offset;
+        clock.observeDateHeader('Thu, 01 Jan 1970 00:17:00 GMT', sent, received);
+        return {fromHeader, precise, kept, corrected: clock.offset,
+                stored: new m.ServerClock(storage).offset,
+                date: m.chineseDate(Date.parse('2026-12-04T16:30:00Z'), 'Asia/Shanghai'),
+                time: m.wallTime(Date.parse('2026-12-04T16:30:00Z'), 'Asia/Shanghai')};
+    """)  # fmt: skip
+    assert found["fromHeader"] == 1_010_500 - 1_000_100  # the header's second, plus half
+    assert found["precise"] == 10_000
+    assert found["kept"] == 10_000  # a second-resolution header agreeing within 1.5 s
+    assert found["corrected"] == 20_400  # one that is clearly off wins
+    assert found["stored"] == 20_400  # an offline reload starts from the last offset
+    assert found["date"] == "2026年12月5日 星期六"
+    assert found["time"] == "00:30"
