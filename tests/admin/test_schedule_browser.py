@@ -83,6 +83,7 @@ def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: S
     shot(page, "alerts")
     page.goto(site.url + "/admin/")
     expect(page.locator(".alerts")).to_contain_text("大厅临时停电")
+    shot(page, "overview")
     page.goto(f"{site.url}/admin/schedule?screen=lobby-east")
     expect(page.locator("#preview .mock-alert")).to_have_text("大厅临时停电，请到西侧窗口办理")
     page.goto(f"{site.url}/admin/schedule?screen=tribunal-1")
