@@ -155,7 +155,7 @@ def test_import_prepares_files_and_prints_their_ids(signage_command, conforming_
     result = signage_command("import", str(named), str(alpha_png))
 
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == ["court-guide\tready", "alpha\tready"]
+    assert result.stdout.splitlines() == ["pu-fa-court-guide\tready", "alpha\tready"]
     assert named.exists()  # the admin's own file is left where it was
 
 
