@@ -35,7 +35,11 @@ def check_csrf() -> None:
     if request.method in SAFE_METHODS:
         return
     expected = session.get(SESSION_KEY) or ""
-    sent = request.headers.get(HEADER) or request.form.get(FORM_FIELD) or ""
+    sent = request.headers.get(HEADER) or ""
+    # A multipart body is an upload streamed to disk by its view: parsing it here for a form
+    # field would read the whole file first. Uploads send the header instead.
+    if not sent and request.mimetype != "multipart/form-data":
+        sent = request.form.get(FORM_FIELD) or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Forbidden(
             "the form has expired or did not come from this site; reload the page and try again",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -78,3 +79,22 @@ def test_the_limiter_counts_per_key_and_forgets_after_the_window() -> None:
     limiter.check("user:wang", "addr:10.0.0.6")  # one failure each: still allowed
     moment[0] = 301.0
     limiter.check("user:zhao", "addr:10.0.0.5")
+
+
+def test_an_upload_by_session_needs_the_csrf_header_not_a_form_field(
+    app: Flask, client: FlaskClient
+) -> None:
+    add_user(app.extensions["signage"].store, "wang", "editor", PASSWORD)
+    assert sign_in(client, "wang") == 302
+    token = token_of(client, "/admin/")
+    body = {"csrf_token": token, "file": (io.BytesIO(b"\0" * 4096), "clip.mp4")}
+    refused = client.post("/api/v1/media", data=body, content_type="multipart/form-data")
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "csrf_failed"
+    accepted = client.post(
+        "/api/v1/media",
+        data={"file": (io.BytesIO(b"\0" * 4096), "clip.mp4")},
+        content_type="multipart/form-data",
+        headers={"X-CSRF-Token": token},
+    )
+    assert accepted.status_code == 202
