@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Route
 
 from signage.store import plays
 from tests.browser.lobby import (
     SCREEN,
     MediaFile,
+    make_clip,
     start_lobby,
     wait_for,
     wait_snapshot,
@@ -33,6 +35,8 @@ def test_clips_play_back_to_back_and_each_play_is_reported(
     lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
     try:
         page = lobby.open(browser)
+        polls: list[int] = []
+        page.on("response", lambda r: "/manifest" in r.url and polls.append(r.status))
         wait_snapshot(
             page, lambda s: s["type"] == "video" and s["firstFrameAt"], 10, "no clip started"
         )
@@ -48,6 +52,7 @@ def test_clips_play_back_to_back_and_each_play_is_reported(
             f"gaps between clips (ms): {state['gaps']}, median {statistics.median(state['gaps'])}"
         )
         assert statistics.median(state["gaps"]) < 250
+        assert 304 in polls, "an unchanged manifest was downloaded again"
 
         def stored() -> list[tuple[str, str, str]]:
             with lobby.store.engine.connect() as conn:
@@ -101,5 +106,49 @@ def test_tips_and_posters_show_and_markup_stays_text(
         assert fit["fit"] == "contain" and fit["natural"] == 600
         assert fit["box"] == pytest.approx(fit["zone"], abs=1)
         assert page.evaluate("window.hacked") is None
+    finally:
+        lobby.stop()
+
+
+def test_damaged_and_stalling_clips_are_skipped_and_reported(
+    browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
+) -> None:
+    damaged = tmp_path / "0123456789abcdef.mp4"
+    damaged.write_bytes(os.urandom(50_000))
+    broken = MediaFile("broken", "video", damaged, 2.0, 320, 180)
+    stalling = make_clip(tmp_path, "stalling", 4, pattern=2)
+    tip = {"tip": ("仍在播放", "坏片段已跳过"), "seconds": 30}
+    playlists = write_playlists(
+        tmp_path / "playlists", {"main": [{"clip": "broken"}, {"clip": "stalling"}, tip]}
+    )
+    lobby = start_lobby(tmp_path, playlists, [broken, stalling])
+    whole = stalling.path.read_bytes()
+
+    def hang_after_a_third(route: Route) -> None:
+        """The network gives a third of the clip, then nothing more: the picture freezes."""
+        asked = route.request.header_value("range")
+        if asked is None:
+            return  # the download into the cache never finishes either
+        if asked == "bytes=0-":
+            third = len(whole) // 3
+            route.fulfill(status=206, body=whole[:third], headers={
+                "Content-Type": "video/mp4", "Accept-Ranges": "bytes",
+                "Content-Range": f"bytes 0-{third - 1}/{len(whole)}"})  # fmt: skip
+        # Any later range is left unanswered.
+
+    try:
+        # Without the service worker, so the hang reaches the <video> element.
+        context = browser.new_context(service_workers="block")
+        context.route(f"**/{stalling.path.name}", hang_after_a_third)
+        page = context.new_page()
+        page.goto(lobby.url)
+        page.wait_for_selector(".tip[data-state=front]", timeout=20000)
+        state = wait_snapshot(page, lambda s: len(s["recent"]) >= 2, 5, "no outcomes kept")
+        assert state["recent"][:2] == [{"key": "main#0", "outcome": "error"},
+                                       {"key": "main#1", "outcome": "error"}]  # fmt: skip
+        assert "main#1 skipped: clip stalled" in state["lastError"]
+        beat = wait_for(lambda: (lobby.store.screen_statuses().get(SCREEN) or {}).get(
+            "last_error"), 10, "the error was not reported", page)  # fmt: skip
+        assert "skipped" in beat
     finally:
         lobby.stop()

@@ -15,7 +15,9 @@ from tests.browser.lobby import (
     ZONE,
     MediaFile,
     next_minute,
+    snapshot,
     start_lobby,
+    wait_for,
     wait_snapshot,
     write_playlists,
 )
@@ -26,6 +28,10 @@ SHOWS = "text => document.querySelector('#stage [data-state=front]')?.textConten
 ALERT_SHOWN = "() => !document.getElementById('alert').hidden"
 ALERT_GONE = "() => document.getElementById('alert').hidden"
 POLL_SECONDS = 5
+CACHED_MEDIA = """async () => {
+  const keys = await (await caches.open('signage-media-v1')).keys();
+  return keys.map((request) => new URL(request.url).pathname).sort();
+}"""
 
 
 def test_segment_boundary_switches_on_the_servers_time(
@@ -39,8 +45,8 @@ def test_segment_boundary_switches_on_the_servers_time(
     )
     playlists = write_playlists(
         tmp_path / "playlists",
-        {"afternoon": [{"tip": ("下午时段", "下午时段的节目"), "seconds": 60}],
-         "morning": [{"clip": "clip-a"}, {"clip": "clip-b"}]},
+        {"afternoon": [{"tip": ("下午时段", "下午时段的节目"), "seconds": 60}, {"clip": "clip-b"}],
+         "morning": [{"clip": "clip-a"}]},
         schedule=schedule, default="afternoon",
     )  # fmt: skip
     lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
@@ -57,6 +63,9 @@ def test_segment_boundary_switches_on_the_servers_time(
             "the morning clips did not play",
         )
         assert state["clockOffset"] == pytest.approx(240_000, abs=2000)
+        # The afternoon's clip is fetched ahead, before its segment begins.
+        expected = [f"/media/files/{media_files[m].path.name}" for m in ("clip-a", "clip-b")]
+        assert page.evaluate(CACHED_MEDIA) == sorted(expected)
         remaining = (boundary - dt.datetime.now(ZONE)).total_seconds()
         assert remaining > 1, "the test machine was too slow to reach the boundary in time"
         page.wait_for_function(
@@ -112,5 +121,36 @@ def test_alert_replaces_the_main_zone_within_a_poll_and_ends_on_time(
         page.wait_for_function(ALERT_GONE, polling="raf", timeout=12000)
         late = (dt.datetime.now(ZONE) - until).total_seconds()
         assert -0.05 < late < 1.0, f"the alert ended {late:.2f} s after its time"
+    finally:
+        lobby.stop()
+
+
+def test_an_edit_waits_for_the_clip_on_show_and_unused_media_leave_the_cache(
+    browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
+) -> None:
+    clips = {"main": [{"clip": "clip-a"}, {"clip": "clip-b"}]}
+    playlists = write_playlists(tmp_path / "playlists", clips, poll_seconds=POLL_SECONDS)
+    lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
+    try:
+        page = lobby.open(browser)
+        wait_snapshot(
+            page,
+            lambda s: s["cache"]["cached"] == 2 and s["ended"] >= 1,
+            15,
+            "the clips did not play",
+        )
+        # Staff replace the clips by a tip while a clip is on show (there always is one).
+        tip = {"main": [{"tip": ("新的节目", "编辑后生效"), "seconds": 30}]}
+        write_playlists(lobby.playlists, tip, poll_seconds=POLL_SECONDS)
+        page.wait_for_function(SHOWS, arg="编辑后生效", timeout=(POLL_SECONDS * 1.3 + 6) * 1000)
+        recent = snapshot(page)["recent"]
+        assert recent[-1]["outcome"] == "ended", "the clip on show was cut for the edit"
+        assert all(outcome["outcome"] == "ended" for outcome in recent)
+        wait_for(
+            lambda: page.evaluate(CACHED_MEDIA) == [],
+            POLL_SECONDS * 1.3 + 5,
+            "clips no longer played stayed in the cache",
+            page,
+        )
     finally:
         lobby.stop()

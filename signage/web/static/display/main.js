@@ -260,6 +260,7 @@ class Display {
       type: current?.item.type ?? null,
       playlist: current?.segment.playlist ?? null,
       itemsShown: this.player.itemsShown,
+      recent: [...this.player.recent],
       ended: stats.ended,
       errors: stats.errors,
       gaps: [...stats.gaps],

@@ -5,6 +5,9 @@
 export const SHELL_CACHE = 'signage-shell-v1';
 export const MEDIA_CACHE = 'signage-media-v1';
 const ASSETS_PREFIX = '/display/assets/';
+// A download that takes longer is given up and tried again next round; a hung one must not
+// hold up the files behind it forever. Ten minutes carries a 1 GB clip over a slow LAN.
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** Register the service worker; false where the browser has none (plain http on a LAN). */
 export async function startServiceWorker(url) {
@@ -85,7 +88,10 @@ export class MediaCache {
       }
       try {
         // A plain request (no Range) gets the whole file; <video> only ever asks for parts.
-        const response = await fetch(url, { credentials: 'same-origin' });
+        const response = await fetch(url, {
+          credentials: 'same-origin',
+          signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+        });
         if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
         await cache.put(url, response);
         this.failed.delete(url);

@@ -11,6 +11,7 @@ const ALERT_RECHECK_MS = 60000;
 const FAILURE_REST_MS = 5000; // when every item of a segment fails, rest before retrying
 const UNKNOWN_CLIP_MS = 600000;
 const DEADLINE_SLACK_MS = 30000;
+const KEPT_OUTCOMES = 20;
 
 export class Player {
   constructor({ stage, clock, onPlay, onError, onBoundary }) {
@@ -28,6 +29,7 @@ export class Player {
     this.current = null;
     this.failures = 0;
     this.itemsShown = 0;
+    this.recent = []; // how the last items ended, for whoever looks in with devtools
     this.stopped = false;
     this.deadline = performance.now() + DEADLINE_SLACK_MS;
   }
@@ -109,6 +111,8 @@ export class Player {
     const expected = item.duration ? item.duration * 1000 : UNKNOWN_CLIP_MS;
     this.deadline = performance.now() + expected + DEADLINE_SLACK_MS;
     const result = await this.stage.present(item, signal, items[(index + 1) % items.length]);
+    this.recent.push({ key: item.key, outcome: result.outcome });
+    if (this.recent.length > KEPT_OUTCOMES) this.recent.shift();
     if (result.outcome !== 'error') {
       this.failures = 0;
       this.report(item, segment, result);
