@@ -1,31 +1,35 @@
-"""The player's pure modules (schedule, clock) in Chromium's own JavaScript engine."""
+"""The player's modules (schedule, clock, keep-alive) in Chromium's own JavaScript engine."""
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from tests.browser.lobby import start_lobby, write_playlists
+
 pytestmark = pytest.mark.browser
 
-PLAYER = Path(__file__).resolve().parents[2] / "signage" / "web" / "static" / "display"
 
-
-@pytest.fixture
-def page(browser: Browser) -> Page:
+@pytest.fixture(scope="module")
+def page(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    """A page on a real server's origin, so modules load with their own imports."""
+    root = tmp_path_factory.mktemp("modules")
+    playlists = write_playlists(root / "playlists", {"main": [{"tip": ("提示", "内容")}]})
+    lobby = start_lobby(root, playlists, [])
     context = browser.new_context()
-    yield context.new_page()
+    page = context.new_page()
+    page.goto(lobby.server.url + "/healthz")
+    yield page
     context.close()
+    lobby.stop()
 
 
 def run(page: Page, module: str, body: str, arg: Any = None) -> Any:
-    """Import a player module (it has no imports of its own) and run body with it as `m`."""
-    source = base64.b64encode((PLAYER / module).read_bytes()).decode()
-    script = (f"async (arg) => {{ const m = await import('data:text/javascript;base64,{source}');"
-              f" {body} }}")  # fmt: skip
+    """Import a player module as `m` and run body with it (`arg` is passed in)."""
+    script = f"async (arg) => {{ const m = await import('/display/assets/test/{module}'); {body} }}"
     return page.evaluate(script, arg)
 
 
@@ -113,3 +117,52 @@ def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> No
     assert found["stored"] == 20_400  # an offline reload starts from the last offset
     assert found["date"] == "2026年12月5日 星期六"
     assert found["time"] == "00:30"
+
+
+def test_daily_reload_waits_for_its_time_an_hours_uptime_and_an_item_boundary(
+    page: Page,
+) -> None:
+    found = run(page, "keepalive.js", """
+        const reloads = [];
+        const keep = new m.KeepAlive({reloadAt: '04:00', timeZone: 'Asia/Shanghai',
+          reload: (why) => reloads.push(why), canReload: () => true, startedAt: 0});
+        const four = Date.parse('2026-12-05T04:00:30+08:00');
+        const hour = 3600 * 1000;
+        const seen = [];
+        keep.tick(10 * 60 * 1000, four);  // only ten minutes up: just started at 03:50
+        keep.atBoundary();
+        seen.push(reloads.length);
+        keep.tick(2 * hour, four - 60 * 1000);  // 03:59
+        keep.atBoundary();
+        seen.push(reloads.length);
+        keep.tick(2 * hour + 1000, four);  // 04:00 after two hours: due, at the next boundary
+        seen.push(reloads.length);
+        keep.atBoundary();
+        seen.push(...reloads);
+        const off = new m.KeepAlive({reloadAt: 'off', timeZone: 'Asia/Shanghai',
+          reload: (why) => reloads.push(why), canReload: () => true, startedAt: 0});
+        off.tick(2 * hour, four);
+        off.atBoundary();
+        return {seen, total: reloads.length};
+    """)  # fmt: skip
+    assert found == {"seen": [0, 0, 0, "daily"], "total": 1}
+
+
+def test_watchdog_reloads_a_stuck_player_when_a_reload_can_succeed(page: Page) -> None:
+    found = run(page, "keepalive.js", """
+        const reloads = [];
+        const make = (online) => new m.KeepAlive({reloadAt: 'off', timeZone: 'Asia/Shanghai',
+          reload: (why) => reloads.push(why), canReload: () => online, startedAt: 0});
+        const keep = make(true);
+        keep.tick(1000, 0);
+        keep.watch(15000, 60000);  // ticking, item on time
+        const quiet = reloads.length;
+        keep.watch(16001, 60000);  // no tick for over 15 s
+        const late = make(true);
+        late.tick(1000, 0);
+        late.watch(2000, 1500);  // the item overran its deadline
+        const offline = make(false);  // neither server nor service worker: stay on
+        offline.watch(99999, 0);
+        return {quiet, reloads};
+    """)  # fmt: skip
+    assert found == {"quiet": 0, "reloads": ["stuck", "stuck"]}

@@ -2,6 +2,7 @@
 // keeps the page alive for weeks with nobody there to click anything.
 
 import { ServerClock, chineseDate, wallTime } from './clock.js';
+import { KeepAlive } from './keepalive.js';
 import { MediaCache, askToPersist, keepShell, startServiceWorker } from './offline.js';
 import { Player } from './player.js';
 import { mediaAhead, tickerTextsAt, toPlan } from './schedule.js';
@@ -16,8 +17,6 @@ const REFUSED_RETRY_MS = 60000;
 const JITTER = 0.2; // ± share of each delay, so screens powered on together spread out
 const MEDIA_HORIZON_MS = 24 * 3600 * 1000;
 const WATCHDOG_MS = 5000;
-const TICK_SILENCE_MS = 15000;
-const RELOAD_MIN_UPTIME_MS = 3600 * 1000;
 const ERROR_KEY = 'signage.lastError';
 
 function newId() {
@@ -56,16 +55,20 @@ class Display {
       clock: this.clock,
       onPlay: (play) => this.recordPlay(play),
       onError: (error) => this.noteError(error),
-      onBoundary: () => this.reloadIfDue(),
+      onBoundary: () => this.keepAlive.atBoundary(),
+    });
+    this.keepAlive = new KeepAlive({
+      reloadAt: boot.reload_at,
+      timeZone: boot.site.timezone,
+      reload: (why) => this.reload(why),
+      canReload: () => this.canReload(),
+      startedAt: performance.now(),
     });
     this.lastError = localStorage.getItem(ERROR_KEY);
     this.failures = 0;
     this.online = null;
     this.refused = false;
     this.persisted = false;
-    this.reloadDue = false;
-    this.startedAt = performance.now();
-    this.lastTick = this.startedAt;
     this.shownTime = '';
   }
 
@@ -90,6 +93,7 @@ class Display {
   apply(manifest) {
     const plan = toPlan(manifest);
     this.site = { ...this.site, ...plan.site };
+    this.keepAlive.timeZone = this.site.timezone;
     document.getElementById('court').textContent = this.site.name;
     document.getElementById('idle-name').textContent = this.site.name;
     this.player.setPlan(plan);
@@ -98,12 +102,11 @@ class Display {
   // -- time -------------------------------------------------------------------------------
 
   tick() {
-    this.lastTick = performance.now();
     const now = this.clock.now();
+    this.keepAlive.tick(performance.now(), now);
     this.player.tick();
     this.showTime(now);
     if (this.player.latest) this.ticker.show(tickerTextsAt(this.player.latest, now));
-    this.noteReloadTime(now);
   }
 
   showTime(now) {
@@ -121,26 +124,14 @@ class Display {
     return Boolean(navigator.serviceWorker?.controller) || this.online === true;
   }
 
-  noteReloadTime(now) {
-    const at = this.boot.reload_at;
-    if (at === 'off' || performance.now() - this.startedAt < RELOAD_MIN_UPTIME_MS) return;
-    if (wallTime(now, this.site.timezone) === at) this.reloadDue = true;
-  }
-
-  /** The daily reload waits for an item boundary, so no clip is cut for it. */
-  reloadIfDue() {
-    if (this.reloadDue && this.canReload()) location.reload();
-  }
-
-  /** Reload when the main loop or the clock tick stopped moving. */
+  /** Reload when the main loop or the clock tick stopped moving (not once refused). */
   watchdog() {
-    if (this.refused) return;
-    const now = performance.now();
-    const stuck = now - this.lastTick > TICK_SILENCE_MS || now > this.player.deadline;
-    if (stuck && this.canReload()) {
-      this.noteError(new Error('the player stopped moving; the page reloaded itself'));
-      location.reload();
-    }
+    if (!this.refused) this.keepAlive.watch(performance.now(), this.player.deadline);
+  }
+
+  reload(why) {
+    if (why === 'stuck') this.noteError(new Error('the player stopped moving; the page reloaded itself'));
+    location.reload();
   }
 
   noteError(error) {
