@@ -29,6 +29,12 @@ SERVICE_WORKER = "sw.js"
 KEY_COOKIE = "screen_key"
 KEY_COOKIE_DAYS = 400  # the longest lifetime Chromium keeps a cookie for
 YEAR_SECONDS = 365 * 24 * 3600
+# Everything the player needs comes from this server; nothing inline runs (the boot JSON is
+# data), so injected markup could not run even if some text ever reached the page as HTML.
+PLAYER_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'none'"
+)
 
 
 @functools.cache
@@ -105,6 +111,7 @@ def page(screen_id: str) -> Response:
     )
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Content-Security-Policy"] = PLAYER_POLICY
     return response
 
 

@@ -32,6 +32,7 @@ def test_valid_key_gets_the_player_and_a_strict_key_cookie(
     response = client.get(PAGE, query_string={"key": key})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-cache"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith(f"screen_key={key};")
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie

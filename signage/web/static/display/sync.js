@@ -3,7 +3,9 @@
 // what it knows and tries again later.
 
 const REQUEST_TIMEOUT_MS = 10000;
-const MAX_QUEUED_PLAYS = 20000; // about two months of plays at one every five minutes
+// About a week of plays at one every 15 s through the working day, and still well inside
+// the few megabytes of storage a page gets; beyond that the oldest are dropped.
+const MAX_QUEUED_PLAYS = 20000;
 const PLAYS_PER_BATCH = 500;
 
 export class Refused extends Error {}
