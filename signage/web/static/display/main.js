@@ -45,7 +45,8 @@ class Display {
       () => this.stage.refit(),
     );
     const storage = localStorage;
-    this.manifests = new ManifestSource({ url: boot.manifest_url, key, clock: this.clock, storage, screenId });
+    const clock = this.clock;
+    this.manifests = new ManifestSource({ url: boot.manifest_url, key, clock, storage, screenId });
     this.plays = new PlayQueue({ url: boot.plays_url, key, storage, screenId });
     this.heartbeatUrl = boot.heartbeat_url;
     this.key = key;
@@ -130,7 +131,9 @@ class Display {
   }
 
   reload(why) {
-    if (why === 'stuck') this.noteError(new Error('the player stopped moving; the page reloaded itself'));
+    if (why === 'stuck') {
+      this.noteError(new Error('the player stopped moving; the page reloaded itself'));
+    }
     location.reload();
   }
 
@@ -138,7 +141,8 @@ class Display {
     const message = String(error?.message || error || 'unknown error').slice(0, 500);
     this.lastError = `${new Date(this.clock.now()).toISOString()} ${message}`;
     try {
-      localStorage.setItem(ERROR_KEY, this.lastError); // the next heartbeat tells, even after a reload
+      // Kept, so the next heartbeat tells even when the error led to a reload.
+      localStorage.setItem(ERROR_KEY, this.lastError);
     } catch {
       // Nothing better to do with an error about errors.
     }
@@ -182,7 +186,8 @@ class Display {
   }
 
   async report() {
-    await sendHeartbeat({ url: this.heartbeatUrl, key: this.key, clock: this.clock, beat: await this.heartbeat() });
+    const beat = await this.heartbeat();
+    await sendHeartbeat({ url: this.heartbeatUrl, key: this.key, clock: this.clock, beat });
     await this.plays.flush();
   }
 

@@ -45,7 +45,8 @@ export async function keepShell(assets) {
   const current = new Set(assets.map((asset) => new URL(asset, location.href).href));
   for (const request of await cache.keys()) {
     const url = new URL(request.url);
-    if (url.pathname.startsWith(ASSETS_PREFIX) && !current.has(url.href)) await cache.delete(request);
+    const stale = url.pathname.startsWith(ASSETS_PREFIX) && !current.has(url.href);
+    if (stale) await cache.delete(request);
   }
 }
 

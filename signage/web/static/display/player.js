@@ -133,6 +133,7 @@ export class Player {
     if (result.shownAt === null) return;
     const seconds = (performance.now() - result.shownAt) / 1000;
     this.itemsShown += 1;
-    this.onPlay({ item, playlist: segment.playlist, seconds, startedAt: this.clock.now() - seconds * 1000 });
+    const startedAt = this.clock.now() - seconds * 1000;
+    this.onPlay({ item, playlist: segment.playlist, seconds, startedAt });
   }
 }

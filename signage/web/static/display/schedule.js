@@ -16,8 +16,9 @@ export function toPlan(manifest) {
     startMs: Date.parse(line.start),
     endMs: Date.parse(line.end),
   }));
-  const alert = manifest.alert
-    ? { ...manifest.alert, text: String(manifest.alert.text || ''), untilMs: Date.parse(manifest.alert.until) }
+  const given = manifest.alert;
+  const alert = given
+    ? { ...given, text: String(given.text || ''), untilMs: Date.parse(given.until) }
     : null;
   return {
     manifest,

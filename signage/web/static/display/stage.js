@@ -260,7 +260,8 @@ export class Stage {
           movedAt = now;
           this.lastProgress = now;
         } else if (now - movedAt > STALL_MS) {
-          finish({ outcome: 'error', error: new Error(`clip stalled at ${lastTime.toFixed(1)} s`) });
+          const error = new Error(`clip stalled at ${lastTime.toFixed(1)} s`);
+          finish({ outcome: 'error', error });
         }
         // Chromium may pause a clip on its own (power saving, a lost GPU); nudge it.
         if (video.paused && !video.ended) video.play().catch(() => {});

@@ -51,7 +51,8 @@ function unreachable() {
     '<meta http-equiv="refresh" content="30">' +
     '<body style="margin:0;height:100vh;display:grid;place-items:center;background:#062a52;' +
     'color:#fff;font:6vmin sans-serif">无法连接服务器，稍后自动重试</body>';
-  return new Response(text, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+  const headers = { 'Content-Type': 'text/html; charset=utf-8' };
+  return new Response(text, { status: 503, headers });
 }
 
 async function asset(request) {
