@@ -48,6 +48,7 @@ class ScreenService:
         self.media_url = media_url
         self._manifests: dict[str, CachedManifest] = {}
         self._keys: dict[str, dict[str, Any]] = {}
+        self._key_hashes: set[str] | None = None
         self._counters: dict[str, str] = {}
         self._counters_read = 0.0
         self._lock = threading.Lock()
@@ -72,7 +73,7 @@ class ScreenService:
         if moment - self._counters_read > COUNTERS_TTL:
             counters = self.store.counters()
             if counters.get("version:keys") != self._counters.get("version:keys"):
-                self._keys = {}
+                self._keys, self._key_hashes = {}, None
             self._counters, self._counters_read = counters, moment
         return self._counters
 
@@ -103,6 +104,21 @@ class ScreenService:
             raise Forbidden(
                 "this screen is not authorised: its key is missing or wrong", code="bad_screen_key"
             )
+
+    def is_some_screens_key(self, key: str) -> bool:
+        """Whether the key is the current key of a configured screen (media requests do not
+        say which screen they are for)."""
+        if not key:
+            return False
+        self.counters()
+        if self._key_hashes is None:
+            screens = self.config().screens
+            self._key_hashes = {
+                row["key_hash"]
+                for screen_id, row in self.store.all_screen_keys().items()
+                if row["key_hash"] and screen_id in screens
+            }
+        return digest(key) in self._key_hashes
 
     def url_key(self, screen_id: str) -> str:
         """The current key, to hand to the display page's own requests."""

@@ -26,7 +26,9 @@ def _text(raw: str) -> str:
 def _path(raw: str) -> Path:
     if not raw.strip():
         raise ValueError("expected a folder path, got an empty value")
-    return Path(raw.strip()).expanduser()
+    # Absolute from the start: a relative path would later be read against whatever folder
+    # a library call assumes (Flask's send_file uses the package folder, not the CWD).
+    return Path(raw.strip()).expanduser().resolve()
 
 
 def _int_between(low: int, high: int) -> Callable[[str], int]:

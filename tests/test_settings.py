@@ -13,8 +13,8 @@ from signage.settings import SETTINGS, describe_settings, load_settings
 
 def test_defaults_need_no_environment() -> None:
     values = load_settings(environ={})
-    assert values["PLAYLISTS_DIR"] == Path("playlists")
-    assert values["MEDIA_DIR"] == Path("media")
+    assert values["PLAYLISTS_DIR"] == Path.cwd() / "playlists"
+    assert values["MEDIA_DIR"] == Path.cwd() / "media"
     assert values["PORT"] == 8000
     assert values["DATABASE_URL"] is None and values["SECRET_KEY"] is None
 
@@ -61,3 +61,13 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     assert first and first == again
     assert create_app({**settings, "SECRET_KEY": "given"}).secret_key == "given"
     assert (tmp_path / "m" / "signage.db").exists()
+
+
+def test_relative_folders_are_taken_from_where_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    values = load_settings({"MEDIA_DIR": "media", "PLAYLISTS_DIR": "./config/playlists"},
+                           environ={})  # fmt: skip
+    assert values["MEDIA_DIR"] == tmp_path / "media"
+    assert values["PLAYLISTS_DIR"] == tmp_path / "config" / "playlists"

@@ -1,5 +1,8 @@
 """Prepared media files: immutable, content-named, cacheable forever, with Range support.
 
+Screens authenticate with their key (the display page sets it as a cookie, which <video>
+and the service worker send); staff with their session or token.
+
 Behind nginx, set SIGNAGE_MEDIA_ACCEL_REDIRECT (for example /protected-media/) and the app
 only answers with an X-Accel-Redirect header; nginx then sends the file itself.
 """
@@ -12,19 +15,25 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, send_file
 
-from signage.errors import NotFound
+from signage.auth import current_user, screen_key_from_request
+from signage.errors import NotFound, Unauthorized
 from signage.media.library import files_folder
 
 bp = Blueprint("media_files", __name__, url_prefix="/media/files")
 
 NAME = re.compile(r"^[0-9a-f]{16}(?:\.thumb)?\.(?:mp4|jpg|png)$")
-FOREVER = "public, max-age=31536000, immutable"
+# private: the files need a screen key or a staff sign-in, so shared caches must not keep them.
+FOREVER = "private, max-age=31536000, immutable"
 
 
 @bp.get("/<name>")
 def media_file(name: str) -> Any:
     """One prepared file or thumbnail; 206 for a Range, 304 for a matching If-None-Match."""
-    settings = current_app.extensions["signage"].settings
+    signage = current_app.extensions["signage"]
+    if not signage.screens.is_some_screens_key(screen_key_from_request()) and not current_user():
+        raise Unauthorized("media files are for screens and signed-in staff",
+                           code="media_needs_key")  # fmt: skip
+    settings = signage.settings
     path = files_folder(settings["MEDIA_DIR"]) / name
     if not NAME.match(name) or not path.is_file():
         raise NotFound(f"there is no media file {name[:40]!r}")

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from signage import create_app
-from signage.auth import add_user, create_token
+from signage.auth import add_user, create_token, ensure_screen_key
 from signage.media import library
 from signage.media.worker import prepare_queued
 from tests.support import LiveServer
@@ -131,27 +131,45 @@ def fetch(client: FlaskClient, url: str, **kwargs: Any) -> TestResponse:
     return response
 
 
-def test_media_files_are_served_with_ranges_and_cached_forever(client, ready_clip):
-    whole = fetch(client, ready_clip["url"])
+@pytest.fixture
+def screen(screen_key) -> dict[str, str]:
+    """Request headers of a lobby screen: media files need a screen key or a staff sign-in."""
+    return {"X-Screen-Key": screen_key("lobby-east")}
+
+
+def test_media_files_need_a_screen_key_or_staff(client, ready_clip, screen_key, admin_token):
+    tribunal_key = screen_key("tribunal-1")
+    refused = fetch(client, ready_clip["url"])
+    assert refused.status_code == 401 and error_of(refused)["code"] == "media_needs_key"
+    assert fetch(client, ready_clip["url"], headers={"X-Screen-Key": "guess"}).status_code == 401
+    client.set_cookie("screen_key", tribunal_key)  # as the display page sets it
+    assert fetch(client, ready_clip["url"]).status_code == 200
+    client.delete_cookie("screen_key")
+    staff = {"Authorization": f"Bearer {admin_token}"}
+    assert fetch(client, ready_clip["url"], headers=staff).status_code == 200
+
+
+def test_media_files_are_served_with_ranges_and_cached_forever(client, ready_clip, screen):
+    whole = fetch(client, ready_clip["url"], headers=screen)
     assert whole.status_code == 200 and whole.mimetype == "video/mp4"
-    assert whole.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert whole.headers["Cache-Control"] == "private, max-age=31536000, immutable"
     assert whole.headers["Accept-Ranges"] == "bytes"
     etag = whole.headers["ETag"]
 
-    part = fetch(client, ready_clip["url"], headers={"Range": "bytes=100-199"})
+    part = fetch(client, ready_clip["url"], headers={**screen, "Range": "bytes=100-199"})
     assert part.status_code == 206 and part.data == whole.data[100:200]
     assert part.headers["Content-Range"] == f"bytes 100-199/{len(whole.data)}"
-    assert fetch(client, ready_clip["url"], headers={"If-None-Match": etag}).status_code == 304
-    thumbnail = fetch(client, ready_clip["thumbnail_url"])
+    assert fetch(client, ready_clip["url"],
+                 headers={**screen, "If-None-Match": etag}).status_code == 304  # fmt: skip
+    thumbnail = fetch(client, ready_clip["thumbnail_url"], headers=screen)
     assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
 
 
-def test_only_finished_media_files_can_be_fetched(client, app, ready_clip):
+def test_only_finished_media_files_can_be_fetched(client, app, ready_clip, screen):
     (_files(app) / ".partial-0123456789abcdef.mp4").write_bytes(b"half")
 
-    assert fetch(client, "/media/files/.partial-0123456789abcdef.mp4").status_code == 404
-    assert fetch(client, "/media/files/0000000000000000.mp4").status_code == 404
-    assert fetch(client, "/media/files/..%2Fsignage.db").status_code == 404
+    for name in (".partial-0123456789abcdef.mp4", "0000000000000000.mp4", "..%2Fsignage.db"):
+        assert fetch(client, f"/media/files/{name}", headers=screen).status_code == 404
 
 
 def test_a_front_server_can_send_the_files(playlists_dir, media_dir):
@@ -160,11 +178,14 @@ def test_a_front_server_can_send_the_files(playlists_dir, media_dir):
     _files(app).mkdir(parents=True)
     (_files(app) / "0123456789abcdef.mp4").write_bytes(b"not sent by the app")
 
-    answer = app.test_client().get("/media/files/0123456789abcdef.mp4")
+    signage = app.extensions["signage"]
+    key = ensure_screen_key(signage.store, signage.screens.secret_key, "lobby-east")
+    answer = app.test_client().get("/media/files/0123456789abcdef.mp4",
+                                   headers={"X-Screen-Key": key})  # fmt: skip
 
     assert answer.headers["X-Accel-Redirect"] == "/protected-media/0123456789abcdef.mp4"
     assert answer.data == b"" and answer.mimetype == "video/mp4"
-    assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert answer.headers["Cache-Control"] == "private, max-age=31536000, immutable"
 
 
 def test_media_a_playlist_uses_cannot_be_deleted(api, app, admin_token, conforming_mp4):
@@ -231,5 +252,6 @@ def test_a_real_server_receives_prepares_and_serves_an_upload(live_server: LiveS
             break
         time.sleep(0.2)
     assert shown["status"] == "ready", shown
-    part = requests.get(live_server.url + shown["url"], headers={"Range": "bytes=0-9"}, timeout=10)
+    part = requests.get(live_server.url + shown["url"], headers={**headers, "Range": "bytes=0-9"},
+                        timeout=10)  # fmt: skip
     assert part.status_code == 206 and len(part.content) == 10
