@@ -46,6 +46,7 @@ def screen_overview(
                 "now_playing": seen["now_playing"] if seen else None,
                 "player_version": seen["player_version"] if seen else None,
                 "last_error": seen["last_error"] if seen else None,
+                "cache": seen["cache"] if seen else None,  # what the player has stored offline
                 "address": seen["address"] if seen else None,
                 "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
             }

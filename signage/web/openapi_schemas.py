@@ -151,6 +151,7 @@ SCHEMAS: dict[str, Schema] = {
                         "now_playing": nullable({"type": "object"}),
                         "player_version": nullable(STRING),
                         "last_error": nullable(STRING),
+                        "cache": nullable({"type": "object"}),
                         "address": nullable(STRING),
                         "key": {"enum": ["none", "active", "revoked"]},
                     }

@@ -28,6 +28,7 @@ def test_status_is_online_offline_or_never(
                 "now_playing": {"item": "daytime#1"},
                 "player_version": "1.2",
                 "last_error": "video stalled",
+                "cache": {"wanted": 3, "cached": 2, "persisted": True},
             },
         )
         assert beat.status_code == 200
@@ -43,6 +44,7 @@ def test_status_is_online_offline_or_never(
     east = screens["lobby-east"]
     assert east["status"] == "online" and east["now_playing"] == {"item": "daytime#1"}
     assert east["player_version"] == "1.2" and east["last_error"] == "video stalled"
+    assert east["cache"] == {"wanted": 3, "cached": 2, "persisted": True}
     assert east["name"] == "诉讼服务中心东侧大屏" and east["groups"] == ["lobby"]
     assert east["last_seen"].endswith("+08:00") and east["key"] == "active"
     assert screens["lobby-west"]["status"] == "offline"
