@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from signage.config.folder import MAX_FILE_BYTES, read_folder, yaml_files
+from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
-from signage.config.validate import SITE_FILE, Issue, validate_files
+from signage.config.validate import SITE_FILE, Config, Issue, validate_files
 from signage.errors import Conflict, Invalid, NotFound, SignageError
 from signage.revisions import audit, forget_revision, get_revision, record_revision
 
@@ -160,12 +160,22 @@ def check_precondition(
 
 def _validate(folder: Path, name: str, content: bytes | None) -> list[Issue]:
     """The folder's issues as it would be with this file replaced (None: removed)."""
+    return _validate_config(folder, name, content)[1]
+
+
+def _validate_config(
+    folder: Path, name: str, content: bytes | None
+) -> tuple[Config | None, list[Issue], Signature]:
+    """The folder as it would be with this file replaced: its configuration (None when it has
+    errors), its issues, and the fingerprint of the files as they were read."""
+    before = signature(folder)
     files: dict[str, bytes | str] = dict(read_folder(folder))
     if content is None:
         files.pop(name, None)
     else:
         files[name] = content
-    return validate_files(files)[1]
+    config, issues = validate_files(files)
+    return config, issues, before
 
 
 def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
@@ -249,7 +259,7 @@ def save_file(
                 f"{name} already exists; open it and save your changes there", code="exists"
             )
         check_precondition(current, if_match, required=action == "save")
-        issues = _validate(folder, name, content)
+        config, issues, before = _validate_config(folder, name, content)
         errors = _errors(issues, name)
         if errors:
             raise Invalid(
@@ -275,7 +285,10 @@ def save_file(
             if restored_from
             else {"revision": revision},
         )
-    signage.refresh_config(force=True)
+        # Validated a moment ago: serve it without validating the whole folder a second time.
+        assert config is not None
+        if not signage.state.adopt(config, issues, name, before):
+            signage.refresh_config(force=True)  # another file changed too: read them all
     warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
     return Saved(name, etag_of(content), revision, warnings)
 

@@ -107,6 +107,25 @@ class ConfigState:
                 self.version += 1
             return "loaded"
 
+    def adopt(self, config: Config, issues: list[Issue], name: str, before: Signature) -> bool:
+        """Serve a configuration just validated and written as `name` without reading it
+        again. False when another file changed meanwhile: then the caller must reload."""
+
+        def others(sig: Signature) -> Signature:
+            return tuple(entry for entry in sig if entry[0] != name)
+
+        with self._lock:
+            after = signature(self.folder)
+            if others(after) != others(before):
+                return False
+            self._signature = after
+            self.issues = issues
+            self.loaded_at = dt.datetime.now(dt.UTC)
+            if self.current is None or config.digest != self.current.digest:
+                self.current = config
+                self.version += 1
+            return True
+
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
