@@ -6,8 +6,24 @@ import datetime as dt
 from typing import Any
 
 from signage.config.validate import Config
+from signage.errors import Invalid
 from signage.manifest import iso
 from signage.schedule import PlannedItem, RuleVerdict, explain, resolve_segments
+
+# How far from now the player can be previewed: the schedule is known further, but alerts,
+# media and the configuration itself are today's, so a far preview would mostly mislead.
+PREVIEW_REACH = dt.timedelta(days=14)
+
+
+def check_preview_time(at: dt.datetime, moment: dt.datetime) -> dt.datetime:
+    """`at` when it is within PREVIEW_REACH of `moment`; 422 in plain words otherwise."""
+    if abs(at - moment) > PREVIEW_REACH:
+        raise Invalid(
+            f"the player can be previewed up to {PREVIEW_REACH.days} days before or after now; "
+            "choose a nearer time",
+            code="bad_time",
+        )
+    return at
 
 
 def item_summary(planned: PlannedItem) -> dict[str, Any]:

@@ -145,6 +145,12 @@ class ScreenService:
             self._manifests[screen_id] = cached
             return cached
 
+    def preview_manifest(self, screen_id: str, moment: dt.datetime) -> dict[str, Any]:
+        """The manifest the screen would get at `moment`, for staff; never cached, so a
+        preview cannot change what the live screen is served."""
+        config = self.screen(screen_id)
+        return self._build(config, screen_id, moment, stamp=()).body
+
     def _build(
         self, config: Config, screen_id: str, moment: dt.datetime, stamp: tuple[Any, ...]
     ) -> CachedManifest:

@@ -1,7 +1,9 @@
-"""The page a lobby screen opens (/display/<screen-id>?key=…), its scripts and service worker."""
+"""The page a lobby screen opens (/display/<screen-id>?key=…), its scripts and service worker,
+and the same player for staff previewing a screen at another time (/display/<id>/preview)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from pathlib import Path
@@ -12,6 +14,7 @@ from flask import (
     Response,
     current_app,
     make_response,
+    redirect,
     render_template,
     request,
     send_from_directory,
@@ -19,8 +22,12 @@ from flask import (
 )
 
 from signage import __version__
-from signage.auth import screen_key_from_request
+from signage.auth import current_user, screen_key_from_request
 from signage.errors import Forbidden, NotFound, SignageError
+from signage.manifest import iso
+from signage.preview import check_preview_time
+from signage.status import parse_moment
+from signage.store import now
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
@@ -35,6 +42,8 @@ PLAYER_POLICY = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'none'"
 )
+# The staff preview is shown in a frame of the schedule page; live screens refuse framing.
+PREVIEW_POLICY = PLAYER_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
 
 @functools.cache
@@ -70,9 +79,30 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
     }
 
 
+def preview_boot(screen_id: str, at: dt.datetime) -> dict[str, Any]:
+    """Boot settings of a staff preview: the clock starts at `at` with a manifest built for
+    it, and there is nowhere to report to (no heartbeats, plays, service worker, reloads)."""
+    screens = current_app.extensions["signage"].screens
+    zone = screens.config().site.zone
+    return {
+        **boot_settings(screen_id),
+        "manifest_url": None,
+        "heartbeat_url": None,
+        "plays_url": None,
+        "service_worker": None,
+        "reload_at": "off",
+        "preview": {
+            "at": iso(at, zone),
+            "label": at.astimezone(zone).strftime("%H:%M"),
+            "manifest": screens.preview_manifest(screen_id, at),
+        },
+    }
+
+
 REFUSED = ("此屏幕未授权", "请管理员用 signage screen-url 生成本屏幕的地址后重新打开。")
 UNAVAILABLE = ("暂时无法播放", "服务器的播放配置有误，修正后本屏幕会自动恢复。")
 UNAVAILABLE_RETRY_SECONDS = 30
+NO_PREVIEW = ("无法预览", "请回到排期页面，另选屏幕或时间（前后十四天以内）。")
 
 
 def _message_page(words: tuple[str, str], error: SignageError, retry: int | None) -> Response:
@@ -97,7 +127,7 @@ def page(screen_id: str) -> Response:
         return _message_page(REFUSED, error, retry=None)
     except SignageError as error:
         return _message_page(UNAVAILABLE, error, retry=UNAVAILABLE_RETRY_SECONDS)
-    response = make_response(render_template("display.html", boot=boot))
+    response = _player_page(boot, PLAYER_POLICY, cache="no-cache")
     # Media and API requests from the page (and from <video>) authenticate by this cookie,
     # so media URLs stay clean and cacheable; JavaScript never needs to read it.
     response.set_cookie(
@@ -109,9 +139,30 @@ def page(screen_id: str) -> Response:
         samesite="Strict",
         secure=request.is_secure,
     )
-    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<screen_id>/preview")
+def preview(screen_id: str) -> Response:
+    """For staff: the player showing the screen at ?at= (site time); it reports nothing."""
+    if current_user() is None:
+        return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+    service = current_app.extensions["signage"].screens
+    try:
+        moment = now()
+        at = parse_moment(request.args.get("at"), service.screen(screen_id), moment)
+        boot = preview_boot(screen_id, check_preview_time(at, moment))
+    except SignageError as error:
+        return _message_page(NO_PREVIEW, error, retry=None)
+    # no-store: the page holds a manifest built for one moment, for one signed-in person.
+    return _player_page(boot, PREVIEW_POLICY, cache="no-store")
+
+
+def _player_page(boot: dict[str, Any], policy: str, cache: str) -> Response:
+    response = make_response(render_template("display.html", boot=boot))
+    response.headers["Cache-Control"] = cache
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Content-Security-Policy"] = PLAYER_POLICY
+    response.headers["Content-Security-Policy"] = policy
     return response
 
 

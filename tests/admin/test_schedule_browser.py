@@ -69,9 +69,10 @@ def test_the_week_shows_it_on_weekdays_and_greys_the_rule_it_beats(page: Page, s
 def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: Site) -> None:
     at = f"{next_monday()}T12:00"
     page.goto(f"{site.url}/admin/schedule?screen=lobby-east&at={at}")
-    mock = page.locator("#preview")
-    expect(mock.locator(".mock-title")).to_have_text(HOSTILE)
-    expect(mock.locator("img")).to_have_count(0)
+    player = page.frame_locator("#preview-frame")
+    expect(player.locator(".tip-title")).to_have_text(HOSTILE)
+    expect(player.locator("#stage img")).to_have_count(0)
+    expect(page.locator(".preview-items")).to_contain_text(HOSTILE)
     shot(page, "schedule")
 
     page.goto(site.url + "/admin/alerts")
@@ -85,9 +86,14 @@ def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: S
     expect(page.locator(".alerts")).to_contain_text("大厅临时停电")
     shot(page, "overview")
     page.goto(f"{site.url}/admin/schedule?screen=lobby-east")
-    expect(page.locator("#preview .mock-alert")).to_have_text("大厅临时停电，请到西侧窗口办理")
+    alert = page.frame_locator("#preview-frame").locator("#alert-text")
+    expect(alert).to_have_text("大厅临时停电，请到西侧窗口办理")
     page.goto(f"{site.url}/admin/schedule?screen=tribunal-1")
-    expect(page.locator("#preview .mock-alert")).to_have_count(0)
+    frame = page.locator("#preview-frame").element_handle().content_frame()
+    assert frame is not None
+    mode = frame.wait_for_function("() => window.signage?.player.mode").json_value()
+    assert not mode.startswith("alert:")
+    expect(frame.locator("#alert")).to_be_hidden()
 
     page.goto(site.url + "/admin/alerts")
     page.click("text=立即结束")

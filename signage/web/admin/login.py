@@ -22,8 +22,8 @@ def limiter() -> LoginLimiter:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local pages of the staff UI, never another site."""
-    if target and target.startswith("/admin") and not target.startswith("//"):
+    """Only local pages of the staff UI (or a player preview), never another site."""
+    if target and target.startswith(("/admin", "/display/")) and not target.startswith("//"):
         return target
     return url_for("admin.overview")
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.config.validate import SITE_FILE, Config
+from signage.config.validate import SITE_FILE
 from signage.config.when import DAY_NAMES
 from signage.editing import read_version, save_file
 from signage.errors import Invalid
@@ -23,32 +23,9 @@ from signage.schedule_form import (
 from signage.status import parse_moment
 from signage.store import now
 from signage.web.admin.base import bp, signage, user
-from signage.web.admin.overview import thumbnail_urls
 from signage.web.admin.week import playlist_colours, week_rows
 
 PREVIEW_SPAN = dt.timedelta(hours=12)
-
-
-def _preview(config: Config, screen_id: str, at: dt.datetime) -> dict[str, Any]:
-    """describe_preview, with each item's full text or picture and the alert at that time."""
-    report = describe_preview(config, screen_id, at, PREVIEW_SPAN)
-    thumbnails = thumbnail_urls()
-    for entry in (report["playing"] or {}).get("items", []):
-        playlist_id, _, index = entry["key"].rpartition("#")
-        item = config.playlists[playlist_id].items[int(index)]
-        if item.tip is not None:
-            entry["title"], entry["body"] = item.tip.title, item.tip.body
-        else:
-            entry["thumbnail"] = thumbnails.get(entry["media"])
-    report["alerts"] = [
-        row["text"]
-        for row in signage().store.active_alerts(at)
-        if screen_id in config.targets(row["screens"])
-    ]
-    report["ticker"] = [
-        line.text for line in config.site_file.ticker if screen_id in config.targets(line.screens)
-    ]
-    return report
 
 
 def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: int = 200) -> Any:
@@ -58,6 +35,8 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
     screen_id = request.args.get("screen") or next(iter(config.screens), "")
     moment = now()
     at = parse_moment(request.args.get("at"), config, moment)
+    at_text = at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+    known = screen_id in config.screens
     week = parse_moment(request.args.get("week"), config, at).date()
     monday = week - dt.timedelta(days=week.weekday())
     version = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
@@ -74,10 +53,14 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             day_names=DAY_NAMES,
             screen_id=screen_id,
             monday=monday,
-            week=week_rows(config, screen_id, monday) if screen_id in config.screens else [],
+            week=week_rows(config, screen_id, monday) if known else [],
             colours=playlist_colours(config),
-            at=at.astimezone(zone).strftime("%Y-%m-%dT%H:%M"),
-            preview=_preview(config, screen_id, at) if screen_id in config.screens else None,
+            at=at_text,
+            preview=describe_preview(config, screen_id, at, PREVIEW_SPAN) if known else None,
+            # The player itself, in preview mode, framed beside the explanation.
+            player_url=url_for("display.preview", screen_id=screen_id, at=at_text)
+            if known
+            else None,
         ),
         status,
     )

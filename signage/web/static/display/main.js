@@ -1,5 +1,7 @@
 // The lobby player: wires the clock, the main loop, the server and the caches together, and
-// keeps the page alive for weeks with nobody there to click anything.
+// keeps the page alive for weeks with nobody there to click anything. Staff see the same
+// player in preview mode (boot.preview): it starts at another time from a manifest that came
+// with the page, and talks to nobody.
 
 import { ServerClock, chineseDate, wallTime } from './clock.js';
 import { KeepAlive } from './keepalive.js';
@@ -31,20 +33,44 @@ function jittered(ms) {
   return ms * (1 - JITTER + Math.random() * 2 * JITTER);
 }
 
+/**
+ * localStorage's interface over a Map. A preview runs in a staff browser that may also run a
+ * live player: it must not leave its clock offset, manifest or plays where that one reads.
+ */
+class MemoryStorage {
+  constructor() {
+    this.items = new Map();
+  }
+
+  getItem(key) {
+    return this.items.has(key) ? this.items.get(key) : null;
+  }
+
+  setItem(key, value) {
+    this.items.set(key, String(value));
+  }
+
+  removeItem(key) {
+    this.items.delete(key);
+  }
+}
+
 class Display {
   constructor(boot) {
     this.boot = boot;
     this.site = boot.site;
+    this.preview = boot.preview || null;
     const key = new URLSearchParams(location.search).get('key') || '';
     const screenId = boot.screen.id;
-    this.clock = new ServerClock(localStorage);
+    const storage = this.preview ? new MemoryStorage() : localStorage;
+    this.storage = storage;
+    this.clock = new ServerClock(storage);
     this.stage = new Stage(document.getElementById('stage'));
     this.ticker = new Ticker(
       document.getElementById('ticker'),
       document.getElementById('ticker-track'),
       () => this.stage.refit(),
     );
-    const storage = localStorage;
     const clock = this.clock;
     this.manifests = new ManifestSource({ url: boot.manifest_url, key, clock, storage, screenId });
     this.plays = new PlayQueue({ url: boot.plays_url, key, storage, screenId });
@@ -65,7 +91,7 @@ class Display {
       canReload: () => this.canReload(),
       startedAt: performance.now(),
     });
-    this.lastError = localStorage.getItem(ERROR_KEY);
+    this.lastError = storage.getItem(ERROR_KEY);
     this.failures = 0;
     this.online = null;
     this.refused = false;
@@ -74,8 +100,14 @@ class Display {
   }
 
   start() {
-    const kept = this.manifests.stored();
-    if (kept) this.apply(kept);
+    if (this.preview) {
+      // "Now" is the chosen time from here on, running forward in real time.
+      this.clock.setOffset(Date.parse(this.preview.at) - Date.now());
+      this.apply(this.preview.manifest);
+    } else {
+      const kept = this.manifests.stored();
+      if (kept) this.apply(kept);
+    }
     this.player.run();
     this.tick();
     setInterval(() => this.tick(), TICK_MS);
@@ -86,6 +118,7 @@ class Display {
     });
     addEventListener('error', (event) => this.noteError(event.error || event.message));
     addEventListener('unhandledrejection', (event) => this.noteError(event.reason));
+    if (this.preview) return; // no heartbeats, no plays, no service worker, no caches
     this.sync();
     this.startOffline();
   }
@@ -142,7 +175,7 @@ class Display {
     this.lastError = `${new Date(this.clock.now()).toISOString()} ${message}`;
     try {
       // Kept, so the next heartbeat tells even when the error led to a reload.
-      localStorage.setItem(ERROR_KEY, this.lastError);
+      this.storage.setItem(ERROR_KEY, this.lastError);
     } catch {
       // Nothing better to do with an error about errors.
     }
@@ -213,6 +246,7 @@ class Display {
   }
 
   recordPlay({ item, seconds, startedAt }) {
+    if (this.preview) return; // staff looking at a screen are not proof that it played
     this.plays.add({
       id: newId(),
       item: item.key,
@@ -251,6 +285,7 @@ class Display {
     const stats = this.stage.stats;
     return {
       version: this.boot.version,
+      preview: Boolean(this.preview),
       mode: this.player.mode,
       item: current?.item.key ?? null,
       type: current?.item.type ?? null,
