@@ -57,19 +57,30 @@ def media_exists(store: Store, media_id: str) -> bool:
         return _exists(conn, media_id)
 
 
+def _check_wanted(conn: sa.Connection, wanted: str) -> None:
+    if not SLUG.match(wanted):
+        raise Invalid(f"{wanted[:64]!r} cannot be a media id; {SLUG_HELP}",
+                      code="bad_media_id")  # fmt: skip
+    if _exists(conn, wanted):
+        raise Conflict(
+            f"there is already media with the id {wanted!r}; choose another id, "
+            "or delete that media first",
+            code="media_exists",
+        )
+
+
+def check_media_id(store: Store, wanted: str | None) -> None:
+    """422 for a malformed id, 409 for a taken one; nothing when no id is asked for."""
+    if wanted:
+        with store.engine.connect() as conn:
+            _check_wanted(conn, wanted)
+
+
 def new_media_id(store: Store, wanted: str | None, original_name: str | None) -> str:
     """The id for new media: the one asked for (422 if malformed, 409 if taken) or a free one."""
     with store.engine.connect() as conn:
         if wanted:
-            if not SLUG.match(wanted):
-                raise Invalid(f"{wanted[:64]!r} cannot be a media id; {SLUG_HELP}",
-                              code="bad_media_id")  # fmt: skip
-            if _exists(conn, wanted):
-                raise Conflict(
-                    f"there is already media with the id {wanted!r}; choose another id, "
-                    "or delete that media first",
-                    code="media_exists",
-                )
+            _check_wanted(conn, wanted)
             return wanted
         base = slug_from_name(original_name or "") or "media"
         candidates = [base] + [f"{base}-{number}" for number in range(2, 1000)]

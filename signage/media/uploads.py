@@ -11,6 +11,7 @@ import errno
 import re
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -74,10 +75,22 @@ def stored_name(original_name: str) -> str:
     return uuid.uuid4().hex + (suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else "")
 
 
+FieldCheck = Callable[[dict[str, str]], None]
+
+
 def receive_multipart(
-    stream: BinaryIO, content_type: str | None, folder: Path, *, limit_bytes: int
+    stream: BinaryIO,
+    content_type: str | None,
+    folder: Path,
+    *,
+    limit_bytes: int,
+    check_fields: FieldCheck | None = None,
 ) -> ReceivedUpload:
-    """Save the form's ``file`` part into ``folder``; its other small fields are returned."""
+    """Save the form's ``file`` part into ``folder``; its other small fields are returned.
+
+    ``check_fields`` sees the fields sent before the file, so a wrong id is refused before
+    a large file is received rather than after.
+    """
     mimetype, options = parse_options_header(content_type or "")
     if mimetype != "multipart/form-data" or not options.get("boundary"):
         raise SignageError(
@@ -88,7 +101,8 @@ def receive_multipart(
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}"
     try:
-        return _receive(stream, options["boundary"].encode(), folder, partial, limit_bytes)
+        return _receive(stream, options["boundary"].encode(), folder, partial, limit_bytes,
+                        check_fields)  # fmt: skip
     except (ValueError, RequestEntityTooLarge):
         partial.unlink(missing_ok=True)
         raise Invalid("the upload was cut off or is not valid form data; send it again",
@@ -104,8 +118,17 @@ def receive_multipart(
         raise
 
 
+def _text(fields: dict[str, bytearray]) -> dict[str, str]:
+    return {name: bytes(value).decode("utf-8", "replace").strip() for name, value in fields.items()}
+
+
 def _receive(
-    stream: BinaryIO, boundary: bytes, folder: Path, partial: Path, limit_bytes: int
+    stream: BinaryIO,
+    boundary: bytes,
+    folder: Path,
+    partial: Path,
+    limit_bytes: int,
+    check_fields: FieldCheck | None,
 ) -> ReceivedUpload:
     decoder = MultipartDecoder(boundary, max_form_memory_size=FIELD_LIMIT + CHUNK)
     fields: dict[str, bytearray] = {}
@@ -123,6 +146,8 @@ def _receive(
             decoder.receive_data(chunk or None)
             while not isinstance(event := decoder.next_event(), NeedData | Epilogue):
                 if isinstance(event, File) and event.name == "file" and original_name is None:
+                    if check_fields is not None:
+                        check_fields(_text(fields))
                     original_name, target, current = event.filename or "upload", output, None
                 elif isinstance(event, File | Field):
                     field_name, target = event.name, None
@@ -142,5 +167,4 @@ def _receive(
     if original_name is None:
         raise Invalid("the form has no file; send it in a field named file", code="no_file")
     path = partial.rename(folder / stored_name(original_name))
-    text = {name: bytes(value).decode("utf-8", "replace").strip() for name, value in fields.items()}
-    return ReceivedUpload(path, original_name, size, text)
+    return ReceivedUpload(path, original_name, size, _text(fields))

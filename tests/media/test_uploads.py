@@ -102,3 +102,19 @@ def test_an_upload_the_disk_cannot_hold_is_refused(tmp_path: Path):
     assert (caught.value.status, caught.value.code) == (507, "disk_full")
     assert "MB free" in caught.value.message
     check_disk_space(tmp_path, 1000)
+
+
+def test_a_wrong_id_sent_before_the_file_is_refused_before_the_file_is_read(tmp_path: Path):
+    body = form({"id": "taken"}, "clip.mp4", b"x" * 5_000_000)
+    stream = Trickle(body, piece=64 * 1024)
+
+    def refuse_taken(fields: dict[str, str]) -> None:
+        if fields.get("id") == "taken":
+            raise SignageError("there is already media with the id 'taken'", "media_exists", 409)
+
+    with pytest.raises(SignageError) as refused:
+        receive_multipart(stream, CONTENT_TYPE, tmp_path, limit_bytes=10**8,
+                          check_fields=refuse_taken)  # fmt: skip
+    assert refused.value.status == 409
+    assert stream.at < 1_000_000  # most of the 5 MB file was never read
+    assert list(tmp_path.iterdir()) == []  # and nothing of it is kept

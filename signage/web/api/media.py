@@ -45,8 +45,13 @@ def upload_media() -> Any:
         raise too_large(limit)
     check_disk_space(folder, request.content_length or 0)
     request.max_content_length = limit + FORM_SLACK  # the API's small body limit is for JSON
-    upload = receive_multipart(request.stream, request.headers.get("Content-Type"), folder,
-                               limit_bytes=limit)  # fmt: skip
+    upload = receive_multipart(
+        request.stream,
+        request.headers.get("Content-Type"),
+        folder,
+        limit_bytes=limit,
+        check_fields=lambda fields: library.check_media_id(signage.store, fields.get("id")),
+    )
     user = current_user()
     try:
         media_id = library.new_media_id(signage.store, upload.fields.get("id") or None,
