@@ -222,13 +222,7 @@ def decode_upload(name: str, content: bytes) -> str:
     try:
         return decode(content)
     except YamlError as exc:
-        issue = Issue(
-            name,
-            exc.mark.line if exc.mark else None,
-            exc.mark.column if exc.mark else None,
-            exc.message,
-            exc.code,
-        )
+        issue = Issue.of(name, exc.mark, exc.phrase, exc.code)
         raise Invalid(
             "the file was not saved: it is not UTF-8 text", details=[issue.to_dict()]
         ) from None

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config, Issue, validate_files
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -53,18 +54,12 @@ def read_folder(folder: Path) -> dict[str, bytes]:
 def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
     """Validate the folder as it is on disk now."""
     if not folder.is_dir():
-        return None, [
-            Issue(
-                str(folder),
-                None,
-                None,
-                f"the playlists folder {folder} does not exist",
-                code="missing_folder",
-            )
-        ]
+        missing = Phrase.of(N_("the playlists folder {folder} does not exist"), folder=str(folder))
+        return None, [Issue.of(str(folder), None, missing, "missing_folder")]
     files = read_folder(folder)
+    too_large = Phrase(N_("the file is larger than 1 MB; split it"))
     oversized = [
-        Issue(name, None, None, "the file is larger than 1 MB; split it", code="too_large")
+        Issue.of(name, None, too_large, "too_large")
         for name, content in files.items()
         if len(content) > MAX_FILE_BYTES
     ]

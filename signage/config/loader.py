@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from signage.config.phrases import N_, Phrase
+
 Path_ = tuple[str | int, ...]
 
 
@@ -33,11 +35,25 @@ class Mark:
 class YamlError(Exception):
     """The text is not YAML we accept; carries the position and a plain message."""
 
-    def __init__(self, message: str, mark: Mark | None, code: str = "yaml") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, phrase: Phrase, mark: Mark | None, code: str = "yaml") -> None:
+        super().__init__(str(phrase))
+        self.phrase = phrase
+        self.message = str(phrase)
         self.mark = mark
         self.code = code
+
+
+# PyYAML's commonest complaints, marked so the staff pages can say them in their language
+# (the message passes them through as a phrase without parameters).
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("found unexpected end of stream"),
+)
+
+NO_ALIASES = Phrase(
+    N_("anchors and aliases (& and *) are not supported here; write the values out")
+)
 
 
 @dataclass
@@ -99,20 +115,9 @@ class _StrictLoader(
     def compose_node(self, parent: Any, index: Any) -> Any:
         # Aliases let a few lines expand into gigabytes ("billion laughs"); schedules
         # never need them, so they are refused before anything is built.
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise YamlError(
-                "anchors and aliases (& and *) are not supported here; write the values out",
-                Mark.of(event.start_mark),
-                code="alias",
-            )
         event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise YamlError(
-                "anchors and aliases (& and *) are not supported here; write the values out",
-                Mark.of(event.start_mark),
-                code="alias",
-            )
+        if self.check_event(yaml.events.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlError(NO_ALIASES, Mark.of(event.start_mark), code="alias")
         return super().compose_node(parent, index)
 
 
@@ -123,8 +128,12 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlError(
-            "the file is not saved as UTF-8 (perhaps GBK/ANSI from Notepad); "
-            "save it again choosing the UTF-8 encoding",
+            Phrase(
+                N_(
+                    "the file is not saved as UTF-8 (perhaps GBK/ANSI from Notepad); "
+                    "save it again choosing the UTF-8 encoding"
+                )
+            ),
             Mark(line, 1),
             code="encoding",
         ) from None
@@ -135,7 +144,7 @@ def _check_tabs(text: str) -> None:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             raise YamlError(
-                "a tab is used for indentation; indent with spaces only",
+                Phrase(N_("a tab is used for indentation; indent with spaces only")),
                 Mark(number, indent.index("\t") + 1),
                 code="tab",
             )
@@ -154,11 +163,16 @@ def parse_yaml(text: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "the text is not valid YAML"
         raise YamlError(
-            f"this is not valid YAML: {problem} (check indentation, colons and quotes)",
+            Phrase.of(
+                N_("this is not valid YAML: {problem} (check indentation, colons and quotes)"),
+                problem=Phrase(problem),
+            ),
             Mark.of(mark) if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"this is not valid YAML: {exc}", None) from None
+        raise YamlError(
+            Phrase.of(N_("this is not valid YAML: {problem}"), problem=str(exc)), None
+        ) from None
     finally:
         loader.dispose()
     document = Document(data=None)
@@ -173,19 +187,28 @@ def _build(node: yaml.Node, path: Path_, document: Document) -> Any:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlError("a key must be a plain word", Mark.of(key_node.start_mark))
+                raise YamlError(
+                    Phrase(N_("a key must be a plain word")), Mark.of(key_node.start_mark)
+                )
             key = _scalar(key_node)
             if key is None or isinstance(key, bool):
                 raise YamlError(
-                    f"{key_node.value!r} cannot be used as a key here", Mark.of(key_node.start_mark)
+                    Phrase.of(N_("{key!r} cannot be used as a key here"), key=key_node.value),
+                    Mark.of(key_node.start_mark),
                 )
             key = str(key)
             child = (*path, key)
             if key in result:
                 first = document.key_marks[child]
                 raise YamlError(
-                    f"the key {key!r} appears twice (first on line {first.line}); "
-                    "keep one and delete the other",
+                    Phrase.of(
+                        N_(
+                            "the key {key!r} appears twice (first on line {line}); "
+                            "keep one and delete the other"
+                        ),
+                        key=key,
+                        line=first.line,
+                    ),
                     Mark.of(key_node.start_mark),
                     code="duplicate_key",
                 )
@@ -210,4 +233,7 @@ def _scalar(node: yaml.Node) -> Any:
         return value.lower() == "true"
     if node.tag == "tag:yaml.org,2002:null":
         return None
-    raise YamlError(f"the tag {node.tag!r} is not supported; remove it", Mark.of(node.start_mark))
+    raise YamlError(
+        Phrase.of(N_("the tag {tag!r} is not supported; remove it"), tag=node.tag),
+        Mark.of(node.start_mark),
+    )

@@ -9,10 +9,33 @@ from typing import Any
 from pydantic import BaseModel
 
 from signage.config.loader import Path_
-from signage.config.when import suggest
+from signage.config.phrases import N_, Phrase, PhraseError
+from signage.config.when import did_you_mean
+
+_EXPECTED_KEYS = N_("expected keys and values indented under it")
+_EXPECTED_LIST = N_("expected a list (lines starting with - )")
+_WHOLE_NUMBER = N_("expected a whole number")
+
+# pydantic's error type -> our template; ctx values fill its parameters.
+_TEMPLATES = {
+    "string_type": N_("expected text (put it in quotes if it looks like a number)"),
+    "int_type": _WHOLE_NUMBER,
+    "int_parsing": _WHOLE_NUMBER,
+    "int_from_float": N_("expected a whole number, without decimals"),
+    "dict_type": _EXPECTED_KEYS,
+    "model_type": _EXPECTED_KEYS,
+    "model_attributes_type": _EXPECTED_KEYS,
+    "tuple_type": _EXPECTED_LIST,
+    "list_type": _EXPECTED_LIST,
+    "literal_error": N_("expected one of {expected}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most {max_length} characters)"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
+}
 
 
-def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, str, bool]:
+def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, Phrase, bool]:
     """A pydantic error in words a staff member understands, and where to point."""
     loc: Path_ = tuple(error["loc"])
     kind = error["type"]
@@ -22,30 +45,28 @@ def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, str, bool]
         allowed = _fields_at(model, loc[:-1])
         return (
             loc,
-            (f"unknown key {name!r}{suggest(name, allowed)}. Allowed here: {', '.join(allowed)}"),
+            Phrase.of(
+                N_("unknown key {key!r}{hint}. Allowed here: {allowed}"),
+                key=name,
+                hint=did_you_mean(name, allowed),
+                allowed=allowed,
+            ),
             True,
         )
     if kind == "missing":
-        return loc[:-1], f"{name}: is missing here; add it", False
-    messages = {
-        "value_error": lambda: str(ctx.get("error", error["msg"])),
-        "string_type": lambda: "expected text (put it in quotes if it looks like a number)",
-        "int_type": lambda: "expected a whole number",
-        "int_parsing": lambda: "expected a whole number",
-        "int_from_float": lambda: "expected a whole number, without decimals",
-        "dict_type": lambda: "expected keys and values indented under it",
-        "model_type": lambda: "expected keys and values indented under it",
-        "model_attributes_type": lambda: "expected keys and values indented under it",
-        "tuple_type": lambda: "expected a list (lines starting with - )",
-        "list_type": lambda: "expected a list (lines starting with - )",
-        "literal_error": lambda: f"expected one of {ctx.get('expected')}",
-        "string_too_short": lambda: "must not be empty",
-        "string_too_long": lambda: f"is too long (at most {ctx.get('max_length')} characters)",
-        "greater_than_equal": lambda: f"must be at least {ctx.get('ge')}",
-        "less_than_equal": lambda: f"must be at most {ctx.get('le')}",
-    }
-    text = messages.get(kind, lambda: error["msg"])()
-    return loc, (f"{name}: {text}" if name and kind != "value_error" else text), False
+        return loc[:-1], Phrase.of(N_("{name}: is missing here; add it"), name=name), False
+    if kind == "value_error":
+        cause = ctx.get("error")
+        if isinstance(cause, PhraseError):
+            return loc, cause.phrase, False
+        return loc, Phrase(str(cause if cause is not None else error["msg"])), False
+    template = _TEMPLATES.get(kind)
+    text = (
+        Phrase(template, {k: str(v) for k, v in ctx.items()}) if template else Phrase(error["msg"])
+    )
+    if not name:
+        return loc, text, False
+    return loc, Phrase.of(N_("{name}: {problem}"), name=name, problem=text), False
 
 
 def _unwrap(tp: Any) -> Any:

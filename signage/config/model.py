@@ -8,19 +8,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import (
     EVERY_DAY,
     DateSet,
     DaySet,
     TimeWindow,
+    did_you_mean,
     parse_dates,
     parse_days,
     parse_time_window,
-    suggest,
 )
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-SLUG_HELP = "use lowercase letters, digits, - and _ (for example lobby-east)"
+SLUG_HELP = N_("use lowercase letters, digits, - and _ (for example lobby-east)")
 
 Days = Annotated[DaySet, BeforeValidator(parse_days)]
 Time = Annotated[TimeWindow, BeforeValidator(parse_time_window)]
@@ -60,11 +61,19 @@ class Tip(Strict):
     @model_validator(mode="after")
     def _has_text(self) -> Tip:
         if not (self.title.strip() or self.body.strip()):
-            raise ValueError("a tip needs a title or a body")
+            raise PhraseError(Phrase(N_("a tip needs a title or a body")))
         return self
 
 
 DEFAULT_SECONDS = {"tip": 15, "image": 10}
+
+
+def _both(words: list[str]) -> Phrase | str:
+    """'a and b and c' as a phrase, so a language can say its own 'and'."""
+    joined: Phrase | str = words[0]
+    for word in words[1:]:
+        joined = Phrase.of(N_("{first} and {second}"), first=joined, second=word)
+    return joined
 
 
 class Item(When):
@@ -79,15 +88,27 @@ class Item(When):
     def _one_kind(self) -> Item:
         kinds = [k for k in ("clip", "tip", "image") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError(
-                "each item needs exactly one of clip:, tip: or image:"
-                + (f" (this one has {' and '.join(kinds)})" if kinds else "")
+            raise PhraseError(
+                Phrase.of(
+                    N_("each item needs exactly one of clip:, tip: or image:{found}"),
+                    found=Phrase.of(N_(" (this one has {kinds})"), kinds=_both(kinds))
+                    if kinds
+                    else "",
+                )
             )
         if self.clip is not None and self.seconds is not None:
-            raise ValueError("a clip plays for its own length; remove seconds: from it")
+            raise PhraseError(
+                Phrase(N_("a clip plays for its own length; remove seconds: from it"))
+            )
         for media in (self.clip, self.image):
             if media is not None and not SLUG.match(media):
-                raise ValueError(f"{media!r} is not a media id; {SLUG_HELP}")
+                raise PhraseError(
+                    Phrase.of(
+                        N_("{media!r} is not a media id; {help}"),
+                        media=media,
+                        help=Phrase(SLUG_HELP),
+                    )
+                )
         return self
 
     @property
@@ -122,12 +143,18 @@ class Site(Strict):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             hint = (
-                " (Beijing time is written Asia/Shanghai)"
+                Phrase(N_(" (Beijing time is written Asia/Shanghai)"))
                 if value.strip().lower() in _BEIJING_TIME
-                else suggest(value, available_timezones())
+                else did_you_mean(value, available_timezones())
             )
-            raise ValueError(
-                f"{value!r} is not a time zone{hint}. Use an IANA name such as Asia/Shanghai"
+            raise PhraseError(
+                Phrase.of(
+                    N_(
+                        "{value!r} is not a time zone{hint}. Use an IANA name such as Asia/Shanghai"
+                    ),
+                    value=value,
+                    hint=hint,
+                )
             ) from None
         return value
 

@@ -23,7 +23,8 @@ from signage.config.model import (
     SiteFile,
     Strict,
 )
-from signage.config.when import official_calendar_known, suggest
+from signage.config.phrases import N_, Phrase
+from signage.config.when import did_you_mean, official_calendar_known
 
 SITE_FILE = "site.yaml"
 
@@ -38,6 +39,21 @@ class Issue:
     message: str
     code: str = "invalid"
     severity: Literal["error", "warning"] = "error"
+    # The message as template and parameters, for the staff pages to show in their language.
+    phrase: Phrase | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        file: str,
+        mark: Mark | None,
+        phrase: Phrase,
+        code: str = "invalid",
+        severity: Literal["error", "warning"] = "error",
+    ) -> Issue:
+        """An issue at a position (or none), its message told by a phrase."""
+        line, column = (mark.line, mark.column) if mark else (None, None)
+        return cls(file, line, column, str(phrase), code, severity, phrase)
 
     def __str__(self) -> str:
         where = self.file
@@ -47,6 +63,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for `signage check --json`, the API and /healthz."""
+        phrase = (self.phrase or Phrase(self.message)).to_dict()
         return {
             "file": self.file,
             "line": self.line,
@@ -54,6 +71,8 @@ class Issue:
             "severity": self.severity,
             "code": self.code,
             "message": self.message,
+            "template": phrase["template"],
+            "params": phrase["params"],
         }
 
 
@@ -126,12 +145,15 @@ class _Collector:
         self,
         file: str,
         mark: Mark | None,
-        message: str,
+        template: str,
         code: str = "invalid",
         severity: Literal["error", "warning"] = "error",
+        **params: Any,
     ) -> None:
-        line, column = (mark.line, mark.column) if mark else (None, None)
-        self.issues.append(Issue(file, line, column, message, code, severity))
+        self.issues.append(Issue.of(file, mark, Phrase(template, params), code, severity))
+
+    def add_phrase(self, file: str, mark: Mark | None, phrase: Phrase, code: str) -> None:
+        self.issues.append(Issue.of(file, mark, phrase, code))
 
     @property
     def has_errors(self) -> bool:
@@ -145,7 +167,7 @@ def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, lis
         out.add(
             SITE_FILE,
             None,
-            "site.yaml is missing; it names the site, screens and schedule",
+            N_("site.yaml is missing; it names the site, screens and schedule"),
             code="missing_file",
         )
         return None, out.issues
@@ -158,7 +180,7 @@ def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, lis
             texts[name] = text
             documents[name] = parse_yaml(text)
         except YamlError as exc:
-            out.add(name, exc.mark, exc.message, exc.code)
+            out.add_phrase(name, exc.mark, exc.phrase, exc.code)
     site_file = _model(SiteFile, SITE_FILE, documents.get(SITE_FILE), out)
     playlists: dict[str, Playlist] = {}
     for name in sorted(documents):
@@ -169,8 +191,10 @@ def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, lis
             out.add(
                 name,
                 None,
-                f"the file name {name!r} cannot be a playlist id; {SLUG_HELP}",
+                N_("the file name {name!r} cannot be a playlist id; {help}"),
                 code="bad_id",
+                name=name,
+                help=Phrase(SLUG_HELP),
             )
             continue
         playlist = _model(Playlist, name, documents[name], out)
@@ -199,7 +223,7 @@ def _model(model: type[Strict], name: str, document: Document | None, out: _Coll
         out.add(
             name,
             document.mark_for(()),
-            "the file must be a set of keys (like `name:` and `items:`), not a list or text",
+            N_("the file must be a set of keys (like `name:` and `items:`), not a list or text"),
             code="wrong_type",
         )
         return None
@@ -207,8 +231,8 @@ def _model(model: type[Strict], name: str, document: Document | None, out: _Coll
         return model.model_validate(document.data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            path, message, on_key = explain_error(model, error)
-            out.add(name, document.mark_for(path, key=on_key), message, code=error["type"])
+            path, phrase, on_key = explain_error(model, error)
+            out.add_phrase(name, document.mark_for(path, key=on_key), phrase, error["type"])
     return None
 
 
@@ -222,15 +246,18 @@ def _check_references(
             out.add(
                 SITE_FILE,
                 document.mark_for(("screens", screen_id), key=True),
-                f"{screen_id!r} cannot be a screen id; {SLUG_HELP}",
+                N_("{id!r} cannot be a screen id; {help}"),
                 code="bad_id",
+                id=screen_id,
+                help=Phrase(SLUG_HELP),
             )
         if screen_id in groups:
             out.add(
                 SITE_FILE,
                 document.mark_for(("screens", screen_id), key=True),
-                f"{screen_id!r} is both a screen and a group; rename one of them",
+                N_("{id!r} is both a screen and a group; rename one of them"),
                 code="ambiguous_name",
+                id=screen_id,
             )
     names = sorted(set(screens) | groups)
 
@@ -240,20 +267,26 @@ def _check_references(
                 out.add(
                     SITE_FILE,
                     document.mark_for((*path, index)),
-                    f"{target!r} is neither a screen nor a group{suggest(target, names)}",
+                    N_("{target!r} is neither a screen nor a group{hint}"),
                     code="unknown_screen",
+                    target=target,
+                    hint=did_you_mean(target, names),
                 )
 
     def check_playlist(path: Path_, playlist_id: str) -> None:
         if playlist_id not in playlists:
-            hint = suggest(playlist_id, list(playlists)) or (
-                f"; create playlists/{playlist_id}.yaml or name an existing playlist"
-            )
+            hint = did_you_mean(playlist_id, list(playlists))
+            if not hint.template:
+                hint = Phrase.of(
+                    N_("; create playlists/{id}.yaml or name an existing playlist"), id=playlist_id
+                )
             out.add(
                 SITE_FILE,
                 document.mark_for(path),
-                f"there is no playlist {playlist_id!r}{hint}",
+                N_("there is no playlist {id!r}{hint}"),
                 code="unknown_playlist",
+                id=playlist_id,
+                hint=hint,
             )
 
     for index, rule in enumerate(site_file.schedule):
@@ -274,7 +307,7 @@ def _check_playlists(
             out.add(
                 name,
                 documents[name].mark_for(()),
-                "this playlist has no items yet",
+                N_("this playlist has no items yet"),
                 code="empty_playlist",
                 severity="warning",
             )
@@ -287,7 +320,7 @@ def _check_coverage(config: Config, document: Document, out: _Collector) -> None
         out.add(
             f"{playlist_id}.yaml",
             None,
-            "this playlist is not used by the schedule or default_playlist",
+            N_("this playlist is not used by the schedule or default_playlist"),
             code="unused_playlist",
             severity="warning",
         )
@@ -297,10 +330,13 @@ def _check_coverage(config: Config, document: Document, out: _Collector) -> None
                 out.add(
                     SITE_FILE,
                     document.mark_for(("screens", screen_id), key=True),
-                    f"no rule reaches screen {screen_id!r} and there is no default_playlist;"
-                    " it will show only the clock",
+                    N_(
+                        "no rule reaches screen {id!r} and there is no default_playlist;"
+                        " it will show only the clock"
+                    ),
                     code="idle_screen",
                     severity="warning",
+                    id=screen_id,
                 )
     uses_calendar = any(
         when.days.uses_official_calendar
@@ -314,11 +350,14 @@ def _check_coverage(config: Config, document: Document, out: _Collector) -> None
         out.add(
             SITE_FILE,
             None,
-            f"the installed Chinese holiday calendar does not know {horizon.year} yet; "
-            "workdays/holidays fall back to Monday-Friday there. Update the chinesecalendar "
-            "package once the State Council publishes the year's holidays",
+            N_(
+                "the installed Chinese holiday calendar does not know {year} yet; "
+                "workdays/holidays fall back to Monday-Friday there. Update the chinesecalendar "
+                "package once the State Council publishes the year's holidays"
+            ),
             code="calendar_unknown",
             severity="warning",
+            year=horizon.year,
         )
 
 
@@ -328,15 +367,14 @@ def media_issues(config: Config, known: set[str]) -> list[Issue]:
     for media_id, playlist_ids in sorted(config.media_ids().items()):
         if media_id not in known:
             for playlist_id in sorted(playlist_ids):
+                phrase = Phrase.of(
+                    N_(
+                        "media {id!r} is not in the library or not ready yet; "
+                        "it is skipped until it is"
+                    ),
+                    id=media_id,
+                )
                 issues.append(
-                    Issue(
-                        f"{playlist_id}.yaml",
-                        None,
-                        None,
-                        f"media {media_id!r} is not in the library or not ready yet; "
-                        "it is skipped until it is",
-                        code="media_missing",
-                        severity="warning",
-                    )
+                    Issue.of(f"{playlist_id}.yaml", None, phrase, "media_missing", "warning")
                 )
     return issues

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
+
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_WORDS = {"workdays", "holidays", "weekends", "weekdays", "daily"}
 
@@ -19,10 +21,19 @@ _FULL_WIDTH = str.maketrans(
 )
 
 
-def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
-    """A ' (did you mean …?)' clause, or '' when nothing is close."""
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> Phrase:
+    """A ' (did you mean …?)' clause, or nothing when no choice is close."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return Phrase.of(N_(" (did you mean {word!r}?)"), word=close[0]) if close else NOTHING
+
+
+def suggest(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+    """The did-you-mean clause as English text, or '' when nothing is close."""
+    return str(did_you_mean(word, choices))
+
+
+def _refuse(template: str, **params: object) -> PhraseError:
+    return PhraseError(Phrase(template, params))
 
 
 @dataclass(frozen=True)
@@ -51,28 +62,31 @@ def parse_clock(text: str, *, allow_24: bool = False) -> int:
     """'9:30' or '09:30' (or '24:00' as an end) -> seconds after midnight."""
     match = _CLOCK.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a time of day; write it like 08:30")
+        raise _refuse(N_("{text!r} is not a time of day; write it like 08:30"), text=text)
     hours, minutes = int(match.group(1)), int(match.group(2) or 0)
     if minutes > 59 or hours > 24 or (hours == 24 and (minutes or not allow_24)):
-        raise ValueError(f"{text!r} is not a time of day; hours go 00-23 and minutes 00-59")
+        raise _refuse(
+            N_("{text!r} is not a time of day; hours go 00-23 and minutes 00-59"), text=text
+        )
     return hours * 3600 + minutes * 60
 
 
 def parse_time_window(value: object) -> TimeWindow:
     """'08:30-17:30' (may cross midnight: '22:00-06:00')."""
     if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError('write the time range in quotes, like "08:30-17:30"')
+        raise _refuse(N_('write the time range in quotes, like "08:30-17:30"'))
     if not isinstance(value, str):
-        raise ValueError('expected a time range like "08:30-17:30"')
+        raise _refuse(N_('expected a time range like "08:30-17:30"'))
     text = value.translate(_FULL_WIDTH).replace(" ", "")
     parts = text.split("-")
     if len(parts) != 2:
-        raise ValueError(f'{value!r} is not a time range; write it like "08:30-17:30"')
+        raise _refuse(N_('{value!r} is not a time range; write it like "08:30-17:30"'), value=value)
     start = parse_clock(parts[0])
     end = parse_clock(parts[1], allow_24=True)
     if start == end or (start == 0 and end == 86400):
-        raise ValueError(
-            f"{value!r} covers no time or the whole day; to play all day, leave out time:"
+        raise _refuse(
+            N_("{value!r} covers no time or the whole day; to play all day, leave out time:"),
+            value=value,
         )
     return TimeWindow(start, end)
 
@@ -96,7 +110,7 @@ def _parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a date; write it like 2026-12-01") from None
+        raise _refuse(N_("{text!r} is not a date; write it like 2026-12-01"), text=text) from None
 
 
 def parse_dates(value: object) -> DateSet:
@@ -105,16 +119,18 @@ def parse_dates(value: object) -> DateSet:
     ranges = []
     for item in values:
         if not isinstance(item, str):
-            raise ValueError("expected a date like 2026-12-01 or a range 2026-12-01..2026-12-07")
+            raise _refuse(N_("expected a date like 2026-12-01 or a range 2026-12-01..2026-12-07"))
         text = item.translate(_FULL_WIDTH).replace("。。", "..")
         first_text, sep, last_text = text.partition("..")
         first = _parse_date(first_text)
         last = _parse_date(last_text) if sep else first
         if last < first:
-            raise ValueError(f"{item!r} ends before it starts; put the earlier date first")
+            raise _refuse(
+                N_("{item!r} ends before it starts; put the earlier date first"), item=item
+            )
         ranges.append((first, last))
     if not ranges:
-        raise ValueError("the list of dates is empty; leave out dates: to mean always")
+        raise _refuse(N_("the list of dates is empty; leave out dates: to mean always"))
     return DateSet(tuple(ranges))
 
 
@@ -170,9 +186,13 @@ EVERY_DAY = DaySet(frozenset(range(7)))
 
 def _day_index(word: str) -> int:
     if word not in DAY_NAMES:
-        raise ValueError(
-            f"{word!r} is not a day{suggest(word, DAY_NAMES + tuple(_DAY_WORDS))}. "
-            "Days are mon tue wed thu fri sat sun, ranges like mon-fri, workdays or holidays"
+        raise _refuse(
+            N_(
+                "{word!r} is not a day{hint}. Days are mon tue wed thu fri sat sun, "
+                "ranges like mon-fri, workdays or holidays"
+            ),
+            word=word,
+            hint=did_you_mean(word, DAY_NAMES + tuple(_DAY_WORDS)),
         )
     return DAY_NAMES.index(word)
 
@@ -184,7 +204,7 @@ def parse_days(value: object) -> DaySet:
     workdays = holidays = False
     for raw in words:
         if not isinstance(raw, str):
-            raise ValueError("expected day names like mon-fri or [mon, wed, fri]")
+            raise _refuse(N_("expected day names like mon-fri or [mon, wed, fri]"))
         for word in raw.translate(_FULL_WIDTH).lower().replace(" ", ",").split(","):
             if not word:
                 continue
@@ -210,6 +230,6 @@ def parse_days(value: object) -> DaySet:
             else:
                 weekdays.add(_day_index(word))
     if not (weekdays or workdays or holidays):
-        raise ValueError("the list of days is empty; leave out days: to mean every day")
+        raise _refuse(N_("the list of days is empty; leave out days: to mean every day"))
     text = ", ".join(str(w) for w in words)
     return DaySet(frozenset(weekdays), workdays, holidays, text)

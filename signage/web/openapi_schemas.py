@@ -70,7 +70,9 @@ SCHEMAS: dict[str, Schema] = {
             "severity": {"enum": ["error", "warning"]},
             "code": STRING,
             "message": STRING,
-        }
+        },
+        # The message as an English template and its parameters, for clients that translate.
+        {"template": STRING, "params": {"type": "object"}},
     ),
     "YamlDocument": obj({"yaml": STRING}, {"id": STRING}),
     "YamlFile": obj({"file": STRING, "etag": STRING, "yaml": STRING}),

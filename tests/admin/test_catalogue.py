@@ -18,7 +18,7 @@ METHODS = [
 def test_every_extracted_word_is_in_the_compiled_chinese_catalogue() -> None:
     with open(REPO / "signage/translations/zh/LC_MESSAGES/messages.mo", "rb") as handle:
         catalogue = read_mo(handle)
-    keywords = {"_": None, "gettext": None, "_l": None}
+    keywords = {"_": None, "gettext": None, "_l": None, "N_": None}
     found = {
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(str(REPO), METHODS, keywords=keywords)

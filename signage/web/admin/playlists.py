@@ -18,6 +18,7 @@ from signage.editing import (
 from signage.errors import Invalid
 from signage.playlist_form import has_comments, playlist_model, playlist_yaml
 from signage.web.admin.base import bp, signage, user
+from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
 
 
@@ -103,7 +104,9 @@ def playlists_check(playlist_id: str) -> Any:
     issues = check_file(signage().settings["PLAYLISTS_DIR"], name, text.encode())
     return {
         "yaml": text,
-        "issues": [issue.to_dict() for issue in issues if issue.file == name],
+        "issues": [
+            {**issue.to_dict(), "text": issue_text(issue)} for issue in issues if issue.file == name
+        ],
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
         "has_comments": has_comments(text),

@@ -124,7 +124,7 @@ function renderIssues(result) {
   list.replaceChildren();
   for (const issue of result.issues) {
     const where = issue.line ? `${T.line.replace("%(line)s", issue.line)}: ` : "";
-    const li = el('li', { class: issue.severity }, `${where}${issue.message}`);
+    const li = el('li', { class: issue.severity }, `${where}${issue.text || issue.message}`);
     if (issue.line) li.dataset.line = issue.line;
     list.append(li);
   }
@@ -194,7 +194,8 @@ async function save(etag = state.etag) {
     } else if (response.status === 412) {
       await showConflict(text);
     } else if (response.status === 422) {
-      renderIssues({ issues: result.error.details || [] });
+      // The API speaks English; the page's own check tells the same problems in its language.
+      await check({ yaml: text }).catch(() => renderIssues({ issues: result.error.details || [] }));
       status(T.not_saved);
     } else {
       status(`${T.failed} ${result.error?.text || result.error?.message || response.status}`);
