@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from signage.auth import derive_screen_key, digest
+from signage.auth import digest
 from signage.config.folder import ConfigState
 from signage.config.validate import Config
 from signage.errors import Forbidden, NotFound, SignageError
@@ -119,13 +119,6 @@ class ScreenService:
                 if row["key_hash"] and screen_id in screens
             }
         return digest(key) in self._key_hashes
-
-    def url_key(self, screen_id: str) -> str:
-        """The current key, to hand to the display page's own requests."""
-        record = self.store.screen_key_row(screen_id)
-        if record is None or not record["key_hash"]:
-            raise Forbidden("this screen has no key yet", code="bad_screen_key")
-        return derive_screen_key(self.secret_key, screen_id, record["generation"])
 
     # -- manifests --------------------------------------------------------------------------
 
