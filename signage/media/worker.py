@@ -96,8 +96,13 @@ def prepare_claimed(app: Flask, row: dict[str, Any], on_progress: Progress | Non
             on_progress=_throttled(store, row["id"], on_progress),
         )  # fmt: skip
         library.mark_ready(store, row["id"], prepared)
-        log.info("media %s ready: %s (%s)", row["id"], prepared.path.name,
-                 "re-encoded" if prepared.reencoded else "copied")  # fmt: skip
+        how = "copied"
+        if prepared.reencoded:
+            # Why it was encoded again (profile, size, rotation ...) tells admins what to
+            # ask of whoever supplies the clips, so later uploads need no encoding.
+            why = "; ".join(prepared.plan.reasons) if prepared.plan else ""
+            how = f"re-encoded: {why}" if why else "re-encoded"
+        log.info("media %s ready: %s (%s)", row["id"], prepared.path.name, how)
     except SignageError as error:
         library.mark_failed(store, row["id"], error)
         log.warning("media %s failed: %s", row["id"], error.message)
