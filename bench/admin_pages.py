@@ -36,8 +36,14 @@ def grow(app: object) -> None:
     signage.refresh_config(force=True)
     for number in range(MEDIA):
         name = f"普法短视频{number}.mp4" if number % 4 else f"宣传海报{number}.jpg"
-        library.enqueue(signage.store, f"item-{number}", upload=f"u{number}",
-                        original_name=name, title=None, created_by="bench")  # fmt: skip
+        library.enqueue(
+            signage.store,
+            f"item-{number}",
+            upload=f"u{number}",
+            original_name=name,
+            title=None,
+            created_by="bench",
+        )
     with signage.store.engine.begin() as conn:
         conn.execute(
             media.update()
@@ -51,7 +57,7 @@ def grow(app: object) -> None:
                 width=1920,
                 height=1080,
                 size=48_000_000,
-            )  # fmt: skip
+            )
         )
         conn.execute(sa.update(media).where(media.c.id == "item-499").values(status="failed"))
     for number in range(0, SCREENS - 4, 2):

@@ -41,14 +41,21 @@ MB = 1024 * 1024
 
 def wait_state(page: Page, test: Callable[[dict[str, Any]], bool], seconds: float) -> dict:
     """The player's snapshot once test holds (polled every 100 ms)."""
-    return wait_for(lambda: (lambda s: s if s and test(s) else None)(snapshot(page)), seconds,
-                    "the player did not get there in time", page)  # fmt: skip
+    return wait_for(
+        lambda: (lambda s: s if s and test(s) else None)(snapshot(page)),
+        seconds,
+        "the player did not get there in time",
+        page,
+    )
 
 
 def lobby_with(root: Path, items: list[dict[str, Any]], clip_seconds: float) -> Lobby:
     """A server whose only playlist is items, with two clips and a poster published."""
-    files = [make_clip(root, "clip-a", clip_seconds, 0), make_clip(root, "clip-b", clip_seconds, 1),
-             make_poster(root, "poster")]  # fmt: skip
+    files = [
+        make_clip(root, "clip-a", clip_seconds, 0),
+        make_clip(root, "clip-b", clip_seconds, 1),
+        make_poster(root, "poster"),
+    ]
     playlists = write_playlists(root / "playlists", {"main": items}, ticker=("诉讼服务热线 12368",))
     return start_lobby(root, playlists, files)
 
@@ -60,10 +67,12 @@ def bench_gaps(browser: Browser, root: Path) -> None:
         page = lobby.open(browser)
         state = wait_state(page, lambda s: len(s["gaps"]) >= 50, 120)
         gaps = state["gaps"][:50]
-        print(f"gaps over {len(gaps)} clip-to-clip transitions: median "
-              f"{statistics.median(gaps):.1f} ms, 90th percentile "
-              f"{statistics.quantiles(gaps, n=10)[-1]:.1f} ms, worst {max(gaps):.1f} ms "
-              f"(target median < 100 ms); errors {state['errors']}")  # fmt: skip
+        print(
+            f"gaps over {len(gaps)} clip-to-clip transitions: median "
+            f"{statistics.median(gaps):.1f} ms, 90th percentile "
+            f"{statistics.quantiles(gaps, n=10)[-1]:.1f} ms, worst {max(gaps):.1f} ms "
+            f"(target median < 100 ms); errors {state['errors']}"
+        )
     finally:
         lobby.stop()
 
@@ -75,16 +84,24 @@ def measure_memory(page: Page) -> dict[str, float]:
     cdp.send("Performance.enable")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     cdp.detach()
-    return {"heap_mb": metrics["JSHeapUsedSize"] / MB, "nodes": metrics["Nodes"],
-            "listeners": metrics["JSEventListeners"],
-            "elements": page.evaluate("document.getElementsByTagName('*').length")}  # fmt: skip
+    return {
+        "heap_mb": metrics["JSHeapUsedSize"] / MB,
+        "nodes": metrics["Nodes"],
+        "listeners": metrics["JSEventListeners"],
+        "elements": page.evaluate("document.getElementsByTagName('*').length"),
+    }
 
 
 def bench_memory(browser: Browser, root: Path, items: int) -> None:
     """Growth between item 10 and item `items` of a short mixed playlist."""
-    cycle = [{"clip": "clip-a"}, {"clip": "clip-b"}, {"tip": ("诉讼小知识", "诉讼时效三年。"),
-             "seconds": 1}, {"clip": "clip-a"}, {"image": "poster", "seconds": 1},
-             {"clip": "clip-b"}]  # fmt: skip
+    cycle = [
+        {"clip": "clip-a"},
+        {"clip": "clip-b"},
+        {"tip": ("诉讼小知识", "诉讼时效三年。"), "seconds": 1},
+        {"clip": "clip-a"},
+        {"image": "poster", "seconds": 1},
+        {"clip": "clip-b"},
+    ]
     lobby = lobby_with(root, cycle, clip_seconds=0.4)
     try:
         page = lobby.open(browser)
@@ -93,10 +110,11 @@ def bench_memory(browser: Browser, root: Path, items: int) -> None:
         state = wait_state(page, lambda s: s["itemsShown"] >= items, items * 3)
         late = measure_memory(page)
         print(f"after {state['itemsShown']} items vs after 10 (errors {state['errors']}):")
-        for name, unit in (("heap_mb", "MB"), ("nodes", ""), ("elements", ""),
-                           ("listeners", "")):  # fmt: skip
-            print(f"  {name:10} {early[name]:10.2f} -> {late[name]:10.2f} {unit}"
-                  f"  ({late[name] - early[name]:+.2f})")  # fmt: skip
+        for name, unit in (("heap_mb", "MB"), ("nodes", ""), ("elements", ""), ("listeners", "")):
+            print(
+                f"  {name:10} {early[name]:10.2f} -> {late[name]:10.2f} {unit}"
+                f"  ({late[name] - early[name]:+.2f})"
+            )
         print("  target: heap growth < 10 MB")
     finally:
         lobby.stop()
@@ -119,9 +137,11 @@ def bench_first_frame(browser: Browser, root: Path) -> None:
                 page = context.new_page()
                 page.goto(lobby.url)
                 times.append(wait_state(page, lambda s: s["firstFrameAt"], 20)["firstFrameAt"])
-            print(f"first frame with a warm cache, {label}: median "
-                  f"{statistics.median(times):.0f} ms, worst {max(times):.0f} ms over "
-                  f"{len(times)} loads (target < 2000 ms)")  # fmt: skip
+            print(
+                f"first frame with a warm cache, {label}: median "
+                f"{statistics.median(times):.0f} ms, worst {max(times):.0f} ms over "
+                f"{len(times)} loads (target < 2000 ms)"
+            )
     finally:
         lobby.stop()
 

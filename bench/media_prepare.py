@@ -26,17 +26,34 @@ from signage.media.prepare import PreparedMedia, prepare_video
 def make_clip(binaries: Binaries, target: Path, size: str, seconds: int, *codec: str) -> Path:
     """A lavfi test clip with a tone at about -23 LUFS."""
     run_command(
-        [binaries.ffmpeg, "-hide_banner", "-nostdin", "-y", "-v", "error",
-         "-f", "lavfi", "-i", f"testsrc2=s={size}:r=25:d={seconds}",
-         "-f", "lavfi", "-i", f"sine=f=440:sample_rate=48000:d={seconds},volume=0.87",
-         *codec, "-ac", "2", str(target)],
+        [
+            binaries.ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=s={size}:r=25:d={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f=440:sample_rate=48000:d={seconds},volume=0.87",
+            *codec,
+            "-ac",
+            "2",
+            str(target),
+        ],
         timeout=3600,
-    )  # fmt: skip
+    )
     return target
 
 
-def timed_prepare(source: Path, out_dir: Path, binaries: Binaries, **options: object
-                  ) -> tuple[float, PreparedMedia]:  # fmt: skip
+def timed_prepare(
+    source: Path, out_dir: Path, binaries: Binaries, **options: object
+) -> tuple[float, PreparedMedia]:
     started = time.perf_counter()
     result = prepare_video(source, out_dir, binaries, **options)
     return time.perf_counter() - started, result
@@ -51,8 +68,18 @@ def by_hand(commands: Sequence[Sequence[str]]) -> float:
 
 
 def overhead(binaries: Binaries, work: Path, rounds: int) -> None:
-    source = make_clip(binaries, work / "encode-me.avi", "1280x720", 20,
-                       "-c:v", "mpeg4", "-q:v", "4", "-c:a", "libmp3lame")  # fmt: skip
+    source = make_clip(
+        binaries,
+        work / "encode-me.avi",
+        "1280x720",
+        20,
+        "-c:v",
+        "mpeg4",
+        "-q:v",
+        "4",
+        "-c:a",
+        "libmp3lame",
+    )
     wrapped, plain = [], []
     for round_number in range(rounds):
         # Alternate who goes first so a warm file cache favours neither side.
@@ -66,26 +93,45 @@ def overhead(binaries: Binaries, work: Path, rounds: int) -> None:
             wrapped.append(seconds)
             plain.append(by_hand(result.commands))
     prepared, hand = statistics.median(wrapped), statistics.median(plain)
-    print(f"overhead  20 s 720p MPEG-4 -> H.264, {len(result.commands)} commands, "
-          f"median of {rounds}:")  # fmt: skip
-    print(f"          prepare_video {prepared:6.2f} s   same commands by hand {hand:6.2f} s"
-          f"   ratio {prepared / hand:.3f}  (target <= 1.10)")  # fmt: skip
+    print(
+        f"overhead  20 s 720p MPEG-4 -> H.264, {len(result.commands)} commands, median of {rounds}:"
+    )
+    print(
+        f"          prepare_video {prepared:6.2f} s   same commands by hand {hand:6.2f} s"
+        f"   ratio {prepared / hand:.3f}  (target <= 1.10)"
+    )
 
 
 def remux_speedup(binaries: Binaries, work: Path, seconds: int) -> None:
     started = time.perf_counter()
-    source = make_clip(binaries, work / "conforming.mp4", "1920x1080", seconds,
-                       "-c:v", "libx264", "-preset", "superfast", "-profile:v", "high",
-                       "-pix_fmt", "yuv420p", "-c:a", "aac")  # fmt: skip
-    print(f"remux     made a conforming {seconds} s 1080p clip in "
-          f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    source = make_clip(
+        binaries,
+        work / "conforming.mp4",
+        "1920x1080",
+        seconds,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "superfast",
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+    )
+    print(
+        f"remux     made a conforming {seconds} s 1080p clip in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     copied_seconds, copied = timed_prepare(source, work / "remux", binaries)
-    encoded_seconds, encoded = timed_prepare(source, work / "encode", binaries,
-                                             force_encode=True)  # fmt: skip
+    encoded_seconds, encoded = timed_prepare(source, work / "encode", binaries, force_encode=True)
     assert copied.plan is not None and copied.plan.remux_only, copied.plan
-    print(f"          stream copy {copied_seconds:6.2f} s   full encode (veryfast) "
-          f"{encoded_seconds:6.2f} s   {encoded_seconds / copied_seconds:.1f}x faster"
-          "  (target >= 5x)")  # fmt: skip
+    print(
+        f"          stream copy {copied_seconds:6.2f} s   full encode (veryfast) "
+        f"{encoded_seconds:6.2f} s   {encoded_seconds / copied_seconds:.1f}x faster"
+        "  (target >= 5x)"
+    )
 
 
 def main() -> None:

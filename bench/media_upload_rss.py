@@ -56,8 +56,10 @@ def wait_until_idle(url: str, seconds: float = 120) -> None:
 
 def upload(port: int, token: str, mib: int) -> int:
     """POST a multipart body of `mib` MiB of zeros, sent piece by piece; the status code."""
-    head = (b'--bench\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n'
-            b"Content-Type: video/mp4\r\n\r\n")  # fmt: skip
+    head = (
+        b'--bench\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n'
+        b"Content-Type: video/mp4\r\n\r\n"
+    )
     tail = b"\r\n--bench--\r\n"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     connection.putrequest("POST", "/api/v1/media")
@@ -83,18 +85,35 @@ def main() -> None:
     playlists, media = folder / "playlists", folder / "media"
     shutil.copytree(REPO / "playlists", playlists)
     port = free_port()
-    env = {**os.environ, "SIGNAGE_PLAYLISTS_DIR": str(playlists),
-           "SIGNAGE_MEDIA_DIR": str(media), "SIGNAGE_PORT": str(port)}  # fmt: skip
-    server = subprocess.Popen([sys.executable, "-m", "signage", "serve"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    env = {
+        **os.environ,
+        "SIGNAGE_PLAYLISTS_DIR": str(playlists),
+        "SIGNAGE_MEDIA_DIR": str(media),
+        "SIGNAGE_PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "signage", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_idle(url)
         signage = [sys.executable, "-m", "signage"]
-        subprocess.run([*signage, "user", "add", "bench", "--role", "editor", "--password",
-                        "bench-password"], env=env, check=True, capture_output=True)  # fmt: skip
-        token = subprocess.run([*signage, "token", "create", "bench"], env=env, check=True,
-                               capture_output=True, text=True).stdout.strip()  # fmt: skip
+        subprocess.run(
+            [*signage, "user", "add", "bench", "--role", "editor", "--password", "bench-password"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        token = subprocess.run(
+            [*signage, "token", "create", "bench"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         idle = rss_mib(server.pid)
         peak, done = idle, threading.Event()
 
@@ -112,10 +131,14 @@ def main() -> None:
         wait_until_idle(url)
         done.set()
         sampler.join()
-        print(f"upload    {options.mib} MiB answered {status} in {seconds:.1f} s "
-              f"({options.mib / seconds:.0f} MiB/s)")  # fmt: skip
-        print(f"server    RSS idle {idle:.1f} MiB, peak {peak:.1f} MiB, "
-              f"{peak - idle:+.1f} MiB while receiving  (target < 60 MB above idle)")  # fmt: skip
+        print(
+            f"upload    {options.mib} MiB answered {status} in {seconds:.1f} s "
+            f"({options.mib / seconds:.0f} MiB/s)"
+        )
+        print(
+            f"server    RSS idle {idle:.1f} MiB, peak {peak:.1f} MiB, "
+            f"{peak - idle:+.1f} MiB while receiving  (target < 60 MB above idle)"
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -78,8 +78,15 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     _hint_first_admin(app)
     # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
     body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    waitress.serve(app, host=host, port=port, threads=threads, ident="signage", _quiet=True,
-                   max_request_body_size=body_limit)  # fmt: skip
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="signage",
+        _quiet=True,
+        max_request_body_size=body_limit,
+    )
 
 
 def _queue_demo_media(app: Flask) -> None:
@@ -282,8 +289,9 @@ def token_revoke(token_text: str) -> None:
 
 
 @main.command("import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))  # fmt: skip
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--id", "media_id", help="Media id (one file only); default from the file name.")
 @edge
 def import_media(files: tuple[Path, ...], media_id: str | None) -> None:

@@ -67,7 +67,8 @@ def test_relative_folders_are_taken_from_where_the_command_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    values = load_settings({"MEDIA_DIR": "media", "PLAYLISTS_DIR": "./config/playlists"},
-                           environ={})  # fmt: skip
+    values = load_settings(
+        {"MEDIA_DIR": "media", "PLAYLISTS_DIR": "./config/playlists"}, environ={}
+    )
     assert values["MEDIA_DIR"] == tmp_path / "media"
     assert values["PLAYLISTS_DIR"] == tmp_path / "config" / "playlists"

@@ -79,29 +79,47 @@ class DemoItem:
 
 
 DEMO_ITEMS = (
-    DemoItem("anti-fraud", "video", "防范电信诈骗 · 普法小课堂",
-             ("防范电信诈骗 · 普法小课堂", "陌生来电要警惕 · 转账汇款先核实"),
-             ("Court signage demo", "Beware of phone fraud: check before you transfer money"),
-             "0x12325a"),
-    DemoItem("court-guide", "video", "诉讼服务指南",
-             ("诉讼服务指南 · 立案须知", "网上立案 · 跨域立案 · 12368 诉讼服务热线"),
-             ("Court services guide", "File a case online, or call the 12368 hotline"),
-             "0x1d5a3a"),
-    DemoItem("constitution-poster", "image", "宪法宣传周海报",
-             ("弘扬宪法精神 · 建设法治中国", "12月4日 国家宪法日", "兴隆县人民法院"),
-             ("Uphold the Constitution", "4 December - National Constitution Day",
-              "Court signage demo"),
-             "0xa31515"),
-)  # fmt: skip
+    DemoItem(
+        "anti-fraud",
+        "video",
+        "防范电信诈骗 · 普法小课堂",
+        ("防范电信诈骗 · 普法小课堂", "陌生来电要警惕 · 转账汇款先核实"),
+        ("Court signage demo", "Beware of phone fraud: check before you transfer money"),
+        "0x12325a",
+    ),
+    DemoItem(
+        "court-guide",
+        "video",
+        "诉讼服务指南",
+        ("诉讼服务指南 · 立案须知", "网上立案 · 跨域立案 · 12368 诉讼服务热线"),
+        ("Court services guide", "File a case online, or call the 12368 hotline"),
+        "0x1d5a3a",
+    ),
+    DemoItem(
+        "constitution-poster",
+        "image",
+        "宪法宣传周海报",
+        ("弘扬宪法精神 · 建设法治中国", "12月4日 国家宪法日", "兴隆县人民法院"),
+        ("Uphold the Constitution", "4 December - National Constitution Day", "Court signage demo"),
+        "0xa31515",
+    ),
+)
 
 
 def _caption(picture: Any, font: Font | None, text: str, size: int, y: str, colour: str) -> Any:
     if font is None:
         return picture
     return picture.drawtext(
-        fontfile=str(font.path), text=text, fontsize=size, fontcolor=colour,
-        x="(w-text_w)/2", y=y, shadowcolor="black@0.4", shadowx=2, shadowy=2,
-    )  # fmt: skip
+        fontfile=str(font.path),
+        text=text,
+        fontsize=size,
+        fontcolor=colour,
+        x="(w-text_w)/2",
+        y=y,
+        shadowcolor="black@0.4",
+        shadowx=2,
+        shadowy=2,
+    )
 
 
 def _lines(item: DemoItem, font: Font | None) -> tuple[str, ...]:
@@ -109,9 +127,15 @@ def _lines(item: DemoItem, font: Font | None) -> tuple[str, ...]:
 
 
 def demo_clip_command(
-    item: DemoItem, target: Path, binaries: Binaries, font: Font | None, *,
-    seconds: float = 8, width: int = 1280, height: int = 720,
-) -> list[str]:  # fmt: skip
+    item: DemoItem,
+    target: Path,
+    binaries: Binaries,
+    font: Font | None,
+    *,
+    seconds: float = 8,
+    width: int = 1280,
+    height: int = 720,
+) -> list[str]:
     """The ffmpeg command drawing a demo clip: a titled card, a moving bar, a soft tone."""
     rate = 25
     title, subtitle = _lines(item, font)[:2]
@@ -128,16 +152,27 @@ def demo_clip_command(
         f"sine=frequency=523.25:sample_rate=48000:duration={seconds}", format="lavfi"
     ).filter("volume", 0.1)
     output = ffmpeg_cli.output(
-        picture, tone, str(target), format="mp4", pix_fmt="yuv420p", movflags="+faststart",
-        ac=2, **{"c:v": "libx264", "preset": "veryfast", "profile:v": "high", "c:a": "aac"},
-    )  # fmt: skip
+        picture,
+        tone,
+        str(target),
+        format="mp4",
+        pix_fmt="yuv420p",
+        movflags="+faststart",
+        ac=2,
+        **{"c:v": "libx264", "preset": "veryfast", "profile:v": "high", "c:a": "aac"},
+    )
     return output.global_args("-hide_banner", "-nostdin", "-y").compile(cmd=binaries.ffmpeg)
 
 
 def demo_poster_command(
-    item: DemoItem, target: Path, binaries: Binaries, font: Font | None, *,
-    width: int = 1920, height: int = 1080,
-) -> list[str]:  # fmt: skip
+    item: DemoItem,
+    target: Path,
+    binaries: Binaries,
+    font: Font | None,
+    *,
+    width: int = 1920,
+    height: int = 1080,
+) -> list[str]:
     """The ffmpeg command drawing a demo poster: a coloured card with three lines of text."""
     title, subtitle, footer = _lines(item, font)[:3]
     picture = ffmpeg_cli.input(f"color=c={item.background}:s={width}x{height}", format="lavfi")

@@ -59,8 +59,7 @@ def media_exists(store: Store, media_id: str) -> bool:
 
 def _check_wanted(conn: sa.Connection, wanted: str) -> None:
     if not SLUG.match(wanted):
-        raise Invalid(f"{wanted[:64]!r} cannot be a media id; {SLUG_HELP}",
-                      code="bad_media_id")  # fmt: skip
+        raise Invalid(f"{wanted[:64]!r} cannot be a media id; {SLUG_HELP}", code="bad_media_id")
     if _exists(conn, wanted):
         raise Conflict(
             f"there is already media with the id {wanted!r}; choose another id, "
@@ -102,18 +101,26 @@ def enqueue(
     kind = "image" if Path(upload).suffix.lower() in IMAGE_SUFFIXES else "video"
     title = (title or "").strip() or (Path(original_name).stem if original_name else media_id)
     values = {
-        "id": media_id, "kind": kind, "title": title[:200],
+        "id": media_id,
+        "kind": kind,
+        "title": title[:200],
         "original_name": (original_name or "")[:255] or None,
-        "status": PROCESSING if claimed_by else QUEUED, "progress": 0.0, "upload": upload,
-        "claimed_by": claimed_by, "attempts": 1 if claimed_by else 0,
-        "created_by": created_by, "created_at": moment, "updated_at": moment,
-    }  # fmt: skip
+        "status": PROCESSING if claimed_by else QUEUED,
+        "progress": 0.0,
+        "upload": upload,
+        "claimed_by": claimed_by,
+        "attempts": 1 if claimed_by else 0,
+        "created_by": created_by,
+        "created_at": moment,
+        "updated_at": moment,
+    }
     try:
         with store.engine.begin() as conn:
             conn.execute(media.insert().values(**values))
     except sa.exc.IntegrityError:
-        raise Conflict(f"there is already media with the id {media_id!r}",
-                       code="media_exists") from None  # fmt: skip
+        raise Conflict(
+            f"there is already media with the id {media_id!r}", code="media_exists"
+        ) from None
     return values
 
 
@@ -146,17 +153,24 @@ def claim_next(store: Store, worker: str) -> dict[str, Any] | None:
     while True:
         with store.engine.begin() as conn:
             media_id = conn.scalar(
-                sa.select(media.c.id).where(media.c.status == QUEUED)
-                .order_by(media.c.created_at, media.c.id).limit(1)
-            )  # fmt: skip
+                sa.select(media.c.id)
+                .where(media.c.status == QUEUED)
+                .order_by(media.c.created_at, media.c.id)
+                .limit(1)
+            )
             if media_id is None:
                 return None
             claimed = conn.execute(
                 media.update()
                 .where(media.c.id == media_id, media.c.status == QUEUED)
-                .values(status=PROCESSING, claimed_by=worker, progress=0.0,
-                        attempts=media.c.attempts + 1, updated_at=now())
-            ).rowcount  # fmt: skip
+                .values(
+                    status=PROCESSING,
+                    claimed_by=worker,
+                    progress=0.0,
+                    attempts=media.c.attempts + 1,
+                    updated_at=now(),
+                )
+            ).rowcount
         if claimed:
             return media_row(store, media_id)
 
@@ -175,14 +189,25 @@ def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:
     """The media plays from now on: its prepared file, size and length are known."""
     with store.engine.begin() as conn:
         conn.execute(
-            media.update().where(media.c.id == media_id).values(
-                status=READY, progress=1.0, kind=prepared.kind, file=prepared.path.name,
-                thumbnail=prepared.thumbnail.name, size=prepared.size,
-                duration=prepared.duration or None, width=prepared.width,
-                height=prepared.height, error=None, error_code=None, upload=None,
-                claimed_by=None, updated_at=now(),
+            media.update()
+            .where(media.c.id == media_id)
+            .values(
+                status=READY,
+                progress=1.0,
+                kind=prepared.kind,
+                file=prepared.path.name,
+                thumbnail=prepared.thumbnail.name,
+                size=prepared.size,
+                duration=prepared.duration or None,
+                width=prepared.width,
+                height=prepared.height,
+                error=None,
+                error_code=None,
+                upload=None,
+                claimed_by=None,
+                updated_at=now(),
             )
-        )  # fmt: skip
+        )
     store.bump(MEDIA_CHANGED)
 
 
@@ -190,11 +215,17 @@ def mark_failed(store: Store, media_id: str, error: SignageError) -> None:
     """The media cannot play; ``error`` says why in plain words."""
     with store.engine.begin() as conn:
         conn.execute(
-            media.update().where(media.c.id == media_id).values(
-                status=FAILED, error=error.message, error_code=error.code, upload=None,
-                claimed_by=None, updated_at=now(),
+            media.update()
+            .where(media.c.id == media_id)
+            .values(
+                status=FAILED,
+                error=error.message,
+                error_code=error.code,
+                upload=None,
+                claimed_by=None,
+                updated_at=now(),
             )
-        )  # fmt: skip
+        )
 
 
 def requeue_interrupted(store: Store, still_working: Callable[[dict[str, Any]], bool]) -> list[str]:
@@ -205,11 +236,15 @@ def requeue_interrupted(store: Store, still_working: Callable[[dict[str, Any]], 
     requeued = []
     for row in orphans:
         if row["attempts"] >= MAX_ATTEMPTS:
-            mark_failed(store, row["id"], SignageError(
-                f"preparation was interrupted {row['attempts']} times (the server stopped or "
-                "ran out of memory); upload the file again or try a smaller one",
-                code="interrupted",
-            ))  # fmt: skip
+            mark_failed(
+                store,
+                row["id"],
+                SignageError(
+                    f"preparation was interrupted {row['attempts']} times (the server stopped or "
+                    "ran out of memory); upload the file again or try a smaller one",
+                    code="interrupted",
+                ),
+            )
             continue
         with store.engine.begin() as conn:
             conn.execute(
@@ -237,8 +272,10 @@ def remove_media(store: Store, media_id: str, used_by: list[str]) -> dict[str, A
             media.delete().where(media.c.id == media_id, media.c.status != PROCESSING)
         ).rowcount
     if not deleted:
-        raise Conflict(f"{media_id!r} is being prepared; delete it once it is ready or failed",
-                       code="media_busy")  # fmt: skip
+        raise Conflict(
+            f"{media_id!r} is being prepared; delete it once it is ready or failed",
+            code="media_busy",
+        )
     store.bump(MEDIA_CHANGED)
     return row
 
@@ -260,13 +297,22 @@ def media_json(
         return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
 
     return {
-        "id": row["id"], "kind": row["kind"], "title": row["title"],
-        "original_name": row["original_name"], "status": row["status"],
-        "progress": round(row["progress"] or 0.0, 3), "error": row["error"],
-        "error_code": row["error_code"], "duration": row["duration"], "width": row["width"],
-        "height": row["height"], "size": row["size"],
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "original_name": row["original_name"],
+        "status": row["status"],
+        "progress": round(row["progress"] or 0.0, 3),
+        "error": row["error"],
+        "error_code": row["error_code"],
+        "duration": row["duration"],
+        "width": row["width"],
+        "height": row["height"],
+        "size": row["size"],
         "url": media_url + row["file"] if ready and row["file"] else None,
         "thumbnail_url": media_url + row["thumbnail"] if ready and row["thumbnail"] else None,
-        "used_by": used_by, "created_by": row["created_by"],
-        "created_at": stamp(row["created_at"]), "updated_at": stamp(row["updated_at"]),
-    }  # fmt: skip
+        "used_by": used_by,
+        "created_by": row["created_by"],
+        "created_at": stamp(row["created_at"]),
+        "updated_at": stamp(row["updated_at"]),
+    }

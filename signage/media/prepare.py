@@ -134,11 +134,15 @@ def video_command(
             .filter("format", "yuv420p")
         )
         options = {
-            "c:v": "libx264", "preset": preset, "profile:v": "high", "crf": 21,
-            "maxrate": "8M", "bufsize": "16M",
+            "c:v": "libx264",
+            "preset": preset,
+            "profile:v": "high",
+            "crf": 21,
+            "maxrate": "8M",
+            "bufsize": "16M",
             "g": round(KEYFRAME_SECONDS * plan.frame_rate),
             "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
-        }  # fmt: skip
+        }
     streams = [picture]
     if plan.audio != "none" and info.audio is not None:
         sound = clip[str(info.audio.index)]
@@ -148,9 +152,14 @@ def video_command(
         audio_options = {"c:a": "aac", "b:a": "160k", "ar": 48000, "ac": 2}
         options.update({"c:a": "copy"} if plan.audio == "copy" else audio_options)
     output = ffmpeg_cli.output(
-        *streams, str(target), format="mp4", movflags="+faststart",
-        map_metadata=-1, map_chapters=-1, **options,
-    )  # fmt: skip
+        *streams,
+        str(target),
+        format="mp4",
+        movflags="+faststart",
+        map_metadata=-1,
+        map_chapters=-1,
+        **options,
+    )
     return _compile(output, binaries)
 
 
@@ -197,8 +206,9 @@ def _convert(
 ) -> tuple[Path, str]:
     """Run a conversion into ``partial`` and publish it under its content name."""
     try:
-        run_command(argv, timeout=timeout, outputs=[partial], duration=duration,
-                    on_progress=on_progress)  # fmt: skip
+        run_command(
+            argv, timeout=timeout, outputs=[partial], duration=duration, on_progress=on_progress
+        )
     except CommandFailed as exc:
         if exc.code != CommandFailed.code:  # a full disk or a timeout says so itself
             raise
@@ -208,25 +218,40 @@ def _convert(
 
 
 def _finish(
-    path: Path, digest: str, source: MediaInfo, binaries: Binaries, *,
-    commands: list[tuple[str, ...]], on_progress: Progress | None, plan: VideoPlan | None = None,
-) -> PreparedMedia:  # fmt: skip
+    path: Path,
+    digest: str,
+    source: MediaInfo,
+    binaries: Binaries,
+    *,
+    commands: list[tuple[str, ...]],
+    on_progress: Progress | None,
+    plan: VideoPlan | None = None,
+) -> PreparedMedia:
     """Describe a published file and give it a thumbnail (PNG when it may be transparent)."""
     prepared = probe_media(path, binaries)
     suffix = ".png" if path.suffix == ".png" else ".jpg"
     partial = _partial(path.parent, suffix)
-    run_command(thumbnail_command(path, partial, prepared, binaries), timeout=120,
-                outputs=[partial])  # fmt: skip
+    run_command(
+        thumbnail_command(path, partial, prepared, binaries), timeout=120, outputs=[partial]
+    )
     thumbnail = _publish(partial, f"{path.stem}.thumb{suffix}")
     if on_progress is not None:
         on_progress(1.0)
     return PreparedMedia(
-        kind=prepared.kind, path=path, thumbnail=thumbnail, sha256=digest,
-        size=path.stat().st_size, width=prepared.width, height=prepared.height,
-        duration=prepared.duration, has_audio=prepared.has_audio,
-        reencoded=plan is None or not plan.copy_video, commands=tuple(commands),
-        source=source, plan=plan,
-    )  # fmt: skip
+        kind=prepared.kind,
+        path=path,
+        thumbnail=thumbnail,
+        sha256=digest,
+        size=path.stat().st_size,
+        width=prepared.width,
+        height=prepared.height,
+        duration=prepared.duration,
+        has_audio=prepared.has_audio,
+        reencoded=plan is None or not plan.copy_video,
+        commands=tuple(commands),
+        source=source,
+        plan=plan,
+    )
 
 
 def prepare_video(
@@ -253,11 +278,15 @@ def prepare_video(
         partial = _partial(out_dir, ".mp4")
         path, digest = _convert(
             video_command(source, partial, info, plan, loudness, binaries, preset),
-            partial, ".mp4", timeout=300 + 20 * info.duration, duration=info.duration,
+            partial,
+            ".mp4",
+            timeout=300 + 20 * info.duration,
+            duration=info.duration,
             on_progress=_span(on_progress, 0.3, 0.95),
-        )  # fmt: skip
-        return _finish(path, digest, info, binaries, commands=commands,
-                       on_progress=on_progress, plan=plan)  # fmt: skip
+        )
+        return _finish(
+            path, digest, info, binaries, commands=commands, on_progress=on_progress, plan=plan
+        )
 
 
 def prepare_image(
@@ -276,12 +305,12 @@ def prepare_image(
             raise MediaRefused("the file is a video, not a picture", code="not_image")
         suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
         partial = _partial(out_dir, suffix)
-        path, digest = _convert(image_command(source, partial, info, binaries), partial,
-                                suffix, timeout=120)  # fmt: skip
+        path, digest = _convert(
+            image_command(source, partial, info, binaries), partial, suffix, timeout=120
+        )
         if on_progress is not None:
             on_progress(0.8)
-        return _finish(path, digest, info, binaries, commands=commands,
-                       on_progress=on_progress)  # fmt: skip
+        return _finish(path, digest, info, binaries, commands=commands, on_progress=on_progress)
 
 
 def prepare_media(

@@ -101,17 +101,20 @@ def receive_multipart(
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}"
     try:
-        return _receive(stream, options["boundary"].encode(), folder, partial, limit_bytes,
-                        check_fields)  # fmt: skip
+        return _receive(
+            stream, options["boundary"].encode(), folder, partial, limit_bytes, check_fields
+        )
     except (ValueError, RequestEntityTooLarge):
         partial.unlink(missing_ok=True)
-        raise Invalid("the upload was cut off or is not valid form data; send it again",
-                      code="bad_upload") from None  # fmt: skip
+        raise Invalid(
+            "the upload was cut off or is not valid form data; send it again", code="bad_upload"
+        ) from None
     except OSError as exc:
         partial.unlink(missing_ok=True)
         if exc.errno == errno.ENOSPC:
-            raise DiskFull("the disk filled up while receiving the file; delete unused media "
-                           "or add space") from None  # fmt: skip
+            raise DiskFull(
+                "the disk filled up while receiving the file; delete unused media or add space"
+            ) from None
         raise
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -160,8 +163,9 @@ def _receive(
                 elif isinstance(event, Data) and current is not None:
                     current.extend(event.data)
                     if len(current) > FIELD_LIMIT:
-                        raise Invalid(f"the form field {field_name!r} is too long",
-                                      code="bad_upload")  # fmt: skip
+                        raise Invalid(
+                            f"the form field {field_name!r} is too long", code="bad_upload"
+                        )
             if isinstance(event, Epilogue) or not chunk:
                 break
     if original_name is None:

@@ -80,21 +80,25 @@ def _throttled(store: Store, media_id: str, also: Progress | None) -> Progress:
     return progress
 
 
-def prepare_claimed(app: Flask, row: dict[str, Any], on_progress: Progress | None = None
-                    ) -> dict[str, Any]:  # fmt: skip
+def prepare_claimed(
+    app: Flask, row: dict[str, Any], on_progress: Progress | None = None
+) -> dict[str, Any]:
     """Prepare one claimed media row to ready or failed; the row as it ends."""
     signage = app.extensions["signage"]
     store, media_dir = signage.store, _media_dir(app)
     upload = library.uploads_folder(media_dir) / (row["upload"] or "-")
     try:
         if not upload.is_file():
-            raise SignageError("the uploaded file is gone from the server; upload it again",
-                               code="upload_missing")  # fmt: skip
+            raise SignageError(
+                "the uploaded file is gone from the server; upload it again", code="upload_missing"
+            )
         prepared = prepare_media(
-            upload, library.files_folder(media_dir), _binaries(app),
+            upload,
+            library.files_folder(media_dir),
+            _binaries(app),
             max_seconds=signage.settings["MAX_CLIP_MINUTES"] * 60,
             on_progress=_throttled(store, row["id"], on_progress),
-        )  # fmt: skip
+        )
         library.mark_ready(store, row["id"], prepared)
         how = "copied"
         if prepared.reencoded:
@@ -108,9 +112,14 @@ def prepare_claimed(app: Flask, row: dict[str, Any], on_progress: Progress | Non
         log.warning("media %s failed: %s", row["id"], error.message)
     except Exception:
         log.exception("preparing media %s failed unexpectedly", row["id"])
-        library.mark_failed(store, row["id"], SignageError(
-            "preparation failed unexpectedly; the server log has the details",
-            code="internal_error"))  # fmt: skip
+        library.mark_failed(
+            store,
+            row["id"],
+            SignageError(
+                "preparation failed unexpectedly; the server log has the details",
+                code="internal_error",
+            ),
+        )
     if row["upload"]:
         upload.unlink(missing_ok=True)
     signage.screens.invalidate()
@@ -147,9 +156,14 @@ def _worker_job(slot: int) -> Job:
 
 
 def import_file(
-    app: Flask, source: Path, *, media_id: str | None = None, title: str | None = None,
-    created_by: str | None = None, on_progress: Progress | None = None,
-) -> dict[str, Any]:  # fmt: skip
+    app: Flask,
+    source: Path,
+    *,
+    media_id: str | None = None,
+    title: str | None = None,
+    created_by: str | None = None,
+    on_progress: Progress | None = None,
+) -> dict[str, Any]:
     """Copy a file into the library and prepare it here and now; the row as it ends."""
     store, media_dir = app.extensions["signage"].store, _media_dir(app)
     chosen = library.new_media_id(store, media_id, source.name)
@@ -189,8 +203,14 @@ def enqueue_demo_media(app: Flask) -> list[str]:
         for item in missing:
             upload = uploads / stored_name(drawn[item.media_id].name)
             drawn[item.media_id].rename(upload)
-            library.enqueue(store, item.media_id, upload=upload.name, original_name=None,
-                            title=item.title, created_by=None)  # fmt: skip
+            library.enqueue(
+                store,
+                item.media_id,
+                upload=upload.name,
+                original_name=None,
+                title=item.title,
+                created_by=None,
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     store.set_meta(DEMO_DONE, now().isoformat())  # deleted demo media stays deleted

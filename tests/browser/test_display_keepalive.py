@@ -28,10 +28,14 @@ def test_watchdog_reloads_a_page_whose_clock_stopped(browser: Browser, tmp_path:
         page.wait_for_selector(".tip[data-state=front]", timeout=10000)
         assert STOPPED in wait_snapshot(page, lambda s: s["mode"], 10, "no player")["lastError"]
         reported = wait_for(
-            lambda: STOPPED in ((lobby.store.screen_statuses().get(SCREEN) or {}).get("last_error")
-                                or ""),
-            15, "the reload was not reported", page,
-        )  # fmt: skip
+            lambda: (
+                STOPPED
+                in ((lobby.store.screen_statuses().get(SCREEN) or {}).get("last_error") or "")
+            ),
+            15,
+            "the reload was not reported",
+            page,
+        )
         assert reported
     finally:
         lobby.stop()

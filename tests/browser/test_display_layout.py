@@ -83,11 +83,16 @@ def test_landscape_and_portrait_layouts(
 ) -> None:
     playlists = write_playlists(
         tmp_path / "playlists",
-        {"main": [{"tip": ("小额诉讼 一审终审", NORMAL_BODY), "seconds": 3},
-                  {"tip": ("交不起诉讼费怎么办？", LONG_BODY), "seconds": 3},
-                  {"clip": "clip-a"}, {"image": "poster", "seconds": 3}]},
+        {
+            "main": [
+                {"tip": ("小额诉讼 一审终审", NORMAL_BODY), "seconds": 3},
+                {"tip": ("交不起诉讼费怎么办？", LONG_BODY), "seconds": 3},
+                {"clip": "clip-a"},
+                {"image": "poster", "seconds": 3},
+            ]
+        },
         ticker=TICKER,
-    )  # fmt: skip
+    )
     lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["poster"]])
     try:
         pages = {

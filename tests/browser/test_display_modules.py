@@ -37,27 +37,48 @@ MANIFEST = {
     "poll_seconds": 2,
     "site": {"name": "兴隆县人民法院", "timezone": "Asia/Shanghai"},
     "segments": [
-        {"start": "2026-12-01T08:00:00+08:00", "end": "2026-12-01T12:00:00+08:00",
-         "playlist": "morning", "items": [
-             {"key": "morning#0", "type": "video", "url": "/media/files/a.mp4"},
-             {"key": "morning#1", "type": "slideshow", "url": "/x"},
-             {"key": "morning#2", "type": "tip", "title": "", "body": ""},
-             {"key": "morning#3", "type": "image", "url": "/media/files/p.jpg"}]},
-        {"start": "2026-12-01T12:00:00+08:00", "end": "2026-12-02T08:00:00+08:00",
-         "playlist": "rest", "items": [
-             {"key": "rest#0", "type": "video", "url": "/media/files/b.mp4"},
-             {"key": "rest#1", "type": "video", "url": "/media/files/a.mp4"}]},
+        {
+            "start": "2026-12-01T08:00:00+08:00",
+            "end": "2026-12-01T12:00:00+08:00",
+            "playlist": "morning",
+            "items": [
+                {"key": "morning#0", "type": "video", "url": "/media/files/a.mp4"},
+                {"key": "morning#1", "type": "slideshow", "url": "/x"},
+                {"key": "morning#2", "type": "tip", "title": "", "body": ""},
+                {"key": "morning#3", "type": "image", "url": "/media/files/p.jpg"},
+            ],
+        },
+        {
+            "start": "2026-12-01T12:00:00+08:00",
+            "end": "2026-12-02T08:00:00+08:00",
+            "playlist": "rest",
+            "items": [
+                {"key": "rest#0", "type": "video", "url": "/media/files/b.mp4"},
+                {"key": "rest#1", "type": "video", "url": "/media/files/a.mp4"},
+            ],
+        },
     ],
-    "ticker": [{"text": "热线 12368", "start": "2026-12-01T00:00:00+08:00",
-                "end": "2026-12-02T00:00:00+08:00"},
-               {"text": "热线 12368", "start": "2026-12-01T00:00:00+08:00",
-                "end": "2026-12-02T00:00:00+08:00"}],
+    "ticker": [
+        {
+            "text": "热线 12368",
+            "start": "2026-12-01T00:00:00+08:00",
+            "end": "2026-12-02T00:00:00+08:00",
+        },
+        {
+            "text": "热线 12368",
+            "start": "2026-12-01T00:00:00+08:00",
+            "end": "2026-12-02T00:00:00+08:00",
+        },
+    ],
     "alert": {"id": 7, "text": "暂停立案", "until": "2026-12-01T09:00:00+08:00"},
-}  # fmt: skip
+}
 
 
 def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
-    found = run(page, "schedule.js", """
+    found = run(
+        page,
+        "schedule.js",
+        """
         const plan = m.toPlan(arg);
         const at = (text) => Date.parse(text);
         return {
@@ -73,7 +94,9 @@ def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
           ahead: m.mediaAhead(plan, at('2026-12-01T11:00:00+08:00'), 3600 * 1000 * 2),
           later: m.mediaAhead(plan, at('2026-12-01T13:00:00+08:00'), 3600 * 1000),
         };
-    """, MANIFEST)  # fmt: skip
+    """,
+        MANIFEST,
+    )
     assert found["items"] == ["morning#0", "morning#3"]  # unknown and empty items dropped
     assert found["poll"] == 5  # never faster than the server allows
     assert found["before"] == "idle" and found["alert"] == "alert"
@@ -85,15 +108,22 @@ def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
 
 
 def test_playlists_continue_after_the_last_item_played(page: Page) -> None:
-    found = run(page, "schedule.js", """
+    found = run(
+        page,
+        "schedule.js",
+        """
         const items = [{key: 'a#0'}, {key: 'a#1'}, {key: 'a#2'}];
         return [undefined, 'a#0', 'a#2', 'gone#5'].map((key) => m.indexAfter(items, key));
-    """)  # fmt: skip
+    """,
+    )
     assert found == [0, 1, 0, 0]
 
 
 def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> None:
-    found = run(page, "clock.js", """
+    found = run(
+        page,
+        "clock.js",
+        """
         const store = new Map();
         const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
         const clock = new m.ServerClock(storage);
@@ -109,7 +139,8 @@ def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> No
                 stored: new m.ServerClock(storage).offset,
                 date: m.chineseDate(Date.parse('2026-12-04T16:30:00Z'), 'Asia/Shanghai'),
                 time: m.wallTime(Date.parse('2026-12-04T16:30:00Z'), 'Asia/Shanghai')};
-    """)  # fmt: skip
+    """,
+    )
     assert found["fromHeader"] == 1_010_500 - 1_000_100  # the header's second, plus half
     assert found["precise"] == 10_000
     assert found["kept"] == 10_000  # a second-resolution header agreeing within 1.5 s
@@ -122,7 +153,10 @@ def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> No
 def test_daily_reload_waits_for_its_time_an_hours_uptime_and_an_item_boundary(
     page: Page,
 ) -> None:
-    found = run(page, "keepalive.js", """
+    found = run(
+        page,
+        "keepalive.js",
+        """
         const reloads = [];
         const keep = new m.KeepAlive({reloadAt: '04:00', timeZone: 'Asia/Shanghai',
           reload: (why) => reloads.push(why), canReload: () => true, startedAt: 0});
@@ -144,12 +178,16 @@ def test_daily_reload_waits_for_its_time_an_hours_uptime_and_an_item_boundary(
         off.tick(2 * hour, four);
         off.atBoundary();
         return {seen, total: reloads.length};
-    """)  # fmt: skip
+    """,
+    )
     assert found == {"seen": [0, 0, 0, "daily"], "total": 1}
 
 
 def test_watchdog_reloads_a_stuck_player_when_a_reload_can_succeed(page: Page) -> None:
-    found = run(page, "keepalive.js", """
+    found = run(
+        page,
+        "keepalive.js",
+        """
         const reloads = [];
         const make = (online) => new m.KeepAlive({reloadAt: 'off', timeZone: 'Asia/Shanghai',
           reload: (why) => reloads.push(why), canReload: () => online, startedAt: 0});
@@ -164,5 +202,6 @@ def test_watchdog_reloads_a_stuck_player_when_a_reload_can_succeed(page: Page) -
         const offline = make(false);  // neither server nor service worker: stay on
         offline.watch(99999, 0);
         return {quiet, reloads};
-    """)  # fmt: skip
+    """,
+    )
     assert found == {"quiet": 0, "reloads": ["stuck", "stuck"]}

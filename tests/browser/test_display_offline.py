@@ -44,10 +44,16 @@ RANGES = """async (url) => Promise.all(['bytes=0-99', 'bytes=-10', null].map(asy
 def test_plays_on_without_the_server_and_reports_each_play_once(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
 ) -> None:
-    playlists = write_playlists(tmp_path / "playlists", {"main": [
-        {"clip": "clip-a"}, {"tip": ("离线也能播放", "服务器断开时继续播放"), "seconds": 1},
-        {"clip": "clip-b"},
-    ]})  # fmt: skip
+    playlists = write_playlists(
+        tmp_path / "playlists",
+        {
+            "main": [
+                {"clip": "clip-a"},
+                {"tip": ("离线也能播放", "服务器断开时继续播放"), "seconds": 1},
+                {"clip": "clip-b"},
+            ]
+        },
+    )
     lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
     try:
         page = browser.new_context().new_page()
@@ -81,8 +87,10 @@ def test_plays_on_without_the_server_and_reports_each_play_once(
         assert parts[0] == [206, f"bytes 0-99/{size}", 100]
         assert parts[1] == [206, f"bytes {size - 10}-{size - 1}/{size}", 10]
         assert parts[2] == [200, None, size]
-        queued = [p["id"] for p in json.loads(page.evaluate(
-            f"localStorage.getItem('signage.plays.{SCREEN}')"))]  # fmt: skip
+        queued = [
+            p["id"]
+            for p in json.loads(page.evaluate(f"localStorage.getItem('signage.plays.{SCREEN}')"))
+        ]
         assert len(queued) >= 3
 
         # The first batch after the return reaches the server, but its answer is lost: the

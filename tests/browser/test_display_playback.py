@@ -80,10 +80,14 @@ def test_tips_and_posters_show_and_markup_stays_text(
     hostile_body = '<img src="x" onerror="window.hacked = 2">请到立案窗口<b>办理</b>'
     playlists = write_playlists(
         tmp_path / "playlists",
-        {"main": [{"tip": (hostile_title, hostile_body), "seconds": 2},
-                  {"image": "poster", "seconds": 2}]},
+        {
+            "main": [
+                {"tip": (hostile_title, hostile_body), "seconds": 2},
+                {"image": "poster", "seconds": 2},
+            ]
+        },
         ticker=("<i>诉讼服务热线</i> 12368",),
-    )  # fmt: skip
+    )
     lobby = start_lobby(tmp_path, playlists, [media_files["poster"]])
     try:
         page = lobby.open(browser)
@@ -131,9 +135,15 @@ def test_damaged_and_stalling_clips_are_skipped_and_reported(
             return  # the download into the cache never finishes either
         if asked == "bytes=0-":
             third = len(whole) // 3
-            route.fulfill(status=206, body=whole[:third], headers={
-                "Content-Type": "video/mp4", "Accept-Ranges": "bytes",
-                "Content-Range": f"bytes 0-{third - 1}/{len(whole)}"})  # fmt: skip
+            route.fulfill(
+                status=206,
+                body=whole[:third],
+                headers={
+                    "Content-Type": "video/mp4",
+                    "Accept-Ranges": "bytes",
+                    "Content-Range": f"bytes 0-{third - 1}/{len(whole)}",
+                },
+            )
         # Any later range is left unanswered.
 
     try:
@@ -144,11 +154,17 @@ def test_damaged_and_stalling_clips_are_skipped_and_reported(
         page.goto(lobby.url)
         page.wait_for_selector(".tip[data-state=front]", timeout=20000)
         state = wait_snapshot(page, lambda s: len(s["recent"]) >= 2, 5, "no outcomes kept")
-        assert state["recent"][:2] == [{"key": "main#0", "outcome": "error"},
-                                       {"key": "main#1", "outcome": "error"}]  # fmt: skip
+        assert state["recent"][:2] == [
+            {"key": "main#0", "outcome": "error"},
+            {"key": "main#1", "outcome": "error"},
+        ]
         assert "main#1 skipped: clip stalled" in state["lastError"]
-        beat = wait_for(lambda: (lobby.store.screen_statuses().get(SCREEN) or {}).get(
-            "last_error"), 10, "the error was not reported", page)  # fmt: skip
+        beat = wait_for(
+            lambda: (lobby.store.screen_statuses().get(SCREEN) or {}).get("last_error"),
+            10,
+            "the error was not reported",
+            page,
+        )
         assert "skipped" in beat
     finally:
         lobby.stop()

@@ -45,10 +45,16 @@ def test_segment_boundary_switches_on_the_servers_time(
     )
     playlists = write_playlists(
         tmp_path / "playlists",
-        {"afternoon": [{"tip": ("下午时段", "下午时段的节目"), "seconds": 60}, {"clip": "clip-b"}],
-         "morning": [{"clip": "clip-a"}]},
-        schedule=schedule, default="afternoon",
-    )  # fmt: skip
+        {
+            "afternoon": [
+                {"tip": ("下午时段", "下午时段的节目"), "seconds": 60},
+                {"clip": "clip-b"},
+            ],
+            "morning": [{"clip": "clip-a"}],
+        },
+        schedule=schedule,
+        default="afternoon",
+    )
     lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
     try:
         context = browser.new_context()
@@ -94,9 +100,16 @@ def test_alert_replaces_the_main_zone_within_a_poll_and_ends_on_time(
         page.wait_for_function(SHOWS, arg="诉讼服务指南", timeout=10000)
 
         until = dt.datetime.now(ZONE) + dt.timedelta(hours=1)
-        posted = requests.post(alerts_url, headers=auth, timeout=5, json={
-            "text": "<b>紧急</b>：大厅东侧通道临时关闭，请走西侧通道", "screens": "all",
-            "until": until.isoformat()})  # fmt: skip
+        posted = requests.post(
+            alerts_url,
+            headers=auth,
+            timeout=5,
+            json={
+                "text": "<b>紧急</b>：大厅东侧通道临时关闭，请走西侧通道",
+                "screens": "all",
+                "until": until.isoformat(),
+            },
+        )
         assert posted.status_code == 201, posted.text
         sent = time.monotonic()
         page.wait_for_function(ALERT_SHOWN, timeout=(POLL_SECONDS * 1.3 + 2) * 1000)

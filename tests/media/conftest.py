@@ -267,8 +267,12 @@ class Inspector:
 
     def report(self, path: Path, *args: str) -> dict[str, Any]:
         """ffprobe's JSON report (format and streams unless other sections are asked for)."""
-        argv = [self.binaries.ffprobe, *"-v error -print_format json".split(),
-                *(args or ("-show_format", "-show_streams")), str(path)]  # fmt: skip
+        argv = [
+            self.binaries.ffprobe,
+            *"-v error -print_format json".split(),
+            *(args or ("-show_format", "-show_streams")),
+            str(path),
+        ]
         return json.loads(run_command(argv, timeout=60).stdout)
 
     def stream(self, path: Path, kind: str) -> dict[str, Any] | None:
@@ -278,8 +282,12 @@ class Inspector:
 
     def integrated_loudness(self, path: Path) -> float:
         """EBU R128 integrated loudness measured by the ebur128 filter (not loudnorm)."""
-        argv = [self.binaries.ffmpeg, *"-hide_banner -nostdin -nostats -i".split(), str(path),
-                *"-map 0:a:0 -af ebur128=framelog=quiet -f null -".split()]  # fmt: skip
+        argv = [
+            self.binaries.ffmpeg,
+            *"-hide_banner -nostdin -nostats -i".split(),
+            str(path),
+            *"-map 0:a:0 -af ebur128=framelog=quiet -f null -".split(),
+        ]
         tail = run_command(argv, timeout=60).stderr_tail
         summary = tail[tail.rindex("Integrated loudness:") :]
         return float(summary.split("I:")[1].split("LUFS")[0])
@@ -291,8 +299,14 @@ class Inspector:
 
     def mean_luma(self, path: Path) -> float:
         """Average brightness (0..255) of a picture's first frame."""
-        argv = [self.binaries.ffmpeg, "-v", "error", "-i", str(path),
-                *"-frames:v 1 -f rawvideo -pix_fmt gray -".split()]  # fmt: skip
+        argv = [
+            self.binaries.ffmpeg,
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            *"-frames:v 1 -f rawvideo -pix_fmt gray -".split(),
+        ]
         pixels = run_command(argv, timeout=60).stdout
         return sum(pixels) / len(pixels)
 

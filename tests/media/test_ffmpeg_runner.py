@@ -81,8 +81,17 @@ def test_a_failed_run_removes_its_output_and_keeps_the_end_of_stderr(
     tmp_path: Path, binaries: Binaries, truncated_mp4: Path
 ):
     output = tmp_path / "out.mp4"
-    argv = [binaries.ffmpeg, "-xerror", "-i", str(truncated_mp4), "-c:v", "libx264",
-            "-preset", "superfast", str(output)]  # fmt: skip
+    argv = [
+        binaries.ffmpeg,
+        "-xerror",
+        "-i",
+        str(truncated_mp4),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "superfast",
+        str(output),
+    ]
 
     with pytest.raises(CommandFailed) as caught:
         run_command(argv, timeout=60, outputs=[output])
@@ -95,8 +104,17 @@ def test_a_failed_run_removes_its_output_and_keeps_the_end_of_stderr(
 
 def test_a_run_past_its_timeout_is_stopped_and_cleaned_up(tmp_path: Path, binaries: Binaries):
     output = tmp_path / "endless.mp4"
-    argv = [binaries.ffmpeg, "-f", "lavfi", "-re", "-i", "testsrc2=s=64x64:r=5",
-            "-c:v", "mpeg4", str(output)]  # fmt: skip
+    argv = [
+        binaries.ffmpeg,
+        "-f",
+        "lavfi",
+        "-re",
+        "-i",
+        "testsrc2=s=64x64:r=5",
+        "-c:v",
+        "mpeg4",
+        str(output),
+    ]
     started = time.monotonic()
 
     with pytest.raises(CommandTimedOut, match="longer than 1 seconds"):
@@ -108,8 +126,18 @@ def test_a_run_past_its_timeout_is_stopped_and_cleaned_up(tmp_path: Path, binari
 
 def test_progress_rises_to_one_on_the_callers_thread(tmp_path: Path, binaries: Binaries):
     seen: list[tuple[float, int]] = []
-    argv = [binaries.ffmpeg, "-f", "lavfi", "-i", "testsrc2=s=64x64:r=25:d=3",
-            "-c:v", "mpeg4", "-stats_period", "0.05", str(tmp_path / "p.mp4")]  # fmt: skip
+    argv = [
+        binaries.ffmpeg,
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=64x64:r=25:d=3",
+        "-c:v",
+        "mpeg4",
+        "-stats_period",
+        "0.05",
+        str(tmp_path / "p.mp4"),
+    ]
 
     run_command(
         argv, timeout=60, duration=3, on_progress=lambda f: seen.append((f, threading.get_ident()))
@@ -123,8 +151,19 @@ def test_progress_rises_to_one_on_the_callers_thread(tmp_path: Path, binaries: B
 
 def test_a_progress_callback_that_raises_stops_the_run(tmp_path: Path, binaries: Binaries):
     output = tmp_path / "stopped.mp4"
-    argv = [binaries.ffmpeg, "-f", "lavfi", "-re", "-i", "testsrc2=s=64x64:r=25:d=30",
-            "-c:v", "mpeg4", "-stats_period", "0.1", str(output)]  # fmt: skip
+    argv = [
+        binaries.ffmpeg,
+        "-f",
+        "lavfi",
+        "-re",
+        "-i",
+        "testsrc2=s=64x64:r=25:d=30",
+        "-c:v",
+        "mpeg4",
+        "-stats_period",
+        "0.1",
+        str(output),
+    ]
 
     def cancel(fraction: float) -> None:
         raise KeyboardInterrupt  # what a shutdown looks like from inside a job

@@ -19,8 +19,14 @@ def store(app: Flask) -> Store:
 
 
 def _queue(store: Store, media_id: str, upload: str = "0a.mp4") -> None:
-    library.enqueue(store, media_id, upload=upload, original_name=f"{media_id}.mp4", title=None,
-                    created_by="admin")  # fmt: skip
+    library.enqueue(
+        store,
+        media_id,
+        upload=upload,
+        original_name=f"{media_id}.mp4",
+        title=None,
+        created_by="admin",
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,8 +58,9 @@ def test_a_free_id_is_found_and_a_chosen_one_must_be_free(store: Store):
 
 
 def test_the_kind_is_guessed_from_the_name_and_the_title_defaults_to_it(store: Store):
-    library.enqueue(store, "poster", upload="1f.jpg", original_name="宪法日海报.jpg", title="",
-                    created_by=None)  # fmt: skip
+    library.enqueue(
+        store, "poster", upload="1f.jpg", original_name="宪法日海报.jpg", title="", created_by=None
+    )
 
     row = library.media_row(store, "poster")
     assert (row["kind"], row["title"], row["status"]) == ("image", "宪法日海报", "queued")

@@ -96,18 +96,22 @@ def test_malformed_uploads_are_refused(api, app, admin_token, kwargs, status, co
 
 
 def test_an_upload_over_the_limit_is_refused_with_413(playlists_dir, media_dir):
-    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir,
-                      "MAX_UPLOAD_MB": 1})  # fmt: skip
+    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "MAX_UPLOAD_MB": 1})
     store = app.extensions["signage"].store
     add_user(store, "admin", "admin", "correct horse battery")
     # Bytes rather than a form dict, so the test client keeps the body in memory.
-    body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n\r\n'
-            + b"\0" * (1100 * 1024) + b"\r\n--b--\r\n")  # fmt: skip
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n\r\n'
+        + b"\0" * (1100 * 1024)
+        + b"\r\n--b--\r\n"
+    )
 
     refused = Api(app, app.test_client()).post(
-        "/media", create_token(store, "admin"), data=body,
+        "/media",
+        create_token(store, "admin"),
+        data=body,
         content_type="multipart/form-data; boundary=b",
-    )  # fmt: skip
+    )
 
     assert refused.status_code == 413
     assert error_of(refused)["message"] == (
@@ -159,8 +163,10 @@ def test_media_files_are_served_with_ranges_and_cached_forever(client, ready_cli
     part = fetch(client, ready_clip["url"], headers={**screen, "Range": "bytes=100-199"})
     assert part.status_code == 206 and part.data == whole.data[100:200]
     assert part.headers["Content-Range"] == f"bytes 100-199/{len(whole.data)}"
-    assert fetch(client, ready_clip["url"],
-                 headers={**screen, "If-None-Match": etag}).status_code == 304  # fmt: skip
+    assert (
+        fetch(client, ready_clip["url"], headers={**screen, "If-None-Match": etag}).status_code
+        == 304
+    )
     thumbnail = fetch(client, ready_clip["thumbnail_url"], headers=screen)
     assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
 
@@ -173,15 +179,21 @@ def test_only_finished_media_files_can_be_fetched(client, app, ready_clip, scree
 
 
 def test_a_front_server_can_send_the_files(playlists_dir, media_dir):
-    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir,
-                      "MEDIA_ACCEL_REDIRECT": "/protected-media/"})  # fmt: skip
+    app = create_app(
+        {
+            "PLAYLISTS_DIR": playlists_dir,
+            "MEDIA_DIR": media_dir,
+            "MEDIA_ACCEL_REDIRECT": "/protected-media/",
+        }
+    )
     _files(app).mkdir(parents=True)
     (_files(app) / "0123456789abcdef.mp4").write_bytes(b"not sent by the app")
 
     signage = app.extensions["signage"]
     key = ensure_screen_key(signage.store, signage.screens.secret_key, "lobby-east")
-    answer = app.test_client().get("/media/files/0123456789abcdef.mp4",
-                                   headers={"X-Screen-Key": key})  # fmt: skip
+    answer = app.test_client().get(
+        "/media/files/0123456789abcdef.mp4", headers={"X-Screen-Key": key}
+    )
 
     assert answer.headers["X-Accel-Redirect"] == "/protected-media/0123456789abcdef.mp4"
     assert answer.data == b"" and answer.mimetype == "video/mp4"
@@ -201,8 +213,9 @@ def test_media_a_playlist_uses_cannot_be_deleted(api, app, admin_token, conformi
     assert "constitution-week, daytime, evening" in error["message"]
 
 
-def test_deleting_removes_the_files_unless_other_media_shares_them(api, app, admin_token,
-                                                                   conforming_mp4):  # fmt: skip
+def test_deleting_removes_the_files_unless_other_media_shares_them(
+    api, app, admin_token, conforming_mp4
+):
     for media_id in ("first", "same-content"):
         upload(api, admin_token, conforming_mp4, id=media_id)
     prepare_queued(app)
@@ -234,24 +247,32 @@ def test_health_reports_ffmpeg_and_the_queue(client, api, admin_token, alpha_png
     assert health["media"] == {"queued": 1, "processing": 0, "ready": 0, "failed": 0}
 
 
-def test_a_real_server_receives_prepares_and_serves_an_upload(live_server: LiveServer,
-                                                               conforming_mp4):  # fmt: skip
+def test_a_real_server_receives_prepares_and_serves_an_upload(
+    live_server: LiveServer, conforming_mp4
+):
     live_server.signage("user", "add", "uploader", "--role", "editor", "--password", "pw-123456")
     token = live_server.signage("token", "create", "uploader")
     headers = {"Authorization": f"Bearer {token}"}
     with conforming_mp4.open("rb") as clip:
-        sent = requests.post(live_server.url + "/api/v1/media", headers=headers, timeout=30,
-                             files={"file": ("普法.mp4", clip)}, data={"id": "upload"})  # fmt: skip
+        sent = requests.post(
+            live_server.url + "/api/v1/media",
+            headers=headers,
+            timeout=30,
+            files={"file": ("普法.mp4", clip)},
+            data={"id": "upload"},
+        )
     assert sent.status_code == 202
 
     shown: dict = {}
     for _ in range(300):  # the demo media are prepared first on a first start
-        shown = requests.get(live_server.url + "/api/v1/media/upload", headers=headers,
-                             timeout=10).json()  # fmt: skip
+        shown = requests.get(
+            live_server.url + "/api/v1/media/upload", headers=headers, timeout=10
+        ).json()
         if shown["status"] in ("ready", "failed"):
             break
         time.sleep(0.2)
     assert shown["status"] == "ready", shown
-    part = requests.get(live_server.url + shown["url"], headers={**headers, "Range": "bytes=0-9"},
-                        timeout=10)  # fmt: skip
+    part = requests.get(
+        live_server.url + shown["url"], headers={**headers, "Range": "bytes=0-9"}, timeout=10
+    )
     assert part.status_code == 206 and len(part.content) == 10

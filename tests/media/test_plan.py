@@ -40,17 +40,35 @@ def test_even_sizes_never_grow_past_the_original():
 
 
 def _info(**video: object):
-    audio = video.pop("audio", {"codec_name": "aac", "profile": "LC", "channels": 2,
-                                "sample_rate": "48000"})  # fmt: skip
-    stream = {"index": 0, "codec_type": "video", "codec_name": "h264", "profile": "High",
-              "pix_fmt": "yuv420p", "width": 1280, "height": 720, "avg_frame_rate": "25/1",
-              "r_frame_rate": "25/1", "sample_aspect_ratio": "1:1", **video}  # fmt: skip
+    audio = video.pop(
+        "audio", {"codec_name": "aac", "profile": "LC", "channels": 2, "sample_rate": "48000"}
+    )
+    stream = {
+        "index": 0,
+        "codec_type": "video",
+        "codec_name": "h264",
+        "profile": "High",
+        "pix_fmt": "yuv420p",
+        "width": 1280,
+        "height": 720,
+        "avg_frame_rate": "25/1",
+        "r_frame_rate": "25/1",
+        "sample_aspect_ratio": "1:1",
+        **video,
+    }
     streams = [stream]
     if audio:
         streams.append({"index": 1, "codec_type": "audio", **audio})
-    return parse_probe({"format": {"format_name": "mov,mp4,m4a,3gp,3g2,mj2",
-                                   "duration": "30", "bit_rate": "3000000"},
-                        "streams": streams})  # fmt: skip
+    return parse_probe(
+        {
+            "format": {
+                "format_name": "mov,mp4,m4a,3gp,3g2,mj2",
+                "duration": "30",
+                "bit_rate": "3000000",
+            },
+            "streams": streams,
+        }
+    )
 
 
 def test_a_conforming_clip_is_only_remuxed():

@@ -43,8 +43,9 @@ def test_transparency_survives(alpha_png, tmp_path, binaries, inspect):
     assert inspect.stream(result.path, "video")["pix_fmt"] == "rgba"
 
 
-def test_the_photo_is_turned_upright_not_just_relabelled(exif_rotated_jpeg, tmp_path, binaries,
-                                                          inspect):  # fmt: skip
+def test_the_photo_is_turned_upright_not_just_relabelled(
+    exif_rotated_jpeg, tmp_path, binaries, inspect
+):
     result = prepare_image(exif_rotated_jpeg, tmp_path, binaries)
 
     # Nothing in the output may ask a browser to rotate it a second time.

@@ -19,8 +19,9 @@ def _prepare(source: Path, out_dir: Path, binaries: Binaries) -> PreparedMedia:
     return prepare_video(source, out_dir, binaries, preset="superfast")
 
 
-def assert_screen_ready(result: PreparedMedia, inspect, size: tuple[int, int], *,
-                        audio: bool) -> None:  # fmt: skip
+def assert_screen_ready(
+    result: PreparedMedia, inspect, size: tuple[int, int], *, audio: bool
+) -> None:
     """The output is the one format screens get, at the expected size, named by content."""
     assert re.fullmatch(r"[0-9a-f]{16}\.mp4", result.path.name)
     assert hashlib.sha256(result.path.read_bytes()).hexdigest() == result.sha256
@@ -39,8 +40,7 @@ def assert_screen_ready(result: PreparedMedia, inspect, size: tuple[int, int], *
     sound = inspect.stream(result.path, "audio")
     if audio:
         assert sound is not None and result.has_audio
-        assert (sound["codec_name"], sound["sample_rate"], sound["channels"]) == (
-            "aac", "48000", 2)  # fmt: skip
+        assert (sound["codec_name"], sound["sample_rate"], sound["channels"]) == ("aac", "48000", 2)
     else:
         assert sound is None and not result.has_audio
 
@@ -109,15 +109,40 @@ def test_the_thumbnail_is_not_the_black_first_frame(no_audio_mov, tmp_path, bina
     result = _prepare(no_audio_mov, tmp_path, binaries)
 
     first_frame = tmp_path / "first.png"
-    run_command([binaries.ffmpeg, "-v", "error", "-i", str(result.path), "-frames:v", "1",
-                 str(first_frame)], timeout=30)  # fmt: skip
+    run_command(
+        [
+            binaries.ffmpeg,
+            "-v",
+            "error",
+            "-i",
+            str(result.path),
+            "-frames:v",
+            "1",
+            str(first_frame),
+        ],
+        timeout=30,
+    )
     assert inspect.mean_luma(first_frame) < 20
     assert inspect.mean_luma(result.thumbnail) > 60
 
 
 def _video_packets_hash(path: Path, binaries: Binaries) -> bytes:
-    argv = [binaries.ffmpeg, "-v", "error", "-i", str(path), "-map", "0:v:0", "-c", "copy",
-            "-f", "streamhash", "-hash", "sha256", "-"]  # fmt: skip
+    argv = [
+        binaries.ffmpeg,
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-map",
+        "0:v:0",
+        "-c",
+        "copy",
+        "-f",
+        "streamhash",
+        "-hash",
+        "sha256",
+        "-",
+    ]
     return run_command(argv, timeout=30).stdout
 
 
@@ -132,17 +157,24 @@ def test_a_conforming_clip_is_copied_not_encoded(conforming_mp4, tmp_path, binar
     assert conversion[conversion.index("-c:v") + 1] == "copy" and "libx264" not in conversion
     assert conversion[conversion.index("-c:a") + 1] == "copy"
     assert _video_packets_hash(result.path, binaries) == _video_packets_hash(
-        conforming_mp4, binaries)  # fmt: skip
+        conforming_mp4, binaries
+    )
     assert_screen_ready(result, inspect, (320, 180), audio=True)
 
 
 def test_encoding_can_be_forced_on_a_conforming_clip(conforming_mp4, tmp_path, binaries, inspect):
-    result = prepare_video(conforming_mp4, tmp_path, binaries, preset="superfast",
-                           force_encode=True)  # fmt: skip
+    result = prepare_video(
+        conforming_mp4, tmp_path, binaries, preset="superfast", force_encode=True
+    )
 
     assert result.reencoded and result.plan.audio == "normalise"
     assert [Path(argv[0]).name for argv in result.commands] == [
-        "ffprobe", "ffmpeg", "ffmpeg", "ffprobe", "ffmpeg"]  # fmt: skip
+        "ffprobe",
+        "ffmpeg",
+        "ffmpeg",
+        "ffprobe",
+        "ffmpeg",
+    ]
     assert_screen_ready(result, inspect, (320, 180), audio=True)
 
 
@@ -162,7 +194,8 @@ def test_the_same_clip_gives_the_same_read_only_file(conforming_mp4, tmp_path, b
     assert first.path == second.path
     assert first.path.stat().st_mode & 0o222 == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [first.path.name, first.thumbnail.name])  # fmt: skip
+        [first.path.name, first.thumbnail.name]
+    )
 
 
 def test_a_damaged_clip_leaves_nothing_behind(truncated_mp4, tmp_path, binaries):

@@ -22,8 +22,7 @@ def test_a_conforming_clip_is_described(conforming_mp4: Path, binaries: Binaries
     info = probe_media(conforming_mp4, binaries)
 
     assert info.kind == "video"
-    assert (info.video.codec, info.video.profile, info.video.pix_fmt) == (
-        "h264", "High", "yuv420p")  # fmt: skip
+    assert (info.video.codec, info.video.profile, info.video.pix_fmt) == ("h264", "High", "yuv420p")
     assert (info.width, info.height, info.rotation) == (320, 180, 0)
     assert info.duration == pytest.approx(2, abs=0.1)
     assert info.frame_rate == 25 and not info.variable_frame_rate
@@ -121,8 +120,10 @@ def _report(**video: object) -> dict:
         "r_frame_rate": "25/1",
         **video,
     }
-    return {"format": {"format_name": "mov,mp4,m4a,3gp,3g2,mj2", "duration": "10.0"},
-            "streams": [stream]}  # fmt: skip
+    return {
+        "format": {"format_name": "mov,mp4,m4a,3gp,3g2,mj2", "duration": "10.0"},
+        "streams": [stream],
+    }
 
 
 def test_rotation_is_read_from_the_old_rotate_tag():
@@ -130,8 +131,9 @@ def test_rotation_is_read_from_the_old_rotate_tag():
 
 
 def test_rotation_is_read_from_side_data_and_normalised():
-    info = parse_probe(_report(side_data_list=[{"side_data_type": "Display Matrix",
-                                                "rotation": -90}]))  # fmt: skip
+    info = parse_probe(
+        _report(side_data_list=[{"side_data_type": "Display Matrix", "rotation": -90}])
+    )
     assert info.rotation == 270
     assert (info.width, info.height) == (1080, 1920)
 
@@ -140,9 +142,15 @@ def test_cover_art_is_not_the_picture():
     report = _report()
     report["streams"] = [
         {"index": 0, "codec_type": "audio", "codec_name": "mp3", "channels": 2},
-        {"index": 1, "codec_type": "video", "codec_name": "mjpeg", "width": 500, "height": 500,
-         "disposition": {"attached_pic": 1}},
-    ]  # fmt: skip
+        {
+            "index": 1,
+            "codec_type": "video",
+            "codec_name": "mjpeg",
+            "width": 500,
+            "height": 500,
+            "disposition": {"attached_pic": 1},
+        },
+    ]
 
     with pytest.raises(MediaRefused) as caught:
         parse_probe(report)
@@ -150,9 +158,12 @@ def test_cover_art_is_not_the_picture():
 
 
 def test_a_text_file_that_ffprobe_reads_as_ansi_art_is_refused():
-    report = {"format": {"format_name": "tty"},
-              "streams": [{"index": 0, "codec_type": "video", "codec_name": "ansi",
-                           "width": 640, "height": 400}]}  # fmt: skip
+    report = {
+        "format": {"format_name": "tty"},
+        "streams": [
+            {"index": 0, "codec_type": "video", "codec_name": "ansi", "width": 640, "height": 400}
+        ],
+    }
     with pytest.raises(MediaRefused) as caught:
         parse_probe(report)
     assert caught.value.code == "not_media"

@@ -21,8 +21,10 @@ def form(fields: dict[str, str], filename: str | None, content: bytes) -> bytes:
         for name, value in fields.items()
     ]
     if filename is not None:
-        head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
-                f'filename="{filename}"\r\nContent-Type: video/mp4\r\n\r\n')  # fmt: skip
+        head = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{filename}"\r\nContent-Type: video/mp4\r\n\r\n'
+        )
         parts.append(head.encode() + content + b"\r\n")
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 
@@ -79,8 +81,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_kept(tmp_path: Path):
     ],
     ids=["no-file", "cut-off", "json", "no-boundary", "huge-field"],
 )
-def test_malformed_uploads_are_refused_in_plain_words(tmp_path, body, content_type, status,
-                                                      code):  # fmt: skip
+def test_malformed_uploads_are_refused_in_plain_words(tmp_path, body, content_type, status, code):
     with pytest.raises(SignageError) as caught:
         receive_multipart(io.BytesIO(body), content_type, tmp_path, limit_bytes=10**6)
 
@@ -113,8 +114,9 @@ def test_a_wrong_id_sent_before_the_file_is_refused_before_the_file_is_read(tmp_
             raise SignageError("there is already media with the id 'taken'", "media_exists", 409)
 
     with pytest.raises(SignageError) as refused:
-        receive_multipart(stream, CONTENT_TYPE, tmp_path, limit_bytes=10**8,
-                          check_fields=refuse_taken)  # fmt: skip
+        receive_multipart(
+            stream, CONTENT_TYPE, tmp_path, limit_bytes=10**8, check_fields=refuse_taken
+        )
     assert refused.value.status == 409
     assert stream.at < 1_000_000  # most of the 5 MB file was never read
     assert list(tmp_path.iterdir()) == []  # and nothing of it is kept

@@ -32,9 +32,15 @@ def queue_file(app: Flask, source: Path, media_id: str, *, claimed_by: str | Non
     uploads.mkdir(parents=True, exist_ok=True)
     name = f"{media_id}-upload{source.suffix}"
     shutil.copyfile(source, uploads / name)
-    library.enqueue(app.extensions["signage"].store, media_id, upload=name,
-                    original_name=source.name, title=None, created_by="admin",
-                    claimed_by=claimed_by)  # fmt: skip
+    library.enqueue(
+        app.extensions["signage"].store,
+        media_id,
+        upload=name,
+        original_name=source.name,
+        title=None,
+        created_by="admin",
+        claimed_by=claimed_by,
+    )
 
 
 def _row(app: Flask, media_id: str) -> dict:
@@ -118,7 +124,10 @@ def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
 
     names = [job.__name__ for job, _ in app.extensions["signage.jobs"]]
     assert [n for n in names if n.startswith("prepare_media")] == [
-        "prepare_media_1", "prepare_media_2", "prepare_media_3"]  # fmt: skip
+        "prepare_media_1",
+        "prepare_media_2",
+        "prepare_media_3",
+    ]
 
 
 def test_the_first_start_queues_the_demo_media_once(app):
@@ -147,8 +156,9 @@ def signage_command(playlists_dir: Path, media_dir: Path, monkeypatch: pytest.Mo
     return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
 
 
-def test_import_prepares_files_and_prints_their_ids(signage_command, conforming_mp4, alpha_png,
-                                                     tmp_path):  # fmt: skip
+def test_import_prepares_files_and_prints_their_ids(
+    signage_command, conforming_mp4, alpha_png, tmp_path
+):
     named = tmp_path / "普法 Court Guide.mp4"
     shutil.copyfile(conforming_mp4, named)
 

@@ -136,8 +136,9 @@ def test_a_bad_or_far_time_is_422_in_plain_words(
     assert "Set-Cookie" not in response.headers
 
 
-@pytest.mark.parametrize(("screen", "orientation"), [("lobby-east", "landscape"),
-                                                     ("tribunal-1", "portrait")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("screen", "orientation"), [("lobby-east", "landscape"), ("tribunal-1", "portrait")]
+)
 def test_the_schedule_page_frames_the_preview_in_the_screens_shape(
     client: FlaskClient, bearer: dict[str, str], screen: str, orientation: str
 ) -> None:

@@ -54,16 +54,27 @@ def upload_media() -> Any:
     )
     user = current_user()
     try:
-        media_id = library.new_media_id(signage.store, upload.fields.get("id") or None,
-                                        upload.original_name)  # fmt: skip
-        library.enqueue(signage.store, media_id, upload=upload.path.name,
-                        original_name=upload.original_name, title=upload.fields.get("title"),
-                        created_by=user["name"] if user else None)  # fmt: skip
+        media_id = library.new_media_id(
+            signage.store, upload.fields.get("id") or None, upload.original_name
+        )
+        library.enqueue(
+            signage.store,
+            media_id,
+            upload=upload.path.name,
+            original_name=upload.original_name,
+            title=upload.fields.get("title"),
+            created_by=user["name"] if user else None,
+        )
     except BaseException:
         upload.path.unlink(missing_ok=True)
         raise
-    audit(signage.store, user, "media.upload", media_id,
-          {"name": upload.original_name, "bytes": upload.size})  # fmt: skip
+    audit(
+        signage.store,
+        user,
+        "media.upload",
+        media_id,
+        {"name": upload.original_name, "bytes": upload.size},
+    )
     location = url_for("api.get_media", media_id=media_id)
     return {"id": media_id, "status": library.QUEUED}, 202, {"Location": location}
 
