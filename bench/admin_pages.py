@@ -13,11 +13,12 @@ import time
 import sqlalchemy as sa
 from demo_app import demo_app
 
-from signage.auth import add_user
+from signage.accounts.users import add_user
+from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
+from signage.db import media
 from signage.media import library
-from signage.schedule_form import site_yaml_with_screen
-from signage.store import media
+from signage.screens.status import record_heartbeat
 
 ROUNDS = 31
 SCREENS = 50
@@ -61,7 +62,8 @@ def grow(app: object) -> None:
         )
         conn.execute(sa.update(media).where(media.c.id == "item-499").values(status="failed"))
     for number in range(0, SCREENS - 4, 2):
-        signage.store.record_heartbeat(
+        record_heartbeat(
+            signage.store,
             f"hall-{number}",
             {"now_playing": {"type": "video", "media": "item-7", "title": "普法短视频7"}},
         )

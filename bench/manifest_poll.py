@@ -65,7 +65,7 @@ def hammer(port: int, path: str, headers: dict[str, str], expect: int) -> float:
 def main() -> None:
     """Start the server, measure both routes twice (interleaved), print the figures."""
     from signage import create_app
-    from signage.auth import ensure_screen_key
+    from signage.screens.keys import ensure_screen_key
 
     work = Path(tempfile.mkdtemp(prefix="signage-bench-"))
     playlists, media = work / "playlists", work / "media"

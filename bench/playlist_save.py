@@ -13,7 +13,8 @@ import time
 
 from demo_app import demo_app
 
-from signage.auth import add_user, create_token
+from signage.accounts.tokens import create_token
+from signage.accounts.users import add_user
 
 ROUNDS = 21
 

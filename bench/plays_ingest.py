@@ -12,7 +12,7 @@ import time
 
 from demo_app import demo_app
 
-from signage.auth import ensure_screen_key
+from signage.screens.keys import ensure_screen_key
 
 BATCHES = 200
 BATCH = 100

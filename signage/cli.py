@@ -8,15 +8,18 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import Flask
 
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
+from signage.config.when import parse_moment
 from signage.errors import SignageError
 from signage.settings import describe_settings, load_settings
+
+if TYPE_CHECKING:
+    from signage.parts import Signage
 
 
 def _say(message: str) -> None:
@@ -37,10 +40,10 @@ def edge(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _app() -> Flask:
-    from signage import create_app
+def _parts() -> Signage:
+    from signage.parts import build_parts
 
-    return create_app()
+    return build_parts()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,17 +68,19 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     import waitress
 
     from signage.jobs import start_scheduler
+    from signage.web import create_web_app
 
-    app = _app()
-    settings = app.extensions["signage"].settings
+    parts = _parts()
+    app = create_web_app(parts)
+    settings = parts.settings
     host = host or settings["HOST"]
     port = port or settings["PORT"]
-    _queue_demo_media(app)
-    start_scheduler(app)
+    _queue_demo_media(parts)
+    start_scheduler(parts)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
     _say(f"staff pages: http://{host}:{port}/admin/")
-    _hint_first_admin(app)
+    _hint_first_admin(parts)
     # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
     body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     waitress.serve(
@@ -89,12 +94,12 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     )
 
 
-def _queue_demo_media(app: Flask) -> None:
+def _queue_demo_media(parts: Signage) -> None:
     """On the first start, queue the demo clips and poster the demo playlists name."""
     from signage.media.worker import enqueue_demo_media
 
     try:
-        queued = enqueue_demo_media(app)
+        queued = enqueue_demo_media(parts)
     except SignageError as error:
         _say(f"warning: the demo media could not be made: {error.message}")
         return
@@ -102,11 +107,11 @@ def _queue_demo_media(app: Flask) -> None:
         _say(f"demo media being prepared: {', '.join(queued)}")
 
 
-def _hint_first_admin(app: Flask) -> None:
+def _hint_first_admin(parts: Signage) -> None:
     """Nobody can sign in on a fresh install: say how to make the first admin."""
-    from signage.users import count_users
+    from signage.accounts.users import count_users
 
-    if count_users(app.extensions["signage"].store) == 0:
+    if count_users(parts.store) == 0:
         _say("no staff account yet; create the first admin: signage user add <name> --role admin")
 
 
@@ -116,10 +121,10 @@ def worker() -> None:
     """Run the scheduler alone, beside a WSGI server running server:app."""
     from signage.jobs import start_scheduler
 
-    app = _app()
+    parts = _parts()
     _say("scheduler running; stop with Ctrl-C")
     try:
-        start_scheduler(app, blocking=True)
+        start_scheduler(parts, blocking=True)
     except (KeyboardInterrupt, SystemExit):
         _say("scheduler stopped")
 
@@ -132,14 +137,15 @@ def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
 
 def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
     """Items whose media is not ready, when a media library exists to ask."""
-    from signage.store import Store, create_store_engine, default_database_url
+    from signage.db import Store, create_store_engine, default_database_url
+    from signage.media.library import ready_media
 
     url = settings["DATABASE_URL"]
     if url is None:
         if not (settings["MEDIA_DIR"] / "signage.db").exists():
             return []  # no library yet (a fresh checkout): nothing to compare with
         url = default_database_url(settings["MEDIA_DIR"])
-    return media_issues(config, set(Store(create_store_engine(url)).ready_media()))
+    return media_issues(config, set(ready_media(Store(create_store_engine(url)))))
 
 
 @main.command()
@@ -181,23 +187,6 @@ def check(as_json: bool) -> None:
     sys.exit(1 if errors else 0)
 
 
-def _parse_at(text: str | None, zone: dt.tzinfo) -> dt.datetime:
-    """'2026-12-04 10:00', '2026-12-04T10:00+08:00' or '10:00' (today), in the site's zone."""
-    current = dt.datetime.now(zone)
-    if not text:
-        return current
-    try:
-        if len(text) <= 5 and ":" in text:
-            clock = dt.time.fromisoformat(text.zfill(5))
-            return dt.datetime.combine(current.date(), clock, tzinfo=zone)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise SignageError(
-            f'--at {text!r} is not a time; write it like "2026-12-04 10:00"', code="bad_time"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
 @main.command()
 @click.argument("screen_id")
 @click.option(
@@ -229,7 +218,8 @@ def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> N
             f"there is no screen {screen_id!r}; screens: {', '.join(config.screens)}",
             code="not_found",
         )
-    at = _parse_at(at_text, config.site.zone)
+    zone = config.site.zone
+    at = parse_moment(at_text, zone, dt.datetime.now(zone))
     report = describe_preview(config, screen_id, at, dt.timedelta(hours=hours))
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -255,9 +245,9 @@ def user() -> None:
 @edge
 def user_add(name: str, role: str, password: str) -> None:
     """Add a staff user who can sign in to the web UI."""
-    from signage.auth import add_user
+    from signage.accounts.users import add_user
 
-    add_user(_app().extensions["signage"].store, name, role, password)
+    add_user(_parts().store, name, role, password)
     _say(f"user {name!r} added as {role}")
 
 
@@ -272,9 +262,9 @@ def token() -> None:
 @edge
 def token_create(user_name: str, days: int | None) -> None:
     """Print a new API token for USER (shown once; keep it secret)."""
-    from signage.auth import create_token
+    from signage.accounts.tokens import create_token
 
-    click.echo(create_token(_app().extensions["signage"].store, user_name, days))
+    click.echo(create_token(_parts().store, user_name, days))
 
 
 @token.command("revoke")
@@ -282,9 +272,9 @@ def token_create(user_name: str, days: int | None) -> None:
 @edge
 def token_revoke(token_text: str) -> None:
     """Stop TOKEN from working at once (for a lost or leaked token)."""
-    from signage.auth import revoke_token
+    from signage.accounts.tokens import revoke_token
 
-    revoke_token(_app().extensions["signage"].store, token_text)
+    revoke_token(_parts().store, token_text)
     _say("token revoked")
 
 
@@ -303,12 +293,12 @@ def import_media(files: tuple[Path, ...], media_id: str | None) -> None:
 
     if media_id and len(files) > 1:
         raise SignageError("--id names a single file; without it each id comes from its name")
-    app = _app()
+    parts = _parts()
     failed = 0
     for path in files:
         with click.progressbar(length=1000, label=path.name, file=sys.stderr) as bar:
             row = import_file(
-                app,
+                parts,
                 path,
                 media_id=media_id,
                 on_progress=lambda f: bar.update(round(f * 1000) - bar.pos),
@@ -325,13 +315,12 @@ def import_media(files: tuple[Path, ...], media_id: str | None) -> None:
 @edge
 def screen_url(screen_id: str) -> None:
     """Print the address a screen opens (creating its key on first use)."""
-    from signage.auth import ensure_screen_key
+    from signage.screens.keys import ensure_screen_key
 
-    app = _app()
-    signage = app.extensions["signage"]
-    signage.screens.screen(screen_id)
-    key = ensure_screen_key(signage.store, signage.screens.secret_key, screen_id)
-    click.echo(f"{signage.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
+    parts = _parts()
+    parts.screens.screen(screen_id)
+    key = ensure_screen_key(parts.store, parts.screens.secret_key, screen_id)
+    click.echo(f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
 
 
 @main.command()

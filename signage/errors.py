@@ -30,6 +30,10 @@ class SignageError(Exception):
         """The one JSON error shape of the API."""
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (none by default)."""
+        return {}
+
 
 class SettingsError(SignageError):
     """A setting has a wrong value; the process must not start."""
@@ -63,3 +67,17 @@ class Invalid(SignageError):
 
     code = "invalid"
     status = 422
+
+
+class TooManyAttempts(SignageError):
+    """Too many failed attempts: wait `retry_after` seconds (sent as Retry-After)."""
+
+    code = "too_many_logins"
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}

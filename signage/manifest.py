@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signage.config.validate import Config
+from signage.config.when import iso
 from signage.schedule import PlannedItem, Segment, resolve_windows
 
 MANIFEST_VERSION = 1
@@ -36,11 +37,6 @@ class Alert:
 
 
 MediaLookup = Callable[[str], MediaRef | None]
-
-
-def iso(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
-    """ISO-8601 with offset, to the second, in the given zone."""
-    return (moment.astimezone(zone) if zone else moment).replace(microsecond=0).isoformat()
 
 
 def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any] | None, str]:
@@ -134,7 +130,7 @@ def build_manifest(
     return body, sorted(set(warnings))
 
 
-def etag_of(body: dict[str, Any]) -> str:
+def manifest_etag(body: dict[str, Any]) -> str:
     """A stable tag of the content, so unchanged manifests answer 304."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]

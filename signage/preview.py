@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from signage.config.validate import Config
+from signage.config.when import iso
 from signage.errors import Invalid
-from signage.manifest import iso
 from signage.schedule import PlannedItem, RuleVerdict, explain, resolve_segments
 
 # How far from now the player can be previewed: the schedule is known further, but alerts,

@@ -1,19 +1,29 @@
-"""Shared fixtures: an app on tmp_path with a real SQLite file, and a real running server."""
+"""Shared fixtures: an app on tmp_path with a real SQLite file, and a real running server.
+
+Flask, Playwright and the app are imported inside the fixtures that need them, so the pure
+tests (config, schedule, manifest) run without either, as the modules they test do.
+"""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from flask import Flask
-from flask.testing import FlaskClient
-from playwright.sync_api import Browser, sync_playwright
 
-from signage import create_app
-from signage.auth import add_user, create_token, ensure_screen_key
-from tests.support import CHROMIUM, LiveServer, launch_chromium, start_server
+from signage.accounts.tokens import create_token
+from signage.accounts.users import add_user, user_by_name
+from signage.parts import Signage, build_parts
+from signage.screens.keys import ensure_screen_key
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+    from playwright.sync_api import Browser
+
+    from tests.support import LiveServer
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PLAYLISTS = REPO / "playlists"
@@ -33,7 +43,17 @@ def media_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def parts(playlists_dir: Path, media_dir: Path) -> Signage:
+    """The instance's parts without the web edge: what the command line and jobs get."""
+    return build_parts(
+        {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
+    )
+
+
+@pytest.fixture
 def app(playlists_dir: Path, media_dir: Path) -> Flask:
+    from signage import create_app
+
     return create_app(
         {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
     )
@@ -53,7 +73,7 @@ def screen_key(app: Flask) -> Callable[[str], str]:
 
 def _token(app: Flask, name: str, role: str) -> str:
     store = app.extensions["signage"].store
-    if store.user_by_name(name) is None:
+    if user_by_name(store, name) is None:
         add_user(store, name, role, "correct horse battery")
     return create_token(store, name)
 
@@ -70,6 +90,8 @@ def editor_token(app: Flask) -> str:
 
 @pytest.fixture
 def live_server(tmp_path: Path, playlists_dir: Path, media_dir: Path) -> Iterator[LiveServer]:
+    from tests.support import start_server
+
     server = start_server(tmp_path, playlists_dir, media_dir)
     yield server
     server.stop()
@@ -78,6 +100,10 @@ def live_server(tmp_path: Path, playlists_dir: Path, media_dir: Path) -> Iterato
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session; tests open their own contexts."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support import CHROMIUM, launch_chromium
+
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (./scripts/setup --browser)")
     with sync_playwright() as playwright:

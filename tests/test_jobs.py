@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from signage import create_app
+from signage.db import now
 from signage.jobs import (
     record_alive,
     refresh_manifests,
@@ -19,7 +20,6 @@ from signage.jobs import (
     scheduler_report,
     start_scheduler,
 )
-from signage.store import now
 
 
 def test_reload_job_notices_a_hand_edit_and_keeps_the_last_good(
@@ -32,36 +32,36 @@ def test_reload_job_notices_a_hand_edit_and_keeps_the_last_good(
         evening.read_text(encoding="utf-8").replace("夜间及节假日轮播", "夜间轮播"),
         encoding="utf-8",
     )
-    assert reload_configuration(app) == "loaded"
+    assert reload_configuration(app.extensions["signage"]) == "loaded"
     assert signage.state.version == version + 1
     assert signage.state.current.playlists["evening"].name == "夜间轮播"
     evening.write_text("name: [broken\n", encoding="utf-8")
-    assert reload_configuration(app) == "rejected"
+    assert reload_configuration(app.extensions["signage"]) == "rejected"
     assert signage.state.current.playlists["evening"].name == "夜间轮播"
     assert signage.state.errors[0].file == "evening.yaml"
-    assert reload_configuration(app) == "unchanged"
+    assert reload_configuration(app.extensions["signage"]) == "unchanged"
 
 
 def test_manifest_job_rebuilds_only_after_a_boundary(
     app: Flask, screen_key: Callable[[str], str]
 ) -> None:
     service = app.extensions["signage"].screens
-    assert refresh_manifests(app) == 4  # every screen built once
-    assert refresh_manifests(app) == 0  # nothing passed, nothing changed
+    assert refresh_manifests(app.extensions["signage"]) == 4  # every screen built once
+    assert refresh_manifests(app.extensions["signage"]) == 0  # nothing passed, nothing changed
     boundary = service.manifest("lobby-east", now()).valid_until
     assert boundary - now() <= dt.timedelta(hours=12)
     assert service.refresh_due(boundary + dt.timedelta(seconds=1)) >= 1
 
 
 def test_scheduler_runs_the_jobs_and_reports_itself(app: Flask) -> None:
-    assert scheduler_report(app)["alive"] is False
-    scheduler = start_scheduler(app)
+    assert scheduler_report(app.extensions["signage"])["alive"] is False
+    scheduler = start_scheduler(app.extensions["signage"])
     try:
         deadline = time.monotonic() + 10
         while app.extensions["signage"].store.get_meta("scheduler:seen") is None:
             assert time.monotonic() < deadline, "record_alive never ran"
             time.sleep(0.05)
-        report = scheduler_report(app)
+        report = scheduler_report(app.extensions["signage"])
         assert report["alive"] and report["where"] == "this process"
         assert {"reload_configuration", "refresh_manifests", "record_alive"} <= set(report["jobs"])
     finally:
@@ -86,13 +86,15 @@ def test_worker_process_is_seen_by_the_web_process(
     )
     try:
         deadline = time.monotonic() + 20
-        while not scheduler_report(web)["alive"]:
+        while not scheduler_report(web.extensions["signage"])["alive"]:
             assert worker.poll() is None, "the worker exited"
             assert time.monotonic() < deadline, "the worker never reported"
             time.sleep(0.1)
-        assert scheduler_report(web)["where"] == "another process"
+        assert scheduler_report(web.extensions["signage"])["where"] == "another process"
     finally:
         worker.terminate()
         worker.wait(timeout=10)
-    record_alive(web)  # a job is a plain function: callable without any scheduler
-    assert scheduler_report(web)["alive"]
+    record_alive(
+        web.extensions["signage"]
+    )  # a job is a plain function: callable without any scheduler
+    assert scheduler_report(web.extensions["signage"])["alive"]

@@ -11,6 +11,7 @@ from functools import lru_cache
 import chinese_calendar
 
 from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
+from signage.errors import Invalid
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_WORDS = {"workdays", "holidays", "weekends", "weekdays", "daily"}
@@ -233,3 +234,36 @@ def parse_days(value: object) -> DaySet:
         raise _refuse(N_("the list of days is empty; leave out days: to mean every day"))
     text = ", ".join(str(w) for w in words)
     return DaySet(frozenset(weekdays), workdays, holidays, text)
+
+
+# -- moments people type (CLI --at, preview, API ?from=/?to=, alert ends) --------------------
+
+
+def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.datetime:
+    """A typed-in moment, read in the site's zone unless it has an offset: an ISO time
+    ("2026-12-04T10:00+08:00", "2026-12-04 10:00"), a date (its midnight), or a clock time
+    ("10:00", on the default's day). `default` when empty; 422 `bad_time` otherwise."""
+    if not text or not text.strip():
+        return default
+    text = text.strip()
+    if "T" in text:  # a "+08:00" offset arrives as " 08:00" when not %-encoded
+        text = text.replace(" ", "+")
+    try:
+        if len(text) <= 5 and ":" in text:
+            clock = dt.time.fromisoformat(text.zfill(5))
+            return dt.datetime.combine(default.astimezone(zone).date(), clock, tzinfo=zone)
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            f"{text[:40]!r} is not a time; write it like 2026-12-04 10:00, "
+            "2026-12-04T10:00:00+08:00 or 2026-12-04",
+            code="bad_time",
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def iso(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ISO-8601 with offset, to the second, in the given zone: the one way times are written."""
+    return (moment.astimezone(zone) if zone else moment).replace(microsecond=0).isoformat()

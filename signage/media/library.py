@@ -7,7 +7,6 @@ once a worker claims it, then ``ready`` with its prepared file or ``failed`` wit
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -18,9 +17,9 @@ import sqlalchemy as sa
 from pypinyin import lazy_pinyin
 
 from signage.config.model import SLUG, SLUG_HELP
+from signage.db import Store, media, now
 from signage.errors import Conflict, Invalid, NotFound, SignageError
 from signage.media.prepare import PreparedMedia
-from signage.store import Store, media, now
 
 QUEUED, PROCESSING, READY, FAILED = "queued", "processing", "ready", "failed"
 # A file that crashes the process (or is stopped by restarts) this often is given up on.
@@ -287,32 +286,8 @@ def file_in_use(store: Store, name: str) -> bool:
         return conn.scalar(query.limit(1)) is not None
 
 
-def media_json(
-    row: dict[str, Any], media_url: str, used_by: list[str], zone: dt.tzinfo
-) -> dict[str, Any]:
-    """A media row as the API shows it: status, progress or error, size, where to fetch it."""
-    ready = row["status"] == READY
-
-    def stamp(moment: dt.datetime | None) -> str | None:
-        return moment.astimezone(zone).isoformat(timespec="seconds") if moment else None
-
-    return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "title": row["title"],
-        "original_name": row["original_name"],
-        "status": row["status"],
-        "progress": round(row["progress"] or 0.0, 3),
-        "error": row["error"],
-        "error_code": row["error_code"],
-        "duration": row["duration"],
-        "width": row["width"],
-        "height": row["height"],
-        "size": row["size"],
-        "url": media_url + row["file"] if ready and row["file"] else None,
-        "thumbnail_url": media_url + row["thumbnail"] if ready and row["thumbnail"] else None,
-        "used_by": used_by,
-        "created_by": row["created_by"],
-        "created_at": stamp(row["created_at"]),
-        "updated_at": stamp(row["updated_at"]),
-    }
+def ready_media(store: Store) -> dict[str, dict[str, Any]]:
+    """Media that screens can play, by id."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(media).where(media.c.status == "ready")).mappings()
+        return {row["id"]: dict(row) for row in rows}

@@ -15,21 +15,22 @@ import shutil
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
-
+from signage.db import Store, now
 from signage.errors import SignageError
-from signage.jobs import Job, add_job
 from signage.media import library
 from signage.media.demo import DEMO_ITEMS, make_demo_files
 from signage.media.ffmpeg import Binaries, Progress, locate_binaries
 from signage.media.prepare import prepare_media, remove_partials
 from signage.media.uploads import stored_name
-from signage.store import Store, now
+from signage.parts import Signage
 
 log = logging.getLogger("signage.media")
+
+Job = Callable[[Signage], Any]
 
 POLL_SECONDS = 2
 # A worker on another machine counts as gone when its media has not moved for this long.
@@ -57,13 +58,13 @@ def _still_working(row: dict[str, Any]) -> bool:
     return True
 
 
-def _binaries(app: Flask) -> Binaries:
-    settings = app.extensions["signage"].settings
+def _binaries(parts: Signage) -> Binaries:
+    settings = parts.settings
     return locate_binaries(settings["FFMPEG"], settings["FFPROBE"])
 
 
-def _media_dir(app: Flask) -> Path:
-    return Path(app.extensions["signage"].settings["MEDIA_DIR"])
+def _media_dir(parts: Signage) -> Path:
+    return Path(parts.settings["MEDIA_DIR"])
 
 
 def _throttled(store: Store, media_id: str, also: Progress | None) -> Progress:
@@ -81,11 +82,10 @@ def _throttled(store: Store, media_id: str, also: Progress | None) -> Progress:
 
 
 def prepare_claimed(
-    app: Flask, row: dict[str, Any], on_progress: Progress | None = None
+    parts: Signage, row: dict[str, Any], on_progress: Progress | None = None
 ) -> dict[str, Any]:
     """Prepare one claimed media row to ready or failed; the row as it ends."""
-    signage = app.extensions["signage"]
-    store, media_dir = signage.store, _media_dir(app)
+    store, media_dir = parts.store, _media_dir(parts)
     upload = library.uploads_folder(media_dir) / (row["upload"] or "-")
     try:
         if not upload.is_file():
@@ -95,8 +95,8 @@ def prepare_claimed(
         prepared = prepare_media(
             upload,
             library.files_folder(media_dir),
-            _binaries(app),
-            max_seconds=signage.settings["MAX_CLIP_MINUTES"] * 60,
+            _binaries(parts),
+            max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
             on_progress=_throttled(store, row["id"], on_progress),
         )
         library.mark_ready(store, row["id"], prepared)
@@ -122,13 +122,13 @@ def prepare_claimed(
         )
     if row["upload"]:
         upload.unlink(missing_ok=True)
-    signage.screens.invalidate()
+    parts.screens.invalidate()
     return library.media_row(store, row["id"])
 
 
-def recover_interrupted(app: Flask) -> list[str]:
+def recover_interrupted(parts: Signage) -> list[str]:
     """Queue again media whose worker is gone, and clear the half-written files it left."""
-    store, media_dir = app.extensions["signage"].store, _media_dir(app)
+    store, media_dir = parts.store, _media_dir(parts)
     requeued = library.requeue_interrupted(store, _still_working)
     for folder in (library.files_folder(media_dir), library.uploads_folder(media_dir)):
         remove_partials(folder, older_than=PARTIALS_OLDER_THAN)
@@ -137,26 +137,26 @@ def recover_interrupted(app: Flask) -> list[str]:
     return requeued
 
 
-def prepare_queued(app: Flask) -> list[str]:
+def prepare_queued(parts: Signage) -> list[str]:
     """The job: prepare queued media until none is left; the ids it finished."""
-    recover_interrupted(app)
-    store, finished = app.extensions["signage"].store, []
+    recover_interrupted(parts)
+    store, finished = parts.store, []
     while (row := library.claim_next(store, worker_name())) is not None:
-        prepare_claimed(app, row)
+        prepare_claimed(parts, row)
         finished.append(row["id"])
     return finished
 
 
 def _worker_job(slot: int) -> Job:
-    def job(app: Flask) -> list[str]:
-        return prepare_queued(app)
+    def job(parts: Signage) -> list[str]:
+        return prepare_queued(parts)
 
     job.__name__ = f"prepare_media_{slot}"  # the scheduler names its jobs after functions
     return job
 
 
 def import_file(
-    app: Flask,
+    parts: Signage,
     source: Path,
     *,
     media_id: str | None = None,
@@ -165,7 +165,7 @@ def import_file(
     on_progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Copy a file into the library and prepare it here and now; the row as it ends."""
-    store, media_dir = app.extensions["signage"].store, _media_dir(app)
+    store, media_dir = parts.store, _media_dir(parts)
     chosen = library.new_media_id(store, media_id, source.name)
     folder = library.uploads_folder(media_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -187,19 +187,19 @@ def import_file(
         partial.unlink(missing_ok=True)
         upload.unlink(missing_ok=True)
         raise
-    return prepare_claimed(app, row, on_progress)
+    return prepare_claimed(parts, row, on_progress)
 
 
-def enqueue_demo_media(app: Flask) -> list[str]:
+def enqueue_demo_media(parts: Signage) -> list[str]:
     """On the first start, draw the demo clips and poster and queue them; their ids."""
-    store = app.extensions["signage"].store
+    store = parts.store
     missing = [item for item in DEMO_ITEMS if not library.media_exists(store, item.media_id)]
     if store.get_meta(DEMO_DONE) or not missing:
         return []
-    uploads = library.uploads_folder(_media_dir(app))
+    uploads = library.uploads_folder(_media_dir(parts))
     scratch = uploads / f".partial-demo-{uuid.uuid4().hex}"
     try:
-        drawn = make_demo_files(scratch, _binaries(app))
+        drawn = make_demo_files(scratch, _binaries(parts))
         for item in missing:
             upload = uploads / stored_name(drawn[item.media_id].name)
             drawn[item.media_id].rename(upload)
@@ -217,7 +217,6 @@ def enqueue_demo_media(app: Flask) -> list[str]:
     return [item.media_id for item in missing]
 
 
-def init_app(app: Flask) -> None:
-    """Register one preparation job per worker slot (JOB_WORKERS of them)."""
-    for slot in range(1, app.extensions["signage"].settings["JOB_WORKERS"] + 1):
-        add_job(app, _worker_job(slot), POLL_SECONDS)
+def preparation_jobs(workers: int) -> list[tuple[Job, float]]:
+    """One preparation job per worker slot, so at most `workers` preparations run at once."""
+    return [(_worker_job(slot), POLL_SECONDS) for slot in range(1, workers + 1)]

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from signage.errors import SignageError
+from signage.parts import Signage
 from signage.web import admin, api, display, health, media_files
+from signage.web.context import attach, parts
+
+API_BODY_LIMIT = 2 * 1024 * 1024  # bytes; uploads set their own, larger limit
 
 
-def init_app(app: Flask) -> None:
-    """Register the blueprints, the config refresh hook and the error handlers."""
+def create_web_app(instance: Signage) -> Flask:
+    """The Flask app around the parts: blueprints, hand-edit pickup, error handlers."""
+    app = Flask("signage", static_folder="web/static", template_folder="web/templates")
+    app.secret_key = instance.screens.secret_key
+    app.config.update(
+        MAX_CONTENT_LENGTH=API_BODY_LIMIT,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    attach(app, instance)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(health.bp)
@@ -21,11 +35,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _pick_up_hand_edits() -> None:
-        current_app.extensions["signage"].refresh_config()
+        parts().refresh_config()
 
     @app.errorhandler(SignageError)
     def _domain_error(error: SignageError) -> Any:
-        return error.to_dict(), error.status
+        return error.to_dict(), error.status, error.headers()
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
@@ -44,6 +58,8 @@ def init_app(app: Flask) -> None:
             413: "the request body is too large",
         }.get(error.code or 500, error.description or "the request failed")
         return SignageError(message, code, error.code).to_dict(), error.code
+
+    return app
 
 
 def _wants_json() -> bool:

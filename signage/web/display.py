@@ -12,7 +12,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -22,12 +21,12 @@ from flask import (
 )
 
 from signage import __version__
-from signage.auth import current_user, screen_key_from_request
+from signage.config.when import iso, parse_moment
+from signage.db import now
 from signage.errors import Forbidden, NotFound, SignageError
-from signage.manifest import iso
 from signage.preview import check_preview_time
-from signage.status import parse_moment
-from signage.store import now
+from signage.web.auth import current_user, screen_key_from_request
+from signage.web.context import parts
 
 bp = Blueprint("display", __name__, url_prefix="/display")
 
@@ -59,7 +58,7 @@ def player_build() -> tuple[str, tuple[str, ...]]:
 
 def boot_settings(screen_id: str) -> dict[str, Any]:
     """What the page needs before its first manifest arrives (and when none ever does)."""
-    signage = current_app.extensions["signage"]
+    signage = parts()
     config = signage.screens.config()
     version, assets = player_build()
     base = url_for("display.asset", version=version, name="")
@@ -82,7 +81,7 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
 def preview_boot(screen_id: str, at: dt.datetime) -> dict[str, Any]:
     """Boot settings of a staff preview: the clock starts at `at` with a manifest built for
     it, and there is nowhere to report to (no heartbeats, plays, service worker, reloads)."""
-    screens = current_app.extensions["signage"].screens
+    screens = parts().screens
     zone = screens.config().site.zone
     return {
         **boot_settings(screen_id),
@@ -118,7 +117,7 @@ def _message_page(words: tuple[str, str], error: SignageError, retry: int | None
 @bp.get("/<screen_id>")
 def page(screen_id: str) -> Response:
     """The player; a full-screen refusal when the key is wrong, a waiting page without config."""
-    service = current_app.extensions["signage"].screens
+    service = parts().screens
     key = screen_key_from_request()
     try:
         service.verify_key(screen_id, key)
@@ -147,10 +146,10 @@ def preview(screen_id: str) -> Response:
     """For staff: the player showing the screen at ?at= (site time); it reports nothing."""
     if current_user() is None:
         return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
-    service = current_app.extensions["signage"].screens
+    service = parts().screens
     try:
         moment = now()
-        at = parse_moment(request.args.get("at"), service.screen(screen_id), moment)
+        at = parse_moment(request.args.get("at"), service.screen(screen_id).site.zone, moment)
         boot = preview_boot(screen_id, check_preview_time(at, moment))
     except SignageError as error:
         return _message_page(NO_PREVIEW, error, retry=None)

@@ -6,11 +6,12 @@ import datetime as dt
 import shutil
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from signage.jobs import scheduler_report
 from signage.media.ffmpeg import describe_ffmpeg
 from signage.media.library import status_counts
+from signage.web.context import parts
 
 bp = Blueprint("health", __name__)
 
@@ -20,7 +21,7 @@ LOW_DISK_BYTES = 2 * 1024**3
 @bp.get("/healthz")
 def healthz() -> Any:
     """State for monitoring; 200 while screens are being served, 503 when they cannot be."""
-    signage = current_app.extensions["signage"]
+    signage = parts()
     state = signage.state
     errors = [i.to_dict() for i in state.issues if i.severity == "error"]
     warnings = [i.to_dict() for i in state.issues if i.severity == "warning"]
@@ -40,7 +41,7 @@ def healthz() -> Any:
     }
     media_dir = signage.settings["MEDIA_DIR"]
     free = shutil.disk_usage(media_dir).free
-    scheduler = scheduler_report(current_app)
+    scheduler = scheduler_report(signage)
     ffmpeg = describe_ffmpeg(signage.settings["FFMPEG"], signage.settings["FFPROBE"])
     problems = bool(errors) or free < LOW_DISK_BYTES or not scheduler["alive"]
     problems = problems or not ffmpeg["found"]

@@ -13,11 +13,12 @@ import mimetypes
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, send_file
+from flask import Blueprint, Response, send_file
 
-from signage.auth import current_user, screen_key_from_request
 from signage.errors import NotFound, Unauthorized
 from signage.media.library import files_folder
+from signage.web.auth import current_user, screen_key_from_request
+from signage.web.context import parts
 
 bp = Blueprint("media_files", __name__, url_prefix="/media/files")
 
@@ -29,7 +30,7 @@ FOREVER = "private, max-age=31536000, immutable"
 @bp.get("/<name>")
 def media_file(name: str) -> Any:
     """One prepared file or thumbnail; 206 for a Range, 304 for a matching If-None-Match."""
-    signage = current_app.extensions["signage"]
+    signage = parts()
     if not signage.screens.is_some_screens_key(screen_key_from_request()) and not current_user():
         raise Unauthorized(
             "media files are for screens and signed-in staff", code="media_needs_key"

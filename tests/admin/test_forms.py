@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from signage.config.forms import (
+    blank_rule,
+    has_comments,
+    playlist_model,
+    playlist_yaml,
+    schedule_model,
+    site_yaml_with_rules,
+)
 from signage.config.validate import validate_files
 from signage.config.writer import dump_yaml
-from signage.playlist_form import has_comments, playlist_model, playlist_yaml
-from signage.schedule_form import blank_rule, schedule_model, site_yaml_with_rules
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
 

@@ -12,7 +12,7 @@ from babel.messages.mofile import read_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.auth import add_user
+from signage.accounts.users import add_user
 from signage.config.validate import validate_files
 from signage.jobs import reload_configuration
 from tests.admin.test_sign_in import sign_in
@@ -111,7 +111,7 @@ def break_site_yaml(app: Flask, playlists_dir: Path) -> None:
     assert lines[35] == "    priority: 10"
     lines[35] = "    priorty: 10"
     site.write_text("\n".join(lines) + "\n")
-    assert reload_configuration(app) == "rejected"
+    assert reload_configuration(app.extensions["signage"]) == "rejected"
 
 
 def test_the_overview_shows_a_hand_edit_mistake_in_chinese_with_its_place(

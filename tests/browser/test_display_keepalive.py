@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from signage.screens.status import screen_statuses
 from tests.browser.lobby import SCREEN, start_lobby, wait_for, wait_snapshot, write_playlists
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,7 @@ def test_watchdog_reloads_a_page_whose_clock_stopped(browser: Browser, tmp_path:
         reported = wait_for(
             lambda: (
                 STOPPED
-                in ((lobby.store.screen_statuses().get(SCREEN) or {}).get("last_error") or "")
+                in ((screen_statuses(lobby.store).get(SCREEN) or {}).get("last_error") or "")
             ),
             15,
             "the reload was not reported",

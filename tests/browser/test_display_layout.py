@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page
 
+from signage.screens.alerts import add_alert
 from tests.browser.lobby import LANDSCAPE, PORTRAIT, MediaFile, start_lobby, write_playlists
 
 pytestmark = pytest.mark.browser
@@ -122,7 +123,8 @@ def test_landscape_and_portrait_layouts(
                 _shoot(page, f"{name}-{shot}")
 
         until = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-        lobby.store.add_alert(
+        add_alert(
+            lobby.store,
             "因系统维护，今日下午诉讼服务中心暂停办理立案业务，请通过人民法院"
             "在线服务平台提交材料。",
             None,

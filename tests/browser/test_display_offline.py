@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Route
 
-from signage.store import plays
+from signage.db import plays
 from tests.browser.lobby import (
     SCREEN,
     MediaFile,

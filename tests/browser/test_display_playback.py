@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Route
 
-from signage.store import plays
+from signage.db import plays
+from signage.screens.status import screen_statuses
 from tests.browser.lobby import (
     SCREEN,
     MediaFile,
@@ -64,7 +65,7 @@ def test_clips_play_back_to_back_and_each_play_is_reported(
         rows = wait_for(stored, 15, "plays were not reported")
         assert {("main#0", "clip-a", "video"), ("main#1", "clip-b", "video")} <= set(rows)
 
-        beat = lobby.store.screen_statuses()[SCREEN]
+        beat = screen_statuses(lobby.store)[SCREEN]
         assert beat["player_version"] == state["version"]
         assert beat["now_playing"]["key"] in ("main#0", "main#1")
         assert beat["now_playing"]["type"] == "video"
@@ -160,7 +161,7 @@ def test_damaged_and_stalling_clips_are_skipped_and_reported(
         ]
         assert "main#1 skipped: clip stalled" in state["lastError"]
         beat = wait_for(
-            lambda: (lobby.store.screen_statuses().get(SCREEN) or {}).get("last_error"),
+            lambda: (screen_statuses(lobby.store).get(SCREEN) or {}).get("last_error"),
             10,
             "the error was not reported",
             page,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from signage.auth import rotate_screen_key
+from signage.screens.keys import rotate_screen_key
 from tests.browser.lobby import SCREEN, start_lobby, wait_snapshot, write_playlists
 
 pytestmark = pytest.mark.browser

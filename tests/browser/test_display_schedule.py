@@ -10,7 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser
 
-from signage.auth import add_user, create_token
+from signage.accounts.tokens import create_token
+from signage.accounts.users import add_user
 from tests.browser.lobby import (
     ZONE,
     MediaFile,

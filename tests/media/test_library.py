@@ -8,9 +8,9 @@ import threading
 import pytest
 from flask import Flask
 
+from signage.db import Store
 from signage.errors import SignageError
 from signage.media import library
-from signage.store import Store
 
 
 @pytest.fixture

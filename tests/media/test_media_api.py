@@ -14,9 +14,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from signage import create_app
-from signage.auth import add_user, create_token, ensure_screen_key
+from signage.accounts.tokens import create_token
+from signage.accounts.users import add_user
 from signage.media import library
 from signage.media.worker import prepare_queued
+from signage.screens.keys import ensure_screen_key
 from tests.support import LiveServer
 from tests.web.api_check import Api, error_of
 
@@ -46,7 +48,7 @@ def test_an_upload_is_queued_then_prepared(api, app, admin_token, conforming_mp4
     queued = api.get("/media/constitution-week", admin_token).get_json()
     assert (queued["status"], queued["url"], queued["title"]) == ("queued", None, "宪法宣传周")
 
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
 
     ready = api.get("/media/constitution-week", admin_token).get_json()
     assert (ready["status"], ready["progress"], ready["error"]) == ("ready", 1.0, None)
@@ -61,7 +63,7 @@ def test_an_upload_is_queued_then_prepared(api, app, admin_token, conforming_mp4
 
 def test_a_file_that_is_not_media_fails_with_a_reason(api, app, editor_token, text_named_mp4):
     sent = upload(api, editor_token, text_named_mp4)
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
 
     shown = api.get(sent.headers["Location"].removeprefix("/api/v1"), editor_token).get_json()
     assert (shown["status"], shown["error_code"]) == ("failed", "not_media")
@@ -123,7 +125,7 @@ def test_an_upload_over_the_limit_is_refused_with_413(playlists_dir, media_dir):
 @pytest.fixture
 def ready_clip(api: Api, app: Flask, admin_token: str, conforming_mp4: Path) -> dict:
     upload(api, admin_token, conforming_mp4, id="clip")
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
     return api.get("/media/clip", admin_token).get_json()
 
 
@@ -202,7 +204,7 @@ def test_a_front_server_can_send_the_files(playlists_dir, media_dir):
 
 def test_media_a_playlist_uses_cannot_be_deleted(api, app, admin_token, conforming_mp4):
     upload(api, admin_token, conforming_mp4, id="anti-fraud")
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
 
     refused = api.delete("/media/anti-fraud", admin_token)
 
@@ -218,7 +220,7 @@ def test_deleting_removes_the_files_unless_other_media_shares_them(
 ):
     for media_id in ("first", "same-content"):
         upload(api, admin_token, conforming_mp4, id=media_id)
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
     shared = api.get("/media/first", admin_token).get_json()["url"].rsplit("/", 1)[1]
 
     assert api.delete("/media/first", admin_token).get_json() == {"id": "first", "deleted": True}

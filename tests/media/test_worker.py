@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from signage import create_app
+from signage.db import now
+from signage.jobs import scheduled_jobs
 from signage.media import library
 from signage.media.worker import (
     enqueue_demo_media,
@@ -21,7 +22,7 @@ from signage.media.worker import (
     recover_interrupted,
     worker_name,
 )
-from signage.store import now
+from signage.parts import build_parts
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def _media_dir(app: Flask) -> Path:
 def test_queued_media_becomes_ready_and_reaches_the_manifest(app, conforming_mp4, screen_key):
     queue_file(app, conforming_mp4, "anti-fraud")  # the demo playlists play this id
 
-    assert prepare_queued(app) == ["anti-fraud"]
+    assert prepare_queued(app.extensions["signage"]) == ["anti-fraud"]
 
     row = _row(app, "anti-fraud")
     assert (row["status"], row["progress"], row["upload"]) == ("ready", 1.0, None)
@@ -69,7 +70,7 @@ def test_queued_media_becomes_ready_and_reaches_the_manifest(app, conforming_mp4
 def test_a_refused_file_fails_with_its_reason_and_is_removed(app, text_named_mp4):
     queue_file(app, text_named_mp4, "notes")
 
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
 
     row = _row(app, "notes")
     assert (row["status"], row["error_code"]) == ("failed", "not_media")
@@ -82,7 +83,7 @@ def test_a_vanished_upload_fails_in_plain_words(app, conforming_mp4):
     for upload in library.uploads_folder(_media_dir(app)).iterdir():
         upload.unlink()
 
-    prepare_queued(app)
+    prepare_queued(app.extensions["signage"])
 
     assert _row(app, "gone")["error_code"] == "upload_missing"
 
@@ -104,7 +105,7 @@ def test_after_a_crash_unfinished_work_resumes_and_half_files_go(app, conforming
     an_hour_ago = time.time() - 3600
     os.utime(stale, (an_hour_ago, an_hour_ago))
 
-    assert prepare_queued(app) == ["interrupted"]
+    assert prepare_queued(app.extensions["signage"]) == ["interrupted"]
 
     row = _row(app, "interrupted")
     assert (row["status"], row["attempts"]) == ("ready", 2)
@@ -114,15 +115,15 @@ def test_after_a_crash_unfinished_work_resumes_and_half_files_go(app, conforming
 def test_work_of_a_live_process_is_not_taken_over(app, conforming_mp4):
     queue_file(app, conforming_mp4, "busy", claimed_by=worker_name())
 
-    assert recover_interrupted(app) == []
-    assert prepare_queued(app) == []
+    assert recover_interrupted(app.extensions["signage"]) == []
+    assert prepare_queued(app.extensions["signage"]) == []
     assert _row(app, "busy")["status"] == "processing"
 
 
 def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
-    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "JOB_WORKERS": 3})
+    parts = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "JOB_WORKERS": 3})
 
-    names = [job.__name__ for job, _ in app.extensions["signage.jobs"]]
+    names = [job.__name__ for job, _ in scheduled_jobs(parts)]
     assert [n for n in names if n.startswith("prepare_media")] == [
         "prepare_media_1",
         "prepare_media_2",
@@ -131,10 +132,18 @@ def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
 
 
 def test_the_first_start_queues_the_demo_media_once(app):
-    assert enqueue_demo_media(app) == ["anti-fraud", "court-guide", "constitution-poster"]
-    assert enqueue_demo_media(app) == []
+    assert enqueue_demo_media(app.extensions["signage"]) == [
+        "anti-fraud",
+        "court-guide",
+        "constitution-poster",
+    ]
+    assert enqueue_demo_media(app.extensions["signage"]) == []
 
-    assert sorted(prepare_queued(app)) == ["anti-fraud", "constitution-poster", "court-guide"]
+    assert sorted(prepare_queued(app.extensions["signage"])) == [
+        "anti-fraud",
+        "constitution-poster",
+        "court-guide",
+    ]
     poster = _row(app, "constitution-poster")
     assert (poster["kind"], poster["status"], poster["title"]) == (
         "image",

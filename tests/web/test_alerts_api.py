@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from signage.store import now
+from signage.db import now
+from signage.screens.alerts import alerts_in_force
 from tests.web.api_check import Api, error_of
 
 
@@ -87,4 +88,4 @@ def test_bad_alerts_are_refused_with_every_problem_and_nothing_stored(
         assert words in str(error_of(refused)["details"]), (body, error_of(refused))
     missing = api.post("/alerts", editor_token, json={"text": "x", "screens": ["lobby"]})
     assert error_of(missing)["details"][0]["field"] == "until"
-    assert app.extensions["signage"].store.active_alerts(now()) == []
+    assert alerts_in_force(app.extensions["signage"].store, now()) == []

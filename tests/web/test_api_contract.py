@@ -13,7 +13,7 @@ from flask import Flask
 from jsonschema import Draft202012Validator
 
 from signage.cli import main
-from signage.store import tokens
+from signage.db import tokens
 from signage.web.api.openapi import served_routes
 from tests.web.api_check import DOCUMENT, Api, error_of
 

@@ -12,7 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.auth import add_user
+from signage.accounts.users import add_user
+from signage.screens.alerts import add_alert
 from tests.admin.test_sign_in import PASSWORD, sign_in
 
 PREVIEW = "/display/lobby-east/preview"
@@ -107,7 +108,7 @@ def test_an_alert_in_force_at_that_time_is_in_the_preview(
     app: Flask, client: FlaskClient, bearer: dict[str, str]
 ) -> None:
     until = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
-    app.extensions["signage"].store.add_alert("大厅临时停电", ["lobby"], until, "admin")
+    add_alert(app.extensions["signage"].store, "大厅临时停电", ["lobby"], until, "admin")
     soon = _boot(client.get(PREVIEW, headers=bearer).get_data(as_text=True))
     later = client.get(PREVIEW, query_string={"at": _in_days(4)}, headers=bearer)
     assert soon["preview"]["manifest"]["alert"]["text"] == "大厅临时停电"

@@ -9,7 +9,7 @@ import io
 import sqlalchemy as sa
 from flask import Flask
 
-from signage.store import plays
+from signage.db import plays
 from tests.web.api_check import Api, error_of
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))

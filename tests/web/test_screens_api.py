@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.store import media, now
+from signage.db import media, now
+from signage.screens.alerts import add_alert
+from signage.screens.status import screen_statuses
 
 
 def manifest_url(screen_id: str = "lobby-east") -> str:
@@ -55,8 +58,12 @@ def test_etag_answers_304_and_changes_with_content(
     assert again.status_code == 304 and again.data == b""
     assert again.headers["ETag"] == etag
 
-    app.extensions["signage"].store.add_alert(
-        "因系统维护，今日16时起暂停自助立案", None, now() + dt.timedelta(hours=1), "test"
+    add_alert(
+        app.extensions["signage"].store,
+        "因系统维护，今日16时起暂停自助立案",
+        None,
+        now() + dt.timedelta(hours=1),
+        "test",
     )
     app.extensions["signage"].screens.invalidate()
     changed = client.get(manifest_url(), headers={"X-Screen-Key": key, "If-None-Match": etag})
@@ -80,8 +87,13 @@ def test_cached_manifest_is_not_rebuilt_on_every_poll(
 
 
 def test_ready_media_appears_with_url_and_missing_media_is_skipped(
-    app: Flask, client: FlaskClient, screen_key: Callable[[str], str]
+    app: Flask, client: FlaskClient, screen_key: Callable[[str], str], playlists_dir: Path
 ) -> None:
+    # The evening playlist plays within every 36 hours (it is the default), so the missing
+    # clip is in the manifest whatever day and hour the test runs.
+    evening = playlists_dir / "evening.yaml"
+    evening.write_text(evening.read_text() + "  - clip: court-guide\n", encoding="utf-8")
+    app.extensions["signage"].refresh_config(force=True)
     store = app.extensions["signage"].store
     with store.engine.begin() as conn:
         conn.execute(
@@ -148,7 +160,7 @@ def test_heartbeat_is_recorded(
         },
     )
     assert response.status_code == 200
-    status = app.extensions["signage"].store.screen_statuses()["lobby-east"]
+    status = screen_statuses(app.extensions["signage"].store)["lobby-east"]
     assert status["now_playing"] == {"key": "daytime#1"} and status["player_version"] == "1.0"
     bad = client.post(
         "/api/v1/screens/lobby-east/heartbeat",

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import Flask
 
-from signage.store import now, screen_status
+from signage.db import now, screen_status
 from tests.web.api_check import Api, error_of
 
 

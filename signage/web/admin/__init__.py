@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from signage.csrf import csrf_token
 from signage.web.admin import (
     alerts,
     i18n,
@@ -18,6 +17,7 @@ from signage.web.admin import (
     schedule,
 )
 from signage.web.admin.base import bp
+from signage.web.csrf import csrf_token
 
 __all__ = [
     "alerts",

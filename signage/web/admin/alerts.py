@@ -8,15 +8,16 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
+from signage.config.when import parse_moment
+from signage.db import now
 from signage.errors import Invalid
-from signage.status import parse_moment
-from signage.store import now
-from signage.web.admin.base import bp, signage, user
+from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
+from signage.web.admin.base import bp, user
+from signage.web.context import parts
 
 
 def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 200) -> Any:
-    screens = signage().screens
+    screens = parts().screens
     config = screens.config()
     return (
         render_template(
@@ -35,7 +36,7 @@ def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 20
 @bp.get("/alerts")
 def alerts_page() -> Any:
     """The form (ending in two hours by default) and the messages showing now."""
-    config = signage().screens.config()
+    config = parts().screens.config()
     until = (now() + dt.timedelta(hours=2)).astimezone(config.site.zone)
     return _page({"until": until.strftime("%Y-%m-%dT%H:%M"), "targets": [EVERY_SCREEN]}, [])
 
@@ -48,12 +49,12 @@ def alerts_post() -> Any:
         "until": request.form.get("until", ""),
         "targets": request.form.getlist("targets"),
     }
-    screens = signage().screens
+    screens = parts().screens
     targets: list[str] | str = form["targets"]
     if EVERY_SCREEN in targets:
         targets = EVERY_SCREEN
     try:
-        until = parse_moment(form["until"] or None, screens.config(), now())
+        until = parse_moment(form["until"] or None, screens.config().site.zone, now())
         post_alert(screens, form["text"], targets, until, user())
     except Invalid as problem:
         details = problem.details or [{"field": "until", "message": problem.message}]
@@ -65,6 +66,6 @@ def alerts_post() -> Any:
 @bp.post("/alerts/<int:alert_id>/end")
 def alerts_end(alert_id: int) -> Any:
     """End a message now; screens drop it at their next poll."""
-    end_alert(signage().screens, alert_id, user())
+    end_alert(parts().screens, alert_id, user())
     flash(_("The urgent message has ended."))
     return redirect(url_for("admin.alerts_page"))

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -16,10 +15,9 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from signage import Signage
-from signage.auth import current_user
-from signage.csrf import check_csrf
 from signage.errors import SignageError, Unauthorized
+from signage.web.auth import current_user
+from signage.web.csrf import check_csrf
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -37,11 +35,6 @@ ERROR_TEXT = {
     "invalid_config": _l("Not saved: the configuration would have errors."),
     "in_use": _l("Not deleted: it is still in use."),
 }
-
-
-def signage() -> Signage:
-    """The running instance's parts."""
-    return current_app.extensions["signage"]
 
 
 def user() -> dict[str, Any]:

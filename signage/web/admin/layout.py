@@ -9,9 +9,10 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from signage.auth import current_user
 from signage.errors import SignageError
-from signage.web.admin.base import bp, signage
+from signage.web.admin.base import bp
+from signage.web.auth import current_user
+from signage.web.context import parts
 
 # (section, endpoint, label, admins only); a page appears once its module registers it.
 MENU = (
@@ -120,5 +121,5 @@ def page_context() -> dict[str, Any]:
         "action_names": ACTION_NAMES,
         "weekday_names": WEEKDAY_NAMES,
         "outcome_names": OUTCOME_NAMES,
-        "site_name": config.site.name if (config := signage().state.current) else "",
+        "site_name": config.site.name if (config := parts().state.current) else "",
     }

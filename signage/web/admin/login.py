@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 
-from signage.auth import authenticate
-from signage.errors import SignageError, Unauthorized
-from signage.login_limit import LoginLimiter
-from signage.revisions import audit
-from signage.users import count_users
-from signage.web.admin.base import bp, error_text, signage, user
-
-LIMITER = "signage.login_limiter"
-
-
-def limiter() -> LoginLimiter:
-    """The app's sign-in limiter (one per process; see signage.login_limit)."""
-    return current_app.extensions.setdefault(LIMITER, LoginLimiter())
+from signage.accounts.audit import audit
+from signage.accounts.users import count_users
+from signage.errors import SignageError
+from signage.web.admin.base import bp, error_text, user
+from signage.web.auth import sign_in
+from signage.web.context import parts
 
 
 def _safe_next(target: str | None) -> str:
@@ -31,23 +24,15 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """The sign-in form; tells how to make the first admin when nobody can sign in yet."""
-    store = signage().store
+    store = parts().store
     error, status, name = None, 200, ""
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:64]
-        keys = (f"user:{name.lower()}", f"addr:{request.remote_addr}")
         try:
-            limiter().check(*keys)
-            found = authenticate(store, name, request.form.get("password", "")[:256])
-        except Unauthorized as refused:
-            limiter().failed(*keys)
-            error, status = error_text(refused), refused.status
+            sign_in(name, request.form.get("password", "")[:256])
         except SignageError as refused:
             error, status = error_text(refused), refused.status
         else:
-            limiter().succeeded(keys[0])
-            session.clear()  # a fresh session (and CSRF token): nothing carries over
-            session["user"] = found["name"]
             return redirect(_safe_next(request.args.get("next")))
     return (
         render_template(
@@ -60,6 +45,6 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     """Sign out: the session is forgotten at once."""
-    audit(signage().store, user(), "logout", None)
+    audit(parts().store, user(), "logout", None)
     session.clear()
     return redirect(url_for("admin.login"))

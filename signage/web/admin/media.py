@@ -5,14 +5,15 @@ Uploads, progress and deletion go to the media API from the page's script; this 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from signage.media import library
-from signage.web.admin.base import bp, signage
+from signage.web.admin.base import bp
+from signage.web.context import parts
+from signage.web.media_json import describe_media
 
 # The preparation's refusals (stable codes) in the staff's words.
 REFUSAL_TEXT = {
@@ -37,20 +38,10 @@ def _matches(row: dict[str, Any], words: str) -> bool:
 @bp.get("/media")
 def media_page() -> Any:
     """Every clip and picture (filtered by ?q=), with status, size, use and preview."""
-    parts = signage()
-    config = parts.state.current
-    used_by = (
-        {media_id: sorted(names) for media_id, names in config.media_ids().items()}
-        if config
-        else {}
-    )
-    zone = config.site.zone if config else dt.UTC
+    instance = parts()
     query = request.args.get("q", "").strip()
-    media = [
-        library.media_json(row, parts.screens.media_url, used_by.get(row["id"], []), zone)
-        for row in library.all_media(parts.store)
-        if not query or _matches(row, query)
-    ]
+    rows = [row for row in library.all_media(instance.store) if not query or _matches(row, query)]
+    media = describe_media(instance, rows)
     return render_template(
         "admin/media.html",
         media=media,

@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import render_template
 
-from signage.alerts import active_alerts
-from signage.status import screen_overview
-from signage.store import now
-from signage.web.admin.base import bp, signage
+from signage.db import now
+from signage.media.library import ready_media
+from signage.screens.alerts import active_alerts
+from signage.screens.status import screen_overview
+from signage.web.admin.base import bp
+from signage.web.context import parts
 
 MEDIA_URL = "/media/files/"
 
@@ -18,7 +20,7 @@ def thumbnail_urls() -> dict[str, str]:
     """Media id -> URL of its thumbnail, for media that screens can play."""
     return {
         media_id: MEDIA_URL + row["thumbnail"]
-        for media_id, row in signage().store.ready_media().items()
+        for media_id, row in ready_media(parts().store).items()
         if row["thumbnail"]
     }
 
@@ -26,20 +28,20 @@ def thumbnail_urls() -> dict[str, str]:
 @bp.get("/")
 def overview() -> Any:
     """Screens with online/offline/never, now playing, active alerts, config errors."""
-    parts = signage()
-    config = parts.state.current
+    instance = parts()
+    config = instance.state.current
     moment = now()
     screens = (
-        screen_overview(config, parts.store, moment, parts.settings["OFFLINE_AFTER_POLLS"])
+        screen_overview(config, instance.store, moment, instance.settings["OFFLINE_AFTER_POLLS"])
         if config
         else []
     )
-    alerts = active_alerts(parts.screens) if config else []
+    alerts = active_alerts(instance.screens) if config else []
     return render_template(
         "admin/overview.html",
         screens=screens,
         alerts=alerts,
-        issues=parts.state.issues,
+        issues=instance.state.issues,
         serving=config is not None,
         thumbnails=thumbnail_urls(),
     )

@@ -9,21 +9,23 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from signage.auth import add_user, ensure_screen_key, staff_required
+from signage.accounts.users import add_user, list_users, reset_password, set_role
+from signage.config.editing import read_version, save_file
+from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
-from signage.editing import read_version, save_file
-from signage.schedule_form import site_yaml_with_screen
-from signage.status import rotate_key, screen_overview
-from signage.store import now
-from signage.users import list_users, reset_password, set_role
-from signage.web.admin.base import bp, signage, user
+from signage.db import now
+from signage.screens.keys import ensure_screen_key
+from signage.screens.status import rotate_key, screen_overview
+from signage.web.admin.base import bp, user
+from signage.web.auth import staff_required
+from signage.web.context import parts
 
 
 def display_url(screen_id: str) -> str:
     """The address a screen opens (its key is created on first use)."""
-    parts = signage()
-    key = ensure_screen_key(parts.store, parts.screens.secret_key, screen_id)
-    return f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
+    instance = parts()
+    key = ensure_screen_key(instance.store, instance.screens.secret_key, screen_id)
+    return f"{instance.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -35,7 +37,7 @@ def qr_svg(url: str) -> Markup:
 @staff_required("admin")
 def users_page() -> Any:
     """Every account with its role, and forms to add one, change roles and reset passwords."""
-    return render_template("admin/users.html", users=list_users(signage().store))
+    return render_template("admin/users.html", users=list_users(parts().store))
 
 
 @bp.post("/users")
@@ -43,7 +45,7 @@ def users_page() -> Any:
 def users_add() -> Any:
     """Add an account (name, role, first password)."""
     name = request.form.get("name", "").strip()
-    add_user(signage().store, name, request.form.get("role", ""), request.form.get("password", ""))
+    add_user(parts().store, name, request.form.get("role", ""), request.form.get("password", ""))
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -52,7 +54,7 @@ def users_add() -> Any:
 @staff_required("admin")
 def users_role(name: str) -> Any:
     """Make the account an admin or an editor."""
-    set_role(signage().store, name, request.form.get("role", ""), user())
+    set_role(parts().store, name, request.form.get("role", ""), user())
     flash(_("The role of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -61,7 +63,7 @@ def users_role(name: str) -> Any:
 @staff_required("admin")
 def users_password(name: str) -> Any:
     """Give the account a new password (tell the person in person)."""
-    reset_password(signage().store, name, request.form.get("password", ""), user())
+    reset_password(parts().store, name, request.form.get("password", ""), user())
     flash(_("The password of %(name)s is reset.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -70,9 +72,11 @@ def users_password(name: str) -> Any:
 @staff_required("admin")
 def screens_page() -> Any:
     """Every screen with status, display URL and its QR code for setting up the TV."""
-    parts = signage()
-    config = parts.screens.config()
-    screens = screen_overview(config, parts.store, now(), parts.settings["OFFLINE_AFTER_POLLS"])
+    instance = parts()
+    config = instance.screens.config()
+    screens = screen_overview(
+        config, instance.store, now(), instance.settings["OFFLINE_AFTER_POLLS"]
+    )
     for screen in screens:
         screen["url"] = display_url(screen["id"])
         screen["qr"] = qr_svg(screen["url"])
@@ -83,14 +87,14 @@ def screens_page() -> Any:
 @staff_required("admin")
 def screens_add() -> Any:
     """Add a screen to site.yaml (validated like any save)."""
-    parts = signage()
-    current = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    instance = parts()
+    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     groups = [g.strip() for g in request.form.get("groups", "").split(",") if g.strip()]
     text = site_yaml_with_screen(
         current.content.decode(), request.form.get("id", ""), request.form.get("name", ""), groups
     )
     save_file(
-        parts, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
+        instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
     )
     flash(_("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
@@ -100,7 +104,7 @@ def screens_add() -> Any:
 @staff_required("admin")
 def screens_rotate(screen_id: str) -> Any:
     """A new key for the screen: its old address stops working at once."""
-    parts = signage()
-    rotate_key(parts.screens, screen_id, parts.settings["PUBLIC_URL"], user())
+    instance = parts()
+    rotate_key(instance.screens, screen_id, instance.settings["PUBLIC_URL"], user())
     flash(_("Screen %(id)s has a new address; set it up on the TV again.", id=screen_id))
     return redirect(url_for("admin.screens_page"))

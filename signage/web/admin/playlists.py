@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.editing import (
+from signage.config.editing import (
     check_file,
     delete_playlist,
     playlist_file,
@@ -15,17 +15,19 @@ from signage.editing import (
     read_version,
     save_file,
 )
+from signage.config.forms import has_comments, playlist_model, playlist_yaml
 from signage.errors import Invalid
-from signage.playlist_form import has_comments, playlist_model, playlist_yaml
-from signage.web.admin.base import bp, signage, user
+from signage.media.library import ready_media
+from signage.web.admin.base import bp, user
 from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
+from signage.web.context import parts
 
 
 def media_choices() -> dict[str, list[dict[str, Any]]]:
     """Ready clips and posters of the library, for the editor's pickers."""
     choices: dict[str, list[dict[str, Any]]] = {"clip": [], "image": []}
-    for media_id, row in sorted(signage().store.ready_media().items()):
+    for media_id, row in sorted(ready_media(parts().store).items()):
         kind = "clip" if row["kind"] == "video" else "image"
         choices[kind].append(
             {
@@ -41,7 +43,7 @@ def media_choices() -> dict[str, list[dict[str, Any]]]:
 @bp.get("/playlists")
 def playlists_list() -> Any:
     """Every playlist with its name and item count, and a form to make a new one."""
-    return render_template("admin/playlists.html", playlists=playlist_summaries(signage()))
+    return render_template("admin/playlists.html", playlists=playlist_summaries(parts()))
 
 
 @bp.post("/playlists")
@@ -50,7 +52,7 @@ def playlists_create() -> Any:
     playlist_id = request.form.get("id", "").strip()
     text = playlist_yaml({"name": request.form.get("name", ""), "items": []})
     save_file(
-        signage(),
+        parts(),
         playlist_file(playlist_id),
         text.encode(),
         if_match=None,
@@ -63,7 +65,7 @@ def playlists_create() -> Any:
 @bp.post("/playlists/<playlist_id>/delete")
 def playlists_delete(playlist_id: str) -> Any:
     """Delete a playlist that no rule uses (refused with the reason otherwise)."""
-    delete_playlist(signage(), playlist_id, if_match=None, author=user())
+    delete_playlist(parts(), playlist_id, if_match=None, author=user())
     flash(_("Playlist %(id)s deleted; its text stays in the history.", id=playlist_id))
     return redirect(url_for("admin.playlists_list"))
 
@@ -71,7 +73,7 @@ def playlists_delete(playlist_id: str) -> Any:
 @bp.get("/playlists/<playlist_id>")
 def playlists_edit(playlist_id: str) -> Any:
     """The editor: the file's text and ETag, its model for the form, the media to pick from."""
-    version = read_version(signage().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
+    version = read_version(parts().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
     text = version.content.decode("utf-8", errors="replace")
     return render_template(
         "admin/playlist_edit.html",
@@ -101,7 +103,7 @@ def playlists_check(playlist_id: str) -> Any:
     else:
         text = str(body.get("yaml", ""))
     name = playlist_file(playlist_id)
-    issues = check_file(signage().settings["PLAYLISTS_DIR"], name, text.encode())
+    issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
     return {
         "yaml": text,
         "issues": [

@@ -10,14 +10,16 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from signage.accounts.audit import audit_entries
+from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
+from signage.config.history import diff_revisions, list_revisions
 from signage.config.validate import SITE_FILE
-from signage.editing import config_file, restore_revision
-from signage.plays import play_report
-from signage.revisions import audit_entries, diff_revisions, list_revisions
-from signage.store import now
-from signage.web.admin.base import bp, signage, user
+from signage.db import now
+from signage.screens.plays import play_report
+from signage.web.admin.base import bp, user
 from signage.web.api.arguments import date_arg, int_arg
+from signage.web.context import parts
 
 REPORT_DAYS = 7
 CHART_BARS = 12
@@ -38,13 +40,13 @@ def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[st
 @bp.get("/reports")
 def reports_page() -> Any:
     """?from=&to= (dates, inclusive) and ?screen=: plays per item and per screen."""
-    parts = signage()
-    config = parts.screens.config()
+    instance = parts()
+    config = instance.screens.config()
     today = now().astimezone(config.site.zone).date()
     first = date_arg("from", today - dt.timedelta(days=REPORT_DAYS - 1))
     last = date_arg("to", today)
     screen = request.args.get("screen") or None
-    rows = play_report(parts.store, config, first, last, screen)
+    rows = play_report(instance.store, config, first, last, screen)
     args = {"from": first.isoformat(), "to": last.isoformat(), "screen": screen or ""}
     return render_template(
         "admin/reports.html",
@@ -63,13 +65,13 @@ def reports_page() -> Any:
 @bp.get("/history")
 def history_page() -> Any:
     """A file's revisions (?file=) with a diff of two (?old=&new=); the audit log for admins."""
-    parts = signage()
-    files = [path.name for path in yaml_files(parts.settings["PLAYLISTS_DIR"])]
+    instance = parts()
+    files = [path.name for path in yaml_files(instance.settings["PLAYLISTS_DIR"])]
     name = config_file(request.args.get("file") or SITE_FILE)
-    revisions = list_revisions(parts.store, name)
+    revisions = list_revisions(instance.store, name)
     new = int_arg("new") or (revisions[0]["revision"] if revisions else None)
     old = int_arg("old") or (revisions[1]["revision"] if len(revisions) > 1 else None)
-    diff = diff_revisions(parts.store, name, old, new) if old and new and old != new else ""
+    diff = diff_revisions(instance.store, name, old, new) if old and new and old != new else ""
     return render_template(
         "admin/history.html",
         files=files,
@@ -78,7 +80,7 @@ def history_page() -> Any:
         old=old,
         new=new,
         diff=diff.splitlines(),
-        audit=audit_entries(parts.store, limit=100) if user().get("role") == "admin" else None,
+        audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
     )
 
 
@@ -86,6 +88,6 @@ def history_page() -> Any:
 def history_restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like any save); it becomes the newest."""
     name = config_file(file)
-    saved = restore_revision(signage(), name, revision, if_match=None, author=user())
+    saved = restore_revision(parts(), name, revision, if_match=None, author=user())
     flash(_("Revision %(old)s restored as revision %(new)s.", old=revision, new=saved.revision))
     return redirect(url_for("admin.history_page", file=name))

@@ -8,38 +8,38 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.config.validate import SITE_FILE
-from signage.config.when import DAY_NAMES
-from signage.editing import read_version, save_file
-from signage.errors import Invalid
-from signage.playlist_form import has_comments
-from signage.preview import describe_preview
-from signage.schedule_form import (
+from signage.config.editing import read_version, save_file
+from signage.config.forms import (
     blank_rule,
+    has_comments,
     rules_from_form,
     schedule_model,
     site_yaml_with_rules,
 )
-from signage.status import parse_moment
-from signage.store import now
-from signage.web.admin.base import bp, signage, user
+from signage.config.validate import SITE_FILE
+from signage.config.when import DAY_NAMES, parse_moment
+from signage.db import now
+from signage.errors import Invalid
+from signage.preview import describe_preview
+from signage.web.admin.base import bp, user
 from signage.web.admin.week import playlist_colours, week_rows
+from signage.web.context import parts
 
 PREVIEW_SPAN = dt.timedelta(hours=12)
 
 
 def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: int = 200) -> Any:
-    parts = signage()
-    config = parts.screens.config()
+    instance = parts()
+    config = instance.screens.config()
     zone = config.site.zone
     screen_id = request.args.get("screen") or next(iter(config.screens), "")
     moment = now()
-    at = parse_moment(request.args.get("at"), config, moment)
+    at = parse_moment(request.args.get("at"), config.site.zone, moment)
     at_text = at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
     known = screen_id in config.screens
-    week = parse_moment(request.args.get("week"), config, at).date()
+    week = parse_moment(request.args.get("week"), config.site.zone, at).date()
     monday = week - dt.timedelta(days=week.weekday())
-    version = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    version = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     return (
         render_template(
             "admin/schedule.html",
@@ -69,7 +69,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
 @bp.get("/schedule")
 def schedule_page() -> Any:
     """Rules form, the chosen screen's week (?screen=, ?week=) and preview (?at=)."""
-    text = read_version(signage().settings["PLAYLISTS_DIR"], SITE_FILE).content.decode()
+    text = read_version(parts().settings["PLAYLISTS_DIR"], SITE_FILE).content.decode()
     rules = schedule_model(text)
     if rules is None:
         raise Invalid(_("site.yaml cannot be read; fix it in the History page or on disk."))
@@ -80,12 +80,12 @@ def schedule_page() -> Any:
 def schedule_save() -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
     rules = rules_from_form(request.form)
-    parts = signage()
-    current = read_version(parts.settings["PLAYLISTS_DIR"], SITE_FILE)
+    instance = parts()
+    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     text = site_yaml_with_rules(current.content.decode(), rules)
     try:
         save_file(
-            parts,
+            instance,
             SITE_FILE,
             text.encode(),
             if_match={request.form.get("etag", "")},

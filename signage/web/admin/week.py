@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from signage.config.validate import Config
-from signage.status import timeline
+from signage.screens.status import timeline
 
 PALETTE = ("#1a5fb4", "#1d7a3c", "#9a6200", "#813d9c", "#a3192b", "#0b7285", "#5c4b1f")
 DAY_SECONDS = 86400

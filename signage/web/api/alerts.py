@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from flask import current_app, url_for
+from flask import url_for
 from pydantic import BaseModel, ConfigDict, Field
 
-from signage.alerts import MAX_TEXT, active_alerts, end_alert, post_alert
-from signage.auth import current_user, staff_required
-from signage.screens import ScreenService
+from signage.screens.alerts import MAX_TEXT, active_alerts, end_alert, post_alert
+from signage.screens.service import ScreenService
 from signage.web.api.base import bp, parse_body
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
 
 
 class NewAlert(BaseModel):
@@ -26,7 +27,7 @@ class NewAlert(BaseModel):
 
 
 def _screens() -> ScreenService:
-    return current_app.extensions["signage"].screens
+    return parts().screens
 
 
 @bp.post("/alerts")

@@ -7,8 +7,8 @@ from typing import Annotated
 from flask import Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field
 
+from signage.config.editing import FileVersion, Saved
 from signage.config.folder import MAX_FILE_BYTES
-from signage.editing import FileVersion, Saved
 from signage.errors import SignageError
 from signage.web.api.base import parse_body
 

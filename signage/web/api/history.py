@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 
-from signage.auth import current_user, staff_required
-from signage.editing import config_file, restore_revision
+from signage.accounts.audit import audit_entries
+from signage.config.editing import config_file, restore_revision
+from signage.config.history import diff_revisions, get_revision, list_revisions
 from signage.errors import Invalid
-from signage.revisions import audit_entries, diff_revisions, get_revision, list_revisions
 from signage.web.api.arguments import int_arg
 from signage.web.api.base import bp
 from signage.web.api.documents import if_match, saved_response
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
 
 
 def _store() -> Any:
-    return current_app.extensions["signage"].store
+    return parts().store
 
 
 @bp.get("/history/<file>")
@@ -50,7 +52,7 @@ def diff(file: str) -> Any:
 def restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like a save); it becomes a new revision."""
     saved = restore_revision(
-        current_app.extensions["signage"],
+        parts(),
         config_file(file),
         revision,
         if_match=if_match(),

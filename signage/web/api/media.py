@@ -2,43 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
-from signage.auth import current_user, staff_required
+from signage.accounts.audit import audit
 from signage.media import library
 from signage.media.uploads import check_disk_space, receive_multipart, too_large
-from signage.revisions import audit
 from signage.web.api.base import bp
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
+from signage.web.media_json import describe_media, used_by
 
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
-
-
-def _signage() -> Any:
-    return current_app.extensions["signage"]
-
-
-def _used_by() -> dict[str, list[str]]:
-    config = _signage().state.current
-    if config is None:
-        return {}
-    return {media_id: sorted(names) for media_id, names in config.media_ids().items()}
-
-
-def _media_json(row: dict[str, Any], used_by: dict[str, list[str]]) -> dict[str, Any]:
-    config = _signage().state.current
-    zone = config.site.zone if config is not None else dt.UTC
-    return library.media_json(row, _signage().screens.media_url, used_by.get(row["id"], []), zone)
 
 
 @bp.post("/media")
 @staff_required()
 def upload_media() -> Any:
     """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
-    signage = _signage()
+    signage = parts()
     limit = signage.settings["MAX_UPLOAD_MB"] * 1024 * 1024
     folder = library.uploads_folder(signage.settings["MEDIA_DIR"])
     if (request.content_length or 0) > limit + FORM_SLACK:
@@ -83,24 +67,25 @@ def upload_media() -> Any:
 @staff_required()
 def list_media() -> Any:
     """Every clip and picture of the library, newest first."""
-    used_by = _used_by()
-    return {"media": [_media_json(row, used_by) for row in library.all_media(_signage().store)]}
+    instance = parts()
+    return {"media": describe_media(instance, library.all_media(instance.store))}
 
 
 @bp.get("/media/<media_id>")
 @staff_required()
 def get_media(media_id: str) -> Any:
     """One clip or picture: its preparation status, progress or error, and its size."""
-    return _media_json(library.media_row(_signage().store, media_id), _used_by())
+    instance = parts()
+    return describe_media(instance, [library.media_row(instance.store, media_id)])[0]
 
 
 @bp.delete("/media/<media_id>")
 @staff_required("admin")
 def delete_media(media_id: str) -> Any:
     """Delete media no playlist uses (409 naming the playlists that do)."""
-    signage = _signage()
+    signage = parts()
     signage.screens.config()  # 503 while no configuration tells which playlists use what
-    row = library.remove_media(signage.store, media_id, _used_by().get(media_id, []))
+    row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings["MEDIA_DIR"]
     # Identical uploads share one content-named file; it goes with the last one using it.
     for name in (row["file"], row["thumbnail"]):

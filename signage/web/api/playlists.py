@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 
-from signage.auth import current_user, staff_required
-from signage.editing import (
+from signage.config.editing import (
     delete_playlist,
     playlist_file,
     playlist_summaries,
@@ -17,17 +16,15 @@ from signage.editing import (
 from signage.errors import Invalid
 from signage.web.api.base import bp
 from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
-
-
-def _signage() -> Any:
-    return current_app.extensions["signage"]
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
 
 
 @bp.get("/playlists")
 @staff_required()
 def list_playlists() -> Any:
     """Every playlist file with its display name and item count (when it loaded)."""
-    return {"playlists": playlist_summaries(_signage())}
+    return {"playlists": playlist_summaries(parts())}
 
 
 @bp.post("/playlists")
@@ -41,7 +38,7 @@ def create_playlist() -> Any:
             'name the new playlist: ?id=<playlist-id> or "id" in the JSON body', code="missing_id"
         )
     saved = save_file(
-        _signage(),
+        parts(),
         playlist_file(playlist_id),
         content,
         if_match=None,
@@ -57,7 +54,7 @@ def create_playlist() -> Any:
 @staff_required()
 def get_playlist(playlist_id: str) -> Any:
     """The playlist's YAML text exactly as stored, with its ETag."""
-    folder = _signage().settings["PLAYLISTS_DIR"]
+    folder = parts().settings["PLAYLISTS_DIR"]
     return file_response(read_version(folder, playlist_file(playlist_id)))
 
 
@@ -67,7 +64,7 @@ def put_playlist(playlist_id: str) -> Any:
     """Replace the playlist's text: validated, If-Match checked, written atomically."""
     content, _ = yaml_body()
     saved = save_file(
-        _signage(),
+        parts(),
         playlist_file(playlist_id),
         content,
         if_match=if_match(),
@@ -81,5 +78,5 @@ def put_playlist(playlist_id: str) -> Any:
 @staff_required()
 def remove_playlist(playlist_id: str) -> Any:
     """Delete a playlist no rule uses; the last text stays in its history."""
-    revision = delete_playlist(_signage(), playlist_id, if_match=if_match(), author=current_user())
+    revision = delete_playlist(parts(), playlist_id, if_match=if_match(), author=current_user())
     return {"deleted": playlist_id, "revision": revision}

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 
-from signage.auth import staff_required
+from signage.db import now
 from signage.errors import Invalid
-from signage.plays import play_report, report_csv
-from signage.store import now
+from signage.screens.plays import play_report, report_csv
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
+from signage.web.auth import staff_required
+from signage.web.context import parts
 
 DEFAULT_DAYS = 7
 
@@ -21,7 +22,7 @@ DEFAULT_DAYS = 7
 @staff_required()
 def plays_report() -> Any:
     """?from=&to= (dates in the site's zone, inclusive), ?screen=, ?format=json|csv."""
-    signage = current_app.extensions["signage"]
+    signage = parts()
     config = signage.screens.config()
     today = now().astimezone(config.site.zone).date()
     first = date_arg("from", today - dt.timedelta(days=DEFAULT_DAYS - 1))

@@ -7,15 +7,17 @@ import functools
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from signage.auth import screen_key_from_request
 from signage.config.model import SLUG
-from signage.manifest import iso
-from signage.plays import store_plays
-from signage.store import now
+from signage.config.when import iso
+from signage.db import now
+from signage.screens.plays import store_plays
+from signage.screens.status import record_heartbeat
 from signage.web.api.base import bp, parse_body
+from signage.web.auth import screen_key_from_request
+from signage.web.context import parts
 
 MAX_PLAYS_PER_BATCH = 1000
 ITEM_KEY = r"^[a-z0-9][a-z0-9_-]{0,63}#[0-9]{1,5}$"  # <playlist-id>#<index>, as in manifests
@@ -26,7 +28,7 @@ def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def wrapper(screen_id: str, **kwargs: Any) -> Any:
-        current_app.extensions["signage"].screens.verify_key(screen_id, screen_key_from_request())
+        parts().screens.verify_key(screen_id, screen_key_from_request())
         return view(screen_id, **kwargs)
 
     return wrapper
@@ -36,7 +38,7 @@ def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @screen_key_required
 def manifest(screen_id: str) -> Any:
     """Everything the screen plays for the next day and a half, with an ETag."""
-    service = current_app.extensions["signage"].screens
+    service = parts().screens
     moment = now()
     cached = service.manifest(screen_id, moment)
     headers = {"ETag": f'W/"{cached.etag}"', "Cache-Control": "no-cache"}
@@ -69,8 +71,9 @@ class Heartbeat(BaseModel):
 def heartbeat(screen_id: str) -> Any:
     """A screen says it is alive and what it plays."""
     beat = parse_body(Heartbeat)
-    service = current_app.extensions["signage"].screens
-    service.store.record_heartbeat(
+    service = parts().screens
+    record_heartbeat(
+        service.store,
         screen_id,
         {
             **beat.model_dump(),
@@ -109,7 +112,7 @@ class PlayBatch(BaseModel):
 def plays(screen_id: str) -> Any:
     """Store a batch of proof-of-play records; a retried batch counts once."""
     batch = parse_body(PlayBatch)
-    signage = current_app.extensions["signage"]
+    signage = parts()
     result = store_plays(
         signage.store,
         signage.screens.config(),

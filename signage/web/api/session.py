@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import current_app, session
+from flask import session
 from pydantic import BaseModel, ConfigDict, Field
 
-from signage.auth import authenticate, current_user, staff_required
-from signage.revisions import audit
+from signage.accounts.audit import audit
 from signage.web.api.base import bp, parse_body
+from signage.web.auth import current_user, sign_in, staff_required
+from signage.web.context import parts
 
 
 class Login(BaseModel):
@@ -27,10 +28,7 @@ def _who(user: dict[str, Any]) -> dict[str, Any]:
 def login() -> Any:
     """Sign in with name and password; the answer sets the session cookie."""
     body = parse_body(Login)
-    user = authenticate(current_app.extensions["signage"].store, body.name, body.password)
-    session.clear()
-    session["user"] = user["name"]
-    return _who(user)
+    return _who(sign_in(body.name, body.password))
 
 
 @bp.get("/session")
@@ -44,6 +42,6 @@ def who_am_i() -> Any:
 @staff_required()
 def logout() -> Any:
     """Sign out of the browser session."""
-    audit(current_app.extensions["signage"].store, current_user(), "logout", None)
+    audit(parts().store, current_user(), "logout", None)
     session.clear()
     return {"signed_out": True}

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
-from signage.auth import current_user, staff_required
+from signage.config.editing import read_version, save_file
 from signage.config.validate import SITE_FILE
-from signage.editing import read_version, save_file
 from signage.web.api.base import bp
 from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
 
 
 @bp.get("/site")
 @staff_required()
 def get_site() -> Any:
     """site.yaml exactly as stored, with its ETag."""
-    folder = current_app.extensions["signage"].settings["PLAYLISTS_DIR"]
+    folder = parts().settings["PLAYLISTS_DIR"]
     return file_response(read_version(folder, SITE_FILE))
 
 
@@ -27,7 +26,7 @@ def put_site() -> Any:
     """Replace site.yaml: validated with every playlist, If-Match checked, atomic."""
     content, _ = yaml_body()
     saved = save_file(
-        current_app.extensions["signage"],
+        parts(),
         SITE_FILE,
         content,
         if_match=if_match(),

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from signage.accounts.audit import audit
 from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
+from signage.config.history import forget_revision, get_revision, record_revision
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
 from signage.errors import Conflict, Invalid, NotFound, SignageError
-from signage.revisions import audit, forget_revision, get_revision, record_revision
 
 try:  # other processes (a worker beside the web server) take the same lock
     import fcntl
@@ -29,10 +30,9 @@ except ImportError:  # pragma: no cover - not on Linux
     fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
-    from signage import Signage
+    from signage.parts import Signage
 
 _THREAD_LOCK = threading.Lock()
-LOCK_FILE = ".playlists.lock"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Saved:
     warnings: list[dict[str, Any]]
 
 
-def etag_of(content: bytes) -> str:
+def file_etag(content: bytes) -> str:
     """The ETag of a file: a hash of its bytes, so any change gives a new one."""
     return hashlib.sha256(content).hexdigest()[:32]
 
@@ -90,23 +90,26 @@ def read_version(folder: Path, name: str) -> FileVersion:
     except FileNotFoundError:
         what = "site.yaml" if name == SITE_FILE else f"playlist {name.removesuffix('.yaml')!r}"
         raise NotFound(f"there is no {what} in the playlists folder") from None
-    return FileVersion(name, content, etag_of(content))
+    return FileVersion(name, content, file_etag(content))
 
 
 @contextlib.contextmanager
-def edit_lock(data_dir: Path) -> Iterator[None]:
-    """One save at a time, across threads and processes: check-then-write stays atomic."""
+def edit_lock(folder: Path) -> Iterator[None]:
+    """One save at a time, across threads and processes: check-then-write stays atomic.
+
+    The lock is taken on the playlists folder itself, so every process that edits these
+    files shares it, wherever its media and database are, and no lock file is left there.
+    """
     with _THREAD_LOCK:
         if fcntl is None:  # pragma: no cover
             yield
             return
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with open(data_dir / LOCK_FILE, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing the descriptor releases the lock
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -241,7 +244,7 @@ def save_file(
     """Validate, then write one YAML file and record it (action save, create or restore)."""
     text = decode_upload(name, content)
     folder: Path = signage.settings["PLAYLISTS_DIR"]
-    with edit_lock(signage.settings["MEDIA_DIR"]):
+    with edit_lock(folder):
         try:
             current: FileVersion | None = read_version(folder, name)
         except NotFound:
@@ -284,7 +287,7 @@ def save_file(
         if not signage.state.adopt(config, issues, name, before):
             signage.refresh_config(force=True)  # another file changed too: read them all
     warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
-    return Saved(name, etag_of(content), revision, warnings)
+    return Saved(name, file_etag(content), revision, warnings)
 
 
 def delete_playlist(
@@ -293,7 +296,7 @@ def delete_playlist(
     """Remove a playlist file; refused (409) while site.yaml still names it. Its revision."""
     name = playlist_file(playlist_id)
     folder: Path = signage.settings["PLAYLISTS_DIR"]
-    with edit_lock(signage.settings["MEDIA_DIR"]):
+    with edit_lock(folder):
         current = read_version(folder, name)
         check_precondition(current, if_match, required=False)
         errors = [i for i in _validate(folder, name, None) if i.severity == "error"]

@@ -1,5 +1,8 @@
 """Slowing down password guessing: at most a few failed sign-ins per user and per address.
 
+Both sign-in paths (the staff form and POST /api/v1/session) go through
+`signage.accounts.users.authenticate`, which consults the one limiter of the instance.
+
 Counts live in this process's memory (a sliding window), which is enough for the embedded
 server: one process serves every request. Several WSGI workers each keep their own count,
 so an attacker gets at most that many times the limit; a restart forgets the counts.
@@ -12,7 +15,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 
-from signage.errors import SignageError
+from signage.errors import TooManyAttempts
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 300.0
@@ -52,11 +55,9 @@ class LoginLimiter:
             ]
         if waits:
             minutes = max(1, round(max(waits) / 60))
-            raise SignageError(
+            raise TooManyAttempts(
                 f"too many failed sign-ins; try again in {minutes} minute(s)",
-                code="too_many_logins",
-                status=429,
-                details={"retry_after": int(max(waits)) + 1},
+                retry_after=int(max(waits)) + 1,
             )
 
     def failed(self, *keys: str) -> None:

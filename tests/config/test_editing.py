@@ -7,17 +7,17 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
-from signage.editing import (
-    etag_of,
+from signage.config.editing import (
+    file_etag,
     playlist_file,
     read_version,
     save_file,
     write_atomically,
 )
+from signage.config.history import list_revisions
 from signage.errors import SignageError
-from signage.revisions import list_revisions
+from signage.parts import Signage
 
 EDITOR = {"name": "editor", "role": "editor"}
 
@@ -33,9 +33,9 @@ def test_write_atomically_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -
 
 
 def test_a_failed_write_leaves_the_file_history_and_folder_untouched(
-    app: Flask, playlists_dir: Path, monkeypatch: pytest.MonkeyPatch
+    parts: Signage, playlists_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    signage = app.extensions["signage"]
+    signage = parts
     before = read_version(playlists_dir, "daytime.yaml")
     revisions = list_revisions(signage.store, "daytime.yaml")
 
@@ -57,9 +57,9 @@ def test_a_failed_write_leaves_the_file_history_and_folder_untouched(
 
 
 def test_two_saves_with_the_same_etag_at_once_let_exactly_one_win(
-    app: Flask, playlists_dir: Path
+    parts: Signage, playlists_dir: Path
 ) -> None:
-    signage = app.extensions["signage"]
+    signage = parts
     before = read_version(playlists_dir, "daytime.yaml")
     outcomes: list[int] = []
 
@@ -85,7 +85,7 @@ def test_two_saves_with_the_same_etag_at_once_let_exactly_one_win(
         thread.join()
     assert sorted(outcomes) == [200, 412, 412, 412]
     saved = read_version(playlists_dir, "daytime.yaml")
-    assert saved.etag != before.etag and etag_of(saved.content) == saved.etag
+    assert saved.etag != before.etag and file_etag(saved.content) == saved.etag
 
 
 def test_playlist_ids_are_checked_before_any_path_is_built() -> None:

@@ -9,13 +9,15 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from signage.auth import digest
 from signage.config.folder import ConfigState
 from signage.config.validate import Config
+from signage.db import Store, digest
 from signage.errors import Forbidden, NotFound, SignageError
-from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, etag_of
+from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
+from signage.media.library import MEDIA_CHANGED, ready_media
 from signage.schedule import resolve_segments
-from signage.store import Store
+from signage.screens.alerts import ALERTS_CHANGED, alerts_in_force
+from signage.screens.keys import KEYS_CHANGED, all_screen_keys, screen_key_row
 
 COUNTERS_TTL = 1.0  # seconds a process trusts its copy of the change counters
 REBUILD_AT_LEAST_EVERY = dt.timedelta(hours=12)
@@ -72,7 +74,7 @@ class ScreenService:
         moment = time.monotonic()
         if moment - self._counters_read > COUNTERS_TTL:
             counters = self.store.counters()
-            if counters.get("version:keys") != self._counters.get("version:keys"):
+            if counters.get(KEYS_CHANGED) != self._counters.get(KEYS_CHANGED):
                 self._keys, self._key_hashes = {}, None
             self._counters, self._counters_read = counters, moment
         return self._counters
@@ -94,7 +96,7 @@ class ScreenService:
         self.counters()
         record = self._keys.get(screen_id)
         if record is None:
-            record = self.store.screen_key_row(screen_id) or {"key_hash": None}
+            record = screen_key_row(self.store, screen_id) or {"key_hash": None}
             self._keys[screen_id] = record
         if (
             not key
@@ -115,7 +117,7 @@ class ScreenService:
             screens = self.config().screens
             self._key_hashes = {
                 row["key_hash"]
-                for screen_id, row in self.store.all_screen_keys().items()
+                for screen_id, row in all_screen_keys(self.store).items()
                 if row["key_hash"] and screen_id in screens
             }
         return digest(key) in self._key_hashes
@@ -126,7 +128,7 @@ class ScreenService:
         """The screen's manifest, rebuilt only when the inputs changed or a boundary passed."""
         config = self.screen(screen_id)
         counters = self.counters()
-        stamp = (self.state.version, counters.get("version:media"), counters.get("version:alerts"))
+        stamp = (self.state.version, counters.get(MEDIA_CHANGED), counters.get(ALERTS_CHANGED))
         cached = self._manifests.get(screen_id)
         if cached and cached.stamp == stamp and moment < cached.valid_until:
             return cached
@@ -158,17 +160,17 @@ class ScreenService:
             [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
             + [alert.until for alert in alerts]
         )
-        return CachedManifest(body, etag_of(body), stamp, valid_until, warnings)
+        return CachedManifest(body, manifest_etag(body), stamp, valid_until, warnings)
 
     def _alerts_for(self, config: Config, screen_id: str, moment: dt.datetime) -> list[Alert]:
         return [
             Alert(row["id"], row["text"], row["until"])
-            for row in self.store.active_alerts(moment)
+            for row in alerts_in_force(self.store, moment)
             if screen_id in config.targets(row["screens"])
         ]
 
     def _media_lookup(self) -> MediaLookup:
-        ready = self.store.ready_media()
+        ready = ready_media(self.store)
 
         def lookup(media_id: str) -> MediaRef | None:
             row = ready.get(media_id)

@@ -4,19 +4,67 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
+from signage.accounts.audit import audit
 from signage.config.validate import Config
-from signage.config.when import suggest
+from signage.config.when import iso, suggest
+from signage.db import Store, alerts, now
 from signage.errors import Invalid, NotFound
-from signage.manifest import iso
-from signage.revisions import audit
-from signage.screens import ScreenService
-from signage.store import now
+
+if TYPE_CHECKING:
+    from signage.screens.service import ScreenService
 
 MAX_TEXT = 200
 MAX_AHEAD = dt.timedelta(days=7)
 EVERY_SCREEN = "all"
+ALERTS_CHANGED = "version:alerts"
+
+
+def alerts_in_force(store: Store, moment: dt.datetime) -> list[dict[str, Any]]:
+    """Alerts not ended and not past their `until`, newest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(alerts)
+            .where(alerts.c.ended_at.is_(None), alerts.c.until > moment)
+            .order_by(alerts.c.created_at.desc(), alerts.c.id.desc())
+        ).mappings()
+        return [dict(row) for row in rows]
+
+
+def add_alert(
+    store: Store, text: str, screens: list[str] | None, until: dt.datetime, created_by: str | None
+) -> int:
+    """Store an urgent message; screens see it at their next poll."""
+    with store.engine.begin() as conn:
+        alert_id = conn.execute(
+            alerts.insert().values(
+                text=text, screens=screens, until=until, created_by=created_by, created_at=now()
+            )
+        ).inserted_primary_key[0]
+    store.bump(ALERTS_CHANGED)
+    return alert_id
+
+
+def alert_row(store: Store, alert_id: int) -> dict[str, Any] | None:
+    """One alert, ended or not, or None."""
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+        return dict(row) if row else None
+
+
+def _end_alert_row(store: Store, alert_id: int, moment: dt.datetime) -> bool:
+    with store.engine.begin() as conn:
+        ended = conn.execute(
+            alerts.update()
+            .where(alerts.c.id == alert_id, alerts.c.ended_at.is_(None))
+            .values(ended_at=moment)
+        ).rowcount
+    if ended:
+        store.bump(ALERTS_CHANGED)
+    return bool(ended)
 
 
 def alert_json(row: Mapping[str, Any], config: Config) -> dict[str, Any]:
@@ -105,7 +153,7 @@ def post_alert(
     """Store a checked alert; this process's screens see it at once, others within a poll."""
     config = screens.config()
     text, names = check_alert(config, text, targets, until, now())
-    alert_id = screens.store.add_alert(text, names, until, user["name"])
+    alert_id = add_alert(screens.store, text, names, until, user["name"])
     screens.invalidate()
     audit(
         screens.store,
@@ -114,21 +162,21 @@ def post_alert(
         str(alert_id),
         {"text": text, "screens": targets, "until": until.isoformat()},
     )
-    return alert_json(screens.store.alert(alert_id) or {}, config)
+    return alert_json(alert_row(screens.store, alert_id) or {}, config)
 
 
 def active_alerts(screens: ScreenService) -> list[dict[str, Any]]:
     """Alerts showing now, newest first."""
     config = screens.config()
-    return [alert_json(row, config) for row in screens.store.active_alerts(now())]
+    return [alert_json(row, config) for row in alerts_in_force(screens.store, now())]
 
 
 def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> dict[str, Any]:
     """End an alert now (already ended: unchanged); 404 when there is no such alert."""
     store = screens.store
-    if store.alert(alert_id) is None:
+    if alert_row(store, alert_id) is None:
         raise NotFound(f"there is no alert {alert_id}")
-    if store.end_alert(alert_id, now()):
+    if _end_alert_row(store, alert_id, now()):
         screens.invalidate()
         audit(store, user, "alert.end", str(alert_id))
-    return alert_json(store.alert(alert_id) or {}, screens.config())
+    return alert_json(alert_row(store, alert_id) or {}, screens.config())

@@ -1,4 +1,4 @@
-"""History of the YAML files (every save is a revision) and the audit log of who did what.
+"""History of the YAML files: every save is a revision.
 
 A revision keeps the full text of a file as it was saved, through the API or by a hand
 edit that the reload noticed (author "disk"). Restoring one writes it again as a new revision.
@@ -13,34 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from signage.config.when import iso
+from signage.db import Store, now, revisions
 from signage.errors import Invalid, NotFound
-from signage.store import Store, UtcDateTime, metadata, now
 
 DISK_AUTHOR = "disk"
-
-revisions = sa.Table(
-    "revisions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("file", sa.String(80), nullable=False, index=True),
-    sa.Column("text", sa.Text),  # NULL: the file was deleted
-    sa.Column("digest", sa.String(64), nullable=False),
-    sa.Column("author", sa.String(64), nullable=False),  # a user name, or "disk"
-    sa.Column("action", sa.String(16), nullable=False),  # save|create|delete|restore|disk
-    sa.Column("restored_from", sa.Integer),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-)
-
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("at", UtcDateTime, nullable=False, index=True),
-    sa.Column("user", sa.String(64)),  # NULL: the command line or the system
-    sa.Column("action", sa.String(32), nullable=False, index=True),
-    sa.Column("target", sa.String(200)),
-    sa.Column("details", sa.JSON),
-)
 
 MAX_LIST = 500
 
@@ -114,7 +91,7 @@ def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "author": row["author"],
         "action": row["action"],
         "restored_from": row["restored_from"],
-        "created_at": row["created_at"].isoformat(timespec="seconds"),
+        "created_at": iso(row["created_at"]),
         "deleted": text is None,
         "size": None if text is None else len(text.encode()),
     }
@@ -159,57 +136,3 @@ def diff_revisions(store: Store, file: str, old: int, new: int) -> str:
         tofile=f"{file}@{new}",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
-
-# -- audit ---------------------------------------------------------------------------------
-
-
-def audit(
-    store: Store,
-    user: Mapping[str, Any] | str | None,
-    action: str,
-    target: str | None,
-    details: Mapping[str, Any] | None = None,
-) -> None:
-    """Note who did what (a user row, a name, or None for the command line) and to what."""
-    name = user.get("name") if isinstance(user, Mapping) else user
-    with store.engine.begin() as conn:
-        conn.execute(
-            audit_log.insert().values(
-                at=now(),
-                user=name,
-                action=action,
-                target=target,
-                details=dict(details) if details else None,
-            )
-        )
-
-
-def audit_entries(
-    store: Store,
-    *,
-    limit: int = 100,
-    before: int | None = None,
-    action: str | None = None,
-    user: str | None = None,
-) -> list[dict[str, Any]]:
-    """The newest audit entries first; `before` pages back from an entry id."""
-    query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(min(limit, MAX_LIST))
-    if before is not None:
-        query = query.where(audit_log.c.id < before)
-    if action:
-        query = query.where(audit_log.c.action == action)
-    if user:
-        query = query.where(audit_log.c.user == user)
-    with store.engine.connect() as conn:
-        return [
-            {
-                "id": row["id"],
-                "at": row["at"].isoformat(timespec="seconds"),
-                "user": row["user"],
-                "action": row["action"],
-                "target": row["target"],
-                "details": row["details"],
-            }
-            for row in conn.execute(query).mappings()
-        ]

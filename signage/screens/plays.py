@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from signage.config.validate import Config
+from signage.db import Store, now, plays
 from signage.errors import Invalid
-from signage.store import Store, now, plays
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_REPORT_DAYS = 366
@@ -50,6 +50,27 @@ def item_title(config: Config, item_key: str) -> str | None:
     if item.tip is not None:
         return item.tip.title or item.tip.body[:40]
     return item.clip or item.image
+
+
+def _add_plays(store: Store, screen_id: str, records: list[dict[str, Any]]) -> int:
+    """Store proof-of-play records; ones already stored (same client id) count once."""
+    if not records:
+        return 0
+    received = now()
+    rows = [{**r, "screen_id": screen_id, "received_at": received} for r in records]
+    with store.engine.begin() as conn:
+        known = set(
+            conn.scalars(
+                sa.select(plays.c.client_id).where(
+                    plays.c.screen_id == screen_id,
+                    plays.c.client_id.in_([r["client_id"] for r in rows]),
+                )
+            )
+        )
+        fresh = {r["client_id"]: r for r in rows if r["client_id"] not in known}
+        if fresh:
+            conn.execute(plays.insert(), list(fresh.values()))
+        return len(fresh)
 
 
 def store_plays(
@@ -80,7 +101,7 @@ def store_plays(
             code="future_play",
             details=future,
         )
-    stored = store.add_plays(screen_id, list(records))
+    stored = _add_plays(store, screen_id, list(records))
     unknown = sorted({r["item_key"] for r in records if item_title(config, r["item_key"]) is None})
     return {"received": len(records), "stored": stored, "unknown_items": unknown}
 

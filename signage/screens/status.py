@@ -6,17 +6,36 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from signage.auth import revoke_screen_key, rotate_screen_key
+import sqlalchemy as sa
+
 from signage.config.validate import Config
+from signage.config.when import iso
+from signage.db import Store, now, screen_status
 from signage.errors import Invalid
-from signage.manifest import iso
 from signage.preview import item_summary, verdict_summary
-from signage.revisions import audit
 from signage.schedule import explain, resolve_segments
-from signage.screens import ScreenService
-from signage.store import Store
+from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
+from signage.screens.service import ScreenService
 
 MAX_TIMELINE = dt.timedelta(days=14)
+
+
+def record_heartbeat(store: Store, screen_id: str, values: dict[str, Any]) -> None:
+    """Remember that a screen was seen, and what it reported."""
+    values = {**values, "last_seen": now()}
+    with store.engine.begin() as conn:
+        updated = conn.execute(
+            screen_status.update().where(screen_status.c.screen_id == screen_id).values(**values)
+        ).rowcount
+        if not updated:
+            conn.execute(screen_status.insert().values(screen_id=screen_id, **values))
+
+
+def screen_statuses(store: Store) -> dict[str, dict[str, Any]]:
+    """The last heartbeat of every screen that ever sent one."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(screen_status)).mappings()
+        return {row["screen_id"]: dict(row) for row in rows}
 
 
 def screen_overview(
@@ -25,8 +44,8 @@ def screen_overview(
     """Every configured screen with status online|offline|never and its last report."""
     zone = config.site.zone
     silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
-    statuses = store.screen_statuses()
-    keys = store.all_screen_keys()
+    statuses = screen_statuses(store)
+    keys = all_screen_keys(store)
     screens = []
     for screen_id, screen in config.screens.items():
         seen = statuses.get(screen_id)
@@ -91,40 +110,19 @@ def timeline(
     }
 
 
-def parse_moment(text: str | None, config: Config, default: dt.datetime) -> dt.datetime:
-    """ISO time (with offset, or read in the site's zone) or a date (its midnight)."""
-    if not text:
-        return default
-    if "T" in text:  # a "+08:00" offset arrives as " 08:00" when not %-encoded
-        text = text.replace(" ", "+")
-    try:
-        if len(text) == 10:
-            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-        else:
-            moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(
-            f"{text[:40]!r} is not a time; write it like 2026-12-01T08:00:00+08:00 or 2026-12-01",
-            code="bad_time",
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=config.site.zone)
-
-
 def rotate_key(
     screens: ScreenService, screen_id: str, public_url: str, user: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Give the screen a new key (the old URL stops at once); its new display URL."""
     screens.screen(screen_id)
-    key = rotate_screen_key(screens.store, screens.secret_key, screen_id)
+    key = rotate_screen_key(screens.store, screens.secret_key, screen_id, user)
     screens.invalidate()
-    audit(screens.store, user, "screen.key.rotate", screen_id)
     return {"screen": screen_id, "display_url": f"{public_url}/display/{screen_id}?key={key}"}
 
 
 def revoke_key(screens: ScreenService, screen_id: str, user: Mapping[str, Any]) -> dict[str, Any]:
     """Take the screen's key away: it gets 403 until a new key is made."""
     screens.screen(screen_id)
-    revoke_screen_key(screens.store, screen_id)
+    revoke_screen_key(screens.store, screen_id, user)
     screens.invalidate()
-    audit(screens.store, user, "screen.key.revoke", screen_id)
     return {"screen": screen_id, "key": "revoked"}

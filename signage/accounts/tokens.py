@@ -1,0 +1,82 @@
+"""API tokens for scripts: made for a user, shown once, kept only as a hash, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+
+from signage.accounts.audit import audit
+from signage.accounts.users import user_by_name
+from signage.config.when import iso
+from signage.db import Store, digest, now, tokens, users
+from signage.errors import NotFound
+
+TOKEN_PREFIX = "sgn_"
+
+
+def create_token(
+    store: Store, name: str, days: int | None = None, actor: dict[str, Any] | None = None
+) -> str:
+    """A new API token for the user, valid `days` days (None: until revoked); shown once."""
+    user = user_by_name(store, name)
+    if user is None or user["disabled"]:
+        raise NotFound(f"there is no active user named {name!r}; add one with `signage user add`")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = None if days is None else now() + dt.timedelta(days=days)
+    with store.engine.begin() as conn:
+        conn.execute(
+            tokens.insert().values(
+                user_id=user["id"],
+                token_hash=digest(token),
+                created_at=now(),
+                expires_at=expires_at,
+            )
+        )
+    audit(
+        store,
+        actor,
+        "token.create",
+        name,
+        {"expires_at": iso(expires_at) if expires_at else None},
+    )
+    return token
+
+
+def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
+    """The user a live (not revoked, not expired) token belongs to; notes its use."""
+    moment = now()
+    query = (
+        sa.select(users, tokens.c.id.label("token_id"))
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(
+            tokens.c.token_hash == digest(token),
+            tokens.c.revoked_at.is_(None),
+            users.c.disabled.is_(False),
+        )
+        .where(sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > moment))
+    )
+    with store.engine.begin() as conn:
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        conn.execute(
+            tokens.update().where(tokens.c.id == row["token_id"]).values(last_used_at=moment)
+        )
+        return dict(row)
+
+
+def revoke_token(store: Store, token: str, actor: dict[str, Any] | None = None) -> None:
+    """Stop a token from working at once; 404 when it is unknown or already revoked."""
+    token = token.strip()
+    with store.engine.begin() as conn:
+        revoked = conn.execute(
+            tokens.update()
+            .where(tokens.c.token_hash == digest(token), tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now())
+        ).rowcount
+    if not revoked:
+        raise NotFound("no live token matches; it may be mistyped or already revoked")
+    audit(store, actor, "token.revoke", token[: len(TOKEN_PREFIX) + 4] + "…")

@@ -1,0 +1,253 @@
+"""The runtime database: every table on one MetaData, the engine, and the meta values.
+
+SQLite by default; any SQLAlchemy URL works. The schema is created on start. Each noun keeps
+its queries beside it (accounts, screens, media, config.history); this module holds only
+what they all share: the tables, aware UTC times, and the change counters in `meta`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+metadata = sa.MetaData()
+
+
+class UtcDateTime(sa.types.TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite keeps no zone)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> Any:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(256)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+)
+
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime),
+    sa.Column("revoked_at", UtcDateTime),
+    sa.Column("last_used_at", UtcDateTime),
+)
+
+screen_keys = sa.Table(
+    "screen_keys",
+    metadata,
+    sa.Column("screen_id", sa.String(64), primary_key=True),
+    sa.Column("generation", sa.Integer, nullable=False, default=1),
+    sa.Column("key_hash", sa.String(64)),  # NULL: revoked
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+screen_status = sa.Table(
+    "screen_status",
+    metadata,
+    sa.Column("screen_id", sa.String(64), primary_key=True),
+    sa.Column("last_seen", UtcDateTime, nullable=False),
+    sa.Column("now_playing", sa.JSON),
+    sa.Column("player_version", sa.String(64)),
+    sa.Column("last_error", sa.Text),
+    sa.Column("cache", sa.JSON),
+    sa.Column("address", sa.String(64)),
+)
+
+plays = sa.Table(
+    "plays",
+    metadata,
+    sa.Column("screen_id", sa.String(64), primary_key=True),
+    sa.Column("client_id", sa.String(64), primary_key=True),
+    sa.Column("item_key", sa.String(160), nullable=False),
+    sa.Column("item_type", sa.String(16), nullable=False),
+    sa.Column("media_id", sa.String(64)),
+    sa.Column("started_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("screens", sa.JSON),  # list of screen ids/groups; NULL: every screen
+    sa.Column("until", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(64)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("ended_at", UtcDateTime),
+)
+
+media = sa.Table(
+    "media",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False),  # video | image
+    sa.Column("title", sa.String(200), nullable=False, default=""),
+    sa.Column("original_name", sa.String(255)),
+    sa.Column("status", sa.String(16), nullable=False),  # queued|processing|ready|failed
+    sa.Column("progress", sa.Float, nullable=False, default=0.0),
+    sa.Column("error", sa.Text),
+    sa.Column("error_code", sa.String(32)),
+    sa.Column("duration", sa.Float),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("file", sa.String(128)),  # content-hashed name of the prepared file
+    sa.Column("thumbnail", sa.String(128)),
+    sa.Column("size", sa.BigInteger),
+    sa.Column("upload", sa.String(128)),  # the original under its ASCII name, until prepared
+    sa.Column("claimed_by", sa.String(128)),  # host:pid of the process preparing it
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("created_by", sa.String(64)),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+
+
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file", sa.String(80), nullable=False, index=True),
+    sa.Column("text", sa.Text),  # NULL: the file was deleted
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),  # a user name, or "disk"
+    sa.Column("action", sa.String(16), nullable=False),  # save|create|delete|restore|disk
+    sa.Column("restored_from", sa.Integer),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("user", sa.String(64)),  # NULL: the command line or the system
+    sa.Column("action", sa.String(32), nullable=False, index=True),
+    sa.Column("target", sa.String(200)),
+    sa.Column("details", sa.JSON),
+)
+
+
+def now() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def digest(secret: str) -> str:
+    """SHA-256 of a random secret (a token, a screen key): kept instead of the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def default_database_url(media_dir: Path) -> str:
+    """A SQLite file inside the media folder."""
+    return f"sqlite:///{(media_dir / 'signage.db').resolve()}"
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine with the schema created; SQLite in WAL mode with a busy timeout."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    metadata.create_all(engine)
+    return engine
+
+
+class Store:
+    """The database of one installation: its engine, its secret and its change counters."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- meta: secrets and change counters ---------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the meta table."""
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(meta.c.value).where(meta.c.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Create or replace a value of the meta table."""
+        with self.engine.begin() as conn:
+            if not conn.execute(
+                meta.update().where(meta.c.key == key).values(value=value)
+            ).rowcount:
+                conn.execute(meta.insert().values(key=key, value=value))
+
+    def secret_key(self) -> str:
+        """The site's secret, generated once and kept (first writer wins)."""
+        found = self.get_meta("secret_key")
+        if found:
+            return found
+        with self.engine.begin() as conn:
+            try:
+                conn.execute(
+                    meta.insert().values(key="secret_key", value=secrets.token_urlsafe(48))
+                )
+            except sa.exc.IntegrityError:
+                pass
+        return self.get_meta("secret_key") or ""
+
+    def bump(self, counter: str) -> None:
+        """Advance a change counter so every process notices (media, alerts, keys)."""
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                meta.update()
+                .where(meta.c.key == counter)
+                .values(value=sa.cast(sa.cast(meta.c.value, sa.Integer) + 1, sa.Text))
+            ).rowcount
+            if not updated:
+                conn.execute(meta.insert().values(key=counter, value="1"))
+
+    def counters(self) -> dict[str, str]:
+        """Every change counter, read in one query."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(meta.c.key, meta.c.value).where(meta.c.key.like("version:%"))
+            )
+            return {key: value for key, value in rows}

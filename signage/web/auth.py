@@ -1,0 +1,79 @@
+"""Who is calling: staff by Bearer token or session cookie, screens by their key."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import g, request, session
+
+from signage.accounts.tokens import user_by_token
+from signage.accounts.users import authenticate, user_by_name
+from signage.errors import Forbidden, Unauthorized
+from signage.web.context import parts
+from signage.web.csrf import check_csrf
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_user() -> dict[str, Any] | None:
+    """The staff user of this request (Bearer token or browser session), or None."""
+    if "user" in g:
+        return g.user
+    store = parts().store
+    user = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_by_token(store, header.removeprefix("Bearer ").strip())
+        if user is None:
+            raise Unauthorized(
+                "the token is wrong, expired or revoked; create a new one with "
+                "`signage token create <user>`",
+                code="bad_token",
+            )
+    elif session.get("user"):
+        check_csrf()  # a cookie is ambient authority: state changes need the page's token
+        found = user_by_name(store, session["user"])
+        user = found if found and not found["disabled"] else None
+    g.user = user
+    return user
+
+
+def staff_required(role: str | None = None) -> Callable[[F], F]:
+    """Decorator: the request must come from a signed-in user (with this role, if given)."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                raise Unauthorized(
+                    "sign in first, or send the header Authorization: Bearer <token>"
+                )
+            if role is not None and user["role"] != role:
+                raise Forbidden(f"this needs the {role} role; ask an administrator")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def sign_in(name: str, password: str) -> dict[str, Any]:
+    """Check the password (through the one limiter) and start a fresh session for the user."""
+    instance = parts()
+    user = authenticate(instance.store, instance.login_limiter, name, password, request.remote_addr)
+    session.clear()  # a fresh session (and CSRF token): nothing carries over
+    session["user"] = user["name"]
+    return user
+
+
+def screen_key_from_request() -> str:
+    """The key a screen sent: `?key=`, the X-Screen-Key header, or its cookie."""
+    return (
+        request.headers.get("X-Screen-Key")
+        or request.args.get("key")
+        or request.cookies.get("screen_key")
+        or ""
+    )

@@ -1,0 +1,19 @@
+"""The one way web code reaches the running instance's parts."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from signage.parts import Signage
+
+EXTENSION = "signage"
+
+
+def attach(app: Flask, parts: Signage) -> None:
+    """Keep the parts on the app (done once, by create_web_app)."""
+    app.extensions[EXTENSION] = parts
+
+
+def parts() -> Signage:
+    """The parts of the instance serving this request."""
+    return current_app.extensions[EXTENSION]
