@@ -59,6 +59,7 @@ def tone(volume: float = 0.87, rate: int = 48000, seconds: float = SECONDS) -> s
 
 
 X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p")
+X265 = ("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error")
 
 
 @pytest.fixture(scope="session")
@@ -114,19 +115,29 @@ def silent_mp4(make_clip: MakeClip) -> Path:
 def hevc_mkv(make_clip: MakeClip) -> Path:
     """HEVC with Opus sound in Matroska."""
     return make_clip(
-        "hevc.mkv",
+        "hevc.mkv", picture(seconds=1), tone(seconds=1), args=(*X265, "-c:a", "libopus")
+    )
+
+
+HDR_10BIT = ("-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-colorspace", "bt2020nc")
+
+
+@pytest.fixture(scope="session")
+def hlg_mov(make_clip: MakeClip) -> Path:
+    """10-bit HEVC in MOV tagged BT.2020 HLG in stream and container, as iPhones record."""
+    return make_clip(
+        "hlg.mov",
         picture(seconds=1),
         tone(seconds=1),
-        args=(
-            "-c:v",
-            "libx265",
-            "-preset",
-            "ultrafast",
-            "-x265-params",
-            "log-level=error",
-            "-c:a",
-            "libopus",
-        ),
+        args=(*X265, *HDR_10BIT, "-color_trc", "arib-std-b67", "-tag:v", "hvc1", "-c:a", "aac"),
+    )
+
+
+@pytest.fixture(scope="session")
+def pq_mp4(make_clip: MakeClip) -> Path:
+    """10-bit HEVC in MP4 tagged BT.2020 PQ (SMPTE 2084, HDR10), without sound."""
+    return make_clip(
+        "pq.mp4", picture(seconds=1), args=(*X265, *HDR_10BIT, "-color_trc", "smpte2084")
     )
 
 
