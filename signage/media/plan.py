@@ -16,7 +16,8 @@ from signage.media.probe import MediaInfo
 
 LONG_SIDE = 1920
 SHORT_SIDE = 1080
-MAX_FRAME_RATE = 60
+# SIGNAGE_MAX_FRAME_RATE's default: what cheap kiosk boxes decode smoothly at 1080p.
+DEFAULT_MAX_FRAME_RATE = 30
 # Above this a lobby mini-PC on a busy LAN may stutter, so such clips are encoded again.
 MAX_COPY_BIT_RATE = 20_000_000
 # Main is the High profile without its extra tools: every player of High plays it, and
@@ -55,25 +56,26 @@ def fit_within(
     return sizes[0], sizes[1]
 
 
-def _at_most_max(rate: Fraction) -> Fraction:
-    while rate > MAX_FRAME_RATE:
+def _at_most(rate: Fraction, max_frame_rate: int) -> Fraction:
+    # Halving keeps every other frame, so motion stays even (60 → 30, 50 → 25, 120 → 30).
+    while rate > max_frame_rate:
         rate /= 2
     return rate
 
 
-def output_frame_rate(info: MediaInfo) -> Fraction:
-    """A constant frame rate for the encoded clip: the clip's own, evened out, at most 60."""
+def output_frame_rate(info: MediaInfo, max_frame_rate: int = DEFAULT_MAX_FRAME_RATE) -> Fraction:
+    """A constant frame rate for the encoded clip: the clip's own, evened out, halved to the cap."""
     if info.frame_rate and not info.variable_frame_rate:
-        return _at_most_max(info.frame_rate)
+        return _at_most(info.frame_rate, max_frame_rate)
     # A variable rate is usually a common base rate with frames dropped (phones); its
     # nominal rate says which. Containers that only count milliseconds give 1000 instead.
     for candidate in (info.nominal_frame_rate, info.frame_rate):
         if candidate:
-            rate = _at_most_max(candidate)
+            rate = _at_most(candidate, max_frame_rate)
             nearest = min(COMMON_FRAME_RATES, key=lambda common: abs(common - rate))
             if abs(nearest - rate) <= rate / 50:
                 return nearest
-    return _at_most_max(Fraction(max(1, round(info.frame_rate or 25))))
+    return _at_most(Fraction(max(1, round(info.frame_rate or 25))), max_frame_rate)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class VideoPlan:
         return self.copy_video and self.audio in ("copy", "none")
 
 
-def _video_problems(info: MediaInfo) -> list[str]:
+def _video_problems(info: MediaInfo, max_frame_rate: int) -> list[str]:
     video = info.video
     width, height = info.display_size
     problems = []
@@ -112,8 +114,10 @@ def _video_problems(info: MediaInfo) -> list[str]:
         problems.append(f"the picture is rotated by {info.rotation}°")
     if info.interlaced:
         problems.append("the picture is interlaced")
-    if info.frame_rate is None or info.frame_rate > MAX_FRAME_RATE:
-        problems.append(f"frame rate {info.frame_rate} is unknown or above {MAX_FRAME_RATE}")
+    if info.frame_rate is None:
+        problems.append("the frame rate is unknown")
+    elif info.frame_rate > max_frame_rate:
+        problems.append(f"frame rate {info.frame_rate} is above the limit of {max_frame_rate}")
     if info.bit_rate and info.bit_rate > MAX_COPY_BIT_RATE:
         problems.append(f"bit rate {info.bit_rate // 1000} kbit/s is too high")
     if not COPY_CONTAINERS & set(info.format_name.split(",")):
@@ -140,10 +144,16 @@ def _audio_action(info: MediaInfo, loudness: Loudness | None, force: bool) -> Au
 
 
 def plan_video(
-    info: MediaInfo, loudness: Loudness | None, *, force_encode: bool = False
+    info: MediaInfo,
+    loudness: Loudness | None,
+    *,
+    max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
+    force_encode: bool = False,
 ) -> VideoPlan:
     """Decide how to prepare a probed and measured clip (``force_encode``: never copy)."""
-    problems = _video_problems(info) or (["encoding was asked for"] if force_encode else [])
+    problems = _video_problems(info, max_frame_rate) or (
+        ["encoding was asked for"] if force_encode else []
+    )
     copy_video = not problems
     width, height = (
         (info.width, info.height) if copy_video else fit_within(*info.display_size, even=True)
@@ -153,7 +163,7 @@ def plan_video(
         audio=_audio_action(info, loudness, force_encode),
         width=width,
         height=height,
-        frame_rate=None if copy_video else output_frame_rate(info),
+        frame_rate=None if copy_video else output_frame_rate(info, max_frame_rate),
         deinterlace=info.interlaced and not copy_video,
         reasons=tuple(problems),
     )

@@ -142,6 +142,22 @@ def pq_mp4(make_clip: MakeClip) -> Path:
 
 
 @pytest.fixture(scope="session")
+def vertical_60fps_mov(make_clip: MakeClip) -> Path:
+    """A phone's upright clip: 60 fps HEVC stored 320×180 with a 90° rotation, shown 180×320."""
+    landscape = make_clip(
+        "hevc60.mov",
+        picture(rate=60, seconds=1),
+        tone(seconds=1),
+        args=(*X265, "-pix_fmt", "yuv420p", "-tag:v", "hvc1", "-c:a", "aac"),
+    )
+    return make_clip(
+        "vertical60.mov",
+        before=("-display_rotation", "90", "-i", str(landscape)),
+        args=("-c", "copy"),
+    )
+
+
+@pytest.fixture(scope="session")
 def quiet_wmv(make_clip: MakeClip) -> Path:
     """WMV 8 with quiet WMA sound (about -36 LUFS), as on old government CDs."""
     return make_clip(
@@ -290,6 +306,12 @@ class Inspector:
         """The first stream of a kind ("video", "audio") or None."""
         streams = self.report(path)["streams"]
         return next((s for s in streams if s["codec_type"] == kind), None)
+
+    def video_seconds(self, path: Path) -> float:
+        """How long the first picture stream lasts, by its own timestamps."""
+        stream = self.stream(path, "video")
+        assert stream is not None
+        return float(stream["duration"])
 
     def integrated_loudness(self, path: Path) -> float:
         """EBU R128 integrated loudness measured by the ebur128 filter (not loudnorm)."""

@@ -130,6 +130,18 @@ def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
     ]
 
 
+def test_the_frame_rate_setting_reaches_preparation(
+    playlists_dir, media_dir, vertical_60fps_mov, inspect
+):
+    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "MAX_FRAME_RATE": 60})
+    queue_file(app, vertical_60fps_mov, "sports-day")
+
+    prepare_queued(app)
+
+    prepared = library.files_folder(media_dir) / _row(app, "sports-day")["file"]
+    assert inspect.stream(prepared, "video")["avg_frame_rate"] == "60/1"
+
+
 def test_the_first_start_queues_the_demo_media_once(app):
     assert enqueue_demo_media(app) == ["anti-fraud", "court-guide", "constitution-poster"]
     assert enqueue_demo_media(app) == []
