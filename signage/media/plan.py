@@ -3,6 +3,7 @@ whether its picture and sound can be copied as they are or must be encoded again
 
 Boxes are orientation-aware: a landscape picture fits within 1920×1080 and a portrait one
 within 1080×1920, so a phone's portrait clip keeps its full height for portrait screens.
+Every output is BT.709 standard dynamic range: what kiosk decoders and browsers assume.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from fractions import Fraction
 from typing import Literal
 
 from signage.media.loudness import Loudness
-from signage.media.probe import MediaInfo
+from signage.media.probe import ColourTags, MediaInfo
 
 LONG_SIDE = 1920
 SHORT_SIDE = 1080
@@ -30,7 +31,17 @@ COMMON_FRAME_RATES = (
     Fraction(50), Fraction(60000, 1001), Fraction(60),
 )  # fmt: skip
 
+# Colour codings that a BT.709 label describes truthfully. Untagged video is taken to be
+# BT.709, as browsers take it; smpte170m's transfer curve is the very same as BT.709's.
+BT709_PRIMARIES = {None, "bt709"}
+BT709_TRANSFERS = {None, "bt709", "smpte170m"}
+BT709_MATRICES = {None, "bt709"}
+TV_RANGES = {None, "tv"}
+
 AudioAction = Literal["copy", "normalise", "encode", "none"]
+# tag: the pixels already are BT.709 and only get its labels; convert: other SDR colours
+# are converted; tone_map: HDR is mapped down to SDR BT.709.
+ColourAction = Literal["tag", "convert", "tone_map"]
 
 
 def fit_within(
@@ -78,6 +89,38 @@ def output_frame_rate(info: MediaInfo, max_frame_rate: int = DEFAULT_MAX_FRAME_R
     return _at_most(Fraction(max(1, round(info.frame_rate or 25))), max_frame_rate)
 
 
+def colour_action(colour: ColourTags) -> ColourAction:
+    """What the picture's colours need to become BT.709 standard dynamic range."""
+    if colour.hdr:
+        return "tone_map"
+    as_bt709 = (
+        colour.primaries in BT709_PRIMARIES
+        and colour.transfer in BT709_TRANSFERS
+        and colour.matrix in BT709_MATRICES
+        and colour.range in TV_RANGES
+    )
+    return "tag" if as_bt709 else "convert"
+
+
+def _colour_problem(colour: ColourTags) -> str | None:
+    action = colour_action(colour)
+    if action == "tone_map":
+        return f"HDR ({colour.hdr}) tone-mapped to SDR"
+    if action == "convert":
+        coded = ", ".join(
+            f"{name} {value}"
+            for name, value, fine in (
+                ("primaries", colour.primaries, BT709_PRIMARIES),
+                ("transfer", colour.transfer, BT709_TRANSFERS),
+                ("matrix", colour.matrix, BT709_MATRICES),
+                ("range", colour.range, TV_RANGES),
+            )
+            if value not in fine
+        )
+        return f"colours ({coded}) converted to BT.709"
+    return None
+
+
 @dataclass(frozen=True)
 class VideoPlan:
     """What preparation does with a clip: copy or encode each stream, and at what size."""
@@ -88,6 +131,7 @@ class VideoPlan:
     height: int
     frame_rate: Fraction | None
     deinterlace: bool
+    colours: ColourAction
     reasons: tuple[str, ...]
 
     @property
@@ -118,6 +162,8 @@ def _video_problems(info: MediaInfo, max_frame_rate: int) -> list[str]:
         problems.append("the frame rate is unknown")
     elif info.frame_rate > max_frame_rate:
         problems.append(f"frame rate {info.frame_rate} is above the limit of {max_frame_rate}")
+    if colour_problem := _colour_problem(info.colour):
+        problems.append(colour_problem)
     if info.bit_rate and info.bit_rate > MAX_COPY_BIT_RATE:
         problems.append(f"bit rate {info.bit_rate // 1000} kbit/s is too high")
     if not COPY_CONTAINERS & set(info.format_name.split(",")):
@@ -165,5 +211,6 @@ def plan_video(
         height=height,
         frame_rate=None if copy_video else output_frame_rate(info, max_frame_rate),
         deinterlace=info.interlaced and not copy_video,
+        colours=colour_action(info.colour),
         reasons=tuple(problems),
     )

@@ -1,8 +1,8 @@
 """Turn an uploaded clip or picture into the file screens play, named by its content.
 
-A clip becomes H.264 (High, yuv420p, at most MAX_FRAME_RATE) with AAC stereo 48 kHz sound
-levelled to -23 LUFS in an MP4 whose index comes first; a clip that already is one is only
-copied into a new MP4. A clip
+A clip becomes H.264 (High, yuv420p, BT.709 SDR, at most MAX_FRAME_RATE) with AAC stereo
+48 kHz sound levelled to -23 LUFS in an MP4 whose index comes first; a clip that already is
+one is only copied into a new MP4 (its header labelled BT.709 on the way). A clip
 without sound gets no sound track (screens play muted; an empty track would only cost bytes).
 A picture becomes a JPEG, or a PNG when it has transparency. Every output is written under a
 ``.partial-`` name, then renamed to ``<first 16 hex digits of its sha256>.<ext>``: a name is
@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import ffmpeg as ffmpeg_cli
 
+from signage.media.colour import BT709_H264_HEADER, BT709_LABELS, to_bt709
 from signage.media.ffmpeg import (
     Binaries,
     CommandFailed,
@@ -124,17 +125,18 @@ def video_command(
     """The ffmpeg command that carries out a plan."""
     clip = ffmpeg_cli.input(str(source))
     picture = clip[str(info.video.index)]
-    options: dict[str, Any] = {"c:v": "copy"}
+    options: dict[str, Any] = {"c:v": "copy", "bsf:v": BT709_H264_HEADER}
     if not plan.copy_video:
         if plan.deinterlace:
             picture = picture.filter("yadif")
-        # The fps filter drops (or repeats) frames, so the clip keeps its speed.
+        # The fps filter drops frames (or repeats them, for a variable rate), so the clip
+        # keeps its speed; dropping and shrinking first leaves fewer pixels to convert.
         picture = (
             picture.filter("fps", str(plan.frame_rate))
             .filter("scale", plan.width, plan.height)
             .filter("setsar", 1)
-            .filter("format", "yuv420p")
         )
+        picture = to_bt709(picture, info.colour, plan.colours)
         options = {
             "c:v": "libx264",
             "preset": preset,
@@ -160,6 +162,7 @@ def video_command(
         movflags="+faststart",
         map_metadata=-1,
         map_chapters=-1,
+        **BT709_LABELS,
         **options,
     )
     return _compile(output, binaries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,18 @@ def pq_mp4(make_clip: MakeClip) -> Path:
     """10-bit HEVC in MP4 tagged BT.2020 PQ (SMPTE 2084, HDR10), without sound."""
     return make_clip(
         "pq.mp4", picture(seconds=1), args=(*X265, *HDR_10BIT, "-color_trc", "smpte2084")
+    )
+
+
+@pytest.fixture(scope="session")
+def bt601_mp4(make_clip: MakeClip) -> Path:
+    """Otherwise conforming H.264 labelled BT.601 (SMPTE 170M), as older cameras make it."""
+    labels = ("-color_primaries", "smpte170m", "-color_trc", "smpte170m")
+    return make_clip(
+        "bt601.mp4",
+        picture(),
+        tone(),
+        args=(*X264, "-profile:v", "high", *labels, "-colorspace", "smpte170m", "-c:a", "aac"),
     )
 
 
@@ -342,6 +355,35 @@ class Inspector:
         ]
         pixels = run_command(argv, timeout=60).stdout
         return sum(pixels) / len(pixels)
+
+    def header_colours(self, path: Path) -> tuple[str, ...]:
+        """Primaries, transfer, matrix and range as the H.264 stream's own header says them."""
+        # A bare elementary stream has no container to take labels from: only the VUI is left.
+        with tempfile.TemporaryDirectory() as folder:
+            bare = Path(folder, "video.h264")
+            argv = [self.binaries.ffmpeg, "-v", "error", "-i", str(path), "-map", "0:v:0"]
+            run_command([*argv, "-c", "copy", "-f", "h264", str(bare)], timeout=60)
+            video = self.report(bare, "-show_streams")["streams"][0]
+        keys = ("color_primaries", "color_transfer", "color_space", "color_range")
+        return tuple(video.get(key, "unknown") for key in keys)
+
+    @staticmethod
+    def container_colours(path: Path) -> tuple[int, int, int, bool] | None:
+        """The MP4 'colr' box's primaries, transfer, matrix codes and full-range flag."""
+        data = path.read_bytes()
+        start = data.find(b"colrnclx")
+        if start < 0:
+            return None
+        primaries, transfer, matrix, flags = struct.unpack_from(">HHHB", data, start + 8)
+        return primaries, transfer, matrix, bool(flags & 0x80)
+
+    def rgb_frame(self, path: Path, at: float, filters: str = "") -> bytes:
+        """One frame at a time as 8-bit RGB, shrunk to a quarter of 320×180 (80×45)."""
+        # Shrinking averages away the 4:2:0 fringes at sharp colour edges; colours stay.
+        chain = ",".join(filter(None, [filters, "format=rgb24", "scale=80:45:flags=area"]))
+        argv = [self.binaries.ffmpeg, "-v", "error", "-ss", str(at), "-i", str(path)]
+        argv += ["-vf", chain, "-frames:v", "1", "-f", "rawvideo", "-"]
+        return run_command(argv, timeout=60).stdout
 
     @staticmethod
     def top_level_boxes(path: Path) -> list[str]:

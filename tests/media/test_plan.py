@@ -121,6 +121,11 @@ def test_no_sound_means_no_sound_track():
         ({"field_order": "tt"}, "the picture is interlaced"),
         ({"avg_frame_rate": "60/1", "r_frame_rate": "60/1"}, "frame rate 60 is above the limit"),
         ({"avg_frame_rate": "0/0", "r_frame_rate": "0/0"}, "the frame rate is unknown"),
+        ({"color_transfer": "arib-std-b67"}, "HDR (HLG) tone-mapped to SDR"),
+        ({"color_transfer": "smpte2084"}, "HDR (PQ) tone-mapped to SDR"),
+        ({"color_space": "smpte170m"}, "colours (matrix smpte170m) converted to BT.709"),
+        ({"color_primaries": "bt2020"}, "colours (primaries bt2020) converted to BT.709"),
+        ({"color_range": "pc"}, "colours (range pc) converted to BT.709"),
     ],
 )
 def test_each_problem_forces_an_encode_and_says_why(video, reason):
@@ -173,6 +178,24 @@ def test_clips_at_the_cap_are_still_copied():
     ntsc = _info(avg_frame_rate="30000/1001", r_frame_rate="30000/1001")
 
     assert plan_video(at_cap, ON_TARGET).remux_only and plan_video(ntsc, ON_TARGET).remux_only
+
+
+@pytest.mark.parametrize(
+    ("labels", "colours"),
+    [
+        ({}, "tag"),  # unlabelled: taken as BT.709 and labelled so
+        ({"color_primaries": "bt709", "color_transfer": "bt709", "color_space": "bt709"}, "tag"),
+        ({"color_transfer": "smpte170m", "color_range": "tv"}, "tag"),  # BT.709's own curve
+        ({"color_primaries": "unknown", "color_space": "reserved"}, "tag"),
+        ({"color_primaries": "bt2020", "color_transfer": "arib-std-b67"}, "tone_map"),
+        ({"color_space": "bt470bg"}, "convert"),
+    ],
+)
+def test_colours_are_labelled_converted_or_tone_mapped(labels, colours):
+    plan = plan_video(_info(**labels), ON_TARGET)
+
+    assert plan.colours == colours
+    assert plan.copy_video == (colours == "tag")
 
 
 def test_the_loudnorm_report_is_read_from_the_end_of_stderr():
