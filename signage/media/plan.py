@@ -31,8 +31,8 @@ COMMON_FRAME_RATES = (
     Fraction(50), Fraction(60000, 1001), Fraction(60),
 )  # fmt: skip
 
-# Colour codings that a BT.709 label describes truthfully. Untagged video is taken to be
-# BT.709, as browsers take it; smpte170m's transfer curve is the very same as BT.709's.
+# Colour codings that a BT.709 label describes truthfully. Unlabelled video is taken to be
+# BT.709, the HD standard; smpte170m's transfer curve is the very same as BT.709's.
 BT709_PRIMARIES = {None, "bt709"}
 BT709_TRANSFERS = {None, "bt709", "smpte170m"}
 BT709_MATRICES = {None, "bt709"}
