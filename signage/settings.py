@@ -114,6 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
         "MAX_CLIP_MINUTES", "60", "Longest clip accepted, in minutes.", _int_between(1, 24 * 60)
     ),
     Setting(
+        "MAX_FRAME_RATE",
+        "30",
+        "Highest frame rate of prepared clips; faster clips keep every other frame until under it.",
+        _int_between(10, 120),
+    ),
+    Setting(
         "JOB_WORKERS", "1", "How many media preparation jobs run at once.", _int_between(1, 16)
     ),
     Setting(

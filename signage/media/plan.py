@@ -3,6 +3,7 @@ whether its picture and sound can be copied as they are or must be encoded again
 
 Boxes are orientation-aware: a landscape picture fits within 1920×1080 and a portrait one
 within 1080×1920, so a phone's portrait clip keeps its full height for portrait screens.
+Every output is BT.709 standard dynamic range: what kiosk decoders and browsers assume.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from fractions import Fraction
 from typing import Literal
 
 from signage.media.loudness import Loudness
-from signage.media.probe import MediaInfo
+from signage.media.probe import ColourTags, MediaInfo
 
 LONG_SIDE = 1920
 SHORT_SIDE = 1080
-MAX_FRAME_RATE = 60
+# SIGNAGE_MAX_FRAME_RATE's default: what cheap kiosk boxes decode smoothly at 1080p.
+DEFAULT_MAX_FRAME_RATE = 30
 # Above this a lobby mini-PC on a busy LAN may stutter, so such clips are encoded again.
 MAX_COPY_BIT_RATE = 20_000_000
 # Main is the High profile without its extra tools: every player of High plays it, and
@@ -29,7 +31,17 @@ COMMON_FRAME_RATES = (
     Fraction(50), Fraction(60000, 1001), Fraction(60),
 )  # fmt: skip
 
+# Colour codings that a BT.709 label describes truthfully. Unlabelled video is taken to be
+# BT.709, the HD standard; smpte170m's transfer curve is the very same as BT.709's.
+BT709_PRIMARIES = {None, "bt709"}
+BT709_TRANSFERS = {None, "bt709", "smpte170m"}
+BT709_MATRICES = {None, "bt709"}
+TV_RANGES = {None, "tv"}
+
 AudioAction = Literal["copy", "normalise", "encode", "none"]
+# tag: the pixels already are BT.709 and only get its labels; convert: other SDR colours
+# are converted; tone_map: HDR is mapped down to SDR BT.709.
+ColourAction = Literal["tag", "convert", "tone_map"]
 
 
 def fit_within(
@@ -55,25 +67,58 @@ def fit_within(
     return sizes[0], sizes[1]
 
 
-def _at_most_max(rate: Fraction) -> Fraction:
-    while rate > MAX_FRAME_RATE:
+def _at_most(rate: Fraction, max_frame_rate: int) -> Fraction:
+    # Halving keeps every other frame, so motion stays even (60 → 30, 50 → 25, 120 → 30).
+    while rate > max_frame_rate:
         rate /= 2
     return rate
 
 
-def output_frame_rate(info: MediaInfo) -> Fraction:
-    """A constant frame rate for the encoded clip: the clip's own, evened out, at most 60."""
+def output_frame_rate(info: MediaInfo, max_frame_rate: int = DEFAULT_MAX_FRAME_RATE) -> Fraction:
+    """A constant frame rate for the encoded clip: the clip's own, evened out, halved to the cap."""
     if info.frame_rate and not info.variable_frame_rate:
-        return _at_most_max(info.frame_rate)
+        return _at_most(info.frame_rate, max_frame_rate)
     # A variable rate is usually a common base rate with frames dropped (phones); its
     # nominal rate says which. Containers that only count milliseconds give 1000 instead.
     for candidate in (info.nominal_frame_rate, info.frame_rate):
         if candidate:
-            rate = _at_most_max(candidate)
+            rate = _at_most(candidate, max_frame_rate)
             nearest = min(COMMON_FRAME_RATES, key=lambda common: abs(common - rate))
             if abs(nearest - rate) <= rate / 50:
                 return nearest
-    return _at_most_max(Fraction(max(1, round(info.frame_rate or 25))))
+    return _at_most(Fraction(max(1, round(info.frame_rate or 25))), max_frame_rate)
+
+
+def colour_action(colour: ColourTags) -> ColourAction:
+    """What the picture's colours need to become BT.709 standard dynamic range."""
+    if colour.hdr:
+        return "tone_map"
+    as_bt709 = (
+        colour.primaries in BT709_PRIMARIES
+        and colour.transfer in BT709_TRANSFERS
+        and colour.matrix in BT709_MATRICES
+        and colour.range in TV_RANGES
+    )
+    return "tag" if as_bt709 else "convert"
+
+
+def _colour_problem(colour: ColourTags) -> str | None:
+    action = colour_action(colour)
+    if action == "tone_map":
+        return f"HDR ({colour.hdr}) tone-mapped to SDR"
+    if action == "convert":
+        coded = ", ".join(
+            f"{name} {value}"
+            for name, value, fine in (
+                ("primaries", colour.primaries, BT709_PRIMARIES),
+                ("transfer", colour.transfer, BT709_TRANSFERS),
+                ("matrix", colour.matrix, BT709_MATRICES),
+                ("range", colour.range, TV_RANGES),
+            )
+            if value not in fine
+        )
+        return f"colours ({coded}) converted to BT.709"
+    return None
 
 
 @dataclass(frozen=True)
@@ -86,6 +131,7 @@ class VideoPlan:
     height: int
     frame_rate: Fraction | None
     deinterlace: bool
+    colours: ColourAction
     reasons: tuple[str, ...]
 
     @property
@@ -94,7 +140,7 @@ class VideoPlan:
         return self.copy_video and self.audio in ("copy", "none")
 
 
-def _video_problems(info: MediaInfo) -> list[str]:
+def _video_problems(info: MediaInfo, max_frame_rate: int) -> list[str]:
     video = info.video
     width, height = info.display_size
     problems = []
@@ -112,8 +158,12 @@ def _video_problems(info: MediaInfo) -> list[str]:
         problems.append(f"the picture is rotated by {info.rotation}°")
     if info.interlaced:
         problems.append("the picture is interlaced")
-    if info.frame_rate is None or info.frame_rate > MAX_FRAME_RATE:
-        problems.append(f"frame rate {info.frame_rate} is unknown or above {MAX_FRAME_RATE}")
+    if info.frame_rate is None:
+        problems.append("the frame rate is unknown")
+    elif info.frame_rate > max_frame_rate:
+        problems.append(f"frame rate {info.frame_rate} is above the limit of {max_frame_rate}")
+    if colour_problem := _colour_problem(info.colour):
+        problems.append(colour_problem)
     if info.bit_rate and info.bit_rate > MAX_COPY_BIT_RATE:
         problems.append(f"bit rate {info.bit_rate // 1000} kbit/s is too high")
     if not COPY_CONTAINERS & set(info.format_name.split(",")):
@@ -140,10 +190,16 @@ def _audio_action(info: MediaInfo, loudness: Loudness | None, force: bool) -> Au
 
 
 def plan_video(
-    info: MediaInfo, loudness: Loudness | None, *, force_encode: bool = False
+    info: MediaInfo,
+    loudness: Loudness | None,
+    *,
+    max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
+    force_encode: bool = False,
 ) -> VideoPlan:
     """Decide how to prepare a probed and measured clip (``force_encode``: never copy)."""
-    problems = _video_problems(info) or (["encoding was asked for"] if force_encode else [])
+    problems = _video_problems(info, max_frame_rate) or (
+        ["encoding was asked for"] if force_encode else []
+    )
     copy_video = not problems
     width, height = (
         (info.width, info.height) if copy_video else fit_within(*info.display_size, even=True)
@@ -153,7 +209,8 @@ def plan_video(
         audio=_audio_action(info, loudness, force_encode),
         width=width,
         height=height,
-        frame_rate=None if copy_video else output_frame_rate(info),
+        frame_rate=None if copy_video else output_frame_rate(info, max_frame_rate),
         deinterlace=info.interlaced and not copy_video,
+        colours=colour_action(info.colour),
         reasons=tuple(problems),
     )

@@ -1,7 +1,8 @@
 """Turn an uploaded clip or picture into the file screens play, named by its content.
 
-A clip becomes H.264 (High, yuv420p) with AAC stereo 48 kHz sound levelled to -23 LUFS in an
-MP4 whose index comes first; a clip that already is one is only copied into a new MP4. A clip
+A clip becomes H.264 (High, yuv420p, BT.709 SDR, at most MAX_FRAME_RATE) with AAC stereo
+48 kHz sound levelled to -23 LUFS in an MP4 whose index comes first; a clip that already is
+one is only copied into a new MP4 (its header labelled BT.709 on the way). A clip
 without sound gets no sound track (screens play muted; an empty track would only cost bytes).
 A picture becomes a JPEG, or a PNG when it has transparency. Every output is written under a
 ``.partial-`` name, then renamed to ``<first 16 hex digits of its sha256>.<ext>``: a name is
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 import ffmpeg as ffmpeg_cli
 
+from signage.media.colour import BT709_H264_HEADER, BT709_LABELS, to_bt709
 from signage.media.ffmpeg import (
     Binaries,
     CommandFailed,
@@ -28,7 +30,7 @@ from signage.media.ffmpeg import (
     run_command,
 )
 from signage.media.loudness import Loudness, normalise_filter_args
-from signage.media.plan import VideoPlan, fit_within, plan_video
+from signage.media.plan import DEFAULT_MAX_FRAME_RATE, VideoPlan, fit_within, plan_video
 from signage.media.probe import MediaInfo, MediaRefused, probe_media, refuse, scan_media
 
 PARTIAL_PREFIX = ".partial-"
@@ -123,16 +125,18 @@ def video_command(
     """The ffmpeg command that carries out a plan."""
     clip = ffmpeg_cli.input(str(source))
     picture = clip[str(info.video.index)]
-    options: dict[str, Any] = {"c:v": "copy"}
+    options: dict[str, Any] = {"c:v": "copy", "bsf:v": BT709_H264_HEADER}
     if not plan.copy_video:
         if plan.deinterlace:
             picture = picture.filter("yadif")
+        # The fps filter drops frames (or repeats them, for a variable rate), so the clip
+        # keeps its speed; dropping and shrinking first leaves fewer pixels to convert.
         picture = (
             picture.filter("fps", str(plan.frame_rate))
             .filter("scale", plan.width, plan.height)
             .filter("setsar", 1)
-            .filter("format", "yuv420p")
         )
+        picture = to_bt709(picture, info.colour, plan.colours)
         options = {
             "c:v": "libx264",
             "preset": preset,
@@ -158,6 +162,7 @@ def video_command(
         movflags="+faststart",
         map_metadata=-1,
         map_chapters=-1,
+        **BT709_LABELS,
         **options,
     )
     return _compile(output, binaries)
@@ -262,6 +267,7 @@ def prepare_video(
     info: MediaInfo | None = None,
     max_seconds: float | None = None,
     preset: str = "veryfast",
+    max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
     force_encode: bool = False,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
@@ -274,7 +280,7 @@ def prepare_video(
         if info.kind != "video":
             raise MediaRefused("the file is a picture, not a video", code="not_video")
         loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
-        plan = plan_video(info, loudness, force_encode=force_encode)
+        plan = plan_video(info, loudness, max_frame_rate=max_frame_rate, force_encode=force_encode)
         partial = _partial(out_dir, ".mp4")
         path, digest = _convert(
             video_command(source, partial, info, plan, loudness, binaries, preset),
@@ -320,6 +326,7 @@ def prepare_media(
     *,
     max_seconds: float | None = None,
     preset: str = "veryfast",
+    max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
     """Prepare a clip or a picture, whichever the file turns out to be."""
@@ -327,5 +334,11 @@ def prepare_media(
     if info.kind == "image":
         return prepare_image(source, out_dir, binaries, info=info, on_progress=on_progress)
     return prepare_video(
-        source, out_dir, binaries, info=info, preset=preset, on_progress=on_progress
+        source,
+        out_dir,
+        binaries,
+        info=info,
+        preset=preset,
+        max_frame_rate=max_frame_rate,
+        on_progress=on_progress,
     )

@@ -20,6 +20,11 @@ IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "ti
 TEXT_FORMATS = {"tty", "bin", "xbin", "adf", "idf"}
 TEXT_CODECS = {"ansi", "bintext", "xbin", "idf"}
 INTERLACED = {"tt", "bb", "tb", "bt"}
+# What ffprobe writes where a file says nothing about a colour property.
+UNSPECIFIED = {"", "unknown", "unspecified", "reserved"}
+# Transfer curves of high dynamic range video: phones record HLG (iPhone) or PQ (HDR10).
+HdrCurve = Literal["HLG", "PQ"]
+HDR_TRANSFERS: dict[str, HdrCurve] = {"arib-std-b67": "HLG", "smpte2084": "PQ"}
 
 
 class MediaRefused(SignageError):
@@ -58,6 +63,21 @@ class StreamInfo:
 
 
 @dataclass(frozen=True)
+class ColourTags:
+    """How a picture's colours are coded, in ffprobe's names; None where the file is silent."""
+
+    primaries: str | None = None
+    transfer: str | None = None
+    matrix: str | None = None
+    range: str | None = None
+
+    @property
+    def hdr(self) -> HdrCurve | None:
+        """The HDR transfer curve ("HLG" or "PQ"), or None for standard dynamic range."""
+        return HDR_TRANSFERS.get(self.transfer or "")
+
+
+@dataclass(frozen=True)
 class MediaInfo:
     """A probed file: the picture stream that matters, its first audio stream, the container."""
 
@@ -74,6 +94,7 @@ class MediaInfo:
     variable_frame_rate: bool
     interlaced: bool
     bit_rate: int | None
+    colour: ColourTags = ColourTags()
 
     @property
     def has_audio(self) -> bool:
@@ -124,6 +145,16 @@ def _rotation(stream: dict[str, Any], frame: dict[str, Any] | None) -> int:
             if "rotation" in side:
                 return round(float(side["rotation"])) % 360
     return round(float(stream.get("tags", {}).get("rotate", 0) or 0)) % 360
+
+
+def _colour_tags(stream: dict[str, Any]) -> ColourTags:
+    def tag(key: str) -> str | None:
+        value = str(stream.get(key) or "")
+        return None if value in UNSPECIFIED else value
+
+    return ColourTags(
+        tag("color_primaries"), tag("color_transfer"), tag("color_space"), tag("color_range")
+    )
 
 
 def _stream(raw: dict[str, Any]) -> StreamInfo:
@@ -178,6 +209,7 @@ def parse_probe(report: dict[str, Any], first_frame: dict[str, Any] | None = Non
         variable_frame_rate=variable,
         interlaced=raw_video.get("field_order") in INTERLACED,
         bit_rate=int(_number(container.get("bit_rate"), raw_video.get("bit_rate")) or 0) or None,
+        colour=_colour_tags(raw_video),
     )
 
 

@@ -97,6 +97,7 @@ def prepare_claimed(
             library.files_folder(media_dir),
             _binaries(parts),
             max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
+            max_frame_rate=parts.settings["MAX_FRAME_RATE"],
             on_progress=_throttled(store, row["id"], on_progress),
         )
         library.mark_ready(store, row["id"], prepared)

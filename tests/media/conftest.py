@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import struct
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from signage.media.ffmpeg import Binaries, locate_binaries, run_command
+from tests.media.inspector import Inspector
 from tests.web.api_check import Api
 
 SECONDS = 2
@@ -59,6 +58,7 @@ def tone(volume: float = 0.87, rate: int = 48000, seconds: float = SECONDS) -> s
 
 
 X264 = ("-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p")
+X265 = ("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error")
 
 
 @pytest.fixture(scope="session")
@@ -114,19 +114,57 @@ def silent_mp4(make_clip: MakeClip) -> Path:
 def hevc_mkv(make_clip: MakeClip) -> Path:
     """HEVC with Opus sound in Matroska."""
     return make_clip(
-        "hevc.mkv",
+        "hevc.mkv", picture(seconds=1), tone(seconds=1), args=(*X265, "-c:a", "libopus")
+    )
+
+
+HDR_10BIT = ("-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-colorspace", "bt2020nc")
+
+
+@pytest.fixture(scope="session")
+def hlg_mov(make_clip: MakeClip) -> Path:
+    """10-bit HEVC in MOV tagged BT.2020 HLG in stream and container, as iPhones record."""
+    return make_clip(
+        "hlg.mov",
         picture(seconds=1),
         tone(seconds=1),
-        args=(
-            "-c:v",
-            "libx265",
-            "-preset",
-            "ultrafast",
-            "-x265-params",
-            "log-level=error",
-            "-c:a",
-            "libopus",
-        ),
+        args=(*X265, *HDR_10BIT, "-color_trc", "arib-std-b67", "-tag:v", "hvc1", "-c:a", "aac"),
+    )
+
+
+@pytest.fixture(scope="session")
+def pq_mp4(make_clip: MakeClip) -> Path:
+    """10-bit HEVC in MP4 tagged BT.2020 PQ (SMPTE 2084, HDR10), without sound."""
+    return make_clip(
+        "pq.mp4", picture(seconds=1), args=(*X265, *HDR_10BIT, "-color_trc", "smpte2084")
+    )
+
+
+@pytest.fixture(scope="session")
+def bt601_mp4(make_clip: MakeClip) -> Path:
+    """Otherwise conforming H.264 labelled BT.601 (SMPTE 170M), as older cameras make it."""
+    labels = ("-color_primaries", "smpte170m", "-color_trc", "smpte170m")
+    return make_clip(
+        "bt601.mp4",
+        picture(),
+        tone(),
+        args=(*X264, "-profile:v", "high", *labels, "-colorspace", "smpte170m", "-c:a", "aac"),
+    )
+
+
+@pytest.fixture(scope="session")
+def vertical_60fps_mov(make_clip: MakeClip) -> Path:
+    """A phone's upright clip: 60 fps HEVC stored 320×180 with a 90° rotation, shown 180×320."""
+    landscape = make_clip(
+        "hevc60.mov",
+        picture(rate=60, seconds=1),
+        tone(seconds=1),
+        args=(*X265, "-pix_fmt", "yuv420p", "-tag:v", "hvc1", "-c:a", "aac"),
+    )
+    return make_clip(
+        "vertical60.mov",
+        before=("-display_rotation", "90", "-i", str(landscape)),
+        args=("-c", "copy"),
     )
 
 
@@ -257,73 +295,6 @@ def exif_rotated_jpeg(make_clip: MakeClip, clip_dir: Path) -> Path:
     target = clip_dir / "exif_rotated.jpg"
     target.write_bytes(with_exif_orientation(plain.read_bytes(), 6))
     return target
-
-
-class Inspector:
-    """Independent checks of an output file, made with ffprobe and ffmpeg's own meters."""
-
-    def __init__(self, binaries: Binaries) -> None:
-        self.binaries = binaries
-
-    def report(self, path: Path, *args: str) -> dict[str, Any]:
-        """ffprobe's JSON report (format and streams unless other sections are asked for)."""
-        argv = [
-            self.binaries.ffprobe,
-            *"-v error -print_format json".split(),
-            *(args or ("-show_format", "-show_streams")),
-            str(path),
-        ]
-        return json.loads(run_command(argv, timeout=60).stdout)
-
-    def stream(self, path: Path, kind: str) -> dict[str, Any] | None:
-        """The first stream of a kind ("video", "audio") or None."""
-        streams = self.report(path)["streams"]
-        return next((s for s in streams if s["codec_type"] == kind), None)
-
-    def integrated_loudness(self, path: Path) -> float:
-        """EBU R128 integrated loudness measured by the ebur128 filter (not loudnorm)."""
-        argv = [
-            self.binaries.ffmpeg,
-            *"-hide_banner -nostdin -nostats -i".split(),
-            str(path),
-            *"-map 0:a:0 -af ebur128=framelog=quiet -f null -".split(),
-        ]
-        tail = run_command(argv, timeout=60).stderr_tail
-        summary = tail[tail.rindex("Integrated loudness:") :]
-        return float(summary.split("I:")[1].split("LUFS")[0])
-
-    def keyframe_times(self, path: Path) -> list[float]:
-        options = "-select_streams v:0 -skip_frame nokey -show_entries frame=pts_time"
-        frames = self.report(path, *options.split())["frames"]
-        return [float(frame["pts_time"]) for frame in frames]
-
-    def mean_luma(self, path: Path) -> float:
-        """Average brightness (0..255) of a picture's first frame."""
-        argv = [
-            self.binaries.ffmpeg,
-            "-v",
-            "error",
-            "-i",
-            str(path),
-            *"-frames:v 1 -f rawvideo -pix_fmt gray -".split(),
-        ]
-        pixels = run_command(argv, timeout=60).stdout
-        return sum(pixels) / len(pixels)
-
-    @staticmethod
-    def top_level_boxes(path: Path) -> list[str]:
-        """The types of an MP4 file's top-level boxes, in file order."""
-        boxes = []
-        with path.open("rb") as file:
-            while header := file.read(8):
-                size, kind = struct.unpack(">I4s", header)
-                boxes.append(kind.decode("latin-1"))
-                if size == 1:
-                    size = struct.unpack(">Q", file.read(8))[0] - 8
-                elif size == 0:
-                    break
-                file.seek(size - 8, 1)
-        return boxes
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
@@ -129,16 +128,3 @@ def test_deleting_bumps_the_media_counter_so_manifests_rebuild(store: Store):
     with pytest.raises(SignageError) as gone:
         library.media_row(store, "old")
     assert gone.value.status == 404
-
-
-def test_the_api_shape_of_a_row(store: Store):
-    _queue(store, "clip")
-    row = library.media_row(store, "clip")
-
-    shown = library.media_json(
-        row, "/media/files/", ["daytime"], dt.timezone(dt.timedelta(hours=8))
-    )
-
-    assert shown["status"] == "queued" and shown["url"] is None and shown["used_by"] == ["daytime"]
-    assert shown["created_at"].endswith("+08:00")
-    assert shown["original_name"] == "clip.mp4"

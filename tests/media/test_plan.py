@@ -7,8 +7,9 @@ from fractions import Fraction
 import pytest
 
 from signage.media.loudness import Loudness, parse_loudnorm_report
-from signage.media.plan import fit_within, output_frame_rate, plan_video
+from signage.media.plan import DEFAULT_MAX_FRAME_RATE, fit_within, output_frame_rate, plan_video
 from signage.media.probe import parse_probe
+from signage.settings import load_settings
 
 ON_TARGET = Loudness(-23.2, -6.0, 4.0, -33.2, 0.2)
 TOO_LOUD = Loudness(-14.0, -1.5, 6.0, -24.0, -9.0)
@@ -118,7 +119,13 @@ def test_no_sound_means_no_sound_track():
         ({"sample_aspect_ratio": "4:3"}, "pixels are not square (sample aspect 4/3)"),
         ({"tags": {"rotate": "90"}}, "the picture is rotated by 90°"),
         ({"field_order": "tt"}, "the picture is interlaced"),
-        ({"avg_frame_rate": "120/1", "r_frame_rate": "120/1"}, "frame rate 120 is unknown or"),
+        ({"avg_frame_rate": "60/1", "r_frame_rate": "60/1"}, "frame rate 60 is above the limit"),
+        ({"avg_frame_rate": "0/0", "r_frame_rate": "0/0"}, "the frame rate is unknown"),
+        ({"color_transfer": "arib-std-b67"}, "HDR (HLG) tone-mapped to SDR"),
+        ({"color_transfer": "smpte2084"}, "HDR (PQ) tone-mapped to SDR"),
+        ({"color_space": "smpte170m"}, "colours (matrix smpte170m) converted to BT.709"),
+        ({"color_primaries": "bt2020"}, "colours (primaries bt2020) converted to BT.709"),
+        ({"color_range": "pc"}, "colours (range pc) converted to BT.709"),
     ],
 )
 def test_each_problem_forces_an_encode_and_says_why(video, reason):
@@ -145,13 +152,50 @@ def test_encoded_size_applies_sample_aspect_and_rotation():
         ("1700/100", "30/1", Fraction(30)),
         ("2950/100", "1000/1", Fraction(30000, 1001)),  # millisecond clock: nearest common
         ("1700/100", "1000/1", Fraction(17)),  # nothing common: rounded
-        ("120/1", "120/1", Fraction(60)),
+        ("60/1", "60/1", Fraction(30)),  # every other frame: same speed, even motion
+        ("50/1", "50/1", Fraction(25)),
+        ("60000/1001", "60000/1001", Fraction(30000, 1001)),
+        ("120/1", "120/1", Fraction(30)),
         ("0/0", "0/0", Fraction(25)),
     ],
 )
 def test_output_frame_rate(average, nominal, expected):
     info = _info(avg_frame_rate=average, r_frame_rate=nominal)
     assert output_frame_rate(info) == expected
+
+
+def test_the_frame_rate_cap_is_an_argument():
+    fast = _info(avg_frame_rate="60/1", r_frame_rate="60/1")
+
+    assert output_frame_rate(fast, max_frame_rate=60) == 60
+    assert plan_video(fast, ON_TARGET, max_frame_rate=60).copy_video
+    assert not plan_video(fast, ON_TARGET).copy_video
+    assert load_settings(environ={})["MAX_FRAME_RATE"] == DEFAULT_MAX_FRAME_RATE == 30
+
+
+def test_clips_at_the_cap_are_still_copied():
+    at_cap = _info(avg_frame_rate="30/1", r_frame_rate="30/1")
+    ntsc = _info(avg_frame_rate="30000/1001", r_frame_rate="30000/1001")
+
+    assert plan_video(at_cap, ON_TARGET).remux_only and plan_video(ntsc, ON_TARGET).remux_only
+
+
+@pytest.mark.parametrize(
+    ("labels", "colours"),
+    [
+        ({}, "tag"),  # unlabelled: taken as BT.709 and labelled so
+        ({"color_primaries": "bt709", "color_transfer": "bt709", "color_space": "bt709"}, "tag"),
+        ({"color_transfer": "smpte170m", "color_range": "tv"}, "tag"),  # BT.709's own curve
+        ({"color_primaries": "unknown", "color_space": "reserved"}, "tag"),
+        ({"color_primaries": "bt2020", "color_transfer": "arib-std-b67"}, "tone_map"),
+        ({"color_space": "bt470bg"}, "convert"),
+    ],
+)
+def test_colours_are_labelled_converted_or_tone_mapped(labels, colours):
+    plan = plan_video(_info(**labels), ON_TARGET)
+
+    assert plan.colours == colours
+    assert plan.copy_video == (colours == "tag")
 
 
 def test_the_loudnorm_report_is_read_from_the_end_of_stderr():

@@ -14,6 +14,11 @@ from signage.media.probe import MediaRefused
 
 pytestmark = pytest.mark.slow
 
+# What every output says of its colours: BT.709 in the H.264 header and in the MP4 'colr'
+# box (code points 1, 1, 1; TV range), so no player has to guess.
+BT709_HEADER = ("bt709", "bt709", "bt709", "tv")
+BT709_BOX = (1, 1, 1, False)
+
 
 def _prepare(source: Path, out_dir: Path, binaries: Binaries) -> PreparedMedia:
     return prepare_video(source, out_dir, binaries, preset="superfast")
@@ -31,6 +36,8 @@ def assert_screen_ready(
     video = inspect.stream(result.path, "video")
     assert (video["codec_name"], video["pix_fmt"]) == ("h264", "yuv420p")
     assert video["profile"] in ({"High"} if result.reencoded else {"High", "Main"})
+    assert inspect.header_colours(result.path) == BT709_HEADER
+    assert inspect.container_colours(result.path) == BT709_BOX
     assert (video["width"], video["height"]) == size == (result.width, result.height)
     assert video.get("sample_aspect_ratio", "1:1") in ("1:1", "0:1")
     assert not any("rotation" in side for side in video.get("side_data_list", []))
@@ -149,6 +156,8 @@ def _video_packets_hash(path: Path, binaries: Binaries) -> bytes:
 def test_a_conforming_clip_is_copied_not_encoded(conforming_mp4, tmp_path, binaries, inspect):
     boxes = inspect.top_level_boxes(conforming_mp4)
     assert boxes.index("mdat") < boxes.index("moov")  # the source is not faststart
+    assert inspect.header_colours(conforming_mp4) == ("unknown",) * 4  # nor labelled
+    assert inspect.container_colours(conforming_mp4) is None
 
     result = _prepare(conforming_mp4, tmp_path, binaries)
 

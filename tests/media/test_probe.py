@@ -46,6 +46,25 @@ def test_non_square_pixels_give_the_shown_shape(anamorphic_mpg: Path, binaries: 
     assert info.display_size == (320, 240)
 
 
+@pytest.mark.parametrize(
+    ("fixture", "curve", "transfer"),
+    [("hlg_mov", "HLG", "arib-std-b67"), ("pq_mp4", "PQ", "smpte2084")],
+)
+def test_hdr_is_recognised_by_its_transfer_curve(fixture, curve, transfer, request, binaries):
+    info = probe_media(request.getfixturevalue(fixture), binaries)
+
+    assert info.colour.hdr == curve
+    assert (info.colour.primaries, info.colour.transfer) == ("bt2020", transfer)
+    assert (info.colour.matrix, info.video.pix_fmt) == ("bt2020nc", "yuv420p10le")
+
+
+def test_missing_colour_labels_are_none(conforming_mp4: Path, binaries: Binaries):
+    colour = probe_media(conforming_mp4, binaries).colour
+
+    assert (colour.primaries, colour.transfer, colour.matrix, colour.range) == (None,) * 4
+    assert colour.hdr is None
+
+
 def test_variable_frame_rate_is_noticed(vfr_mp4: Path, binaries: Binaries):
     assert probe_media(vfr_mp4, binaries).variable_frame_rate
 

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
+from signage import create_app
 from signage.db import now
 from signage.jobs import scheduled_jobs
 from signage.media import library
@@ -129,6 +130,18 @@ def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
         "prepare_media_2",
         "prepare_media_3",
     ]
+
+
+def test_the_frame_rate_setting_reaches_preparation(
+    playlists_dir, media_dir, vertical_60fps_mov, inspect
+):
+    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "MAX_FRAME_RATE": 60})
+    queue_file(app, vertical_60fps_mov, "sports-day")
+
+    prepare_queued(app.extensions["signage"])
+
+    prepared = library.files_folder(media_dir) / _row(app, "sports-day")["file"]
+    assert inspect.stream(prepared, "video")["avg_frame_rate"] == "60/1"
 
 
 def test_the_first_start_queues_the_demo_media_once(app):
