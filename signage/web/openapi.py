@@ -1,17 +1,18 @@
 """The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
 
 Written as data with a few builders; tests check every route is here and that real
-responses match these schemas. An API module may describe its own routes in a module-level
-`OPENAPI_PATHS` (built with `operation` and friends) and `OPENAPI_SCHEMAS`; they are merged.
+responses match these schemas. The request bodies' schemas are generated from the pydantic
+models that validate them (signage/web/bodies.py), so the document cannot drift from them.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Any
 
+from pydantic import BaseModel
+
 from signage import __version__
+from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_schemas import (
     INT,
     SCHEMAS,
@@ -22,6 +23,8 @@ from signage.web.openapi_schemas import (
     ref,
     reply,
 )
+
+REF_TEMPLATE = "#/components/schemas/{model}"
 
 ERRORS = {
     400: "The request is malformed (for example a bad id)",
@@ -386,20 +389,19 @@ def _paths() -> dict[str, dict[str, Any]]:
     }
 
 
-def _from_modules(attribute: str) -> dict[str, Any]:
-    """What the API modules describe themselves under `attribute`, merged."""
-    import signage.web.api as package
-
-    found: dict[str, Any] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        found.update(getattr(module, attribute, {}))
+def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dict[str, Schema]:
+    """The JSON schema of each request model by its name, nested models included."""
+    found: dict[str, Schema] = {}
+    for model in models:
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        found.update(schema.pop("$defs", {}))
+        found[model.__name__] = schema
     return found
 
 
 def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The OpenAPI document; only the (method, path) operations `served` when given."""
-    paths = {**_paths(), **_from_modules("OPENAPI_PATHS")}
+    paths = _paths()
     if served is not None:
         paths = {
             path: kept
@@ -416,7 +418,7 @@ def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, An
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **_from_modules("OPENAPI_SCHEMAS")},
+            "schemas": {**SCHEMAS, **request_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
