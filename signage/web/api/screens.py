@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -43,14 +42,9 @@ def manifest(screen_id: str) -> Any:
     if sent == headers["ETag"] or (sent and request.if_none_match.contains_weak(cached.etag)):
         return Response(status=304, headers=headers)
     zone = service.config().site.zone
-    response = jsonify({**cached.body, "server_time": iso_ms(moment.astimezone(zone))})
+    response = jsonify({**cached.body, "server_time": iso(moment, zone, precise=True)})
     response.headers.update(headers)
     return response
-
-
-def iso_ms(moment: dt.datetime) -> str:
-    """ISO-8601 with milliseconds, for the screen's clock correction."""
-    return moment.isoformat(timespec="milliseconds")
 
 
 @bp.post("/screens/<screen_id>/heartbeat")
@@ -67,7 +61,7 @@ def heartbeat(screen_id: str) -> Any:
             "address": (request.remote_addr or "")[:64],
         },
     )
-    return {"ok": True, "server_time": iso_ms(now())}
+    return {"ok": True, "server_time": iso(now(), precise=True)}
 
 
 @bp.post("/screens/<screen_id>/plays")
