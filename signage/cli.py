@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from signage.accounts.users import ROLES
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
@@ -234,7 +235,7 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "editor"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option(
     "--password",
     prompt=True,

@@ -135,6 +135,8 @@ media = sa.Table(
     sa.Column("created_by", sa.String(64)),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    # False: uploaded while review is on, and no reviewer has approved it yet
+    sa.Column("approved", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
 )
 
 
@@ -146,9 +148,30 @@ revisions = sa.Table(
     sa.Column("text", sa.Text),  # NULL: the file was deleted
     sa.Column("digest", sa.String(64), nullable=False),
     sa.Column("author", sa.String(64), nullable=False),  # a user name, or "disk"
-    sa.Column("action", sa.String(16), nullable=False),  # save|create|delete|restore|disk
+    sa.Column("action", sa.String(16), nullable=False),  # save|create|delete|restore|disk|approve
     sa.Column("restored_from", sa.Integer),
     sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+# A change to a YAML file waiting for (or decided by) a reviewer, while review is on.
+reviews = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file", sa.String(80), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),  # save|create|restore
+    sa.Column("restored_from", sa.Integer),
+    sa.Column("base_etag", sa.String(64)),  # the file when the draft was made; NULL: absent
+    sa.Column("base_revision", sa.Integer),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False, index=True),  # pending|approved|rejected
+    sa.Column("comment", sa.Text),
+    sa.Column("decided_by", sa.String(64)),
+    sa.Column("decided_at", UtcDateTime),
+    sa.Column("revision", sa.Integer),  # what approving wrote
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )
 
 audit_log = sa.Table(

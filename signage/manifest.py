@@ -27,6 +27,7 @@ class MediaRef:
     poster: str | None = None
     width: int | None = None
     height: int | None = None
+    approved: bool = True  # False: uploaded under review and not approved yet
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     wanted = "video" if item.clip is not None else "image"
     if ref is None:
         return None, f"{planned.key}: media {media_id!r} is missing or not ready"
+    if not ref.approved:
+        return None, f"{planned.key}: media {media_id!r} waits for a reviewer's approval"
     if ref.kind != wanted:
         return None, f"{planned.key}: {media_id!r} is a {ref.kind}, not a {wanted}"
     entry = {

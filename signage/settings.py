@@ -54,6 +54,13 @@ def _choice(*options: str) -> Callable[[str], str]:
     return parse
 
 
+def _switch(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off"):
+        raise ValueError(f"expected on or off, got {raw!r}")
+    return value == "on"
+
+
 def _url(raw: str) -> str:
     value = raw.strip().rstrip("/")
     parts = urlsplit(value)
@@ -151,6 +158,20 @@ SETTINGS: tuple[Setting, ...] = (
         "04:00",
         "Time of day (site time zone) when screens reload their page to stay fresh; off: never.",
         _time_of_day_or_off,
+    ),
+    Setting(
+        "REVIEW",
+        "off",
+        "on: staff changes to playlists, site.yaml and media reach the screens only after a "
+        "reviewer or admin other than their author approves them.",
+        _switch,
+    ),
+    Setting(
+        "URGENT_MESSAGES_BY",
+        "staff",
+        "Who may put up urgent messages: staff (every signed-in user) or reviewers "
+        "(reviewers and admins).",
+        _choice("staff", "reviewers"),
     ),
     Setting(
         "LOG_LEVEL",

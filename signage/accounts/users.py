@@ -14,7 +14,9 @@ from signage.accounts.login_limit import LoginLimiter
 from signage.db import Store, now, users
 from signage.errors import Conflict, Invalid, NotFound, Unauthorized
 
-ROLES = ("admin", "editor")
+ROLES = ("admin", "reviewer", "editor")
+# Who may approve someone else's change when review is on.
+REVIEW_ROLES = ("admin", "reviewer")
 USER_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 MIN_PASSWORD = 8
 
@@ -79,6 +81,11 @@ def authenticate(
     return user
 
 
+def may_review(user: Mapping[str, Any] | None) -> bool:
+    """Whether this user may approve or reject other people's changes."""
+    return user is not None and user.get("role") in REVIEW_ROLES
+
+
 def count_users(store: Store) -> int:
     """How many staff accounts exist (0 on a fresh install)."""
     with store.engine.connect() as conn:
@@ -101,7 +108,7 @@ def _update(store: Store, name: str, **values: Any) -> None:
 
 
 def set_role(store: Store, name: str, role: str, actor: Mapping[str, Any]) -> None:
-    """Make the user an admin or an editor; the last admin cannot step down."""
+    """Give the user a role of ROLES; the last admin cannot step down."""
     _check_role(role)
     admins = [u for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
     if role != "admin" and [u["name"] for u in admins] == [name]:

@@ -17,8 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
+from signage.config.drafts import APPROVED, decide, hold_draft, reopen
 from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
-from signage.config.history import forget_revision, get_revision, record_revision
+from signage.config.history import (
+    forget_revision,
+    get_revision,
+    latest_revision,
+    record_revision,
+)
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
@@ -46,12 +52,23 @@ class FileVersion:
 
 @dataclass(frozen=True)
 class Saved:
-    """What a save did: the new ETag, the revision number, warnings about the file."""
+    """What a save did: the new ETag, the revision number, warnings about the file; or, held
+    for review, the file's unchanged ETag (None: it does not exist yet) and the review."""
 
     name: str
-    etag: str
-    revision: int
+    etag: str | None
+    revision: int | None
     warnings: list[dict[str, Any]]
+    review: int | None = None
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A reviewer approving a draft: the save writes it on its author's behalf."""
+
+    review: int
+    reviewer: dict[str, Any]
+    comment: str | None
 
 
 def file_etag(content: bytes) -> str:
@@ -240,8 +257,11 @@ def save_file(
     author: dict[str, Any],
     action: str,
     restored_from: int | None = None,
+    approval: Approval | None = None,
 ) -> Saved:
-    """Validate, then write one YAML file and record it (action save, create or restore)."""
+    """Validate, then write one YAML file and record it (action save, create or restore).
+
+    With review on, a change that is not an approval is kept as a draft instead."""
     text = decode_upload(name, content)
     folder: Path = signage.settings["PLAYLISTS_DIR"]
     with edit_lock(folder):
@@ -265,28 +285,63 @@ def save_file(
                 code="invalid_config",
                 details=errors,
             )
-        revision = record_revision(signage.store, name, text, author["name"], action, restored_from)
+        warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
+        if approval is None and signage.settings["REVIEW"]:
+            review = hold_draft(
+                signage.store,
+                name,
+                text,
+                author=author["name"],
+                action=action,
+                restored_from=restored_from,
+                base_etag=current.etag if current else None,
+                base_revision=latest_revision(signage.store, name),
+            )
+            audit(signage.store, author, "review.submit", name, {"review": review})
+            return Saved(name, current.etag if current else None, None, warnings, review)
+        revision = record_revision(
+            signage.store,
+            name,
+            text,
+            author["name"],
+            "approve" if approval else action,
+            restored_from,
+        )
+        if approval and not decide(
+            signage.store,
+            approval.review,
+            APPROVED,
+            approval.reviewer["name"],
+            approval.comment,
+            revision,
+        ):
+            forget_revision(signage.store, revision)
+            raise Conflict(f"review {approval.review} was decided meanwhile", code="decided")
         try:
             write_atomically(folder / name, content)
         except OSError as exc:
             forget_revision(signage.store, revision)
+            if approval:
+                reopen(signage.store, approval.review, revision)
             raise SignageError(
                 f"{name} could not be written: {exc.strerror}", code="write_failed", status=500
             ) from None
+        details: dict[str, Any] = {"revision": revision}
+        if restored_from:
+            details["restored_from"] = restored_from
+        if approval:
+            details.update(review=approval.review, author=author["name"])
         audit(
             signage.store,
-            author,
-            action,
+            approval.reviewer if approval else author,
+            "review.approve" if approval else action,
             name,
-            {"revision": revision, "restored_from": restored_from}
-            if restored_from
-            else {"revision": revision},
+            details,
         )
         # Validated a moment ago: serve it without validating the whole folder a second time.
         assert config is not None
         if not signage.state.adopt(config, issues, name, before):
             signage.refresh_config(force=True)  # another file changed too: read them all
-    warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
     return Saved(name, file_etag(content), revision, warnings)
 
 

@@ -59,6 +59,12 @@ def forget_revision(store: Store, revision: int) -> None:
         conn.execute(revisions.delete().where(revisions.c.id == revision))
 
 
+def latest_revision(store: Store, file: str) -> int | None:
+    """The number of the file's newest revision (None before its first)."""
+    with store.engine.connect() as conn:
+        return conn.scalar(sa.select(sa.func.max(revisions.c.id)).where(revisions.c.file == file))
+
+
 def latest_digests(store: Store) -> dict[str, str]:
     """File name -> digest of its newest revision."""
     newest = sa.select(sa.func.max(revisions.c.id)).group_by(revisions.c.file)

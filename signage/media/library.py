@@ -18,7 +18,7 @@ from pypinyin import lazy_pinyin
 
 from signage.config.model import SLUG, SLUG_HELP
 from signage.db import Store, media, now
-from signage.errors import Conflict, Invalid, NotFound, SignageError
+from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.media.prepare import PreparedMedia
 
 QUEUED, PROCESSING, READY, FAILED = "queued", "processing", "ready", "failed"
@@ -94,8 +94,10 @@ def enqueue(
     title: str | None,
     created_by: str | None,
     claimed_by: str | None = None,
+    approved: bool = True,
 ) -> dict[str, Any]:
-    """Add media waiting for preparation (already claimed when ``claimed_by`` is given)."""
+    """Add media waiting for preparation (already claimed when ``claimed_by`` is given);
+    not ``approved``, screens skip it until a reviewer approves it."""
     moment = now()
     kind = "image" if Path(upload).suffix.lower() in IMAGE_SUFFIXES else "video"
     title = (title or "").strip() or (Path(original_name).stem if original_name else media_id)
@@ -112,6 +114,7 @@ def enqueue(
         "created_by": created_by,
         "created_at": moment,
         "updated_at": moment,
+        "approved": approved,
     }
     try:
         with store.engine.begin() as conn:
@@ -182,6 +185,25 @@ def report_progress(store: Store, media_id: str, fraction: float) -> None:
             .where(media.c.id == media_id, media.c.status == PROCESSING)
             .values(progress=round(min(1.0, max(0.0, fraction)), 4), updated_at=now())
         )
+
+
+def approve_media(store: Store, media_id: str, reviewer: str) -> dict[str, Any]:
+    """Let screens play media held for review: once prepared, and not by its uploader."""
+    row = media_row(store, media_id)
+    if row["created_by"] == reviewer:
+        raise Forbidden("nobody approves their own upload; ask another reviewer", code="own_change")
+    if row["status"] != READY:
+        raise Conflict(
+            "approve it once it is prepared, after watching the prepared file",
+            code="not_ready",
+        )
+    if not row["approved"]:
+        with store.engine.begin() as conn:
+            conn.execute(
+                media.update().where(media.c.id == media_id).values(approved=True, updated_at=now())
+            )
+        store.bump(MEDIA_CHANGED)
+    return media_row(store, media_id)
 
 
 def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:

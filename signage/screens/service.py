@@ -185,6 +185,7 @@ class ScreenService:
                 poster,
                 row["width"],
                 row["height"],
+                row["approved"],
             )
 
         return lookup

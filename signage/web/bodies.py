@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from signage.config.folder import MAX_FILE_BYTES
 from signage.config.model import SLUG
+from signage.config.review import MAX_COMMENT
 from signage.screens.alerts import MAX_TEXT
 
 MAX_PLAYS_PER_BATCH = 1000
@@ -46,6 +47,14 @@ class NewAlert(BaseModel):
         | Literal["all"]
     )
     until: dt.datetime
+
+
+class Decision(BaseModel):
+    """A reviewer's word on a draft: a comment (required to reject)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
 
 
 class Heartbeat(BaseModel):
@@ -88,4 +97,11 @@ class PlayBatch(BaseModel):
 
 
 # Every request body of the API, by the name the OpenAPI document gives its schema.
-REQUEST_BODIES: tuple[type[BaseModel], ...] = (Login, YamlDocument, NewAlert, Heartbeat, PlayBatch)
+REQUEST_BODIES: tuple[type[BaseModel], ...] = (
+    Login,
+    YamlDocument,
+    NewAlert,
+    Decision,
+    Heartbeat,
+    PlayBatch,
+)

@@ -53,6 +53,7 @@ def media_json(
         "url": media_url + row["file"] if ready and row["file"] else None,
         "thumbnail_url": media_url + row["thumbnail"] if ready and row["thumbnail"] else None,
         "used_by": used_by,
+        "approved": row["approved"],
         "created_by": row["created_by"],
         "created_at": stamp(row["created_at"]),
         "updated_at": stamp(row["updated_at"]),

@@ -126,7 +126,10 @@ def _paths() -> dict[str, dict[str, Any]]:
             },
         }
     }
-    saved = {200: reply("Saved; the new ETag", ref("Saved"), headers=ETAG)}
+    held = reply("With review on: kept as a draft for a reviewer; file unchanged", ref("Held"))
+    saved = {200: reply("Saved; the new ETag", ref("Saved"), headers=ETAG), 202: held}
+    review_id = path_param("review_id", "Review number", INT)
+    decision = {"required": True, **json_content(ref("Decision"))}
     put_errors = (409, 412, 415, 422, 428)
     return {
         "/openapi.json": {"get": operation("This document", None, {200: reply("OpenAPI 3.1")})},
@@ -159,7 +162,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Create a playlist (id in ?id= or the JSON body)",
                 staff,
-                {201: reply("Created", ref("Saved"), headers=ETAG)},
+                {201: reply("Created", ref("Saved"), headers=ETAG), 202: held},
                 (409, 415, 422),
                 (query("id", "The new playlist's id"),),
                 YAML_BODY,
@@ -257,6 +260,44 @@ def _paths() -> dict[str, dict[str, Any]]:
                 {200: reply("The ended alert", ref("Alert"))},
                 (503,),
                 (path_param("alert_id", "Alert id", INT),),
+            )
+        },
+        "/reviews": {
+            "get": operation(
+                "Drafts, newest first (editors see their own)",
+                staff,
+                {200: reply("Reviews", ref("ReviewList"))},
+                (422,),
+                (query("state", "pending, approved or rejected"),),
+            )
+        },
+        "/reviews/{review_id}": {
+            "get": operation(
+                "A draft with its diff and the media it adds",
+                staff,
+                {200: reply("The review", ref("ReviewDetail"))},
+                (),
+                (review_id,),
+            )
+        },
+        "/reviews/{review_id}/approve": {
+            "post": operation(
+                "Write the draft (reviewer or admin, not its author)",
+                staff,
+                {200: reply("Written", ref("Saved"), headers=ETAG)},
+                (409, 422),
+                (review_id,),
+                decision,
+            )
+        },
+        "/reviews/{review_id}/reject": {
+            "post": operation(
+                "Turn the draft down with a comment",
+                staff,
+                {200: reply("Rejected", ref("Review"))},
+                (409, 422),
+                (review_id,),
+                decision,
             )
         },
         "/screens": {
@@ -363,6 +404,15 @@ def _paths() -> dict[str, dict[str, Any]]:
                 (409, 503),
                 (MEDIA_ID,),
             ),
+        },
+        "/media/{media_id}/approve": {
+            "post": operation(
+                "Let screens play an upload held for review (reviewer or admin)",
+                staff,
+                {200: reply("The media", ref("Media"))},
+                (409,),
+                (MEDIA_ID,),
+            )
         },
         "/reports/plays": {
             "get": operation(

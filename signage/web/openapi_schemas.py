@@ -82,6 +82,46 @@ SCHEMAS: dict[str, Schema] = {
     "Saved": obj(
         {"file": STRING, "etag": STRING, "revision": INT, "warnings": array(ref("Issue"))}
     ),
+    "Held": obj(
+        {
+            "file": STRING,
+            "etag": nullable(STRING),
+            "review": obj({"id": INT, "state": {"enum": ["pending"]}, "url": STRING}),
+            "warnings": array(ref("Issue")),
+        }
+    ),
+    "Review": obj(
+        {
+            "id": INT,
+            "file": STRING,
+            "action": {"enum": ["save", "create", "restore"]},
+            "author": STRING,
+            "state": {"enum": ["pending", "approved", "rejected"]},
+            "comment": nullable(STRING),
+            "decided_by": nullable(STRING),
+            "decided_at": nullable(TIME),
+            "base_revision": nullable(INT),
+            "revision": nullable(INT),
+            "created_at": TIME,
+            "updated_at": TIME,
+            "url": STRING,
+        }
+    ),
+    "ReviewList": obj({"reviews": array(ref("Review"))}),
+    "ReviewDetail": {
+        "allOf": [
+            ref("Review"),
+            obj(
+                {
+                    "text": STRING,
+                    "diff": STRING,
+                    "file_moved_on": BOOL,
+                    "media_added": array(STRING),
+                    "media": array(ref("Media")),
+                }
+            ),
+        ]
+    },
     "PlaylistList": obj(
         {
             "playlists": array(
@@ -97,7 +137,7 @@ SCHEMAS: dict[str, Schema] = {
             "revision": INT,
             "file": STRING,
             "author": STRING,
-            "action": {"enum": ["save", "create", "delete", "restore", "disk"]},
+            "action": {"enum": ["save", "create", "delete", "restore", "disk", "approve"]},
             "restored_from": nullable(INT),
             "created_at": TIME,
             "deleted": BOOL,
@@ -272,11 +312,12 @@ SCHEMAS: dict[str, Schema] = {
             "height": nullable(INT),
             "url": nullable(STRING),
             "used_by": array(STRING),
+            "approved": BOOL,
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
-    "Who": obj({"name": STRING, "role": {"enum": ["admin", "editor"]}}),
+    "Who": obj({"name": STRING, "role": {"enum": ["admin", "reviewer", "editor"]}}),
     "SignedOut": obj({"signed_out": BOOL}),
 }

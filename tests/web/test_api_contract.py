@@ -25,6 +25,7 @@ PLACEHOLDERS = {
     "revision": "1",
     "alert_id": "1",
     "media_id": "anti-fraud",
+    "review_id": "1",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, request, url_for
 
 from signage.config.editing import FileVersion, Saved
 from signage.errors import SignageError
@@ -55,7 +55,25 @@ def file_response(version: FileVersion) -> Response:
 
 
 def saved_response(saved: Saved, status: int = 200) -> Response:
-    """What a save answers: the new ETag (also as header), the revision and warnings."""
+    """What a save answers: the new ETag (also as header), the revision and warnings; or,
+    held for review, 202 with the review to follow (the file and its ETag unchanged)."""
+    if saved.review is not None:
+        response = jsonify(
+            {
+                "file": saved.name,
+                "etag": saved.etag,
+                "review": {
+                    "id": saved.review,
+                    "state": "pending",
+                    "url": url_for("api.get_review", review_id=saved.review),
+                },
+                "warnings": saved.warnings,
+            }
+        )
+        response.status_code = 202
+        if saved.etag:
+            response.set_etag(saved.etag)
+        return response
     response = jsonify(
         {
             "file": saved.name,

@@ -8,6 +8,8 @@ from typing import Any
 from flask import request, url_for
 
 from signage.accounts.audit import audit
+from signage.accounts.users import may_review
+from signage.errors import Forbidden
 from signage.media import library
 from signage.media.uploads import check_disk_space, receive_multipart, too_large
 from signage.web.api.base import bp
@@ -48,6 +50,7 @@ def upload_media() -> Any:
             original_name=upload.original_name,
             title=upload.fields.get("title"),
             created_by=user["name"] if user else None,
+            approved=not signage.settings["REVIEW"],
         )
     except BaseException:
         upload.path.unlink(missing_ok=True)
@@ -77,6 +80,20 @@ def get_media(media_id: str) -> Any:
     """One clip or picture: its preparation status, progress or error, and its size."""
     instance = parts()
     return describe_media(instance, [library.media_row(instance.store, media_id)])[0]
+
+
+@bp.post("/media/<media_id>/approve")
+@staff_required()
+def approve_media(media_id: str) -> Any:
+    """Let screens play an upload held for review (reviewers and admins, not its uploader)."""
+    instance = parts()
+    user = current_user() or {}
+    if not may_review(user):
+        raise Forbidden("only a reviewer or an administrator may approve media")
+    row = library.approve_media(instance.store, media_id, user["name"])
+    instance.screens.invalidate()
+    audit(instance.store, user, "media.approve", media_id)
+    return describe_media(instance, [row])[0]
 
 
 @bp.delete("/media/<media_id>")

@@ -1,0 +1,149 @@
+"""Drafts under review: a checked change to a YAML file kept aside until a reviewer decides.
+
+Only the queries live here; `config.review` approves and rejects, `config.editing` holds a
+save as a draft when review is on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from signage.config.when import iso
+from signage.db import Store, now, reviews
+from signage.errors import NotFound
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+STATES = (PENDING, APPROVED, REJECTED)
+MAX_LIST = 200
+
+
+def hold_draft(
+    store: Store,
+    file: str,
+    text: str,
+    *,
+    author: str,
+    action: str,
+    restored_from: int | None,
+    base_etag: str | None,
+    base_revision: int | None,
+) -> int:
+    """Keep a checked change as a draft: the author's pending draft of the file is updated,
+    anyone else's stays a separate review. The review's number."""
+    moment = now()
+    values = {
+        "text": text,
+        "action": action,
+        "restored_from": restored_from,
+        "base_etag": base_etag,
+        "base_revision": base_revision,
+        "updated_at": moment,
+    }
+    with store.engine.begin() as conn:
+        mine = conn.scalar(
+            sa.select(reviews.c.id).where(
+                reviews.c.file == file, reviews.c.author == author, reviews.c.state == PENDING
+            )
+        )
+        if mine is not None:
+            conn.execute(reviews.update().where(reviews.c.id == mine).values(**values))
+            return mine
+        return conn.execute(
+            reviews.insert().values(
+                file=file, author=author, state=PENDING, created_at=moment, **values
+            )
+        ).inserted_primary_key[0]
+
+
+def review_row(store: Store, review_id: int) -> dict[str, Any]:
+    """One review with its text; 404 when there is none of that number."""
+    found = review_rows(store, review_id=review_id)
+    if not found:
+        raise NotFound(f"there is no review {review_id}; list them at /api/v1/reviews")
+    return found[0]
+
+
+def review_rows(
+    store: Store,
+    *,
+    state: str | None = None,
+    file: str | None = None,
+    author: str | None = None,
+    review_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Reviews, newest first, optionally of one state, file, author or number."""
+    query = sa.select(reviews).order_by(reviews.c.id.desc()).limit(MAX_LIST)
+    if review_id is not None:
+        query = query.where(reviews.c.id == review_id)
+    if state:
+        query = query.where(reviews.c.state == state)
+    if file:
+        query = query.where(reviews.c.file == file)
+    if author:
+        query = query.where(reviews.c.author == author)
+    with store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def count_pending(store: Store) -> int:
+    """How many drafts wait for a reviewer (the navigation's badge)."""
+    with store.engine.connect() as conn:
+        query = sa.select(sa.func.count()).where(reviews.c.state == PENDING)
+        return conn.scalar(query.select_from(reviews)) or 0
+
+
+def decide(
+    store: Store,
+    review_id: int,
+    state: str,
+    reviewer: str,
+    comment: str | None,
+    revision: int | None = None,
+) -> bool:
+    """Mark a pending review approved or rejected; False when it was no longer pending."""
+    with store.engine.begin() as conn:
+        return bool(
+            conn.execute(
+                reviews.update()
+                .where(reviews.c.id == review_id, reviews.c.state == PENDING)
+                .values(
+                    state=state,
+                    decided_by=reviewer,
+                    decided_at=now(),
+                    comment=comment,
+                    revision=revision,
+                )
+            ).rowcount
+        )
+
+
+def review_summary(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A review as the API lists it (without its text)."""
+    return {
+        "id": row["id"],
+        "file": row["file"],
+        "action": row["action"],
+        "author": row["author"],
+        "state": row["state"],
+        "comment": row["comment"],
+        "decided_by": row["decided_by"],
+        "decided_at": iso(row["decided_at"]) if row["decided_at"] else None,
+        "base_revision": row["base_revision"],
+        "revision": row["revision"],
+        "created_at": iso(row["created_at"]),
+        "updated_at": iso(row["updated_at"]),
+        "url": f"/api/v1/reviews/{row['id']}",
+    }
+
+
+def reopen(store: Store, review_id: int, revision: int) -> None:
+    """Undo an approval whose file could not be written: the draft waits again."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            reviews.update()
+            .where(reviews.c.id == review_id, reviews.c.revision == revision)
+            .values(state=PENDING, decided_by=None, decided_at=None, comment=None, revision=None)
+        )

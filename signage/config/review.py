@@ -1,0 +1,150 @@
+"""Review before it goes live: what a draft changes, and approving or rejecting it.
+
+Approving writes the draft through `editing.save_file`, the same safe path as any save; a
+file that moved on since the draft's base is never overwritten (409 with three versions).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from signage.accounts.audit import audit
+from signage.accounts.users import may_review, user_by_name
+from signage.config.drafts import PENDING, REJECTED, decide, review_row, review_summary
+from signage.config.editing import Approval, Saved, read_version, save_file
+from signage.config.folder import read_folder
+from signage.config.history import get_revision
+from signage.config.validate import Config, validate_files
+from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
+
+if TYPE_CHECKING:
+    from signage.parts import Signage
+
+MAX_COMMENT = 1000
+
+
+def _current(folder: Path, name: str) -> tuple[str | None, str | None]:
+    """The file's text and ETag on disk now (None, None: it does not exist)."""
+    try:
+        version = read_version(folder, name)
+    except NotFound:
+        return None, None
+    return version.content.decode("utf-8", errors="replace"), version.etag
+
+
+def _base_text(signage: Signage, row: dict[str, Any]) -> str | None:
+    if row["base_revision"] is None or row["base_etag"] is None:
+        return None
+    return get_revision(signage.store, row["file"], row["base_revision"])["text"]
+
+
+def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
+    """The configuration the folder would have with the draft in place of its file."""
+    files: dict[str, bytes | str] = dict(read_folder(signage.settings["PLAYLISTS_DIR"]))
+    files[row["file"]] = row["text"]
+    config, issues = validate_files(files)
+    if config is None:
+        raise Invalid(
+            "with this draft the configuration now has errors; the author must fix it",
+            code="invalid_config",
+            details=[i.to_dict() for i in issues if i.severity == "error"],
+        )
+    return config
+
+
+def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
+    """A review with its text, the diff from its base, whether the file moved on since, and
+    the media its playlist names that the configuration in effect does not."""
+    row = review_row(signage.store, review_id)
+    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    base = _base_text(signage, row)
+    current_etag = _current(folder, row["file"])[1]
+    diff = difflib.unified_diff(
+        (base or "").splitlines(keepends=True),
+        row["text"].splitlines(keepends=True),
+        fromfile=f"{row['file']}@{row['base_revision']}" if base is not None else "/dev/null",
+        tofile=f"{row['file']} (review {review_id})",
+    )
+    try:
+        wanted = set(draft_config(signage, row).media_ids())
+    except SignageError:
+        wanted = set()
+    in_effect = signage.state.current.media_ids() if signage.state.current else {}
+    return {
+        **review_summary(row),
+        "text": row["text"],
+        "diff": "".join(line if line.endswith("\n") else line + "\n" for line in diff),
+        "file_moved_on": current_etag != row["base_etag"],
+        "media_added": sorted(wanted - set(in_effect)),
+    }
+
+
+def _check_decider(row: dict[str, Any], reviewer: dict[str, Any]) -> None:
+    if not may_review(reviewer):
+        raise Forbidden("only a reviewer or an administrator may decide on a change")
+    if row["author"] == reviewer["name"]:
+        raise Forbidden(
+            "nobody decides on their own change; ask another reviewer", code="own_change"
+        )
+    if row["state"] != PENDING:
+        raise Conflict(f"review {row['id']} is already {row['state']}", code="decided")
+
+
+def _comment(comment: str | None, *, required: bool) -> str | None:
+    text = (comment or "").strip()
+    if len(text) > MAX_COMMENT:
+        raise Invalid(f"the comment is longer than {MAX_COMMENT} characters", code="too_long")
+    if required and not text:
+        raise Invalid("say why, so that the author can fix it", code="comment_required")
+    return text or None
+
+
+def approve(
+    signage: Signage, review_id: int, reviewer: dict[str, Any], comment: str | None
+) -> Saved:
+    """Write the draft on its author's behalf; 409 with the three versions when the file
+    changed since the draft's base, nothing overwritten."""
+    row = review_row(signage.store, review_id)
+    _check_decider(row, reviewer)
+    note = _comment(comment, required=False)
+    author = user_by_name(signage.store, row["author"]) or {"name": row["author"]}
+    try:
+        return save_file(
+            signage,
+            row["file"],
+            row["text"].encode(),
+            if_match={row["base_etag"]} if row["base_etag"] else None,
+            author=author,
+            action=row["action"],
+            restored_from=row["restored_from"],
+            approval=Approval(review_id, reviewer, note),
+        )
+    except SignageError as error:
+        if error.code not in ("edit_conflict", "exists", "not_found"):
+            raise
+        folder: Path = signage.settings["PLAYLISTS_DIR"]
+        raise Conflict(
+            f"{row['file']} changed after this draft was made; nothing was overwritten. "
+            "Compare the three versions, then ask the author to redo the change",
+            code="review_conflict",
+            details={
+                "base": _base_text(signage, row),
+                "current": _current(folder, row["file"])[0],
+                "draft": row["text"],
+            },
+        ) from None
+
+
+def reject(
+    signage: Signage, review_id: int, reviewer: dict[str, Any], comment: str | None
+) -> dict[str, Any]:
+    """Turn a draft down with a comment for its author; the file stays as it is."""
+    row = review_row(signage.store, review_id)
+    _check_decider(row, reviewer)
+    note = _comment(comment, required=True)
+    if not decide(signage.store, review_id, REJECTED, reviewer["name"], note):
+        raise Conflict(f"review {review_id} was decided meanwhile", code="decided")
+    audit(signage.store, reviewer, "review.reject", row["file"], {"review": review_id})
+    return review_summary(review_row(signage.store, review_id))

@@ -1,0 +1,70 @@
+"""Review before it goes live: drafts waiting for a second person, approve and reject."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from signage.accounts.users import may_review
+from signage.config.drafts import STATES, review_row, review_rows, review_summary
+from signage.config.review import approve, reject, review_detail
+from signage.errors import Invalid, NotFound
+from signage.media import library
+from signage.web.api.base import bp, parse_body
+from signage.web.api.documents import saved_response
+from signage.web.auth import current_user, staff_required
+from signage.web.bodies import Decision
+from signage.web.context import parts
+from signage.web.media_json import describe_media
+
+
+def visible_to(user: dict[str, Any], author: str) -> bool:
+    """Reviewers see every draft; others see their own."""
+    return may_review(user) or user["name"] == author
+
+
+@bp.get("/reviews")
+@staff_required()
+def list_reviews() -> Any:
+    """Drafts, newest first, ?state=pending|approved|rejected; editors see their own."""
+    state = request.args.get("state") or None
+    if state is not None and state not in STATES:
+        raise Invalid(f"?state= must be one of {', '.join(STATES)}", code="bad_argument")
+    user = current_user() or {}
+    author = None if may_review(user) else user["name"]
+    rows = review_rows(parts().store, state=state, author=author)
+    return {"reviews": [review_summary(row) for row in rows]}
+
+
+@bp.get("/reviews/<int:review_id>")
+@staff_required()
+def get_review(review_id: int) -> Any:
+    """One draft: author, times, file, base revision, its text, the diff and the media it adds."""
+    instance = parts()
+    if not visible_to(current_user() or {}, review_row(instance.store, review_id)["author"]):
+        raise NotFound(f"there is no review {review_id}; list them at /api/v1/reviews")
+    detail = review_detail(instance, review_id)
+    rows = [
+        library.media_row(instance.store, media_id)
+        for media_id in detail["media_added"]
+        if library.media_exists(instance.store, media_id)
+    ]
+    return {**detail, "media": describe_media(instance, rows)}
+
+
+@bp.post("/reviews/<int:review_id>/approve")
+@staff_required()
+def approve_review(review_id: int) -> Any:
+    """Write the draft (reviewers and admins, never its author); 409 when the file moved on."""
+    body = parse_body(Decision)
+    saved = approve(parts(), review_id, current_user() or {}, body.comment)
+    return saved_response(saved)
+
+
+@bp.post("/reviews/<int:review_id>/reject")
+@staff_required()
+def reject_review(review_id: int) -> Any:
+    """Turn the draft down with a comment for its author; nothing is written."""
+    body = parse_body(Decision)
+    return reject(parts(), review_id, current_user() or {}, body.comment)
