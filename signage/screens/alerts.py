@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from signage.accounts.audit import audit
+from signage.accounts.users import may_review
 from signage.config.validate import Config
 from signage.config.when import iso, suggest
 from signage.db import Store, alerts, now
-from signage.errors import Invalid, NotFound
+from signage.errors import Forbidden, Invalid, NotFound
 
 if TYPE_CHECKING:
     from signage.screens.service import ScreenService
@@ -149,8 +150,16 @@ def post_alert(
     targets: list[str] | str,
     until: dt.datetime,
     user: Mapping[str, Any],
+    allowed: str = "staff",
 ) -> dict[str, Any]:
-    """Store a checked alert; this process's screens see it at once, others within a poll."""
+    """Store a checked alert; this process's screens see it at once, others within a poll.
+
+    `allowed` is the setting URGENT_MESSAGES_BY: staff, or reviewers (and admins) only."""
+    if allowed == "reviewers" and not may_review(user):
+        raise Forbidden(
+            "urgent messages are put up by reviewers and administrators here; ask one of them",
+            code="urgent_by_reviewers",
+        )
     config = screens.config()
     text, names = check_alert(config, text, targets, until, now())
     alert_id = add_alert(screens.store, text, names, until, user["name"])
@@ -169,6 +178,17 @@ def active_alerts(screens: ScreenService) -> list[dict[str, Any]]:
     """Alerts showing now, newest first."""
     config = screens.config()
     return [alert_json(row, config) for row in alerts_in_force(screens.store, now())]
+
+
+def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[dict[str, Any]]:
+    """Alerts put up since a moment, ended or not, newest first: what reviewers look over."""
+    with screens.store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(alerts).where(alerts.c.created_at >= since).order_by(alerts.c.id.desc())
+        ).mappings()
+        found = [dict(row) for row in rows]
+    config = screens.config()
+    return [alert_json(row, config) for row in found]
 
 
 def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> dict[str, Any]:

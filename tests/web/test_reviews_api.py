@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
 from signage.accounts.audit import audit_entries
+from signage.db import now
 from tests.conftest import _token
 from tests.web.api_check import Api, error_of
 
@@ -25,6 +27,7 @@ def app(playlists_dir: Path, media_dir: Path) -> Flask:
             "MEDIA_DIR": media_dir,
             "CONFIG_CHECK_SECONDS": 1,
             "REVIEW": "on",
+            "URGENT_MESSAGES_BY": "reviewers",
         }
     )
 
@@ -172,3 +175,19 @@ def test_a_new_playlist_waits_for_review_too(
     review = held.get_json()["review"]["id"]
     assert api.post(f"/reviews/{review}/approve", reviewer_token, json={}).status_code == 200
     assert (playlists_dir / "fresh.yaml").read_text() == text
+
+
+def test_urgent_messages_stay_immediate_and_can_be_kept_to_reviewers(
+    app: Flask, api: Api, editor_token: str, reviewer_token: str, screen_key
+) -> None:
+    until = (now() + dt.timedelta(hours=1)).isoformat()
+    body = {"text": "消防演练，请有序撤离", "screens": "all", "until": until}
+    refused = api.post("/alerts", editor_token, json=body)
+    assert refused.status_code == 403 and error_of(refused)["code"] == "urgent_by_reviewers"
+    posted = api.post("/alerts", reviewer_token, json=body)
+    assert posted.status_code == 201
+    key = screen_key("lobby-east")
+    manifest = api.get("/screens/lobby-east/manifest", query_string={"key": key}).get_json()
+    assert manifest["alert"]["text"] == "消防演练，请有序撤离"
+    store = app.extensions["signage"].store
+    assert audit_entries(store, action="alert.post")[0]["user"] == "reviewer"

@@ -55,7 +55,9 @@ def alerts_post() -> Any:
         targets = EVERY_SCREEN
     try:
         until = parse_moment(form["until"] or None, screens.config().site.zone, now())
-        post_alert(screens, form["text"], targets, until, user())
+        post_alert(
+            screens, form["text"], targets, until, user(), parts().settings["URGENT_MESSAGES_BY"]
+        )
     except Invalid as problem:
         details = problem.details or [{"field": "until", "message": problem.message}]
         return _page(form, details, 422)
