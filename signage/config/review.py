@@ -17,6 +17,7 @@ from signage.config.editing import Approval, Saved, read_version, save_file
 from signage.config.folder import read_folder
 from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
+from signage.db import Store
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 
 if TYPE_CHECKING:
@@ -52,6 +53,18 @@ def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
             details=[i.to_dict() for i in issues if i.severity == "error"],
         )
     return config
+
+
+def visible_review(store: Store, user: dict[str, Any], review_id: int | str) -> dict[str, Any]:
+    """A review this user may see: reviewers see every draft, others their own; 404 else."""
+    missing = NotFound(f"there is no review {str(review_id)[:20]!r}; list them at /api/v1/reviews")
+    try:
+        row = review_row(store, int(review_id))
+    except ValueError:
+        raise missing from None
+    if not may_review(user) and row["author"] != user.get("name"):
+        raise missing
+    return row
 
 
 def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:

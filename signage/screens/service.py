@@ -140,10 +140,15 @@ class ScreenService:
             self._manifests[screen_id] = cached
             return cached
 
-    def preview_manifest(self, screen_id: str, moment: dt.datetime) -> dict[str, Any]:
-        """The manifest the screen would get at `moment`, for staff; never cached, so a
-        preview cannot change what the live screen is served."""
-        config = self.screen(screen_id)
+    def preview_manifest(
+        self, screen_id: str, moment: dt.datetime, config: Config | None = None
+    ) -> dict[str, Any]:
+        """The manifest the screen would get at `moment` (from `config` instead of the one in
+        effect: a draft under review), for staff; never cached, so a preview cannot change
+        what the live screen is served."""
+        config = config or self.screen(screen_id)
+        if screen_id not in config.screens:
+            raise NotFound(f"there is no screen {screen_id!r} in site.yaml")
         return self._build(config, screen_id, moment, stamp=()).body
 
     def _build(

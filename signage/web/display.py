@@ -21,6 +21,8 @@ from flask import (
 )
 
 from signage import __version__
+from signage.config.review import draft_config, visible_review
+from signage.config.validate import Config
 from signage.config.when import iso, parse_moment
 from signage.db import now
 from signage.errors import Forbidden, NotFound, SignageError
@@ -78,9 +80,10 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
     }
 
 
-def preview_boot(screen_id: str, at: dt.datetime) -> dict[str, Any]:
+def preview_boot(screen_id: str, at: dt.datetime, config: Config | None = None) -> dict[str, Any]:
     """Boot settings of a staff preview: the clock starts at `at` with a manifest built for
-    it, and there is nowhere to report to (no heartbeats, plays, service worker, reloads)."""
+    it (from `config`: a draft under review), and there is nowhere to report to (no
+    heartbeats, plays, service worker, reloads)."""
     screens = parts().screens
     zone = screens.config().site.zone
     return {
@@ -93,7 +96,7 @@ def preview_boot(screen_id: str, at: dt.datetime) -> dict[str, Any]:
         "preview": {
             "at": iso(at, zone),
             "label": at.astimezone(zone).strftime("%H:%M"),
-            "manifest": screens.preview_manifest(screen_id, at),
+            "manifest": screens.preview_manifest(screen_id, at, config),
         },
     }
 
@@ -143,14 +146,20 @@ def page(screen_id: str) -> Response:
 
 @bp.get("/<screen_id>/preview")
 def preview(screen_id: str) -> Response:
-    """For staff: the player showing the screen at ?at= (site time); it reports nothing."""
-    if current_user() is None:
+    """For staff: the player showing the screen at ?at= (site time), with the draft of
+    ?review=N applied when given; it reports nothing."""
+    user = current_user()
+    if user is None:
         return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
     service = parts().screens
     try:
         moment = now()
         at = parse_moment(request.args.get("at"), service.screen(screen_id).site.zone, moment)
-        boot = preview_boot(screen_id, check_preview_time(at, moment))
+        review = request.args.get("review")
+        config = None
+        if review:
+            config = draft_config(parts(), visible_review(parts().store, user, review))
+        boot = preview_boot(screen_id, check_preview_time(at, moment), config)
     except SignageError as error:
         return _message_page(NO_PREVIEW, error, retry=None)
     # no-store: the page holds a manifest built for one moment, for one signed-in person.

@@ -191,3 +191,31 @@ def test_urgent_messages_stay_immediate_and_can_be_kept_to_reviewers(
     assert manifest["alert"]["text"] == "消防演练，请有序撤离"
     store = app.extensions["signage"].store
     assert audit_entries(store, action="alert.post")[0]["user"] == "reviewer"
+
+
+def test_the_preview_shows_the_screen_with_the_draft_applied(
+    app: Flask, api: Api, editor_token: str, reviewer_token: str
+) -> None:
+    from tests.web.test_display_preview import _boot, _in_days
+
+    held, _ = propose(api, editor_token)
+    review = held["review"]["id"]
+    weekday = next(d for d in range(1, 8) if (dt.date.today() + dt.timedelta(d)).weekday() < 5)
+
+    def names(token: str, **query: object) -> set[str] | int:
+        page = api.client.get(
+            "/display/lobby-west/preview",
+            query_string={"at": _in_days(weekday), **query},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if page.status_code != 200:
+            return page.status_code
+        manifest = _boot(page.get_data(as_text=True))["preview"]["manifest"]
+        return {segment["name"] for segment in manifest["segments"]}
+
+    assert "日间普法轮播" in names(reviewer_token)
+    with_draft = names(reviewer_token, review=review)
+    assert "日间轮播" in with_draft and "日间普法轮播" not in with_draft
+    assert "日间轮播" in names(editor_token, review=review)  # the author sees their own
+    assert names(_token(app, "editor2", "editor"), review=review) == 404
+    assert names(reviewer_token, review="x") == 404

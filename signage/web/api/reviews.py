@@ -7,9 +7,9 @@ from typing import Any
 from flask import request
 
 from signage.accounts.users import may_review
-from signage.config.drafts import STATES, review_row, review_rows, review_summary
-from signage.config.review import approve, reject, review_detail
-from signage.errors import Invalid, NotFound
+from signage.config.drafts import STATES, review_rows, review_summary
+from signage.config.review import approve, reject, review_detail, visible_review
+from signage.errors import Invalid
 from signage.media import library
 from signage.web.api.base import bp, parse_body
 from signage.web.api.documents import saved_response
@@ -17,11 +17,6 @@ from signage.web.auth import current_user, staff_required
 from signage.web.bodies import Decision
 from signage.web.context import parts
 from signage.web.media_json import describe_media
-
-
-def visible_to(user: dict[str, Any], author: str) -> bool:
-    """Reviewers see every draft; others see their own."""
-    return may_review(user) or user["name"] == author
 
 
 @bp.get("/reviews")
@@ -42,8 +37,7 @@ def list_reviews() -> Any:
 def get_review(review_id: int) -> Any:
     """One draft: author, times, file, base revision, its text, the diff and the media it adds."""
     instance = parts()
-    if not visible_to(current_user() or {}, review_row(instance.store, review_id)["author"]):
-        raise NotFound(f"there is no review {review_id}; list them at /api/v1/reviews")
+    visible_review(instance.store, current_user() or {}, review_id)
     detail = review_detail(instance, review_id)
     rows = [
         library.media_row(instance.store, media_id)
