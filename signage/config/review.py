@@ -19,6 +19,7 @@ from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
 from signage.db import Store
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
+from signage.media.library import approve_media
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -148,6 +149,16 @@ def approve(
                 "draft": row["text"],
             },
         ) from None
+
+
+def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) -> dict[str, Any]:
+    """Let screens play an upload held for review (a reviewer or admin, not its uploader)."""
+    if not may_review(reviewer):
+        raise Forbidden("only a reviewer or an administrator may approve media")
+    row = approve_media(signage.store, media_id, reviewer["name"])
+    signage.screens.invalidate()
+    audit(signage.store, reviewer, "media.approve", media_id)
+    return row
 
 
 def reject(

@@ -14,6 +14,7 @@ from signage.web.admin import (
     people,
     playlists,
     records,
+    reviews,
     schedule,
 )
 from signage.web.admin.base import bp
@@ -30,6 +31,7 @@ __all__ = [
     "people",
     "playlists",
     "records",
+    "reviews",
     "schedule",
 ]
 

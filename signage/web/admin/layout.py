@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.errors import SignageError
 from signage.web.admin.base import bp
+from signage.web.admin.reviews import review_badge
 from signage.web.auth import current_user
 from signage.web.context import parts
 
@@ -23,16 +24,19 @@ MENU = (
     ("media", "admin.media_page", _l("Media library"), False),
     ("reports", "admin.reports_page", _l("Play reports"), False),
     ("history", "admin.history_page", _l("History"), False),
+    ("reviews", "admin.reviews_page", _l("Pending review"), False),
     ("users", "admin.users_page", _l("Users"), True),
     ("screens", "admin.screens_page", _l("Screens"), True),
 )
 
+ROLE_NAMES = {"admin": _l("admin"), "reviewer": _l("reviewer"), "editor": _l("editor")}
 ACTION_NAMES = {
     "save": _l("saved"),
     "create": _l("created"),
     "delete": _l("deleted"),
     "restore": _l("restored from"),
     "disk": _l("changed on disk"),
+    "approve": _l("approved"),
 }
 MEDIA_STATUS = {
     "queued": _l("waiting"),
@@ -110,11 +114,14 @@ def page_context() -> dict[str, Any]:
         if endpoint in current_app.view_functions
         and who is not None
         and (not admin_only or who["role"] == "admin")
+        and (section != "reviews" or parts().settings["REVIEW"])
     ]
     return {
         "current_user": who,
         "html_lang": "en" if str(get_locale()) == "en" else "zh-CN",
         "menu": menu,
+        "review_badge": review_badge() if who is not None else 0,
+        "role_names": ROLE_NAMES,
         "status_names": STATUS_NAMES,
         "kind_names": KIND_NAMES,
         "status_words": MEDIA_STATUS,

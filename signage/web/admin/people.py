@@ -17,6 +17,7 @@ from signage.db import now
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
 from signage.web.admin.base import bp, user
+from signage.web.admin.reviews import flash_saved
 from signage.web.auth import staff_required
 from signage.web.context import parts
 
@@ -93,10 +94,10 @@ def screens_add() -> Any:
     text = site_yaml_with_screen(
         current.content.decode(), request.form.get("id", ""), request.form.get("name", ""), groups
     )
-    save_file(
+    saved = save_file(
         instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
     )
-    flash(_("Screen added. Open its address on the TV, or scan the QR code."))
+    flash_saved(saved, _("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
 
 

@@ -21,6 +21,7 @@ from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
 from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
+from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.context import parts
 
 
@@ -51,7 +52,7 @@ def playlists_create() -> Any:
     """Create an empty playlist and open it in the editor."""
     playlist_id = request.form.get("id", "").strip()
     text = playlist_yaml({"name": request.form.get("name", ""), "items": []})
-    save_file(
+    saved = save_file(
         parts(),
         playlist_file(playlist_id),
         text.encode(),
@@ -59,6 +60,9 @@ def playlists_create() -> Any:
         author=user(),
         action="create",
     )
+    if saved.review is not None:
+        flash_saved(saved, "")
+        return redirect(url_for("admin.reviews_page"))
     return redirect(url_for("admin.playlists_edit", playlist_id=playlist_id))
 
 
@@ -75,6 +79,9 @@ def playlists_edit(playlist_id: str) -> Any:
     """The editor: the file's text and ETag, its model for the form, the media to pick from."""
     version = read_version(parts().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
     text = version.content.decode("utf-8", errors="replace")
+    draft = my_draft(version.name, version.etag)
+    if draft is not None:  # the author goes on from their draft, not from the file
+        text = draft.pop("text")
     return render_template(
         "admin/playlist_edit.html",
         playlist_id=playlist_id,
@@ -87,6 +94,7 @@ def playlists_edit(playlist_id: str) -> Any:
             "media": media_choices(),
             "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
             "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
+            "review": draft,
         },
     )
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.accounts.audit import audit_entries
@@ -18,6 +18,7 @@ from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
 from signage.web.admin.base import bp, user
+from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
 from signage.web.context import parts
 
@@ -89,5 +90,7 @@ def history_restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like any save); it becomes the newest."""
     name = config_file(file)
     saved = restore_revision(parts(), name, revision, if_match=None, author=user())
-    flash(_("Revision %(old)s restored as revision %(new)s.", old=revision, new=saved.revision))
+    flash_saved(
+        saved, _("Revision %(old)s restored as revision %(new)s.", old=revision, new=saved.revision)
+    )
     return redirect(url_for("admin.history_page", file=name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.config.editing import read_version, save_file
@@ -22,6 +22,7 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.preview import describe_preview
 from signage.web.admin.base import bp, user
+from signage.web.admin.reviews import flash_saved
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
 
@@ -84,7 +85,7 @@ def schedule_save() -> Any:
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     text = site_yaml_with_rules(current.content.decode(), rules)
     try:
-        save_file(
+        saved = save_file(
             instance,
             SITE_FILE,
             text.encode(),
@@ -94,5 +95,5 @@ def schedule_save() -> Any:
         )
     except Invalid as problem:
         return _page(rules, problem.details or [{"message": problem.message}], 422)
-    flash(_("The schedule is saved; screens follow it from their next poll."))
+    flash_saved(saved, _("The schedule is saved; screens follow it from their next poll."))
     return redirect(url_for("admin.schedule_page", **request.args))

@@ -8,8 +8,7 @@ from typing import Any
 from flask import request, url_for
 
 from signage.accounts.audit import audit
-from signage.accounts.users import may_review
-from signage.errors import Forbidden
+from signage.config.review import approve_upload
 from signage.media import library
 from signage.media.uploads import check_disk_space, receive_multipart, too_large
 from signage.web.api.base import bp
@@ -87,12 +86,7 @@ def get_media(media_id: str) -> Any:
 def approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review (reviewers and admins, not its uploader)."""
     instance = parts()
-    user = current_user() or {}
-    if not may_review(user):
-        raise Forbidden("only a reviewer or an administrator may approve media")
-    row = library.approve_media(instance.store, media_id, user["name"])
-    instance.screens.invalidate()
-    audit(instance.store, user, "media.approve", media_id)
+    row = approve_upload(instance, media_id, current_user() or {})
     return describe_media(instance, [row])[0]
 
 

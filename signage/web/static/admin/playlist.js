@@ -190,7 +190,10 @@ async function save(etag = state.etag) {
     if (response.ok) {
       Object.assign(state, { etag: result.etag, yaml: text, dirty: false, theirs: null });
       $('conflict').hidden = true;
-      status(T.saved);
+      // 202: held for a reviewer; the file (and its ETag) stay as they were.
+      const held = response.status === 202;
+      status(held ? T.pending : T.saved);
+      if (held) Object.assign($('review-state'), { textContent: T.pending_note, hidden: false });
     } else if (response.status === 412) {
       await showConflict(text);
     } else if (response.status === 422) {

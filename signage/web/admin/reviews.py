@@ -1,0 +1,154 @@
+"""待审核: drafts and uploads waiting for a second person, and urgent messages to look over.
+
+Reviewers and admins approve or reject here; editors see their own drafts' state and the
+reviewer's comment. An approve refused because the file moved on shows the three versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from signage.accounts.users import may_review
+from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
+from signage.config.editing import Saved
+from signage.config.review import approve, approve_upload, reject, review_detail
+from signage.db import now
+from signage.errors import Conflict
+from signage.media import library
+from signage.screens.alerts import alerts_posted_since
+from signage.web.admin.base import bp, user
+from signage.web.context import parts
+from signage.web.media_json import describe_media
+
+URGENT_DAYS = 7
+DECIDED_SHOWN = 20
+
+
+def waiting_media() -> list[dict[str, Any]]:
+    """Uploads held for review, prepared or not, as the media page shows them."""
+    instance = parts()
+    rows = [row for row in library.all_media(instance.store) if not row["approved"]]
+    return describe_media(instance, rows)
+
+
+def review_badge() -> int:
+    """What waits for this reviewer: others' drafts and uploads (0 for editors, or off)."""
+    instance = parts()
+    who = user()
+    if not instance.settings["REVIEW"] or not may_review(who):
+        return 0
+    mine = len(review_rows(instance.store, state=PENDING, author=who["name"]))
+    theirs = [m for m in waiting_media() if m["created_by"] != who["name"]]
+    return count_pending(instance.store) - mine + len(theirs)
+
+
+def my_draft(file: str, etag: str) -> dict[str, Any] | None:
+    """The signed-in author's newest draft of this file while it still applies (made on the
+    file as it is now, and pending or rejected), so the editor reopens it with its state."""
+    rows = review_rows(parts().store, file=file, author=user().get("name"))
+    if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
+        return None
+    return {**review_summary(rows[0]), "text": rows[0]["text"]}
+
+
+def flash_saved(saved: Saved, done: str) -> None:
+    """Tell staff what their save did: `done`, or that it now waits for a reviewer."""
+    if saved.review is None:
+        flash(done)
+    else:
+        flash(
+            _(
+                "Sent for review (number %(id)s): screens show it once a reviewer approves it.",
+                id=saved.review,
+            )
+        )
+
+
+def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
+    instance = parts()
+    who = user()
+    reviewer = may_review(who)
+    author = None if reviewer else who["name"]
+    pending = [
+        review_detail(instance, row["id"])
+        for row in review_rows(instance.store, state=PENDING, author=author)
+    ]
+    decided = [
+        review_summary(row)
+        for row in review_rows(instance.store, author=author)
+        if row["state"] != PENDING
+    ][:DECIDED_SHOWN]
+    config = instance.screens.config()
+    screens = sorted(config.screens)
+    media = waiting_media() if reviewer else []
+    for draft in pending:
+        draft["media"] = [m for m in media if m["id"] in draft["media_added"]]
+    since = now() - dt.timedelta(days=URGENT_DAYS)
+    local = now().astimezone(config.site.zone)
+    return (
+        render_template(
+            "admin/reviews.html",
+            reviewer=reviewer,
+            review_on=instance.settings["REVIEW"],
+            pending=pending,
+            decided=decided,
+            media=media,
+            screens=screens,
+            preview_at=local.strftime("%Y-%m-%dT%H:%M"),
+            urgent=alerts_posted_since(instance.screens, since) if reviewer else [],
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+@bp.get("/reviews")
+def reviews_page() -> Any:
+    """Drafts with their diff, media and a player preview; approve or reject with a comment."""
+    return _page()
+
+
+@bp.get("/reviews/<int:review_id>/preview")
+def reviews_preview(review_id: int) -> Any:
+    """The player preview of ?screen= at ?at= with this draft applied."""
+    return redirect(
+        url_for(
+            "display.preview",
+            screen_id=request.args.get("screen", ""),
+            at=request.args.get("at") or None,
+            review=review_id,
+        )
+    )
+
+
+@bp.post("/reviews/<int:review_id>/approve")
+def reviews_approve(review_id: int) -> Any:
+    """Write the draft; when the file moved on, the page again with the three versions."""
+    try:
+        approve(parts(), review_id, user(), request.form.get("comment"))
+    except Conflict as error:
+        if error.code != "review_conflict":
+            raise
+        return _page({"id": review_id, **error.details}, 409)
+    flash(_("Approved: screens show the change from their next poll."))
+    return redirect(url_for("admin.reviews_page"))
+
+
+@bp.post("/reviews/<int:review_id>/reject")
+def reviews_reject(review_id: int) -> Any:
+    """Turn the draft down; its author reads the comment on this page and in the editor."""
+    reject(parts(), review_id, user(), request.form.get("comment"))
+    flash(_("Rejected; the author sees your comment."))
+    return redirect(url_for("admin.reviews_page"))
+
+
+@bp.post("/reviews/media/<media_id>/approve")
+def reviews_approve_media(media_id: str) -> Any:
+    """Let screens play an upload held for review."""
+    approve_upload(parts(), media_id, user())
+    flash(_("Approved: screens play %(id)s from their next poll.", id=media_id))
+    return redirect(url_for("admin.reviews_page"))
