@@ -6,6 +6,7 @@ save as a draft when review is on.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -120,8 +121,8 @@ def decide(
         )
 
 
-def review_summary(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A review as the API lists it (without its text)."""
+def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> dict[str, Any]:
+    """A review as the API lists it (without its text), times in the site's `zone`."""
     return {
         "id": row["id"],
         "file": row["file"],
@@ -130,11 +131,11 @@ def review_summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "state": row["state"],
         "comment": row["comment"],
         "decided_by": row["decided_by"],
-        "decided_at": iso(row["decided_at"]) if row["decided_at"] else None,
+        "decided_at": iso(row["decided_at"], zone) if row["decided_at"] else None,
         "base_revision": row["base_revision"],
         "revision": row["revision"],
-        "created_at": iso(row["created_at"]),
-        "updated_at": iso(row["updated_at"]),
+        "created_at": iso(row["created_at"], zone),
+        "updated_at": iso(row["updated_at"], zone),
         "url": f"/api/v1/reviews/{row['id']}",
     }
 

@@ -6,6 +6,7 @@ file that moved on since the draft's base is never overwritten (409 with three v
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from signage.parts import Signage
 
 MAX_COMMENT = 1000
+
+
+def site_zone(signage: Signage) -> dt.tzinfo | None:
+    """The zone staff read times in (None before any configuration loaded: UTC)."""
+    return signage.state.current.site.zone if signage.state.current else None
 
 
 def _current(folder: Path, name: str) -> tuple[str | None, str | None]:
@@ -87,7 +93,7 @@ def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
         wanted = set()
     in_effect = signage.state.current.media_ids() if signage.state.current else {}
     return {
-        **review_summary(row),
+        **review_summary(row, site_zone(signage)),
         "text": row["text"],
         "diff": "".join(line if line.endswith("\n") else line + "\n" for line in diff),
         "file_moved_on": current_etag != row["base_etag"],
@@ -171,4 +177,4 @@ def reject(
     if not decide(signage.store, review_id, REJECTED, reviewer["name"], note):
         raise Conflict(f"review {review_id} was decided meanwhile", code="decided")
     audit(signage.store, reviewer, "review.reject", row["file"], {"review": review_id})
-    return review_summary(review_row(signage.store, review_id))
+    return review_summary(review_row(signage.store, review_id), site_zone(signage))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from signage.accounts.users import may_review
 from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
 from signage.config.editing import Saved
-from signage.config.review import approve, approve_upload, reject, review_detail
+from signage.config.review import approve, approve_upload, reject, review_detail, site_zone
 from signage.db import now
 from signage.errors import Conflict
 from signage.media import library
@@ -52,7 +52,7 @@ def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     rows = review_rows(parts().store, file=file, author=user().get("name"))
     if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
         return None
-    return {**review_summary(rows[0]), "text": rows[0]["text"]}
+    return {**review_summary(rows[0], site_zone(parts())), "text": rows[0]["text"]}
 
 
 def flash_saved(saved: Saved, done: str) -> None:
@@ -78,7 +78,7 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
         for row in review_rows(instance.store, state=PENDING, author=author)
     ]
     decided = [
-        review_summary(row)
+        review_summary(row, site_zone(instance))
         for row in review_rows(instance.store, author=author)
         if row["state"] != PENDING
     ][:DECIDED_SHOWN]

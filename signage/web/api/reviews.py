@@ -8,7 +8,7 @@ from flask import request
 
 from signage.accounts.users import may_review
 from signage.config.drafts import STATES, review_rows, review_summary
-from signage.config.review import approve, reject, review_detail, visible_review
+from signage.config.review import approve, reject, review_detail, site_zone, visible_review
 from signage.errors import Invalid
 from signage.media import library
 from signage.web.api.base import bp, parse_body
@@ -29,7 +29,8 @@ def list_reviews() -> Any:
     user = current_user() or {}
     author = None if may_review(user) else user["name"]
     rows = review_rows(parts().store, state=state, author=author)
-    return {"reviews": [review_summary(row) for row in rows]}
+    zone = site_zone(parts())
+    return {"reviews": [review_summary(row, zone) for row in rows]}
 
 
 @bp.get("/reviews/<int:review_id>")
