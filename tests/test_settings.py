@@ -17,6 +17,8 @@ def test_defaults_need_no_environment() -> None:
     assert values["MEDIA_DIR"] == Path.cwd() / "media"
     assert values["PORT"] == 8000
     assert values["DATABASE_URL"] is None and values["SECRET_KEY"] is None
+    assert values["REVIEW"] is False and values["URGENT_MESSAGES_BY"] == "staff"
+    assert load_settings(environ={"SIGNAGE_REVIEW": " On "})["REVIEW"] is True
 
 
 def test_environment_overrides_and_explicit_values_win() -> None:
@@ -34,6 +36,8 @@ def test_environment_overrides_and_explicit_values_win() -> None:
         ("PUBLIC_URL", "court.local", "SIGNAGE_PUBLIC_URL: expected an address like http://"),
         ("LOG_LEVEL", "loud", "SIGNAGE_LOG_LEVEL: expected one of debug, info, warning, error"),
         ("MEDIA_DIR", " ", "SIGNAGE_MEDIA_DIR: expected a folder path"),
+        ("REVIEW", "yes", "SIGNAGE_REVIEW: expected on or off, got 'yes'"),
+        ("URGENT_MESSAGES_BY", "all", "SIGNAGE_URGENT_MESSAGES_BY: expected one of staff, rev"),
     ],
 )
 def test_wrong_values_name_the_variable(name: str, raw: str, message: str) -> None:

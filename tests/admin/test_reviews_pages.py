@@ -1,0 +1,88 @@
+"""The review pages refuse what they must and escape what people typed (test client)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage.accounts.users import add_user
+from tests.admin.test_sign_in import PASSWORD, sign_in, token_of
+from tests.conftest import _token
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def app(playlists_dir: Path, media_dir: Path) -> Flask:
+    from signage import create_app
+
+    return create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "REVIEW": "on"})
+
+
+def held_review(client: FlaskClient, token: str) -> int:
+    opened = client.get("/api/v1/playlists/evening", headers={"Authorization": f"Bearer {token}"})
+    changed = opened.data.replace("name: 夜间及节假日轮播".encode(), f"name: '{EVIL}'".encode())
+    held = client.put(
+        "/api/v1/playlists/evening",
+        data=changed,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "text/yaml",
+            "If-Match": opened.headers["ETag"],
+        },
+    )
+    assert held.status_code == 202
+    return held.get_json()["review"]["id"]
+
+
+def test_what_people_typed_is_escaped_and_forms_need_their_token(
+    app: Flask, client: FlaskClient, editor_token: str
+) -> None:
+    review = held_review(client, editor_token)
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = client.get("/admin/reviews").get_data(as_text=True)
+    assert EVIL not in page and "&lt;img src=x" in page
+    assert 'id="review-badge"' in page
+    forged = client.post(f"/admin/reviews/{review}/reject", data={"comment": "x"})
+    assert forged.status_code == 403
+    rejected = client.post(
+        f"/admin/reviews/{review}/reject",
+        data={"comment": EVIL, "csrf_token": token_of(client)},
+    )
+    assert rejected.status_code == 302
+    assert "&lt;img src=x" in client.get("/admin/reviews").get_data(as_text=True)
+
+
+def test_an_editor_sees_the_comment_escaped_and_cannot_decide(
+    app: Flask, client: FlaskClient
+) -> None:
+    editor = _token(app, "li", "editor")
+    review = held_review(client, editor)
+    reviewer = _token(app, "zhao", "reviewer")
+    client.post(
+        f"/api/v1/reviews/{review}/reject",
+        json={"comment": EVIL},
+        headers={"Authorization": f"Bearer {reviewer}"},
+    )
+    sign_in(client, "li")
+    editor_page = client.get("/admin/playlists/evening").get_data(as_text=True)
+    assert "&lt;img src=x" in editor_page and 'onerror="alert(1)"' not in editor_page
+    listing = client.get("/admin/reviews").get_data(as_text=True)
+    assert "&lt;img src=x" in listing and 'id="review-badge"' not in listing
+    again = held_review(client, editor)
+    refused = client.post(
+        f"/admin/reviews/{again}/approve",
+        data={"csrf_token": token_of(client)},
+        headers={"Accept": "application/json"},
+    )
+    assert refused.status_code == 403
+    media = client.post(
+        "/admin/reviews/media/anything/approve",
+        data={"csrf_token": token_of(client)},
+        headers={"Accept": "application/json"},
+    )
+    assert media.status_code == 403
