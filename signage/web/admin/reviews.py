@@ -49,7 +49,10 @@ def review_badge() -> int:
 def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     """The signed-in author's newest draft of this file while it still applies (made on the
     file as it is now, and pending or rejected), so the editor reopens it with its state."""
-    rows = review_rows(parts().store, file=file, author=user().get("name"))
+    instance = parts()
+    if not instance.settings["REVIEW"]:  # saves go live: the file is what to edit
+        return None
+    rows = review_rows(instance.store, file=file, author=user().get("name"))
     if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
         return None
     return {**review_summary(rows[0], site_zone(parts())), "text": rows[0]["text"]}
