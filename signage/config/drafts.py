@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from signage.config.history import latest_revision
 from signage.config.when import iso
 from signage.db import Store, now, reviews
 from signage.errors import NotFound
@@ -30,11 +31,12 @@ def hold_draft(
     action: str,
     restored_from: int | None,
     base_etag: str | None,
-    base_revision: int | None,
 ) -> int:
-    """Keep a checked change as a draft: the author's pending draft of the file is updated,
-    anyone else's stays a separate review. The review's number."""
+    """Keep a checked change as a draft on the file as it is now (`base_etag` and its newest
+    revision): the author's pending draft of the file is updated, anyone else's stays a
+    separate review. The review's number."""
     moment = now()
+    base_revision = latest_revision(store, file) if base_etag else None
     values = {
         "text": text,
         "action": action,

@@ -19,12 +19,7 @@ from typing import TYPE_CHECKING, Any
 from signage.accounts.audit import audit
 from signage.config.drafts import APPROVED, decide, hold_draft, reopen
 from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
-from signage.config.history import (
-    forget_revision,
-    get_revision,
-    latest_revision,
-    record_revision,
-)
+from signage.config.history import forget_revision, get_revision, record_revision
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
@@ -295,7 +290,6 @@ def save_file(
                 action=action,
                 restored_from=restored_from,
                 base_etag=current.etag if current else None,
-                base_revision=latest_revision(signage.store, name),
             )
             audit(signage.store, author, "review.submit", name, {"review": review})
             return Saved(name, current.etag if current else None, None, warnings, review)
