@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,16 @@ def all_media(store: Store) -> list[dict[str, Any]]:
     query = sa.select(media).order_by(media.c.created_at.desc(), media.c.id)
     with store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def media_titles(store: Store, media_ids: Iterable[str]) -> dict[str, str]:
+    """The title staff gave each of these media (only those that have one)."""
+    wanted = sorted(set(media_ids))
+    if not wanted:
+        return {}
+    query = sa.select(media.c.id, media.c.title).where(media.c.id.in_(wanted))
+    with store.engine.connect() as conn:
+        return {media_id: title for media_id, title in conn.execute(query) if title}
 
 
 def status_counts(store: Store) -> dict[str, int]:

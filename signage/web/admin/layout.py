@@ -69,10 +69,14 @@ OUTCOME_NAMES = {
 
 @bp.app_template_filter("clock")
 def clock(value: str | dt.datetime | None) -> str:
-    """An ISO time as staff read it: 2026-12-01 08:30 (already in the site's zone)."""
+    """An ISO time as staff read it, in the site's zone: 2026-12-01 08:30."""
     if not value:
         return ""
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    config = parts().state.current
+    if moment.tzinfo is not None and config is not None:
+        # Stored times are UTC; a clerk reads the court's wall clock.
+        moment = moment.astimezone(config.site.zone)
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
