@@ -15,7 +15,7 @@ from signage.config.editing import (
     read_version,
     save_file,
 )
-from signage.config.forms import has_comments, playlist_model, playlist_yaml
+from signage.config.forms import playlist_model, playlist_yaml
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
@@ -83,7 +83,6 @@ def playlists_edit(playlist_id: str) -> Any:
             "yaml": text,
             "etag": version.etag,
             "model": playlist_model(text),
-            "has_comments": has_comments(text),
             "media": media_choices(),
             "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
             "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
@@ -97,7 +96,9 @@ def playlists_check(playlist_id: str) -> Any:
     body = request.get_json(silent=True) or {}
     if isinstance(body.get("playlist"), dict):
         try:
-            text = playlist_yaml(body["playlist"])
+            # The text the form was read from, so its comments and layout are kept.
+            base = body.get("base") if isinstance(body.get("base"), str) else None
+            text = playlist_yaml(body["playlist"], base)
         except (TypeError, ValueError) as error:
             raise Invalid(f"the form could not be read: {error}") from None
     else:
@@ -111,5 +112,4 @@ def playlists_check(playlist_id: str) -> Any:
         ],
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
-        "has_comments": has_comments(text),
     }

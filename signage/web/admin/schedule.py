@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from signage.config.editing import read_version, save_file
 from signage.config.forms import (
     blank_rule,
-    has_comments,
     rules_from_form,
     schedule_model,
     site_yaml_with_rules,
@@ -46,7 +45,6 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             rules=[*rules, blank_rule()],
             problems=problems,
             etag=version.etag,
-            has_comments=has_comments(version.content.decode()),
             playlists=sorted(config.playlists),
             groups=sorted(config.groups()),
             screens=config.screens,

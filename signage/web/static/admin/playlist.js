@@ -12,7 +12,7 @@ const state = {
   yaml: data.yaml,
   mode: 'form',
   dirty: false,
-  hasComments: data.has_comments,
+  base: data.yaml, // the text the form model was read from: saves keep its comments
   theirs: null,
 };
 let dragFrom = null;
@@ -112,7 +112,6 @@ function renderItems() {
 function renderForm() {
   const usable = Boolean(state.model);
   $('form-unavailable').hidden = usable;
-  $('comments-note').hidden = !(usable && state.hasComments);
   for (const id of ['name', 'items']) $(id).hidden = !usable;
   if (!usable) return;
   $('name').value = state.model.name;
@@ -140,6 +139,8 @@ async function check(body) {
   return result;
 }
 
+function formBody() { return { playlist: state.model, base: state.base }; }
+
 function status(text) { $('status').textContent = text; }
 
 function changed() {
@@ -147,7 +148,7 @@ function changed() {
   status(T.unsaved);
   clearTimeout(checkTimer);
   checkTimer = setTimeout(() => {
-    const body = state.mode === 'form' ? { playlist: state.model } : { yaml: $('yaml').value };
+    const body = state.mode === 'form' ? formBody() : { yaml: $('yaml').value };
     check(body).then((result) => { if (state.mode === 'form') state.yaml = result.yaml; }).catch((error) => status(`${T.failed} ${error.message}`));
   }, 350);
 }
@@ -155,13 +156,13 @@ function changed() {
 async function showTab(mode) {
   if (mode === state.mode) return;
   if (mode === 'yaml') {
-    if (state.model && state.dirty) state.yaml = (await check({ playlist: state.model })).yaml;
+    if (state.model && state.dirty) state.yaml = (await check(formBody())).yaml;
     $('yaml').value = state.yaml;
   } else {
     const result = await check({ yaml: $('yaml').value });
     state.yaml = result.yaml;
     state.model = result.playlist;
-    state.hasComments = result.has_comments;
+    state.base = result.yaml;
   }
   state.mode = mode;
   $('tab-form').setAttribute('aria-selected', String(mode === 'form'));
@@ -173,7 +174,7 @@ async function showTab(mode) {
 
 async function currentText() {
   if (state.mode === 'yaml') return $('yaml').value;
-  return (await check({ playlist: state.model })).yaml;
+  return (await check(formBody())).yaml;
 }
 
 async function save(etag = state.etag) {
@@ -188,7 +189,9 @@ async function save(etag = state.etag) {
     });
     const result = await response.json();
     if (response.ok) {
-      Object.assign(state, { etag: result.etag, yaml: text, dirty: false, theirs: null });
+      Object.assign(state, { etag: result.etag, yaml: text, base: text, dirty: false, theirs: null });
+      // The saved text lists the items in the form's order: that is now where each came from.
+      if (state.mode === 'form' && state.model) state.model.items.forEach((item, index) => { item.origin = index; });
       $('conflict').hidden = true;
       status(T.saved);
     } else if (response.status === 412) {
@@ -218,7 +221,7 @@ async function showConflict(mine) {
 async function takeTheirs() {
   const theirs = state.theirs;
   const result = await check({ yaml: theirs.yaml });
-  Object.assign(state, { etag: theirs.etag, yaml: theirs.yaml, model: result.playlist, dirty: false, hasComments: result.has_comments });
+  Object.assign(state, { etag: theirs.etag, yaml: theirs.yaml, model: result.playlist, dirty: false, base: theirs.yaml });
   $('yaml').value = theirs.yaml;
   $('conflict').hidden = true;
   renderForm();
