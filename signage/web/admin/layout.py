@@ -101,6 +101,21 @@ def size_text(value: int | None) -> str:
     return f"{value:.1f} GB"
 
 
+@bp.app_template_filter("playlist_name")
+def playlist_name(playlist_id: str | None) -> str:
+    """What staff call a playlist: its `name:`, else its id."""
+    config = parts().state.current
+    playlist = config.playlists.get(playlist_id or "") if config else None
+    return (playlist.name if playlist else "") or playlist_id or ""
+
+
+@bp.app_template_filter("target_name")
+def target_name(target: str) -> str:
+    """What staff call a screen or group: its name in site.yaml, else its id."""
+    config = parts().state.current
+    return config.target_name(target) if config else target
+
+
 @bp.context_processor
 def page_context() -> dict[str, Any]:
     """The menu (pages this user may open), the user, and names of states and kinds."""
