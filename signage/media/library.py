@@ -27,6 +27,8 @@ MAX_ATTEMPTS = 3
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 MEDIA_CHANGED = "version:media"  # the counter screens' manifests are rebuilt on
 
+TITLE_LIMIT = 200  # the media table's title column
+
 
 def uploads_folder(media_dir: Path) -> Path:
     """Where originals wait for preparation, under generated ASCII names."""
@@ -102,7 +104,7 @@ def enqueue(
     values = {
         "id": media_id,
         "kind": kind,
-        "title": title[:200],
+        "title": title[:TITLE_LIMIT],
         "original_name": (original_name or "")[:255] or None,
         "status": PROCESSING if claimed_by else QUEUED,
         "progress": 0.0,
@@ -137,6 +139,21 @@ def all_media(store: Store) -> list[dict[str, Any]]:
     query = sa.select(media).order_by(media.c.created_at.desc(), media.c.id)
     with store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def set_title(store: Store, media_id: str, title: str) -> None:
+    """Give media a new title (what staff read everywhere; the id stays as it was)."""
+    title = title.strip()
+    if not title:
+        raise Invalid("write a title", code="bad_title")
+    if len(title) > TITLE_LIMIT:
+        raise Invalid(f"keep the title to {TITLE_LIMIT} characters", code="bad_title")
+    with store.engine.begin() as conn:
+        changed = conn.execute(
+            media.update().where(media.c.id == media_id).values(title=title, updated_at=now())
+        ).rowcount
+    if not changed:
+        raise NotFound(f"there is no media with the id {media_id!r}")
 
 
 def media_titles(store: Store, media_ids: Iterable[str]) -> dict[str, str]:
