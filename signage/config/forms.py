@@ -84,6 +84,24 @@ def playlist_model(text: str) -> dict[str, Any] | None:
     return {"name": str(data.get("name") or ""), "items": items}
 
 
+def item_lines(text: str) -> list[int]:
+    """The line (from 1) on which each playlist item starts; [] when the text cannot tell."""
+    try:
+        items = load_document(text).get("items")
+        return [items.lc.item(index)[0] + 1 for index in range(len(items))]
+    except (YamlError, AttributeError, TypeError, KeyError):
+        return []
+
+
+def item_at_line(starts: list[int], line: int | None) -> int | None:
+    """The index of the item a line belongs to (None: before the first item, or unknown)."""
+    found = None
+    for index, start in enumerate(starts):
+        if line is not None and start <= line:
+            found = index
+    return found
+
+
 def _days_value(text: str) -> str | list[str]:
     words = [word.strip() for word in text.replace("，", ",").split(",") if word.strip()]
     return words[0] if len(words) == 1 else words

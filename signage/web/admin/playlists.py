@@ -15,12 +15,13 @@ from signage.config.editing import (
     read_version,
     save_file,
 )
-from signage.config.forms import playlist_model, playlist_yaml
+from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
 from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
+from signage.web.admin.unplayed_words import item_warnings
 from signage.web.context import parts
 
 
@@ -104,12 +105,20 @@ def playlists_check(playlist_id: str) -> Any:
     else:
         text = str(body.get("yaml", ""))
     name = playlist_file(playlist_id)
-    issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
+    config, issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
+    starts = item_lines(text)
     return {
         "yaml": text,
+        # Each issue also names the item it is in, so the form can show it beside that item.
         "issues": [
-            {**issue.to_dict(), "text": issue_text(issue)} for issue in issues if issue.file == name
+            {**issue.to_dict(), "text": issue_text(issue), "item": item_at_line(starts, issue.line)}
+            for issue in issues
+            if issue.file == name
         ],
+        # Dated items that will not play on some of their days, worked out by the schedule.
+        "unplayed": item_warnings(config, playlist_id)
+        if config is not None and playlist_id in config.playlists
+        else [],
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
     }

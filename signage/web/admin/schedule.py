@@ -21,6 +21,7 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.preview import describe_preview
 from signage.web.admin.base import bp, user
+from signage.web.admin.unplayed_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
 
@@ -43,6 +44,8 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
         render_template(
             "admin/schedule.html",
             rules=[*rules, blank_rule()],
+            # Dated rules that a higher one keeps off the screens on some of their days.
+            unplayed=rule_warnings(config),
             problems=problems,
             etag=version.etag,
             playlists=sorted(config.playlists),
