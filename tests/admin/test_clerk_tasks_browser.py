@@ -256,3 +256,22 @@ def test_7_history_reads_in_site_time_with_a_side_by_side_diff(page: Page, site:
     expect(page.locator("#diff td.add", has_text="lobby-north:")).to_have_count(1)
     expect(page.locator("#diff")).not_to_contain_text("@@")
     shot(page, "clerk-7-history")
+
+
+def test_8_a_dated_rule_that_loses_says_why_on_the_schedule_page(page: Page, site: Site) -> None:
+    site_yaml = site.playlists / "site.yaml"
+    text = site_yaml.read_text()
+    rule = (
+        "  - playlist: evening\n    screens: [lobby]\n    dates: 2026-12-03..2026-12-10\n"
+        '    time: "09:00-12:00"\n    priority: 15\n'
+    )
+    site_yaml.write_text(text.replace("schedule:\n", "schedule:\n" + rule, 1))  # a hand edit
+    notice = page.locator("fieldset.rule").first.locator(".unplayed")
+    for _ in range(30):  # the server notices hand edits within CONFIG_CHECK_SECONDS
+        page.goto(site.url + "/admin/schedule")
+        if notice.count():
+            break
+        page.wait_for_timeout(500)
+    expect(notice).to_contain_text("12-03 至 12-07 不会播放")
+    expect(notice).to_contain_text("“宪法宣传周专题”的优先级更高")
+    expect(page.locator("fieldset.rule").nth(1).locator(".unplayed")).to_have_count(0)

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from signage.errors import SignageError
+from signage.media.library import media_titles
 from signage.web.admin.base import bp
 from signage.web.auth import current_user
 from signage.web.context import parts
@@ -114,6 +115,14 @@ def target_name(target: str) -> str:
     """What staff call a screen or group: its name in site.yaml, else its id."""
     config = parts().state.current
     return config.target_name(target) if config else target
+
+
+@bp.app_template_filter("media_title")
+def media_title(media_id: str | None) -> str:
+    """What staff call a clip or poster: its title in the library, else its id."""
+    if not media_id:
+        return ""
+    return media_titles(parts().store, [media_id]).get(media_id, media_id)
 
 
 @bp.context_processor
