@@ -51,21 +51,15 @@ def _days_of(dates: DateSet) -> list[dt.date]:
     return sorted(set(days))
 
 
-class _Days:
-    """A screen's segments day by day (site time), each worked out once."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.cache: dict[tuple[str, dt.date], list[Segment]] = {}
-
-    def segments(self, screen_id: str, day: dt.date) -> list[Segment]:
-        key = (screen_id, day)
-        if key not in self.cache:
-            zone = self.config.site.zone
-            start = dt.datetime.combine(day, dt.time(), zone)
-            end = dt.datetime.combine(day + DAY, dt.time(), zone)
-            self.cache[key] = resolve_segments(self.config, screen_id, start, end)
-        return self.cache[key]
+def _day_segments(config: Config, screen_id: str, day: dt.date) -> list[Segment]:
+    """A screen's segments on one day (site time), worked out once per configuration."""
+    key = ("day_segments", screen_id, day)
+    if key not in config.memo:
+        zone = config.site.zone
+        start = dt.datetime.combine(day, dt.time(), zone)
+        end = dt.datetime.combine(day + DAY, dt.time(), zone)  # not +24 h: clocks may change
+        config.memo[key] = resolve_segments(config, screen_id, start, end)
+    return config.memo[key]
 
 
 def _overlaps(
@@ -90,17 +84,17 @@ def _find(
 ) -> Unplayed | None:
     """Days on which no segment of these screens `plays` it, and who holds the screens then:
     the playlists of segments during which one of its `rules` is active but `outranked`."""
-    by_day = _Days(config)
     zone = config.site.zone
     beaten: list[dt.date] = []
     unscheduled: list[dt.date] = []
     held: dict[str, None] = {}
     for day in days:
-        segments = [(s, seg) for s in sorted(screens) for seg in by_day.segments(s, day)]
+        segments = [(s, seg) for s in sorted(screens) for seg in _day_segments(config, s, day)]
         if any(plays(segment) for _, segment in segments):
             continue
         start = dt.datetime.combine(day, dt.time(), zone)
-        windows = [w for rule in rules for w in resolve_windows(zone, rule, start, start + DAY)]
+        end = dt.datetime.combine(day + DAY, dt.time(), zone)
+        windows = [w for rule in rules for w in resolve_windows(zone, rule, start, end)]
         winners = [
             segment.playlists
             for screen_id, segment in segments
