@@ -95,6 +95,11 @@ plays = sa.Table(
     sa.Column("item_key", sa.String(160), nullable=False),
     sa.Column("item_type", sa.String(16), nullable=False),
     sa.Column("media_id", sa.String(64)),
+    # What the item was when it played, so later edits never rewrite a report.
+    # NULL in rows stored before these columns existed.
+    sa.Column("playlist_id", sa.String(64)),
+    sa.Column("playlist_name", sa.String(200)),
+    sa.Column("title", sa.String(200)),
     sa.Column("started_at", UtcDateTime, nullable=False, index=True),
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("received_at", UtcDateTime, nullable=False),

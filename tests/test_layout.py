@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "signage"
 def test_the_pure_modules_import_no_flask() -> None:
     probe = (
         "import sys, signage.schedule, signage.manifest, signage.config, signage.preview, "
+        "signage.unplayed, "
         "signage.parts, signage.jobs, signage.accounts.users, signage.screens.service, "
         "signage.media.worker; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'flask_babel')))"

@@ -212,12 +212,14 @@ def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
     return playlists
 
 
-def check_file(folder: Path, name: str, content: bytes) -> list[Issue]:
-    """Every issue the folder would have with this file's new text; nothing is written.
+def check_file(folder: Path, name: str, content: bytes) -> tuple[Config | None, list[Issue]]:
+    """The configuration (None with errors) and every issue the folder would have with this
+    file's new text; nothing is written.
 
     The staff pages call it as people type, so they see errors before saving.
     """
-    return _validate(folder, name, content)
+    config, issues, _ = _validate_config(folder, name, content)
+    return config, issues
 
 
 def _errors(issues: list[Issue], name: str) -> list[dict[str, Any]]:

@@ -3,44 +3,44 @@
 A playlist becomes {"name", "items": [{"kind", "media" | "title"/"body", "seconds", "dates",
 "days", "time"}]}; site.yaml's schedule becomes rules {"playlist", "screens", "weekdays",
 "workdays", "holidays", "start", "end", "dates", "priority"}, and a screen can be added.
-Turning a model into YAML regenerates the whole file (other parts of site.yaml kept as data),
-so comments are not kept; `has_comments` lets the page say so before anyone saves. (The YAML
-tab stores exactly what is typed, comments included.)
+Saving a form changes only what the form changed in the file's text (`roundtrip`): comments,
+key order, quoting and keys the form does not know stay as people wrote them. Each playlist
+item and schedule rule remembers its position in the text it came from (`origin`), so a moved
+item takes its comments along.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
+from ruamel.yaml.comments import CommentedMap
 
 from signage.config.loader import YamlError, parse_yaml
+from signage.config.roundtrip import dump_document, load_document, replace_items, update_mapping
 from signage.config.when import DAY_NAMES, parse_days
-from signage.config.writer import dump_yaml
+from signage.errors import Conflict
 
 FILTERS = ("dates", "days", "time")
 KINDS = ("clip", "tip", "image")
+ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
+TIP_KEYS = ("title", "body")
+RULE_KEYS = ("playlist", "screens", "days", "time", "dates", "priority")
 
 
-def has_comments(text: str) -> bool:
-    """Whether the YAML text has a `#` comment (a `#` inside a quoted or plain value is not)."""
-    if "#" not in text:
-        return False
+def _document(text: str | None) -> CommentedMap:
+    """The text as a commented mapping to change in place (a new one when it is not one)."""
     try:
-        tokens = list(yaml.scan(text, Loader=yaml.SafeLoader))
-    except yaml.YAMLError:
-        return True  # cannot tell; warning needlessly is the safe side
-    inside = [
-        (token.start_mark.index, token.end_mark.index)
-        for token in tokens
-        if isinstance(token, yaml.ScalarToken)
-    ]
-    for index, char in enumerate(text):
-        if char != "#" or (index and text[index - 1] not in " \t\n"):
-            continue
-        if not any(start <= index < end for start, end in inside):
-            return True
-    return False
+        data = load_document(text) if text else None
+    except YamlError:
+        data = None
+    return data if isinstance(data, CommentedMap) else CommentedMap()
+
+
+def _from_origin(entries: Any, origin: Any) -> Any:
+    """The entry at `origin` in the list it came from, or None for a new or unknown one."""
+    if isinstance(origin, int) and isinstance(entries, list) and 0 <= origin < len(entries):
+        return entries[origin]
+    return None
 
 
 def _filter_text(value: Any) -> str:
@@ -79,7 +79,27 @@ def playlist_model(text: str) -> dict[str, Any] | None:
     items = [_item_model(entry) for entry in data.get("items") or []]
     if any(item is None for item in items):
         return None
+    for origin, item in enumerate(items):
+        item["origin"] = origin  # type: ignore[index]
     return {"name": str(data.get("name") or ""), "items": items}
+
+
+def item_lines(text: str) -> list[int]:
+    """The line (from 1) on which each playlist item starts; [] when the text cannot tell."""
+    try:
+        items = load_document(text).get("items")
+        return [items.lc.item(index)[0] + 1 for index in range(len(items))]
+    except (YamlError, AttributeError, TypeError, KeyError):
+        return []
+
+
+def item_at_line(starts: list[int], line: int | None) -> int | None:
+    """The index of the item a line belongs to (None: before the first item, or unknown)."""
+    found = None
+    for index, start in enumerate(starts):
+        if line is not None and start <= line:
+            found = index
+    return found
 
 
 def _days_value(text: str) -> str | list[str]:
@@ -107,13 +127,18 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def playlist_yaml(model: dict[str, Any]) -> str:
-    """The YAML text of the editor's model (validate it like any other text)."""
-    data = {
-        "name": str(model.get("name") or "").strip(),
-        "items": [_item_data(item) for item in model.get("items") or []],
-    }
-    return dump_yaml(data)
+def playlist_yaml(model: dict[str, Any], base: str | None = None) -> str:
+    """The editor's model written into `base` (the text it was read from), comments kept;
+    validate the result like any other text."""
+    document = _document(base)
+    old_items = document.get("items")
+    items = []
+    for item in model.get("items") or []:
+        entry = _from_origin(old_items, item.get("origin"))
+        items.append(update_mapping(entry, _item_data(item), ITEM_KEYS, TIP_KEYS))
+    update_mapping(document, {"name": str(model.get("name") or "").strip()}, ())
+    document["items"] = replace_items(old_items, items)
+    return dump_document(document)
 
 
 def _days_model(value: Any) -> dict[str, Any]:
@@ -124,10 +149,11 @@ def _days_model(value: Any) -> dict[str, Any]:
     return {"weekdays": weekdays, "workdays": days.workdays, "holidays": days.holidays}
 
 
-def _rule_model(rule: dict[str, Any]) -> dict[str, Any]:
+def _rule_model(rule: dict[str, Any], origin: int | None = None) -> dict[str, Any]:
     screens = rule.get("screens")
     start, _, end = str(rule.get("time") or "").partition("-")
     return {
+        "origin": origin,
         "playlist": str(rule.get("playlist") or ""),
         "screens": [screens] if isinstance(screens, str) else list(screens or []),
         **_days_model(rule.get("days")),
@@ -150,7 +176,7 @@ def schedule_model(text: str) -> list[dict[str, Any]] | None:
         rules = data.get("schedule") or [] if isinstance(data, dict) else None
         if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
             return None
-        return [_rule_model(rule) for rule in rules]
+        return [_rule_model(rule, origin) for origin, rule in enumerate(rules)]
     except (YamlError, ValueError, TypeError):
         return None
 
@@ -173,10 +199,17 @@ def _rule_data(rule: dict[str, Any]) -> dict[str, Any]:
 
 
 def site_yaml_with_rules(text: str, rules: list[dict[str, Any]]) -> str:
-    """site.yaml's text with its schedule replaced by these rules (the rest kept as data)."""
-    data = parse_yaml(text).data
-    data["schedule"] = [_rule_data(rule) for rule in rules if rule.get("playlist")]
-    return dump_yaml(data)
+    """site.yaml's text with its schedule replaced by these rules, comments and all else kept."""
+    parse_yaml(text)  # the strict reading's error, when the file is not YAML at all
+    document = _document(text)
+    old_rules = document.get("schedule")
+    kept = [
+        update_mapping(_from_origin(old_rules, rule.get("origin")), _rule_data(rule), RULE_KEYS)
+        for rule in rules
+        if rule.get("playlist")
+    ]
+    document["schedule"] = replace_items(old_rules, kept)
+    return dump_document(document)
 
 
 def rules_from_form(form: Any) -> list[dict[str, Any]]:
@@ -187,8 +220,10 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
         field = f"rule-{n}-"
         if form.get(field + "remove"):
             continue
+        origin = form.get(field + "origin", "")
         rules.append(
             {
+                "origin": int(origin) if origin.isdigit() else None,
                 "playlist": form.get(field + "playlist", "").strip(),
                 "screens": form.getlist(field + "screens"),
                 "weekdays": form.getlist(field + "weekdays"),
@@ -204,11 +239,16 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
 
 
 def site_yaml_with_screen(text: str, screen_id: str, name: str, groups: list[str]) -> str:
-    """site.yaml's text with one more screen (validation reports a bad or taken id)."""
-    data = parse_yaml(text).data
-    screens = data.get("screens") or {}
+    """site.yaml's text with one more screen, comments kept (validation reports a bad id)."""
+    parse_yaml(text)
+    document = _document(text)
     screen: dict[str, Any] = {"name": name.strip()}
     if groups:
         screen["groups"] = groups
-    data["screens"] = {**screens, screen_id.strip(): screen}
-    return dump_yaml(data)
+    screens = document.get("screens")
+    if not isinstance(screens, CommentedMap):
+        screens = document["screens"] = CommentedMap()
+    if screen_id.strip() in screens:
+        raise Conflict(f"there is already a screen with the id {screen_id.strip()!r}")
+    update_mapping(screens, {screen_id.strip(): screen}, ())
+    return dump_document(document)

@@ -130,6 +130,46 @@ def get_revision(store: Store, file: str, revision: int) -> dict[str, Any]:
     return {**_summary(row), "text": row["text"]}
 
 
+def _row(old: int | None, old_text: str, new: int | None, new_text: str, change: str) -> dict:
+    return {"old": old, "old_text": old_text, "new": new, "new_text": new_text, "change": change}
+
+
+def side_by_side(
+    store: Store, file: str, old: int, new: int, context: int = 3
+) -> list[dict[str, Any]]:
+    """Two revisions line against line, as people compare them: changed lines with
+    `context` unchanged ones around them; `change` is same, changed, added, removed or gap."""
+    if old == new:
+        raise Invalid("choose two different revisions to compare", code="same_revision")
+    before = (get_revision(store, file, old)["text"] or "").splitlines()
+    after = (get_revision(store, file, new)["text"] or "").splitlines()
+    rows: list[dict[str, Any]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if rows:
+            rows.append(_row(None, "", None, "", "gap"))
+        for tag, a1, a2, b1, b2 in group:
+            if tag == "equal":
+                rows += [
+                    _row(a1 + n + 1, before[a1 + n], b1 + n + 1, after[b1 + n], "same")
+                    for n in range(a2 - a1)
+                ]
+                continue
+            for n in range(max(a2 - a1, b2 - b1)):
+                left, right = a1 + n, b1 + n
+                old_line = (left + 1, before[left]) if left < a2 else (None, "")
+                new_line = (right + 1, after[right]) if right < b2 else (None, "")
+                change = (
+                    "changed"
+                    if old_line[0] and new_line[0]
+                    else "removed"
+                    if old_line[0]
+                    else "added"
+                )
+                rows.append(_row(*old_line, *new_line, change))
+    return rows
+
+
 def diff_revisions(store: Store, file: str, old: int, new: int) -> str:
     """A unified diff from one revision of a file to another (difflib, as `diff -u`)."""
     if old == new:

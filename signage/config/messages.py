@@ -48,7 +48,8 @@ def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, Phrase, bo
             Phrase.of(
                 N_("unknown key {key!r}{hint}. Allowed here: {allowed}"),
                 key=name,
-                hint=did_you_mean(name, allowed),
+                # A key of another level is mis-indented, not misspelt: say so, guess nothing.
+                hint=_other_level(model, loc, name) or did_you_mean(name, allowed),
                 allowed=allowed,
             ),
             True,
@@ -67,6 +68,21 @@ def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, Phrase, bo
     if not name:
         return loc, text, False
     return loc, Phrase.of(N_("{name}: {problem}"), name=name, problem=text), False
+
+
+def _other_level(model: type[BaseModel], loc: Path_, name: str) -> Phrase | None:
+    """Where a key that is unknown here belongs, when it is a key of the level just below
+    (under which key) or of a level above."""
+    here = loc[:-1]
+    for field in _fields_at(model, here):
+        if name in _fields_at(model, (*here, field)):
+            return Phrase.of(
+                N_(" (it belongs under {parent!r}: indent it under that key)"), parent=field
+            )
+    for depth in range(len(here) - 1, -1, -1):
+        if name in _fields_at(model, here[:depth]):
+            return Phrase(N_(" (it belongs to the level above: indent it less)"))
+    return None
 
 
 def _unwrap(tp: Any) -> Any:

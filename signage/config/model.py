@@ -185,6 +185,8 @@ class SiteFile(Strict):
 
     site: Site
     screens: dict[str, Screen] = Field(default_factory=dict)
+    # What staff pages call each group (`lobby: 诉讼服务中心大屏`); the id when unnamed.
+    groups: dict[str, Annotated[str, Field(max_length=200)]] = Field(default_factory=dict)
     schedule: tuple[Rule, ...] = ()
     default_playlist: str | None = None
     ticker: tuple[TickerLine, ...] = ()

@@ -105,6 +105,17 @@ class Config:
             self.memo["groups"] = groups
         return self.memo["groups"]
 
+    def group_name(self, group: str) -> str:
+        """What staff call a group: its name from `groups:` in site.yaml, else its id."""
+        return self.site_file.groups.get(group) or group
+
+    def target_name(self, target: str) -> str:
+        """What staff call a screen or group named in a rule or an alert."""
+        screen = self.screens.get(target)
+        if screen is not None:
+            return screen.name or target
+        return self.group_name(target)
+
     def targets(self, names: Iterable[str] | None) -> set[str]:
         """Screen ids named directly or through a group; None means every screen."""
         if names is None:
@@ -289,6 +300,17 @@ def _check_references(
                 hint=hint,
             )
 
+    for group in site_file.groups:
+        if group not in groups:
+            out.add(
+                SITE_FILE,
+                document.mark_for(("groups", group), key=True),
+                N_("no screen is in the group {id!r}{hint}; add it to a screen's groups"),
+                code="unknown_group",
+                severity="warning",
+                id=group,
+                hint=did_you_mean(group, sorted(groups)),
+            )
     for index, rule in enumerate(site_file.schedule):
         check_playlist(("schedule", index, "playlist"), rule.playlist)
         check_targets(("schedule", index, "screens"), rule.screens)

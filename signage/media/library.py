@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ QUEUED, PROCESSING, READY, FAILED = "queued", "processing", "ready", "failed"
 MAX_ATTEMPTS = 3
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 MEDIA_CHANGED = "version:media"  # the counter screens' manifests are rebuilt on
+
+TITLE_LIMIT = 200  # the media table's title column
 
 
 def uploads_folder(media_dir: Path) -> Path:
@@ -104,7 +106,7 @@ def enqueue(
     values = {
         "id": media_id,
         "kind": kind,
-        "title": title[:200],
+        "title": title[:TITLE_LIMIT],
         "original_name": (original_name or "")[:255] or None,
         "status": PROCESSING if claimed_by else QUEUED,
         "progress": 0.0,
@@ -140,6 +142,31 @@ def all_media(store: Store) -> list[dict[str, Any]]:
     query = sa.select(media).order_by(media.c.created_at.desc(), media.c.id)
     with store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def set_title(store: Store, media_id: str, title: str) -> None:
+    """Give media a new title (what staff read everywhere; the id stays as it was)."""
+    title = title.strip()
+    if not title:
+        raise Invalid("write a title", code="bad_title")
+    if len(title) > TITLE_LIMIT:
+        raise Invalid(f"keep the title to {TITLE_LIMIT} characters", code="bad_title")
+    with store.engine.begin() as conn:
+        changed = conn.execute(
+            media.update().where(media.c.id == media_id).values(title=title, updated_at=now())
+        ).rowcount
+    if not changed:
+        raise NotFound(f"there is no media with the id {media_id!r}")
+
+
+def media_titles(store: Store, media_ids: Iterable[str]) -> dict[str, str]:
+    """The title staff gave each of these media (only those that have one)."""
+    wanted = sorted(set(media_ids))
+    if not wanted:
+        return {}
+    query = sa.select(media.c.id, media.c.title).where(media.c.id.in_(wanted))
+    with store.engine.connect() as conn:
+        return {media_id: title for media_id, title in conn.execute(query) if title}
 
 
 def status_counts(store: Store) -> dict[str, int]:

@@ -7,6 +7,9 @@ Choices for odd records (documented in the API description):
 - an item key that the current configuration does not know (the playlist was edited or
   deleted after the screen played it): stored, because the play really happened, and
   listed back as `unknown_items`; the report marks such rows `in_config: false`.
+
+Each play keeps what it was when it arrived (its playlist's id and name, the tip's or the
+media's title), so reordering or renaming a playlist later never rewrites a past report.
 """
 
 from __future__ import annotations
@@ -23,21 +26,26 @@ import sqlalchemy as sa
 from signage.config.validate import Config
 from signage.db import Store, now, plays
 from signage.errors import Invalid
+from signage.media.library import media_titles
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_REPORT_DAYS = 366
+# The CSV is for people first (names, in Chinese), then ids in their own columns for scripts.
 CSV_COLUMNS = {
     "day": "日期",
-    "screen": "屏幕编号",
     "screen_name": "屏幕名称",
-    "item": "节目编号",
+    "title": "节目名称",
     "type": "类型",
-    "media": "素材编号",
-    "title": "标题",
+    "playlist_name": "播放列表名称",
     "plays": "播放次数",
     "seconds": "播放时长(秒)",
+    "screen": "屏幕编号",
+    "playlist": "播放列表编号",
+    "item": "节目编号",
+    "media": "素材编号",
     "in_config": "在当前配置中",
 }
+KIND_WORDS = {"video": "视频", "tip": "小知识", "image": "海报"}
 
 
 def item_title(config: Config, item_key: str) -> str | None:
@@ -50,6 +58,24 @@ def item_title(config: Config, item_key: str) -> str | None:
     if item.tip is not None:
         return item.tip.title or item.tip.body[:40]
     return item.clip or item.image
+
+
+def describe_play(
+    config: Config, titles: Mapping[str, str], item_key: str, media_id: str | None
+) -> dict[str, str | None]:
+    """What a play was as it arrived: its playlist's id and name and the item's title."""
+    playlist_id = item_key.rpartition("#")[0] or None
+    playlist = config.playlists.get(playlist_id or "")
+    if media_id:
+        # The screen names the media it played; its title beats the item's position.
+        title = titles.get(media_id) or media_id
+    else:
+        title = item_title(config, item_key)
+    return {
+        "playlist_id": playlist_id,
+        "playlist_name": (playlist.name or None) if playlist else None,
+        "title": title[:200] if title else None,
+    }
 
 
 def _add_plays(store: Store, screen_id: str, records: list[dict[str, Any]]) -> int:
@@ -101,7 +127,11 @@ def store_plays(
             code="future_play",
             details=future,
         )
-    stored = _add_plays(store, screen_id, list(records))
+    titles = media_titles(store, (r["media_id"] for r in records if r.get("media_id")))
+    described = [
+        {**r, **describe_play(config, titles, r["item_key"], r.get("media_id"))} for r in records
+    ]
+    stored = _add_plays(store, screen_id, described)
     unknown = sorted({r["item_key"] for r in records if item_title(config, r["item_key"]) is None})
     return {"received": len(records), "stored": stored, "unknown_items": unknown}
 
@@ -122,37 +152,52 @@ def play_report(
         plays.c.item_key,
         plays.c.item_type,
         plays.c.media_id,
+        plays.c.playlist_id,
+        plays.c.playlist_name,
+        plays.c.title,
         plays.c.started_at,
         plays.c.seconds,
     ).where(plays.c.started_at >= start, plays.c.started_at < end)
     if screen_id:
         query = query.where(plays.c.screen_id == screen_id)
-    totals: dict[tuple[str, str, str, str, str | None], list[float]] = {}
+    # Rows are told apart by what played (stored names), not by today's position of an item.
+    totals: dict[tuple[str | None, ...], list[float]] = {}
     with store.engine.connect() as conn:
         for row in conn.execution_options(yield_per=2000).execute(query):
             day = row.started_at.astimezone(zone).date().isoformat()
-            key = (day, row.screen_id, row.item_key, row.item_type, row.media_id)
+            key = (
+                day,
+                row.screen_id,
+                row.playlist_id,
+                row.playlist_name,
+                row.title,
+                row.item_key,
+                row.item_type,
+                row.media_id,
+            )
             total = totals.setdefault(key, [0, 0.0])
             total[0] += 1
             total[1] += row.seconds
     report = []
-    for (day, screen, item, kind, media), (count, seconds) in sorted(
+    for key, (count, seconds) in sorted(
         totals.items(), key=lambda entry: tuple(part or "" for part in entry[0])
     ):
-        title = item_title(config, item)
-        screen_config = config.screens.get(screen)
+        day, screen, playlist, playlist_name, title, item, kind, media = key
+        screen_config = config.screens.get(screen or "")
         report.append(
             {
                 "day": day,
                 "screen": screen,
-                "screen_name": screen_config.name if screen_config else None,
+                "screen_name": (screen_config.name or None) if screen_config else None,
+                "playlist": playlist,
+                "playlist_name": playlist_name,
                 "item": item,
                 "type": kind,
                 "media": media,
                 "title": title,
                 "plays": int(count),
                 "seconds": round(seconds, 1),
-                "in_config": title is not None,
+                "in_config": item_title(config, item or "") is not None,
             }
         )
     return report
@@ -164,7 +209,11 @@ def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS.values())
     for row in rows:
+        cells = {**row, "type": KIND_WORDS.get(row["type"], row["type"])}
         writer.writerow(
-            ["是" if row[c] is True else "否" if row[c] is False else row[c] for c in CSV_COLUMNS]
+            [
+                "是" if cells[c] is True else "否" if cells[c] is False else cells[c]
+                for c in CSV_COLUMNS
+            ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -286,6 +286,8 @@ SCHEMAS: dict[str, Schema] = {
                         "day": {"type": "string", "format": "date"},
                         "screen": STRING,
                         "screen_name": nullable(STRING),
+                        "playlist": nullable(STRING),
+                        "playlist_name": nullable(STRING),
                         "item": STRING,
                         "type": STRING,
                         "media": nullable(STRING),

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from signage.config.forms import (
     blank_rule,
-    has_comments,
     playlist_model,
     playlist_yaml,
     schedule_model,
     site_yaml_with_rules,
+    site_yaml_with_screen,
 )
 from signage.config.validate import validate_files
-from signage.config.writer import dump_yaml
+from signage.errors import Conflict
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
 
@@ -30,7 +33,8 @@ def test_every_demo_playlist_survives_the_form_round_trip() -> None:
             continue
         model = playlist_model(files[name])
         assert model is not None, name
-        files[name] = playlist_yaml(model)
+        files[name] = playlist_yaml(model, files[name])
+        assert files[name] == (DEMO / name).read_text()  # nothing changed, nothing rewritten
         assert playlist_model(files[name]) == model
     rewritten, issues = validate_files(files)
     assert [i for i in issues if i.severity == "error"] == []
@@ -51,12 +55,48 @@ def test_the_schedule_survives_the_form_round_trip_and_a_new_rule_lands() -> Non
     assert schedule_model(files["site.yaml"])[:-1] == rules
 
 
-def test_comments_are_told_apart_from_hashes_in_values() -> None:
-    assert has_comments((DEMO / "site.yaml").read_text())
-    assert not has_comments('name: "第 #1 号"\nitems: []\n')
-    assert has_comments("name: x  # 名称\nitems: []\n")
+def comments(text: str) -> list[str]:
+    """Every `# …` comment of a text (the demo values hold no `#`)."""
+    return [match.group(1).strip() for match in re.finditer(r"(?:^|\s)(#.*)$", text, re.M)]
 
 
-def test_the_writer_keeps_chinese_and_short_lists_readable() -> None:
-    text = dump_yaml({"screens": {"a": {"name": "东侧大屏", "groups": ["lobby"]}}, "n": "no"})
-    assert "name: 东侧大屏" in text and "groups: [lobby]" in text and "n: 'no'" in text
+def test_every_form_keeps_every_comment_of_the_demo_files() -> None:
+    site = (DEMO / "site.yaml").read_text()
+    assert len(comments(site)) >= 5
+    with_screen = site_yaml_with_screen(site, "lobby-north", "北侧大屏", ["lobby"])
+    assert comments(with_screen) == comments(site)
+    assert "  lobby-north:\n    name: 北侧大屏\n    groups: [lobby]\n" in with_screen
+    assert 'time: "08:30-17:30"' in with_screen  # quoting kept as written
+    rules = schedule_model(site)
+    rules[1]["priority"] = 12
+    new = {**blank_rule(), "playlist": "evening", "start": "18:00", "end": "22:00"}
+    with_rules = site_yaml_with_rules(site, [*rules, new])
+    assert comments(with_rules) == comments(site)
+    assert "priority: 12" in with_rules and 'time: "18:00-22:00"' in with_rules
+    _, issues = validate_files({**demo_files(), "site.yaml": with_rules})
+    assert [i for i in issues if i.severity == "error"] == []
+
+
+def test_a_moved_playlist_item_takes_its_comments_along() -> None:
+    text = (
+        "# 大厅轮播\nname: 日间  # 名称\nitems:\n"
+        "  # 第一条\n  - clip: anti-fraud\n"
+        "  - tip:\n      title: 如何立案？  # 标题\n      body: 立案登记制。\n"
+        "      qr: https://example.court.gov.cn/wsla\n    seconds: 15\n"
+    )
+    model = playlist_model(text)
+    model["items"].reverse()
+    model["items"][0]["title"] = "怎样立案？"
+    model["items"].append({"kind": "tip", "title": "新", "body": "", "dates": "2026-12-01"})
+    written = playlist_yaml(model, text)
+    assert sorted(comments(written)) == sorted(comments(text))
+    assert written.index("# 标题") < written.index("anti-fraud")  # it moved with its item
+    assert "qr: https://example.court.gov.cn/wsla" in written  # a key the form does not know
+    assert written.index("怎样立案？") < written.index("anti-fraud")
+    assert 'dates: "2026-12-01"' in written  # quoted, or YAML 1.1 would read a date
+    assert playlist_model(written)["items"][2]["dates"] == "2026-12-01"
+
+
+def test_adding_a_screen_with_a_taken_id_is_refused() -> None:
+    with pytest.raises(Conflict):
+        site_yaml_with_screen((DEMO / "site.yaml").read_text(), "lobby-east", "东", [])

@@ -47,12 +47,14 @@ def test_plays_per_item_and_screen_as_chart_table_and_csv(browser: Browser, site
     rows = page.locator("#report tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text="如何立案？")).to_contain_text("3")
-    expect(rows.filter(has_text="anti-fraud")).to_contain_text("6")
+    expect(rows.filter(has_text="防范电信诈骗")).to_contain_text("6")  # the media title
+    expect(rows.first).to_contain_text("日间普法轮播")
     shot(page, "reports")
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     csv = requests.get(site.url + page.locator("#csv").get_attribute("href"), cookies=cookies)
     assert csv.content.startswith("\ufeff".encode())
-    assert "如何立案？" in csv.content.decode("utf-8-sig")
+    text = csv.content.decode("utf-8-sig")
+    assert "如何立案？" in text and "节目名称" in text and "小知识" in text
 
 
 def test_history_shows_a_diff_and_restores_an_old_revision(browser: Browser, site: Site) -> None:
@@ -67,6 +69,12 @@ def test_history_shows_a_diff_and_restores_an_old_revision(browser: Browser, sit
     expect(page.locator("#revisions tbody tr")).to_have_count(2)
     expect(page.locator("#diff .add", has_text="name: 夜间轮播(新)")).to_have_count(1)
     expect(page.locator("#diff .del")).not_to_have_count(0)
+    expect(page.locator("#diff")).not_to_contain_text("@@")
+    # Site time (Beijing), not UTC: the newest revision was saved within the last minutes.
+    shown = page.locator("#revisions tbody tr").first.locator("td").nth(1).inner_text()
+    beijing = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+    assert abs(dt.datetime.strptime(shown, "%Y-%m-%d %H:%M") - beijing) < dt.timedelta(minutes=5)
+    expect(page.locator("#revisions tbody tr").first).to_contain_text("保存修改")
     expect(page.locator("#audit")).to_contain_text("login")
     shot(page, "history")
     page.once("dialog", lambda dialog: dialog.accept())

@@ -57,13 +57,13 @@ def test_the_week_shows_it_on_weekdays_and_greys_the_rule_it_beats(page: Page, s
     days = page.locator(".week .day")
     expect(days).to_have_count(7)
     for index in range(5):
-        expect(days.nth(index).locator(".bar", has_text="noon-tips")).to_have_count(1)
-        expect(days.nth(index).locator(".lost", has_text="daytime")).not_to_have_count(0)
+        expect(days.nth(index).locator(".bar", has_text="午间提示")).to_have_count(1)
+        expect(days.nth(index).locator(".lost", has_text="日间普法轮播")).not_to_have_count(0)
     for index in (5, 6):
-        expect(days.nth(index).locator(".bar", has_text="noon-tips")).to_have_count(0)
+        expect(days.nth(index).locator(".bar", has_text="午间提示")).to_have_count(0)
     # The tribunals are not in the lobby group.
     page.goto(f"{site.url}/admin/schedule?screen=tribunal-1&week={next_monday()}")
-    expect(page.locator(".week .bar", has_text="noon-tips")).to_have_count(0)
+    expect(page.locator(".week .bar", has_text="午间提示")).to_have_count(0)
 
 
 def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: Site) -> None:
@@ -77,9 +77,13 @@ def test_the_preview_shows_the_tip_as_text_and_then_an_alert(page: Page, site: S
 
     page.goto(site.url + "/admin/alerts")
     page.fill("textarea[name=text]", "大厅临时停电，请到西侧窗口办理")
-    page.locator("input[name=targets][value=all]").uncheck()
     page.locator("input[name=targets][value=lobby]").check()
+    expect(page.locator("input[name=targets][value=all]")).not_to_be_checked()
     page.click("button:has-text('发送')")
+    expect(page.locator("#confirm-screens")).to_have_text(
+        "诉讼服务中心东侧大屏、诉讼服务中心西侧大屏"
+    )
+    page.click("#confirm-send")
     expect(page.locator(".alert-row")).to_contain_text("大厅临时停电")
     shot(page, "alerts")
     page.goto(site.url + "/admin/")
@@ -105,5 +109,6 @@ def test_an_alert_in_the_past_is_refused_with_the_reason(page: Page, site: Site)
     page.fill("textarea[name=text]", "测试")
     page.fill("input[name=until]", "2020-01-01T08:00")
     page.click("button:has-text('发送')")
+    page.click("#confirm-send")
     expect(page.locator(".issues")).to_contain_text("already passed")
     expect(page.locator("textarea[name=text]")).to_have_value("测试")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -76,9 +77,16 @@ def test_upload_two_clips_and_watch_them_become_ready(
         expect(uploads.nth(index).locator("progress")).to_have_attribute("value", "1")
     expect(uploads.nth(2)).to_have_attribute("data-status", "failed", timeout=60_000)
     expect(uploads.nth(2).locator(".state")).to_contain_text("不是视频或图片")
+    # Without a reload: the new clips are in the table, titled after their files, and ready.
+    row = page.locator("tr[data-id=fan-zha-pian-xuan-chuan]")
+    expect(row.locator("input.title")).to_have_value("反诈骗宣传")
+    expect(row).to_have_class(re.compile(r"\bready\b"))
+    expect(row.locator("img.thumb")).to_have_count(1)
     shot(page, "media-uploads")
-    page.reload()
-    expect(page.locator("tr[data-id=fan-zha-pian-xuan-chuan]")).to_contain_text("反诈骗宣传")
+    row.locator("input.title").fill("反诈骗宣传片（2026 版）")
+    row.locator("button:has-text('保存标题')").click()
+    expect(page.locator(".flash.message")).to_contain_text("标题已保存")
+    expect(row.locator("input.title")).to_have_value("反诈骗宣传片（2026 版）")
     page.fill("input[name=q]", "立案")
     page.click("button:has-text('搜索')")
     expect(page.locator("tr.media-row")).to_have_count(1)
@@ -109,10 +117,17 @@ def test_build_a_playlist_with_clips_and_a_tip(browser: Browser, site: Site) -> 
     page.locator(".tip-title").last.fill(HOSTILE)
     page.locator(".tip-body").last.fill("诉讼费用可以申请缓交、减交或者免交。")
     page.locator(".item.tip .seconds").fill("12")
-    page.locator(".item.tip .dates").fill("2026-12-01..2026-12-07")
-    # Drag the tip to the top.
+    # Calendar pickers for the first and last day; the YAML keeps `first..last`.
+    page.locator(".item.tip .date-first").fill("2026-12-01")
+    page.locator(".item.tip .date-last").fill("2026-12-07")
+    # No rule plays this new playlist yet: the tip says so beside itself.
+    warning = page.locator(".item.tip .item-notes .warning")
+    expect(warning).to_contain_text("第 3 条：12-01 至 12-07 不会播放")
+    # Drag the tip to the top (both in view: a drag does not scroll the page).
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    page.evaluate("window.scrollTo(0, 0)")
     page.locator(".item.tip .handle").drag_to(page.locator(".item").first)
-    expect(page.locator(".item").first).to_have_class("item tip")
+    expect(page.locator(".item").first).to_have_class(re.compile(r"\btip\b"))
     page.click("#save")
     expect(page.locator("#status")).to_have_text("已保存。")
     text = (site.playlists / "lobby-week.yaml").read_text()

@@ -186,3 +186,30 @@ def test_days_words() -> None:
     assert dt.date(2026, 10, 1) not in workdays
     assert dt.date(2026, 9, 20) in workdays
     assert dt.date(2026, 10, 1) in parse_days("holidays")
+
+
+def test_groups_have_names_for_staff_and_an_unused_one_is_a_warning() -> None:
+    config, _ = validate_files(demo_files())
+    assert config is not None
+    assert config.group_name("lobby") == "诉讼服务中心大屏"
+    assert config.target_name("lobby-east") == "诉讼服务中心东侧大屏"
+    assert config.group_name("nowhere") == "nowhere"  # unnamed: the id
+    files = edited("site.yaml", "  tribunals: 法庭门口屏", "  tribunal: 法庭门口屏")
+    config, issues = validate_files(files)
+    assert config is not None  # a name for a group without screens harms nothing
+    warning = next(i for i in issues if i.code == "unknown_group")
+    assert warning.severity == "warning" and "did you mean 'tribunals'?" in str(warning)
+    assert warning.line == files["site.yaml"].splitlines().index("  tribunal: 法庭门口屏") + 1
+
+
+def test_a_key_of_another_level_is_called_mis_indented_not_misspelt() -> None:
+    files = demo_files()
+    files["evening.yaml"] = "name: 夜间\nitems:\n  - tip:\n      body: 文字\n    title: 网上立案\n"
+    problems = errors_of(files)
+    assert problems == [
+        "evening.yaml:5:5: error: unknown key 'title' (it belongs under 'tip': indent it under "
+        "that key). Allowed here: days, time, dates, clip, tip, image, seconds"
+    ]
+    files["evening.yaml"] = "name: 夜间\nitems:\n  - tip:\n      body: 文字\n      seconds: 15\n"
+    assert "(it belongs to the level above: indent it less)" in errors_of(files)[0]
+    assert "did you mean 'time'?" not in " ".join(errors_of(files))

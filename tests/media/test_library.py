@@ -128,3 +128,15 @@ def test_deleting_bumps_the_media_counter_so_manifests_rebuild(store: Store):
     with pytest.raises(SignageError) as gone:
         library.media_row(store, "old")
     assert gone.value.status == 404
+
+
+def test_a_title_can_be_changed_within_its_limit(store: Store):
+    _queue(store, "clip-t")
+    library.set_title(store, "clip-t", "  诉前调解指南 <b>  ")
+    assert library.media_row(store, "clip-t")["title"] == "诉前调解指南 <b>"
+    assert library.media_titles(store, ["clip-t", "nowhere"]) == {"clip-t": "诉前调解指南 <b>"}
+    for bad, words in (("   ", "write a title"), ("长" * 201, "200 characters")):
+        with pytest.raises(SignageError, match=words):
+            library.set_title(store, "clip-t", bad)
+    with pytest.raises(SignageError, match="no media"):
+        library.set_title(store, "nowhere", "标题")

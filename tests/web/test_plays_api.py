@@ -119,19 +119,64 @@ def test_csv_opens_in_excel_with_chinese_text(api: Api, editor_token: str, scree
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert table[0][:3] == ["日期", "屏幕编号", "屏幕名称"]
+    assert table[0] == [
+        "日期",
+        "屏幕名称",
+        "节目名称",
+        "类型",
+        "播放列表名称",
+        "播放次数",
+        "播放时长(秒)",
+        "屏幕编号",
+        "播放列表编号",
+        "节目编号",
+        "素材编号",
+        "在当前配置中",
+    ]
     assert table[1] == [
         "2026-11-20",
-        "lobby-east",
         "诉讼服务中心东侧大屏",
-        "daytime#1",
-        "tip",
-        "",
         "如何立案？",
+        "小知识",
+        "日间普法轮播",
         "1",
         "15.0",
+        "lobby-east",
+        "daytime",
+        "daytime#1",
+        "",
         "是",
     ]
+
+
+def test_a_reorder_or_rename_after_the_play_leaves_the_report_as_it_was(
+    api: Api, editor_token: str, admin_token: str, screen_key
+) -> None:
+    clip = play(2, item="daytime#0", kind="video", media="anti-fraud", seconds=60)
+    send(api, screen_key, [play(1, at="2026-11-20T10:00:00+08:00"), clip])
+    before = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()
+    current = api.get("/playlists/daytime", admin_token)
+    text = current.data.decode()
+    # Swap the first two items and rename the playlist, as a clerk might the next day.
+    head, _, rest = text.partition("items:\n")
+    first, _, rest = rest.partition("  - tip:")
+    second, _, rest = rest.partition("  - tip:")
+    edited = head.replace("日间普法轮播", "白天轮播") + "items:\n  - tip:" + second + first
+    edited += "  - tip:" + rest
+    saved = api.put(
+        "/playlists/daytime",
+        admin_token,
+        data=edited.encode(),
+        headers={"Content-Type": "text/yaml", "If-Match": current.headers["ETag"]},
+    )
+    assert saved.status_code == 200, saved.get_json()
+    after = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()
+    assert after["rows"] == before["rows"]
+    titles = {(r["item"], r["title"], r["playlist_name"]) for r in after["rows"]}
+    assert titles == {
+        ("daytime#1", "如何立案？", "日间普法轮播"),
+        ("daytime#0", "anti-fraud", "日间普法轮播"),
+    }
 
 
 def test_report_arguments_are_checked(api: Api, editor_token: str) -> None:

@@ -25,6 +25,15 @@ def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 20
             alerts=active_alerts(screens),
             screens=config.screens,
             groups=sorted(config.groups()),
+            # The names of the screens each choice reaches, for the confirmation.
+            reaches={
+                target: sorted(
+                    config.target_name(s)
+                    for s in config.targets(None if target == EVERY_SCREEN else [target])
+                )
+                for target in [EVERY_SCREEN, *config.groups(), *config.screens]
+            },
+            poll_seconds=config.site.poll_seconds,
             form=form,
             problems=problems,
             max_text=MAX_TEXT,
@@ -51,6 +60,10 @@ def alerts_post() -> Any:
     }
     screens = parts().screens
     targets: list[str] | str = form["targets"]
+    if EVERY_SCREEN in targets and len(targets) > 1:
+        # Both ticked is how a message meant for one group reached the courtroom doors.
+        problem = _("Choose either all screens or some groups and screens, not both.")
+        return _page(form, [{"field": "screens", "message": problem}], 422)
     if EVERY_SCREEN in targets:
         targets = EVERY_SCREEN
     try:

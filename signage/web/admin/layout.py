@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from signage.errors import SignageError
+from signage.media.library import media_titles
 from signage.web.admin.base import bp
 from signage.web.admin.reviews import review_badge
 from signage.web.auth import current_user
@@ -73,10 +74,14 @@ OUTCOME_NAMES = {
 
 @bp.app_template_filter("clock")
 def clock(value: str | dt.datetime | None) -> str:
-    """An ISO time as staff read it: 2026-12-01 08:30 (already in the site's zone)."""
+    """An ISO time as staff read it, in the site's zone: 2026-12-01 08:30."""
     if not value:
         return ""
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    config = parts().state.current
+    if moment.tzinfo is not None and config is not None:
+        # Stored times are UTC; a clerk reads the court's wall clock.
+        moment = moment.astimezone(config.site.zone)
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
@@ -99,6 +104,29 @@ def size_text(value: int | None) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GB"
+
+
+@bp.app_template_filter("playlist_name")
+def playlist_name(playlist_id: str | None) -> str:
+    """What staff call a playlist: its `name:`, else its id."""
+    config = parts().state.current
+    playlist = config.playlists.get(playlist_id or "") if config else None
+    return (playlist.name if playlist else "") or playlist_id or ""
+
+
+@bp.app_template_filter("target_name")
+def target_name(target: str) -> str:
+    """What staff call a screen or group: its name in site.yaml, else its id."""
+    config = parts().state.current
+    return config.target_name(target) if config else target
+
+
+@bp.app_template_filter("media_title")
+def media_title(media_id: str | None) -> str:
+    """What staff call a clip or poster: its title in the library, else its id."""
+    if not media_id:
+        return ""
+    return media_titles(parts().store, [media_id]).get(media_id, media_id)
 
 
 @bp.context_processor

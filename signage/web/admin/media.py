@@ -1,17 +1,21 @@
 """The media library: upload several files at once, follow their preparation, preview, delete.
 
-Uploads, progress and deletion go to the media API from the page's script; this view lists.
+Uploads, progress and deletion go to the media API from the page's script; this view lists,
+renders one row (so a new upload joins the table at once and follows its progress there),
+and changes a title.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from signage.accounts.audit import audit
 from signage.media import library
-from signage.web.admin.base import bp
+from signage.web.admin.base import bp, user
 from signage.web.context import parts
 from signage.web.media_json import describe_media
 
@@ -46,6 +50,29 @@ def media_page() -> Any:
         "admin/media.html",
         media=media,
         query=query,
-        refusals={code: str(text) for code, text in REFUSAL_TEXT.items()},
+        refusals=_refusals(),
         upload_url=url_for("api.upload_media"),
     )
+
+
+def _refusals() -> dict[str, str]:
+    return {code: str(text) for code, text in REFUSAL_TEXT.items()}
+
+
+@bp.get("/media/<media_id>/row")
+def media_table_row(media_id: str) -> Any:
+    """One row of the library table, as the page shows it (the page script follows uploads)."""
+    instance = parts()
+    (item,) = describe_media(instance, [library.media_row(instance.store, media_id)])
+    return render_template("admin/media_row.html", item=item, refusals=_refusals())
+
+
+@bp.post("/media/<media_id>/title")
+def media_title(media_id: str) -> Any:
+    """Give a clip or picture the title staff will read in playlists and reports."""
+    instance = parts()
+    title = request.form.get("title", "")
+    library.set_title(instance.store, media_id, title)
+    audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
+    flash(_("The title is saved."))
+    return redirect(url_for("admin.media_page", q=request.args.get("q") or None))

@@ -15,13 +15,14 @@ from signage.config.editing import (
     read_version,
     save_file,
 )
-from signage.config.forms import has_comments, playlist_model, playlist_yaml
+from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
 from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
+from signage.web.admin.unplayed_words import item_warnings
 from signage.web.context import parts
 
 
@@ -90,7 +91,6 @@ def playlists_edit(playlist_id: str) -> Any:
             "yaml": text,
             "etag": version.etag,
             "model": playlist_model(text),
-            "has_comments": has_comments(text),
             "media": media_choices(),
             "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
             "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
@@ -105,19 +105,28 @@ def playlists_check(playlist_id: str) -> Any:
     body = request.get_json(silent=True) or {}
     if isinstance(body.get("playlist"), dict):
         try:
-            text = playlist_yaml(body["playlist"])
+            # The text the form was read from, so its comments and layout are kept.
+            base = body.get("base") if isinstance(body.get("base"), str) else None
+            text = playlist_yaml(body["playlist"], base)
         except (TypeError, ValueError) as error:
             raise Invalid(f"the form could not be read: {error}") from None
     else:
         text = str(body.get("yaml", ""))
     name = playlist_file(playlist_id)
-    issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
+    config, issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
+    starts = item_lines(text)
     return {
         "yaml": text,
+        # Each issue also names the item it is in, so the form can show it beside that item.
         "issues": [
-            {**issue.to_dict(), "text": issue_text(issue)} for issue in issues if issue.file == name
+            {**issue.to_dict(), "text": issue_text(issue), "item": item_at_line(starts, issue.line)}
+            for issue in issues
+            if issue.file == name
         ],
+        # Dated items that will not play on some of their days, worked out by the schedule.
+        "unplayed": item_warnings(config, playlist_id)
+        if config is not None and playlist_id in config.playlists
+        else [],
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
-        "has_comments": has_comments(text),
     }

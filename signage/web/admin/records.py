@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from signage.accounts.audit import audit_entries
 from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
-from signage.config.history import diff_revisions, list_revisions
+from signage.config.history import list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
@@ -27,15 +27,17 @@ CHART_BARS = 12
 
 
 def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
-    """Plays and seconds summed by `key` (labelled by `label`), most played first."""
-    summed: dict[str, dict[str, Any]] = defaultdict(lambda: {"plays": 0, "seconds": 0.0})
+    """Plays and seconds summed by `key` and `label` (one key may have had two titles)."""
+    summed: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"plays": 0, "seconds": 0.0}
+    )
     for row in rows:
-        entry = summed[row[key]]
+        entry = summed[(row[key] or "", row[label] or row[key] or "")]
         entry["label"] = row[label] or row[key]
         entry["plays"] += row["plays"]
         entry["seconds"] += row["seconds"]
     ordered = sorted(summed.items(), key=lambda pair: (-pair[1]["plays"], pair[0]))
-    return [{"key": name, **entry} for name, entry in ordered]
+    return [{"key": name, **entry} for (name, _label), entry in ordered]
 
 
 @bp.get("/reports")
@@ -72,7 +74,7 @@ def history_page() -> Any:
     revisions = list_revisions(instance.store, name)
     new = int_arg("new") or (revisions[0]["revision"] if revisions else None)
     old = int_arg("old") or (revisions[1]["revision"] if len(revisions) > 1 else None)
-    diff = diff_revisions(instance.store, name, old, new) if old and new and old != new else ""
+    diff = side_by_side(instance.store, name, old, new) if old and new and old != new else []
     return render_template(
         "admin/history.html",
         files=files,
@@ -80,7 +82,7 @@ def history_page() -> Any:
         revisions=revisions,
         old=old,
         new=new,
-        diff=diff.splitlines(),
+        diff=diff,
         audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
     )
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from signage.config.editing import read_version, save_file
 from signage.config.forms import (
     blank_rule,
-    has_comments,
     rules_from_form,
     schedule_model,
     site_yaml_with_rules,
@@ -23,6 +22,7 @@ from signage.errors import Invalid
 from signage.preview import describe_preview
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
+from signage.web.admin.unplayed_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
 
@@ -45,9 +45,10 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
         render_template(
             "admin/schedule.html",
             rules=[*rules, blank_rule()],
+            # Dated rules that a higher one keeps off the screens on some of their days.
+            unplayed=rule_warnings(config),
             problems=problems,
             etag=version.etag,
-            has_comments=has_comments(version.content.decode()),
             playlists=sorted(config.playlists),
             groups=sorted(config.groups()),
             screens=config.screens,

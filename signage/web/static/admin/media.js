@@ -1,5 +1,6 @@
 // The media library: uploads with a progress bar each (XMLHttpRequest upload progress),
-// then the preparation's progress polled from the API; preview and delete.
+// then the preparation's progress polled from the API, the new row in the table at once
+// (rendered by the server, as on a reload) and kept current; preview and delete.
 'use strict';
 
 const media = JSON.parse(document.getElementById('media-data').textContent);
@@ -21,10 +22,32 @@ function uploadRow(file) {
   return { row, bar, state };
 }
 
+async function showRow(id) {
+  const response = await fetch(media.row_url.replace('MEDIA_ID', encodeURIComponent(id)), { credentials: 'same-origin' });
+  if (!response.ok) return;
+  const holder = document.createElement('tbody');
+  holder.innerHTML = await response.text(); // the server's template, escaped there
+  const fresh = holder.querySelector('tr');
+  const table = document.querySelector('#library tbody');
+  const old = table.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
+  if (old) {
+    const title = old.querySelector('input.title');
+    // Someone typing a new title keeps it: only the rest of the row is refreshed.
+    if (title && (title === document.activeElement || title.value !== title.defaultValue)) {
+      fresh.querySelector('.title-cell').replaceWith(old.querySelector('.title-cell'));
+    }
+    old.replaceWith(fresh);
+  } else {
+    table.querySelector('tr:not(.media-row)')?.remove(); // "nothing here yet"
+    table.prepend(fresh);
+  }
+}
+
 function follow(id, view) {
   const poll = async () => {
     const response = await staffFetch(`${media.api}/${encodeURIComponent(id)}`);
     const body = await response.json();
+    await showRow(id);
     view.state.textContent = T[body.status] || body.status;
     view.row.dataset.status = body.status;
     if (body.status === 'processing' || body.status === 'queued') {
