@@ -64,20 +64,24 @@ def _hashed(path: Path) -> Path:
 
 
 def make_clip(
-    folder: Path, media_id: str, seconds: float, pattern: int = 0, size: str = "320x180"
+    folder: Path,
+    media_id: str,
+    seconds: float,
+    pattern: int = 0,
+    size: str = "320x180",
+    sound: bool = True,
 ) -> MediaFile:
-    """A short H.264 High/yuv420p MP4 with AAC sound and its index first."""
+    """A short H.264 High/yuv420p MP4 (with AAC sound unless told) and its index first."""
     width, height = (int(n) for n in size.split("x"))
     target = folder / f"{media_id}.mp4"
+    tone = f"sine=frequency={440 + 110 * pattern}:duration={seconds}"
+    audio = ["-f", "lavfi", "-i", tone] if sound else []
     _ffmpeg(
         "-f",
         "lavfi",
         "-i",
         f"testsrc2=size={size}:rate=25:duration={seconds}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency={440 + 110 * pattern}:duration={seconds}",
+        *audio,
         "-vf",
         f"hue=h={pattern * 90}",
         "-c:v",
@@ -90,12 +94,7 @@ def make_clip(
         "veryfast",
         "-g",
         "25",
-        "-c:a",
-        "aac",
-        "-ac",
-        "2",
-        "-ar",
-        "48000",
+        *(["-c:a", "aac", "-ac", "2", "-ar", "48000"] if sound else []),
         "-movflags",
         "+faststart",
         "-shortest",

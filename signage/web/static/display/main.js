@@ -295,6 +295,7 @@ class Display {
       ended: stats.ended,
       errors: stats.errors,
       gaps: [...stats.gaps],
+      leadMs: stats.leadMs,
       firstFrameAt: stats.firstFrameAt,
       lastError: this.lastError,
       online: this.online,
