@@ -26,6 +26,7 @@ class MediaRef:
     poster: str | None = None
     width: int | None = None
     height: int | None = None
+    size: int | None = None  # bytes, so a screen can tell how much it still lacks
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     }
     if ref.poster:
         entry["poster"] = ref.poster
+    if ref.size is not None:
+        entry["bytes"] = ref.size
     return entry, ""
 
 
@@ -119,7 +122,11 @@ def build_manifest(
     body = {
         "version": MANIFEST_VERSION,
         "screen": {"id": screen_id, "name": screen.name, "orientation": screen.orientation},
-        "site": {"name": config.site.name, "timezone": config.site.timezone},
+        "site": {
+            "name": config.site.name,
+            "timezone": config.site.timezone,
+            "prefetch": str(config.site.prefetch),
+        },
         "poll_seconds": config.site.poll_seconds,
         "segments": segments_json,
         "ticker": ticker,

@@ -183,6 +183,7 @@ class ScreenService:
                 poster,
                 row["width"],
                 row["height"],
+                row["size"],
             )
 
         return lookup
