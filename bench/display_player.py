@@ -17,6 +17,7 @@ Prints figures, asserts nothing. `--only gaps|memory|first-frame`, `--items N` f
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -77,7 +78,7 @@ addEventListener('DOMContentLoaded', () => {
     const onFrame = (now, meta) => {
       handle = video.requestVideoFrameCallback(onFrame);
       window.benchFrames.push({
-        video: index, run, url: video.dataset.url, media: meta.mediaTime,
+        video: index, run, url: video.dataset.url, media: meta.mediaTime, frame: now,
         shown: meta.expectedDisplayTime, duration: video.duration,
       });
     };
@@ -89,11 +90,16 @@ addEventListener('DOMContentLoaded', () => {
   });
   new MutationObserver((changes) => {
     const at = performance.now();
+    const seen = new Set(); // a layer may change more than once in a batch: once is enough
     for (const change of changes) {
       const layer = change.target;
-      if (layer.dataset.state !== 'front' || change.oldValue === 'front') continue;
-      const index = videos.indexOf(layer);
-      window.benchFronts.push({ video: index, url: layer.dataset.url ?? null, at });
+      if (layer.dataset.state !== 'front' || seen.has(layer)) continue;
+      seen.add(layer);
+      if (change.oldValue === 'front') continue;
+      const entry = { video: videos.indexOf(layer), url: layer.dataset.url ?? null, at };
+      // The first frame drawn after the change: the change is on screen with that frame.
+      requestAnimationFrame((frame) => { entry.frame = frame; });
+      window.benchFronts.push(entry);
     }
   }).observe(document.getElementById('stage'), {
     subtree: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true,
@@ -105,19 +111,21 @@ addEventListener('DOMContentLoaded', () => {
 def transitions(frames: list[dict], fronts: list[dict]) -> list[dict[str, float]]:
     """Gap, end cut, start lost and first frame held (ms) of each clip-to-clip change.
 
-    A layer change made at `at` is seen with the first frame displayed after it (the
-    earliest expectedDisplayTime of any clip at or after `at`). The next clip then shows its
-    newest frame presented by that moment, or its first frame when it was waiting on it.
+    A layer change is seen with the first frame the page draws after it: that frame's
+    time (from requestAnimationFrame) plus how long Chromium takes from a frame's time to
+    its display (the median of expectedDisplayTime - now over the clips' frames). The next
+    clip then shows its newest frame presented by that moment, or its first frame when it
+    was waiting on it.
     """
     runs: dict[tuple[int, int], list[dict]] = {}
     for frame in frames:
         runs.setdefault((frame["video"], frame["run"]), []).append(frame)
-    displays = sorted(frame["shown"] for frame in frames)
+    to_display = statistics.median(frame["shown"] - frame["frame"] for frame in frames)
     found = []
     for before, after in zip(fronts, fronts[1:], strict=False):
         if before["video"] < 0 or after["video"] < 0:
             continue
-        seen = next((t for t in displays if t >= after["at"]), after["at"] + 1000 / 60)
+        seen = after.get("frame", after["at"]) + to_display
         was = [r for k, r in runs.items() if k[0] == before["video"] and r[0]["shown"] < seen]
         now = [r for k, r in runs.items() if k[0] == after["video"] and r[-1]["shown"] > seen]
         if not was or not now:
@@ -182,8 +190,12 @@ def bench_gaps(browser: Browser, root: Path, count: int) -> None:
             lobby.stop()
         found = transitions(frames, fronts)[1:]  # the first start comes from the idle card
         label = "with sound" if sound else "without sound"
+        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
         print(f"  clips {label}: {len(found)} transitions, errors {state['errors']},")
-        print(f"    gap ms        {spread([t['gap'] for t in found])}")
+        print(f"    load average of the box after the run: {load} ({os.cpu_count()} cores)")
+        gaps = [t["gap"] for t in found]
+        print(f"    gap ms        {spread(gaps)}")
+        print(f"      five worst: {', '.join(f'{g:.1f}' for g in sorted(gaps)[-5:])}")
         print(f"    end cut ms    {spread([t['cut'] for t in found])}")
         print(f"    start lost ms {spread([t['start_lost'] for t in found])}")
         print(f"    first frame held beyond its time ms {spread([t['held'] for t in found])}")

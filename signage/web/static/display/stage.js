@@ -27,6 +27,7 @@ const FRAME_GUESS_MS = 40; // a clip's frame before any of it played (prepared c
 // Act on a clip's predicted end only this close to it: a clip whose frames stop coming
 // earlier (a stall) must be caught as one, not ended by a stale prediction.
 const END_NEAR_MS = 300;
+const SETTLE_MS = 250; // after a clip comes to the front, before the other <video> is touched
 
 /** An element with a class and text. Text only: nothing shown is ever parsed as HTML. */
 function element(tag, className, text) {
@@ -84,6 +85,7 @@ export class Stage {
     this.endsAt = null; // when the item on show will have had its time, if known
     this.stats = { ended: 0, errors: 0, gaps: [], firstFrameAt: null, leadMs: this.lead.ms };
     this.lastProgress = performance.now();
+    this.releases = new Map(); // video → timer letting its decoder go
   }
 
   /** Start loading what comes next, so it is ready when its turn comes. */
@@ -175,9 +177,24 @@ export class Stage {
     layer.dataset.state = 'front';
     this.front = layer;
     if (previous === layer) return;
-    if (previous.tagName === 'VIDEO') this.releaseVideo(previous);
+    if (previous.tagName === 'VIDEO') this.retire(previous);
     else if (previous === this.idle) previous.dataset.state = 'off';
     else previous.remove();
+  }
+
+  /**
+   * A clip just covered stays under the front for a moment before its decoder is let go:
+   * tearing a decoder down (or setting one up) takes the page long enough to hold up the
+   * very frames of the clip taking over.
+   */
+  retire(video) {
+    video.pause();
+    video.dataset.state = 'back';
+    clearTimeout(this.releases.get(video));
+    const release = () => {
+      if (video !== this.front && video !== this.early?.video) this.releaseVideo(video);
+    };
+    this.releases.set(video, setTimeout(release, SETTLE_MS));
   }
 
   newStill(kind) {
@@ -222,8 +239,14 @@ export class Stage {
   videoFor(url) {
     const free = this.videos.filter((video) => video !== this.front);
     const ready = free.find((video) => video.dataset.url === url && !video.error);
-    if (ready) return ready;
+    if (ready) {
+      clearTimeout(this.releases.get(ready));
+      ready.dataset.state = 'back';
+      if (ready.currentTime && ready.paused) ready.currentTime = 0; // back on its first frame
+      return ready;
+    }
     const video = free.find((v) => !v.dataset.url) || free[0];
+    clearTimeout(this.releases.get(video));
     video.dataset.url = url;
     video.dataset.state = 'back';
     video.src = url;
@@ -321,8 +344,10 @@ export class Stage {
       signal.removeEventListener('abort', onCut);
     }
     const shownAt = performance.now();
-    this.prepare(next);
+    // Not at once: setting up the next clip's decoder would hold up this one's first frames.
+    const preparing = setTimeout(() => this.prepare(next), SETTLE_MS);
     const result = await this.watch(video, item, signal, next);
+    clearTimeout(preparing);
     if (result.outcome === 'error') throw result.error;
     return { ...result, shownAt };
   }
