@@ -309,6 +309,9 @@ class CountingProxy:
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream).netloc
         self.media: list[tuple[str, int, str | None]] = []
+        self.sending = 0  # media requests under way now
+        self.most_at_once = 0
+        self.lock = threading.Lock()
         proxy = self
 
         class Forward(BaseHTTPRequestHandler):
@@ -330,6 +333,10 @@ class CountingProxy:
         body = handler.rfile.read(length) if length else None
         skip = {"host", "connection", "keep-alive"}
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in skip}
+        is_media = handler.path.startswith("/media/files/")
+        with self.lock:
+            self.sending += is_media
+            self.most_at_once = max(self.most_at_once, self.sending)
         connection = http.client.HTTPConnection(self.upstream, timeout=30)
         try:
             connection.request(handler.command, handler.path, body=body, headers=headers)
@@ -340,7 +347,9 @@ class CountingProxy:
             return
         finally:
             connection.close()
-        if handler.path.startswith("/media/files/"):
+            with self.lock:
+                self.sending -= is_media
+        if is_media:
             name = handler.path.split("/")[-1].split("?")[0]
             self.media.append((name, answer.status, handler.headers.get("Range")))
         handler.send_response(answer.status)

@@ -109,6 +109,7 @@ def test_each_file_is_fetched_once_over_a_day_of_screen_life(
         fetched = proxy.fetches()
         assert fetched == {name[m]: 1 for m in ("clip-a", "clip-b", "poster", "clip-c", "clip-d")}
         assert all(asked is None for _, _, asked in proxy.media), "files came in pieces"
+        assert proxy.most_at_once == 1, "a screen downloaded more than one file at a time"
         beat = wait_snapshot(
             page, lambda s: s["plays"]["sent"] >= 1, 15, "no heartbeat after the change"
         )
