@@ -5,13 +5,16 @@
   frame, minus one frame interval of the current clip (all from requestVideoFrameCallback
   metadata, watched by the bench itself, not by the player), and how much of each clip's
   end was never shown; over 100+ transitions of H.264 clips with sound and without
-  (target: median <= 20 ms, worst < 50 ms, no clip cut by more than 100 ms);
+  (target: median <= 20 ms, worst < 50 ms, no clip cut by more than 100 ms); then clips
+  taking turns with tips and pictures: the gap from a clip to a still, and how much longer
+  than its time a still stands before the clip after it is seen;
 - memory: JS heap, DOM nodes and event listeners after 10 and after 500 item transitions
   (clips, tips and posters, after a forced garbage collection; target growth under 10 MB);
 - first-frame: from navigation start to the first video frame with a warm cache, with the
   server up and with it down (target under 2 s).
 
-Prints figures, asserts nothing. `--only gaps|memory|first-frame`, `--items N` for memory.
+Prints figures, asserts nothing. `--only gaps|memory|first-frame`, `--items N` for memory,
+`--transitions N` for gaps.
 """
 
 from __future__ import annotations
@@ -96,7 +99,8 @@ addEventListener('DOMContentLoaded', () => {
       if (layer.dataset.state !== 'front' || seen.has(layer)) continue;
       seen.add(layer);
       if (change.oldValue === 'front') continue;
-      const entry = { video: videos.indexOf(layer), url: layer.dataset.url ?? null, at };
+      const url = layer.id === 'idle' ? 'idle' : (layer.dataset.url ?? null);
+      const entry = { video: videos.indexOf(layer), url, at };
       // The first frame drawn after the change: the change is on screen with that frame.
       requestAnimationFrame((frame) => { entry.frame = frame; });
       window.benchFronts.push(entry);
@@ -108,6 +112,34 @@ addEventListener('DOMContentLoaded', () => {
 """
 
 
+Runs = dict[tuple[int, int], list[dict]]
+
+
+def clip_runs(frames: list[dict]) -> Runs:
+    """Frames by (video element, play run), in the order they were presented."""
+    runs: Runs = {}
+    for frame in frames:
+        runs.setdefault((frame["video"], frame["run"]), []).append(frame)
+    return runs
+
+
+def seen_at(front: dict, to_display: float) -> float:
+    """When a layer change is on screen: with the first frame the page draws after it."""
+    return front.get("frame", front["at"]) + to_display
+
+
+def last_frame(runs: Runs, video: int, seen: float) -> tuple[dict, float] | None:
+    """The last frame a clip presented before seen, and its frame interval (ms)."""
+    was = [r for k, r in runs.items() if k[0] == video and r[0]["shown"] < seen]
+    if not was:
+        return None
+    current = max(was, key=lambda r: r[0]["shown"])
+    shown_before = [f for f in current if f["shown"] < seen]
+    if len(shown_before) < 2:
+        return None
+    return shown_before[-1], frame_interval(current)
+
+
 def transitions(frames: list[dict], fronts: list[dict]) -> list[dict[str, float]]:
     """Gap, end cut, start lost and first frame held (ms) of each clip-to-clip change.
 
@@ -117,26 +149,19 @@ def transitions(frames: list[dict], fronts: list[dict]) -> list[dict[str, float]
     clip then shows its newest frame presented by that moment, or its first frame when it
     was waiting on it.
     """
-    runs: dict[tuple[int, int], list[dict]] = {}
-    for frame in frames:
-        runs.setdefault((frame["video"], frame["run"]), []).append(frame)
+    runs = clip_runs(frames)
     to_display = statistics.median(frame["shown"] - frame["frame"] for frame in frames)
     found = []
     for before, after in zip(fronts, fronts[1:], strict=False):
         if before["video"] < 0 or after["video"] < 0:
             continue
-        seen = after.get("frame", after["at"]) + to_display
-        was = [r for k, r in runs.items() if k[0] == before["video"] and r[0]["shown"] < seen]
+        seen = seen_at(after, to_display)
+        ending = last_frame(runs, before["video"], seen)
         now = [r for k, r in runs.items() if k[0] == after["video"] and r[-1]["shown"] > seen]
-        if not was or not now:
+        if ending is None or not now:
             continue
-        current = max(was, key=lambda r: r[0]["shown"])
+        last, interval = ending
         following = min(now, key=lambda r: abs(r[0]["shown"] - seen))
-        shown_before = [f for f in current if f["shown"] < seen]
-        if len(shown_before) < 2:
-            continue
-        last = shown_before[-1]
-        interval = frame_interval(current)
         up = [f for f in following if f["shown"] <= seen]
         later = [f for f in following if f["shown"] > seen]
         held = later[0]["shown"] - seen - frame_interval(following) if later and not up else 0.0
@@ -148,6 +173,25 @@ def transitions(frames: list[dict], fronts: list[dict]) -> list[dict[str, float]
                 "held": held,
             }
         )
+    return found
+
+
+def still_transitions(
+    frames: list[dict], fronts: list[dict], still_ms: float
+) -> dict[str, list[float]]:
+    """Clip to picture or tip: the gap as for two clips. Picture or tip to clip: how much
+    longer than its `seconds` the still stood before the clip was seen (ms)."""
+    runs = clip_runs(frames)
+    to_display = statistics.median(frame["shown"] - frame["frame"] for frame in frames)
+    found: dict[str, list[float]] = {"clip_to_still": [], "still_to_clip": []}
+    for before, after in zip(fronts, fronts[1:], strict=False):
+        seen = seen_at(after, to_display)
+        if before["video"] >= 0 and after["video"] < 0:
+            ending = last_frame(runs, before["video"], seen)
+            if ending is not None:
+                found["clip_to_still"].append(seen - ending[0]["shown"] - ending[1])
+        elif before["video"] < 0 <= after["video"] and before["url"] != "idle":
+            found["still_to_clip"].append(seen - seen_at(before, to_display) - still_ms)
     return found
 
 
@@ -163,8 +207,34 @@ def spread(values: list[float]) -> str:
     return f"median {statistics.median(values):6.1f}, p90 {p90:6.1f}, worst {max(values):6.1f}"
 
 
+def watch_playlist(
+    browser: Browser, folder: Path, items: list[dict], files: list, clips_ended: int
+) -> tuple[list[dict], list[dict], dict[str, Any]]:
+    """Frames, layer changes and the player's snapshot once clips_ended clips ended."""
+    playlists = write_playlists(folder / "playlists", {"main": items})
+    lobby = start_lobby(folder, playlists, files)
+    try:
+        page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        page.add_init_script(WATCH_FRAMES)
+        page.goto(lobby.url)
+        wait_state(page, lambda s: s["ended"] >= clips_ended, clips_ended * 3 + 30)
+        frames, fronts = page.evaluate("[window.benchFrames, window.benchFronts]")
+        state = snapshot(page)
+        page.context.close()
+    finally:
+        lobby.stop()
+    return frames, fronts, state
+
+
+def conditions() -> str:
+    """The box's load while the figures were taken."""
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return f"load average of the box after the run: {load} ({os.cpu_count()} cores)"
+
+
 def bench_gaps(browser: Browser, root: Path, count: int) -> None:
-    """Gap, end cut and start lost over `count` clip-to-clip transitions, with and without sound."""
+    """Gap, end cut and start lost over `count` clip-to-clip transitions, with and without
+    sound; then the changes between clips and pictures or tips."""
     print(
         "gaps: headless Chromium (no GPU, no real display: frames are paced by its own"
         " 60 Hz timer), 25 fps 320x180 H.264 clips of 1 s, muted <video> as on a screen;"
@@ -174,25 +244,12 @@ def bench_gaps(browser: Browser, root: Path, count: int) -> None:
         folder = root / ("sound" if sound else "silent")
         folder.mkdir()
         files = [make_clip(folder, f"clip-{n}", 1, pattern=n, sound=sound) for n in range(2)]
-        playlists = write_playlists(
-            folder / "playlists", {"main": [{"clip": "clip-0"}, {"clip": "clip-1"}]}
-        )
-        lobby = start_lobby(folder, playlists, files)
-        try:
-            page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-            page.add_init_script(WATCH_FRAMES)
-            page.goto(lobby.url)
-            wait_state(page, lambda s: s["ended"] >= count + 2, count * 2 + 30)
-            frames, fronts = page.evaluate("[window.benchFrames, window.benchFronts]")
-            state = snapshot(page)
-            page.context.close()
-        finally:
-            lobby.stop()
+        items = [{"clip": "clip-0"}, {"clip": "clip-1"}]
+        frames, fronts, state = watch_playlist(browser, folder, items, files, count + 2)
         found = transitions(frames, fronts)[1:]  # the first start comes from the idle card
         label = "with sound" if sound else "without sound"
-        load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
         print(f"  clips {label}: {len(found)} transitions, errors {state['errors']},")
-        print(f"    load average of the box after the run: {load} ({os.cpu_count()} cores)")
+        print(f"    {conditions()}")
         gaps = [t["gap"] for t in found]
         print(f"    gap ms        {spread(gaps)}")
         print(f"      five worst: {', '.join(f'{g:.1f}' for g in sorted(gaps)[-5:])}")
@@ -200,6 +257,25 @@ def bench_gaps(browser: Browser, root: Path, count: int) -> None:
         print(f"    start lost ms {spread([t['start_lost'] for t in found])}")
         print(f"    first frame held beyond its time ms {spread([t['held'] for t in found])}")
         print(f"    player's start lead {state.get('leadMs')} ms")
+    folder = root / "stills"
+    folder.mkdir()
+    files = [make_clip(folder, f"clip-{n}", 1, pattern=n) for n in range(2)]
+    files.append(make_poster(folder, "poster"))
+    items = [
+        {"clip": "clip-0"},
+        {"tip": ("诉讼小知识", "诉讼时效三年。"), "seconds": 1},
+        {"clip": "clip-1"},
+        {"image": "poster", "seconds": 1},
+    ]
+    frames, fronts, state = watch_playlist(browser, folder, items, files, count // 2 + 1)
+    found = still_transitions(frames, fronts, 1000)
+    print(f"  clips with sound, tips and pictures of 1 s in turn (errors {state['errors']}):")
+    print(f"    {conditions()}")
+    print(f"    clip to picture/tip gap ms {spread(found['clip_to_still'])}")
+    print(
+        f"    picture/tip to clip: still stood longer than its time ms "
+        f"{spread(found['still_to_clip'])}"
+    )
     print("  target: gap median <= 20 ms, worst < 50 ms; no end cut > 100 ms")
 
 
