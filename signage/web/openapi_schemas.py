@@ -33,6 +33,22 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
+# What a screen keeps for playing without the server, as its heartbeat reports it.
+SCREEN_CACHE: Schema = obj(
+    {},
+    {
+        "held_bytes": {"type": "integer", "description": "media bytes kept on the screen"},
+        "lacking_files": {
+            "type": "integer",
+            "description": "files the next 24 hours play that the screen does not hold yet",
+        },
+        "lacking_bytes": {"type": "integer", "description": "their size in bytes"},
+        "wanted": {"type": "integer"},
+        "cached": {"type": "integer"},
+    },
+)
+
+
 def ref(name: str) -> Schema:
     """A reference to a named schema."""
     return {"$ref": f"#/components/schemas/{name}"}
@@ -153,7 +169,7 @@ SCHEMAS: dict[str, Schema] = {
                         "now_playing": nullable({"type": "object"}),
                         "player_version": nullable(STRING),
                         "last_error": nullable(STRING),
-                        "cache": nullable({"type": "object"}),
+                        "cache": nullable(SCREEN_CACHE),
                         "address": nullable(STRING),
                         "key": {"enum": ["none", "active", "revoked"]},
                     }
@@ -203,7 +219,7 @@ SCHEMAS: dict[str, Schema] = {
             "server_time": TIME,
             "poll_seconds": INT,
             "screen": obj({"id": STRING, "name": STRING, "orientation": STRING}),
-            "site": obj({"name": STRING, "timezone": STRING}),
+            "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "segments": array(
                 obj(
                     {
@@ -225,6 +241,7 @@ SCHEMAS: dict[str, Schema] = {
                                     "title": STRING,
                                     "body": STRING,
                                     "poster": STRING,
+                                    "bytes": INT,
                                 },
                             )
                         ),
@@ -241,7 +258,7 @@ SCHEMAS: dict[str, Schema] = {
             "now_playing": nullable({"type": "object"}),
             "player_version": nullable({"type": "string", "maxLength": 64}),
             "last_error": nullable({"type": "string", "maxLength": 2000}),
-            "cache": nullable({"type": "object"}),
+            "cache": nullable(SCREEN_CACHE),
         },
     },
     "HeartbeatAnswer": obj({"ok": BOOL, "server_time": TIME}),
