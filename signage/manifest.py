@@ -28,6 +28,7 @@ class MediaRef:
     width: int | None = None
     height: int | None = None
     approved: bool = True  # False: uploaded under review and not approved yet
+    size: int | None = None  # bytes, so a screen can tell how much it still lacks
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     }
     if ref.poster:
         entry["poster"] = ref.poster
+    if ref.size is not None:
+        entry["bytes"] = ref.size
     return entry, ""
 
 
@@ -118,7 +121,11 @@ def build_manifest(
     body = {
         "version": MANIFEST_VERSION,
         "screen": {"id": screen_id, "name": screen.name, "orientation": screen.orientation},
-        "site": {"name": config.site.name, "timezone": config.site.timezone},
+        "site": {
+            "name": config.site.name,
+            "timezone": config.site.timezone,
+            "prefetch": str(config.site.prefetch),
+        },
         "poll_seconds": config.site.poll_seconds,
         "segments": segments_json,
         "ticker": ticker,

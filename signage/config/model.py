@@ -131,10 +131,16 @@ class Playlist(Strict):
 _BEIJING_TIME = {"asia/beijing", "beijing", "china", "cst", "北京", "北京时间", "utc+8", "gmt+8"}
 
 
+# When screens fetch media they need only tomorrow: a quiet hour, when nobody is in the lobby
+# and the court's other systems have the thin links to themselves.
+QUIET_HOURS = TimeWindow(2 * 3600, 5 * 3600)
+
+
 class Site(Strict):
     name: Text
     timezone: str = "Asia/Shanghai"
     poll_seconds: Annotated[int, Field(ge=5, le=3600)] = 30
+    prefetch: Time = QUIET_HOURS
 
     @field_validator("timezone")
     @classmethod

@@ -191,6 +191,7 @@ class ScreenService:
                 row["width"],
                 row["height"],
                 row["approved"],
+                row["size"],
             )
 
         return lookup

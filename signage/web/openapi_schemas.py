@@ -37,6 +37,22 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
+# What a screen keeps for playing without the server, as its heartbeat reports it.
+SCREEN_CACHE: Schema = obj(
+    {},
+    {
+        "held_bytes": {"type": "integer", "description": "media bytes kept on the screen"},
+        "lacking_files": {
+            "type": "integer",
+            "description": "files the next 24 hours play that the screen does not hold yet",
+        },
+        "lacking_bytes": {"type": "integer", "description": "their size in bytes"},
+        "wanted": {"type": "integer"},
+        "cached": {"type": "integer"},
+    },
+)
+
+
 def ref(name: str) -> Schema:
     """A reference to a named schema."""
     return {"$ref": f"#/components/schemas/{name}"}
@@ -189,7 +205,7 @@ SCHEMAS: dict[str, Schema] = {
                         "now_playing": nullable({"type": "object"}),
                         "player_version": nullable(STRING),
                         "last_error": nullable(STRING),
-                        "cache": nullable({"type": "object"}),
+                        "cache": nullable(SCREEN_CACHE),
                         "address": nullable(STRING),
                         "key": {"enum": ["none", "active", "revoked"]},
                     }
@@ -239,7 +255,7 @@ SCHEMAS: dict[str, Schema] = {
             "server_time": TIME,
             "poll_seconds": INT,
             "screen": obj({"id": STRING, "name": STRING, "orientation": STRING}),
-            "site": obj({"name": STRING, "timezone": STRING}),
+            "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "segments": array(
                 obj(
                     {
@@ -261,6 +277,7 @@ SCHEMAS: dict[str, Schema] = {
                                     "title": STRING,
                                     "body": STRING,
                                     "poster": STRING,
+                                    "bytes": INT,
                                 },
                             )
                         ),

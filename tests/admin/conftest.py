@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page
+from signage.auth import add_user
 
+from tests.admin.test_sign_in import sign_in as sign_in_client
 from tests.support import LiveServer, start_server
 
 SCREENS = Path("/tmp/screens/admin")
@@ -60,3 +64,11 @@ def shot(page: Page, name: str) -> Path:
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def staff(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A signed-in admin's session in the test client (no browser)."""
+    add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
+    assert sign_in_client(client, "wang") == 302
+    return client

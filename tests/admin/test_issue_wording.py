@@ -12,10 +12,8 @@ from babel.messages.mofile import read_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.accounts.users import add_user
 from signage.config.validate import validate_files
 from signage.jobs import reload_configuration
-from tests.admin.test_sign_in import sign_in
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "playlists"
@@ -94,14 +92,6 @@ def test_every_template_the_validator_actually_uses_is_in_chinese(files: dict[st
     assert len(issues) >= 6 and len(used) >= 8
     chinese = catalogue()
     assert sorted(t for t in used if t and t not in chinese) == []
-
-
-@pytest.fixture
-def staff(app: Flask, client: FlaskClient) -> FlaskClient:
-    """A signed-in admin's browser session."""
-    add_user(app.extensions["signage"].store, "wang", "admin", "correct horse battery")
-    assert sign_in(client, "wang") == 302
-    return client
 
 
 def break_site_yaml(app: Flask, playlists_dir: Path) -> None:

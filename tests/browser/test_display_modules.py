@@ -91,8 +91,12 @@ def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
           firstRest: m.segmentAt(plan, at('2026-12-01T12:00:00+08:00')).playlist,
           ticker: m.tickerTextsAt(plan, at('2026-12-01T10:00:00+08:00')),
           noTicker: m.tickerTextsAt(plan, at('2026-12-02T00:00:00+08:00')),
-          ahead: m.mediaAhead(plan, at('2026-12-01T11:00:00+08:00'), 3600 * 1000 * 2),
-          later: m.mediaAhead(plan, at('2026-12-01T13:00:00+08:00'), 3600 * 1000),
+          ahead: m.mediaFirstPlays(plan, at('2026-12-01T11:00:00+08:00')).map(
+            (file) => [file.url, new Date(file.firstMs).toISOString()]),
+          later: m.mediaFirstPlays(plan, at('2026-12-01T13:00:00+08:00')).map((f) => f.url),
+          quietNow: m.quietFrom('02:00-05:00', at('2026-12-01T03:10:20+08:00'), 'Asia/Shanghai'),
+          quietNext: m.quietFrom('02:00-05:00', at('2026-12-01T11:00:30+08:00'), 'Asia/Shanghai'),
+          overMidnight: m.quietFrom('23:00-01:00', at('2026-12-01T00:30:00+08:00'), 'UTC'),
         };
     """,
         MANIFEST,
@@ -103,8 +107,18 @@ def test_segments_items_alerts_and_ticker_at_moments(page: Page) -> None:
     assert found["alertEnds"].startswith("2026-12-01T08:00:00")
     assert found["lastMorning"] == "morning" and found["firstRest"] == "rest"
     assert found["ticker"] == ["热线 12368"] and found["noTicker"] == []
-    assert found["ahead"] == ["/media/files/a.mp4", "/media/files/p.jpg", "/media/files/b.mp4"]
+    # Each file once, with the moment it first plays (now, when its segment runs already).
+    assert found["ahead"] == [
+        ["/media/files/a.mp4", "2026-12-01T03:00:00.000Z"],
+        ["/media/files/p.jpg", "2026-12-01T03:00:00.000Z"],
+        ["/media/files/b.mp4", "2026-12-01T04:00:00.000Z"],
+    ]
     assert found["later"] == ["/media/files/b.mp4", "/media/files/a.mp4"]
+    hour = 3600 * 1000
+    start = 1796058000000  # 2026-12-01T01:00:00+08:00
+    assert found["quietNow"] == start + 2 * hour + 10 * 60 * 1000 + 20 * 1000  # within: now
+    assert found["quietNext"] == start + 25 * hour  # 02:00 the next day, site time
+    assert found["overMidnight"] == start + 6 * hour  # 16:30 UTC is outside: 23:00 UTC next
 
 
 def test_playlists_continue_after_the_last_item_played(page: Page) -> None:

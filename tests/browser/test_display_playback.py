@@ -48,7 +48,7 @@ def test_clips_play_back_to_back_and_each_play_is_reported(
         state = wait_snapshot(page, lambda s: s["ended"] >= 4, 20, "clips did not end in turn")
         assert state["errors"] == 0
         assert len(state["gaps"]) >= 3
-        # Measured from `ended` to the next clip's first frame on screen.
+        # From the end of a clip's last frame (predicted from its frames) to the next's first.
         print(
             f"gaps between clips (ms): {state['gaps']}, median {statistics.median(state['gaps'])}"
         )

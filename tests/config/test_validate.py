@@ -91,6 +91,18 @@ def test_demo_configuration_is_valid() -> None:
         (
             "site.yaml",
             "poll_seconds: 30",
+            'poll_seconds: 30\n  prefetch: "02:00-26:00"',
+            "'26:00' is not a time of day",
+        ),
+        (
+            "site.yaml",
+            "poll_seconds: 30",
+            "poll_seconds: 30\n  prefetch: 2",
+            'write the time range in quotes, like "08:30-17:30"',
+        ),
+        (
+            "site.yaml",
+            "poll_seconds: 30",
             "poll_seconds: thirty",
             "poll_seconds: expected a whole number",
         ),

@@ -31,6 +31,7 @@ def test_manifest_covers_a_day_and_a_half_with_segments_ticker_and_server_time(
         "orientation": "landscape",
     }
     assert body["poll_seconds"] == 30
+    assert body["site"]["prefetch"] == "02:00-05:00"  # the quiet hours, when none are set
     server_time = dt.datetime.fromisoformat(body["server_time"])
     assert server_time.utcoffset() == dt.timedelta(hours=8)
     assert abs(server_time - now()) < dt.timedelta(seconds=5)
@@ -108,6 +109,7 @@ def test_ready_media_appears_with_url_and_missing_media_is_skipped(
                 height=720,
                 file="0123456789abcdef.mp4",
                 thumbnail="0123456789abcdef.jpg",
+                size=12_345_678,
                 created_at=now(),
                 updated_at=now(),
             )
@@ -123,6 +125,7 @@ def test_ready_media_appears_with_url_and_missing_media_is_skipped(
         "url": "/media/files/0123456789abcdef.mp4",
         "duration": 42.5,
         "poster": "/media/files/0123456789abcdef.jpg",
+        "bytes": 12_345_678,  # so the screen can say how much it still lacks
     }
     assert not [i for s in body["segments"] for i in s["items"] if i.get("media") == "court-guide"]
     health = client.get("/healthz").get_json()

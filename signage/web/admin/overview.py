@@ -14,6 +14,20 @@ from signage.web.admin.base import bp
 from signage.web.context import parts
 
 MEDIA_URL = "/media/files/"
+MB = 1024 * 1024
+
+
+def tomorrow_readiness(cache: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Whether a screen holds every file of its next 24 hours, from its last heartbeat."""
+    if not cache or not isinstance(cache.get("lacking_files"), int):
+        return None  # a player too old to say, or no heartbeat yet
+    missing = cache["lacking_files"]
+    return {
+        "ready": missing == 0,
+        "missing": missing,
+        "missing_mb": f"{(cache.get('lacking_bytes') or 0) / MB:.1f}",
+        "held_mb": f"{(cache.get('held_bytes') or 0) / MB:.1f}",
+    }
 
 
 def thumbnail_urls() -> dict[str, str]:
@@ -36,6 +50,8 @@ def overview() -> Any:
         if config
         else []
     )
+    for screen in screens:
+        screen["tomorrow"] = tomorrow_readiness(screen["cache"])
     alerts = active_alerts(instance.screens) if config else []
     return render_template(
         "admin/overview.html",

@@ -5,9 +5,15 @@
 
 import { ServerClock, chineseDate, wallTime } from './clock.js';
 import { KeepAlive } from './keepalive.js';
-import { MediaCache, askToPersist, keepShell, startServiceWorker } from './offline.js';
+import {
+  MediaCache,
+  askToPersist,
+  keepShell,
+  startServiceWorker,
+  whenControlled,
+} from './offline.js';
 import { Player } from './player.js';
-import { mediaAhead, tickerTextsAt, toPlan } from './schedule.js';
+import { mediaFirstPlays, quietFrom, tickerTextsAt, toPlan } from './schedule.js';
 import { Stage } from './stage.js';
 import { ManifestSource, PlayQueue, Refused, sendHeartbeat } from './sync.js';
 import { Ticker } from './ticker.js';
@@ -17,7 +23,11 @@ const RETRY_FIRST_MS = 2000;
 const RETRY_LONGEST_MS = 30000;
 const REFUSED_RETRY_MS = 60000;
 const JITTER = 0.2; // ± share of each delay, so screens powered on together spread out
-const MEDIA_HORIZON_MS = 24 * 3600 * 1000;
+const NEXT_DAY_MS = 24 * 3600 * 1000; // what the heartbeat says is still lacking
+// On the very first start the service worker is not in control yet; clips played before it
+// is would come from the network and be fetched again for the cache. Waiting this long at
+// most (it takes well under a second) keeps every file to one download.
+const CONTROL_WAIT_MS = 3000;
 const WATCHDOG_MS = 5000;
 const ERROR_KEY = 'signage.lastError';
 
@@ -108,7 +118,10 @@ class Display {
       const kept = this.manifests.stored();
       if (kept) this.apply(kept);
     }
-    this.player.run();
+    const controlled = this.preview
+      ? Promise.resolve()
+      : whenControlled(this.boot.service_worker, CONTROL_WAIT_MS);
+    controlled.then(() => this.player.run());
     this.tick();
     setInterval(() => this.tick(), TICK_MS);
     setInterval(() => this.watchdog(), WATCHDOG_MS);
@@ -192,8 +205,8 @@ class Display {
       if (manifest) this.apply(manifest);
       this.online = true;
       this.failures = 0;
-      await this.report();
       this.keepMedia();
+      await this.report();
       delay = (this.player.latest?.pollSeconds ?? this.boot.poll_seconds) * 1000;
     } catch (error) {
       if (error instanceof Refused) {
@@ -236,7 +249,7 @@ class Display {
           started_at: new Date(current.startedAt).toISOString(),
         }
       : { type: this.player.mode === 'idle' ? 'idle' : 'alert' };
-    const cache = await this.media.status();
+    const cache = await this.media.status(this.clock.now(), NEXT_DAY_MS);
     return {
       now_playing: nowPlaying,
       player_version: this.boot.version,
@@ -271,12 +284,22 @@ class Display {
     }
   }
 
-  /** Cache what plays in the next day, both from the manifest in use and the newest one. */
+  /**
+   * Keep every file the manifests still play (the one in use and the newest); fetch now
+   * those that play before the quiet hours come, and all of them during the quiet hours.
+   */
   keepMedia() {
     const now = this.clock.now();
     const plans = [this.player.plan, this.player.latest].filter(Boolean);
-    const urls = [...new Set(plans.flatMap((plan) => mediaAhead(plan, now, MEDIA_HORIZON_MS)))];
-    this.media.keep(urls).catch((error) => this.noteError(error));
+    const files = new Map();
+    for (const file of plans.flatMap((plan) => mediaFirstPlays(plan, now))) {
+      const known = files.get(file.url);
+      if (!known || file.firstMs < known.firstMs) files.set(file.url, file);
+    }
+    const wanted = [...files.values()].sort((a, b) => a.firstMs - b.firstMs);
+    const quiet = quietFrom(this.site.prefetch, now, this.site.timezone);
+    const due = wanted.filter((file) => file.firstMs < quiet || quiet === now);
+    this.media.keep(wanted, due.map((file) => file.url)).catch((error) => this.noteError(error));
   }
 
   /** State for people and tests looking in with the developer tools. */
@@ -295,6 +318,7 @@ class Display {
       ended: stats.ended,
       errors: stats.errors,
       gaps: [...stats.gaps],
+      leadMs: stats.leadMs,
       firstFrameAt: stats.firstFrameAt,
       lastError: this.lastError,
       online: this.online,

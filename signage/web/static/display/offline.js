@@ -4,6 +4,7 @@
 
 export const SHELL_CACHE = 'signage-shell-v1';
 export const MEDIA_CACHE = 'signage-media-v1';
+const DOWNLOAD_LOCK = 'signage-media-download'; // sw.js has its copy: it imports no modules
 const ASSETS_PREFIX = '/display/assets/';
 // A download that takes longer is given up and tried again next round; a hung one must not
 // hold up the files behind it forever. Ten minutes carries a 1 GB clip over a slow LAN.
@@ -50,19 +51,39 @@ export async function keepShell(assets) {
   }
 }
 
-/** Whole media files for what plays next, fetched ahead of time; the rest evicted. */
+/** Resolves once a service worker controls the page, or after ms (it may never). */
+export async function whenControlled(url, ms) {
+  if (!('serviceWorker' in navigator) || navigator.serviceWorker.controller) return;
+  const container = navigator.serviceWorker;
+  const controlled = new Promise((resolve) => {
+    container.addEventListener('controllerchange', resolve, { once: true });
+  });
+  await startServiceWorker(url).catch(() => {});
+  await Promise.race([controlled, new Promise((resolve) => setTimeout(resolve, ms))]);
+}
+
+/**
+ * Whole media files for what the manifests still play, each fetched once and kept until no
+ * segment ahead needs it. A file is fetched in the quiet hours, or at once when it plays
+ * before they come; one at a time, soonest first, under a lock the service worker (which
+ * fetches a file a <video> asks for before it was kept) takes too.
+ */
 export class MediaCache {
   constructor() {
-    this.wanted = [];
+    this.wanted = []; // every file the manifests still play: {url, firstMs, bytes}
+    this.due = []; // the urls of those to have now
     this.cached = 0;
+    this.held = new Map(); // url → bytes, of the files kept
     this.failed = new Map(); // url → why it could not be fetched
     this.running = null;
     this.again = false;
   }
 
-  /** Keep exactly these URLs (soonest first). Calls during a fill queue one more round. */
-  keep(urls) {
-    this.wanted = urls.map((url) => new URL(url, location.href).href);
+  /** Keep these files ({url, firstMs, bytes}, soonest first); fetch the due ones now. */
+  keep(files, due) {
+    const absolute = (url) => new URL(url, location.href).href;
+    this.wanted = files.map((file) => ({ ...file, url: absolute(file.url) }));
+    this.due = due.map(absolute);
     if (!('caches' in window)) return Promise.resolve();
     if (this.running) {
       this.again = true;
@@ -72,7 +93,7 @@ export class MediaCache {
       this.running = null;
       if (this.again) {
         this.again = false;
-        this.keep(this.wanted);
+        this.keep(this.wanted, this.due);
       }
     });
     return this.running;
@@ -80,45 +101,89 @@ export class MediaCache {
 
   async fill() {
     const cache = await caches.open(MEDIA_CACHE);
-    const wanted = this.wanted;
-    let cached = 0;
-    for (const url of wanted) {
-      if (await cache.match(url)) {
-        cached += 1;
-        continue;
-      }
+    for (const url of this.due) {
+      if (this.held.has(url) || (await this.note(cache, url))) continue;
       try {
-        // A plain request (no Range) gets the whole file; <video> only ever asks for parts.
-        const response = await fetch(url, {
-          credentials: 'same-origin',
-          signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-        });
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
-        await cache.put(url, response);
+        await downloadOnce(cache, url);
         this.failed.delete(url);
-        cached += 1;
+        await this.note(cache, url);
       } catch (error) {
         this.failed.set(url, String(error.message || error));
       }
     }
-    const keep = new Set(wanted);
+    const keep = new Set(this.wanted.map((file) => file.url));
     for (const request of await cache.keys()) {
-      if (!keep.has(request.url)) await cache.delete(request);
+      if (keep.has(request.url)) await this.note(cache, request.url);
+      else {
+        await cache.delete(request);
+        this.held.delete(request.url);
+      }
     }
     for (const url of this.failed.keys()) if (!keep.has(url)) this.failed.delete(url);
-    this.cached = cached;
+    this.cached = this.wanted.filter((file) => this.held.has(file.url)).length;
   }
 
-  /** For the heartbeat: how much of what is wanted is on this screen's disk. */
-  async status() {
+  /** Whether url is kept; remembers its size when it is. */
+  async note(cache, url) {
+    const kept = await cache.match(url);
+    if (!kept) {
+      this.held.delete(url);
+      return false;
+    }
+    this.held.set(url, Number(kept.headers.get('Content-Length')) || 0);
+    return true;
+  }
+
+  /** For the heartbeat: what is kept, and what the next day needs that is not here yet. */
+  async status(now, horizonMs) {
     const estimate = (await navigator.storage?.estimate?.().catch(() => null)) || {};
+    if ('caches' in window) {
+      // Counted afresh: after a reload the first heartbeat comes before the first fill ends.
+      const cache = await caches.open(MEDIA_CACHE);
+      for (const file of this.wanted) await this.note(cache, file.url);
+    }
+    const lacking = this.wanted.filter((f) => f.firstMs < now + horizonMs && !this.held.has(f.url));
     return {
       service_worker: Boolean(navigator.serviceWorker?.controller),
       wanted: this.wanted.length,
       cached: this.cached,
+      held_bytes: [...this.held.values()].reduce((sum, bytes) => sum + bytes, 0),
+      lacking_files: lacking.length,
+      lacking_bytes: lacking.reduce((sum, file) => sum + file.bytes, 0),
       failed: [...this.failed].slice(0, 5).map(([url, why]) => `${url.split('/').pop()}: ${why}`),
       usage_bytes: estimate.usage ?? null,
       quota_bytes: estimate.quota ?? null,
     };
   }
+}
+
+/**
+ * Fetch url whole into the cache unless it is there, one download per screen at a time.
+ * With a service worker in control the request goes through it and it does the fetching,
+ * the same way as for a <video> asking for a file not kept yet; else the page does.
+ */
+async function downloadOnce(cache, url) {
+  const viaWorker = Boolean(navigator.serviceWorker?.controller);
+  const download = async () => {
+    const response = await fetch(url, {
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+    if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+    return response;
+  };
+  if (viaWorker) {
+    const response = await download();
+    await response.body?.cancel(); // the worker kept it; the page needs none of the bytes
+    return;
+  }
+  await withDownloadLock(async () => {
+    if (!(await cache.match(url))) await cache.put(url, await download());
+  });
+}
+
+/** Run task holding the screen's one download slot (where the browser has Web Locks). */
+export function withDownloadLock(task) {
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request(DOWNLOAD_LOCK, task) : task();
 }

@@ -2,6 +2,8 @@
 // functions over a "plan" (the manifest with its times parsed once), so the page decides
 // what plays by itself and keeps doing so when the server cannot be reached.
 
+import { wallTime } from './clock.js';
+
 /** The manifest with every time parsed to epoch milliseconds. */
 export function toPlan(manifest) {
   const segments = (manifest.segments || []).map((segment) => ({
@@ -57,16 +59,42 @@ export function indexAfter(items, previousKey) {
   return found < 0 ? 0 : (found + 1) % items.length;
 }
 
-/** Media URLs of segments overlapping [ms, ms + horizon), soonest first, each once. */
-export function mediaAhead(plan, ms, horizonMs) {
-  const urls = [];
+/**
+ * Every media file the plan still plays from ms on: {url, firstMs, bytes}, soonest first.
+ * firstMs is when it first plays (ms itself when its segment already runs).
+ */
+export function mediaFirstPlays(plan, ms) {
+  const files = new Map();
   for (const segment of plan.segments) {
-    if (segment.endMs <= ms || segment.startMs >= ms + horizonMs) continue;
+    if (segment.endMs <= ms) continue;
+    const firstMs = Math.max(ms, segment.startMs);
     for (const item of segment.items) {
-      if (item.url && !urls.includes(item.url)) urls.push(item.url);
+      if (!item.url) continue;
+      const known = files.get(item.url);
+      if (!known || firstMs < known.firstMs) {
+        files.set(item.url, { url: item.url, firstMs, bytes: Number(item.bytes) || 0 });
+      }
     }
   }
-  return urls;
+  return [...files.values()].sort((a, b) => a.firstMs - b.firstMs);
+}
+
+/**
+ * When the quiet hours ("HH:MM-HH:MM" in timeZone) next begin, at or after ms: ms itself
+ * when they are on now. Whole minutes: every zone in use has offsets of whole minutes.
+ */
+export function quietFrom(window, ms, timeZone) {
+  const [start, end] = String(window || '02:00-05:00').split('-').map(minutesOf);
+  const now = minutesOf(wallTime(ms, timeZone));
+  const inside = start < end ? start <= now && now < end : now >= start || now < end;
+  if (inside) return ms;
+  const ahead = (start - now + 1440) % 1440;
+  return ms - (ms % 60000) + ahead * 60000;
+}
+
+function minutesOf(clock) {
+  const [hours, minutes] = clock.split(':').map(Number);
+  return hours * 60 + (minutes || 0);
 }
 
 /** What the main zone should show at ms: the alert, a segment, or nothing. */

@@ -1,15 +1,33 @@
 // The main zone. Every layer sits in one of three states: "front" (seen), "back" (laid out
 // and decoding under the front, so it is ready the moment it is needed) and "off". A new
 // layer goes to the front only once it has something to show, so a change never flashes
-// black. Two <video> elements take turns: the next clip loads while the current one plays.
+// black. Two <video> elements take turns: the next clip loads while the current one plays,
+// and starts a measured lead before the current item ends (handover.js).
 
 import { fitText, sizeRange } from './fit.js';
+import {
+  EarlyStart,
+  SWAP_LEAD_MS,
+  StartLead,
+  firstFrame,
+  followFrames,
+  mediaError,
+} from './handover.js';
 
 const START_TIMEOUT_MS = 8000; // a clip that shows no frame by then is skipped
 const STALL_MS = 4000; // a clip whose time stands still this long is skipped
 const IMAGE_TIMEOUT_MS = 8000;
 const OVERRUN_MS = 15000; // grace past a clip's announced length before moving on
 const KEPT_GAPS = 200;
+// A picture or tip put up in a task shows with the next frame the page draws: end a clip
+// that long before its last frame's time is up.
+const STILL_LEAD_MS = SWAP_LEAD_MS;
+const HAVE_CURRENT_DATA = 2; // a <video> readyState: its frame at currentTime can be shown
+const FRAME_GUESS_MS = 40; // a clip's frame before any of it played (prepared clips: 25-30 fps)
+// Act on a clip's predicted end only this close to it: a clip whose frames stop coming
+// earlier (a stall) must be caught as one, not ended by a stale prediction.
+const END_NEAR_MS = 300;
+const SETTLE_MS = 250; // after a clip comes to the front, before the other <video> is touched
 
 /** An element with a class and text. Text only: nothing shown is ever parsed as HTML. */
 function element(tag, className, text) {
@@ -17,12 +35,6 @@ function element(tag, className, text) {
   node.className = className;
   if (text) node.textContent = text;
   return node;
-}
-
-function mediaError(video) {
-  const error = video.error;
-  const what = error ? `code ${error.code}${error.message ? `: ${error.message}` : ''}` : 'unknown';
-  return new Error(`clip failed to load (${what})`);
 }
 
 function withTimeout(promise, ms, message) {
@@ -49,6 +61,16 @@ export function waitFor(ms, signal) {
   });
 }
 
+/** A signal that aborts when any of these does. */
+function eitherSignal(...signals) {
+  const control = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) control.abort();
+    else signal.addEventListener('abort', () => control.abort(), { once: true });
+  }
+  return control.signal;
+}
+
 export class Stage {
   constructor(root) {
     this.root = root;
@@ -58,9 +80,12 @@ export class Stage {
     this.alertText = root.querySelector('#alert-text');
     this.front = this.idle;
     this.preparedImage = null;
-    this.endedAt = null; // when the last clip ended, if the next thing may be a clip
-    this.stats = { ended: 0, errors: 0, gaps: [], lastFrameAt: null, firstFrameAt: null };
+    this.early = null; // the next clip, started ahead of its turn
+    this.lead = new StartLead();
+    this.endsAt = null; // when the item on show will have had its time, if known
+    this.stats = { ended: 0, errors: 0, gaps: [], firstFrameAt: null, leadMs: this.lead.ms };
     this.lastProgress = performance.now();
+    this.releases = new Map(); // video → timer letting its decoder go
   }
 
   /** Start loading what comes next, so it is ready when its turn comes. */
@@ -83,25 +108,44 @@ export class Stage {
   async present(item, signal, next) {
     try {
       if (item.type === 'video') return await this.playVideo(item, signal, next);
+      this.dropEarly();
       const layer = item.type === 'image' ? await this.posterLayer(item) : this.tipLayer(item);
       if (signal.aborted) {
         layer.remove();
         return { outcome: 'cut', shownAt: null };
       }
-      this.endedAt = null;
       this.bringToFront(layer);
       const shownAt = performance.now();
       this.prepare(next);
-      const outcome = await waitFor(item.duration * 1000, signal);
-      return { outcome: outcome === 'done' ? 'ended' : 'cut', shownAt };
+      const outcome = await this.holdStill(shownAt + item.duration * 1000, signal, next);
+      return { outcome, shownAt };
     } catch (error) {
       this.stats.errors += 1;
       return { outcome: 'error', shownAt: null, error };
     }
   }
 
+  /** Keep a picture or tip up until endsAt, or until the next clip, started early, took over. */
+  async holdStill(endsAt, signal, next) {
+    this.endsAt = endsAt;
+    const handedOver = new AbortController();
+    const early = this.earlyFor(next);
+    if (early) {
+      early.onShown = () => handedOver.abort();
+      this.handOver(early, endsAt, FRAME_GUESS_MS);
+    }
+    const either = eitherSignal(signal, handedOver.signal);
+    const outcome = await waitFor(endsAt - performance.now(), either);
+    if (signal.aborted) {
+      this.dropEarly();
+      return 'cut';
+    }
+    return outcome === 'done' || handedOver.signal.aborted ? 'ended' : 'cut';
+  }
+
   showIdle() {
-    this.endedAt = null;
+    this.dropEarly();
+    this.endsAt = null;
     this.bringToFront(this.idle);
   }
 
@@ -133,9 +177,24 @@ export class Stage {
     layer.dataset.state = 'front';
     this.front = layer;
     if (previous === layer) return;
-    if (previous.tagName === 'VIDEO') this.releaseVideo(previous);
+    if (previous.tagName === 'VIDEO') this.retire(previous);
     else if (previous === this.idle) previous.dataset.state = 'off';
     else previous.remove();
+  }
+
+  /**
+   * A clip just covered stays under the front for a moment before its decoder is let go:
+   * tearing a decoder down (or setting one up) takes the page long enough to hold up the
+   * very frames of the clip taking over.
+   */
+  retire(video) {
+    video.pause();
+    video.dataset.state = 'back';
+    clearTimeout(this.releases.get(video));
+    const release = () => {
+      if (video !== this.front && video !== this.early?.video) this.releaseVideo(video);
+    };
+    this.releases.set(video, setTimeout(release, SETTLE_MS));
   }
 
   newStill(kind) {
@@ -180,8 +239,14 @@ export class Stage {
   videoFor(url) {
     const free = this.videos.filter((video) => video !== this.front);
     const ready = free.find((video) => video.dataset.url === url && !video.error);
-    if (ready) return ready;
+    if (ready) {
+      clearTimeout(this.releases.get(ready));
+      ready.dataset.state = 'back';
+      if (ready.currentTime && ready.paused) ready.currentTime = 0; // back on its first frame
+      return ready;
+    }
     const video = free.find((v) => !v.dataset.url) || free[0];
+    clearTimeout(this.releases.get(video));
     video.dataset.url = url;
     video.dataset.state = 'back';
     video.src = url;
@@ -198,61 +263,149 @@ export class Stage {
     video.dataset.state = 'off';
   }
 
+  // -- handing over to the next clip ------------------------------------------------------
+
+  /** The early start for next when it is a clip (the one under way, or a new one). */
+  earlyFor(next) {
+    if (next?.type !== 'video') return null;
+    if (this.early?.url === next.url && !this.early.control.signal.aborted) return this.early;
+    this.dropEarly();
+    this.early = new EarlyStart(next.url);
+    return this.early;
+  }
+
+  /** Call off an early start (the next item turned out to be another one). */
+  dropEarly() {
+    const early = this.early;
+    this.early = null;
+    if (!early) return;
+    early.cancel();
+    if (early.video && early.video !== this.front) this.releaseVideo(early.video);
+  }
+
+  /** The moments an early start keeps: when to set it playing, when to show it. */
+  handOver(early, endsAt, frameMs) {
+    early.schedule(endsAt, frameMs, this.lead.ms, {
+      play: () => this.playEarly(early),
+      swap: () => this.swapEarly(early),
+    });
+  }
+
+  /** Set an early start's clip playing under the front (its first frame is up already). */
+  playEarly(early) {
+    if (early.playing) return;
+    early.playing = true;
+    const video = this.videoFor(early.url);
+    early.video = video;
+    const onFrame = (metadata, playedAt) => {
+      // Learnt only from clips that were up on their first frame: then this is the second.
+      if (metadata?.mediaTime > 0) this.lead.learn(metadata.expectedDisplayTime - playedAt);
+      this.stats.leadMs = Math.round(this.lead.ms * 10) / 10;
+      if (early.due) this.swapEarly(early, metadata ? metadata.expectedDisplayTime : null);
+    };
+    firstFrame(video, early.control.signal, START_TIMEOUT_MS, onFrame).then((value) => {
+      if (value === 'cut') early.done.resolve('cut');
+    }, early.done.reject);
+  }
+
+  /** The item before is over: the early start takes the front, with the frame it shows. */
+  swapEarly(early, shownAt = null) {
+    if (early.swapped || early.control.signal.aborted) return;
+    this.playEarly(early);
+    if (shownAt === null && early.video.readyState < HAVE_CURRENT_DATA) {
+      early.due = true; // nothing to show yet: it takes the front with its first frame
+      return;
+    }
+    early.swapped = true;
+    early.onShown?.(); // the item on show ends here, before its layer is let go
+    this.bringToFront(early.video);
+    this.noteFrame(shownAt ?? performance.now() + SWAP_LEAD_MS);
+    early.done.resolve('shown');
+  }
+
   async playVideo(item, signal, next) {
-    const video = this.videoFor(item.url);
-    const endedAt = this.endedAt;
-    this.endedAt = null;
+    let early = this.early?.url === item.url && !this.early.control.signal.aborted;
+    early = early ? this.early : this.earlyFor(item);
+    this.early = null;
+    this.swapEarly(early); // its moment is now, if it did not come already
+    const video = early.video;
+    const onCut = () => early.cancel();
+    signal.addEventListener('abort', onCut, { once: true });
     try {
-      const started = await firstFrame(video, signal);
-      if (started === 'cut') {
-        this.releaseVideo(video);
+      const started = await early.shown;
+      if (started === 'cut' || signal.aborted) {
+        if (video !== this.front) this.releaseVideo(video);
         return { outcome: 'cut', shownAt: null };
       }
     } catch (error) {
-      this.releaseVideo(video);
+      if (video !== this.front) this.releaseVideo(video);
       throw error;
+    } finally {
+      signal.removeEventListener('abort', onCut);
     }
-    this.bringToFront(video);
     const shownAt = performance.now();
-    this.noteFrame(shownAt, endedAt);
-    this.prepare(next);
-    const result = await this.watch(video, item, signal);
+    // Not at once: setting up the next clip's decoder would hold up this one's first frames.
+    const preparing = setTimeout(() => this.prepare(next), SETTLE_MS);
+    const result = await this.watch(video, item, signal, next);
+    clearTimeout(preparing);
     if (result.outcome === 'error') throw result.error;
     return { ...result, shownAt };
   }
 
-  noteFrame(shownAt, endedAt) {
-    this.stats.firstFrameAt ??= shownAt;
-    this.stats.lastFrameAt = shownAt;
-    if (endedAt === null) return;
-    this.stats.gaps.push(Math.round((shownAt - endedAt) * 10) / 10);
-    if (this.stats.gaps.length > KEPT_GAPS) this.stats.gaps.shift();
+  /** A clip's first frame is on show at shownAt: how long after the item before it ended. */
+  noteFrame(shownAt) {
+    this.stats.firstFrameAt ??= performance.now();
+    if (this.endsAt !== null) {
+      this.stats.gaps.push(Math.round((shownAt - this.endsAt) * 10) / 10);
+      if (this.stats.gaps.length > KEPT_GAPS) this.stats.gaps.shift();
+    }
+    this.endsAt = null;
   }
 
-  /** Follow a playing clip to its end; a clip whose time stops moving is given up. */
-  watch(video, item, signal) {
+  /**
+   * Follow a playing clip to its end; a clip whose time stops moving is given up. Its frames
+   * tell when its last one will have had its time: the next clip starts its lead before
+   * that, and a picture or tip goes up then, without waiting for the late `ended` event.
+   */
+  watch(video, item, signal, next) {
     return new Promise((resolve) => {
       const started = performance.now();
       const limit = item.duration ? item.duration * 1000 + OVERRUN_MS : Infinity;
+      const early = this.earlyFor(next);
       let lastTime = -1;
       let movedAt = started;
+      let endTimer = null;
+      let stopFrames = () => {};
       const finish = (result) => {
         clearInterval(timer);
+        clearTimeout(endTimer);
+        stopFrames();
+        if (early) early.onShown = null;
         video.removeEventListener('ended', onEnded);
         video.removeEventListener('error', onError);
         signal.removeEventListener('abort', onAbort);
+        if (result.outcome === 'ended') this.stats.ended += 1;
         resolve(result);
       };
-      const onEnded = () => {
-        this.endedAt = performance.now();
-        this.stats.ended += 1;
-        finish({ outcome: 'ended' });
-      };
+      const onEnded = () => finish({ outcome: 'ended' });
       const onError = () => finish({ outcome: 'error', error: mediaError(video) });
       const onAbort = () => {
         video.pause(); // it stays on show, still, until the next thing covers it
+        this.dropEarly();
         finish({ outcome: 'cut' });
       };
+      const onLastFrame = (endsAt, frameMs) => {
+        this.endsAt = endsAt;
+        if (endsAt - performance.now() > END_NEAR_MS) return;
+        if (early) {
+          this.handOver(early, endsAt, frameMs);
+        } else {
+          clearTimeout(endTimer);
+          const wait = endsAt - STILL_LEAD_MS - performance.now();
+          endTimer = setTimeout(() => finish({ outcome: 'ended' }), Math.max(0, wait));
+        }
+      };
+      if (early) early.onShown = () => finish({ outcome: 'ended' });
       const timer = setInterval(() => {
         const now = performance.now();
         if (video.currentTime !== lastTime) {
@@ -267,50 +420,10 @@ export class Stage {
         if (video.paused && !video.ended) video.play().catch(() => {});
         if (now - started > limit) finish({ outcome: 'ended' });
       }, 500);
+      stopFrames = followFrames(video, onLastFrame);
       video.addEventListener('ended', onEnded);
       video.addEventListener('error', onError);
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-/** Play video and wait for its first new frame on screen: 'shown', or 'cut' on abort. */
-function firstFrame(video, signal) {
-  return new Promise((resolve, reject) => {
-    let handle = null;
-    const finish = (error, value) => {
-      clearTimeout(timer);
-      video.removeEventListener('error', onError);
-      video.removeEventListener('timeupdate', onTime);
-      signal.removeEventListener('abort', onAbort);
-      if (handle !== null) video.cancelVideoFrameCallback(handle);
-      if (error) reject(error);
-      else resolve(value);
-    };
-    const onError = () => finish(mediaError(video));
-    const onAbort = () => finish(null, 'cut');
-    // Without frame callbacks, the first advance of currentTime is the best sign there is.
-    const onTime = () => video.currentTime > 0 && finish(null, 'shown');
-    const timer = setTimeout(
-      () => finish(new Error(`clip showed no picture within ${START_TIMEOUT_MS / 1000} s`)),
-      START_TIMEOUT_MS,
-    );
-    if (signal.aborted) return finish(null, 'cut');
-    if (video.error) return finish(mediaError(video));
-    video.addEventListener('error', onError);
-    signal.addEventListener('abort', onAbort, { once: true });
-    if ('requestVideoFrameCallback' in video) {
-      handle = video.requestVideoFrameCallback(() => {
-        handle = null;
-        finish(null, 'shown');
-      });
-    } else {
-      video.addEventListener('timeupdate', onTime);
-    }
-    if (video.currentTime) video.currentTime = 0;
-    video.play().catch((error) => {
-      // AbortError only means the source changed under it, which the caller does on purpose.
-      if (error.name !== 'AbortError') finish(new Error(`clip would not play: ${error.message}`));
-    });
-  });
 }

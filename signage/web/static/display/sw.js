@@ -2,12 +2,15 @@
 // player page makes, media included. It answers from the caches the page fills:
 // - the page itself: from the network when it answers, else the copy kept last time;
 // - the player's scripts: from the cache (their URLs carry the version, so they never change);
-// - media: from the cache, cutting the byte ranges <video> asks for out of the whole file.
+// - media: from the cache, cutting the byte ranges <video> asks for out of the whole file;
+//   a file not kept yet is fetched whole into the cache first, so no byte of it comes twice.
 // Everything else (the API) goes to the network untouched: the page handles those failures.
 
 const SHELL_CACHE = 'signage-shell-v1';
 const MEDIA_CACHE = 'signage-media-v1';
 const PAGE_TIMEOUT_MS = 4000; // a hung LAN must not keep a reloading screen black for long
+const DOWNLOAD_LOCK = 'signage-media-download'; // the page takes it too: one download at a time
+const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -64,13 +67,35 @@ async function asset(request) {
   return response;
 }
 
-/** A media file from the cache (the part asked for), else from the network as it is. */
+/** A media file from the cache (the part asked for); fetched whole into it when missing. */
 async function media(request) {
   const cache = await caches.open(MEDIA_CACHE);
-  const kept = await cache.match(request.url);
-  if (!kept) return fetch(request);
+  let kept = await cache.match(request.url);
+  if (!kept) {
+    try {
+      kept = await download(cache, request.url);
+    } catch {
+      return Response.error();
+    }
+    if (kept.status !== 200) return kept;
+  }
   const range = request.headers.get('Range');
   return range ? part(kept, range) : kept;
+}
+
+/** Fetch url whole into the cache, holding the screen's one download slot; the response. */
+function download(cache, url) {
+  return self.navigator.locks.request(DOWNLOAD_LOCK, async () => {
+    const kept = await cache.match(url); // fetched while this waited for the slot
+    if (kept) return kept;
+    const response = await fetch(url, {
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+    if (response.status !== 200) return response;
+    await cache.put(url, response);
+    return cache.match(url);
+  });
 }
 
 /** A 206 answer cut out of a whole cached file, as the server would have sent it. */
