@@ -251,6 +251,32 @@ def user_add(name: str, role: str, password: str) -> None:
     _say(f"user {name!r} added as {role}")
 
 
+def _switch_user(name: str, disabled: bool) -> None:
+    from signage.accounts.users import set_disabled
+
+    set_disabled(_parts().store, name, disabled, None)
+    _say(
+        f"user {name!r} "
+        + ("disabled; their sessions and tokens are ended" if disabled else "enabled")
+    )
+
+
+@user.command("disable")
+@click.argument("name")
+@edge
+def user_disable(name: str) -> None:
+    """Disable NAME: their sessions and tokens stop working at once."""
+    _switch_user(name, True)
+
+
+@user.command("enable")
+@click.argument("name")
+@edge
+def user_enable(name: str) -> None:
+    """Let NAME sign in again (tokens revoked by the disable stay revoked)."""
+    _switch_user(name, False)
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens for scripts."""
@@ -267,14 +293,29 @@ def token_create(user_name: str, days: int | None) -> None:
     click.echo(create_token(_parts().store, user_name, days))
 
 
-@token.command("revoke")
-@click.argument("token_text", metavar="TOKEN")
+@token.command("list")
+@click.argument("user_name", metavar="[USER]", required=False)
 @edge
-def token_revoke(token_text: str) -> None:
-    """Stop TOKEN from working at once (for a lost or leaked token)."""
-    from signage.accounts.tokens import revoke_token
+def token_list(user_name: str | None) -> None:
+    """Print every token (of USER) as: id, user, created, expires, last used, revoked."""
+    from signage.accounts.tokens import list_tokens
 
-    revoke_token(_parts().store, token_text)
+    for row in list_tokens(_parts().store, user_name):
+        fields = ("id", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+        click.echo("\t".join(str(row[name] or "-") for name in fields))
+
+
+@token.command("revoke")
+@click.argument("token_ref", metavar="ID|TOKEN")
+@edge
+def token_revoke(token_ref: str) -> None:
+    """Stop a token from working at once: its id from `token list`, or its text."""
+    from signage.accounts.tokens import revoke_token, revoke_token_id
+
+    if token_ref.isascii() and token_ref.isdigit() and len(token_ref) < 16:
+        revoke_token_id(_parts().store, int(token_ref))
+    else:
+        revoke_token(_parts().store, token_ref)
     _say("token revoked")
 
 

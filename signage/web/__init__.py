@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from signage.errors import SignageError
 from signage.parts import Signage
@@ -13,6 +14,14 @@ from signage.web import admin, api, display, health, media_files
 from signage.web.context import attach, parts
 
 API_BODY_LIMIT = 2 * 1024 * 1024  # bytes; uploads set their own, larger limit
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes: ids a database column can hold; larger numbers are 404."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)  # what an INTEGER column holds in every database
+        super().__init__(*args, **kwargs)
 
 
 def create_web_app(instance: Signage) -> Flask:
@@ -26,6 +35,7 @@ def create_web_app(instance: Signage) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = RowIdConverter
     attach(app, instance)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)

@@ -316,6 +316,9 @@ SCHEMAS: dict[str, Schema] = {
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
     "Login": obj({"name": STRING, "password": STRING}),
-    "Who": obj({"name": STRING, "role": {"enum": ["admin", "editor"]}}),
+    "Who": obj(
+        {"name": STRING, "role": {"enum": ["admin", "editor"]}},
+        {"csrf_token": STRING},  # for a session: send it back as X-CSRF-Token
+    ),
     "SignedOut": obj({"signed_out": BOOL}),
 }

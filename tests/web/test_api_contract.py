@@ -24,6 +24,8 @@ PLACEHOLDERS = {
     "revision": "1",
     "alert_id": "1",
     "media_id": "anti-fraud",
+    "name": "editor",
+    "token_id": "1",
 }
 
 

@@ -34,6 +34,9 @@ ERROR_TEXT = {
     "edit_conflict": _l("Someone else saved this file after you opened it."),
     "invalid_config": _l("Not saved: the configuration would have errors."),
     "in_use": _l("Not deleted: it is still in use."),
+    "weak_password": _l(
+        "This password is too common or contains the user name. Choose a longer phrase."
+    ),
 }
 
 

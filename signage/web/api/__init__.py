@@ -11,6 +11,7 @@ from signage.web.api import (
     session,
     site,
     staff_screens,
+    users,
 )
 from signage.web.api.base import bp
 
@@ -26,4 +27,5 @@ __all__ = [
     "screens",
     "site",
     "staff_screens",
+    "users",
 ]
