@@ -22,7 +22,7 @@ from signage.config.history import forget_revision, get_revision, record_revisio
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
-from signage.errors import Conflict, Invalid, NotFound, SignageError
+from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 
 try:  # other processes (a worker beside the web server) take the same lock
     import fcntl
@@ -231,6 +231,22 @@ def decode_upload(name: str, content: bytes) -> str:
         ) from None
 
 
+def _check_screens_role(before: Config | None, after: Config, author: dict[str, Any]) -> None:
+    """Only admins add, remove, rename or regroup screens, whichever way site.yaml is saved."""
+    if author.get("role") == "admin" or before is None:
+        return
+
+    def screens(config: Config) -> dict[str, Any]:
+        return {key: screen.model_dump() for key, screen in config.site_file.screens.items()}
+
+    if screens(before) != screens(after):
+        raise Forbidden(
+            "only an administrator may add, remove, rename or regroup screens; "
+            "undo the changes under screens: or ask an administrator",
+            code="screens_admin_only",
+        )
+
+
 def save_file(
     signage: Signage,
     name: str,
@@ -265,6 +281,8 @@ def save_file(
                 code="invalid_config",
                 details=errors,
             )
+        assert config is not None
+        _check_screens_role(signage.state.current, config, author)
         revision = record_revision(signage.store, name, text, author["name"], action, restored_from)
         try:
             write_atomically(folder / name, content)
@@ -283,7 +301,6 @@ def save_file(
             else {"revision": revision},
         )
         # Validated a moment ago: serve it without validating the whole folder a second time.
-        assert config is not None
         if not signage.state.adopt(config, issues, name, before):
             signage.refresh_config(force=True)  # another file changed too: read them all
     warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]

@@ -196,3 +196,36 @@ def test_delete_is_refused_while_site_yaml_uses_the_playlist(
     assert error["code"] == "in_use" and "site.yaml" in error["message"]
     assert {d["line"] for d in error["details"]} == {44, 47}  # the rule and default_playlist
     assert (playlists_dir / "evening.yaml").exists()
+
+
+def test_only_admins_change_screens_whichever_way_site_yaml_is_saved(
+    api: Api, editor_token: str, admin_token: str, playlists_dir: Path, app: Flask
+) -> None:
+    text, etag = opened(api, editor_token, "/site")
+    added = text.replace(b"screens:\n", b"screens:\n  mallory:\n    name: x\n", 1)
+    removed = text.replace(
+        b"  tribunal-2:\n    name: \xe7\xac\xac", b"  tribunal-3:\n    name: \xe7\xac\xac"
+    )
+    regrouped = text.replace(b"groups: [tribunals]", b"groups: [lobby]", 1)
+    for changed in (added, removed, regrouped):
+        assert changed != text
+        refused = put(api, editor_token, changed, etag, "/site")
+        assert refused.status_code == 403
+        assert error_of(refused)["code"] == "screens_admin_only"
+    assert (playlists_dir / "site.yaml").read_bytes() == text
+
+    # An editor still changes the rest of site.yaml; an admin changes screens too.
+    def with_new_ticker(yaml: bytes) -> bytes:
+        return yaml.replace(b"12368", "12368 转 1".encode())
+
+    assert put(api, editor_token, with_new_ticker(text), etag, "/site").status_code == 200
+    _, etag = opened(api, admin_token, "/site")
+    assert put(api, admin_token, with_new_ticker(added), etag, "/site").status_code == 200
+    # Restoring an old revision is a save too: the editor cannot undo the admin's screen.
+    history = api.get("/history/site.yaml", editor_token).get_json()
+    oldest = history["revisions"][-1]["revision"]
+    _, etag = opened(api, editor_token, "/site")
+    restore = api.post(
+        f"/history/site.yaml/{oldest}/restore", editor_token, headers={"If-Match": f'"{etag}"'}
+    )
+    assert restore.status_code == 403
