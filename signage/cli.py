@@ -65,10 +65,9 @@ def main() -> None:
 @edge
 def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
-    import waitress
-
     from signage.jobs import start_scheduler
     from signage.web import create_web_app
+    from signage.web.request_limits import serve_embedded
 
     parts = _parts()
     app = create_web_app(parts)
@@ -81,16 +80,14 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     _say("display URL of a screen: signage screen-url <screen-id>")
     _say(f"staff pages: http://{host}:{port}/admin/")
     _hint_first_admin(parts)
-    # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
-    body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    waitress.serve(
+    # Uploads may be as large as the setting; every other body stays small.
+    serve_embedded(
         app,
+        upload_limit=(settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024,
         host=host,
         port=port,
         threads=threads,
         ident="signage",
-        _quiet=True,
-        max_request_body_size=body_limit,
     )
 
 

@@ -150,3 +150,12 @@ def test_common_passwords_are_refused(run: Invoke) -> None:
     for weak in ("password123", "qwertyuiop", "zhangsan2026"):
         refused = run("user", "add", "zhangsan", "--role", "editor", "--password", weak)
         assert refused.exit_code == 1 and "most used" in refused.stderr, weak
+
+
+def test_check_names_control_characters_and_deep_nesting(run: Invoke, playlists_dir: Path) -> None:
+    (playlists_dir / "evening.yaml").write_text("name: 晚间\x1b轮播\nitems: []\n", encoding="utf-8")
+    (playlists_dir / "daytime.yaml").write_text("name: " + "[" * 3000 + "]" * 3000 + "\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "evening.yaml:1:9: error: an invisible control character (U+001B)" in result.stdout
+    assert "daytime.yaml:1:" in result.stdout and "nested more than 32 levels" in result.stdout

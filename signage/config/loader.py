@@ -55,6 +55,14 @@ NO_ALIASES = Phrase(
     N_("anchors and aliases (& and *) are not supported here; write the values out")
 )
 
+# Configuration is a few levels deep; thousands of levels would exhaust Python's stack.
+MAX_DEPTH = 32
+# What YAML itself refuses (control characters, U+FFFE/U+FFFF, lone surrogates), found
+# before parsing so the error names line and column like any other.
+NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
 
 @dataclass
 class Document:
@@ -111,6 +119,7 @@ class _StrictLoader(
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         _StrictResolver.__init__(self)
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         # Aliases let a few lines expand into gigabytes ("billion laughs"); schedules
@@ -118,7 +127,20 @@ class _StrictLoader(
         event = self.peek_event()
         if self.check_event(yaml.events.AliasEvent) or getattr(event, "anchor", None):
             raise YamlError(NO_ALIASES, Mark.of(event.start_mark), code="alias")
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise YamlError(
+                Phrase.of(
+                    N_("the text is nested more than {depth} levels deep; unfold it"),
+                    depth=MAX_DEPTH,
+                ),
+                Mark.of(event.start_mark),
+                code="too_deep",
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def decode(raw: bytes) -> str:
@@ -150,9 +172,28 @@ def _check_tabs(text: str) -> None:
             )
 
 
+def _check_characters(text: str) -> None:
+    found = NOT_PRINTABLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise YamlError(
+            Phrase.of(
+                N_(
+                    "an invisible control character ({code}) is in the text, often pasted "
+                    "from another program; delete it"
+                ),
+                code=f"U+{ord(found.group()):04X}",
+            ),
+            Mark(line, column),
+            code="control_character",
+        )
+
+
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document strictly; raise YamlError with a position on any problem."""
     text = text.removeprefix("\ufeff")
+    _check_characters(text)
     _check_tabs(text)
     loader = _StrictLoader(text)
     try:

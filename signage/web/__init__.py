@@ -6,22 +6,12 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter
 
 from signage.errors import SignageError
 from signage.parts import Signage
 from signage.web import admin, api, display, health, media_files
 from signage.web.context import attach, parts
-
-API_BODY_LIMIT = 2 * 1024 * 1024  # bytes; uploads set their own, larger limit
-
-
-class RowIdConverter(IntegerConverter):
-    """`<int:...>` in routes: ids a database column can hold; larger numbers are 404."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)  # what an INTEGER column holds in every database
-        super().__init__(*args, **kwargs)
+from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 
 
 def create_web_app(instance: Signage) -> Flask:
@@ -29,11 +19,12 @@ def create_web_app(instance: Signage) -> Flask:
     app = Flask("signage", static_folder="web/static", template_folder="web/templates")
     app.secret_key = instance.screens.secret_key
     app.config.update(
-        MAX_CONTENT_LENGTH=API_BODY_LIMIT,
+        MAX_CONTENT_LENGTH=BODY_LIMIT,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_AS_ASCII=False,
     )
+    app.json = ShallowJSONProvider(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowIdConverter
     attach(app, instance)

@@ -74,3 +74,21 @@ def test_billion_laughs_is_refused_before_expansion() -> None:
 
 def test_empty_document_is_none() -> None:
     assert parse_yaml("# only a comment\n").data is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("name: 日间\x00轮播\n", "control_character", 1, 9),
+        ("name: a\nitems:\n  - tip: {title: \x1b[31m}\n", "control_character", 3, 18),
+        ("name: \ufffe\n", "control_character", 1, 7),
+        ("items: " + "[" * 5000 + "]" * 5000 + "\n", "too_deep", 1, 39),
+        ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 2000)), "too_deep", 32, 63),
+    ],
+)
+def test_control_characters_and_deep_nesting_are_errors_with_a_position(
+    text: str, code: str, line: int, column: int
+) -> None:
+    with pytest.raises(YamlError) as refused:
+        parse_yaml(text)
+    assert (refused.value.code, refused.value.mark) == (code, Mark(line, column))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -229,3 +230,27 @@ def test_only_admins_change_screens_whichever_way_site_yaml_is_saved(
         f"/history/site.yaml/{oldest}/restore", editor_token, headers={"If-Match": f'"{etag}"'}
     )
     assert restore.status_code == 403
+
+
+def test_control_characters_and_deep_nesting_are_422_and_hand_edits_show_in_health(
+    api: Api, editor_token: str, playlists_dir: Path, client: object
+) -> None:
+    text, etag = opened(api, editor_token)
+    for bad in (
+        text.replace("日间".encode(), "日\x00间".encode()),
+        b"name: " + b"[" * 20000 + b"]" * 20000,
+    ):
+        refused = put(api, editor_token, bad, etag)
+        assert refused.status_code == 422
+        detail = error_of(refused)["details"][0]
+        assert detail["file"] == "daytime.yaml" and detail["line"] >= 1 and detail["column"] >= 1
+    (playlists_dir / "daytime.yaml").write_bytes(
+        text.replace("日间".encode(), "日\ufffe间".encode())
+    )
+    time.sleep(1.1)  # CONFIG_CHECK_SECONDS
+    health = client.get("/healthz")  # type: ignore[attr-defined]
+    assert health.get_json()["status"] == "degraded"  # the details are for staff
+    errors = [i.to_dict() for i in api.app.extensions["signage"].state.issues]
+    assert errors[0]["file"] == "daytime.yaml" and "U+FFFE" in errors[0]["message"]
+    assert (errors[0]["line"], errors[0]["column"]) == (1, 8)
+    assert api.get("/playlists/daytime", editor_token).status_code == 200

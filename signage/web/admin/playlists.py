@@ -94,7 +94,8 @@ def playlists_edit(playlist_id: str) -> Any:
 @bp.post("/playlists/<playlist_id>/check")
 def playlists_check(playlist_id: str) -> Any:
     """As staff type: {"yaml"} or {"playlist"} in; the YAML, its issues and the model out."""
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     if isinstance(body.get("playlist"), dict):
         try:
             text = playlist_yaml(body["playlist"])

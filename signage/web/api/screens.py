@@ -11,7 +11,7 @@ from flask import Response, jsonify, request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from signage.config.model import SLUG
-from signage.config.when import iso
+from signage.config.when import iso, supported_date
 from signage.db import now
 from signage.screens.plays import store_plays
 from signage.screens.status import record_heartbeat
@@ -98,6 +98,7 @@ class Play(BaseModel):
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
             raise ValueError("started_at needs a time zone offset, like 2026-12-01T08:30:00+08:00")
+        supported_date(value.date())
         return value
 
 
