@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from signage.errors import SignageError
 from signage.parts import Signage
-from signage.web import admin, api, display, health, media_files
+from signage.web import admin, api, display, health, media_files, security_headers
 from signage.web.context import attach, parts
 from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 
@@ -33,6 +33,7 @@ def create_web_app(instance: Signage) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(media_files.bp)
     admin.init_app(app)
+    security_headers.init_app(app)
 
     @app.before_request
     def _pick_up_hand_edits() -> None:
