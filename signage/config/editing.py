@@ -7,6 +7,7 @@ The text a person sends is the text stored, byte for byte, so comments and layou
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -17,7 +18,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
-from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
+from signage.config.folder import (
+    MAX_FILE_BYTES,
+    Signature,
+    link_issues,
+    read_folder,
+    signature,
+    yaml_files,
+)
 from signage.config.history import forget_revision, get_revision, record_revision
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
@@ -84,12 +92,22 @@ def config_file(name: str) -> str:
 
 
 def read_version(folder: Path, name: str) -> FileVersion:
-    """The file's bytes and ETag; 404 when it does not exist."""
+    """The file's bytes and ETag; 404 when it does not exist, 409 when it is a link."""
     try:
-        content = (folder / name).read_bytes()
+        # O_NOFOLLOW: a link could point at any file the server can read; it is refused.
+        descriptor = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         what = "site.yaml" if name == SITE_FILE else f"playlist {name.removesuffix('.yaml')!r}"
         raise NotFound(f"there is no {what} in the playlists folder") from None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise Conflict(
+            f"{name} is a symbolic link; put the file itself in the playlists folder",
+            code="symlink",
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        content = handle.read()
     return FileVersion(name, content, file_etag(content))
 
 
@@ -178,7 +196,9 @@ def _validate_config(
     else:
         files[name] = content
     config, issues = validate_files(files)
-    return config, issues, before
+    # A save replaces a link by a file; other links still stop the folder from loading.
+    links = [issue for issue in link_issues(folder) if issue.file != name]
+    return (None if links else config), links + issues, before
 
 
 def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:

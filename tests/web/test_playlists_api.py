@@ -254,3 +254,20 @@ def test_control_characters_and_deep_nesting_are_422_and_hand_edits_show_in_heal
     assert errors[0]["file"] == "daytime.yaml" and "U+FFFE" in errors[0]["message"]
     assert (errors[0]["line"], errors[0]["column"]) == (1, 8)
     assert api.get("/playlists/daytime", editor_token).status_code == 200
+
+
+def test_a_symbolic_link_is_never_served_and_a_save_replaces_it(
+    api: Api, editor_token: str, playlists_dir: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: 机密\nitems: []\n", encoding="utf-8")
+    (playlists_dir / "leak.yaml").symlink_to(outside)
+    answer = api.get("/playlists/leak", editor_token)
+    assert answer.status_code == 409 and error_of(answer)["code"] == "symlink"
+    assert "机密" not in answer.get_data(as_text=True)
+    # Saving another file is refused while the link stands: the folder could not load.
+    text, etag = opened(api, editor_token)
+    refused = put(api, editor_token, text.replace("日间".encode(), "白天".encode()), etag)
+    assert refused.status_code == 422
+    assert error_of(refused)["details"][0]["code"] == "symlink"
+    assert outside.read_text(encoding="utf-8") == "name: 机密\nitems: []\n"
