@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,17 @@ def edge(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM stop the process as Ctrl-C does: running as PID 1 (in a container) the
+    kernel ignores signals that have no handler, so `docker stop` would wait, then kill."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        _say(f"stopping ({signal.Signals(signum).name})")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _parts() -> Signage:
@@ -75,6 +87,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     host = host or settings["HOST"]
     port = port or settings["PORT"]
     _queue_demo_media(parts)
+    _stop_on_sigterm()
     start_scheduler(parts)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
@@ -120,6 +133,7 @@ def worker() -> None:
 
     parts = _parts()
     _say("scheduler running; stop with Ctrl-C")
+    _stop_on_sigterm()
     try:
         start_scheduler(parts, blocking=True)
     except (KeyboardInterrupt, SystemExit):

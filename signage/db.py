@@ -142,7 +142,7 @@ media = sa.Table(
     sa.Column("thumbnail", sa.String(128)),
     sa.Column("size", sa.BigInteger),
     sa.Column("upload", sa.String(128)),  # the original under its ASCII name, until prepared
-    sa.Column("claimed_by", sa.String(128)),  # host:pid of the process preparing it
+    sa.Column("claimed_by", sa.String(128)),  # host:pid:instance of the process preparing it
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("created_by", sa.String(64)),
     sa.Column("created_at", UtcDateTime, nullable=False),
