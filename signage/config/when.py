@@ -278,6 +278,8 @@ def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def iso(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
-    """ISO-8601 with offset, to the second, in the given zone: the one way times are written."""
-    return (moment.astimezone(zone) if zone else moment).replace(microsecond=0).isoformat()
+def iso(moment: dt.datetime, zone: dt.tzinfo | None = None, *, precise: bool = False) -> str:
+    """ISO-8601 with offset in the given zone, to the second (to the millisecond when
+    `precise`, for a screen's clock correction): the one way times are written."""
+    shown = moment.astimezone(zone) if zone else moment
+    return shown.isoformat(timespec="milliseconds" if precise else "seconds")

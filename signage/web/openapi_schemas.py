@@ -1,4 +1,8 @@
-"""The JSON schemas of the API's bodies, for the OpenAPI document (signage/web/openapi.py)."""
+"""The JSON schemas of the API's answers, for the OpenAPI document (signage/web/openapi.py).
+
+Request bodies are not written here: their schemas come from the pydantic models that
+validate them (signage/web/bodies.py).
+"""
 
 from __future__ import annotations
 
@@ -74,7 +78,6 @@ SCHEMAS: dict[str, Schema] = {
         # The message as an English template and its parameters, for clients that translate.
         {"template": STRING, "params": {"type": "object"}},
     ),
-    "YamlDocument": obj({"yaml": STRING}, {"id": STRING}),
     "YamlFile": obj({"file": STRING, "etag": STRING, "yaml": STRING}),
     "Saved": obj(
         {"file": STRING, "etag": STRING, "revision": INT, "warnings": array(ref("Issue"))}
@@ -117,13 +120,6 @@ SCHEMAS: dict[str, Schema] = {
                     }
                 )
             )
-        }
-    ),
-    "NewAlert": obj(
-        {
-            "text": {"type": "string", "maxLength": 200},
-            "screens": {"anyOf": [array(STRING), {"const": "all"}]},
-            "until": {**TIME, "description": "ISO-8601 with offset; at most 7 days"},
         }
     ),
     "Alert": obj(
@@ -235,41 +231,7 @@ SCHEMAS: dict[str, Schema] = {
             "alert": nullable(obj({"id": INT, "text": STRING, "until": TIME})),
         }
     ),
-    "Heartbeat": {
-        "type": "object",
-        "properties": {
-            "now_playing": nullable({"type": "object"}),
-            "player_version": nullable({"type": "string", "maxLength": 64}),
-            "last_error": nullable({"type": "string", "maxLength": 2000}),
-            "cache": nullable({"type": "object"}),
-        },
-    },
     "HeartbeatAnswer": obj({"ok": BOOL, "server_time": TIME}),
-    "PlayBatch": obj(
-        {
-            "plays": {
-                "type": "array",
-                "maxItems": 1000,
-                "items": obj(
-                    {
-                        "id": {
-                            "type": "string",
-                            "pattern": "^[A-Za-z0-9_.:\\-]{1,64}$",
-                            "description": "Made by the screen; a retried record counts once",
-                        },
-                        "item": {
-                            "type": "string",
-                            "description": "<playlist-id>#<index>, as in manifests",
-                        },
-                        "type": {"enum": ["video", "image", "tip"]},
-                        "started_at": TIME,
-                        "seconds": NUMBER,
-                    },
-                    {"media": STRING},
-                ),
-            }
-        }
-    ),
     "PlaysStored": obj(
         {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
     ),
@@ -315,7 +277,6 @@ SCHEMAS: dict[str, Schema] = {
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
-    "Login": obj({"name": STRING, "password": STRING}),
     "Who": obj(
         {"name": STRING, "role": {"enum": ["admin", "editor"]}},
         {"csrf_token": STRING},  # for a session: send it back as X-CSRF-Token

@@ -15,7 +15,10 @@ from flask.json.provider import DefaultJSONProvider
 from waitress import create_server
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
+from waitress.utilities import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+
+from signage.errors import SignageError
 
 BODY_LIMIT = 2 * 1024 * 1024  # bytes: YAML files (1 MB at most) and JSON bodies
 UPLOAD_PATH = "/api/v1/media"  # the only route that takes large bodies (its own limit)
@@ -62,8 +65,24 @@ class ShallowJSONProvider(DefaultJSONProvider):
         return value
 
 
+class _TooLargeAsJson(RequestEntityTooLarge):
+    """waitress's own 413, in the API's one error shape."""
+
+    def to_response(self, ident: str | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status, headers and body of the answer."""
+        error = SignageError("the request body is too large", "too_large", 413)
+        body = json.dumps(error.to_dict()).encode()
+        return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
+
+
 class _SmallBodyParser(HTTPRequestParser):
     """waitress reads a whole body before calling the app; cut all but uploads short."""
+
+    def received(self, data: bytes) -> int:
+        consumed = super().received(data)
+        if type(self.error) is RequestEntityTooLarge:
+            self.error = _TooLargeAsJson(self.error.body)
+        return consumed
 
     def parse_header(self, header_plus: bytes) -> None:
         super().parse_header(header_plus)

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from signage.cli import main
 from signage.db import tokens
 from signage.web.api.openapi import served_routes
+from signage.web.bodies import REQUEST_BODIES
 from tests.web.api_check import DOCUMENT, Api, error_of
 
 PLACEHOLDERS = {
@@ -138,3 +139,26 @@ def test_token_lifetime_and_revocation_from_the_command_line(
     again = runner.invoke(main, ["token", "revoke", token])
     assert again.exit_code == 1 and "already revoked" in again.stderr
     assert api.get("/session", admin_token).status_code == 200
+
+
+def test_request_schemas_are_the_models_that_validate_the_requests() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    for model in REQUEST_BODIES:
+        generated = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, nested in generated.pop("$defs", {}).items():
+            assert schemas[name] == nested, name
+        assert schemas[model.__name__] == generated, model.__name__
+    # Every JSON request body in the document names one of those models.
+    named = {
+        operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for item in DOCUMENT["paths"].values()
+        for operation in item.values()
+        if "application/json" in operation.get("requestBody", {}).get("content", {})
+    }
+    assert named == {f"#/components/schemas/{m.__name__}" for m in REQUEST_BODIES}
+    # The limits the views enforce are in the document (they once said 200 where the
+    # model allowed 800, and left out the plays' item pattern and bounds).
+    assert schemas["NewAlert"]["properties"]["text"]["maxLength"] == 800
+    play = schemas["Play"]
+    assert play["additionalProperties"] is False and "pattern" in play["properties"]["item"]
+    assert play["properties"]["seconds"]["maximum"] == 24 * 3600

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from flask import url_for
-from pydantic import BaseModel, ConfigDict, Field
 
-from signage.screens.alerts import MAX_TEXT, active_alerts, end_alert, post_alert
+from signage.screens.alerts import active_alerts, end_alert, post_alert
 from signage.screens.service import ScreenService
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
+from signage.web.bodies import NewAlert
 from signage.web.context import parts
-
-
-class NewAlert(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: Annotated[str, Field(max_length=MAX_TEXT * 4)]
-    screens: (
-        Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
-        | Literal["all"]
-    )
-    until: dt.datetime
 
 
 def _screens() -> ScreenService:

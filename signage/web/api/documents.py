@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from flask import Response, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field
 
 from signage.config.editing import FileVersion, Saved
-from signage.config.folder import MAX_FILE_BYTES
 from signage.errors import SignageError
 from signage.web.api.base import parse_body
+from signage.web.bodies import YamlDocument
 
 YAML_TYPES = ("text/yaml", "application/yaml", "application/x-yaml", "text/x-yaml", "text/plain")
 YAML_MIMETYPE = "text/yaml"
-
-
-class YamlDocument(BaseModel):
-    """The JSON form of a body: {"yaml": "...text..."}, plus the id when creating."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    yaml: Annotated[str, Field(max_length=MAX_FILE_BYTES)]
-    id: Annotated[str, Field(max_length=64)] | None = None
 
 
 def yaml_body() -> tuple[bytes, str | None]:

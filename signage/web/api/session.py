@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from flask import session
-from pydantic import BaseModel, ConfigDict, Field
 
 from signage.accounts.audit import audit
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, sign_in, staff_required
+from signage.web.bodies import Login
 from signage.web.context import parts
 from signage.web.csrf import csrf_token
-
-
-class Login(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
 def _who(user: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""The JSON bodies the API accepts, as pydantic models: the views validate requests with
+them, and the OpenAPI document's request schemas are generated from them, so the two
+cannot drift apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from signage.config.folder import MAX_FILE_BYTES
+from signage.config.model import SLUG
+from signage.config.when import supported_date
+from signage.screens.alerts import MAX_TEXT
+
+MAX_PLAYS_PER_BATCH = 1000
+ITEM_KEY = r"^[a-z0-9][a-z0-9_-]{0,63}#[0-9]{1,5}$"  # <playlist-id>#<index>, as in manifests
+
+
+class Login(BaseModel):
+    """Name and password of a staff account, for a browser session."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class YamlDocument(BaseModel):
+    """The JSON form of a body: {"yaml": "...text..."}, plus the id when creating."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    yaml: Annotated[str, Field(max_length=MAX_FILE_BYTES)]
+    id: Annotated[str, Field(max_length=64)] | None = None
+
+
+class NewAlert(BaseModel):
+    """An urgent message: its text, the screens or groups (or "all"), when it ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(max_length=MAX_TEXT * 4)]
+    screens: (
+        Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=100)]
+        | Literal["all"]
+    )
+    until: dt.datetime
+
+
+class Heartbeat(BaseModel):
+    """What a screen reports: what it plays, its player version, its last error, its cache."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    now_playing: dict[str, Any] | None = None
+    player_version: Annotated[str, Field(max_length=64)] | None = None
+    last_error: Annotated[str, Field(max_length=2000)] | None = None
+    cache: dict[str, Any] | None = None
+
+
+class Play(BaseModel):
+    """One proof-of-play record, with an id the screen made (a retry counts once)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+    item: Annotated[str, Field(max_length=80, pattern=ITEM_KEY)]
+    type: Literal["video", "image", "tip"]
+    media: Annotated[str, Field(max_length=64, pattern=SLUG.pattern)] | None = None
+    started_at: dt.datetime
+    seconds: Annotated[float, Field(ge=0, le=24 * 3600)]
+
+    @field_validator("started_at")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            raise ValueError("started_at needs a time zone offset, like 2026-12-01T08:30:00+08:00")
+        supported_date(value.date())
+        return value
+
+
+class PlayBatch(BaseModel):
+    """A batch of proof-of-play records."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plays: Annotated[list[Play], Field(max_length=MAX_PLAYS_PER_BATCH)]
+
+
+# Every request body of the API, by the name the OpenAPI document gives its schema.
+REQUEST_BODIES: tuple[type[BaseModel], ...] = (Login, YamlDocument, NewAlert, Heartbeat, PlayBatch)
