@@ -159,3 +159,9 @@ def test_check_names_control_characters_and_deep_nesting(run: Invoke, playlists_
     assert result.exit_code == 1
     assert "evening.yaml:1:9: error: an invisible control character (U+001B)" in result.stdout
     assert "daytime.yaml:1:" in result.stdout and "nested more than 32 levels" in result.stdout
+
+
+def test_a_short_user_name_inside_a_good_phrase_is_fine(run: Invoke) -> None:
+    assert (
+        run("user", "add", "li", "--role", "editor", "--password", "lilac garden 7").exit_code == 0
+    )

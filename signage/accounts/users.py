@@ -37,7 +37,8 @@ def _check_password(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"the password must have at least {MIN_PASSWORD} characters")
     lowered = password.lower()
-    if lowered in _common_passwords() or (name and name.lower() in lowered):
+    # A name of one or two characters ("li") is part of too many good phrases to refuse.
+    if lowered in _common_passwords() or (len(name) >= 3 and name.lower() in lowered):
         raise Invalid(
             "this password is among the most used ones or contains the user name; "
             "choose a longer phrase of unrelated words",
