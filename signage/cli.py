@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -41,6 +42,17 @@ def edge(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM stop the process as Ctrl-C does: running as PID 1 (in a container) the
+    kernel ignores signals that have no handler, so `docker stop` would wait, then kill."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        _say(f"stopping ({signal.Signals(signum).name})")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def _parts() -> Signage:
     from signage.parts import build_parts
 
@@ -66,10 +78,9 @@ def main() -> None:
 @edge
 def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
-    import waitress
-
     from signage.jobs import start_scheduler
     from signage.web import create_web_app
+    from signage.web.request_limits import serve_embedded
 
     parts = _parts()
     app = create_web_app(parts)
@@ -77,21 +88,20 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     host = host or settings["HOST"]
     port = port or settings["PORT"]
     _queue_demo_media(parts)
+    _stop_on_sigterm()
     start_scheduler(parts)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
     _say(f"staff pages: http://{host}:{port}/admin/")
     _hint_first_admin(parts)
-    # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
-    body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    waitress.serve(
+    # Uploads may be as large as the setting; every other body stays small.
+    serve_embedded(
         app,
+        upload_limit=(settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024,
         host=host,
         port=port,
         threads=threads,
         ident="signage",
-        _quiet=True,
-        max_request_body_size=body_limit,
     )
 
 
@@ -124,6 +134,7 @@ def worker() -> None:
 
     parts = _parts()
     _say("scheduler running; stop with Ctrl-C")
+    _stop_on_sigterm()
     try:
         start_scheduler(parts, blocking=True)
     except (KeyboardInterrupt, SystemExit):
@@ -252,6 +263,32 @@ def user_add(name: str, role: str, password: str) -> None:
     _say(f"user {name!r} added as {role}")
 
 
+def _switch_user(name: str, disabled: bool) -> None:
+    from signage.accounts.users import set_disabled
+
+    set_disabled(_parts().store, name, disabled, None)
+    _say(
+        f"user {name!r} "
+        + ("disabled; their sessions and tokens are ended" if disabled else "enabled")
+    )
+
+
+@user.command("disable")
+@click.argument("name")
+@edge
+def user_disable(name: str) -> None:
+    """Disable NAME: their sessions and tokens stop working at once."""
+    _switch_user(name, True)
+
+
+@user.command("enable")
+@click.argument("name")
+@edge
+def user_enable(name: str) -> None:
+    """Let NAME sign in again (tokens revoked by the disable stay revoked)."""
+    _switch_user(name, False)
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens for scripts."""
@@ -268,14 +305,29 @@ def token_create(user_name: str, days: int | None) -> None:
     click.echo(create_token(_parts().store, user_name, days))
 
 
-@token.command("revoke")
-@click.argument("token_text", metavar="TOKEN")
+@token.command("list")
+@click.argument("user_name", metavar="[USER]", required=False)
 @edge
-def token_revoke(token_text: str) -> None:
-    """Stop TOKEN from working at once (for a lost or leaked token)."""
-    from signage.accounts.tokens import revoke_token
+def token_list(user_name: str | None) -> None:
+    """Print every token (of USER) as: id, user, created, expires, last used, revoked."""
+    from signage.accounts.tokens import list_tokens
 
-    revoke_token(_parts().store, token_text)
+    for row in list_tokens(_parts().store, user_name):
+        fields = ("id", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+        click.echo("\t".join(str(row[name] or "-") for name in fields))
+
+
+@token.command("revoke")
+@click.argument("token_ref", metavar="ID|TOKEN")
+@edge
+def token_revoke(token_ref: str) -> None:
+    """Stop a token from working at once: its id from `token list`, or its text."""
+    from signage.accounts.tokens import revoke_token, revoke_token_id
+
+    if token_ref.isascii() and token_ref.isdigit() and len(token_ref) < 16:
+        revoke_token_id(_parts().store, int(token_ref))
+    else:
+        revoke_token(_parts().store, token_ref)
     _say("token revoked")
 
 

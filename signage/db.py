@@ -52,6 +52,18 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(256)),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    # Changes on every password change and disable: sessions carrying an older stamp end.
+    sa.Column("stamp", sa.String(32)),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("scope", sa.String(16), nullable=False),  # account | address
+    sa.Column("subject", sa.String(200), nullable=False),  # a lowercased name, an address
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Index("ix_login_failures_subject", "scope", "subject", "at"),
 )
 
 tokens = sa.Table(
@@ -135,7 +147,7 @@ media = sa.Table(
     sa.Column("thumbnail", sa.String(128)),
     sa.Column("size", sa.BigInteger),
     sa.Column("upload", sa.String(128)),  # the original under its ASCII name, until prepared
-    sa.Column("claimed_by", sa.String(128)),  # host:pid of the process preparing it
+    sa.Column("claimed_by", sa.String(128)),  # host:pid:instance of the process preparing it
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("created_by", sa.String(64)),
     sa.Column("created_at", UtcDateTime, nullable=False),

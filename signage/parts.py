@@ -27,7 +27,7 @@ class Signage:
     store: Store
     state: ConfigState
     screens: ScreenService
-    login_limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    login_limiter: LoginLimiter
     scheduler: Any = None  # the APScheduler instance, once this process runs one
     _checked_at: float = field(default=0.0)
 
@@ -72,6 +72,7 @@ def build_parts(config: dict[str, Any] | None = None) -> Signage:
         store,
         state,
         ScreenService(state, store, secret_key, settings["MANIFEST_HOURS"]),
+        LoginLimiter(store),
     )
     parts.refresh_config(force=True)
     return parts

@@ -174,6 +174,12 @@ SETTINGS: tuple[Setting, ...] = (
         _choice("staff", "reviewers"),
     ),
     Setting(
+        "SESSION_IDLE_HOURS",
+        "8",
+        "Staff sessions unused for this many hours end; the person signs in again.",
+        _int_between(1, 24 * 30),
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",

@@ -67,9 +67,13 @@ class LiveServer:
 
 
 def start_server(
-    tmp_path: Path, playlists: Path, media: Path, extra_env: dict[str, str] | None = None
+    tmp_path: Path,
+    playlists: Path,
+    media: Path,
+    extra_env: dict[str, str] | None = None,
+    prefix: tuple[str, ...] = (),
 ) -> LiveServer:
-    """Start `signage serve` and wait until /healthz answers."""
+    """Start `signage serve` (after `prefix`, e.g. unshare) and wait until /healthz answers."""
     port = free_port()
     env = {
         **os.environ,
@@ -83,7 +87,7 @@ def start_server(
     log = tmp_path / f"server-{port}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "signage", "serve"],
+            [*prefix, sys.executable, "-m", "signage", "serve"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -119,3 +119,49 @@ def test_a_wrong_setting_stops_with_one_line(run: Invoke, monkeypatch: pytest.Mo
     assert result.stderr == (
         "error: SIGNAGE_PORT: expected a whole number from 1 to 65535, got 'eighty'\n"
     )
+
+
+def test_disable_enable_and_tokens_by_id(run: Invoke) -> None:
+    run("user", "add", "wang", "--role", "admin", "--password", "correct horse battery")
+    run("user", "add", "li", "--role", "editor", "--password", "correct horse battery")
+    first = run("token", "create", "li").stdout.strip()
+    run("token", "create", "wang")
+    listed = run("token", "list", "li")
+    assert listed.exit_code == 0
+    rows = [line.split("\t") for line in listed.stdout.splitlines()]
+    assert [(row[0], row[1], row[5]) for row in rows] == [("1", "li", "-")]
+    assert first not in listed.stdout  # the secret is never shown again
+    assert len(run("token", "list").stdout.splitlines()) == 2
+    assert run("token", "revoke", "1").exit_code == 0
+    assert run("token", "revoke", "1").exit_code == 1  # already revoked
+    assert run("token", "list", "li").stdout.split("\t")[5].strip() != "-"
+    assert run("token", "list", "nobody").exit_code == 1
+    assert run("token", "revoke", "99999999999999999999999").exit_code == 1
+    disabled = run("user", "disable", "li")
+    assert disabled.exit_code == 0 and "disabled" in disabled.stderr
+    last_admin = run("user", "disable", "wang")
+    assert last_admin.exit_code == 1 and "only administrator" in last_admin.stderr
+    assert run("token", "create", "li").exit_code == 1
+    assert run("user", "enable", "li").exit_code == 0
+    assert run("token", "create", "li").exit_code == 0
+
+
+def test_common_passwords_are_refused(run: Invoke) -> None:
+    for weak in ("password123", "qwertyuiop", "zhangsan2026"):
+        refused = run("user", "add", "zhangsan", "--role", "editor", "--password", weak)
+        assert refused.exit_code == 1 and "most used" in refused.stderr, weak
+
+
+def test_check_names_control_characters_and_deep_nesting(run: Invoke, playlists_dir: Path) -> None:
+    (playlists_dir / "evening.yaml").write_text("name: 晚间\x1b轮播\nitems: []\n", encoding="utf-8")
+    (playlists_dir / "daytime.yaml").write_text("name: " + "[" * 3000 + "]" * 3000 + "\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "evening.yaml:1:9: error: an invisible control character (U+001B)" in result.stdout
+    assert "daytime.yaml:1:" in result.stdout and "nested more than 32 levels" in result.stdout
+
+
+def test_a_short_user_name_inside_a_good_phrase_is_fine(run: Invoke) -> None:
+    assert (
+        run("user", "add", "li", "--role", "editor", "--password", "lilac garden 7").exit_code == 0
+    )

@@ -62,10 +62,57 @@ def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
         row = conn.execute(query).mappings().first()
         if row is None:
             return None
+        last_used = conn.scalar(
+            sa.select(tokens.c.last_used_at).where(tokens.c.id == row["token_id"])
+        )
         conn.execute(
             tokens.update().where(tokens.c.id == row["token_id"]).values(last_used_at=moment)
         )
-        return dict(row)
+    # One audit line per token and day: enough to see a leaked token at work, not a flood.
+    if last_used is None or last_used.date() != moment.date():
+        audit(store, dict(row), "token.use", f"token {row['token_id']}")
+    return dict(row)
+
+
+def list_tokens(store: Store, name: str | None = None) -> list[dict[str, Any]]:
+    """Every token (of one user, if named), newest first, without its secret."""
+    query = (
+        sa.select(
+            tokens.c.id,
+            users.c.name.label("user"),
+            tokens.c.created_at,
+            tokens.c.expires_at,
+            tokens.c.last_used_at,
+            tokens.c.revoked_at,
+        )
+        .join(users, users.c.id == tokens.c.user_id)
+        .order_by(tokens.c.id.desc())
+    )
+    if name is not None:
+        if user_by_name(store, name) is None:
+            raise NotFound(f"there is no user named {name!r}")
+        query = query.where(users.c.name == name)
+    with store.engine.connect() as conn:
+        return [
+            {
+                key: iso(value) if isinstance(value, dt.datetime) else value
+                for key, value in row.items()
+            }
+            for row in conn.execute(query).mappings()
+        ]
+
+
+def revoke_token_id(store: Store, token_id: int, actor: dict[str, Any] | None = None) -> None:
+    """Stop the token with this id (from `list_tokens`) from working at once."""
+    with store.engine.begin() as conn:
+        revoked = conn.execute(
+            tokens.update()
+            .where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now())
+        ).rowcount
+    if not revoked:
+        raise NotFound(f"there is no live token {token_id}; `signage token list` shows them")
+    audit(store, actor, "token.revoke", f"token {token_id}")
 
 
 def revoke_token(store: Store, token: str, actor: dict[str, Any] | None = None) -> None:

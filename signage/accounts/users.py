@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from signage.accounts.audit import audit
 from signage.accounts.login_limit import LoginLimiter
-from signage.db import Store, now, users
+from signage.db import Store, now, tokens, users
 from signage.errors import Conflict, Invalid, NotFound, Unauthorized
 
 ROLES = ("admin", "reviewer", "editor")
@@ -26,9 +29,28 @@ def _check_role(role: str) -> None:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
 
 
-def _check_password(password: str) -> None:
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    # The 30,000 most used passwords of public leaks, as zxcvbn ships them.
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def _check_password(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"the password must have at least {MIN_PASSWORD} characters")
+    lowered = password.lower()
+    # A name of one or two characters ("li") is part of too many good phrases to refuse.
+    if lowered in _common_passwords() or (len(name) >= 3 and name.lower() in lowered):
+        raise Invalid(
+            "this password is among the most used ones or contains the user name; "
+            "choose a longer phrase of unrelated words",
+            code="weak_password",
+        )
+
+
+def new_stamp() -> str:
+    """A fresh session stamp: sessions made before it stop working."""
+    return secrets.token_hex(16)
 
 
 def add_user(store: Store, name: str, role: str, password: str | None) -> int:
@@ -37,13 +59,14 @@ def add_user(store: Store, name: str, role: str, password: str | None) -> int:
         raise Invalid("a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'")
     _check_role(role)
     if password is not None:
-        _check_password(password)
+        _check_password(password, name)
     values = {
         "name": name,
         "role": role,
         "password_hash": generate_password_hash(password) if password else None,
         "created_at": now(),
         "disabled": False,
+        "stamp": new_stamp(),
     }
     try:
         with store.engine.begin() as conn:
@@ -64,8 +87,7 @@ def authenticate(
 ) -> dict[str, Any]:
     """The user whose name and password these are: the one sign-in path of the form and the
     API. 429 while this name or address has failed too often; 401 (audited) otherwise."""
-    keys = (f"user:{name.lower()}", f"addr:{address}")
-    limiter.check(*keys)
+    limiter.check(name, address)
     user = user_by_name(store, name)
     if (
         user is None
@@ -73,11 +95,13 @@ def authenticate(
         or not user["password_hash"]
         or not check_password_hash(user["password_hash"], password)
     ):
-        limiter.failed(*keys)
-        audit(store, None, "login.failed", name[:64])
+        locked = limiter.failed(name, address)
+        audit(store, None, "login.failed", name[:64], {"address": address})
+        if locked:
+            audit(store, None, "login.locked", name[:64], {"address": address, "by": locked})
         raise Unauthorized("the user name or password is wrong", code="bad_login")
-    limiter.succeeded(keys[0])
-    audit(store, user, "login", name)
+    limiter.succeeded(name)
+    audit(store, user, "login", name, {"address": address})
     return user
 
 
@@ -94,9 +118,9 @@ def count_users(store: Store) -> int:
 
 def list_users(store: Store) -> list[dict[str, Any]]:
     """Every account by name, without password hashes."""
-    query = sa.select(users.c.name, users.c.role, users.c.created_at, users.c.disabled).order_by(
-        users.c.name
-    )
+    query = sa.select(
+        users.c.id, users.c.name, users.c.role, users.c.created_at, users.c.disabled
+    ).order_by(users.c.name)
     with store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
 
@@ -107,18 +131,50 @@ def _update(store: Store, name: str, **values: Any) -> None:
             raise NotFound(f"there is no user named {name!r}")
 
 
+def _keep_an_admin(store: Store, name: str) -> None:
+    admins = [u for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
+    if [u["name"] for u in admins] == [name]:
+        raise Conflict("this is the only administrator; make someone else admin first")
+
+
+def _end_sessions_and_tokens(store: Store, name: str, **values: Any) -> None:
+    """Change the account and, in the same transaction, end its sessions and tokens."""
+    moment = now()
+    with store.engine.begin() as conn:
+        user_id = conn.scalar(sa.select(users.c.id).where(users.c.name == name))
+        if user_id is None:
+            raise NotFound(f"there is no user named {name!r}")
+        conn.execute(
+            users.update().where(users.c.id == user_id).values(stamp=new_stamp(), **values)
+        )
+        conn.execute(
+            tokens.update()
+            .where(tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None))
+            .values(revoked_at=moment)
+        )
+
+
 def set_role(store: Store, name: str, role: str, actor: Mapping[str, Any]) -> None:
     """Give the user a role of ROLES; the last admin cannot step down."""
     _check_role(role)
-    admins = [u for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
-    if role != "admin" and [u["name"] for u in admins] == [name]:
-        raise Conflict("this is the only administrator; make someone else admin first")
+    if role != "admin":
+        _keep_an_admin(store, name)
     _update(store, name, role=role)
     audit(store, actor, "user.role", name, {"role": role})
 
 
-def reset_password(store: Store, name: str, password: str, actor: Mapping[str, Any]) -> None:
-    """Give the user a new password (at least MIN_PASSWORD characters)."""
-    _check_password(password)
-    _update(store, name, password_hash=generate_password_hash(password))
+def set_disabled(store: Store, name: str, disabled: bool, actor: Mapping[str, Any] | None) -> None:
+    """Disable an account (its sessions and tokens end at once) or enable it again."""
+    if disabled:
+        _keep_an_admin(store, name)
+        _end_sessions_and_tokens(store, name, disabled=True)
+    else:
+        _update(store, name, disabled=False)
+    audit(store, actor, "user.disable" if disabled else "user.enable", name)
+
+
+def reset_password(store: Store, name: str, password: str, actor: Mapping[str, Any] | None) -> None:
+    """Give the user a new password; their sessions and tokens end at once."""
+    _check_password(password, name)
+    _end_sessions_and_tokens(store, name, password_hash=generate_password_hash(password))
     audit(store, actor, "user.password", name)

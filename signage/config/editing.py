@@ -7,6 +7,7 @@ The text a person sends is the text stored, byte for byte, so comments and layou
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -18,12 +19,19 @@ from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
 from signage.config.drafts import APPROVED, decide, hold_draft, reopen
-from signage.config.folder import MAX_FILE_BYTES, Signature, read_folder, signature, yaml_files
+from signage.config.folder import (
+    MAX_FILE_BYTES,
+    Signature,
+    link_issues,
+    read_folder,
+    signature,
+    yaml_files,
+)
 from signage.config.history import forget_revision, get_revision, record_revision
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
-from signage.errors import Conflict, Invalid, NotFound, SignageError
+from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 
 try:  # other processes (a worker beside the web server) take the same lock
     import fcntl
@@ -96,12 +104,22 @@ def config_file(name: str) -> str:
 
 
 def read_version(folder: Path, name: str) -> FileVersion:
-    """The file's bytes and ETag; 404 when it does not exist."""
+    """The file's bytes and ETag; 404 when it does not exist, 409 when it is a link."""
     try:
-        content = (folder / name).read_bytes()
+        # O_NOFOLLOW: a link could point at any file the server can read; it is refused.
+        descriptor = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         what = "site.yaml" if name == SITE_FILE else f"playlist {name.removesuffix('.yaml')!r}"
         raise NotFound(f"there is no {what} in the playlists folder") from None
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise Conflict(
+            f"{name} is a symbolic link; put the file itself in the playlists folder",
+            code="symlink",
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        content = handle.read()
     return FileVersion(name, content, file_etag(content))
 
 
@@ -190,7 +208,9 @@ def _validate_config(
     else:
         files[name] = content
     config, issues = validate_files(files)
-    return config, issues, before
+    # A save replaces a link by a file; other links still stop the folder from loading.
+    links = [issue for issue in link_issues(folder) if issue.file != name]
+    return (None if links else config), links + issues, before
 
 
 def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
@@ -245,6 +265,22 @@ def decode_upload(name: str, content: bytes) -> str:
         ) from None
 
 
+def _check_screens_role(before: Config | None, after: Config, author: dict[str, Any]) -> None:
+    """Only admins add, remove, rename or regroup screens, whichever way site.yaml is saved."""
+    if author.get("role") == "admin" or before is None:
+        return
+
+    def screens(config: Config) -> dict[str, Any]:
+        return {key: screen.model_dump() for key, screen in config.site_file.screens.items()}
+
+    if screens(before) != screens(after):
+        raise Forbidden(
+            "only an administrator may add, remove, rename or regroup screens; "
+            "undo the changes under screens: or ask an administrator",
+            code="screens_admin_only",
+        )
+
+
 def save_file(
     signage: Signage,
     name: str,
@@ -282,6 +318,8 @@ def save_file(
                 code="invalid_config",
                 details=errors,
             )
+        assert config is not None
+        _check_screens_role(signage.state.current, config, author)
         warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
         if approval is None and signage.settings["REVIEW"]:
             review = hold_draft(
@@ -335,7 +373,6 @@ def save_file(
             details,
         )
         # Validated a moment ago: serve it without validating the whole folder a second time.
-        assert config is not None
         if not signage.state.adopt(config, issues, name, before):
             signage.refresh_config(force=True)  # another file changed too: read them all
     return Saved(name, file_etag(content), revision, warnings)

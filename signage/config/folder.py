@@ -43,12 +43,23 @@ def signature(folder: Path) -> Signature:
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
-    """Name -> bytes of every YAML file; oversized files are cut so validation reports them."""
+    """Name -> bytes of every YAML file; oversized files are cut so validation reports them.
+
+    Symbolic links are not followed (they could point anywhere on the server): `link_issues`
+    reports them instead.
+    """
     files = {}
     for path in yaml_files(folder):
-        with path.open("rb") as handle:
-            files[path.name] = handle.read(MAX_FILE_BYTES + 1)
+        if not path.is_symlink():
+            with path.open("rb") as handle:
+                files[path.name] = handle.read(MAX_FILE_BYTES + 1)
     return files
+
+
+def link_issues(folder: Path) -> list[Issue]:
+    """An error for each YAML file that is a symbolic link rather than a file of the folder."""
+    linked = Phrase(N_("this file is a symbolic link; put the file itself in the playlists folder"))
+    return [Issue.of(p.name, None, linked, "symlink") for p in yaml_files(folder) if p.is_symlink()]
 
 
 def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
@@ -58,13 +69,13 @@ def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
         return None, [Issue.of(str(folder), None, missing, "missing_folder")]
     files = read_folder(folder)
     too_large = Phrase(N_("the file is larger than 1 MB; split it"))
-    oversized = [
+    refused = link_issues(folder) + [
         Issue.of(name, None, too_large, "too_large")
         for name, content in files.items()
         if len(content) > MAX_FILE_BYTES
     ]
-    if oversized:
-        return None, oversized
+    if refused:
+        return None, refused
     return validate_files(files)
 
 

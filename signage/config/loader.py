@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.cyaml import CParser  # PyYAML's wheels carry libyaml on every platform we run on
 
 from signage.config.phrases import N_, Phrase
 
@@ -53,6 +54,14 @@ YAML_PROBLEMS = (
 
 NO_ALIASES = Phrase(
     N_("anchors and aliases (& and *) are not supported here; write the values out")
+)
+
+# Configuration is a few levels deep; thousands of levels would exhaust Python's stack.
+MAX_DEPTH = 32
+# What YAML itself refuses (control characters, U+FFFE/U+FFFF, lone surrogates), found
+# before parsing so the error names line and column like any other.
+NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 
 
@@ -96,6 +105,12 @@ _StrictResolver.add_implicit_resolver(
 )
 
 
+def _too_deep() -> Phrase:
+    return Phrase.of(
+        N_("the text is nested more than {depth} levels deep; unfold it"), depth=MAX_DEPTH
+    )
+
+
 class _StrictLoader(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
@@ -111,6 +126,7 @@ class _StrictLoader(
         yaml.composer.Composer.__init__(self)
         yaml.constructor.SafeConstructor.__init__(self)
         _StrictResolver.__init__(self)
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         # Aliases let a few lines expand into gigabytes ("billion laughs"); schedules
@@ -118,7 +134,56 @@ class _StrictLoader(
         event = self.peek_event()
         if self.check_event(yaml.events.AliasEvent) or getattr(event, "anchor", None):
             raise YamlError(NO_ALIASES, Mark.of(event.start_mark), code="alias")
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise YamlError(_too_deep(), Mark.of(event.start_mark), code="too_deep")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _FastStrictLoader(
+    CParser,  # libyaml: the same grammar, about thirty times faster than pure Python
+    yaml.constructor.SafeConstructor,
+    _StrictResolver,
+):
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _StrictResolver.__init__(self)
+
+
+def _check_events(text: str) -> None:
+    """Refuse aliases and deep nesting from libyaml's event stream, before composing."""
+    loader = _FastStrictLoader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.events.AliasEvent) or getattr(event, "anchor", None):
+                raise YamlError(NO_ALIASES, Mark.of(event.start_mark), code="alias")
+            if isinstance(event, yaml.events.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(_too_deep(), Mark.of(event.start_mark), code="too_deep")
+            elif isinstance(event, yaml.events.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """The node tree through libyaml; None when libyaml finds an error (the pure-Python
+    loader then reads the text again and words the error as it always has)."""
+    try:
+        _check_events(text)
+        loader = _FastStrictLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        return None
 
 
 def decode(raw: bytes) -> str:
@@ -150,10 +215,32 @@ def _check_tabs(text: str) -> None:
             )
 
 
+def _check_characters(text: str) -> None:
+    found = NOT_PRINTABLE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        raise YamlError(
+            Phrase.of(
+                N_(
+                    "an invisible control character ({code}) is in the text, often pasted "
+                    "from another program; delete it"
+                ),
+                code=f"U+{ord(found.group()):04X}",
+            ),
+            Mark(line, column),
+            code="control_character",
+        )
+
+
 def parse_yaml(text: str) -> Document:
     """Parse one YAML document strictly; raise YamlError with a position on any problem."""
     text = text.removeprefix("\ufeff")
+    _check_characters(text)
     _check_tabs(text)
+    node = _compose_fast(text)
+    if node is not None:
+        return _document(node)
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -175,6 +262,10 @@ def parse_yaml(text: str) -> Document:
         ) from None
     finally:
         loader.dispose()
+    return _document(node)
+
+
+def _document(node: yaml.Node | None) -> Document:
     document = Document(data=None)
     if node is not None:
         document.data = _build(node, (), document)

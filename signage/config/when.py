@@ -239,6 +239,18 @@ def parse_days(value: object) -> DaySet:
 # -- moments people type (CLI --at, preview, API ?from=/?to=, alert ends) --------------------
 
 
+# Dates people type are checked against these years: year 1 or 9999 would overflow the
+# arithmetic of time zones and spans long before meaning anything in a court lobby.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def supported_date(day: dt.date) -> dt.date:
+    """The date itself when its year is one we schedule; ValueError otherwise."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+    return day
+
+
 def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.datetime:
     """A typed-in moment, read in the site's zone unless it has an offset: an ISO time
     ("2026-12-04T10:00+08:00", "2026-12-04 10:00"), a date (its midnight), or a clock time
@@ -253,12 +265,14 @@ def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.
             clock = dt.time.fromisoformat(text.zfill(5))
             return dt.datetime.combine(default.astimezone(zone).date(), clock, tzinfo=zone)
         if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=zone)
+            day = supported_date(dt.date.fromisoformat(text))
+            return dt.datetime.combine(day, dt.time(), tzinfo=zone)
         moment = dt.datetime.fromisoformat(text)
+        supported_date(moment.date())
     except ValueError:
         raise Invalid(
-            f"{text[:40]!r} is not a time; write it like 2026-12-04 10:00, "
-            "2026-12-04T10:00:00+08:00 or 2026-12-04",
+            f"{text[:40]!r} is not a time from {FIRST_YEAR} to {LAST_YEAR}; write it like "
+            "2026-12-04 10:00, 2026-12-04T10:00:00+08:00 or 2026-12-04",
             code="bad_time",
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)

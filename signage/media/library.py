@@ -233,6 +233,16 @@ def approve_media(store: Store, media_id: str, reviewer: str) -> dict[str, Any]:
     return media_row(store, media_id)
 
 
+def report_alive(store: Store, media_id: str) -> None:
+    """The claim's heartbeat: its worker is still at it, though the progress did not move."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            media.update()
+            .where(media.c.id == media_id, media.c.status == PROCESSING)
+            .values(updated_at=now())
+        )
+
+
 def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:
     """The media plays from now on: its prepared file, size and length are known."""
     with store.engine.begin() as conn:

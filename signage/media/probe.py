@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,8 @@ REFUSALS = {
     "no_video_stream": "the file has sound but no picture; upload a video or an image",
     "damaged": "the file is damaged: it breaks off or cannot be read to the end; "
     "copy it again from the original",
+    "unknown_duration": "the length of the clip cannot be told from the file; "
+    "convert it to MP4 and upload it again",
 }
 
 
@@ -243,6 +246,10 @@ def probe_media(
         # A photo's EXIF orientation reaches ffprobe only as side data of its first frame.
         frames = _ffprobe_json(binaries, ["-show_frames", "-read_intervals", "%+#1"], path, timeout)
         info = parse_probe(report, (frames.get("frames") or [None])[0])
+    if info.kind == "video" and not info.duration:
+        # Raw streams (.h264) and files written to a pipe (MKV, TS) carry no duration;
+        # a missing one must not read as 0 and let a ten-hour clip past the limit.
+        info = replace(info, duration=measure_duration(path, info, binaries, max_seconds, timeout))
     if max_seconds is not None and info.duration > max_seconds:
         raise MediaRefused(
             f"the clip lasts {_spoken(info.duration)}, longer than the limit of "
@@ -251,6 +258,30 @@ def probe_media(
             details={"duration": info.duration, "limit": max_seconds},
         )
     return info
+
+
+def measure_duration(
+    path: Path, info: MediaInfo, binaries: Binaries, limit: float | None, timeout: float
+) -> float:
+    """Seconds of a clip whose container does not say, counted by reading its video packets
+    (copied, not decoded, so it is quick); the count stops just past `limit`."""
+    argv = [
+        binaries.ffmpeg,
+        *("-hide_banner", "-nostdin", "-v", "error", "-progress", "pipe:1", "-nostats"),
+        *("-i", str(path), "-map", f"0:{info.video.index}", "-c", "copy"),
+        *(("-t", f"{limit + 1:g}") if limit is not None else ()),
+        *("-f", "null", "-"),
+    ]
+    try:
+        result = run_command(argv, timeout=timeout)
+    except CommandFailed as exc:
+        raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
+    # The last progress block says how far the packets reached.
+    reached = re.findall(rb"^out_time_us=(\d+)", result.stdout, re.MULTILINE)
+    seconds = int(reached[-1]) / 1_000_000 if reached else 0.0
+    if seconds <= 0:
+        raise refuse("unknown_duration")
+    return seconds
 
 
 def scan_media(

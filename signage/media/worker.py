@@ -1,9 +1,12 @@
 """Preparation jobs: the scheduler's workers take queued media and prepare them one by one.
 
 ``JOB_WORKERS`` jobs are registered (one worker each), so at most that many preparations run
-at once. A worker is known as ``host:pid``; media left ``processing`` by a process that is
-gone (a crash, a restart) is queued again on the next run, and half-written files are
-removed. ``signage import`` and the demo use the same path as uploads.
+at once. A worker is known as ``host:pid:instance``, the instance being new at every start:
+in a container the server is PID 1 after every restart, so the pid alone cannot tell a
+crashed claim from a live one. While a preparation runs, its row's ``updated_at`` beats
+every HEARTBEAT; media left ``processing`` by a process that is gone (a crash, a restart), or
+whose heartbeat stopped for STALLED, is queued again on the next run, and half-written files
+are removed. ``signage import`` and the demo use the same path as uploads.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import logging
 import os
 import shutil
 import socket
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,29 +38,55 @@ log = logging.getLogger("signage.media")
 Job = Callable[[Signage], Any]
 
 POLL_SECONDS = 2
-# A worker on another machine counts as gone when its media has not moved for this long.
-FOREIGN_SILENCE = dt.timedelta(minutes=10)
+HEARTBEAT = dt.timedelta(seconds=30)
+# A claim whose heartbeat stopped this long ago is taken back, whoever holds it.
+STALLED = dt.timedelta(minutes=10)
+INSTANCE = uuid.uuid4().hex[:12]  # this start of this process
 PARTIALS_OLDER_THAN = 600  # seconds; younger ones may belong to a running preparation
 PROGRESS_EVERY = 1.0  # seconds between progress writes
 DEMO_DONE = "media:demo"
 
 
 def worker_name() -> str:
-    """This process as a media row's ``claimed_by``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process, this start, as a media row's ``claimed_by``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{INSTANCE}"
 
 
-def _still_working(row: dict[str, Any]) -> bool:
-    host, _, pid = (row["claimed_by"] or "").rpartition(":")
-    if host != socket.gethostname():
-        return now() - row["updated_at"] < FOREIGN_SILENCE
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:  # alive, under another user
+def still_working(row: dict[str, Any]) -> bool:
+    """Whether the worker named in a processing row may still be preparing it."""
+    claimed_by = row["claimed_by"] or ""
+    if claimed_by == worker_name():
         return True
-    return True
+    host, pid, _instance = (claimed_by.split(":") + ["", "", ""])[:3]
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return False  # our pid under another instance: an earlier start of this process
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, under another user
+            pass
+    # Alive as far as can be seen (or on another machine): trust its heartbeat.
+    return now() - row["updated_at"] < STALLED
+
+
+@contextmanager
+def heartbeat(store: Store, media_id: str) -> Iterator[None]:
+    """Keep the claim's ``updated_at`` fresh while the block runs (probing, encoding…)."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(HEARTBEAT.total_seconds()):
+            library.report_alive(store, media_id)
+
+    beater = threading.Thread(target=beat, name=f"heartbeat-{media_id}", daemon=True)
+    beater.start()
+    try:
+        yield
+    finally:
+        done.set()
+        beater.join()
 
 
 def _binaries(parts: Signage) -> Binaries:
@@ -92,14 +123,15 @@ def prepare_claimed(
             raise SignageError(
                 "the uploaded file is gone from the server; upload it again", code="upload_missing"
             )
-        prepared = prepare_media(
-            upload,
-            library.files_folder(media_dir),
-            _binaries(parts),
-            max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
-            max_frame_rate=parts.settings["MAX_FRAME_RATE"],
-            on_progress=_throttled(store, row["id"], on_progress),
-        )
+        with heartbeat(store, row["id"]):
+            prepared = prepare_media(
+                upload,
+                library.files_folder(media_dir),
+                _binaries(parts),
+                max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
+                max_frame_rate=parts.settings["MAX_FRAME_RATE"],
+                on_progress=_throttled(store, row["id"], on_progress),
+            )
         library.mark_ready(store, row["id"], prepared)
         how = "copied"
         if prepared.reencoded:
@@ -130,7 +162,7 @@ def prepare_claimed(
 def recover_interrupted(parts: Signage) -> list[str]:
     """Queue again media whose worker is gone, and clear the half-written files it left."""
     store, media_dir = parts.store, _media_dir(parts)
-    requeued = library.requeue_interrupted(store, _still_working)
+    requeued = library.requeue_interrupted(store, still_working)
     for folder in (library.files_folder(media_dir), library.uploads_folder(media_dir)):
         remove_partials(folder, older_than=PARTIALS_OLDER_THAN)
     if requeued:

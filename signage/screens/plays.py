@@ -203,6 +203,19 @@ def play_report(
     return report
 
 
+# Excel and LibreOffice read a cell starting with one of these as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A value as a spreadsheet should show it: text that looks like a formula is quoted."""
+    if value is True or value is False:
+        return "是" if value else "否"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # the apostrophe makes it plain text; Excel does not show it
+    return value
+
+
 def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     """The report as CSV with a UTF-8 BOM, so Excel shows the Chinese text correctly."""
     out = io.StringIO()
@@ -210,10 +223,5 @@ def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     writer.writerow(CSV_COLUMNS.values())
     for row in rows:
         cells = {**row, "type": KIND_WORDS.get(row["type"], row["type"])}
-        writer.writerow(
-            [
-                "是" if cells[c] is True else "否" if cells[c] is False else cells[c]
-                for c in CSV_COLUMNS
-            ]
-        )
+        writer.writerow([spreadsheet_cell(cells[column]) for column in CSV_COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -87,7 +87,7 @@ class ScreenService:
         """The configuration, after checking that it has this screen (404 otherwise)."""
         config = self.config()
         if screen_id not in config.screens:
-            raise NotFound(f"there is no screen {screen_id!r} in site.yaml")
+            raise NotFound(f"there is no screen {screen_id!r} in site.yaml", code="unknown_screen")
         return config
 
     def verify_key(self, screen_id: str, key: str) -> None:

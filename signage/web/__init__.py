@@ -9,10 +9,9 @@ from werkzeug.exceptions import HTTPException
 
 from signage.errors import SignageError
 from signage.parts import Signage
-from signage.web import admin, api, display, health, media_files
+from signage.web import admin, api, display, health, media_files, security_headers
 from signage.web.context import attach, parts
-
-API_BODY_LIMIT = 2 * 1024 * 1024  # bytes; uploads set their own, larger limit
+from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 
 
 def create_web_app(instance: Signage) -> Flask:
@@ -20,18 +19,21 @@ def create_web_app(instance: Signage) -> Flask:
     app = Flask("signage", static_folder="web/static", template_folder="web/templates")
     app.secret_key = instance.screens.secret_key
     app.config.update(
-        MAX_CONTENT_LENGTH=API_BODY_LIMIT,
+        MAX_CONTENT_LENGTH=BODY_LIMIT,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         JSON_AS_ASCII=False,
     )
+    app.json = ShallowJSONProvider(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = RowIdConverter
     attach(app, instance)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(media_files.bp)
     admin.init_app(app)
+    security_headers.init_app(app)
 
     @app.before_request
     def _pick_up_hand_edits() -> None:

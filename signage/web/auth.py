@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,11 +34,31 @@ def current_user() -> dict[str, Any] | None:
                 code="bad_token",
             )
     elif session.get("user"):
-        check_csrf()  # a cookie is ambient authority: state changes need the page's token
-        found = user_by_name(store, session["user"])
-        user = found if found and not found["disabled"] else None
+        user = _session_user()
+        if user is not None:
+            check_csrf()  # a cookie is ambient authority: state changes need the page's token
     g.user = user
     return user
+
+
+def _session_user() -> dict[str, Any] | None:
+    """The session's user while the account is unchanged and the session not idle too long."""
+    instance = parts()
+    found = user_by_name(instance.store, session["user"])
+    moment = time.time()
+    idle_limit = instance.settings["SESSION_IDLE_HOURS"] * 3600
+    if (
+        found is None
+        or found["disabled"]
+        # A password change or a disable gives the account a new stamp: older sessions end.
+        or session.get("stamp") != (found["stamp"] or "")
+        or moment - float(session.get("seen", 0)) > idle_limit
+    ):
+        session.clear()
+        return None
+    if moment - float(session.get("seen", 0)) > 60:  # re-sending the cookie once a minute is enough
+        session["seen"] = moment
+    return found
 
 
 def staff_required(role: str | None = None) -> Callable[[F], F]:
@@ -66,6 +87,8 @@ def sign_in(name: str, password: str) -> dict[str, Any]:
     user = authenticate(instance.store, instance.login_limiter, name, password, request.remote_addr)
     session.clear()  # a fresh session (and CSRF token): nothing carries over
     session["user"] = user["name"]
+    session["stamp"] = user["stamp"] or ""
+    session["seen"] = time.time()
     return user
 
 

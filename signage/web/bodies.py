@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from signage.config.folder import MAX_FILE_BYTES
 from signage.config.model import SLUG
 from signage.config.review import MAX_COMMENT
+from signage.config.when import supported_date
 from signage.screens.alerts import MAX_TEXT
 
 MAX_PLAYS_PER_BATCH = 1000
@@ -85,6 +86,7 @@ class Play(BaseModel):
     def _aware(cls, value: dt.datetime) -> dt.datetime:
         if value.tzinfo is None:
             raise ValueError("started_at needs a time zone offset, like 2026-12-01T08:30:00+08:00")
+        supported_date(value.date())
         return value
 
 

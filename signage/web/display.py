@@ -126,7 +126,10 @@ def page(screen_id: str) -> Response:
         service.verify_key(screen_id, key)
         boot = boot_settings(screen_id)
     except (Forbidden, NotFound) as error:
-        return _message_page(REFUSED, error, retry=None)
+        refused = _message_page(REFUSED, error, retry=None)
+        # The service worker forgets its copy of the page only on this server's own refusal.
+        refused.headers["X-Signage-Refused"] = error.code
+        return refused
     except SignageError as error:
         return _message_page(UNAVAILABLE, error, retry=UNAVAILABLE_RETRY_SECONDS)
     response = _player_page(boot, PLAYER_POLICY, cache="no-cache")

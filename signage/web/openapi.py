@@ -13,6 +13,8 @@ from pydantic import BaseModel
 
 from signage import __version__
 from signage.web.bodies import REQUEST_BODIES
+from signage.web.openapi_accounts import ACCOUNT_PATHS, ACCOUNT_SCHEMAS
+from signage.web.openapi_operations import header, operation, path_param, query
 from signage.web.openapi_schemas import (
     INT,
     SCHEMAS,
@@ -25,68 +27,6 @@ from signage.web.openapi_schemas import (
 )
 
 REF_TEMPLATE = "#/components/schemas/{model}"
-
-ERRORS = {
-    400: "The request is malformed (for example a bad id)",
-    401: "No valid token or session",
-    403: "Signed in, but the role does not allow this (or a wrong screen key)",
-    404: "There is no such thing",
-    409: "Refused because of the current state (exists, in use)",
-    412: "Someone saved the file since it was read (If-Match is stale)",
-    413: "The body is too large",
-    415: "The body's Content-Type is not accepted",
-    422: "The content has problems; `details` lists each one",
-    428: "If-Match is required",
-    503: "No configuration has loaded yet",
-    507: "The disk is too full to receive the upload",
-}
-
-
-def operation(
-    summary: str,
-    auth: str | None,
-    ok: dict[int, dict[str, Any]],
-    errors: tuple[int, ...] = (),
-    params: tuple[Schema, ...] = (),
-    body: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """One operation; auth is staff, admin, screen or None (public)."""
-    statuses = set(errors) | {400, 404, 405, 413}
-    security: list[dict[str, list[str]]] = []
-    if auth in ("staff", "admin"):
-        statuses |= {401, 403}
-        security = [{"bearer": []}, {"session": []}]
-    elif auth == "screen":
-        statuses |= {403}
-        security = [{"screenKey": []}, {"screenKeyHeader": []}]
-    responses: dict[str, Any] = {str(code): spec for code, spec in ok.items()}
-    for code in sorted(statuses):
-        responses[str(code)] = reply(ERRORS.get(code, "Error"), ref("Error"))
-    responses["default"] = reply("Any other error, in the same shape", ref("Error"))
-    op: dict[str, Any] = {"summary": summary, "responses": responses, "security": security}
-    if auth == "admin":
-        op["description"] = "Needs the admin role."
-    if params:
-        op["parameters"] = list(params)
-    if body is not None:
-        op["requestBody"] = body
-    return op
-
-
-def path_param(name: str, text: str, schema: Schema = STRING) -> Schema:
-    """A parameter of the URL path."""
-    return {"name": name, "in": "path", "required": True, "description": text, "schema": schema}
-
-
-def query(name: str, text: str, schema: Schema = STRING) -> Schema:
-    """An optional query parameter."""
-    return {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
-
-
-def header(name: str, text: str) -> Schema:
-    """An optional request header."""
-    return {"name": name, "in": "header", "required": False, "description": text, "schema": STRING}
-
 
 SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
 PLAYLIST_ID = path_param("playlist_id", "Playlist id (lowercase letters, digits, - and _)")
@@ -451,7 +391,7 @@ def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dic
 
 def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The OpenAPI document; only the (method, path) operations `served` when given."""
-    paths = _paths()
+    paths = {**_paths(), **ACCOUNT_PATHS}
     if served is not None:
         paths = {
             path: kept
@@ -468,7 +408,7 @@ def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, An
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **request_schemas()},
+            "schemas": {**SCHEMAS, **ACCOUNT_SCHEMAS, **request_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

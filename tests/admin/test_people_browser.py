@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 from playwright.sync_api import Browser, expect
@@ -47,6 +49,40 @@ def test_an_admin_adds_an_account_and_resets_its_password(browser: Browser, site
     other.fill("input[name=password]", "second password")
     other.click("button.primary")
     expect(other.locator("h1")).to_have_text("总览")
+
+
+def test_a_disabled_account_is_signed_out_and_its_token_revoked_on_the_page(
+    browser: Browser, site: Site
+) -> None:
+    site.server.signage("user", "add", "sun", "--role", "editor", "--password", PASSWORD)
+    token = site.server.signage("token", "create", "sun").strip()
+    sun = sign_in(browser, site, "sun")
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/users")
+    row = page.locator("tr[data-user=sun]")
+    row.locator("button:has-text('停用')").click()
+    expect(page.locator(".flash")).to_contain_text("已停用 sun")
+    expect(page.locator("tr[data-user=sun]")).to_contain_text("已停用")
+    shot(page, "users-disabled")
+    sun.goto(site.url + "/admin/playlists")
+    expect(sun).to_have_url(re.compile(r"/admin/login"))
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(site.url + "/api/v1/session", headers=bearer).status_code == 401
+    page.locator("tr[data-user=sun] button:has-text('启用')").click()
+    expect(page.locator(".flash")).to_contain_text("sun 可以重新登录了")
+    # A token listed on the page is revoked there, by id, without its text.
+    second = site.server.signage("token", "create", "sun").strip()
+    page.reload()
+    live = page.locator("#tokens tr[data-token]")
+    expect(live).to_have_count(1)
+    live.locator("button:has-text('吊销')").click()
+    expect(page.locator(".flash")).to_contain_text("已吊销")
+    assert (
+        requests.get(
+            site.url + "/api/v1/session", headers={"Authorization": f"Bearer {second}"}
+        ).status_code
+        == 401
+    )
 
 
 def test_screens_show_their_address_and_qr_code_and_a_key_can_be_rotated(

@@ -93,7 +93,7 @@ def test_upload_two_clips_and_watch_them_become_ready(
     page.locator("tr.media-row button.preview").click()
     video = page.locator("#viewer video")
     expect(video).to_be_visible()
-    page.wait_for_function("document.querySelector('#viewer video').currentTime > 0.2")
+    page.wait_for_function("() => document.querySelector('#viewer video').currentTime > 0.2")
     shot(page, "media")
     page.click("#viewer button")
     # A clip a playlist uses is not deleted, and the page says which playlists use it.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from signage.config.folder import ConfigState, read_folder, signature
+from signage.config.folder import ConfigState, load_folder, read_folder, signature
 from signage.config.validate import validate_files
+
+DEMO = Path(__file__).resolve().parents[2] / "playlists"
 
 
 def _edit(path: Path, old: str, new: str) -> bytes:
@@ -40,3 +43,15 @@ def test_another_edit_meanwhile_is_not_hidden(playlists_dir: Path) -> None:
     assert state.current is not config
     assert state.current.playlists["tribunal"].name == "法庭须知（手改）"
     assert state.current.playlists["evening"].name == "夜间轮播"
+
+
+def test_a_symbolic_link_in_the_folder_is_a_configuration_error(tmp_path: Path) -> None:
+    folder = tmp_path / "playlists"
+    shutil.copytree(DEMO, folder)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: 服务器上的其他文件\nitems: []\n", encoding="utf-8")
+    (folder / "leak.yaml").symlink_to(secret)
+    config, issues = load_folder(folder)
+    assert config is None
+    assert [(i.file, i.code, i.severity) for i in issues] == [("leak.yaml", "symlink", "error")]
+    assert "leak.yaml" not in read_folder(folder)

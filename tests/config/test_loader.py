@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from signage.config.loader import Mark, YamlError, decode, parse_yaml
@@ -74,3 +76,41 @@ def test_billion_laughs_is_refused_before_expansion() -> None:
 
 def test_empty_document_is_none() -> None:
     assert parse_yaml("# only a comment\n").data is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line", "column"),
+    [
+        ("name: 日间\x00轮播\n", "control_character", 1, 9),
+        ("name: a\nitems:\n  - tip: {title: \x1b[31m}\n", "control_character", 3, 18),
+        ("name: \ufffe\n", "control_character", 1, 7),
+        ("items: " + "[" * 5000 + "]" * 5000 + "\n", "too_deep", 1, 39),
+        ("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 2000)), "too_deep", 33, 65),
+    ],
+)
+def test_control_characters_and_deep_nesting_are_errors_with_a_position(
+    text: str, code: str, line: int, column: int
+) -> None:
+    with pytest.raises(YamlError) as refused:
+        parse_yaml(text)
+    assert (refused.value.code, refused.value.mark) == (code, Mark(line, column))
+
+
+def test_valid_text_is_read_by_libyaml_and_errors_keep_their_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A 1 MB playlist took ~10 s to read in pure Python, under the save lock; libyaml reads
+    # valid text, and only text with an error is read again to word the error as before.
+    import signage.config.loader as loader
+
+    items = "".join(f"  - tip: {{title: 第{i}条, body: 诉讼时效三年}}\n" for i in range(20000))
+    monkeypatch.setattr(loader, "_StrictLoader", None)  # the pure-Python loader may not run
+    started = time.monotonic()
+    document = parse_yaml("name: 大列表\nitems:\n" + items)
+    assert len(document.data["items"]) == 20000
+    assert document.mark_for(("items", 19999, "tip", "title")) == Mark(20002, 18)
+    assert time.monotonic() - started < 20  # generous: the point is the loader used
+    monkeypatch.undo()
+    with pytest.raises(YamlError) as refused:
+        parse_yaml("name: a\nitems:\n  - tip: x: y\n")
+    assert "mapping values are not allowed here" in refused.value.message

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from signage.media.ffmpeg import Binaries
+from signage.media.ffmpeg import Binaries, run_command
 from signage.media.probe import MediaRefused, parse_probe, probe_media, scan_media
+from tests.media.conftest import X264, MakeClip
 
 
 def _refusal(path: Path, binaries: Binaries, **options: float) -> MediaRefused:
@@ -193,3 +194,32 @@ def test_missing_frame_rates_and_durations_are_tolerated():
 
     assert info.frame_rate is None and not info.variable_frame_rate
     assert info.duration == 10.0
+
+
+@pytest.fixture(scope="session")
+def piped_mkv(binaries: Binaries, clip_dir: Path) -> Path:
+    """Six seconds of MKV written to a pipe: the container never learns its duration."""
+    target = clip_dir / "piped.mkv"
+    if not target.exists():
+        argv = [binaries.ffmpeg, "-hide_banner", "-nostdin", "-v", "error"]
+        argv += ["-f", "lavfi", "-i", "testsrc2=s=160x90:r=10:d=6", *X264]
+        result = run_command([*argv, "-f", "matroska", "pipe:1"], timeout=120)
+        target.write_bytes(result.stdout)
+    return target
+
+
+@pytest.fixture(scope="session")
+def raw_h264(make_clip: MakeClip) -> Path:
+    """Six seconds of a raw H.264 stream: no container, no duration."""
+    return make_clip("raw.h264", "testsrc2=s=160x90:r=10:d=6", args=X264)
+
+
+@pytest.mark.parametrize("fixture", ["piped_mkv", "raw_h264"])
+def test_a_clip_without_a_stated_duration_is_measured(
+    fixture: str, binaries: Binaries, request: pytest.FixtureRequest
+) -> None:
+    path = request.getfixturevalue(fixture)
+    info = probe_media(path, binaries, max_seconds=60)
+    assert 5.5 <= info.duration <= 6.5
+    refusal = _refusal(path, binaries, max_seconds=3)
+    assert refusal.code == "too_long" and "longer than the limit of 3 seconds" in refusal.message

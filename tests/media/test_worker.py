@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -14,11 +15,13 @@ from click.testing import CliRunner
 from flask import Flask
 
 from signage import create_app
-from signage.db import now
+from signage.db import media, now
 from signage.jobs import scheduled_jobs
-from signage.media import library
+from signage.media import library, worker
 from signage.media.worker import (
+    STALLED,
     enqueue_demo_media,
+    heartbeat,
     prepare_queued,
     recover_interrupted,
     worker_name,
@@ -119,6 +122,39 @@ def test_work_of_a_live_process_is_not_taken_over(app, conforming_mp4):
     assert recover_interrupted(app.extensions["signage"]) == []
     assert prepare_queued(app.extensions["signage"]) == []
     assert _row(app, "busy")["status"] == "processing"
+
+
+def _set_updated_at(app: Flask, media_id: str, moment: dt.datetime) -> None:
+    with app.extensions["signage"].store.engine.begin() as conn:
+        conn.execute(media.update().where(media.c.id == media_id).values(updated_at=moment))
+
+
+def test_a_claim_by_an_earlier_start_of_this_pid_is_taken_back(app, conforming_mp4):
+    # In a container the server is PID 1 after every restart: pid 1 is alive, yet the claim
+    # belongs to the process that was killed.
+    earlier = f"{socket.gethostname()}:{os.getpid()}:0123456789ab"
+    queue_file(app, conforming_mp4, "after-restart", claimed_by=earlier)
+
+    assert recover_interrupted(app.extensions["signage"]) == ["after-restart"]
+    assert _row(app, "after-restart")["status"] == "queued"
+
+
+def test_a_live_process_keeps_its_claim_while_its_heartbeat_beats(app, conforming_mp4):
+    other = f"{socket.gethostname()}:1:0123456789ab"  # pid 1 is always alive
+    queue_file(app, conforming_mp4, "beating", claimed_by=other)
+    assert recover_interrupted(app.extensions["signage"]) == []
+    _set_updated_at(app, "beating", now() - STALLED - dt.timedelta(seconds=1))
+    assert recover_interrupted(app.extensions["signage"]) == ["beating"]
+
+
+def test_the_heartbeat_moves_while_a_preparation_runs(app, conforming_mp4, monkeypatch):
+    monkeypatch.setattr(worker, "HEARTBEAT", dt.timedelta(seconds=0.2))
+    queue_file(app, conforming_mp4, "long", claimed_by=worker_name())
+    long_ago = now() - dt.timedelta(hours=1)
+    _set_updated_at(app, "long", long_ago)
+    with heartbeat(app.extensions["signage"].store, "long"):
+        time.sleep(0.6)
+    assert _row(app, "long")["updated_at"] > long_ago + dt.timedelta(minutes=59)
 
 
 def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):

@@ -26,6 +26,8 @@ PLACEHOLDERS = {
     "alert_id": "1",
     "media_id": "anti-fraud",
     "review_id": "1",
+    "name": "editor",
+    "token_id": "1",
 }
 
 

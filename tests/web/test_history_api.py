@@ -122,7 +122,8 @@ def test_the_audit_log_says_who_did_what_and_only_admins_read_it(
         ).status_code
         == 200
     )
-    assert api.get("/session").get_json() == {"name": "editor", "role": "editor"}
+    who = api.get("/session").get_json()
+    assert (who["name"], who["role"]) == ("editor", "editor")
     with client.session_transaction() as browser:  # as the signed-in page would send it
         browser["csrf"] = "page-token"
     assert api.delete("/session", headers={"X-CSRF-Token": "page-token"}).status_code == 200
@@ -133,10 +134,12 @@ def test_the_audit_log_says_who_did_what_and_only_admins_read_it(
     assert actions == [
         (None, "token.create", "admin"),
         (None, "token.create", "editor"),
+        ("editor", "token.use", "token 2"),  # the first use of the day
         ("editor", "save", "daytime.yaml"),
         (None, "login.failed", "editor"),
         ("editor", "login", "editor"),
         ("editor", "logout", None),
+        ("admin", "token.use", "token 1"),
     ]
     saves = api.get("/audit?action=save&user=editor", admin_token).get_json()["entries"]
     assert len(saves) == 1 and saves[0]["details"]["revision"] > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -196,3 +197,77 @@ def test_delete_is_refused_while_site_yaml_uses_the_playlist(
     assert error["code"] == "in_use" and "site.yaml" in error["message"]
     assert {d["line"] for d in error["details"]} == {44, 47}  # the rule and default_playlist
     assert (playlists_dir / "evening.yaml").exists()
+
+
+def test_only_admins_change_screens_whichever_way_site_yaml_is_saved(
+    api: Api, editor_token: str, admin_token: str, playlists_dir: Path, app: Flask
+) -> None:
+    text, etag = opened(api, editor_token, "/site")
+    added = text.replace(b"screens:\n", b"screens:\n  mallory:\n    name: x\n", 1)
+    removed = text.replace(
+        b"  tribunal-2:\n    name: \xe7\xac\xac", b"  tribunal-3:\n    name: \xe7\xac\xac"
+    )
+    regrouped = text.replace(b"groups: [tribunals]", b"groups: [lobby]", 1)
+    for changed in (added, removed, regrouped):
+        assert changed != text
+        refused = put(api, editor_token, changed, etag, "/site")
+        assert refused.status_code == 403
+        assert error_of(refused)["code"] == "screens_admin_only"
+    assert (playlists_dir / "site.yaml").read_bytes() == text
+
+    # An editor still changes the rest of site.yaml; an admin changes screens too.
+    def with_new_ticker(yaml: bytes) -> bytes:
+        return yaml.replace(b"12368", "12368 转 1".encode())
+
+    assert put(api, editor_token, with_new_ticker(text), etag, "/site").status_code == 200
+    _, etag = opened(api, admin_token, "/site")
+    assert put(api, admin_token, with_new_ticker(added), etag, "/site").status_code == 200
+    # Restoring an old revision is a save too: the editor cannot undo the admin's screen.
+    history = api.get("/history/site.yaml", editor_token).get_json()
+    oldest = history["revisions"][-1]["revision"]
+    _, etag = opened(api, editor_token, "/site")
+    restore = api.post(
+        f"/history/site.yaml/{oldest}/restore", editor_token, headers={"If-Match": f'"{etag}"'}
+    )
+    assert restore.status_code == 403
+
+
+def test_control_characters_and_deep_nesting_are_422_and_hand_edits_show_in_health(
+    api: Api, editor_token: str, playlists_dir: Path, client: object
+) -> None:
+    text, etag = opened(api, editor_token)
+    for bad in (
+        text.replace("日间".encode(), "日\x00间".encode()),
+        b"name: " + b"[" * 20000 + b"]" * 20000,
+    ):
+        refused = put(api, editor_token, bad, etag)
+        assert refused.status_code == 422
+        detail = error_of(refused)["details"][0]
+        assert detail["file"] == "daytime.yaml" and detail["line"] >= 1 and detail["column"] >= 1
+    (playlists_dir / "daytime.yaml").write_bytes(
+        text.replace("日间".encode(), "日\ufffe间".encode())
+    )
+    time.sleep(1.1)  # CONFIG_CHECK_SECONDS
+    health = client.get("/healthz")  # type: ignore[attr-defined]
+    assert health.get_json()["status"] == "degraded"  # the details are for staff
+    errors = [i.to_dict() for i in api.app.extensions["signage"].state.issues]
+    assert errors[0]["file"] == "daytime.yaml" and "U+FFFE" in errors[0]["message"]
+    assert (errors[0]["line"], errors[0]["column"]) == (1, 8)
+    assert api.get("/playlists/daytime", editor_token).status_code == 200
+
+
+def test_a_symbolic_link_is_never_served_and_a_save_replaces_it(
+    api: Api, editor_token: str, playlists_dir: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("name: 机密\nitems: []\n", encoding="utf-8")
+    (playlists_dir / "leak.yaml").symlink_to(outside)
+    answer = api.get("/playlists/leak", editor_token)
+    assert answer.status_code == 409 and error_of(answer)["code"] == "symlink"
+    assert "机密" not in answer.get_data(as_text=True)
+    # Saving another file is refused while the link stands: the folder could not load.
+    text, etag = opened(api, editor_token)
+    refused = put(api, editor_token, text.replace("日间".encode(), "白天".encode()), etag)
+    assert refused.status_code == 422
+    assert error_of(refused)["details"][0]["code"] == "symlink"
+    assert outside.read_text(encoding="utf-8") == "name: 机密\nitems: []\n"

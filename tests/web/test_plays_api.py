@@ -189,3 +189,29 @@ def test_report_arguments_are_checked(api: Api, editor_token: str) -> None:
     for query, words in cases.items():
         refused = api.get(f"/reports/plays?{query}", editor_token)
         assert refused.status_code == 422 and words in error_of(refused)["message"], query
+
+
+def test_formula_like_cells_are_plain_text_in_the_csv(
+    api: Api, editor_token: str, screen_key, playlists_dir, app: Flask
+) -> None:
+    daytime = playlists_dir / "daytime.yaml"
+    evil = '=HYPERLINK("http://evil.example","x")'
+    daytime.write_text(
+        daytime.read_text(encoding="utf-8").replace("如何立案？", f"'{evil}'"),
+        encoding="utf-8",
+    )
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("诉讼服务中心东侧大屏", '"@SUM(1+1)"'),
+        encoding="utf-8",
+    )
+    app.extensions["signage"].refresh_config(force=True)
+    assert app.extensions["signage"].state.issues == []
+    send(api, screen_key, [play(1, at="2026-11-20T10:00:00+08:00")])
+    response = api.get("/reports/plays?from=2026-11-20&to=2026-11-20&format=csv", editor_token)
+    row = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[1]
+    assert row[2] == "'@SUM(1+1)" and row[6] == "'" + evil
+    assert row[7:9] == ["1", "15.0"]  # numbers stay numbers
+    # The JSON report keeps the text as written: only the spreadsheet needs the guard.
+    rows = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()
+    assert rows["rows"][0]["title"] == evil

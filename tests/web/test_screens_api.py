@@ -142,7 +142,7 @@ def test_keys_are_checked(client: FlaskClient, screen_key: Callable[[str], str])
     assert other.status_code == 403
     unknown = client.get(manifest_url("no-such-screen"), query_string={"key": "x"})
     assert unknown.status_code == 404
-    assert unknown.get_json()["error"]["code"] == "not_found"
+    assert unknown.get_json()["error"]["code"] == "unknown_screen"
 
 
 def test_screen_without_key_yet_is_refused(client: FlaskClient) -> None:

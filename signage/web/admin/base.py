@@ -34,6 +34,13 @@ ERROR_TEXT = {
     "edit_conflict": _l("Someone else saved this file after you opened it."),
     "invalid_config": _l("Not saved: the configuration would have errors."),
     "in_use": _l("Not deleted: it is still in use."),
+    "screens_admin_only": _l(
+        "Only an administrator may add, remove, rename or regroup screens. "
+        "Undo your changes under screens:, or ask an administrator."
+    ),
+    "weak_password": _l(
+        "This password is too common or contains the user name. Choose a longer phrase."
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import redirect, render_template, request, session, url_for
@@ -13,10 +14,14 @@ from signage.web.admin.base import bp, error_text, user
 from signage.web.auth import sign_in
 from signage.web.context import parts
 
+# A local path without spaces or control characters: no CR/LF can reach the Location
+# header, no backslash or "//" can turn it into another site.
+LOCAL_PAGE = re.compile(r"/(?:admin|display/)[^\s\x00-\x1f\x7f-\x9f]*")
+
 
 def _safe_next(target: str | None) -> str:
     """Only local pages of the staff UI (or a player preview), never another site."""
-    if target and target.startswith(("/admin", "/display/")) and not target.startswith("//"):
+    if target and LOCAL_PAGE.fullmatch(target) and "//" not in target and "\\" not in target:
         return target
     return url_for("admin.overview")
 

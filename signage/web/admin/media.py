@@ -26,6 +26,9 @@ REFUSAL_TEXT = {
     "no_video_stream": _l("The file has sound but no picture. Upload a video or a picture."),
     "damaged": _l("The file is damaged: it breaks off before the end. Copy it again."),
     "too_long": _l("The clip is longer than the longest allowed."),
+    "unknown_duration": _l(
+        "The length of the clip cannot be told. Convert it to MP4 and upload it again."
+    ),
     "not_video": _l("This is a picture, not a video."),
     "not_image": _l("This is a video, not a picture."),
     "disk_full": _l("The server's disk is full. Ask the administrator."),

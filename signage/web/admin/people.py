@@ -9,7 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from signage.accounts.users import add_user, list_users, reset_password, set_role
+from signage.accounts.tokens import list_tokens, revoke_token_id
+from signage.accounts.users import add_user, list_users, reset_password, set_disabled, set_role
 from signage.config.editing import read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
@@ -38,7 +39,9 @@ def qr_svg(url: str) -> Markup:
 @staff_required("admin")
 def users_page() -> Any:
     """Every account with its role, and forms to add one, change roles and reset passwords."""
-    return render_template("admin/users.html", users=list_users(parts().store))
+    store = parts().store
+    live_tokens = [t for t in list_tokens(store) if not t["revoked_at"]]
+    return render_template("admin/users.html", users=list_users(store), tokens=live_tokens)
 
 
 @bp.post("/users")
@@ -66,6 +69,28 @@ def users_password(name: str) -> Any:
     """Give the account a new password (tell the person in person)."""
     reset_password(parts().store, name, request.form.get("password", ""), user())
     flash(_("The password of %(name)s is reset.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<name>/disabled")
+@staff_required("admin")
+def users_disabled(name: str) -> Any:
+    """Disable the account (its sessions and tokens end) or enable it again."""
+    disabled = request.form.get("disabled") == "1"
+    set_disabled(parts().store, name, disabled, user())
+    if disabled:
+        flash(_("%(name)s is disabled; their sessions and tokens have ended.", name=name))
+    else:
+        flash(_("%(name)s can sign in again.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@staff_required("admin")
+def tokens_revoke(token_id: int) -> Any:
+    """Revoke an API token by its id."""
+    revoke_token_id(parts().store, token_id, user())
+    flash(_("Token %(id)s is revoked.", id=token_id))
     return redirect(url_for("admin.users_page"))
 
 

@@ -102,7 +102,8 @@ def playlists_edit(playlist_id: str) -> Any:
 @bp.post("/playlists/<playlist_id>/check")
 def playlists_check(playlist_id: str) -> Any:
     """As staff type: {"yaml"} or {"playlist"} in; the YAML, its issues and the model out."""
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     if isinstance(body.get("playlist"), dict):
         try:
             # The text the form was read from, so its comments and layout are kept.

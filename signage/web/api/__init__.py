@@ -12,6 +12,7 @@ from signage.web.api import (
     session,
     site,
     staff_screens,
+    users,
 )
 from signage.web.api.base import bp
 
@@ -28,4 +29,5 @@ __all__ = [
     "screens",
     "site",
     "staff_screens",
+    "users",
 ]

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from flask import request
 
+from signage.config.when import supported_date
 from signage.errors import Invalid
 
 T = TypeVar("T")
@@ -26,11 +27,23 @@ def query_arg(name: str, parse: Callable[[str], T], expected: str, default: T) -
         ) from None
 
 
+def _row_number(raw: str) -> int:
+    value = int(raw)
+    if not 0 <= value < 2**31:  # what a database INTEGER column holds
+        raise ValueError(raw)
+    return value
+
+
 def int_arg(name: str, default: int | None = None) -> int | None:
-    """A whole-number query argument."""
-    return query_arg(name, int, "a whole number", default)
+    """A whole-number query argument (0 to 2^31-1, as ids and counts are)."""
+    return query_arg(name, _row_number, "a whole number from 0 to 2147483647", default)
 
 
 def date_arg(name: str, default: dt.date) -> dt.date:
     """A date query argument like 2026-12-01."""
-    return query_arg(name, dt.date.fromisoformat, "a date like 2026-12-01", default)
+    return query_arg(
+        name,
+        lambda raw: supported_date(dt.date.fromisoformat(raw)),
+        "a date like 2026-12-01 (years 2000-2099)",
+        default,
+    )

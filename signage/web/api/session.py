@@ -11,10 +11,15 @@ from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, sign_in, staff_required
 from signage.web.bodies import Login
 from signage.web.context import parts
+from signage.web.csrf import csrf_token
 
 
 def _who(user: dict[str, Any]) -> dict[str, Any]:
-    return {"name": user["name"], "role": user["role"]}
+    who = {"name": user["name"], "role": user["role"]}
+    if session.get("user"):
+        # A script signed in by session must send this as X-CSRF-Token to change anything.
+        who["csrf_token"] = csrf_token()
+    return who
 
 
 @bp.post("/session")

@@ -26,3 +26,8 @@ document.addEventListener('submit', (event) => {
   const question = event.target.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// A <select data-submit> sends its form when changed (inline handlers are refused by the CSP).
+document.addEventListener('change', (event) => {
+  if (event.target.matches('select[data-submit]')) event.target.form.submit();
+});

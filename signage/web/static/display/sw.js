@@ -41,8 +41,9 @@ async function page(request, cacheKey) {
     await cache.put(cacheKey, response.clone());
     return response;
   }
-  if (response.status === 403 || response.status === 404) {
-    // The key was withdrawn: a later reload without the server must not play on.
+  if (response.headers.get('X-Signage-Refused')) {
+    // This server withdrew the key: a later reload without the server must not play on.
+    // (A proxy's 403/404 lacks the header: the kept copy plays on.)
     await cache.delete(cacheKey);
     return response;
   }

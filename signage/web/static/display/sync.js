@@ -10,7 +10,38 @@ const PLAYS_PER_BATCH = 500;
 
 export class Refused extends Error {}
 
-/** fetch with a timeout and the screen's key; a refusal (403/404) becomes Refused. */
+// Only this server's own refusals stop a screen: a proxy's 404 page, a login portal or an
+// odd body counts as "unreachable", and the screen plays on from what it has.
+const REFUSAL_CODES = new Set(['bad_screen_key', 'unknown_screen']);
+
+async function isRefusal(response) {
+  if (response.status !== 403 && response.status !== 404) return false;
+  try {
+    const body = await response.clone().json();
+    return REFUSAL_CODES.has(body?.error?.code);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a body has the manifest's shape; anything else must never replace a good one. */
+export function isManifest(manifest) {
+  return (
+    Boolean(manifest) &&
+    typeof manifest === 'object' &&
+    typeof manifest.server_time === 'string' &&
+    Array.isArray(manifest.segments) &&
+    manifest.segments.every(
+      (segment) =>
+        Boolean(segment) &&
+        typeof segment.start === 'string' &&
+        typeof segment.end === 'string' &&
+        Array.isArray(segment.items),
+    )
+  );
+}
+
+/** fetch with a timeout and the screen's key; this server's refusal becomes Refused. */
 export async function call(url, key, options = {}) {
   const headers = { ...(options.headers || {}) };
   if (key) headers['X-Screen-Key'] = key;
@@ -21,7 +52,7 @@ export async function call(url, key, options = {}) {
     credentials: 'same-origin',
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
-  if (response.status === 403 || response.status === 404) {
+  if (await isRefusal(response)) {
     throw new Refused(`the server refused this screen (${response.status})`);
   }
   return response;
@@ -50,7 +81,7 @@ export class ManifestSource {
   stored() {
     try {
       const kept = JSON.parse(this.storage.getItem(this.storageKey) || 'null');
-      if (!kept || !kept.manifest) return null;
+      if (!kept || !isManifest(kept.manifest)) return null;
       this.etag = kept.etag;
       return kept.manifest;
     } catch {
@@ -73,6 +104,7 @@ export class ManifestSource {
     if (response.status === 304) return null;
     if (!response.ok) throw new Error(`manifest request failed with HTTP ${response.status}`);
     const manifest = await response.json();
+    if (!isManifest(manifest)) throw new Error('the answer is not a manifest (a proxy page?)');
     this.clock.observe(Date.parse(manifest.server_time), sentAt, receivedAt);
     this.etag = response.headers.get('ETag');
     try {

@@ -1,0 +1,66 @@
+"""The OpenAPI description of the admins' account routes (web/api/users.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signage.web.openapi_operations import operation, path_param, query
+from signage.web.openapi_schemas import BOOL, INT, STRING, TIME, array, nullable, obj, ref, reply
+
+_NAME = path_param("name", "The user name")
+_SWITCHED = {200: reply("The account's new state", ref("UserSwitch"))}
+
+ACCOUNT_PATHS: dict[str, Any] = {
+    "/users": {"get": operation("Staff accounts", "admin", {200: reply("Accounts", ref("Users"))})},
+    "/users/{name}/disable": {
+        "post": operation("Disable an account", "admin", _SWITCHED, (409,), (_NAME,))
+    },
+    "/users/{name}/enable": {
+        "post": operation("Enable an account", "admin", _SWITCHED, (), (_NAME,))
+    },
+    "/tokens": {
+        "get": operation(
+            "API tokens",
+            "admin",
+            {200: reply("Tokens, newest first", ref("Tokens"))},
+            (),
+            (query("user", "Only this user's tokens"),),
+        )
+    },
+    "/tokens/{token_id}": {
+        "delete": operation(
+            "Revoke a token by id",
+            "admin",
+            {200: reply("Revoked", obj({"revoked": INT}))},
+            (),
+            (path_param("token_id", "The token's id", INT),),
+        )
+    },
+}
+
+ACCOUNT_SCHEMAS: dict[str, Any] = {
+    "Users": obj(
+        {
+            "users": array(
+                obj({"name": STRING, "role": STRING, "disabled": BOOL, "created_at": TIME})
+            )
+        }
+    ),
+    "UserSwitch": obj({"name": STRING, "disabled": BOOL}),
+    "Tokens": obj(
+        {
+            "tokens": array(
+                obj(
+                    {
+                        "id": INT,
+                        "user": STRING,
+                        "created_at": TIME,
+                        "expires_at": nullable(TIME),
+                        "last_used_at": nullable(TIME),
+                        "revoked_at": nullable(TIME),
+                    }
+                )
+            )
+        }
+    ),
+}
