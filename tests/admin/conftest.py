@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page
-from signage.auth import add_user
 
+from signage.accounts.users import add_user
 from tests.admin.test_sign_in import sign_in as sign_in_client
 from tests.support import LiveServer, start_server
 
