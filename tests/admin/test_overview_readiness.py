@@ -7,10 +7,12 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage.screens.status import record_heartbeat
+
 
 def beat(app: Flask, screen_id: str, cache: dict[str, Any] | None) -> None:
     """A heartbeat from the screen, as the player sends it."""
-    app.extensions["signage"].store.record_heartbeat(screen_id, {"cache": cache})
+    record_heartbeat(app.extensions["signage"].store, screen_id, {"cache": cache})
 
 
 def card(staff: FlaskClient, screen_id: str) -> str:

@@ -209,9 +209,10 @@ def test_formula_like_cells_are_plain_text_in_the_csv(
     assert app.extensions["signage"].state.issues == []
     send(api, screen_key, [play(1, at="2026-11-20T10:00:00+08:00")])
     response = api.get("/reports/plays?from=2026-11-20&to=2026-11-20&format=csv", editor_token)
-    row = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[1]
-    assert row[2] == "'@SUM(1+1)" and row[6] == "'" + evil
-    assert row[7:9] == ["1", "15.0"]  # numbers stay numbers
+    header, row = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[:2]
+    cells = dict(zip(header, row, strict=True))
+    assert cells["屏幕名称"] == "'@SUM(1+1)" and cells["节目名称"] == "'" + evil
+    assert [cells["播放次数"], cells["播放时长(秒)"]] == ["1", "15.0"]  # numbers stay numbers
     # The JSON report keeps the text as written: only the spreadsheet needs the guard.
     rows = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()
     assert rows["rows"][0]["title"] == evil
