@@ -16,7 +16,7 @@ from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
-from signage.settings import describe_settings, load_settings
+from signage.settings import load_settings, settings_in_effect
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -323,11 +323,34 @@ def screen_url(screen_id: str) -> None:
     click.echo(f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
 
 
+def _settings_rows() -> list[dict[str, Any]]:
+    """The settings in effect, with the database the default points at spelled out."""
+    import sqlalchemy as sa
+
+    from signage.db import default_database_url
+
+    rows = settings_in_effect()
+    values = load_settings()
+    for row in rows:
+        if row["name"] == "SIGNAGE_DATABASE_URL":
+            url = values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"])
+            # The URL may carry the database password: print it masked.
+            row["value"] = sa.make_url(url).render_as_string(hide_password=True)
+    return rows
+
+
 @main.command()
-def settings() -> None:
-    """List every setting with its environment variable and default."""
-    for row in describe_settings():
-        click.echo(f"{row['name']:<28} default {row['default'] or '(none)'}\n    {row['help']}")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON on stdout.")
+@edge
+def settings(as_json: bool) -> None:
+    """Show each setting in effect and where it came from (default or environment)."""
+    rows = _settings_rows()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        value = "(none)" if row["value"] is None else row["value"]
+        click.echo(f"{row['name']:<30} {value}  [{row['source']}]\n    {row['help']}")
 
 
 if __name__ == "__main__":  # pragma: no cover

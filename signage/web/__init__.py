@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage.errors import SignageError
 from signage.parts import Signage
@@ -26,6 +27,13 @@ def create_web_app(instance: Signage) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # A court reached over https never sends its session over plain http.
+    app.config["SESSION_COOKIE_SECURE"] = instance.settings["PUBLIC_URL"].startswith("https://")
+    proxies = instance.settings["TRUSTED_PROXIES"]
+    if proxies:
+        # Behind nginx every request comes from 127.0.0.1: trust exactly that many proxies'
+        # X-Forwarded-For/-Proto, so the limiter, heartbeats and audit see the real client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     attach(app, instance)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
