@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from signage import create_app
 from signage.accounts.users import add_user
@@ -27,15 +28,19 @@ def proxied_app(playlists_dir: Path, media_dir: Path, proxies: int, public_url: 
     return app
 
 
+def sign_in_from(
+    app: Flask, client_address: str, name: str = "wang", password: str = PASSWORD
+) -> TestResponse:
+    return app.test_client().post(
+        "/api/v1/session",
+        json={"name": name, "password": password},
+        headers={"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https"},
+    )
+
+
 def fail_five_times(app: Flask, client_address: str) -> None:
-    http = app.test_client()
     for attempt in range(5):
-        answer = http.post(
-            "/api/v1/session",
-            json={"name": f"nobody-{attempt}", "password": "wrong"},
-            headers={"X-Forwarded-For": client_address},
-        )
-        assert answer.status_code == 401
+        assert sign_in_from(app, client_address, f"nobody-{attempt}", "wrong").status_code == 401
 
 
 def test_one_guessing_client_is_locked_out_and_the_others_are_not(
@@ -43,17 +48,8 @@ def test_one_guessing_client_is_locked_out_and_the_others_are_not(
 ) -> None:
     app = proxied_app(playlists_dir, media_dir, 1, "https://signage.court.example")
     fail_five_times(app, "203.0.113.5")
-    guesser = app.test_client().post(
-        "/api/v1/session",
-        json={"name": "wang", "password": PASSWORD},
-        headers={"X-Forwarded-For": "203.0.113.5"},
-    )
-    assert guesser.status_code == 429
-    colleague = app.test_client().post(
-        "/api/v1/session",
-        json={"name": "wang", "password": PASSWORD},
-        headers={"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"},
-    )
+    assert sign_in_from(app, "203.0.113.5").status_code == 429
+    colleague = sign_in_from(app, "198.51.100.7")
     assert colleague.status_code == 200
     cookie = colleague.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie
@@ -65,12 +61,7 @@ def test_without_trusted_proxies_a_forged_header_changes_nothing(
     app = proxied_app(playlists_dir, media_dir, 0, "http://10.0.0.5:8000")
     fail_five_times(app, "203.0.113.5")
     # A client that forges another address is still the one address that guessed.
-    forged = app.test_client().post(
-        "/api/v1/session",
-        json={"name": "wang", "password": PASSWORD},
-        headers={"X-Forwarded-For": "198.51.100.7"},
-    )
-    assert forged.status_code == 429
+    assert sign_in_from(app, "198.51.100.7").status_code == 429
 
 
 def test_plain_http_sessions_are_not_marked_secure(playlists_dir: Path, media_dir: Path) -> None:
