@@ -129,6 +129,54 @@ def worker() -> None:
         _say("scheduler stopped")
 
 
+@main.group()
+def db() -> None:
+    """The database schema: which revision it is at, and migrating it."""
+
+
+def _engine() -> Any:
+    from signage.db import create_store_engine, default_database_url
+
+    values = load_settings()
+    return create_store_engine(values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"]))
+
+
+@db.command("upgrade")
+@edge
+def db_upgrade() -> None:
+    """Migrate the database to this release's schema (run once per release on PostgreSQL)."""
+    from signage.migrations import upgrade
+
+    before, after = upgrade(_engine())
+    if before == after:
+        _say(f"the database is already at revision {after}")
+    else:
+        _say(f"database migrated from {before or 'empty'} to {after}")
+
+
+@db.command("current")
+@edge
+def db_current() -> None:
+    """Print the database's revision, and say whether it is this release's."""
+    from signage.migrations import current_revision, head_revision
+
+    current, head = current_revision(_engine()), head_revision()
+    click.echo(current or "empty")
+    if current != head:
+        _say(f"this release needs revision {head}: run `signage db upgrade`")
+        sys.exit(1)
+
+
+@db.command("revision", hidden=True)
+@click.option("-m", "--message", required=True, help="What the schema change is for.")
+@edge
+def db_revision(message: str) -> None:
+    """For developers: write a migration for what db.py has and the migrations lack."""
+    from signage.migrations import write_revision
+
+    click.echo(write_revision(message))
+
+
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
     settings = load_settings()
     config, issues = load_folder(settings["PLAYLISTS_DIR"])

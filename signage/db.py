@@ -1,6 +1,7 @@
 """The runtime database: every table on one MetaData, the engine, and the meta values.
 
-SQLite by default; any SQLAlchemy URL works. The schema is created on start. Each noun keeps
+SQLite by default; any SQLAlchemy URL works. The schema is made and changed by the
+migrations in `signage.migrations` (a new table or column here needs one). Each noun keeps
 its queries beside it (accounts, screens, media, config.history); this module holds only
 what they all share: the tables, aware UTC times, and the change counters in `meta`.
 """
@@ -179,7 +180,7 @@ def default_database_url(media_dir: Path) -> str:
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine with the schema created; SQLite in WAL mode with a busy timeout."""
+    """An engine (SQLite in WAL mode with a busy timeout); `migrations` sees to the schema."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True)
@@ -194,7 +195,6 @@ def create_store_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    metadata.create_all(engine)
     return engine
 
 
