@@ -7,6 +7,8 @@ GUNICORN_* variables below in /etc/signage/signage.env without editing this file
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 # nginx forwards to this address; only local processes reach it.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -36,3 +38,20 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 preload_app = False
 # Bodies are read by the app in chunks (uploads stream to disk): no gunicorn-side limit.
 limit_request_line = 8190
+
+# /metrics adds up the request counts of every process from files in this folder; a new
+# one each start, so counts begin at zero as a restarted counter should.
+metrics_dir = tempfile.mkdtemp(prefix="signage-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+
+def child_exit(server: object, worker: object) -> None:
+    """A process that ended keeps its counts but no live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def on_exit(server: object) -> None:
+    """Remove the counts folder when gunicorn stops."""
+    shutil.rmtree(metrics_dir, ignore_errors=True)

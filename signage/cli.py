@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -67,7 +68,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
     import waitress
 
-    from signage.jobs import start_scheduler
+    from signage.jobs import start_scheduler, stop_scheduler
     from signage.web import create_web_app
 
     parts = _parts()
@@ -76,6 +77,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     host = host or settings["HOST"]
     port = port or settings["PORT"]
     _queue_demo_media(parts)
+    _stop_on_sigterm()
     start_scheduler(parts)
     _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
     _say("display URL of a screen: signage screen-url <screen-id>")
@@ -83,15 +85,27 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     _hint_first_admin(parts)
     # waitress refuses bodies over 1 GiB by default; uploads may be as large as the setting.
     body_limit = (settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    waitress.serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="signage",
-        _quiet=True,
-        max_request_body_size=body_limit,
-    )
+    try:
+        waitress.serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="signage",
+            _quiet=True,
+            max_request_body_size=body_limit,
+        )
+    finally:
+        stop_scheduler(parts)
+
+
+def _stop_on_sigterm() -> None:
+    """systemd and process managers stop with SIGTERM: stop cleanly, as on Ctrl-C."""
+
+    def stop(_signal: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _queue_demo_media(parts: Signage) -> None:
@@ -118,15 +132,18 @@ def _hint_first_admin(parts: Signage) -> None:
 @main.command()
 @edge
 def worker() -> None:
-    """Run the scheduler alone, beside a WSGI server running server:app."""
-    from signage.jobs import start_scheduler
+    """Prepare media and share the housekeeping, beside gunicorn running signage.wsgi:app."""
+    from signage.jobs import start_scheduler, stop_scheduler
 
     parts = _parts()
-    _say("scheduler running; stop with Ctrl-C")
+    _say("worker running; stop with Ctrl-C")
+    _stop_on_sigterm()
     try:
         start_scheduler(parts, blocking=True)
     except (KeyboardInterrupt, SystemExit):
-        _say("scheduler stopped")
+        _say("worker stopped")
+    finally:
+        stop_scheduler(parts)
 
 
 @main.group()

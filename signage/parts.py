@@ -30,6 +30,8 @@ class Signage:
     screens: ScreenService
     login_limiter: LoginLimiter = field(default_factory=LoginLimiter)
     scheduler: Any = None  # the APScheduler instance, once this process runs one
+    preparation: Any = None  # its media preparation threads
+    housekeeper: bool = False  # whether this process holds the housekeeping lease
     _checked_at: float = field(default=0.0)
 
     def refresh_config(self, force: bool = False) -> str:

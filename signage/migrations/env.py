@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
-from signage.db import metadata
+from signage.db import UtcDateTime, metadata
+
+
+def render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+    """Revisions stay plain SQLAlchemy: our UtcDateTime is stored as a DateTime."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime()"
+    return False
+
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -13,6 +23,7 @@ context.configure(
     # SQLite cannot ALTER most things: batch mode copies the table instead.
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage.errors import SignageError
 from signage.parts import Signage
-from signage.web import admin, api, display, health, media_files
+from signage.web import access_log, admin, api, display, health, media_files, metrics
 from signage.web.context import attach, parts
 
 API_BODY_LIMIT = 2 * 1024 * 1024  # bytes; uploads set their own, larger limit
@@ -35,6 +35,8 @@ def create_web_app(instance: Signage) -> Flask:
         # X-Forwarded-For/-Proto, so the limiter, heartbeats and audit see the real client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     attach(app, instance)
+    access_log.init_app(app)  # first: its clock starts before the other hooks run
+    metrics.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(health.bp)
@@ -71,4 +73,4 @@ def create_web_app(instance: Signage) -> Flask:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/healthz"))
+    return request.path.startswith(("/api/", "/healthz", "/metrics"))

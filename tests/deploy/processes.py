@@ -61,9 +61,9 @@ def wait_for(url: str, process: Process, seconds: float = 60) -> None:
         if process.process.poll() is not None:
             raise RuntimeError(f"process exited early:\n{process.text()}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     process.stop()
     raise RuntimeError(f"{url} did not answer in {seconds} s:\n{process.text()}")

@@ -14,12 +14,22 @@ from tests.deploy.processes import REPO, signage_env, start_gunicorn
 def test_gunicorn_serves_the_packaged_app_with_the_shipped_config(
     tmp_path: Path, playlists_dir: Path, media_dir: Path
 ) -> None:
-    web = start_gunicorn(signage_env(playlists_dir, media_dir), tmp_path / "web.log")
+    env = signage_env(playlists_dir, media_dir, SIGNAGE_METRICS_TOKEN="scrape-me")
+    web = start_gunicorn(env, tmp_path / "web.log")
     try:
-        answer = requests.get(web.url + "/api/v1/openapi.json", timeout=10)
-        assert answer.status_code == 200
+        for _ in range(20):
+            answer = requests.get(web.url + "/api/v1/openapi.json", timeout=10)
+            assert answer.status_code == 200
         assert answer.json()["openapi"].startswith("3.")
-        assert "gthread" in web.text()
+        # Two processes answered; /metrics adds up the counts of both.
+        metrics = requests.get(
+            web.url + "/metrics", headers={"Authorization": "Bearer scrape-me"}, timeout=10
+        ).text
+        line = 'signage_http_requests_total{method="GET",route="/api/v1/openapi.json",status="200"}'
+        assert f"{line} 20.0" in metrics
+        log = web.text()
+        assert "gthread" in log
+        assert log.count("GET /api/v1/openapi.json 200 ") == 20
     finally:
         web.stop()
 
