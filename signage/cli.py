@@ -3,42 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from signage.cli_admin import backup, db, restore, settings
+from signage.cli_edge import edge
+from signage.cli_edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
-from signage.settings import load_settings, settings_in_effect
+from signage.settings import load_settings
 
 if TYPE_CHECKING:
     from signage.parts import Signage
-
-
-def _say(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def edge(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain errors into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SignageError as error:
-            _say(f"error: {error.message}")
-            sys.exit(1)
-
-    return wrapper
 
 
 def _parts() -> Signage:
@@ -144,54 +127,6 @@ def worker() -> None:
         _say("worker stopped")
     finally:
         stop_scheduler(parts)
-
-
-@main.group()
-def db() -> None:
-    """The database schema: which revision it is at, and migrating it."""
-
-
-def _engine() -> Any:
-    from signage.db import create_store_engine, default_database_url
-
-    values = load_settings()
-    return create_store_engine(values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"]))
-
-
-@db.command("upgrade")
-@edge
-def db_upgrade() -> None:
-    """Migrate the database to this release's schema (run once per release on PostgreSQL)."""
-    from signage.migrations import upgrade
-
-    before, after = upgrade(_engine())
-    if before == after:
-        _say(f"the database is already at revision {after}")
-    else:
-        _say(f"database migrated from {before or 'empty'} to {after}")
-
-
-@db.command("current")
-@edge
-def db_current() -> None:
-    """Print the database's revision, and say whether it is this release's."""
-    from signage.migrations import current_revision, head_revision
-
-    current, head = current_revision(_engine()), head_revision()
-    click.echo(current or "empty")
-    if current != head:
-        _say(f"this release needs revision {head}: run `signage db upgrade`")
-        sys.exit(1)
-
-
-@db.command("revision", hidden=True)
-@click.option("-m", "--message", required=True, help="What the schema change is for.")
-@edge
-def db_revision(message: str) -> None:
-    """For developers: write a migration for what db.py has and the migrations lack."""
-    from signage.migrations import write_revision
-
-    click.echo(write_revision(message))
 
 
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
@@ -388,34 +323,10 @@ def screen_url(screen_id: str) -> None:
     click.echo(f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
 
 
-def _settings_rows() -> list[dict[str, Any]]:
-    """The settings in effect, with the database the default points at spelled out."""
-    import sqlalchemy as sa
-
-    from signage.db import default_database_url
-
-    rows = settings_in_effect()
-    values = load_settings()
-    for row in rows:
-        if row["name"] == "SIGNAGE_DATABASE_URL":
-            url = values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"])
-            # The URL may carry the database password: print it masked.
-            row["value"] = sa.make_url(url).render_as_string(hide_password=True)
-    return rows
-
-
-@main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON on stdout.")
-@edge
-def settings(as_json: bool) -> None:
-    """Show each setting in effect and where it came from (default or environment)."""
-    rows = _settings_rows()
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        value = "(none)" if row["value"] is None else row["value"]
-        click.echo(f"{row['name']:<30} {value}  [{row['source']}]\n    {row['help']}")
+main.add_command(settings)
+main.add_command(db)
+main.add_command(backup)
+main.add_command(restore)
 
 
 if __name__ == "__main__":  # pragma: no cover

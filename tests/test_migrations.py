@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +13,7 @@ from alembic.migration import MigrationContext
 from signage.db import create_store_engine, metadata
 from signage.migrations import current_revision, ensure_schema, head_revision, upgrade
 from signage.parts import build_parts
+from tests.commands import run_signage
 
 RELEASE_0_1_0 = Path(__file__).parent / "fixtures" / "release-0.1.0.sql"
 
@@ -72,13 +72,7 @@ def test_signage_db_current_and_upgrade(tmp_path: Path) -> None:
     env = {"SIGNAGE_MEDIA_DIR": str(tmp_path / "media"), "PATH": "/usr/bin:/bin"}
 
     def signage(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "signage", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_signage(env, *args)
 
     behind = signage("db", "current")
     assert (behind.returncode, behind.stdout.strip()) == (1, "empty")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from signage import create_app
 from signage.errors import SettingsError
 from signage.settings import SETTINGS, describe_settings, load_settings, settings_in_effect
+from tests.commands import run_signage
 
 
 def test_defaults_need_no_environment() -> None:
@@ -96,14 +95,7 @@ def test_signage_settings_json_masks_the_database_password(tmp_path: Path) -> No
         "SIGNAGE_MEDIA_DIR": str(tmp_path / "media"),
         "SIGNAGE_DATABASE_URL": "postgresql+psycopg://signage:hunter2@db.court/signage",
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "signage", "settings", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    done = run_signage(env, "settings", "--json")
     rows = {row["name"]: row for row in json.loads(done.stdout)}
     assert (
         rows["SIGNAGE_DATABASE_URL"]["value"] == "postgresql+psycopg://signage:***@db.court/signage"
@@ -111,12 +103,5 @@ def test_signage_settings_json_masks_the_database_password(tmp_path: Path) -> No
     assert rows["SIGNAGE_DATABASE_URL"]["source"] == "environment"
     assert rows["SIGNAGE_MEDIA_DIR"] == {**rows["SIGNAGE_MEDIA_DIR"], "source": "environment"}
     assert "hunter2" not in done.stdout
-    plain = subprocess.run(
-        [sys.executable, "-m", "signage", "settings"],
-        env={k: v for k, v in env.items() if k != "SIGNAGE_DATABASE_URL"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    plain = run_signage({k: v for k, v in env.items() if k != "SIGNAGE_DATABASE_URL"}, "settings")
     assert f"sqlite:///{tmp_path / 'media' / 'signage.db'}  [default]" in plain.stdout
