@@ -53,8 +53,12 @@ def _folders(settings: dict[str, Any]) -> dict[str, Path]:
 def _secret_key(settings: dict[str, Any], url: str) -> str | None:
     if settings["SECRET_KEY"]:
         return settings["SECRET_KEY"]
-    with create_store_engine(url).connect() as conn:
-        return conn.scalar(sa.select(meta.c.value).where(meta.c.key == "secret_key"))
+    engine = create_store_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(sa.select(meta.c.value).where(meta.c.key == "secret_key"))
+    finally:
+        engine.dispose()
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -168,6 +172,13 @@ def _restore_secret(settings: dict[str, Any], url: str, secret: str) -> list[str
     if settings["SECRET_KEY"]:
         return []
     engine = create_store_engine(url)
+    try:
+        return _keep_secret(engine, secret)
+    finally:
+        engine.dispose()
+
+
+def _keep_secret(engine: sa.Engine, secret: str) -> list[str]:
     with engine.begin() as conn:
         names = set(sa.inspect(conn).get_table_names())
         found = (

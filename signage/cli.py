@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from signage.cli_admin import backup, db, restore, settings
-from signage.cli_edge import edge
+from signage.cli_edge import close_with_command, edge
 from signage.cli_edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 def _parts() -> Signage:
     from signage.parts import build_parts
 
-    return build_parts()
+    parts = build_parts()
+    close_with_command(parts.store.engine)
+    return parts
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -145,7 +147,8 @@ def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
         if not (settings["MEDIA_DIR"] / "signage.db").exists():
             return []  # no library yet (a fresh checkout): nothing to compare with
         url = default_database_url(settings["MEDIA_DIR"])
-    return media_issues(config, set(ready_media(Store(create_store_engine(url)))))
+    engine = close_with_command(create_store_engine(url))
+    return media_issues(config, set(ready_media(Store(engine))))
 
 
 @main.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from signage.cli_edge import edge, say
+from signage.cli_edge import close_with_command, edge, say
 from signage.settings import load_settings, settings_in_effect
 
 
@@ -52,7 +52,8 @@ def _engine() -> Any:
     from signage.db import create_store_engine, default_database_url
 
     values = load_settings()
-    return create_store_engine(values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"]))
+    url = values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"])
+    return close_with_command(create_store_engine(url))
 
 
 @db.command("upgrade")

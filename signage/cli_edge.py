@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from sqlalchemy.engine import Engine
 
 from signage.errors import SignageError
 
@@ -29,3 +30,11 @@ def edge(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def close_with_command(engine: Engine) -> Engine:
+    """Close the engine's connections when the command ends (PostgreSQL's are sockets)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(engine.dispose)
+    return engine

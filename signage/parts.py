@@ -68,7 +68,11 @@ def build_parts(config: dict[str, Any] | None = None) -> Signage:
     media_dir.mkdir(parents=True, exist_ok=True)
     database_url = settings["DATABASE_URL"] or default_database_url(media_dir)
     store = Store(create_store_engine(database_url))
-    ensure_schema(store.engine)
+    try:
+        ensure_schema(store.engine)
+    except BaseException:
+        store.engine.dispose()  # a refused start leaves no connection open
+        raise
     secret_key = settings["SECRET_KEY"] or store.secret_key()
     state = ConfigState(settings["PLAYLISTS_DIR"])
     parts = Signage(

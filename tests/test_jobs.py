@@ -93,7 +93,11 @@ def test_exactly_one_process_holds_the_housekeeping_lease_and_another_takes_over
     # Many processes asking at once: exactly one wins each round.
     for lease in ("round-1", "round-2", "round-3"):
         with ThreadPoolExecutor(8) as threads:
-            won = list(threads.map(take_lease, [store] * 8, [lease] * 8, range(8), [30] * 8))
+            won = list(
+                threads.map(
+                    take_lease, [store] * 8, [lease] * 8, [f"p:{n}" for n in range(8)], [30] * 8
+                )
+            )
         assert won.count(True) == 1
 
 
