@@ -69,11 +69,17 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     ]
 
 
-def scheduled_jobs(parts: Signage, pool: PreparationPool) -> list[tuple[Job, float]]:
+def scheduled_jobs(
+    parts: Signage, pool: PreparationPool, *, serves_web: bool = True
+) -> list[tuple[Job, float]]:
     """Every job of a process with a scheduler, and how many seconds apart it runs."""
+    # Manifests are cached per process: warming them helps only where polls are answered
+    # (`signage serve`). gunicorn's processes rebuild theirs on the first poll after a
+    # boundary, and learn of changes from the database's counters, so a worker skips it.
+    warm = [(refresh_manifests, 5)] if serves_web else []
     return [
         (keep_lease, RENEW_SECONDS),
-        (refresh_manifests, 5),
+        *warm,
         (preparation_job(pool), POLL_SECONDS),
         *housekeeping_jobs(parts),
     ]
@@ -89,9 +95,9 @@ def _run(parts: Signage, job: Job, housekeeping: bool) -> None:
 
 
 def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
-    """Start the scheduler with every job; blocking for `signage worker`."""
+    """Start the scheduler with every job; blocking for `signage worker` (no web part)."""
     pool = PreparationPool(parts.settings["JOB_WORKERS"])
-    jobs = scheduled_jobs(parts, pool)
+    jobs = scheduled_jobs(parts, pool, serves_web=not blocking)
     housekeeping = {job for job, _ in housekeeping_jobs(parts)}
     # One thread per job: each runs at most once at a time, and the encodes run in the
     # pool's own threads, so no job ever waits for a free thread or skips a run.

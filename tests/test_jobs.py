@@ -22,11 +22,13 @@ from signage.jobs import (
     RENEW_SECONDS,
     refresh_manifests,
     reload_configuration,
+    scheduled_jobs,
     scheduler_report,
     start_scheduler,
     stop_scheduler,
 )
 from signage.leases import lease_row, take_lease
+from signage.media.worker import PreparationPool
 from signage.parts import Signage, build_parts
 
 
@@ -187,3 +189,14 @@ def test_worker_process_is_seen_by_the_web_process(
     # SIGTERM is a clean stop: the lease is handed back, not left to run out.
     assert scheduler_report(web.extensions["signage"])["alive"] is False
     assert "worker stopped" in log.read_text()
+
+
+def test_a_worker_does_not_warm_manifests_nobody_asks_it_for(parts: Signage) -> None:
+    pool = PreparationPool(1)
+    try:
+        worker = {job.__name__ for job, _ in scheduled_jobs(parts, pool, serves_web=False)}
+        serve = {job.__name__ for job, _ in scheduled_jobs(parts, pool, serves_web=True)}
+    finally:
+        pool.shutdown()
+    assert serve - worker == {"refresh_manifests"}
+    assert {"keep_lease", "prepare_media", "reload_configuration"} <= worker
