@@ -107,6 +107,9 @@ def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
         if blocking
         else BackgroundScheduler(timezone=dt.UTC, executors=executors)
     )
+    # APScheduler logs every job added and every run at INFO: a line every second or two
+    # would drown the server log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for job, seconds in jobs:
         scheduler.add_job(
             _run,
@@ -121,8 +124,6 @@ def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
         )
     parts.scheduler = scheduler
     parts.preparation = pool
-    # APScheduler logs every run at INFO: a line every second or two drowns the server log.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     keep_lease(parts)  # before the first housekeeping run, which checks it
     log.info("scheduler starting with jobs: %s", ", ".join(j.__name__ for j, _ in jobs))
     scheduler.start()
