@@ -29,6 +29,7 @@ from signage.media.worker import (
     worker_name,
 )
 from signage.parts import Signage
+from signage.screens.outages import notify_outages
 
 log = logging.getLogger("signage.jobs")
 
@@ -52,6 +53,21 @@ def requeue_interrupted(parts: Signage) -> list[str]:
     return recover_interrupted(parts)
 
 
+def watch_screens(parts: Signage) -> dict[str, list[str]]:
+    """Call the outage webhook for screens dark during their scheduled hours, and back."""
+    config = parts.state.current
+    if config is None:
+        return {"offline": [], "back": []}
+    settings = parts.settings
+    return notify_outages(
+        parts.store,
+        config,
+        now(),
+        settings["OFFLINE_AFTER_POLLS"],
+        settings["ALERT_WEBHOOK"],
+    )
+
+
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
@@ -63,9 +79,11 @@ def keep_lease(parts: Signage) -> bool:
 
 def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     """The jobs only the lease holder runs, and how many seconds apart."""
+    watch = [(watch_screens, 30)] if parts.settings["ALERT_WEBHOOK"] else []
     return [
         (reload_configuration, parts.settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
+        *watch,
     ]
 
 

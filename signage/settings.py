@@ -167,6 +167,13 @@ SETTINGS: tuple[Setting, ...] = (
         "unset: only signed-in staff and staff tokens may.",
     ),
     Setting(
+        "ALERT_WEBHOOK",
+        None,
+        "Address that gets a JSON POST when a screen misses its polls during its scheduled "
+        "hours, and when it is back (WeCom/DingTalk group robots accept it); unset: none.",
+        _url,
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",
