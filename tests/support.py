@@ -100,9 +100,9 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")
         try:
-            requests.get(server.url + "/healthz", timeout=1)
+            requests.get(server.url + "/healthz", timeout=5)
             return server
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"server did not answer in 30 s:\n{log.read_text()}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 from typing import Any
 
 from flask import Blueprint
@@ -22,6 +23,19 @@ from signage.web.context import parts
 bp = Blueprint("health", __name__)
 
 LOW_DISK_BYTES = 2 * 1024**3
+FFMPEG_CHECK_SECONDS = 60.0  # running `ffmpeg -version` on every probe of a monitor is waste
+
+_ffmpeg_checked: dict[tuple[str | None, str | None], tuple[float, dict[str, Any]]] = {}
+
+
+def _ffmpeg_report(ffmpeg: str | None, ffprobe: str | None) -> dict[str, Any]:
+    """Where ffmpeg is and its version, asked again at most once a minute per process."""
+    key = (ffmpeg, ffprobe)
+    checked = _ffmpeg_checked.get(key)
+    if checked is None or time.monotonic() - checked[0] > FFMPEG_CHECK_SECONDS:
+        checked = (time.monotonic(), describe_ffmpeg(ffmpeg, ffprobe))
+        _ffmpeg_checked[key] = checked
+    return checked[1]
 
 
 def _config_report(signage: Signage) -> dict[str, Any]:
@@ -50,7 +64,7 @@ def health_report(signage: Signage) -> dict[str, Any]:
     media_dir = signage.settings["MEDIA_DIR"]
     free = shutil.disk_usage(media_dir).free
     scheduler = scheduler_report(signage)
-    ffmpeg = describe_ffmpeg(signage.settings["FFMPEG"], signage.settings["FFPROBE"])
+    ffmpeg = _ffmpeg_report(signage.settings["FFMPEG"], signage.settings["FFPROBE"])
     problems = [
         code
         for code, present in (
