@@ -1,5 +1,5 @@
-"""WSGI entry: `waitress-serve server:app` or `gunicorn server:app` (run `signage worker` too)."""
+"""Top-level alias of `signage.wsgi:app` for checkouts that run `gunicorn server:app`."""
 
-from signage import create_app
+from signage.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

@@ -10,9 +10,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from load import requests_per_second
 
 REPO = Path(__file__).resolve().parent.parent
 CLIENTS = 8
@@ -39,27 +40,14 @@ def free_port() -> int:
 
 def hammer(port: int, path: str, headers: dict[str, str], expect: int) -> float:
     """Requests per second from CLIENTS keep-alive connections for SECONDS."""
-    counts = [0] * CLIENTS
-    stop = time.monotonic() + SECONDS
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        while time.monotonic() < stop:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            if response.status != expect:
-                raise RuntimeError(f"{path} answered {response.status}, expected {expect}")
-            counts[slot] += 1
-        connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.monotonic() - began)
+    return requests_per_second(
+        lambda: http.client.HTTPConnection("127.0.0.1", port, timeout=10),
+        path,
+        headers,
+        expect,
+        CLIENTS,
+        SECONDS,
+    )
 
 
 def main() -> None:

@@ -3,43 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from signage.accounts.users import ROLES
+from signage.cli_admin import backup, db, restore, settings
+from signage.cli_edge import close_with_command, edge
+from signage.cli_edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
-from signage.settings import describe_settings, load_settings
+from signage.settings import load_settings
 
 if TYPE_CHECKING:
     from signage.parts import Signage
-
-
-def _say(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def edge(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain errors into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except SignageError as error:
-            _say(f"error: {error.message}")
-            sys.exit(1)
-
-    return wrapper
 
 
 def _stop_on_sigterm() -> None:
@@ -56,7 +39,9 @@ def _stop_on_sigterm() -> None:
 def _parts() -> Signage:
     from signage.parts import build_parts
 
-    return build_parts()
+    parts = build_parts()
+    close_with_command(parts.store.engine)
+    return parts
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +63,7 @@ def main() -> None:
 @edge
 def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
-    from signage.jobs import start_scheduler
+    from signage.jobs import start_scheduler, stop_scheduler
     from signage.web import create_web_app
     from signage.web.request_limits import serve_embedded
 
@@ -95,14 +80,17 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     _say(f"staff pages: http://{host}:{port}/admin/")
     _hint_first_admin(parts)
     # Uploads may be as large as the setting; every other body stays small.
-    serve_embedded(
-        app,
-        upload_limit=(settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="signage",
-    )
+    try:
+        serve_embedded(
+            app,
+            upload_limit=(settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="signage",
+        )
+    finally:
+        stop_scheduler(parts)
 
 
 def _queue_demo_media(parts: Signage) -> None:
@@ -129,16 +117,18 @@ def _hint_first_admin(parts: Signage) -> None:
 @main.command()
 @edge
 def worker() -> None:
-    """Run the scheduler alone, beside a WSGI server running server:app."""
-    from signage.jobs import start_scheduler
+    """Prepare media and share the housekeeping, beside gunicorn running signage.wsgi:app."""
+    from signage.jobs import start_scheduler, stop_scheduler
 
     parts = _parts()
-    _say("scheduler running; stop with Ctrl-C")
+    _say("worker running; stop with Ctrl-C")
     _stop_on_sigterm()
     try:
         start_scheduler(parts, blocking=True)
     except (KeyboardInterrupt, SystemExit):
-        _say("scheduler stopped")
+        _say("worker stopped")
+    finally:
+        stop_scheduler(parts)
 
 
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
@@ -157,7 +147,8 @@ def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
         if not (settings["MEDIA_DIR"] / "signage.db").exists():
             return []  # no library yet (a fresh checkout): nothing to compare with
         url = default_database_url(settings["MEDIA_DIR"])
-    return media_issues(config, set(ready_media(Store(create_store_engine(url)))))
+    engine = close_with_command(create_store_engine(url))
+    return media_issues(config, set(ready_media(Store(engine))))
 
 
 @main.command()
@@ -376,11 +367,10 @@ def screen_url(screen_id: str) -> None:
     click.echo(f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
 
 
-@main.command()
-def settings() -> None:
-    """List every setting with its environment variable and default."""
-    for row in describe_settings():
-        click.echo(f"{row['name']:<28} default {row['default'] or '(none)'}\n    {row['help']}")
+main.add_command(settings)
+main.add_command(db)
+main.add_command(backup)
+main.add_command(restore)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,7 @@
 """The runtime database: every table on one MetaData, the engine, and the meta values.
 
-SQLite by default; any SQLAlchemy URL works. The schema is created on start. Each noun keeps
+SQLite by default; any SQLAlchemy URL works. The schema is made and changed by the
+migrations in `signage.migrations` (a new table or column here needs one). Each noun keeps
 its queries beside it (accounts, screens, media, config.history); this module holds only
 what they all share: the tables, aware UTC times, and the change counters in `meta`.
 """
@@ -202,6 +203,16 @@ audit_log = sa.Table(
     sa.Column("details", sa.JSON),
 )
 
+# Who does the housekeeping of this database (one process at a time), and until when.
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(128), nullable=False),  # host:pid
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("renewed_at", UtcDateTime, nullable=False),
+)
+
 
 def now() -> dt.datetime:
     """The current time, aware, in UTC."""
@@ -219,7 +230,7 @@ def default_database_url(media_dir: Path) -> str:
 
 
 def create_store_engine(url: str) -> Engine:
-    """An engine with the schema created; SQLite in WAL mode with a busy timeout."""
+    """An engine (SQLite in WAL mode with a busy timeout); `migrations` sees to the schema."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, future=True)
@@ -234,7 +245,6 @@ def create_store_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-    metadata.create_all(engine)
     return engine
 
 
@@ -283,6 +293,36 @@ class Store:
             ).rowcount
             if not updated:
                 conn.execute(meta.insert().values(key=counter, value="1"))
+
+    def add(self, total: str, amount: float) -> None:
+        """Add to a running total in one statement, so concurrent workers lose nothing."""
+        increment = (
+            meta.update()
+            .where(meta.c.key == total)
+            .values(value=sa.cast(sa.cast(meta.c.value, sa.Float) + amount, sa.Text))
+        )
+        with self.engine.begin() as conn:
+            if conn.execute(increment).rowcount:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(meta.insert().values(key=total, value=repr(float(amount))))
+            except sa.exc.IntegrityError:  # made by another worker meanwhile
+                conn.execute(increment)
+
+    def serialise(self, conn: sa.Connection, name: str) -> None:
+        """Inside a transaction: wait until no other process holds the same name's turn.
+
+        Updating one meta row takes SQLite's write lock, or that row's lock on PostgreSQL,
+        until the transaction ends; reads after it see what the previous holder wrote.
+        """
+        key = f"turn:{name}"
+        if not conn.execute(meta.update().where(meta.c.key == key).values(value="1")).rowcount:
+            try:
+                with conn.begin_nested():
+                    conn.execute(meta.insert().values(key=key, value="1"))
+            except sa.exc.IntegrityError:  # another process made it first: wait on it
+                conn.execute(meta.update().where(meta.c.key == key).values(value="1"))
 
     def counters(self) -> dict[str, str]:
         """Every change counter, read in one query."""

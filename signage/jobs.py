@@ -1,7 +1,9 @@
-"""The scheduler: started once per process tree by `signage serve` or `signage worker`.
+"""The scheduler: started by `signage serve` and by each `signage worker`.
 
-Jobs are plain functions of the instance's parts, so tests call them directly: the
-housekeeping below and the media preparation jobs of `signage.media.worker`.
+Jobs are plain functions of the instance's parts, so tests call them directly. Every
+process with a scheduler prepares media (`signage.media.worker`) and keeps its own manifest
+cache warm; the housekeeping runs in exactly one process per database, the holder of the
+"housekeeping" lease, which another process takes over when its holder stops or dies.
 """
 
 from __future__ import annotations
@@ -10,23 +12,34 @@ import datetime as dt
 import logging
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from signage.config.when import iso
 from signage.db import now
-from signage.media.worker import Job, preparation_jobs
+from signage.leases import lease_row, release_lease, take_lease
+from signage.media.worker import (
+    POLL_SECONDS,
+    Job,
+    PreparationPool,
+    preparation_job,
+    recover_interrupted,
+    worker_name,
+)
 from signage.parts import Signage
+from signage.screens.outages import notify_outages
 
 log = logging.getLogger("signage.jobs")
 
-ALIVE_KEY = "scheduler:seen"
-ALIVE_EVERY = 30  # seconds
-ALIVE_WITHIN = dt.timedelta(seconds=3 * ALIVE_EVERY)
+HOUSEKEEPING = "housekeeping"
+LEASE_SECONDS = 30  # a dead holder's lease is taken over after at most this long
+RENEW_SECONDS = 10
 
 
 def reload_configuration(parts: Signage) -> str:
-    """Notice hand edits of the YAML folder."""
+    """Notice hand edits of the YAML folder (and record them as revisions)."""
     return parts.refresh_config(force=True)
 
 
@@ -35,39 +48,91 @@ def refresh_manifests(parts: Signage) -> int:
     return parts.screens.refresh_due(now())
 
 
-def record_alive(parts: Signage) -> None:
-    """Tell other processes (web workers, /healthz) that a scheduler runs."""
-    parts.store.set_meta(ALIVE_KEY, now().isoformat())
+def requeue_interrupted(parts: Signage) -> list[str]:
+    """Queue again the media whose preparing process is gone."""
+    return recover_interrupted(parts)
 
 
-def _run(parts: Signage, job: Job) -> None:
+def watch_screens(parts: Signage) -> dict[str, list[str]]:
+    """Call the outage webhook for screens dark during their scheduled hours, and back."""
+    config = parts.state.current
+    if config is None:
+        return {"offline": [], "back": []}
+    settings = parts.settings
+    return notify_outages(
+        parts.store,
+        config,
+        now(),
+        settings["OFFLINE_AFTER_POLLS"],
+        settings["ALERT_WEBHOOK"],
+    )
+
+
+def keep_lease(parts: Signage) -> bool:
+    """Take or renew the housekeeping lease; whether this process does the housekeeping."""
+    held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    if held != parts.housekeeper:
+        log.info("housekeeping %s", "taken on by this process" if held else "left to another")
+    parts.housekeeper = held
+    return held
+
+
+def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
+    """The jobs only the lease holder runs, and how many seconds apart."""
+    watch = [(watch_screens, 30)] if parts.settings["ALERT_WEBHOOK"] else []
+    return [
+        (reload_configuration, parts.settings["CONFIG_CHECK_SECONDS"]),
+        (requeue_interrupted, 30),
+        *watch,
+    ]
+
+
+def scheduled_jobs(
+    parts: Signage, pool: PreparationPool, *, serves_web: bool = True
+) -> list[tuple[Job, float]]:
+    """Every job of a process with a scheduler, and how many seconds apart it runs."""
+    # Manifests are cached per process: warming them helps only where polls are answered
+    # (`signage serve`). gunicorn's processes rebuild theirs on the first poll after a
+    # boundary, and learn of changes from the database's counters, so a worker skips it.
+    warm = [(refresh_manifests, 5)] if serves_web else []
+    return [
+        (keep_lease, RENEW_SECONDS),
+        *warm,
+        (preparation_job(pool), POLL_SECONDS),
+        *housekeeping_jobs(parts),
+    ]
+
+
+def _run(parts: Signage, job: Job, housekeeping: bool) -> None:
+    if housekeeping and not parts.housekeeper:
+        return
     try:
         job(parts)
     except Exception:  # a failing job must not stop the scheduler
         log.exception("job %s failed", job.__name__)
 
 
-def scheduled_jobs(parts: Signage) -> list[tuple[Job, float]]:
-    """Every job and how many seconds apart it runs."""
-    return [
-        (reload_configuration, parts.settings["CONFIG_CHECK_SECONDS"]),
-        (refresh_manifests, 5),
-        (record_alive, ALIVE_EVERY),
-        *preparation_jobs(parts.settings["JOB_WORKERS"]),
-    ]
-
-
 def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
-    """Start the scheduler with every job; blocking for `signage worker`."""
-    jobs = scheduled_jobs(parts)
+    """Start the scheduler with every job; blocking for `signage worker` (no web part)."""
+    pool = PreparationPool(parts.settings["JOB_WORKERS"])
+    jobs = scheduled_jobs(parts, pool, serves_web=not blocking)
+    housekeeping = {job for job, _ in housekeeping_jobs(parts)}
+    # One thread per job: each runs at most once at a time, and the encodes run in the
+    # pool's own threads, so no job ever waits for a free thread or skips a run.
+    executors = {"default": ThreadPoolExecutor(len(jobs))}
     scheduler: BaseScheduler = (
-        BlockingScheduler(timezone=dt.UTC) if blocking else BackgroundScheduler(timezone=dt.UTC)
+        BlockingScheduler(timezone=dt.UTC, executors=executors)
+        if blocking
+        else BackgroundScheduler(timezone=dt.UTC, executors=executors)
     )
+    # APScheduler logs every job added and every run at INFO: a line every second or two
+    # would drown the server log.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for job, seconds in jobs:
         scheduler.add_job(
             _run,
             "interval",
-            args=(parts, job),
+            args=(parts, job, job in housekeeping),
             seconds=seconds,
             id=job.__name__,
             name=job.__name__,
@@ -76,27 +141,40 @@ def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
             next_run_time=dt.datetime.now(dt.UTC),
         )
     parts.scheduler = scheduler
-    # APScheduler logs every run at INFO: a line every second or two drowns the server log.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    parts.preparation = pool
+    keep_lease(parts)  # before the first housekeeping run, which checks it
     log.info("scheduler starting with jobs: %s", ", ".join(j.__name__ for j, _ in jobs))
     scheduler.start()
     return scheduler
 
 
-def scheduler_report(parts: Signage) -> dict[str, Any]:
-    """Whether a scheduler runs here or, judging by its last sign of life, elsewhere."""
+def stop_scheduler(parts: Signage) -> None:
+    """Stop the jobs and hand the housekeeping lease over at once."""
     scheduler: BaseScheduler | None = parts.scheduler
     if scheduler is not None and scheduler.running:
-        return {
-            "alive": True,
-            "where": "this process",
-            "jobs": sorted(job.id for job in scheduler.get_jobs()),
-        }
-    seen = parts.store.get_meta(ALIVE_KEY)
-    seen_at = dt.datetime.fromisoformat(seen) if seen else None
-    alive = seen_at is not None and now() - seen_at < ALIVE_WITHIN
-    return {
+        scheduler.shutdown(wait=False)
+    if parts.preparation is not None:
+        parts.preparation.shutdown()
+    if parts.housekeeper:
+        release_lease(parts.store, HOUSEKEEPING, worker_name())
+        parts.housekeeper = False
+
+
+def scheduler_report(parts: Signage) -> dict[str, Any]:
+    """Who does the housekeeping, whether its lease is fresh, and this process's jobs."""
+    scheduler: BaseScheduler | None = parts.scheduler
+    lease = lease_row(parts.store, HOUSEKEEPING)
+    alive = lease is not None and lease["expires_at"] > now()
+    report: dict[str, Any] = {
         "alive": alive,
-        "where": "another process" if alive else "not running",
-        "last_seen": seen,
+        "holder": lease["holder"] if lease else None,
+        "where": (
+            "this process" if lease and lease["holder"] == worker_name() else "another process"
+        )
+        if alive
+        else "not running",
+        "renewed_at": iso(lease["renewed_at"]) if lease else None,
     }
+    if scheduler is not None and scheduler.running:
+        report["jobs"] = sorted(job.id for job in scheduler.get_jobs())
+    return report

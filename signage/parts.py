@@ -13,6 +13,7 @@ from signage.accounts.login_limit import LoginLimiter
 from signage.config.folder import ConfigState
 from signage.config.history import record_disk_edits
 from signage.db import Store, create_store_engine, default_database_url
+from signage.migrations import ensure_schema
 from signage.screens.service import ScreenService
 from signage.settings import load_settings
 
@@ -29,6 +30,8 @@ class Signage:
     screens: ScreenService
     login_limiter: LoginLimiter
     scheduler: Any = None  # the APScheduler instance, once this process runs one
+    preparation: Any = None  # its media preparation threads
+    housekeeper: bool = False  # whether this process holds the housekeeping lease
     _checked_at: float = field(default=0.0)
 
     def refresh_config(self, force: bool = False) -> str:
@@ -65,6 +68,11 @@ def build_parts(config: dict[str, Any] | None = None) -> Signage:
     media_dir.mkdir(parents=True, exist_ok=True)
     database_url = settings["DATABASE_URL"] or default_database_url(media_dir)
     store = Store(create_store_engine(database_url))
+    try:
+        ensure_schema(store.engine)
+    except BaseException:
+        store.engine.dispose()  # a refused start leaves no connection open
+        raise
     secret_key = settings["SECRET_KEY"] or store.secret_key()
     state = ConfigState(settings["PLAYLISTS_DIR"])
     parts = Signage(

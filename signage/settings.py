@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +180,27 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(1, 24 * 30),
     ),
     Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        "How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto; "
+        "0 when clients connect directly. Sign-in limits, heartbeats and the audit log "
+        "then see the real client address.",
+        _int_between(0, 5),
+    ),
+    Setting(
+        "METRICS_TOKEN",
+        None,
+        "Bearer token that lets a Prometheus scraper read /metrics without a staff account; "
+        "unset: only signed-in staff and staff tokens may.",
+    ),
+    Setting(
+        "ALERT_WEBHOOK",
+        None,
+        "Address that gets a JSON POST when a screen misses its polls during its scheduled "
+        "hours, and when it is back (WeCom/DingTalk group robots accept it); unset: none.",
+        _url,
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",
@@ -190,36 +211,63 @@ SETTINGS: tuple[Setting, ...] = (
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
+SECRET_SETTINGS = frozenset({"SECRET_KEY", "METRICS_TOKEN"})
+
+
+def _resolve(
+    overrides: Mapping[str, Any], environ: Mapping[str, str]
+) -> Iterator[tuple[Setting, Any, str]]:
+    """Each setting with its value in effect and where that value came from."""
+    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
+    if unknown:
+        raise SettingsError(f"unknown setting {unknown[0]}; known: {', '.join(SETTINGS_BY_NAME)}")
+    for setting in SETTINGS:
+        env_name = ENV_PREFIX + setting.name
+        if setting.name in overrides:
+            raw, source, label = overrides[setting.name], "given", setting.name
+        elif env_name in environ:
+            raw, source, label = environ[env_name], "environment", env_name
+        else:
+            raw, source, label = setting.default, "default", f"{env_name} (default)"
+        if raw is None or (isinstance(raw, str) and raw == "" and setting.default is None):
+            yield setting, None, source
+            continue
+        try:
+            yield setting, setting.parse(raw if isinstance(raw, str) else str(raw)), source
+        except ValueError as exc:
+            raise SettingsError(f"{label}: {exc}") from None
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Read every setting from overrides, then ``SIGNAGE_*`` variables, then defaults."""
     environ = os.environ if environ is None else environ
-    overrides = dict(overrides or {})
-    unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
-    if unknown:
-        raise SettingsError(f"unknown setting {unknown[0]}; known: {', '.join(SETTINGS_BY_NAME)}")
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        env_name = ENV_PREFIX + setting.name
-        if setting.name in overrides:
-            raw, source = overrides[setting.name], setting.name
-        elif env_name in environ:
-            raw, source = environ[env_name], env_name
+    return {s.name: value for s, value, _ in _resolve(dict(overrides or {}), environ)}
+
+
+def settings_in_effect(environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Every setting's value in effect and its source (default or environment); secrets hidden."""
+    environ = os.environ if environ is None else environ
+    rows = []
+    for setting, value, source in _resolve({}, environ):
+        if setting.name in SECRET_SETTINGS and value is not None:
+            shown: Any = "(hidden)"
+        elif isinstance(value, Path):
+            shown = str(value)
         else:
-            raw, source = setting.default, f"{env_name} (default)"
-        if raw is None or (isinstance(raw, str) and raw == "" and setting.default is None):
-            values[setting.name] = None
-            continue
-        if not isinstance(raw, str):
-            raw = str(raw)
-        try:
-            values[setting.name] = setting.parse(raw)
-        except ValueError as exc:
-            raise SettingsError(f"{source}: {exc}") from None
-    return values
+            shown = value
+        rows.append(
+            {
+                "name": ENV_PREFIX + setting.name,
+                "value": shown,
+                "source": source,
+                "help": setting.help,
+            }
+        )
+    return rows
 
 
 def describe_settings() -> list[dict[str, str | None]]:
-    """The table as rows for `signage settings` and the docs."""
+    """The table as rows for the docs: name, default and help."""
     return [{"name": ENV_PREFIX + s.name, "default": s.default, "help": s.help} for s in SETTINGS]

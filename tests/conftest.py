@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
     from playwright.sync_api import Browser
 
+    from tests.postgres import PostgresServer
     from tests.support import LiveServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,21 +43,48 @@ def media_dir(tmp_path: Path) -> Path:
     return tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """Debian's PostgreSQL, started once for the session as an unprivileged user."""
+    from tests.postgres import PostgresServer, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        pytest.skip(reason)
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def parts(playlists_dir: Path, media_dir: Path) -> Signage:
+def database_url() -> str | None:
+    """The database of a test's instance; None: SQLite in the media folder (the default).
+
+    Test folders that run against PostgreSQL too override this with a parametrised one.
+    """
+    return None
+
+
+def _settings(playlists_dir: Path, media_dir: Path, database_url: str | None) -> dict:
+    settings = {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
+    return {**settings, "DATABASE_URL": database_url} if database_url else settings
+
+
+@pytest.fixture
+def parts(playlists_dir: Path, media_dir: Path, database_url: str | None) -> Iterator[Signage]:
     """The instance's parts without the web edge: what the command line and jobs get."""
-    return build_parts(
-        {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
-    )
+    instance = build_parts(_settings(playlists_dir, media_dir, database_url))
+    yield instance
+    instance.store.engine.dispose()  # PostgreSQL connections are closed, not left to GC
 
 
 @pytest.fixture
-def app(playlists_dir: Path, media_dir: Path) -> Flask:
+def app(playlists_dir: Path, media_dir: Path, database_url: str | None) -> Iterator[Flask]:
     from signage import create_app
 
-    return create_app(
-        {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "CONFIG_CHECK_SECONDS": 1}
-    )
+    instance = create_app(_settings(playlists_dir, media_dir, database_url))
+    yield instance
+    instance.extensions["signage"].store.engine.dispose()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Scheduled jobs are plain functions; the scheduler runs them once per process tree."""
+"""Scheduled jobs are plain functions; housekeeping runs in one lease holder per database."""
 
 from __future__ import annotations
 
@@ -7,19 +7,29 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from signage import create_app
+from signage.config.history import list_revisions
 from signage.db import now
 from signage.jobs import (
-    record_alive,
+    HOUSEKEEPING,
+    LEASE_SECONDS,
+    RENEW_SECONDS,
     refresh_manifests,
     reload_configuration,
+    scheduled_jobs,
     scheduler_report,
     start_scheduler,
+    stop_scheduler,
 )
+from signage.leases import lease_row, take_lease
+from signage.media.worker import PreparationPool
+from signage.parts import Signage, build_parts
 
 
 def test_reload_job_notices_a_hand_edit_and_keeps_the_last_good(
@@ -54,18 +64,108 @@ def test_manifest_job_rebuilds_only_after_a_boundary(
 
 
 def test_scheduler_runs_the_jobs_and_reports_itself(app: Flask) -> None:
-    assert scheduler_report(app.extensions["signage"])["alive"] is False
-    scheduler = start_scheduler(app.extensions["signage"])
+    signage = app.extensions["signage"]
+    assert scheduler_report(signage)["alive"] is False
+    start_scheduler(signage)
     try:
-        deadline = time.monotonic() + 10
-        while app.extensions["signage"].store.get_meta("scheduler:seen") is None:
-            assert time.monotonic() < deadline, "record_alive never ran"
-            time.sleep(0.05)
-        report = scheduler_report(app.extensions["signage"])
+        report = scheduler_report(signage)
         assert report["alive"] and report["where"] == "this process"
-        assert {"reload_configuration", "refresh_manifests", "record_alive"} <= set(report["jobs"])
+        assert {"keep_lease", "reload_configuration", "refresh_manifests", "prepare_media"} <= set(
+            report["jobs"]
+        )
+        # One thread per job; encodes have their own: no job ever waits or skips a run.
+        assert signage.scheduler._executors["default"]._pool._max_workers == len(report["jobs"])
     finally:
-        scheduler.shutdown(wait=True)
+        stop_scheduler(signage)
+    assert scheduler_report(signage)["alive"] is False  # handed over at once on a clean stop
+
+
+def test_exactly_one_process_holds_the_housekeeping_lease_and_another_takes_over(
+    playlists_dir: Path, media_dir: Path
+) -> None:
+    store = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir}).store
+    assert take_lease(store, HOUSEKEEPING, "a:1", 30)
+    assert not take_lease(store, HOUSEKEEPING, "b:2", 30)
+    assert take_lease(store, HOUSEKEEPING, "a:1", 30)  # renewal
+    assert lease_row(store, HOUSEKEEPING)["holder"] == "a:1"
+    assert take_lease(store, HOUSEKEEPING, "a:1", -1)  # a:1 dies: its lease runs out
+    assert take_lease(store, HOUSEKEEPING, "b:2", 30)
+    assert not take_lease(store, HOUSEKEEPING, "a:1", 30)
+
+    # Many processes asking at once: exactly one wins each round.
+    for lease in ("round-1", "round-2", "round-3"):
+        with ThreadPoolExecutor(8) as threads:
+            won = list(
+                threads.map(
+                    take_lease, [store] * 8, [lease] * 8, [f"p:{n}" for n in range(8)], [30] * 8
+                )
+            )
+        assert won.count(True) == 1
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "signage", "worker"], env=env, stdout=out, stderr=out
+        )
+
+
+def holder_pid(parts: Signage, seconds: float = 30) -> int:
+    """The pid of the process holding the housekeeping lease, once someone does."""
+    deadline = time.monotonic() + seconds
+    while not (report := scheduler_report(parts))["alive"]:
+        assert time.monotonic() < deadline, "nobody took the housekeeping lease"
+        time.sleep(0.2)
+    return int(report["holder"].rsplit(":", 1)[1])
+
+
+@pytest.mark.slow
+def test_when_the_housekeeper_dies_another_worker_takes_over(
+    playlists_dir: Path, media_dir: Path, tmp_path: Path
+) -> None:
+    parts = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir})
+    env = {
+        "SIGNAGE_PLAYLISTS_DIR": str(playlists_dir),
+        "SIGNAGE_MEDIA_DIR": str(media_dir),
+        "PATH": "/usr/bin:/bin",
+    }
+    workers = [start_worker(env, tmp_path / f"worker-{n}.log") for n in range(2)]
+    try:
+        first = holder_pid(parts)
+        assert first in {w.pid for w in workers}
+        time.sleep(2 * RENEW_SECONDS)  # the other asks meanwhile and is refused
+        assert holder_pid(parts) == first
+        holder = next(w for w in workers if w.pid == first)
+        holder.kill()  # no clean stop: the lease has to run out
+        holder.wait()
+        deadline = time.monotonic() + LEASE_SECONDS + 3 * RENEW_SECONDS
+        while (report := scheduler_report(parts))[
+            "holder"
+        ] == f"{report['holder'].rsplit(':', 1)[0]}:{first}":
+            assert time.monotonic() < deadline, "the lease was never taken over"
+            time.sleep(0.5)
+        assert holder_pid(parts) in {w.pid for w in workers} - {first}
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def test_a_hand_edit_seen_by_many_processes_is_one_revision(
+    playlists_dir: Path, media_dir: Path
+) -> None:
+    settings = {"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir}
+    processes = [build_parts(settings) for _ in range(4)]
+    store = processes[0].store
+    evening = playlists_dir / "evening.yaml"
+    for edit in range(3):
+        evening.write_text(
+            evening.read_text(encoding="utf-8") + f"# edit {edit}\n", encoding="utf-8"
+        )
+        with ThreadPoolExecutor(len(processes)) as threads:
+            list(threads.map(reload_configuration, processes))
+    disk_revisions = [r for r in list_revisions(store, "evening.yaml") if r["author"] == "disk"]
+    assert len(disk_revisions) == 1 + 3  # the first load, then each edit once
 
 
 def test_worker_process_is_seen_by_the_web_process(
@@ -78,23 +178,25 @@ def test_worker_process_is_seen_by_the_web_process(
         "SIGNAGE_MEDIA_DIR": str(media_dir),
         "PATH": "/usr/bin:/bin",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "signage", "worker"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
     try:
-        deadline = time.monotonic() + 20
-        while not scheduler_report(web.extensions["signage"])["alive"]:
-            assert worker.poll() is None, "the worker exited"
-            assert time.monotonic() < deadline, "the worker never reported"
-            time.sleep(0.1)
+        assert holder_pid(web.extensions["signage"]) == worker.pid
         assert scheduler_report(web.extensions["signage"])["where"] == "another process"
     finally:
         worker.terminate()
-        worker.wait(timeout=10)
-    record_alive(
-        web.extensions["signage"]
-    )  # a job is a plain function: callable without any scheduler
-    assert scheduler_report(web.extensions["signage"])["alive"]
+        worker.wait(timeout=30)
+    # SIGTERM is a clean stop: the lease is handed back, not left to run out.
+    assert scheduler_report(web.extensions["signage"])["alive"] is False
+    assert "worker stopped" in log.read_text()
+
+
+def test_a_worker_does_not_warm_manifests_nobody_asks_it_for(parts: Signage) -> None:
+    pool = PreparationPool(1)
+    try:
+        worker = {job.__name__ for job, _ in scheduled_jobs(parts, pool, serves_web=False)}
+        serve = {job.__name__ for job, _ in scheduled_jobs(parts, pool, serves_web=True)}
+    finally:
+        pool.shutdown()
+    assert serve - worker == {"refresh_manifests"}
+    assert {"keep_lease", "prepare_media", "reload_configuration"} <= worker

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
 from signage import create_app
 from signage.errors import SettingsError
-from signage.settings import SETTINGS, describe_settings, load_settings
+from signage.settings import SETTINGS, describe_settings, load_settings, settings_in_effect
+from tests.commands import run_signage
 
 
 def test_defaults_need_no_environment() -> None:
@@ -76,3 +79,33 @@ def test_relative_folders_are_taken_from_where_the_command_runs(
     )
     assert values["MEDIA_DIR"] == tmp_path / "media"
     assert values["PLAYLISTS_DIR"] == tmp_path / "config" / "playlists"
+
+
+def test_settings_in_effect_say_where_each_value_came_from() -> None:
+    rows = {
+        row["name"]: row
+        for row in settings_in_effect({"SIGNAGE_TRUSTED_PROXIES": "1", "SIGNAGE_SECRET_KEY": "s3"})
+    }
+    assert rows["SIGNAGE_TRUSTED_PROXIES"]["value"] == 1
+    assert rows["SIGNAGE_TRUSTED_PROXIES"]["source"] == "environment"
+    assert rows["SIGNAGE_PORT"] == {**rows["SIGNAGE_PORT"], "value": 8000, "source": "default"}
+    assert rows["SIGNAGE_SECRET_KEY"]["value"] == "(hidden)"
+    assert rows["SIGNAGE_METRICS_TOKEN"]["value"] is None
+
+
+def test_signage_settings_json_masks_the_database_password(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SIGNAGE_MEDIA_DIR": str(tmp_path / "media"),
+        "SIGNAGE_DATABASE_URL": "postgresql+psycopg://signage:hunter2@db.court/signage",
+    }
+    done = run_signage(env, "settings", "--json")
+    rows = {row["name"]: row for row in json.loads(done.stdout)}
+    assert (
+        rows["SIGNAGE_DATABASE_URL"]["value"] == "postgresql+psycopg://signage:***@db.court/signage"
+    )
+    assert rows["SIGNAGE_DATABASE_URL"]["source"] == "environment"
+    assert rows["SIGNAGE_MEDIA_DIR"] == {**rows["SIGNAGE_MEDIA_DIR"], "source": "environment"}
+    assert "hunter2" not in done.stdout
+    plain = run_signage({k: v for k, v in env.items() if k != "SIGNAGE_DATABASE_URL"}, "settings")
+    assert f"sqlite:///{tmp_path / 'media' / 'signage.db'}  [default]" in plain.stdout

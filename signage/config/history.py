@@ -30,6 +30,12 @@ def text_digest(text: str | None) -> str:
 # -- revisions -----------------------------------------------------------------------------
 
 
+def _insert_revision(conn: sa.Connection, file: str, text: str | None, **who: Any) -> int:
+    """Insert one revision row; `who` names its author, action and what it restored."""
+    values = {"file": file, "text": text, "digest": text_digest(text), "created_at": now()}
+    return conn.execute(revisions.insert().values(**values, **who)).inserted_primary_key[0]
+
+
 def record_revision(
     store: Store,
     file: str,
@@ -40,17 +46,9 @@ def record_revision(
 ) -> int:
     """Keep one version of a file (None: it was deleted); its revision number."""
     with store.engine.begin() as conn:
-        return conn.execute(
-            revisions.insert().values(
-                file=file,
-                text=text,
-                digest=text_digest(text),
-                author=author,
-                action=action,
-                restored_from=restored_from,
-                created_at=now(),
-            )
-        ).inserted_primary_key[0]
+        return _insert_revision(
+            conn, file, text, author=author, action=action, restored_from=restored_from
+        )
 
 
 def forget_revision(store: Store, revision: int) -> None:
@@ -65,27 +63,35 @@ def latest_revision(store: Store, file: str) -> int | None:
         return conn.scalar(sa.select(sa.func.max(revisions.c.id)).where(revisions.c.file == file))
 
 
+def _latest_digests(conn: sa.Connection) -> dict[str, str]:
+    newest = sa.select(sa.func.max(revisions.c.id)).group_by(revisions.c.file)
+    rows = conn.execute(
+        sa.select(revisions.c.file, revisions.c.digest).where(revisions.c.id.in_(newest))
+    )
+    return {file: digest for file, digest in rows}
+
+
 def latest_digests(store: Store) -> dict[str, str]:
     """File name -> digest of its newest revision."""
-    newest = sa.select(sa.func.max(revisions.c.id)).group_by(revisions.c.file)
     with store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(revisions.c.file, revisions.c.digest).where(revisions.c.id.in_(newest))
-        )
-        return {file: digest for file, digest in rows}
+        return _latest_digests(conn)
 
 
 def record_disk_edits(store: Store, sources: Mapping[str, str]) -> list[str]:
     """Record files whose text differs from their newest revision; the names recorded."""
-    known = latest_digests(store)
-    changed = [
-        name for name, text in sorted(sources.items()) if known.get(name) != text_digest(text)
-    ]
-    gone = [name for name, digest in sorted(known.items()) if digest and name not in sources]
-    for name in changed:
-        record_revision(store, name, sources[name], DISK_AUTHOR, "disk")
-    for name in gone:
-        record_revision(store, name, None, DISK_AUTHOR, "delete")
+    with store.engine.begin() as conn:
+        # Every web process and the worker notice the same hand edit: one at a time, so
+        # the first records it and the others find it recorded.
+        store.serialise(conn, "disk-edits")
+        known = _latest_digests(conn)
+        changed = [
+            name for name, text in sorted(sources.items()) if known.get(name) != text_digest(text)
+        ]
+        gone = [name for name, digest in sorted(known.items()) if digest and name not in sources]
+        for name in changed:
+            _insert_revision(conn, name, sources[name], author=DISK_AUTHOR, action="disk")
+        for name in gone:
+            _insert_revision(conn, name, None, author=DISK_AUTHOR, action="delete")
     return changed + gone
 
 

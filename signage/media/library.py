@@ -186,6 +186,9 @@ def claim_next(store: Store, worker: str) -> dict[str, Any] | None:
                 .where(media.c.status == QUEUED)
                 .order_by(media.c.created_at, media.c.id)
                 .limit(1)
+                # PostgreSQL: workers on several machines each skip the rows another is
+                # claiming. SQLite has no row locks; the conditional update below decides.
+                .with_for_update(skip_locked=True)
             )
             if media_id is None:
                 return None
@@ -241,6 +244,23 @@ def report_alive(store: Store, media_id: str) -> None:
             .where(media.c.id == media_id, media.c.status == PROCESSING)
             .values(updated_at=now())
         )
+
+
+PREPARED_COUNT = "metrics:media_prepared"
+PREPARED_SECONDS = "metrics:media_preparation_seconds"
+
+
+def count_preparation(store: Store, seconds: float) -> None:
+    """Add one finished preparation and its seconds to the totals /metrics shows."""
+    store.bump(PREPARED_COUNT)
+    store.add(PREPARED_SECONDS, seconds)
+
+
+def preparation_totals(store: Store) -> tuple[int, float]:
+    """How many preparations finished, and the seconds they took together."""
+    count = store.get_meta(PREPARED_COUNT)
+    seconds = store.get_meta(PREPARED_SECONDS)
+    return int(count or 0), float(seconds or 0.0)
 
 
 def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:

@@ -1,12 +1,14 @@
-"""Preparation jobs: the scheduler's workers take queued media and prepare them one by one.
+"""Preparation: queued media is claimed and prepared by a pool of ``JOB_WORKERS`` threads.
 
-``JOB_WORKERS`` jobs are registered (one worker each), so at most that many preparations run
-at once. A worker is known as ``host:pid:instance``, the instance being new at every start:
-in a container the server is PID 1 after every restart, so the pid alone cannot tell a
-crashed claim from a live one. While a preparation runs, its row's ``updated_at`` beats
-every HEARTBEAT; media left ``processing`` by a process that is gone (a crash, a restart), or
-whose heartbeat stopped for STALLED, is queued again on the next run, and half-written files
-are removed. ``signage import`` and the demo use the same path as uploads.
+The scheduler's job only hands claimed media to free threads and returns at once, so it
+never overlaps itself however long a clip encodes. Several processes (on several machines)
+may prepare from one database; a claim is a compare-and-set, so no clip is prepared twice.
+A process is known as ``host:pid:instance``, the instance being new at every start: in a
+container the server is PID 1 after every restart, so the pid alone cannot tell a crashed
+claim from a live one. While a preparation runs, its row's ``updated_at`` beats every
+HEARTBEAT; media left ``processing`` by a process that is gone (a crash, a restart), or whose
+heartbeat stopped for STALLED, is queued again, and half-written files are removed.
+``signage import`` and the demo use the same path as uploads.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -118,6 +121,7 @@ def prepare_claimed(
     """Prepare one claimed media row to ready or failed; the row as it ends."""
     store, media_dir = parts.store, _media_dir(parts)
     upload = library.uploads_folder(media_dir) / (row["upload"] or "-")
+    started = time.monotonic()
     try:
         if not upload.is_file():
             raise SignageError(
@@ -133,6 +137,7 @@ def prepare_claimed(
                 on_progress=_throttled(store, row["id"], on_progress),
             )
         library.mark_ready(store, row["id"], prepared)
+        library.count_preparation(store, time.monotonic() - started)
         how = "copied"
         if prepared.reencoded:
             # Why it was encoded again (profile, size, rotation ...) tells admins what to
@@ -180,12 +185,39 @@ def prepare_queued(parts: Signage) -> list[str]:
     return finished
 
 
-def _worker_job(slot: int) -> Job:
-    def job(parts: Signage) -> list[str]:
-        return prepare_queued(parts)
+class PreparationPool:
+    """``JOB_WORKERS`` threads preparing claimed media; `dispatch` hands them work."""
 
-    job.__name__ = f"prepare_media_{slot}"  # the scheduler names its jobs after functions
-    return job
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prepare")
+        self._busy = 0
+        self._lock = threading.Lock()
+
+    def _free(self) -> bool:
+        with self._lock:
+            return self._busy < self.workers
+
+    def _prepare(self, parts: Signage, row: dict[str, Any]) -> None:
+        try:
+            prepare_claimed(parts, row)
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def dispatch(self, parts: Signage) -> list[str]:
+        """Claim queued media for every free thread; the ids handed over."""
+        handed = []
+        while self._free() and (row := library.claim_next(parts.store, worker_name())):
+            with self._lock:
+                self._busy += 1
+            self._threads.submit(self._prepare, parts, row)
+            handed.append(row["id"])
+        return handed
+
+    def shutdown(self) -> None:
+        """Stop taking work; preparations under way finish (or are queued again later)."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
 
 def import_file(
@@ -250,6 +282,10 @@ def enqueue_demo_media(parts: Signage) -> list[str]:
     return [item.media_id for item in missing]
 
 
-def preparation_jobs(workers: int) -> list[tuple[Job, float]]:
-    """One preparation job per worker slot, so at most `workers` preparations run at once."""
-    return [(_worker_job(slot), POLL_SECONDS) for slot in range(1, workers + 1)]
+def preparation_job(pool: PreparationPool) -> Job:
+    """The scheduler's job: hand queued media to the pool's free threads."""
+
+    def prepare_media(parts: Signage) -> list[str]:
+        return pool.dispatch(parts)
+
+    return prepare_media

@@ -6,10 +6,20 @@ from typing import Any
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage.errors import SignageError
 from signage.parts import Signage
-from signage.web import admin, api, display, health, media_files, security_headers
+from signage.web import (
+    access_log,
+    admin,
+    api,
+    display,
+    health,
+    media_files,
+    metrics,
+    security_headers,
+)
 from signage.web.context import attach, parts
 from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 
@@ -27,7 +37,16 @@ def create_web_app(instance: Signage) -> Flask:
     app.json = ShallowJSONProvider(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowIdConverter
+    # A court reached over https never sends its session over plain http.
+    app.config["SESSION_COOKIE_SECURE"] = instance.settings["PUBLIC_URL"].startswith("https://")
+    proxies = instance.settings["TRUSTED_PROXIES"]
+    if proxies:
+        # Behind nginx every request comes from 127.0.0.1: trust exactly that many proxies'
+        # X-Forwarded-For/-Proto, so the limiter, heartbeats and audit see the real client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     attach(app, instance)
+    access_log.init_app(app)  # first: its clock starts before the other hooks run
+    metrics.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(display.bp)
     app.register_blueprint(health.bp)
@@ -65,4 +84,4 @@ def create_web_app(instance: Signage) -> Flask:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith(("/api/", "/healthz"))
+    return request.path.startswith(("/api/", "/healthz", "/metrics"))

@@ -12,6 +12,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -142,7 +143,7 @@ def page(screen_id: str) -> Response:
         path="/",
         httponly=True,
         samesite="Strict",
-        secure=request.is_secure,
+        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
 

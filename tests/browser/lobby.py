@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, Page
 from signage.db import Store, create_store_engine, default_database_url, media, now
 from signage.media.library import MEDIA_CHANGED, files_folder
 from signage.media.worker import DEMO_DONE
+from signage.migrations import ensure_schema
 from signage.screens.keys import ensure_screen_key
 from tests.support import LiveServer, start_server
 
@@ -118,7 +119,9 @@ def make_poster(folder: Path, media_id: str, size: str = "600x800") -> MediaFile
 def open_store(media_dir: Path) -> Store:
     """The store the server in media_dir uses (same SQLite file)."""
     media_dir.mkdir(parents=True, exist_ok=True)
-    return Store(create_store_engine(default_database_url(media_dir)))
+    store = Store(create_store_engine(default_database_url(media_dir)))
+    ensure_schema(store.engine)  # the test writes before the server first starts
+    return store
 
 
 def publish(store: Store, media_dir: Path, files: list[MediaFile]) -> None:
@@ -244,8 +247,8 @@ class Lobby:
 
 def _answers(url: str) -> bool:
     try:
-        return requests.get(url + "/healthz", timeout=1).status_code < 500
-    except requests.ConnectionError:
+        return requests.get(url + "/healthz", timeout=5).status_code < 500
+    except (requests.ConnectionError, requests.Timeout):
         return False
 
 

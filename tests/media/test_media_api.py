@@ -243,7 +243,7 @@ def test_media_being_prepared_cannot_be_deleted(api, app, admin_token, conformin
 def test_health_reports_ffmpeg_and_the_queue(client, api, admin_token, alpha_png):
     upload(api, admin_token, alpha_png)
 
-    health = client.get("/healthz").get_json()
+    health = client.get("/healthz", headers={"Authorization": f"Bearer {admin_token}"}).get_json()
 
     assert health["ffmpeg"]["found"] is True and health["ffmpeg"]["version"][0].isdigit()
     assert health["media"] == {"queued": 1, "processing": 0, "ready": 0, "failed": 0}

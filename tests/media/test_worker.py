@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,17 +17,16 @@ from flask import Flask
 
 from signage import create_app
 from signage.db import media, now
-from signage.jobs import scheduled_jobs
 from signage.media import library, worker
 from signage.media.worker import (
     STALLED,
+    PreparationPool,
     enqueue_demo_media,
     heartbeat,
     prepare_queued,
     recover_interrupted,
     worker_name,
 )
-from signage.parts import build_parts
 
 pytestmark = pytest.mark.slow
 
@@ -157,15 +157,45 @@ def test_the_heartbeat_moves_while_a_preparation_runs(app, conforming_mp4, monke
     assert _row(app, "long")["updated_at"] > long_ago + dt.timedelta(minutes=59)
 
 
-def test_one_job_is_registered_per_worker_slot(playlists_dir, media_dir):
-    parts = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "JOB_WORKERS": 3})
+def test_the_pool_prepares_at_most_job_workers_clips_at_once(
+    playlists_dir, media_dir, conforming_mp4
+):
+    app = create_app({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir, "JOB_WORKERS": 2})
+    signage = app.extensions["signage"]
+    for media_id in ("first", "second", "third"):
+        queue_file(app, conforming_mp4, media_id)
+    pool = PreparationPool(2)
+    try:
+        assert pool.dispatch(signage) == ["first", "second"]
+        assert pool.dispatch(signage) == []  # both threads busy: the job returns at once
+        deadline = time.monotonic() + 120
+        while (handed := pool.dispatch(signage)) == []:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert handed == ["third"]
+        while _row(app, "third")["status"] != "ready":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        pool.shutdown()
+    assert {_row(app, m)["attempts"] for m in ("first", "second", "third")} == {1}
 
-    names = [job.__name__ for job, _ in scheduled_jobs(parts)]
-    assert [n for n in names if n.startswith("prepare_media")] == [
-        "prepare_media_1",
-        "prepare_media_2",
-        "prepare_media_3",
-    ]
+
+def test_many_claimers_never_take_one_clip_twice(app, conforming_mp4):
+    for n in range(12):
+        queue_file(app, conforming_mp4, f"clip-{n}")
+    store = app.extensions["signage"].store
+
+    def claim_all(worker: str) -> list[str]:
+        taken = []
+        while row := library.claim_next(store, worker):
+            taken.append(row["id"])
+        return taken
+
+    with ThreadPoolExecutor(4) as threads:
+        taken = list(threads.map(claim_all, ["a:1", "b:2", "c:3", "d:4"]))
+    claimed = [media_id for batch in taken for media_id in batch]
+    assert sorted(claimed) == sorted(f"clip-{n}" for n in range(12))
 
 
 def test_the_frame_rate_setting_reaches_preparation(

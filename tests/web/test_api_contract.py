@@ -124,9 +124,12 @@ def test_token_lifetime_and_revocation_from_the_command_line(
     media_dir,
     monkeypatch: pytest.MonkeyPatch,
     admin_token: str,
+    database_url: str | None,
 ) -> None:
     monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(playlists_dir))
     monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(media_dir))
+    if database_url:
+        monkeypatch.setenv("SIGNAGE_DATABASE_URL", database_url)
     runner = CliRunner()
     created = runner.invoke(main, ["token", "create", "admin", "--days", "30"])
     token = created.stdout.strip()

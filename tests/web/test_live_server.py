@@ -23,11 +23,22 @@ def _wait_for(predicate: Callable[[], Any], seconds: float = 10.0) -> Any:
 
 
 def test_health_reports_configuration_and_scheduler(live_server: LiveServer) -> None:
-    health = requests.get(live_server.url + "/healthz", timeout=5).json()
+    public = requests.get(live_server.url + "/healthz", timeout=5)
+    assert (public.status_code, public.json()) == (200, {"status": "ok", "problems": []})
+    health = requests.get(live_server.url + "/healthz", headers=staff(live_server), timeout=5)
+    assert health.status_code == 200
+    health = health.json()
     assert health["config"]["state"] == "ok"
     assert health["scheduler"]["alive"] is True
+    assert health["scheduler"]["where"] == "this process"
     assert "reload_configuration" in health["scheduler"]["jobs"]
     assert health["disk"]["free_bytes"] > 0
+
+
+def staff(server: LiveServer) -> dict[str, str]:
+    """A token of a staff user made with the command line."""
+    server.signage("user", "add", "ops", "--role", "admin", "--password", "correct horse battery")
+    return {"Authorization": "Bearer " + server.signage("token", "create", "ops")}
 
 
 def test_manifest_over_http_and_hand_edit_then_broken_edit(
@@ -62,11 +73,15 @@ def test_manifest_over_http_and_hand_edit_then_broken_edit(
 
     site.write_text(site.read_text(encoding="utf-8") + "\nschedule: [oops\n", encoding="utf-8")
 
+    headers = staff(live_server)
+
     def reported() -> dict:
-        health = requests.get(live_server.url + "/healthz", timeout=5).json()
-        return health if health["config"]["errors"] else {}
+        answer = requests.get(live_server.url + "/healthz", headers=headers, timeout=5)
+        health = answer.json()
+        return health if health["config"]["errors"] and answer.status_code == 503 else {}
 
     health = _wait_for(reported)
+    assert health["problems"] == ["config_rejected"]
     assert health["config"]["state"] == "stale"
     assert health["config"]["errors"][0]["file"] == "site.yaml"
     assert health["config"]["errors"][0]["line"] is not None

@@ -88,7 +88,11 @@ def test_cached_manifest_is_not_rebuilt_on_every_poll(
 
 
 def test_ready_media_appears_with_url_and_missing_media_is_skipped(
-    app: Flask, client: FlaskClient, screen_key: Callable[[str], str], playlists_dir: Path
+    app: Flask,
+    client: FlaskClient,
+    screen_key: Callable[[str], str],
+    playlists_dir: Path,
+    admin_token: str,
 ) -> None:
     # The evening playlist plays within every 36 hours (it is the default), so the missing
     # clip is in the manifest whatever day and hour the test runs.
@@ -128,7 +132,8 @@ def test_ready_media_appears_with_url_and_missing_media_is_skipped(
         "bytes": 12_345_678,  # so the screen can say how much it still lacks
     }
     assert not [i for s in body["segments"] for i in s["items"] if i.get("media") == "court-guide"]
-    health = client.get("/healthz").get_json()
+    staff = {"Authorization": f"Bearer {admin_token}"}
+    health = client.get("/healthz", headers=staff).get_json()
     assert any("court-guide" in w["message"] for w in health["config"]["warnings"])
 
 

@@ -1,0 +1,203 @@
+"""The production path for real: nginx (deploy/nginx.conf) -> gunicorn -> the app, a worker.
+
+Sign-in limiting per real client, an upload streamed through nginx, a manifest poll, and a
+media file sent by nginx itself (X-Accel-Redirect) with Range.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import ssl
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import urllib3
+
+from signage.media.ffmpeg import locate_binaries
+from tests.commands import run_signage
+from tests.deploy.nginx import NGINX, Nginx, start_nginx
+from tests.deploy.processes import Process, signage_env, start_gunicorn, start_worker
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Court:
+    """One court server as deploy/ describes it."""
+
+    nginx: Nginx
+    web: Process
+    worker: Process
+    env: dict[str, str]
+    media: Path
+
+
+@pytest.fixture
+def court(tmp_path: Path, playlists_dir: Path, media_dir: Path) -> Iterator[Court]:
+    if not NGINX.exists():
+        pytest.skip("Debian's nginx is not installed (./scripts/setup --browser installs it)")
+    media_dir.mkdir(parents=True, exist_ok=True)
+    env = signage_env(
+        playlists_dir,
+        media_dir,
+        SIGNAGE_TRUSTED_PROXIES="1",
+        SIGNAGE_MEDIA_ACCEL_REDIRECT="/protected-media/",
+        SIGNAGE_PUBLIC_URL="https://127.0.0.1",
+    )
+    # One web process: the sign-in limiter counts in each process's memory.
+    web = start_gunicorn(env, tmp_path / "web.log", workers=1)
+    worker = start_worker(env, tmp_path / "worker.log")
+    nginx = start_nginx(tmp_path / "nginx", web.url.removeprefix("http://"), media_dir / "files")
+    yield Court(nginx, web, worker, env, media_dir)
+    for process in (nginx.process, worker, web):
+        process.stop()
+
+
+def https(court: Court, source: str = "127.0.0.1") -> http.client.HTTPSConnection:
+    """A connection to nginx from one loopback address: each address is another client."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the test's self-signed certificate
+    return http.client.HTTPSConnection(
+        "127.0.0.1", court.nginx.https_port, context=context, source_address=(source, 0), timeout=30
+    )
+
+
+def sign_in(
+    court: Court, source: str, password: str, forged: str | None = None, name: str = "clerk"
+) -> int:
+    connection = https(court, source)
+    headers = {"Content-Type": "application/json"}
+    if forged:
+        headers["X-Forwarded-For"] = forged
+    body = json.dumps({"name": name, "password": password})
+    connection.request("POST", "/api/v1/session", body=body, headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def make_clip(folder: Path) -> Path:
+    """A two-second clip with sound, as a phone would send."""
+    clip = folder / "宪法宣传周.mp4"
+    ffmpeg = locate_binaries(None, None).ffmpeg
+    subprocess.run(
+        [
+            ffmpeg,
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x180:rate=25:duration=2",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=2",
+            "-c:v",
+            "libx264",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(clip),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return clip
+
+
+def test_a_court_server_behind_nginx(court: Court, tmp_path: Path) -> None:
+    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    assert (
+        run_signage(
+            court.env, "user", "add", "clerk", "--role", "admin", "--password", PASSWORD
+        ).returncode
+        == 0
+    )
+    token = run_signage(court.env, "token", "create", "clerk").stdout.strip()
+    staff = {"Authorization": f"Bearer {token}"}
+    base = court.nginx.url
+
+    plain = requests.get(
+        f"http://127.0.0.1:{court.nginx.http_port}/healthz", allow_redirects=False, timeout=10
+    )
+    assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+
+    # Five guesses from one client lock that client out, whatever it claims to be; a
+    # colleague at another address still signs in.
+    for guess in range(5):
+        assert sign_in(court, "127.0.0.2", "wrong", forged="10.9.9.9", name=f"x{guess}") == 401
+    assert sign_in(court, "127.0.0.2", PASSWORD, forged="10.8.8.8") == 429
+    assert sign_in(court, "127.0.0.3", PASSWORD) == 200
+
+    clip = make_clip(tmp_path)
+    with clip.open("rb") as body:
+        sent = requests.post(
+            base + "/api/v1/media",
+            headers=staff,
+            files={"file": (clip.name, body, "video/mp4")},
+            data={"id": "constitution-week"},
+            verify=False,
+            timeout=60,
+        )
+    assert sent.status_code == 202, sent.text
+    deadline = time.monotonic() + 240
+    while (
+        row := requests.get(
+            base + "/api/v1/media/constitution-week", headers=staff, verify=False, timeout=10
+        ).json()
+    )["status"] != "ready":
+        assert row["status"] in ("queued", "processing"), row
+        assert time.monotonic() < deadline, f"never prepared:\n{court.worker.text()}"
+        time.sleep(0.5)
+
+    key = run_signage(court.env, "screen-url", "lobby-east").stdout.strip().rsplit("key=", 1)[1]
+    poll = f"{base}/api/v1/screens/lobby-east/manifest"
+    manifest = requests.get(poll, headers={"X-Screen-Key": key}, verify=False, timeout=10)
+    assert manifest.status_code == 200
+    again = requests.get(
+        poll,
+        headers={"X-Screen-Key": key, "If-None-Match": manifest.headers["ETag"]},
+        verify=False,
+        timeout=10,
+    )
+    assert again.status_code == 304
+
+    name = row["url"].rsplit("/", 1)[1]
+    prepared = court.media / "files" / name
+    url = base + row["url"]
+    assert requests.get(url, verify=False, timeout=10).status_code == 401
+    part = requests.get(
+        url, params={"key": key}, headers={"Range": "bytes=100-1099"}, verify=False, timeout=10
+    )
+    assert part.status_code == 206
+    assert part.content == prepared.read_bytes()[100:1100]
+    assert part.headers["Content-Range"] == f"bytes 100-1099/{prepared.stat().st_size}"
+    assert "X-Accel-Redirect" not in part.headers
+    assert part.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+
+    # Heartbeats record the screen's address, not nginx's; nginx's log keeps no keys.
+    beat = https(court, "127.0.0.4")
+    beat.request(
+        "POST",
+        "/api/v1/screens/lobby-east/heartbeat",
+        body="{}",
+        headers={"Content-Type": "application/json", "X-Screen-Key": key},
+    )
+    assert beat.getresponse().status == 200
+    beat.close()
+    screens = requests.get(base + "/api/v1/screens", headers=staff, verify=False, timeout=10)
+    lobby = next(s for s in screens.json()["screens"] if s["id"] == "lobby-east")
+    assert lobby["address"] == "127.0.0.4"
+    assert key not in court.nginx.access_log.read_text()
+    assert key not in court.web.text()
