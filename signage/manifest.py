@@ -106,7 +106,7 @@ def build_manifest(
     ticker = []
     for line in config.site_file.ticker:
         if screen_id in config.targets(line.screens):
-            for left, right in resolve_windows(zone, line, start, end):
+            for left, right in resolve_windows(zone, line, start, end, config.calendar):
                 ticker.append(
                     {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
                 )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import (
@@ -15,6 +24,8 @@ from signage.config.when import (
     DaySet,
     TimeWindow,
     did_you_mean,
+    is_official_workday,
+    official_calendar_known,
     parse_dates,
     parse_days,
     parse_time_window,
@@ -180,6 +191,43 @@ class TickerLine(When):
     screens: Names | None = None
 
 
+class SiteCalendar(Strict):
+    """The site's own holidays and make-up workdays, over China's official calendar."""
+
+    holidays: Dates | None = None
+    workdays: Dates | None = None
+
+    @field_validator("workdays")
+    @classmethod
+    def _not_also_a_holiday(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
+        holidays = info.data.get("holidays")
+        for work_first, work_last in workdays.ranges if workdays and holidays else ():
+            for rest_first, rest_last in holidays.ranges:
+                if max(work_first, rest_first) <= min(work_last, rest_last):
+                    raise PhraseError(
+                        Phrase.of(
+                            N_("{day} is listed both as a holiday and as a workday; keep one"),
+                            day=str(max(work_first, rest_first)),
+                        )
+                    )
+        return workdays
+
+    def is_workday(self, day: dt.date) -> bool:
+        """The site's word first, then the official calendar (Mon-Fri where it is unknown)."""
+        if self.holidays is not None and day in self.holidays:
+            return False
+        if self.workdays is not None and day in self.workdays:
+            return True
+        return is_official_workday(day)
+
+    def knows_year(self, year: int) -> bool:
+        """Whether the installed calendar, or a holiday listed here, covers the year."""
+        if official_calendar_known(dt.date(year, 6, 1)):
+            return True
+        listed = self.holidays.ranges if self.holidays is not None else ()
+        return any(first.year <= year <= last.year for first, last in listed)
+
+
 class SiteFile(Strict):
     """The content of site.yaml."""
 
@@ -188,6 +236,7 @@ class SiteFile(Strict):
     schedule: tuple[Rule, ...] = ()
     default_playlist: str | None = None
     ticker: tuple[TickerLine, ...] = ()
+    calendar: SiteCalendar = SiteCalendar()
 
     @field_validator("screens", mode="before")
     @classmethod
