@@ -11,6 +11,7 @@ from typing import Any
 
 from signage.config.validate import Config
 from signage.config.when import iso
+from signage.qr import qr_drawing
 from signage.schedule import PlannedItem, Segment, resolve_windows
 
 MANIFEST_VERSION = 1
@@ -44,13 +45,16 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     item = planned.item
     base: dict[str, Any] = {"key": planned.key}
     if item.tip is not None:
-        return {
+        tip = {
             **base,
             "type": "tip",
             "title": item.tip.title,
             "body": item.tip.body,
             "duration": item.duration,
-        }, ""
+        }
+        if item.tip.qr:
+            tip["qr"] = qr_drawing(item.tip.qr)
+        return tip, ""
     media_id = item.clip if item.clip is not None else item.image
     assert media_id is not None
     ref = lookup(media_id)

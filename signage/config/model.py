@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
@@ -65,9 +66,41 @@ class When(Strict):
         return self.time is None and self.dates is None and self.days.every_day
 
 
+QR_URL_LONGEST = 500  # characters; longer codes get too dense to scan across a lobby
+
+
+def _web_address(value: Any) -> Any:
+    """An http(s) address with a host, nothing else: the code is scanned by the public."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:  # an unclosed [ of an IPv6 host, a bad port
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or any(c.isspace() or ord(c) < 32 for c in text):
+        raise PhraseError(
+            Phrase.of(
+                N_("{value!r} is not a web address; write it like https://example.court.gov.cn/"),
+                value=value[:80],
+            )
+        )
+    if len(text) > QR_URL_LONGEST:
+        raise PhraseError(
+            Phrase.of(
+                N_("the address is {count} characters long; a QR code takes at most {most}"),
+                count=len(text),
+                most=QR_URL_LONGEST,
+            )
+        )
+    return text
+
+
 class Tip(Strict):
     title: Annotated[str, Field(max_length=200)] = ""
     body: Annotated[str, Field(max_length=2000)] = ""
+    qr: Annotated[str, BeforeValidator(_web_address)] | None = None
 
     @model_validator(mode="after")
     def _has_text(self) -> Tip:

@@ -225,6 +225,7 @@ SCHEMAS: dict[str, Schema] = {
                                     "title": STRING,
                                     "body": STRING,
                                     "poster": STRING,
+                                    "qr": obj({"url": STRING, "size": INT, "path": STRING}),
                                 },
                             )
                         ),

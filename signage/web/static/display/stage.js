@@ -4,6 +4,7 @@
 // black. Two <video> elements take turns: the next clip loads while the current one plays.
 
 import { fitText, sizeRange } from './fit.js';
+import { qrFigure } from './qr.js';
 
 const START_TIMEOUT_MS = 8000; // a clip that shows no frame by then is skipped
 const STALL_MS = 4000; // a clip whose time stands still this long is skipped
@@ -169,6 +170,8 @@ export class Stage {
     if (item.title) box.append(element('h2', 'tip-title', item.title));
     if (item.body) box.append(element('p', 'tip-body', item.body));
     layer.append(box);
+    const qr = qrFigure(item.qr);
+    if (qr) layer.append(qr);
     const { min, max } = sizeRange(this.root, 0.055);
     fitText(box, min, max);
     return layer;
