@@ -128,6 +128,7 @@ media = sa.Table(
     sa.Column("height", sa.Integer),
     sa.Column("file", sa.String(128)),  # content-hashed name of the prepared file
     sa.Column("thumbnail", sa.String(128)),
+    sa.Column("captions", sa.String(128)),  # content-hashed .vtt beside the prepared file
     sa.Column("size", sa.BigInteger),
     sa.Column("upload", sa.String(128)),  # the original under its ASCII name, until prepared
     sa.Column("claimed_by", sa.String(128)),  # host:pid of the process preparing it

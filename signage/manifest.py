@@ -28,6 +28,7 @@ class MediaRef:
     poster: str | None = None
     width: int | None = None
     height: int | None = None
+    captions: str | None = None  # URL of the clip's WebVTT captions
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     }
     if ref.poster:
         entry["poster"] = ref.poster
+    if ref.captions and wanted == "video":
+        entry["captions"] = ref.captions
     return entry, ""
 
 
@@ -118,7 +121,12 @@ def build_manifest(
     alert = alerts[0] if alerts else None
     body = {
         "version": MANIFEST_VERSION,
-        "screen": {"id": screen_id, "name": screen.name, "orientation": screen.orientation},
+        "screen": {
+            "id": screen_id,
+            "name": screen.name,
+            "orientation": screen.orientation,
+            "captions": screen.captions,
+        },
         "site": {"name": config.site.name, "timezone": config.site.timezone},
         "poll_seconds": config.site.poll_seconds,
         "segments": segments_json,

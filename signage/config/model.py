@@ -211,6 +211,7 @@ class Screen(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
     groups: Names = ()
     orientation: Literal["landscape", "portrait"] = "landscape"
+    captions: bool = True  # clips' captions shown (lobbies play muted)
 
 
 class Rule(When):

@@ -185,6 +185,7 @@ class ScreenService:
                 poster,
                 row["width"],
                 row["height"],
+                self.media_url + row["captions"] if row["captions"] else None,
             )
 
         return lookup

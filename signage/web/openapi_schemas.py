@@ -202,7 +202,10 @@ SCHEMAS: dict[str, Schema] = {
             "version": INT,
             "server_time": TIME,
             "poll_seconds": INT,
-            "screen": obj({"id": STRING, "name": STRING, "orientation": STRING}),
+            "screen": obj(
+                {"id": STRING, "name": STRING, "orientation": STRING},
+                {"captions": BOOL, "courtroom": nullable(STRING), "hearing_band": BOOL},
+            ),
             "site": obj({"name": STRING, "timezone": STRING}),
             "segments": array(
                 obj(
@@ -226,6 +229,7 @@ SCHEMAS: dict[str, Schema] = {
                                     "body": STRING,
                                     "poster": STRING,
                                     "qr": obj({"url": STRING, "size": INT, "path": STRING}),
+                                    "captions": STRING,
                                 },
                             )
                         ),

@@ -29,6 +29,7 @@ def test_manifest_covers_a_day_and_a_half_with_segments_ticker_and_server_time(
         "id": "lobby-east",
         "name": "诉讼服务中心东侧大屏",
         "orientation": "landscape",
+        "captions": True,
     }
     assert body["poll_seconds"] == 30
     server_time = dt.datetime.fromisoformat(body["server_time"])

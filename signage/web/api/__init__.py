@@ -2,6 +2,7 @@
 
 from signage.web.api import (
     alerts,
+    captions,
     history,
     media,
     openapi,
@@ -17,6 +18,7 @@ from signage.web.api.base import bp
 __all__ = [
     "alerts",
     "bp",
+    "captions",
     "history",
     "media",
     "openapi",

@@ -127,6 +127,7 @@ class Display {
   apply(manifest) {
     const plan = toPlan(manifest);
     this.site = { ...this.site, ...plan.site };
+    this.stage.captions.setEnabled(manifest.screen?.captions !== false);
     this.keepAlive.timeZone = this.site.timezone;
     document.getElementById('court').textContent = this.site.name;
     document.getElementById('idle-name').textContent = this.site.name;

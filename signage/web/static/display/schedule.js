@@ -63,7 +63,9 @@ export function mediaAhead(plan, ms, horizonMs) {
   for (const segment of plan.segments) {
     if (segment.endMs <= ms || segment.startMs >= ms + horizonMs) continue;
     for (const item of segment.items) {
-      if (item.url && !urls.includes(item.url)) urls.push(item.url);
+      for (const url of [item.url, item.captions]) {
+        if (url && !urls.includes(url)) urls.push(url);
+      }
     }
   }
   return urls;

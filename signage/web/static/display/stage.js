@@ -3,6 +3,7 @@
 // layer goes to the front only once it has something to show, so a change never flashes
 // black. Two <video> elements take turns: the next clip loads while the current one plays.
 
+import { Captions } from './captions.js';
 import { fitText, sizeRange } from './fit.js';
 import { qrFigure } from './qr.js';
 
@@ -58,6 +59,7 @@ export class Stage {
     this.alert = root.querySelector('#alert');
     this.alertText = root.querySelector('#alert-text');
     this.front = this.idle;
+    this.captions = new Captions(root);
     this.preparedImage = null;
     this.endedAt = null; // when the last clip ended, if the next thing may be a clip
     this.stats = { ended: 0, errors: 0, gaps: [], lastFrameAt: null, firstFrameAt: null };
@@ -205,6 +207,15 @@ export class Stage {
     const video = this.videoFor(item.url);
     const endedAt = this.endedAt;
     this.endedAt = null;
+    this.captions.follow(video, item);
+    try {
+      return await this.playFollowed(video, item, signal, next, endedAt);
+    } finally {
+      this.captions.stop();
+    }
+  }
+
+  async playFollowed(video, item, signal, next, endedAt) {
     try {
       const started = await firstFrame(video, signal);
       if (started === 'cut') {
