@@ -139,6 +139,25 @@ media = sa.Table(
 )
 
 
+hearings = sa.Table(
+    "hearings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False, index=True),  # the site's local date
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Column("ends_at", UtcDateTime),  # only when the export says; else derived on output
+    sa.Column("case_number", sa.String(100), nullable=False),
+    sa.Column("cause", sa.String(200), nullable=False, default=""),
+    # [{"role": "原告", "name": "张三"}, …] as exported: names leave the server only masked
+    # where the hearing is not public or its cause is sensitive (signage.hearings.privacy).
+    sa.Column("parties", sa.JSON, nullable=False),
+    sa.Column("judge", sa.String(100), nullable=False, default=""),
+    sa.Column("courtroom", sa.String(100), nullable=False, default=""),
+    sa.Column("public", sa.Boolean, nullable=False, default=True),
+    sa.Column("imported_by", sa.String(64)),
+    sa.Column("imported_at", UtcDateTime, nullable=False),
+)
+
 revisions = sa.Table(
     "revisions",
     metadata,

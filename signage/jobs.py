@@ -15,6 +15,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from signage.db import now
+from signage.hearings.imports import fetch_hearings
 from signage.media.worker import Job, preparation_jobs
 from signage.parts import Signage
 
@@ -40,6 +41,15 @@ def record_alive(parts: Signage) -> None:
     parts.store.set_meta(ALIVE_KEY, now().isoformat())
 
 
+def fetch_hearing_list(parts: Signage) -> dict[str, Any] | None:
+    """Import the hearing list the case system publishes at HEARINGS_URL, when it changed."""
+    url = parts.settings["HEARINGS_URL"]
+    config = parts.state.current
+    if not url or config is None:
+        return None
+    return fetch_hearings(parts.store, url, config.site.zone)
+
+
 def _run(parts: Signage, job: Job) -> None:
     try:
         job(parts)
@@ -49,11 +59,14 @@ def _run(parts: Signage, job: Job) -> None:
 
 def scheduled_jobs(parts: Signage) -> list[tuple[Job, float]]:
     """Every job and how many seconds apart it runs."""
+    settings = parts.settings
+    hearings = [(fetch_hearing_list, settings["HEARINGS_FETCH_SECONDS"])]
     return [
-        (reload_configuration, parts.settings["CONFIG_CHECK_SECONDS"]),
+        (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (refresh_manifests, 5),
         (record_alive, ALIVE_EVERY),
-        *preparation_jobs(parts.settings["JOB_WORKERS"]),
+        *(hearings if settings["HEARINGS_URL"] else []),
+        *preparation_jobs(settings["JOB_WORKERS"]),
     ]
 
 

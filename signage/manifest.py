@@ -11,6 +11,7 @@ from typing import Any
 
 from signage.config.validate import Config
 from signage.config.when import iso
+from signage.hearings.listing import board
 from signage.qr import qr_drawing
 from signage.schedule import PlannedItem, Segment, resolve_windows
 
@@ -45,6 +46,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     """One item as the player needs it, or None and why it is skipped."""
     item = planned.item
     base: dict[str, Any] = {"key": planned.key}
+    if item.hearings is not None:
+        return {**base, "type": "hearings", "day": item.hearings, "duration": item.duration}, ""
     if item.tip is not None:
         tip = {
             **base,
@@ -87,8 +90,10 @@ def build_manifest(
     alerts: Sequence[Alert],
     start: dt.datetime,
     end: dt.datetime,
+    hearing_rows: Sequence[dict[str, Any]] = (),
 ) -> tuple[dict[str, Any], list[str]]:
-    """The manifest body (without server_time) and warnings about skipped items."""
+    """The manifest body (without server_time) and warnings about skipped items; the hearings
+    (already masked) when the screen shows them."""
     zone = config.site.zone
     warnings: list[str] = []
     segments_json = []
@@ -118,6 +123,9 @@ def build_manifest(
                     {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
                 )
     screen = config.screens[screen_id]
+    shows_hearings = screen.hearing_band or any(
+        planned.item.hearings is not None for segment in segments for planned in segment.items
+    )
     alert = alerts[0] if alerts else None
     body = {
         "version": MANIFEST_VERSION,
@@ -126,6 +134,8 @@ def build_manifest(
             "name": screen.name,
             "orientation": screen.orientation,
             "captions": screen.captions,
+            "courtroom": screen.courtroom,
+            "hearing_band": screen.hearing_band,
         },
         "site": {"name": config.site.name, "timezone": config.site.timezone},
         "poll_seconds": config.site.poll_seconds,
@@ -139,6 +149,8 @@ def build_manifest(
             "until": iso(alert.until, zone),
         },
     }
+    if shows_hearings:
+        body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
     return body, sorted(set(warnings))
 
 

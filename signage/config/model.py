@@ -109,7 +109,8 @@ class Tip(Strict):
         return self
 
 
-DEFAULT_SECONDS = {"tip": 15, "image": 10}
+DEFAULT_SECONDS = {"tip": 15, "image": 10, "hearings": 20}
+KINDS = ("clip", "tip", "image", "hearings")
 
 
 def _both(words: list[str]) -> Phrase | str:
@@ -126,15 +127,16 @@ class Item(When):
     clip: str | None = None
     tip: Tip | None = None
     image: str | None = None
+    hearings: Literal["today"] | None = None  # the day's hearings of the screen's courtroom
     seconds: Annotated[int, Field(ge=1, le=3600)] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
-        kinds = [k for k in ("clip", "tip", "image") if getattr(self, k) is not None]
+        kinds = [k for k in KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise PhraseError(
                 Phrase.of(
-                    N_("each item needs exactly one of clip:, tip: or image:{found}"),
+                    N_("each item needs exactly one of clip:, tip:, image: or hearings:{found}"),
                     found=Phrase.of(N_(" (this one has {kinds})"), kinds=_both(kinds))
                     if kinds
                     else "",
@@ -156,8 +158,8 @@ class Item(When):
         return self
 
     @property
-    def kind(self) -> Literal["clip", "tip", "image"]:
-        return "clip" if self.clip is not None else "tip" if self.tip is not None else "image"
+    def kind(self) -> Literal["clip", "tip", "image", "hearings"]:
+        return next(k for k in KINDS if getattr(self, k) is not None)  # type: ignore[return-value]
 
     @property
     def duration(self) -> int | None:
@@ -212,6 +214,8 @@ class Screen(Strict):
     groups: Names = ()
     orientation: Literal["landscape", "portrait"] = "landscape"
     captions: bool = True  # clips' captions shown (lobbies play muted)
+    courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    hearing_band: bool = False  # the current and next hearing kept in a band above the zone
 
 
 class Rule(When):
@@ -262,6 +266,36 @@ class SiteCalendar(Strict):
         return any(first.year <= year <= last.year for first, last in listed)
 
 
+# Causes whose parties' names are masked even in public hearings: minors, family, sexual
+# offences, trade secrets and privacy (the courts' own publication rules).
+MASKED_CAUSES = (
+    "未成年",
+    "离婚",
+    "抚养",
+    "扶养",
+    "赡养",
+    "收养",
+    "监护",
+    "婚姻",
+    "同居",
+    "强奸",
+    "猥亵",
+    "性侵",
+    "卖淫",
+    "淫秽",
+    "商业秘密",
+    "隐私",
+    "个人信息",
+)
+
+
+class HearingRules(Strict):
+    """How the hearing board treats names and how long a hearing lasts when not told."""
+
+    masked_causes: tuple[Annotated[str, Field(min_length=1, max_length=50)], ...] = MASKED_CAUSES
+    minutes: Annotated[int, Field(ge=5, le=600)] = 60
+
+
 class SiteFile(Strict):
     """The content of site.yaml."""
 
@@ -271,6 +305,7 @@ class SiteFile(Strict):
     default_playlist: str | None = None
     ticker: tuple[TickerLine, ...] = ()
     calendar: SiteCalendar = SiteCalendar()
+    hearings: HearingRules = HearingRules()
 
     @field_validator("screens", mode="before")
     @classmethod

@@ -15,27 +15,13 @@ import webvtt
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from signage.db import Store
+from signage.encodings import decode_chinese_text
 from signage.errors import Invalid
 from signage.media.library import files_folder, media_row, set_captions
 
 CAPTIONS_LARGEST = 1024 * 1024  # bytes; an hour of dense subtitles is some 100 KB
 MOST_CUES = 10000
 SUFFIXES = (".srt", ".vtt")
-
-
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else GBK as Chinese Windows tools save."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise Invalid(
-            "the captions file is neither UTF-8 nor GBK text; save it again as UTF-8",
-            code="bad_captions",
-        ) from None
 
 
 def _timestamp(seconds: float) -> str:
@@ -60,7 +46,11 @@ def to_webvtt(raw: bytes, filename: str = "") -> str:
             "is it really a subtitle file?",
             code="bad_captions",
         )
-    text = decode_text(raw).replace("\r\n", "\n").replace("\r", "\n")
+    text = (
+        decode_chinese_text(raw, "the captions file", "bad_captions")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )
     kind = "vtt" if text.lstrip().startswith("WEBVTT") else "srt"
     if filename and not filename.lower().endswith(SUFFIXES):
         raise Invalid("captions must be an .srt or .vtt file", code="bad_captions")

@@ -30,6 +30,8 @@ def test_manifest_covers_a_day_and_a_half_with_segments_ticker_and_server_time(
         "name": "诉讼服务中心东侧大屏",
         "orientation": "landscape",
         "captions": True,
+        "courtroom": None,
+        "hearing_band": False,
     }
     assert body["poll_seconds"] == 30
     server_time = dt.datetime.fromisoformat(body["server_time"])

@@ -3,6 +3,7 @@
 from signage.web.api import (
     alerts,
     captions,
+    hearings,
     history,
     media,
     openapi,
@@ -19,6 +20,7 @@ __all__ = [
     "alerts",
     "bp",
     "captions",
+    "hearings",
     "history",
     "media",
     "openapi",

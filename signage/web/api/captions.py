@@ -10,7 +10,7 @@ from signage.media.captions import CAPTIONS_LARGEST, attach_captions
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
-from signage.web.openapi import MEDIA_ID, operation
+from signage.web.openapi import FILE_FORM, MEDIA_ID, operation
 from signage.web.openapi_schemas import STRING, nullable, obj, ref, reply
 from signage.web.small_files import small_upload
 
@@ -46,12 +46,6 @@ def delete_captions(media_id: str) -> Any:
     return {"id": media_id, "captions_url": None}
 
 
-FILE_FORM = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})}
-    },
-}
 OPENAPI_SCHEMAS = {"Captions": obj({"id": STRING, "captions_url": nullable(STRING)})}
 OPENAPI_PATHS = {
     "/media/{media_id}/captions": {
