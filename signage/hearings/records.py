@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from signage.config.phrases import N_
 from signage.errors import Invalid
 from signage.hearings.tables import Cell
 
@@ -44,6 +45,12 @@ _FIELD_OF = {
 }
 NOT_PUBLIC = {"否", "不公开", "不公开审理", "n", "no", "false", "0", "×"}
 PUBLIC = {"是", "公开", "公开审理", "y", "yes", "true", "1", "√", ""}
+# Why a row is rejected: fixed words, so the staff page can say them in its language.
+NO_DATE = N_("the hearing date is missing or not a date (write it like 2026-12-01)")
+NO_TIME = N_("the hearing time is missing or not a time (write it like 09:30)")
+NO_CASE = N_("the case number (案号) is empty")
+BAD_PUBLIC = N_("是否公开 should be 是 or 否")
+REASONS = (NO_DATE, NO_TIME, NO_CASE, BAD_PUBLIC)
 _NAME_SPLIT = re.compile(r"[、，,/]+")
 _ROLE = re.compile(r"^([^:：]{1,10})[:：](.*)$", re.S)
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})?")
@@ -150,14 +157,14 @@ def _moments(
     when = _cell(row, columns, "when")
     day = _date_of(when) or _date_of(_cell(row, columns, "date"))
     if day is None:
-        raise ValueError("the hearing date is missing or not a date (write it like 2026-12-01)")
+        raise ValueError(NO_DATE)
     source = when
     clock = _clock_of(when, after_date=True) if when not in (None, "") else None
     if clock is None:
         source = _cell(row, columns, "clock")
         clock = _clock_of(source, after_date=False)
     if clock is None:
-        raise ValueError("the hearing time is missing or not a time (write it like 09:30)")
+        raise ValueError(NO_TIME)
     starts_at = dt.datetime.combine(day, clock, tzinfo=zone)
     end_text = _cell(row, columns, "end")
     # "09:00-11:30" (or 至/到/~) in the time cell gives the end too.
@@ -212,11 +219,11 @@ def _hearing(
 ) -> Hearing:
     case = _text(row, columns, "case").strip()
     if not case:
-        raise ValueError("the case number (案号) is empty")
+        raise ValueError(NO_CASE)
     starts_at, ends_at = _moments(row, columns, zone)
     public_text = _text(row, columns, "public").strip().lower()
     if public_text not in PUBLIC and public_text not in NOT_PUBLIC:
-        raise ValueError(f"是否公开 should be 是 or 否, not {public_text[:20]!r}")
+        raise ValueError(BAD_PUBLIC)
     return Hearing(
         starts_at=starts_at,
         case_number=case[:100],

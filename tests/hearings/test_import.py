@@ -102,7 +102,7 @@ def test_bad_rows_are_listed_with_their_row_number_and_good_rows_still_load() ->
             "row": 7,
             "reason": "the hearing date is missing or not a date (write it like 2026-12-01)",
         },
-        {"row": 8, "reason": "是否公开 should be 是 or 否, not '也许'"},
+        {"row": 8, "reason": "是否公开 should be 是 or 否"},
     ]
 
 

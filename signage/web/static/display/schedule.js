@@ -32,6 +32,7 @@ export function toPlan(manifest) {
 
 function isPlayable(item) {
   if (item.type === 'tip') return Boolean(item.title || item.body);
+  if (item.type === 'hearings') return true;
   return (item.type === 'video' || item.type === 'image') && typeof item.url === 'string';
 }
 

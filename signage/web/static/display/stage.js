@@ -5,6 +5,7 @@
 
 import { Captions } from './captions.js';
 import { fitText, sizeRange } from './fit.js';
+import { Hearings } from './hearings.js';
 import { qrFigure } from './qr.js';
 
 const START_TIMEOUT_MS = 8000; // a clip that shows no frame by then is skipped
@@ -60,6 +61,7 @@ export class Stage {
     this.alertText = root.querySelector('#alert-text');
     this.front = this.idle;
     this.captions = new Captions(root);
+    this.hearings = new Hearings();
     this.preparedImage = null;
     this.endedAt = null; // when the last clip ended, if the next thing may be a clip
     this.stats = { ended: 0, errors: 0, gaps: [], lastFrameAt: null, firstFrameAt: null };
@@ -86,7 +88,7 @@ export class Stage {
   async present(item, signal, next) {
     try {
       if (item.type === 'video') return await this.playVideo(item, signal, next);
-      const layer = item.type === 'image' ? await this.posterLayer(item) : this.tipLayer(item);
+      const layer = item.type === 'image' ? await this.posterLayer(item) : this.stillLayer(item);
       if (signal.aborted) {
         layer.remove();
         return { outcome: 'cut', shownAt: null };
@@ -163,6 +165,14 @@ export class Stage {
     );
     const layer = this.newStill('poster-layer');
     layer.append(image);
+    return layer;
+  }
+
+  /** A tip, or today's hearings. */
+  stillLayer(item) {
+    if (item.type !== 'hearings') return this.tipLayer(item);
+    const layer = this.newStill('hearings');
+    this.hearings.fill(layer, item);
     return layer;
   }
 
