@@ -32,8 +32,8 @@ SITE_FILE = "site.yaml"
 CALENDAR_NOTICE = dt.timedelta(days=60)
 CALENDAR_EXAMPLE = (
     "calendar:\n"
-    "  holidays: [{year}-01-01, {year}-MM-DD..{year}-MM-DD]   # each holiday or range\n"
-    "  workdays: [{year}-MM-DD]                              # make-up workdays (调休)"
+    "  holidays: [{year}-01-01, {year}-MM-DD..{year}-MM-DD]   # 放假日期或日期段\n"
+    "  workdays: [{year}-MM-DD]                              # 调休上班日"
 )
 
 
@@ -368,7 +368,7 @@ def _check_coverage(config: Config, document: Document, out: _Collector, today: 
     if uses_calendar and unknown:
         out.add(
             SITE_FILE,
-            document.mark_for(("calendar",), key=True),
+            document.key_marks.get(("calendar",)),
             N_(
                 "the installed Chinese holiday calendar does not know {year} yet; from "
                 "{year}-01-01 workdays/holidays fall back to Monday-Friday. Once the State "
