@@ -219,7 +219,7 @@ SCHEMAS: dict[str, Schema] = {
                             obj(
                                 {
                                     "key": STRING,
-                                    "type": {"enum": ["video", "image", "tip"]},
+                                    "type": {"enum": ["video", "image", "tip", "hearings"]},
                                     "duration": nullable(NUMBER),
                                 },
                                 {
@@ -266,7 +266,7 @@ SCHEMAS: dict[str, Schema] = {
                             "type": "string",
                             "description": "<playlist-id>#<index>, as in manifests",
                         },
-                        "type": {"enum": ["video", "image", "tip"]},
+                        "type": {"enum": ["video", "image", "tip", "hearings"]},
                         "started_at": TIME,
                         "seconds": NUMBER,
                     },

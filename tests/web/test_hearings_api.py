@@ -136,3 +136,27 @@ def test_a_tribunal_screen_gets_its_rooms_hearings_masked_in_the_manifest(
         assert secret not in text
     items = [i for s in body["segments"] for i in s["items"] if i["type"] == "hearings"]
     assert items and items[0]["duration"] == 20 and items[0]["day"] == "today"
+
+
+def test_a_screen_may_report_plays_of_the_hearing_board(
+    app: Flask, api: Api, playlists_dir: Path, screen_key: Any
+) -> None:
+    tribunal = playlists_dir / "tribunal.yaml"
+    tribunal.write_text(
+        tribunal.read_text(encoding="utf-8") + "  - hearings: today\n", encoding="utf-8"
+    )
+    app.extensions["signage"].refresh_config(force=True)
+    index = tribunal.read_text(encoding="utf-8").count("\n  - ") - 1
+    record = {
+        "id": "board-1",
+        "item": f"tribunal#{index}",
+        "type": "hearings",
+        "started_at": "2026-11-20T09:00:00+08:00",
+        "seconds": 20,
+    }
+    sent = api.post(
+        "/screens/tribunal-1/plays",
+        query_string={"key": screen_key("tribunal-1")},
+        json={"plays": [record]},
+    )
+    assert sent.status_code == 200 and sent.get_json()["unknown_items"] == []
