@@ -12,7 +12,15 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.admin.conftest import PASSWORD
-from tests.browser.lobby import PORTRAIT, SCREEN, ZONE, next_minute, start_lobby, wait_for
+from tests.browser.lobby import (
+    PORTRAIT,
+    SCREEN,
+    ZONE,
+    next_minute,
+    start_lobby,
+    wait_for,
+    wait_snapshot,
+)
 from tests.browser.test_display_layout import SHOTS
 from tests.hearings.workbooks import HEADER, xlsx
 
@@ -141,5 +149,15 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
         expect(band.locator(".band-sitting")).to_contain_text(case(3))
         expect(band.locator(".band-next")).to_have_count(0)
         page.screenshot(path=str(SHOTS / "portrait-hearings-after.png"))
+
+        # Without the server, after a reload (a power cut), the board comes back from the
+        # cached manifest.
+        wait_snapshot(page, lambda s: s["serviceWorker"], 30, "no service worker took over")
+        lobby.server.stop()
+        page.reload()
+        page.wait_for_selector(".hearings[data-state=front] tr.hearing", timeout=30000)
+        assert states(page) == after
+        expect(band.locator(".band-sitting")).to_contain_text(case(3))
+        assert "赵某" in page.inner_text("body")
     finally:
         lobby.stop()
