@@ -105,11 +105,8 @@ def find_header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, int]]:
 
 
 def _text(row: Sequence[Cell], columns: dict[str, int], column: str) -> str:
-    position = columns.get(column)
-    if position is None or position >= len(row) or row[position] is None:
-        return ""
-    value = row[position]
-    return value if isinstance(value, str) else str(value)
+    value = _cell(row, columns, column)
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 def _date_of(value: Cell) -> dt.date | None:
