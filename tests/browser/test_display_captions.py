@@ -39,24 +39,33 @@ def test_captions_follow_the_clip_and_a_screen_can_turn_them_off(
     try:
         attach_captions(lobby.store, lobby.media_dir, "anti-fraud", CAPTIONS.encode("gbk"), "a.srt")
         page = lobby.open(browser)
-        seen: list[tuple[float, str]] = []
+        plays: list[list[tuple[float, str]]] = [[]]  # (clip time, caption shown), per play
 
-        def both_lines_seen() -> bool:
+        def two_plays_seen() -> bool:
             state = page.evaluate(SEEN)
-            if state["time"] is not None:
-                seen.append((state["time"], state["text"]))
-            texts = {text for _, text in seen}
-            return {"第一句：诉讼服务热线 12368", "第二句：网上立案 足不出户"} <= texts
+            if state["time"] is None:
+                return False
+            if plays[-1] and state["time"] + 0.5 < plays[-1][-1][0]:
+                plays.append([])  # the clip started again
+            plays[-1].append((state["time"], state["text"]))
+            return len(plays) >= 3
 
-        wait_for(both_lines_seen, 40, f"both caption lines did not show: {seen[-20:]}", page)
-        for moment, text in seen:
+        wait_for(two_plays_seen, 60, f"the clip did not play twice: {plays}", page)
+        for moment, text in [sample for play in plays for sample in play]:
             # Each line shows only inside its own time (a frame of slack for the polling).
             if text.startswith("第一句"):
                 assert 0.2 <= moment <= 1.95, (moment, text)
             elif text.startswith("第二句"):
                 assert 2.1 <= moment <= 3.85, (moment, text)
-            elif 0.6 < moment < 1.5 or 2.5 < moment < 3.4:
-                raise AssertionError(f"no caption at {moment:.2f} s")
+            else:
+                assert text == "", (moment, text)
+        # A whole play, once the track is loaded (on the first play it may still be coming,
+        # on a busy machine): every line shows while its part plays.
+        for moment, text in plays[1]:
+            if 0.6 < moment < 1.5:
+                assert text == "第一句：诉讼服务热线 12368", (moment, text)
+            if 2.5 < moment < 3.4:
+                assert text == "第二句：网上立案 足不出户", (moment, text)
         page.wait_for_function(
             "() => document.getElementById('captions').textContent.startsWith('第')",
             timeout=20000,

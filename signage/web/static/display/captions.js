@@ -3,6 +3,34 @@
 // are shown as text in a box of our own, which, unlike the browser's own captions, can be
 // sized for a lobby and never covers the ticker.
 
+/** The video's caption track for url, loading (mode hidden: timed, but drawn by us). */
+function trackOn(video, url) {
+  let element = null;
+  for (const track of video.querySelectorAll('track')) {
+    if (track.getAttribute('src') === url && !element) element = track;
+    else track.remove();
+  }
+  if (!element) {
+    element = document.createElement('track');
+    element.kind = 'captions';
+    element.src = url;
+    video.append(element);
+  }
+  element.track.mode = 'hidden';
+  return element;
+}
+
+/** Call back at the video's next presented frame (or in a tenth of a second). */
+function nextFrame(video, callback) {
+  if ('requestVideoFrameCallback' in video) return { video: video.requestVideoFrameCallback(callback) };
+  return { timer: setTimeout(callback, 100) };
+}
+
+function cancelFrame(video, frame) {
+  if (frame?.video !== undefined) video.cancelVideoFrameCallback(frame.video);
+  if (frame?.timer !== undefined) clearTimeout(frame.timer);
+}
+
 export class Captions {
   constructor(root) {
     this.box = document.createElement('div');
@@ -20,32 +48,44 @@ export class Captions {
     if (!on) this.stop();
   }
 
+  /** Start loading item's captions on the video that will play it: they show from its
+   * first frame instead of after a fetch. */
+  prepare(video, item) {
+    if (this.enabled && typeof item.captions === 'string') trackOn(video, item.captions);
+  }
+
   /** Show the captions of item (if it has any) while video plays it. */
   follow(video, item) {
     this.stop();
-    if (!this.enabled || typeof item.captions !== 'string') return;
-    const element = document.createElement('track');
-    element.kind = 'captions';
-    element.src = item.captions;
-    video.append(element);
+    if (!this.enabled || typeof item.captions !== 'string') {
+      for (const stale of video.querySelectorAll('track')) stale.remove();
+      return;
+    }
+    const element = trackOn(video, item.captions);
     const track = element.track;
-    track.mode = 'hidden'; // loaded and timed, but drawn by us
+    // Each presented frame: the browser's own cue updates come only with `timeupdate`
+    // (about four a second), late by up to a quarter second.
     const show = () => {
-      const words = [...(track.activeCues || [])]
+      const now = video.currentTime;
+      const words = [...(track.cues || [])]
+        .filter((cue) => cue.startTime <= now && now < cue.endTime)
         .map((cue) => cue.getCueAsHTML().textContent) // entities decoded; nothing rendered
         .join('\n');
-      this.box.textContent = words;
-      this.box.hidden = !words;
+      if (words !== this.box.textContent) {
+        this.box.textContent = words;
+        this.box.hidden = !words;
+      }
+      if (this.current?.element === element) this.current.frame = nextFrame(video, show);
     };
-    track.addEventListener('cuechange', show);
-    this.current = { element, track, show };
+    this.current = { element, track, video, frame: null };
+    show();
   }
 
   /** Take the captions off (the clip ended, was cut or failed). */
   stop() {
     if (!this.current) return;
-    const { element, track, show } = this.current;
-    track.removeEventListener('cuechange', show);
+    const { element, track, video, frame } = this.current;
+    cancelFrame(video, frame);
     track.mode = 'disabled';
     element.remove();
     this.current = null;

@@ -72,7 +72,7 @@ export class Stage {
   prepare(item) {
     if (!item) return;
     if (item.type === 'video') {
-      this.videoFor(item.url);
+      this.captions.prepare(this.videoFor(item.url), item);
     } else if (item.type === 'image' && this.preparedImage?.src !== item.url) {
       const image = new Image();
       image.src = item.url;
