@@ -39,6 +39,13 @@ def test_captions_follow_the_clip_and_a_screen_can_turn_them_off(
     try:
         attach_captions(lobby.store, lobby.media_dir, "anti-fraud", CAPTIONS.encode("gbk"), "a.srt")
         page = lobby.open(browser)
+        # The captions came after the server started: wait until the plan in play has them
+        # (a poll, then the next item boundary).
+        page.wait_for_function(
+            "() => window.signage.player.plan?.segments.some("
+            "(s) => s.items.some((i) => i.captions))",
+            timeout=30000,
+        )
         plays: list[list[tuple[float, str]]] = [[]]  # (clip time, caption shown), per play
 
         def two_plays_seen() -> bool:
@@ -59,8 +66,8 @@ def test_captions_follow_the_clip_and_a_screen_can_turn_them_off(
                 assert 2.1 <= moment <= 3.85, (moment, text)
             else:
                 assert text == "", (moment, text)
-        # A whole play, once the track is loaded (on the first play it may still be coming,
-        # on a busy machine): every line shows while its part plays.
+        # The first whole play (the first may have begun before the plan had captions):
+        # every line shows while its part plays.
         for moment, text in plays[1]:
             if 0.6 < moment < 1.5:
                 assert text == "第一句：诉讼服务热线 12368", (moment, text)
