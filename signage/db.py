@@ -146,6 +146,7 @@ media = sa.Table(
     sa.Column("height", sa.Integer),
     sa.Column("file", sa.String(128)),  # content-hashed name of the prepared file
     sa.Column("thumbnail", sa.String(128)),
+    sa.Column("captions", sa.String(128)),  # content-hashed .vtt beside the prepared file
     sa.Column("size", sa.BigInteger),
     sa.Column("upload", sa.String(128)),  # the original under its ASCII name, until prepared
     sa.Column("claimed_by", sa.String(128)),  # host:pid:instance of the process preparing it
@@ -157,6 +158,25 @@ media = sa.Table(
     sa.Column("approved", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
 )
 
+
+hearings = sa.Table(
+    "hearings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("day", sa.Date, nullable=False, index=True),  # the site's local date
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Column("ends_at", UtcDateTime),  # only when the export says; else derived on output
+    sa.Column("case_number", sa.String(100), nullable=False),
+    sa.Column("cause", sa.String(200), nullable=False, default=""),
+    # [{"role": "原告", "name": "张三"}, …] as exported: names leave the server only masked
+    # where the hearing is not public or its cause is sensitive (signage.hearings.privacy).
+    sa.Column("parties", sa.JSON, nullable=False),
+    sa.Column("judge", sa.String(100), nullable=False, default=""),
+    sa.Column("courtroom", sa.String(100), nullable=False, default=""),
+    sa.Column("public", sa.Boolean, nullable=False, default=True),
+    sa.Column("imported_by", sa.String(64)),
+    sa.Column("imported_at", UtcDateTime, nullable=False),
+)
 
 revisions = sa.Table(
     "revisions",

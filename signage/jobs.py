@@ -19,6 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from signage.config.when import iso
 from signage.db import now
+from signage.hearings.imports import fetch_hearings
 from signage.leases import lease_row, release_lease, take_lease
 from signage.media.worker import (
     POLL_SECONDS,
@@ -53,6 +54,15 @@ def requeue_interrupted(parts: Signage) -> list[str]:
     return recover_interrupted(parts)
 
 
+def fetch_hearing_list(parts: Signage) -> dict[str, Any] | None:
+    """Import the hearing list the case system publishes at HEARINGS_URL, when it changed."""
+    url = parts.settings["HEARINGS_URL"]
+    config = parts.state.current
+    if not url or config is None:
+        return None
+    return fetch_hearings(parts.store, url, config.site.zone)
+
+
 def watch_screens(parts: Signage) -> dict[str, list[str]]:
     """Call the outage webhook for screens dark during their scheduled hours, and back."""
     config = parts.state.current
@@ -79,11 +89,14 @@ def keep_lease(parts: Signage) -> bool:
 
 def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     """The jobs only the lease holder runs, and how many seconds apart."""
-    watch = [(watch_screens, 30)] if parts.settings["ALERT_WEBHOOK"] else []
+    settings = parts.settings
+    watch = [(watch_screens, 30)] if settings["ALERT_WEBHOOK"] else []
+    hearings = [(fetch_hearing_list, settings["HEARINGS_FETCH_SECONDS"])]
     return [
-        (reload_configuration, parts.settings["CONFIG_CHECK_SECONDS"]),
+        (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
         *watch,
+        *(hearings if settings["HEARINGS_URL"] else []),
     ]
 
 

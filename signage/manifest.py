@@ -11,6 +11,8 @@ from typing import Any
 
 from signage.config.validate import Config
 from signage.config.when import iso
+from signage.hearings.listing import board
+from signage.qr import qr_drawing
 from signage.schedule import PlannedItem, Segment, resolve_windows
 
 MANIFEST_VERSION = 1
@@ -29,6 +31,7 @@ class MediaRef:
     height: int | None = None
     approved: bool = True  # False: uploaded under review and not approved yet
     size: int | None = None  # bytes, so a screen can tell how much it still lacks
+    captions: str | None = None  # URL of the clip's WebVTT captions
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,19 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     """One item as the player needs it, or None and why it is skipped."""
     item = planned.item
     base: dict[str, Any] = {"key": planned.key}
+    if item.hearings is not None:
+        return {**base, "type": "hearings", "day": item.hearings, "duration": item.duration}, ""
     if item.tip is not None:
-        return {
+        tip = {
             **base,
             "type": "tip",
             "title": item.tip.title,
             "body": item.tip.body,
             "duration": item.duration,
-        }, ""
+        }
+        if item.tip.qr:
+            tip["qr"] = qr_drawing(item.tip.qr)
+        return tip, ""
     media_id = item.clip if item.clip is not None else item.image
     assert media_id is not None
     ref = lookup(media_id)
@@ -75,6 +83,8 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
         entry["poster"] = ref.poster
     if ref.size is not None:
         entry["bytes"] = ref.size
+    if ref.captions and wanted == "video":
+        entry["captions"] = ref.captions
     return entry, ""
 
 
@@ -86,8 +96,10 @@ def build_manifest(
     alerts: Sequence[Alert],
     start: dt.datetime,
     end: dt.datetime,
+    hearing_rows: Sequence[dict[str, Any]] = (),
 ) -> tuple[dict[str, Any], list[str]]:
-    """The manifest body (without server_time) and warnings about skipped items."""
+    """The manifest body (without server_time) and warnings about skipped items; the hearings
+    (already masked) when the screen shows them."""
     zone = config.site.zone
     warnings: list[str] = []
     segments_json = []
@@ -112,15 +124,25 @@ def build_manifest(
     ticker = []
     for line in config.site_file.ticker:
         if screen_id in config.targets(line.screens):
-            for left, right in resolve_windows(zone, line, start, end):
+            for left, right in resolve_windows(zone, line, start, end, config.calendar):
                 ticker.append(
                     {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
                 )
     screen = config.screens[screen_id]
+    shows_hearings = screen.hearing_band or any(
+        planned.item.hearings is not None for segment in segments for planned in segment.items
+    )
     alert = alerts[0] if alerts else None
     body = {
         "version": MANIFEST_VERSION,
-        "screen": {"id": screen_id, "name": screen.name, "orientation": screen.orientation},
+        "screen": {
+            "id": screen_id,
+            "name": screen.name,
+            "orientation": screen.orientation,
+            "captions": screen.captions,
+            "courtroom": screen.courtroom,
+            "hearing_band": screen.hearing_band,
+        },
         "site": {
             "name": config.site.name,
             "timezone": config.site.timezone,
@@ -137,6 +159,8 @@ def build_manifest(
             "until": iso(alert.until, zone),
         },
     }
+    if shows_hearings:
+        body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
     return body, sorted(set(warnings))
 
 

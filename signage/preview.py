@@ -32,6 +32,8 @@ def item_summary(planned: PlannedItem) -> dict[str, Any]:
     entry: dict[str, Any] = {"key": planned.key, "type": item.kind}
     if item.tip is not None:
         entry["text"] = item.tip.title or item.tip.body[:40]
+    elif item.hearings is not None:
+        entry["text"] = "开庭公告"
     else:
         entry["media"] = item.clip or item.image
     if item.duration is not None:

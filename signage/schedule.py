@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from signage.config.model import Item, Rule, When
+from signage.config.model import Item, Rule, SiteCalendar, When
 from signage.config.validate import Config
 
 UTC = dt.UTC
@@ -55,14 +55,17 @@ def _seconds(local: dt.datetime) -> int:
 class _DayCache:
     """Whether a filter's days/dates admit a date, memoised for one resolution."""
 
-    def __init__(self) -> None:
+    def __init__(self, calendar: SiteCalendar | None = None) -> None:
         self._known: dict[tuple[int, dt.date], bool] = {}
+        self._is_workday = (calendar or SiteCalendar()).is_workday
 
     def admits(self, when: When, day: dt.date) -> bool:
         key = (id(when), day)
         found = self._known.get(key)
         if found is None:
-            found = day in when.days and (when.dates is None or day in when.dates)
+            found = when.days.admits(day, self._is_workday) and (
+                when.dates is None or day in when.dates
+            )
             self._known[key] = found
         return found
 
@@ -188,7 +191,7 @@ def resolve_segments(
         return []
     rules = config.rules_for(screen_id)
     schedule = config.site_file.schedule
-    days = _DayCache()
+    days = _DayCache(config.calendar)
 
     def playlists_of(winners: tuple[int, ...]) -> tuple[str, ...]:
         if winners:
@@ -293,7 +296,7 @@ def explain(config: Config, screen_id: str, at: dt.datetime) -> list[RuleVerdict
     """Every rule that reaches the screen, and why it wins or loses at this moment."""
     local = at.astimezone(config.site.zone)
     rules = config.rules_for(screen_id)
-    days = _DayCache()
+    days = _DayCache(config.calendar)
     winners = winning_rules(rules, local, days)
     top = config.site_file.schedule[winners[0]].priority if winners else None
     verdicts = []
@@ -322,16 +325,20 @@ def _why_inactive(rule: Rule, local: dt.datetime, days: _DayCache) -> str:
         and (rule.time is None or not rule.time.crosses_midnight)
     ):
         return f"only on {rule.dates}"
-    if today not in rule.days and (rule.time is None or not rule.time.crosses_midnight):
+    if not days.admits(rule, today) and (rule.time is None or not rule.time.crosses_midnight):
         return f"only on {rule.days}"
     return f"only during {rule.time}"
 
 
 def resolve_windows(
-    zone: ZoneInfo, when: When, start: dt.datetime, end: dt.datetime
+    zone: ZoneInfo,
+    when: When,
+    start: dt.datetime,
+    end: dt.datetime,
+    calendar: SiteCalendar | None = None,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The stretches of [start, end) during which one filter holds (for ticker lines)."""
-    days = _DayCache()
+    days = _DayCache(calendar)
     pieces = _pieces(
         zone,
         start.astimezone(UTC),

@@ -201,6 +201,19 @@ SETTINGS: tuple[Setting, ...] = (
         _url,
     ),
     Setting(
+        "HEARINGS_URL",
+        None,
+        "Address of today's hearings as CSV or JSON, exported by the case system; the "
+        "scheduler fetches it every HEARINGS_FETCH_SECONDS. Unset: staff upload the list.",
+        _url,
+    ),
+    Setting(
+        "HEARINGS_FETCH_SECONDS",
+        "300",
+        "How often the hearing list at HEARINGS_URL is fetched.",
+        _int_between(30, 86400),
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",

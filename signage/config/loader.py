@@ -52,6 +52,21 @@ YAML_PROBLEMS = (
     N_("found unexpected end of stream"),
 )
 
+# PyYAML reports an unclosed bracket or quote where it gave up (often the end of the file);
+# its context mark is where the bracket or quote opened, which is where the fix goes.
+UNCLOSED = {
+    "while parsing a flow sequence": N_(
+        "the [ opened here is never closed; add the matching ] (the file goes wrong on line {line})"
+    ),
+    "while parsing a flow mapping": N_(
+        "the {{ opened here is never closed; add the matching }} "
+        "(the file goes wrong on line {line})"
+    ),
+    "while scanning a quoted scalar": N_(
+        "the quote opened here is never closed; end the text with the same quote mark"
+    ),
+}
+
 NO_ALIASES = Phrase(
     N_("anchors and aliases (& and *) are not supported here; write the values out")
 )
@@ -247,6 +262,13 @@ def parse_yaml(text: str) -> Document:
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
+        unclosed = UNCLOSED.get(exc.context or "")
+        if unclosed and exc.context_mark and exc.problem_mark:
+            raise YamlError(
+                Phrase.of(unclosed, line=exc.problem_mark.line + 1),
+                Mark.of(exc.context_mark),
+                code="unclosed",
+            ) from None
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "the text is not valid YAML"
         raise YamlError(

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import (
@@ -15,6 +25,8 @@ from signage.config.when import (
     DaySet,
     TimeWindow,
     did_you_mean,
+    is_official_workday,
+    official_calendar_known,
     parse_dates,
     parse_days,
     parse_time_window,
@@ -54,9 +66,41 @@ class When(Strict):
         return self.time is None and self.dates is None and self.days.every_day
 
 
+QR_URL_LONGEST = 500  # characters; longer codes get too dense to scan across a lobby
+
+
+def _web_address(value: Any) -> Any:
+    """An http(s) address with a host, nothing else: the code is scanned by the public."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        scheme, host = parts.scheme.lower(), parts.hostname
+    except ValueError:  # an unclosed [ of an IPv6 host, a bad port
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or any(c.isspace() or ord(c) < 32 for c in text):
+        raise PhraseError(
+            Phrase.of(
+                N_("{value!r} is not a web address; write it like https://example.court.gov.cn/"),
+                value=value[:80],
+            )
+        )
+    if len(text) > QR_URL_LONGEST:
+        raise PhraseError(
+            Phrase.of(
+                N_("the address is {count} characters long; a QR code takes at most {most}"),
+                count=len(text),
+                most=QR_URL_LONGEST,
+            )
+        )
+    return text
+
+
 class Tip(Strict):
     title: Annotated[str, Field(max_length=200)] = ""
     body: Annotated[str, Field(max_length=2000)] = ""
+    qr: Annotated[str, BeforeValidator(_web_address)] | None = None
 
     @model_validator(mode="after")
     def _has_text(self) -> Tip:
@@ -65,7 +109,8 @@ class Tip(Strict):
         return self
 
 
-DEFAULT_SECONDS = {"tip": 15, "image": 10}
+DEFAULT_SECONDS = {"tip": 15, "image": 10, "hearings": 20}
+KINDS = ("clip", "tip", "image", "hearings")
 
 
 def _both(words: list[str]) -> Phrase | str:
@@ -82,15 +127,16 @@ class Item(When):
     clip: str | None = None
     tip: Tip | None = None
     image: str | None = None
+    hearings: Literal["today"] | None = None  # the day's hearings of the screen's courtroom
     seconds: Annotated[int, Field(ge=1, le=3600)] | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
-        kinds = [k for k in ("clip", "tip", "image") if getattr(self, k) is not None]
+        kinds = [k for k in KINDS if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise PhraseError(
                 Phrase.of(
-                    N_("each item needs exactly one of clip:, tip: or image:{found}"),
+                    N_("each item needs exactly one of clip:, tip:, image: or hearings:{found}"),
                     found=Phrase.of(N_(" (this one has {kinds})"), kinds=_both(kinds))
                     if kinds
                     else "",
@@ -112,8 +158,8 @@ class Item(When):
         return self
 
     @property
-    def kind(self) -> Literal["clip", "tip", "image"]:
-        return "clip" if self.clip is not None else "tip" if self.tip is not None else "image"
+    def kind(self) -> Literal["clip", "tip", "image", "hearings"]:
+        return next(k for k in KINDS if getattr(self, k) is not None)  # type: ignore[return-value]
 
     @property
     def duration(self) -> int | None:
@@ -173,6 +219,9 @@ class Screen(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
     groups: Names = ()
     orientation: Literal["landscape", "portrait"] = "landscape"
+    captions: bool = True  # clips' captions shown (lobbies play muted)
+    courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    hearing_band: bool = False  # the current and next hearing kept in a band above the zone
 
 
 class Rule(When):
@@ -186,6 +235,73 @@ class TickerLine(When):
     screens: Names | None = None
 
 
+class SiteCalendar(Strict):
+    """The site's own holidays and make-up workdays, over China's official calendar."""
+
+    holidays: Dates | None = None
+    workdays: Dates | None = None
+
+    @field_validator("workdays")
+    @classmethod
+    def _not_also_a_holiday(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
+        holidays = info.data.get("holidays")
+        for work_first, work_last in workdays.ranges if workdays and holidays else ():
+            for rest_first, rest_last in holidays.ranges:
+                if max(work_first, rest_first) <= min(work_last, rest_last):
+                    raise PhraseError(
+                        Phrase.of(
+                            N_("{day} is listed both as a holiday and as a workday; keep one"),
+                            day=str(max(work_first, rest_first)),
+                        )
+                    )
+        return workdays
+
+    def is_workday(self, day: dt.date) -> bool:
+        """The site's word first, then the official calendar (Mon-Fri where it is unknown)."""
+        if self.holidays is not None and day in self.holidays:
+            return False
+        if self.workdays is not None and day in self.workdays:
+            return True
+        return is_official_workday(day)
+
+    def knows_year(self, year: int) -> bool:
+        """Whether the installed calendar, or a holiday listed here, covers the year."""
+        if official_calendar_known(dt.date(year, 6, 1)):
+            return True
+        listed = self.holidays.ranges if self.holidays is not None else ()
+        return any(first.year <= year <= last.year for first, last in listed)
+
+
+# Causes whose parties' names are masked even in public hearings: minors, family, sexual
+# offences, trade secrets and privacy (the courts' own publication rules).
+MASKED_CAUSES = (
+    "未成年",
+    "离婚",
+    "抚养",
+    "扶养",
+    "赡养",
+    "收养",
+    "监护",
+    "婚姻",
+    "同居",
+    "强奸",
+    "猥亵",
+    "性侵",
+    "卖淫",
+    "淫秽",
+    "商业秘密",
+    "隐私",
+    "个人信息",
+)
+
+
+class HearingRules(Strict):
+    """How the hearing board treats names and how long a hearing lasts when not told."""
+
+    masked_causes: tuple[Annotated[str, Field(min_length=1, max_length=50)], ...] = MASKED_CAUSES
+    minutes: Annotated[int, Field(ge=5, le=600)] = 60
+
+
 class SiteFile(Strict):
     """The content of site.yaml."""
 
@@ -196,6 +312,8 @@ class SiteFile(Strict):
     schedule: tuple[Rule, ...] = ()
     default_playlist: str | None = None
     ticker: tuple[TickerLine, ...] = ()
+    calendar: SiteCalendar = SiteCalendar()
+    hearings: HearingRules = HearingRules()
 
     @field_validator("screens", mode="before")
     @classmethod

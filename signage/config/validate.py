@@ -20,13 +20,21 @@ from signage.config.model import (
     Rule,
     Screen,
     Site,
+    SiteCalendar,
     SiteFile,
     Strict,
 )
 from signage.config.phrases import N_, Phrase
-from signage.config.when import did_you_mean, official_calendar_known
+from signage.config.when import did_you_mean
 
 SITE_FILE = "site.yaml"
+# How long before a year the installed calendar does not know staff are warned.
+CALENDAR_NOTICE = dt.timedelta(days=60)
+CALENDAR_EXAMPLE = (
+    "calendar:\n"
+    "  holidays: [{year}-01-01, {year}-MM-DD..{year}-MM-DD]   # 放假日期或日期段\n"
+    "  workdays: [{year}-MM-DD]                              # 调休上班日"
+)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,10 @@ class Config:
     @property
     def site(self) -> Site:
         return self.site_file.site
+
+    @property
+    def calendar(self) -> SiteCalendar:
+        return self.site_file.calendar
 
     @property
     def screens(self) -> dict[str, Screen]:
@@ -171,8 +183,11 @@ class _Collector:
         return any(i.severity == "error" for i in self.issues)
 
 
-def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, list[Issue]]:
-    """Validate the whole folder's files (name -> content); the Config only when error-free."""
+def validate_files(
+    files: Mapping[str, bytes | str], today: dt.date | None = None
+) -> tuple[Config | None, list[Issue]]:
+    """Validate the whole folder's files (name -> content); the Config only when error-free.
+    `today` (default: the real one) decides which calendar years must be known."""
     out = _Collector()
     if SITE_FILE not in files:
         out.add(
@@ -223,7 +238,7 @@ def validate_files(files: Mapping[str, bytes | str]) -> tuple[Config | None, lis
     for name in sorted(texts):
         digest.update(name.encode() + b"\0" + texts[name].encode() + b"\0")
     config = Config(site_file, playlists, digest.hexdigest()[:16], texts)
-    _check_coverage(config, documents[SITE_FILE], out)
+    _check_coverage(config, documents[SITE_FILE], out, today or dt.date.today())
     return config, out.issues
 
 
@@ -335,7 +350,7 @@ def _check_playlists(
             )
 
 
-def _check_coverage(config: Config, document: Document, out: _Collector) -> None:
+def _check_coverage(config: Config, document: Document, out: _Collector, today: dt.date) -> None:
     used = {rule.playlist for rule in config.site_file.schedule}
     used.add(config.site_file.default_playlist or "")
     for playlist_id in sorted(set(config.playlists) - used):
@@ -364,22 +379,27 @@ def _check_coverage(config: Config, document: Document, out: _Collector) -> None
         when.days.uses_official_calendar
         for when in (
             *config.site_file.schedule,
+            *config.site_file.ticker,
             *(i for p in config.playlists.values() for i in p.items),
         )
     )
-    horizon = dt.date.today() + dt.timedelta(days=30)
-    if uses_calendar and not official_calendar_known(horizon):
+    horizon = today + CALENDAR_NOTICE
+    unknown = [
+        year for year in range(today.year, horizon.year + 1) if not config.calendar.knows_year(year)
+    ]
+    if uses_calendar and unknown:
         out.add(
             SITE_FILE,
-            None,
+            document.key_marks.get(("calendar",)),
             N_(
-                "the installed Chinese holiday calendar does not know {year} yet; "
-                "workdays/holidays fall back to Monday-Friday there. Update the chinesecalendar "
-                "package once the State Council publishes the year's holidays"
+                "the installed Chinese holiday calendar does not know {year} yet; from "
+                "{year}-01-01 workdays/holidays fall back to Monday-Friday. Once the State "
+                "Council publishes the year's holidays, add them to site.yaml:\n{yaml}"
             ),
             code="calendar_unknown",
             severity="warning",
-            year=horizon.year,
+            year=unknown[0],
+            yaml=CALENDAR_EXAMPLE.format(year=unknown[0]),
         )
 
 

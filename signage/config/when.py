@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,12 +172,16 @@ class DaySet:
         return self.workdays or self.holidays
 
     def __contains__(self, day: dt.date) -> bool:
+        return self.admits(day, is_official_workday)
+
+    def admits(self, day: dt.date, is_workday: Callable[[dt.date], bool]) -> bool:
+        """Whether the day is one of these, 'workdays'/'holidays' read from is_workday."""
         if day.weekday() in self.weekdays:
             return True
         if not self.uses_official_calendar:
             return False
-        official = is_official_workday(day)
-        return (self.workdays and official) or (self.holidays and not official)
+        workday = is_workday(day)
+        return (self.workdays and workday) or (self.holidays and not workday)
 
     def __str__(self) -> str:
         return self.text

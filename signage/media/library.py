@@ -358,9 +358,21 @@ def remove_media(store: Store, media_id: str, used_by: list[str]) -> dict[str, A
     return row
 
 
+def set_captions(store: Store, media_id: str, name: str | None) -> None:
+    """The clip's captions from now on (a content-named .vtt), or none."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            media.update().where(media.c.id == media_id).values(captions=name, updated_at=now())
+        )
+    store.bump(MEDIA_CHANGED)
+
+
 def file_in_use(store: Store, name: str) -> bool:
-    """Whether any media row still points at a prepared file or thumbnail of this name."""
-    query = sa.select(media.c.id).where(sa.or_(media.c.file == name, media.c.thumbnail == name))
+    """Whether any media row still points at a prepared file, thumbnail or captions of this
+    name."""
+    query = sa.select(media.c.id).where(
+        sa.or_(media.c.file == name, media.c.thumbnail == name, media.c.captions == name)
+    )
     with store.engine.connect() as conn:
         return conn.scalar(query.limit(1)) is not None
 

@@ -57,6 +57,8 @@ def item_title(config: Config, item_key: str) -> str | None:
     item = playlist.items[int(index)]
     if item.tip is not None:
         return item.tip.title or item.tip.body[:40]
+    if item.hearings is not None:
+        return "开庭公告"
     return item.clip or item.image
 
 

@@ -13,6 +13,7 @@ from signage.config.folder import ConfigState
 from signage.config.validate import Config
 from signage.db import Store, digest
 from signage.errors import Forbidden, NotFound, SignageError
+from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
 from signage.media.library import MEDIA_CHANGED, ready_media
 from signage.schedule import resolve_segments
@@ -128,7 +129,12 @@ class ScreenService:
         """The screen's manifest, rebuilt only when the inputs changed or a boundary passed."""
         config = self.screen(screen_id)
         counters = self.counters()
-        stamp = (self.state.version, counters.get(MEDIA_CHANGED), counters.get(ALERTS_CHANGED))
+        stamp = (
+            self.state.version,
+            counters.get(MEDIA_CHANGED),
+            counters.get(ALERTS_CHANGED),
+            counters.get(HEARINGS_CHANGED),
+        )
         cached = self._manifests.get(screen_id)
         if cached and cached.stamp == stamp and moment < cached.valid_until:
             return cached
@@ -158,8 +164,10 @@ class ScreenService:
         end = start + dt.timedelta(hours=self.hours)
         segments = resolve_segments(config, screen_id, start, end)
         alerts = self._alerts_for(config, screen_id, moment)
+        zone = config.site.zone
+        rows = hearing_rows(self.store, start.astimezone(zone).date(), end.astimezone(zone).date())
         body, warnings = build_manifest(
-            config, screen_id, segments, self._media_lookup(), alerts, start, end
+            config, screen_id, segments, self._media_lookup(), alerts, start, end, rows
         )
         valid_until = min(
             [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
@@ -192,6 +200,7 @@ class ScreenService:
                 row["height"],
                 row["approved"],
                 row["size"],
+                self.media_url + row["captions"] if row["captions"] else None,
             )
 
         return lookup

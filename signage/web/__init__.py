@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -53,6 +53,11 @@ def create_web_app(instance: Signage) -> Flask:
     app.register_blueprint(media_files.bp)
     admin.init_app(app)
     security_headers.init_app(app)
+
+    @app.get("/")
+    def front_door() -> Any:
+        """The bare address leads staff to the sign-in page (or the overview once signed in)."""
+        return redirect(url_for("admin.overview"))
 
     @app.before_request
     def _pick_up_hand_edits() -> None:

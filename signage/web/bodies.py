@@ -76,7 +76,7 @@ class Play(BaseModel):
 
     id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
     item: Annotated[str, Field(max_length=80, pattern=ITEM_KEY)]
-    type: Literal["video", "image", "tip"]
+    type: Literal["video", "image", "tip", "hearings"]
     media: Annotated[str, Field(max_length=64, pattern=SLUG.pattern)] | None = None
     started_at: dt.datetime
     seconds: Annotated[float, Field(ge=0, le=24 * 3600)]

@@ -22,7 +22,9 @@ from signage.web.context import parts
 
 bp = Blueprint("media_files", __name__, url_prefix="/media/files")
 
-NAME = re.compile(r"^[0-9a-f]{16}(?:\.thumb)?\.(?:mp4|jpg|png)$")
+NAME = re.compile(r"^[0-9a-f]{16}(?:\.thumb)?\.(?:mp4|jpg|png|vtt)$")
+# Not in every system's MIME table; Chromium wants it to read a caption track.
+CAPTIONS_TYPE = "text/vtt; charset=utf-8"
 # private: the files need a screen key or a staff sign-in, so shared caches must not keep them.
 FOREVER = "private, max-age=31536000, immutable"
 
@@ -41,11 +43,17 @@ def media_file(name: str) -> Any:
         raise NotFound(f"there is no media file {name[:40]!r}")
     accel = settings["MEDIA_ACCEL_REDIRECT"]
     if accel:
-        response = Response(status=200, mimetype=mimetypes.guess_type(name)[0])
+        response = Response(status=200, mimetype=_type_of(name))
         response.headers["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name
         response.set_etag(name)
     else:
         # The name is the content's hash, so it is a strong ETag by itself.
-        response = send_file(path, etag=name, conditional=True, max_age=31536000)
+        response = send_file(
+            path, mimetype=_type_of(name), etag=name, conditional=True, max_age=31536000
+        )
     response.headers["Cache-Control"] = FOREVER
     return response
+
+
+def _type_of(name: str) -> str | None:
+    return CAPTIONS_TYPE if name.endswith(".vtt") else mimetypes.guess_type(name)[0]

@@ -52,6 +52,7 @@ def media_json(
         "size": row["size"],
         "url": media_url + row["file"] if ready and row["file"] else None,
         "thumbnail_url": media_url + row["thumbnail"] if ready and row["thumbnail"] else None,
+        "captions_url": media_url + row["captions"] if row["captions"] else None,
         "used_by": used_by,
         "approved": row["approved"],
         "created_by": row["created_by"],

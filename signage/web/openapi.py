@@ -43,6 +43,12 @@ YAML_BODY = {
         "application/json": {"schema": ref("YamlDocument")},
     },
 }
+FILE_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})}
+    },
+}
 ETAG = {"ETag": {"description": "Hash of the file's bytes", "schema": STRING}}
 
 

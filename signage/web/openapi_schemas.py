@@ -254,7 +254,10 @@ SCHEMAS: dict[str, Schema] = {
             "version": INT,
             "server_time": TIME,
             "poll_seconds": INT,
-            "screen": obj({"id": STRING, "name": STRING, "orientation": STRING}),
+            "screen": obj(
+                {"id": STRING, "name": STRING, "orientation": STRING},
+                {"captions": BOOL, "courtroom": nullable(STRING), "hearing_band": BOOL},
+            ),
             "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "segments": array(
                 obj(
@@ -268,7 +271,7 @@ SCHEMAS: dict[str, Schema] = {
                             obj(
                                 {
                                     "key": STRING,
-                                    "type": {"enum": ["video", "image", "tip"]},
+                                    "type": {"enum": ["video", "image", "tip", "hearings"]},
                                     "duration": nullable(NUMBER),
                                 },
                                 {
@@ -278,6 +281,8 @@ SCHEMAS: dict[str, Schema] = {
                                     "body": STRING,
                                     "poster": STRING,
                                     "bytes": INT,
+                                    "qr": obj({"url": STRING, "size": INT, "path": STRING}),
+                                    "captions": STRING,
                                 },
                             )
                         ),

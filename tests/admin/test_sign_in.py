@@ -93,3 +93,11 @@ def test_an_upload_by_session_needs_the_csrf_header_not_a_form_field(
         headers={"X-CSRF-Token": token},
     )
     assert accepted.status_code == 202
+
+
+def test_the_bare_address_leads_to_the_sign_in_page(client: FlaskClient) -> None:
+    first = client.get("/")
+    assert first.status_code == 302 and first.headers["Location"] == "/admin/"
+    page = client.get("/", follow_redirects=True)
+    assert page.request.path == "/admin/login"
+    assert 'name="password"' in page.get_data(as_text=True)

@@ -157,10 +157,13 @@ def quoted(text: str) -> str:
 
 
 def item_yaml(item: dict[str, Any]) -> str:
-    """One playlist item: {"clip": id} | {"image": id, "seconds": n} | {"tip": (t, b), ...}."""
+    """One playlist item: {"clip": id} | {"image": id, "seconds": n} | {"tip": (t, b), ...};
+    a tip may carry {"qr": url}."""
     if "tip" in item:
         title, body = item["tip"]
         text = f"  - tip:\n      title: {quoted(title)}\n      body: {quoted(body)}\n"
+        if "qr" in item:
+            text += f"      qr: {quoted(item['qr'])}\n"
     else:
         kind = "clip" if "clip" in item else "image"
         text = f"  - {kind}: {item[kind]}\n"

@@ -122,7 +122,7 @@ def test_demo_configuration_is_valid() -> None:
             "evening.yaml",
             "  - clip: anti-fraud\n",
             "  - clip: anti-fraud\n    image: poster\n",
-            "exactly one of clip:, tip: or image: (this one has clip and image)",
+            "exactly one of clip:, tip:, image: or hearings: (this one has clip and image)",
         ),
         (
             "tribunal.yaml",

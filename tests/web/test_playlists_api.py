@@ -93,7 +93,7 @@ def test_bad_yaml_and_wrong_schema_are_refused_with_every_position(
     not_yaml = put(api, editor_token, "name: 日间\nitems:\n  - clip: [unclosed\n", etag)
     assert not_yaml.status_code == 422
     first = error_of(not_yaml)["details"][0]
-    assert first["file"] == "daytime.yaml" and first["line"] == 4 and first["column"]
+    assert first["file"] == "daytime.yaml" and first["line"] == 3 and first["column"]
     wrong = put(
         api,
         editor_token,

@@ -29,6 +29,9 @@ def test_manifest_covers_a_day_and_a_half_with_segments_ticker_and_server_time(
         "id": "lobby-east",
         "name": "诉讼服务中心东侧大屏",
         "orientation": "landscape",
+        "captions": True,
+        "courtroom": None,
+        "hearing_band": False,
     }
     assert body["poll_seconds"] == 30
     assert body["site"]["prefetch"] == "02:00-05:00"  # the quiet hours, when none are set

@@ -6,6 +6,7 @@ from flask import Flask
 
 from signage.web.admin import (
     alerts,
+    hearings,
     i18n,
     layout,
     login,
@@ -23,6 +24,7 @@ from signage.web.csrf import csrf_token
 __all__ = [
     "alerts",
     "bp",
+    "hearings",
     "init_app",
     "layout",
     "login",

@@ -23,6 +23,7 @@ MENU = (
     ("schedule", "admin.schedule_page", _l("Schedule"), False),
     ("alerts", "admin.alerts_page", _l("Urgent messages"), False),
     ("media", "admin.media_page", _l("Media library"), False),
+    ("hearings", "admin.hearings_page", _l("Hearings"), False),
     ("reports", "admin.reports_page", _l("Play reports"), False),
     ("history", "admin.history_page", _l("History"), False),
     ("reviews", "admin.reviews_page", _l("Pending review"), False),
@@ -53,6 +54,7 @@ KIND_NAMES = {
     "image": _l("poster"),
     "idle": _l("idle"),
     "alert": _l("urgent message"),
+    "hearings": _l("hearings"),
 }
 
 WEEKDAY_NAMES = (

@@ -34,6 +34,10 @@ REFUSAL_TEXT = {
     "disk_full": _l("The server's disk is full. Ask the administrator."),
     "too_large": _l("The file is larger than the upload limit."),
     "bad_upload": _l("The upload broke off. Try again."),
+    "bad_captions": _l(
+        "The captions file could not be read. Upload an .srt or .vtt file (UTF-8 or GBK)."
+    ),
+    "not_a_clip": _l("Only clips take captions."),
 }
 
 

@@ -2,6 +2,8 @@
 
 from signage.web.api import (
     alerts,
+    captions,
+    hearings,
     history,
     media,
     openapi,
@@ -19,6 +21,8 @@ from signage.web.api.base import bp
 __all__ = [
     "alerts",
     "bp",
+    "captions",
+    "hearings",
     "history",
     "media",
     "openapi",

@@ -99,7 +99,7 @@ def delete_media(media_id: str) -> Any:
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings["MEDIA_DIR"]
     # Identical uploads share one content-named file; it goes with the last one using it.
-    for name in (row["file"], row["thumbnail"]):
+    for name in (row["file"], row["thumbnail"], row["captions"]):
         if name and not library.file_in_use(signage.store, name):
             (library.files_folder(media_dir) / name).unlink(missing_ok=True)
     if row["upload"]:

@@ -64,7 +64,33 @@ function follow(id, view) {
   poll();
 }
 
-function upload(file) {
+const CAPTIONS = /\.(srt|vtt)$/i;
+const stem = (name) => name.replace(/\.[^.]+$/, '').toLowerCase();
+
+/** Send a clip's captions (.srt/.vtt); the words of the refusal, or '' when stored. */
+async function sendCaptions(id, file) {
+  const form = new FormData();
+  form.append('file', file);
+  const response = await staffFetch(`${media.api}/${encodeURIComponent(id)}/captions`, { method: 'POST', body: form });
+  if (response.ok) return '';
+  const body = await response.json().catch(() => ({}));
+  return refusal(body) || String(response.status);
+}
+
+/** Clips and pictures are uploaded; a .srt/.vtt goes with the clip of the same name. */
+function uploadAll(files) {
+  const captions = files.filter((file) => CAPTIONS.test(file.name));
+  for (const file of files.filter((f) => !CAPTIONS.test(f.name))) {
+    upload(file, captions.find((c) => stem(c.name) === stem(file.name)));
+  }
+  for (const alone of captions.filter((c) => !files.some((f) => f !== c && !CAPTIONS.test(f.name) && stem(f.name) === stem(c.name)))) {
+    const view = uploadRow(alone);
+    view.row.classList.add('failed');
+    view.state.textContent = T.captions_alone;
+  }
+}
+
+function upload(file, captions) {
   const view = uploadRow(file);
   const form = new FormData();
   form.append('file', file);
@@ -83,6 +109,11 @@ function upload(file) {
       view.bar.value = 0;
       view.state.textContent = T.queued;
       follow(body.id, view);
+      if (captions) {
+        sendCaptions(body.id, captions).then((refused) => {
+          view.row.append(el('span', { class: refused ? 'flash error' : 'muted' }, refused ? `${T.captions_failed}: ${refused}` : T.captions_saved));
+        });
+      }
     } else {
       view.row.classList.add('failed');
       view.state.textContent = `${T.failed}: ${refusal(body) || request.status}`;
@@ -100,11 +131,25 @@ drop.addEventListener('dragleave', () => drop.classList.remove('over'));
 drop.addEventListener('drop', (event) => {
   event.preventDefault();
   drop.classList.remove('over');
-  [...event.dataTransfer.files].forEach(upload);
+  uploadAll([...event.dataTransfer.files]);
 });
 document.getElementById('picker').addEventListener('change', (event) => {
-  [...event.target.files].forEach(upload);
+  uploadAll([...event.target.files]);
   event.target.value = '';
+});
+
+document.getElementById('library').addEventListener('change', async (event) => {
+  const input = event.target.closest('input.captions-file');
+  if (!input || !input.files.length) return;
+  const cell = input.closest('td');
+  const refused = await sendCaptions(input.dataset.id, input.files[0]);
+  input.value = '';
+  if (!refused) {
+    location.reload();
+    return;
+  }
+  const note = cell.querySelector('.refused') || cell.appendChild(el('div', { class: 'flash error refused' }));
+  note.textContent = `${T.captions_failed}: ${refused}`;
 });
 
 document.getElementById('library').addEventListener('click', async (event) => {

@@ -101,6 +101,7 @@ class Display {
       canReload: () => this.canReload(),
       startedAt: performance.now(),
     });
+    this.band = document.getElementById('hearing-band');
     this.lastError = storage.getItem(ERROR_KEY);
     this.failures = 0;
     this.online = null;
@@ -140,6 +141,14 @@ class Display {
   apply(manifest) {
     const plan = toPlan(manifest);
     this.site = { ...this.site, ...plan.site };
+    this.stage.captions.setEnabled(manifest.screen?.captions !== false);
+    this.stage.hearings.setSource({
+      list: manifest.hearings,
+      timeZone: this.site.timezone,
+      now: () => this.clock.now(),
+      courtroom: manifest.screen?.courtroom,
+    });
+    this.band.hidden = !manifest.screen?.hearing_band;
     this.keepAlive.timeZone = this.site.timezone;
     document.getElementById('court').textContent = this.site.name;
     document.getElementById('idle-name').textContent = this.site.name;
@@ -153,6 +162,7 @@ class Display {
     this.keepAlive.tick(performance.now(), now);
     this.player.tick();
     this.showTime(now);
+    if (!this.band.hidden) this.stage.hearings.band(this.band);
     if (this.player.latest) this.ticker.show(tickerTextsAt(this.player.latest, now));
   }
 

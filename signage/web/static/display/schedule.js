@@ -34,6 +34,7 @@ export function toPlan(manifest) {
 
 function isPlayable(item) {
   if (item.type === 'tip') return Boolean(item.title || item.body);
+  if (item.type === 'hearings') return true;
   return (item.type === 'video' || item.type === 'image') && typeof item.url === 'string';
 }
 
@@ -69,10 +70,12 @@ export function mediaFirstPlays(plan, ms) {
     if (segment.endMs <= ms) continue;
     const firstMs = Math.max(ms, segment.startMs);
     for (const item of segment.items) {
-      if (!item.url) continue;
-      const known = files.get(item.url);
-      if (!known || firstMs < known.firstMs) {
-        files.set(item.url, { url: item.url, firstMs, bytes: Number(item.bytes) || 0 });
+      // A clip's captions are fetched and kept with it (their size is small, not counted).
+      const wanted = [[item.url, Number(item.bytes) || 0], [item.captions, 0]];
+      for (const [url, bytes] of wanted) {
+        if (!url) continue;
+        const known = files.get(url);
+        if (!known || firstMs < known.firstMs) files.set(url, { url, firstMs, bytes });
       }
     }
   }

@@ -4,6 +4,7 @@
 // black. Two <video> elements take turns: the next clip loads while the current one plays,
 // and starts a measured lead before the current item ends (handover.js).
 
+import { Captions } from './captions.js';
 import { fitText, sizeRange } from './fit.js';
 import {
   EarlyStart,
@@ -13,6 +14,8 @@ import {
   followFrames,
   mediaError,
 } from './handover.js';
+import { Hearings } from './hearings.js';
+import { qrFigure } from './qr.js';
 
 const START_TIMEOUT_MS = 8000; // a clip that shows no frame by then is skipped
 const STALL_MS = 4000; // a clip whose time stands still this long is skipped
@@ -79,6 +82,8 @@ export class Stage {
     this.alert = root.querySelector('#alert');
     this.alertText = root.querySelector('#alert-text');
     this.front = this.idle;
+    this.captions = new Captions(root);
+    this.hearings = new Hearings();
     this.preparedImage = null;
     this.early = null; // the next clip, started ahead of its turn
     this.lead = new StartLead();
@@ -92,7 +97,7 @@ export class Stage {
   prepare(item) {
     if (!item) return;
     if (item.type === 'video') {
-      this.videoFor(item.url);
+      this.captions.prepare(this.videoFor(item.url), item);
     } else if (item.type === 'image' && this.preparedImage?.src !== item.url) {
       const image = new Image();
       image.src = item.url;
@@ -109,7 +114,7 @@ export class Stage {
     try {
       if (item.type === 'video') return await this.playVideo(item, signal, next);
       this.dropEarly();
-      const layer = item.type === 'image' ? await this.posterLayer(item) : this.tipLayer(item);
+      const layer = item.type === 'image' ? await this.posterLayer(item) : this.stillLayer(item);
       if (signal.aborted) {
         layer.remove();
         return { outcome: 'cut', shownAt: null };
@@ -222,12 +227,22 @@ export class Stage {
     return layer;
   }
 
+  /** A tip, or today's hearings. */
+  stillLayer(item) {
+    if (item.type !== 'hearings') return this.tipLayer(item);
+    const layer = this.newStill('hearings');
+    this.hearings.fill(layer, item);
+    return layer;
+  }
+
   tipLayer(item) {
     const layer = this.newStill('tip');
     const box = element('div', 'tip-box');
     if (item.title) box.append(element('h2', 'tip-title', item.title));
     if (item.body) box.append(element('p', 'tip-body', item.body));
     layer.append(box);
+    const qr = qrFigure(item.qr);
+    if (qr) layer.append(qr);
     const { min, max } = sizeRange(this.root, 0.055);
     fitText(box, min, max);
     return layer;
@@ -331,6 +346,17 @@ export class Stage {
     const video = early.video;
     const onCut = () => early.cancel();
     signal.addEventListener('abort', onCut, { once: true });
+    this.captions.follow(video, item);
+    try {
+      return await this.followClip(early, item, signal, next, onCut);
+    } finally {
+      this.captions.stop();
+    }
+  }
+
+  /** The clip of an early start from its first frame on show to its end. */
+  async followClip(early, item, signal, next, onCut) {
+    const video = early.video;
     try {
       const started = await early.shown;
       if (started === 'cut' || signal.aborted) {

@@ -1,0 +1,103 @@
+"""A hearing list in, from a staff upload or from the case system's address: the rows
+read, the good ones stored over the dates they cover, the bad ones listed, all audited."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import urllib.error
+import urllib.request
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from signage.accounts.audit import audit
+from signage.db import Store
+from signage.errors import Invalid, SignageError
+from signage.hearings.board import replace_hearings
+from signage.hearings.records import read_hearings
+from signage.hearings.tables import HEARINGS_LARGEST, Cell, read_table
+
+log = logging.getLogger("signage.hearings")
+
+FETCHED_KEY = "hearings:fetched"  # digest of the last list fetched, so unchanged ones skip
+FETCH_TIMEOUT = 20  # seconds
+
+
+def import_hearings(
+    store: Store,
+    rows: list[list[Cell]],
+    zone: ZoneInfo,
+    user: dict[str, Any] | str | None,
+    source: str,
+) -> dict[str, Any]:
+    """Store the good rows over their dates; 422 listing every row when none is good."""
+    result = read_hearings(rows, zone)
+    if not result.hearings:
+        raise Invalid(
+            "no hearing in the list could be read; each rejected row says why",
+            code="bad_hearings",
+            details=result.rejected,
+        )
+    name = user.get("name") if isinstance(user, dict) else user
+    days = replace_hearings(store, result.hearings, zone, name)
+    report = {
+        "dates": [day.isoformat() for day in days],
+        "imported": len(result.hearings),
+        "rejected": result.rejected,
+    }
+    audit(store, user, "hearings.import", source[:200], report)
+    return report
+
+
+def import_upload(
+    store: Store, raw: bytes, filename: str, zone: ZoneInfo, user: dict[str, Any] | None
+) -> dict[str, Any]:
+    """An uploaded .xlsx or .csv file."""
+    return import_hearings(store, read_table(raw, filename), zone, user, filename or "upload")
+
+
+def json_rows(raw: bytes) -> list[list[Cell]]:
+    """A JSON list of objects (or {"hearings": [...]}) as rows under a header of its keys."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise Invalid("the hearing list is not valid JSON", code="bad_hearings") from None
+    if isinstance(data, dict):
+        data = data.get("hearings")
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise Invalid(
+            'expected a JSON list of hearings (or {"hearings": [...]})', code="bad_hearings"
+        )
+    header = list(dict.fromkeys(key for item in data for key in item))
+    return [
+        list(header),
+        *[[None if item.get(k) is None else str(item.get(k)) for k in header] for item in data],
+    ]
+
+
+def fetch_hearings(store: Store, url: str, zone: ZoneInfo) -> dict[str, Any] | None:
+    """Fetch the list the case system publishes; import it when it changed (None if not)."""
+    request = urllib.request.Request(url, headers={"Accept": "text/csv, application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            raw = response.read(HEARINGS_LARGEST + 1)
+            kind = response.headers.get_content_type()
+    except (urllib.error.URLError, OSError) as exc:
+        if isinstance(exc, urllib.error.HTTPError):
+            exc.close()  # it holds the connection open otherwise
+        raise SignageError(
+            f"the hearing list at {url} could not be fetched: {exc}", code="hearings_unreachable"
+        ) from None
+    if len(raw) > HEARINGS_LARGEST:
+        raise Invalid("the hearing list at the address is too large", code="bad_hearings")
+    digest = hashlib.sha256(raw).hexdigest()
+    if store.get_meta(FETCHED_KEY) == digest:
+        return None
+    is_json = kind == "application/json" or raw.lstrip()[:1] in (b"[", b"{")
+    rows = json_rows(raw) if is_json else read_table(raw, url)
+    report = import_hearings(store, rows, zone, None, url)
+    store.set_meta(FETCHED_KEY, digest)
+    if report["rejected"]:
+        log.warning("hearing list from %s: rows rejected: %s", url, report["rejected"])
+    return report

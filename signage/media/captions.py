@@ -1,0 +1,102 @@
+"""Captions of a clip: .srt or .vtt in UTF-8 or GBK, kept as clean WebVTT beside the clip.
+
+Lobby screens play muted, so captions carry the words. Whatever the subtitle tool wrote,
+the stored file is plain WebVTT: cues with a start before their end, text without markup
+(a `<` is escaped), so the player shows exactly the words and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from signage.db import Store
+from signage.encodings import decode_chinese_text
+from signage.errors import Invalid
+from signage.media.library import files_folder, media_row, set_captions
+
+CAPTIONS_LARGEST = 1024 * 1024  # bytes; an hour of dense subtitles is some 100 KB
+MOST_CUES = 10000
+SUFFIXES = (".srt", ".vtt")
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    return (
+        f"{millis // 3600000:02d}:{millis // 60000 % 60:02d}:"
+        f"{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+    )
+
+
+def _plain(text: str) -> str:
+    # WebVTT reads < as the start of a tag and & as an entity; blank lines would end the cue.
+    lines = (line.strip() for line in text.replace("&", "&amp;").replace("<", "&lt;").split("\n"))
+    return "\n".join(line.replace("-->", "->") for line in lines if line)
+
+
+def to_webvtt(raw: bytes, filename: str = "") -> str:
+    """The captions as clean WebVTT; 422 `bad_captions` with plain words when unreadable."""
+    if len(raw) > CAPTIONS_LARGEST:
+        raise Invalid(
+            f"the captions file is larger than {CAPTIONS_LARGEST // 1024} KB; "
+            "is it really a subtitle file?",
+            code="bad_captions",
+        )
+    text = (
+        decode_chinese_text(raw, "the captions file", "bad_captions")
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+    )
+    kind = "vtt" if text.lstrip().startswith("WEBVTT") else "srt"
+    if filename and not filename.lower().endswith(SUFFIXES):
+        raise Invalid("captions must be an .srt or .vtt file", code="bad_captions")
+    try:
+        parsed = webvtt.from_buffer(io.StringIO(text), format=kind)
+        # start_in_seconds drops the milliseconds; the written times keep them.
+        cues = [
+            (_seconds(caption.start), _seconds(caption.end), _plain(caption.text))
+            for caption in parsed.captions
+        ]
+    except (MalformedFileError, MalformedCaptionError, ValueError):
+        raise Invalid(
+            f"the captions could not be read as {kind.upper()}; "
+            "check the numbering and the 00:00:01,000 --> 00:00:02,000 time lines",
+            code="bad_captions",
+        ) from None
+    kept = [(start, end, words) for start, end, words in cues if end > start and words]
+    if not kept:
+        raise Invalid("the captions file has no captions with text", code="bad_captions")
+    if len(kept) > MOST_CUES:
+        raise Invalid(f"the captions file has more than {MOST_CUES} captions", code="bad_captions")
+    body = "".join(
+        f"{_timestamp(start)} --> {_timestamp(end)}\n{words}\n\n" for start, end, words in kept
+    )
+    return "WEBVTT\n\n" + body
+
+
+def _seconds(stamp: str) -> float:
+    """'01:02:03.456' -> 3723.456 (webvtt-py writes timestamps this way)."""
+    hours, minutes, seconds = stamp.replace(",", ".").split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def attach_captions(store: Store, media_dir: Path, media_id: str, raw: bytes, filename: str) -> str:
+    """Store the captions of a clip as a content-named .vtt; the file name kept."""
+    row = media_row(store, media_id)
+    if row["kind"] not in (None, "video"):
+        raise Invalid(f"{media_id!r} is a picture; only clips take captions", code="not_a_clip")
+    content = to_webvtt(raw, filename).encode("utf-8")
+    name = hashlib.sha256(content).hexdigest()[:16] + ".vtt"
+    folder = files_folder(media_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    if not target.exists():
+        partial = folder / f".{name}.partial"
+        partial.write_bytes(content)
+        partial.replace(target)
+    set_captions(store, media_id, name)
+    return name

@@ -1,0 +1,32 @@
+"""QR codes as screens draw them: the module matrix as one SVG path. Pure: no Flask, no I/O.
+
+The player builds the <svg> itself from this path (no markup from the server is parsed), so
+a screen needs neither a QR library nor a network to show a tip's code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import segno
+
+
+@lru_cache(maxsize=256)
+def qr_drawing(url: str) -> dict[str, Any]:
+    """The URL's QR code: `size` modules a side and `path`, one `M x,y h w v1 h-w z` per run
+    of dark modules, in module units (the quiet zone is the player's to add)."""
+    code = segno.make(url, error="m", micro=False)
+    matrix = [list(row) for row in code.matrix]
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < len(row) and row[x]:
+                x += 1
+            runs.append(f"M{start},{y}h{x - start}v1h-{x - start}z")
+    return {"url": url, "size": len(matrix), "path": "".join(runs)}

@@ -1,0 +1,104 @@
+"""Today's hearings (开庭公告): upload a list exported from the case system; read a day's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import request
+
+from signage.db import now
+from signage.errors import Invalid
+from signage.hearings.board import hearing_rows
+from signage.hearings.imports import import_upload
+from signage.hearings.listing import board
+from signage.hearings.tables import HEARINGS_LARGEST
+from signage.web.api.base import bp
+from signage.web.auth import current_user, staff_required
+from signage.web.context import parts
+from signage.web.openapi import FILE_FORM, operation, query
+from signage.web.openapi_schemas import BOOL, INT, STRING, array, nullable, obj, ref, reply
+from signage.web.small_files import small_upload
+
+
+def day_asked(text: str | None, zone: dt.tzinfo) -> dt.date:
+    """?date=2026-12-01, or today in the site's zone; 422 `bad_date` otherwise."""
+    if not text:
+        return now().astimezone(zone).date()
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(
+            f"{text[:40]!r} is not a date; write it like 2026-12-01", code="bad_date"
+        ) from None
+
+
+@bp.post("/hearings")
+@staff_required()
+def upload_hearings() -> Any:
+    """Replace the hearings of the dates the list covers; rejected rows listed with reasons."""
+    signage = parts()
+    config = signage.screens.config()
+    content, filename = small_upload(HEARINGS_LARGEST)
+    report = import_upload(signage.store, content, filename, config.site.zone, current_user())
+    signage.screens.invalidate()
+    return report
+
+
+@bp.get("/hearings")
+@staff_required()
+def list_hearings() -> Any:
+    """A day's hearings in every room, parties masked as on the screens."""
+    signage = parts()
+    config = signage.screens.config()
+    day = day_asked(request.args.get("date"), config.site.zone)
+    rows = hearing_rows(signage.store, day, day)
+    return {
+        "date": day.isoformat(),
+        "hearings": board(rows, config.site_file.hearings, config.site.zone),
+    }
+
+
+PARTY = obj({"role": STRING, "name": STRING})
+OPENAPI_SCHEMAS = {
+    "Hearing": obj(
+        {
+            "case_number": STRING,
+            "cause": STRING,
+            "parties": array(PARTY),
+            "judge": STRING,
+            "courtroom": STRING,
+            "public": BOOL,
+            "masked": BOOL,
+            "date": STRING,
+            "start": STRING,
+            "end": STRING,
+        }
+    ),
+    "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
+    "HearingsImported": obj(
+        {
+            "dates": array(STRING),
+            "imported": INT,
+            "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
+        }
+    ),
+}
+OPENAPI_PATHS = {
+    "/hearings": {
+        "post": operation(
+            "Upload a hearing list (.xlsx or .csv in UTF-8 or GBK); replaces its dates",
+            "staff",
+            {200: reply("Imported; rejected rows with reasons", ref("HearingsImported"))},
+            (422, 503),
+            body=FILE_FORM,
+        ),
+        "get": operation(
+            "A day's hearings, parties masked as on the screens",
+            "staff",
+            {200: reply("The hearings", ref("Hearings"))},
+            (422, 503),
+            (query("date", "The date, like 2026-12-01 (default: today, site time)"),),
+        ),
+    }
+}

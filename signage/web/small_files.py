@@ -1,0 +1,25 @@
+"""Small uploaded files read whole (captions, hearing lists): size-checked before reading."""
+
+from __future__ import annotations
+
+from flask import request
+
+from signage.errors import Invalid
+from signage.media.uploads import too_large
+
+FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
+
+
+def small_upload(limit_bytes: int) -> tuple[bytes, str]:
+    """The form's `file` part as bytes and its file name (a name only: never a path we open).
+    413 past the limit, 422 `no_file` without one."""
+    if (request.content_length or 0) > limit_bytes + FORM_SLACK:
+        raise too_large(limit_bytes)
+    request.max_content_length = limit_bytes + FORM_SLACK
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("the form has no file; send it in a field named file", code="no_file")
+    content = upload.stream.read(limit_bytes + 1)
+    if len(content) > limit_bytes:
+        raise too_large(limit_bytes)
+    return content, upload.filename or ""
