@@ -99,10 +99,15 @@ def test_upload_two_clips_and_watch_them_become_ready(
     # A clip a playlist uses is not deleted, and the page says which playlists use it.
     page.fill("input[name=q]", "anti-fraud")
     page.click("button:has-text('搜索')")
-    page.once("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("tr.media-row button.delete").click()
-    expect(page.locator("tr.media-row .refused")).to_contain_text("未删除：正在使用它的播放列表: ")
-    expect(page.locator("tr.media-row .refused")).to_contain_text("daytime")
+    refused = page.locator("tr.media-row .refused")
+    expect(refused).to_contain_text("未删除：正在使用它的播放列表: ")
+    # By the names staff know: the playlists' names, and the clip's title in the question.
+    expect(refused).to_contain_text("日间普法轮播")
+    expect(refused).not_to_contain_text("daytime")
+    assert "anti-fraud" not in asked[0]
 
 
 def test_build_a_playlist_with_clips_and_a_tip(browser: Browser, site: Site) -> None:

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from signage.accounts.audit import audit
 from signage.media import library
 from signage.web.admin.base import bp, user
+from signage.web.admin.layout import playlist_name
 from signage.web.context import parts
 from signage.web.media_json import describe_media
 
@@ -59,6 +60,10 @@ def media_page() -> Any:
         query=query,
         refusals=_refusals(),
         upload_url=url_for("api.upload_media"),
+        # A refused delete names the playlists using the clip: by the names staff know.
+        playlist_names={pid: playlist_name(pid) for pid in sorted(config.playlists)}
+        if (config := instance.state.current)
+        else {},
     )
 
 

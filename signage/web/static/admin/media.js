@@ -165,7 +165,8 @@ document.getElementById('library').addEventListener('click', async (event) => {
     document.getElementById('viewer').showModal();
   } else if (button.classList.contains('delete')) {
     const id = button.dataset.id;
-    if (!window.confirm(T.delete.replace('%(id)s', id))) return;
+    const title = button.closest('tr').querySelector('input.title')?.value || id;
+    if (!window.confirm(T.delete.replace('%(id)s', title))) return;
     const response = await staffFetch(`${media.api}/${encodeURIComponent(id)}`, { method: 'DELETE' });
     const body = await response.json();
     const row = button.closest('tr');
@@ -174,7 +175,8 @@ document.getElementById('library').addEventListener('click', async (event) => {
     } else {
       const note = row.querySelector('.refused') || row.querySelector('.status').appendChild(el('div', { class: 'flash error refused' }));
       const users = body.error.details?.playlists;
-      note.textContent = users ? `${T.in_use}: ${users.join(', ')}` : body.error.message;
+      const names = users?.map((playlist) => media.playlist_names?.[playlist] || playlist);
+      note.textContent = names ? `${T.in_use}: ${names.join('、')}` : body.error.message;
     }
   }
 });
