@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from signage.screens.status import screen_statuses
 from tests.browser.lobby import (
     SCREEN,
     ZONE,
@@ -113,7 +114,7 @@ def test_each_file_is_fetched_once_over_a_day_of_screen_life(
             page, lambda s: s["plays"]["sent"] >= 1, 15, "no heartbeat after the change"
         )
         assert beat["cache"]["cached"] == 4
-        report = lobby.store.screen_statuses()[SCREEN]["cache"]
+        report = screen_statuses(lobby.store)[SCREEN]["cache"]
         assert report["lacking_files"] == 0 and report["lacking_bytes"] == 0
         kept = sum(files[i].path.stat().st_size for i in (0, 2, 3, 4))
         assert report["held_bytes"] == kept

@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from signage import create_app
+from signage.accounts.login_limit import ADDRESS_LIMIT
 from signage.accounts.users import add_user
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import screen_statuses
@@ -38,8 +39,9 @@ def sign_in_from(
     )
 
 
-def fail_five_times(app: Flask, client_address: str) -> None:
-    for attempt in range(5):
+def fail_until_locked(app: Flask, client_address: str) -> None:
+    """Guess as many accounts as one address may before it is locked out."""
+    for attempt in range(ADDRESS_LIMIT):
         assert sign_in_from(app, client_address, f"nobody-{attempt}", "wrong").status_code == 401
 
 
@@ -47,7 +49,7 @@ def test_one_guessing_client_is_locked_out_and_the_others_are_not(
     playlists_dir: Path, media_dir: Path
 ) -> None:
     app = proxied_app(playlists_dir, media_dir, 1, "https://signage.court.example")
-    fail_five_times(app, "203.0.113.5")
+    fail_until_locked(app, "203.0.113.5")
     assert sign_in_from(app, "203.0.113.5").status_code == 429
     colleague = sign_in_from(app, "198.51.100.7")
     assert colleague.status_code == 200
@@ -59,7 +61,7 @@ def test_without_trusted_proxies_a_forged_header_changes_nothing(
     playlists_dir: Path, media_dir: Path
 ) -> None:
     app = proxied_app(playlists_dir, media_dir, 0, "http://10.0.0.5:8000")
-    fail_five_times(app, "203.0.113.5")
+    fail_until_locked(app, "203.0.113.5")
     # A client that forges another address is still the one address that guessed.
     assert sign_in_from(app, "198.51.100.7").status_code == 429
 
