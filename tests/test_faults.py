@@ -135,7 +135,8 @@ def test_kill_9_during_saves_leaves_one_whole_version(tmp_path: Path, folders, t
     text = (playlists / "daytime.yaml").read_text(encoding="utf-8")
     assert text in versions or text == original  # one whole version, never a mix
     config, issues = load_folder(playlists)
-    assert config is not None and issues == []
+    # No errors: a reminder such as next year's calendar may stand, whatever the day.
+    assert config is not None and [i for i in issues if i.severity == "error"] == []
     again = _start(tmp_path, folders)
     try:
         served = requests.get(again.url + "/api/v1/playlists/daytime", headers=headers, timeout=5)

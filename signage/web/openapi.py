@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from signage import __version__
 from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_accounts import ACCOUNT_PATHS, ACCOUNT_SCHEMAS
-from signage.web.openapi_operations import header, operation, path_param, query
+from signage.web.openapi_hearings import HEARING_PATHS, HEARING_SCHEMAS
+from signage.web.openapi_operations import MEDIA_ID, header, operation, path_param, query
 from signage.web.openapi_schemas import (
     INT,
     SCHEMAS,
@@ -30,7 +31,6 @@ REF_TEMPLATE = "#/components/schemas/{model}"
 
 SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
 PLAYLIST_ID = path_param("playlist_id", "Playlist id (lowercase letters, digits, - and _)")
-MEDIA_ID = path_param("media_id", "Media id (lowercase letters, digits, - and _)")
 FILE = path_param("file", "site.yaml or <playlist-id>.yaml")
 REVISION = path_param("revision", "Revision number", INT)
 IF_MATCH = header("If-Match", "The ETag from GET; required by PUT (428 without, 412 if stale)")
@@ -41,12 +41,6 @@ YAML_BODY = {
         "text/yaml": {"schema": STRING},
         "application/yaml": {"schema": STRING},
         "application/json": {"schema": ref("YamlDocument")},
-    },
-}
-FILE_FORM = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})}
     },
 }
 ETAG = {"ETag": {"description": "Hash of the file's bytes", "schema": STRING}}
@@ -397,7 +391,7 @@ def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dic
 
 def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The OpenAPI document; only the (method, path) operations `served` when given."""
-    paths = {**_paths(), **ACCOUNT_PATHS}
+    paths = {**_paths(), **ACCOUNT_PATHS, **HEARING_PATHS}
     if served is not None:
         paths = {
             path: kept
@@ -414,7 +408,7 @@ def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, An
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **ACCOUNT_SCHEMAS, **request_schemas()},
+            "schemas": {**SCHEMAS, **ACCOUNT_SCHEMAS, **HEARING_SCHEMAS, **request_schemas()},
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

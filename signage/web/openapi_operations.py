@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signage.web.openapi_schemas import STRING, Schema, ref, reply
+from signage.web.openapi_schemas import STRING, Schema, obj, ref, reply
 
 ERRORS = {
     400: "The request is malformed (for example a bad id)",
@@ -66,3 +66,12 @@ def query(name: str, text: str, schema: Schema = STRING) -> Schema:
 def header(name: str, text: str) -> Schema:
     """An optional request header."""
     return {"name": name, "in": "header", "required": False, "description": text, "schema": STRING}
+
+
+MEDIA_ID = path_param("media_id", "Media id (lowercase letters, digits, - and _)")
+FILE_FORM = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {"schema": obj({"file": {"type": "string", "format": "binary"}})}
+    },
+}

@@ -75,7 +75,9 @@ def _shoot(page: Page, name: str) -> None:
 
 
 def _wait_front(page: Page, selector: str) -> None:
-    page.wait_for_selector(f"#stage {selector}[data-state=front]", timeout=15000)
+    # Two pages are waited for in turn: the second may need a whole turn of the playlist
+    # (about 12 s) before the item comes round again, longer on a busy machine.
+    page.wait_for_selector(f"#stage {selector}[data-state=front]", timeout=40000)
     page.wait_for_timeout(150)  # the ticker and fonts settle
 
 

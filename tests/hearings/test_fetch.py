@@ -18,7 +18,8 @@ from signage.db import Store, create_store_engine
 from signage.errors import SignageError
 from signage.hearings.board import hearing_rows
 from signage.hearings.imports import fetch_hearings
-from signage.jobs import fetch_hearing_list, scheduled_jobs
+from signage.jobs import fetch_hearing_list, housekeeping_jobs
+from signage.migrations import ensure_schema
 from signage.parts import build_parts
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -59,8 +60,15 @@ def case_system() -> Iterator[str]:
     server.server_close()
 
 
+def migrated_store(tmp_path: Path) -> Store:
+    """A SQLite file with this release's schema, as `signage serve` would make it."""
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    ensure_schema(engine)
+    return Store(engine)
+
+
 def test_csv_then_json_are_imported_once_each(tmp_path: Path, case_system: str) -> None:
-    store = Store(create_store_engine(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    store = migrated_store(tmp_path)
     CaseSystem.served = {
         "/today.csv": ("text/csv; charset=gbk", CSV.encode("gbk")),
         "/today.json": ("application/json", json.dumps(JSON, ensure_ascii=False).encode()),
@@ -87,12 +95,13 @@ def test_the_job_runs_only_where_an_address_is_set(tmp_path: Path, case_system: 
     playlists = Path(__file__).resolve().parents[2] / "playlists"
     settings = {"PLAYLISTS_DIR": playlists, "MEDIA_DIR": tmp_path / "media"}
     plain = build_parts(settings)
-    assert fetch_hearing_list not in [job for job, _ in scheduled_jobs(plain)]
+    # Fetching is housekeeping: one process per database does it.
+    assert fetch_hearing_list not in [job for job, _ in housekeeping_jobs(plain)]
     assert fetch_hearing_list(plain) is None
     CaseSystem.served = {"/list.csv": ("text/csv", CSV.encode("utf-8"))}
     wired = build_parts(
         {**settings, "HEARINGS_URL": case_system + "/list.csv", "HEARINGS_FETCH_SECONDS": 60}
     )
-    assert (fetch_hearing_list, 60) in scheduled_jobs(wired)
+    assert (fetch_hearing_list, 60) in housekeeping_jobs(wired)
     report = fetch_hearing_list(wired)
     assert report is not None and report["imported"] == 1

@@ -206,7 +206,7 @@ def test_formula_like_cells_are_plain_text_in_the_csv(
         encoding="utf-8",
     )
     app.extensions["signage"].refresh_config(force=True)
-    assert app.extensions["signage"].state.issues == []
+    assert app.extensions["signage"].state.errors == []
     send(api, screen_key, [play(1, at="2026-11-20T10:00:00+08:00")])
     response = api.get("/reports/plays?from=2026-11-20&to=2026-11-20&format=csv", editor_token)
     header, row = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[:2]

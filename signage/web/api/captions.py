@@ -10,8 +10,6 @@ from signage.media.captions import CAPTIONS_LARGEST, attach_captions
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
-from signage.web.openapi import FILE_FORM, MEDIA_ID, operation
-from signage.web.openapi_schemas import STRING, nullable, obj, ref, reply
 from signage.web.small_files import small_upload
 
 
@@ -44,25 +42,3 @@ def delete_captions(media_id: str) -> Any:
     signage.screens.invalidate()
     audit(signage.store, current_user(), "media.captions_removed", media_id)
     return {"id": media_id, "captions_url": None}
-
-
-OPENAPI_SCHEMAS = {"Captions": obj({"id": STRING, "captions_url": nullable(STRING)})}
-OPENAPI_PATHS = {
-    "/media/{media_id}/captions": {
-        "post": operation(
-            "Captions for a clip (multipart file: .srt or .vtt, UTF-8 or GBK), kept as WebVTT",
-            "staff",
-            {200: reply("Stored", ref("Captions"))},
-            (422,),
-            (MEDIA_ID,),
-            FILE_FORM,
-        ),
-        "delete": operation(
-            "The clip plays without captions",
-            "staff",
-            {200: reply("Removed", ref("Captions"))},
-            (),
-            (MEDIA_ID,),
-        ),
-    }
-}

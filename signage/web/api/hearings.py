@@ -16,8 +16,6 @@ from signage.hearings.tables import HEARINGS_LARGEST
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
-from signage.web.openapi import FILE_FORM, operation, query
-from signage.web.openapi_schemas import BOOL, INT, STRING, array, nullable, obj, ref, reply
 from signage.web.small_files import small_upload
 
 
@@ -57,48 +55,3 @@ def list_hearings() -> Any:
         "date": day.isoformat(),
         "hearings": board(rows, config.site_file.hearings, config.site.zone),
     }
-
-
-PARTY = obj({"role": STRING, "name": STRING})
-OPENAPI_SCHEMAS = {
-    "Hearing": obj(
-        {
-            "case_number": STRING,
-            "cause": STRING,
-            "parties": array(PARTY),
-            "judge": STRING,
-            "courtroom": STRING,
-            "public": BOOL,
-            "masked": BOOL,
-            "date": STRING,
-            "start": STRING,
-            "end": STRING,
-        }
-    ),
-    "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
-    "HearingsImported": obj(
-        {
-            "dates": array(STRING),
-            "imported": INT,
-            "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
-        }
-    ),
-}
-OPENAPI_PATHS = {
-    "/hearings": {
-        "post": operation(
-            "Upload a hearing list (.xlsx or .csv in UTF-8 or GBK); replaces its dates",
-            "staff",
-            {200: reply("Imported; rejected rows with reasons", ref("HearingsImported"))},
-            (422, 503),
-            body=FILE_FORM,
-        ),
-        "get": operation(
-            "A day's hearings, parties masked as on the screens",
-            "staff",
-            {200: reply("The hearings", ref("Hearings"))},
-            (422, 503),
-            (query("date", "The date, like 2026-12-01 (default: today, site time)"),),
-        ),
-    }
-}

@@ -1,0 +1,71 @@
+"""The OpenAPI description of the tribunal-door routes: hearing lists and clips' captions
+(web/api/hearings.py, web/api/captions.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, query
+from signage.web.openapi_schemas import BOOL, INT, STRING, array, nullable, obj, ref, reply
+
+PARTY = obj({"role": STRING, "name": STRING})
+HEARING_SCHEMAS: dict[str, Any] = {
+    "Hearing": obj(
+        {
+            "case_number": STRING,
+            "cause": STRING,
+            "parties": array(PARTY),
+            "judge": STRING,
+            "courtroom": STRING,
+            "public": BOOL,
+            "masked": BOOL,
+            "date": STRING,
+            "start": STRING,
+            "end": STRING,
+        }
+    ),
+    "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
+    "Captions": obj({"id": STRING, "captions_url": nullable(STRING)}),
+    "HearingsImported": obj(
+        {
+            "dates": array(STRING),
+            "imported": INT,
+            "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
+        }
+    ),
+}
+HEARING_PATHS: dict[str, Any] = {
+    "/hearings": {
+        "post": operation(
+            "Upload a hearing list (.xlsx or .csv in UTF-8 or GBK); replaces its dates",
+            "staff",
+            {200: reply("Imported; rejected rows with reasons", ref("HearingsImported"))},
+            (422, 503),
+            body=FILE_FORM,
+        ),
+        "get": operation(
+            "A day's hearings, parties masked as on the screens",
+            "staff",
+            {200: reply("The hearings", ref("Hearings"))},
+            (422, 503),
+            (query("date", "The date, like 2026-12-01 (default: today, site time)"),),
+        ),
+    },
+    "/media/{media_id}/captions": {
+        "post": operation(
+            "Captions for a clip (multipart file: .srt or .vtt, UTF-8 or GBK), kept as WebVTT",
+            "staff",
+            {200: reply("Stored", ref("Captions"))},
+            (422,),
+            (MEDIA_ID,),
+            FILE_FORM,
+        ),
+        "delete": operation(
+            "The clip plays without captions",
+            "staff",
+            {200: reply("Removed", ref("Captions"))},
+            (),
+            (MEDIA_ID,),
+        ),
+    },
+}
