@@ -71,12 +71,6 @@ def _latest_digests(conn: sa.Connection) -> dict[str, str]:
     return {file: digest for file, digest in rows}
 
 
-def latest_digests(store: Store) -> dict[str, str]:
-    """File name -> digest of its newest revision."""
-    with store.engine.connect() as conn:
-        return _latest_digests(conn)
-
-
 def record_disk_edits(store: Store, sources: Mapping[str, str]) -> list[str]:
     """Record files whose text differs from their newest revision; the names recorded."""
     with store.engine.begin() as conn:

@@ -175,16 +175,6 @@ def recover_interrupted(parts: Signage) -> list[str]:
     return requeued
 
 
-def prepare_queued(parts: Signage) -> list[str]:
-    """The job: prepare queued media until none is left; the ids it finished."""
-    recover_interrupted(parts)
-    store, finished = parts.store, []
-    while (row := library.claim_next(store, worker_name())) is not None:
-        prepare_claimed(parts, row)
-        finished.append(row["id"])
-    return finished
-
-
 class PreparationPool:
     """``JOB_WORKERS`` threads preparing claimed media; `dispatch` hands them work."""
 

@@ -17,8 +17,8 @@ from signage import create_app
 from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user
 from signage.media import library
-from signage.media.worker import prepare_queued
 from signage.screens.keys import ensure_screen_key
+from tests.media.preparing import prepare_queued
 from tests.support import LiveServer
 from tests.web.api_check import Api, error_of
 

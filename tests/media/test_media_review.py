@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from signage.media.worker import prepare_queued
 from tests.conftest import _token
+from tests.media.preparing import prepare_queued
 from tests.web.api_check import Api, error_of
 
 pytestmark = pytest.mark.slow

@@ -23,10 +23,10 @@ from signage.media.worker import (
     PreparationPool,
     enqueue_demo_media,
     heartbeat,
-    prepare_queued,
     recover_interrupted,
     worker_name,
 )
+from tests.media.preparing import prepare_queued
 
 pytestmark = pytest.mark.slow
 
