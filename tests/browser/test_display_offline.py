@@ -40,6 +40,20 @@ RANGES = """async (url) => Promise.all(['bytes=0-99', 'bytes=-10', null].map(asy
   return [response.status, response.headers.get('Content-Range'), body.byteLength];
 }))"""
 
+# What the page does when it began a download before the service worker took control: it
+# holds the screen's one download slot and fetches with the page's header. The worker must
+# pass that request through, not wait for the slot the page holds (a deadlock).
+PAGE_DOWNLOAD = """async (url) => navigator.locks.request('signage-media-download', async () => {
+  try {
+    const response = await fetch(url, {
+      headers: {'X-Signage-Page-Download': '1'}, signal: AbortSignal.timeout(5000),
+    });
+    return response.status;
+  } catch (error) {
+    return String(error);
+  }
+})"""
+
 
 def test_plays_on_without_the_server_and_reports_each_play_once(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
@@ -65,6 +79,7 @@ def test_plays_on_without_the_server_and_reports_each_play_once(
             20,
             "the player did not settle in",
         )
+        assert page.evaluate(PAGE_DOWNLOAD, "/media/files/not-kept-yet.mp4") == 404
 
         lobby.server.stop()
         ended = wait_snapshot(page, lambda s: s["online"] is False, 15, "no failed poll")["ended"]

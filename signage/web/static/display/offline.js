@@ -5,6 +5,7 @@
 export const SHELL_CACHE = 'signage-shell-v1';
 export const MEDIA_CACHE = 'signage-media-v1';
 const DOWNLOAD_LOCK = 'signage-media-download'; // sw.js has its copy: it imports no modules
+const PAGE_DOWNLOAD_HEADER = 'X-Signage-Page-Download'; // sw.js too: passes these through
 const ASSETS_PREFIX = '/display/assets/';
 // A download that takes longer is given up and tried again next round; a hung one must not
 // hold up the files behind it forever. Ten minutes carries a 1 GB clip over a slow LAN.
@@ -167,6 +168,9 @@ async function downloadOnce(cache, url) {
   const download = async () => {
     const response = await fetch(url, {
       credentials: 'same-origin',
+      // A worker that took control after viaWorker was read must not fetch this itself: it
+      // would wait for the download slot this page holds, and both would wait forever.
+      headers: viaWorker ? {} : { [PAGE_DOWNLOAD_HEADER]: '1' },
       signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
     });
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);

@@ -11,6 +11,9 @@ const MEDIA_CACHE = 'signage-media-v1';
 const PAGE_TIMEOUT_MS = 4000; // a hung LAN must not keep a reloading screen black for long
 const DOWNLOAD_LOCK = 'signage-media-download'; // the page takes it too: one download at a time
 const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+// The page fetching a file under the download slot it holds (before this worker controlled
+// it): straight to the network, or the two would wait for each other.
+const PAGE_DOWNLOAD_HEADER = 'X-Signage-Page-Download';
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -24,7 +27,7 @@ self.addEventListener('fetch', (event) => {
   } else if (url.pathname.startsWith('/display/assets/')) {
     event.respondWith(asset(request));
   } else if (url.pathname.startsWith('/media/files/')) {
-    event.respondWith(media(request));
+    if (!request.headers.has(PAGE_DOWNLOAD_HEADER)) event.respondWith(media(request));
   }
 });
 
