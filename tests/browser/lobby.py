@@ -268,11 +268,15 @@ def start_lobby(tmp_path: Path, playlists: Path, files: list[MediaFile]) -> Lobb
 
 
 def wait_for(
-    predicate: Callable[[], Any], seconds: float, message: str, page: Page | None = None
+    predicate: Callable[[], Any],
+    seconds: float,
+    message: str | Callable[[], str],
+    page: Page | None = None,
 ) -> Any:
     """Poll predicate until it returns something true; fail with message after seconds.
 
-    With a page, the pauses go through Playwright, so its route handlers run meanwhile.
+    A callable message is asked at the end, so it can tell what was last seen. With a page,
+    the pauses go through Playwright, so its route handlers run meanwhile.
     """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -283,7 +287,7 @@ def wait_for(
             time.sleep(0.1)
         else:
             page.wait_for_timeout(100)
-    raise AssertionError(message)
+    raise AssertionError(message() if callable(message) else message)
 
 
 def snapshot(page: Page) -> dict[str, Any]:
@@ -301,7 +305,7 @@ def wait_snapshot(
         found.update(snapshot(page))
         return bool(found) and bool(test(found))
 
-    wait_for(check, seconds, f"{message}; last snapshot: {found}")
+    wait_for(check, seconds, lambda: f"{message}; last snapshot: {found}")
     return found
 
 

@@ -57,7 +57,7 @@ def test_captions_follow_the_clip_and_a_screen_can_turn_them_off(
             plays[-1].append((state["time"], state["text"]))
             return len(plays) >= 3
 
-        wait_for(two_plays_seen, 60, f"the clip did not play twice: {plays}", page)
+        wait_for(two_plays_seen, 60, lambda: f"the clip did not play twice: {plays}", page)
         for moment, text in [sample for play in plays for sample in play]:
             # Each line shows only inside its own time (a frame of slack for the polling).
             if text.startswith("第一句"):
