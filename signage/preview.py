@@ -42,13 +42,19 @@ def item_summary(planned: PlannedItem) -> dict[str, Any]:
 
 
 def verdict_summary(verdict: RuleVerdict) -> dict[str, Any]:
-    """A rule's verdict at a moment: its number (from 1), playlist, outcome and why."""
+    """A rule's verdict at a moment: its number (from 1), playlist, outcome and why.
+
+    Besides the English reason: the number of the rule that wins over a losing one, and the
+    filter (dates, days or time) that keeps an inactive one off, for pages to word.
+    """
     return {
         "rule": verdict.index + 1,
         "playlist": verdict.rule.playlist,
         "priority": verdict.rule.priority,
         "outcome": verdict.outcome,
         "reason": verdict.reason,
+        "winner": None if verdict.winner is None else verdict.winner + 1,
+        "limit": verdict.limit,
     }
 
 

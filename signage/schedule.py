@@ -289,7 +289,9 @@ class RuleVerdict:
     index: int
     rule: Rule
     outcome: str  # "wins", "ties", "loses", "inactive"
-    reason: str
+    reason: str  # in English, for the command line and the API
+    winner: int | None = None  # loses: the index of the rule that wins
+    limit: str | None = None  # inactive: the filter that keeps it off ("dates", "days", "time")
 
 
 def explain(config: Config, screen_id: str, at: dt.datetime) -> list[RuleVerdict]:
@@ -302,32 +304,34 @@ def explain(config: Config, screen_id: str, at: dt.datetime) -> list[RuleVerdict
     verdicts = []
     for index, rule in rules:
         if index in winners:
-            outcome = "wins" if len(winners) == 1 else "ties"
             reason = f"active, priority {rule.priority}"
             if len(winners) > 1:
                 reason += "; plays in turn with the other rules of equal priority"
+            verdict = RuleVerdict(index, rule, "wins" if len(winners) == 1 else "ties", reason)
         elif days.active(rule, local):
-            outcome, reason = (
-                "loses",
-                (f"active, but priority {rule.priority} is below {top} of rule #{winners[0] + 1}"),
+            reason = (
+                f"active, but priority {rule.priority} is below {top} of rule #{winners[0] + 1}"
             )
+            verdict = RuleVerdict(index, rule, "loses", reason, winner=winners[0])
         else:
-            outcome, reason = "inactive", _why_inactive(rule, local, days)
-        verdicts.append(RuleVerdict(index, rule, outcome, reason))
+            limit = _limit(rule, local, days)
+            reason = (
+                f"only during {rule.time}" if limit == "time" else f"only on {getattr(rule, limit)}"
+            )
+            verdict = RuleVerdict(index, rule, "inactive", reason, limit=limit)
+        verdicts.append(verdict)
     return verdicts
 
 
-def _why_inactive(rule: Rule, local: dt.datetime, days: _DayCache) -> str:
+def _limit(rule: Rule, local: dt.datetime, days: _DayCache) -> str:
+    """Which of a rule's filters keeps it off at this moment: "dates", "days" or "time"."""
     today = local.date()
-    if (
-        rule.dates is not None
-        and today not in rule.dates
-        and (rule.time is None or not rule.time.crosses_midnight)
-    ):
-        return f"only on {rule.dates}"
-    if not days.admits(rule, today) and (rule.time is None or not rule.time.crosses_midnight):
-        return f"only on {rule.days}"
-    return f"only during {rule.time}"
+    same_day = rule.time is None or not rule.time.crosses_midnight
+    if rule.dates is not None and today not in rule.dates and same_day:
+        return "dates"
+    if not days.admits(rule, today) and same_day:
+        return "days"
+    return "time"
 
 
 def resolve_windows(

@@ -241,7 +241,8 @@ SCHEMAS: dict[str, Schema] = {
                                     "priority": INT,
                                     "outcome": STRING,
                                     "reason": STRING,
-                                }
+                                },
+                                {"winner": nullable(INT), "limit": nullable(STRING)},
                             )
                         ),
                     }

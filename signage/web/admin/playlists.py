@@ -22,7 +22,7 @@ from signage.web.admin.base import bp, user
 from signage.web.admin.i18n import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
-from signage.web.admin.unplayed_words import item_warnings
+from signage.web.admin.schedule_words import item_warnings
 from signage.web.context import parts
 
 

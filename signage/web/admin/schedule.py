@@ -22,7 +22,7 @@ from signage.errors import Invalid
 from signage.preview import describe_preview
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
-from signage.web.admin.unplayed_words import rule_warnings
+from signage.web.admin.schedule_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
 

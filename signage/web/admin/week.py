@@ -41,7 +41,7 @@ def week_rows(config: Config, screen_id: str, monday: dt.date) -> list[dict[str,
                 {
                     **place,
                     "playlists": segment["playlists"],
-                    "decided_by": segment["decided_by"],
+                    "rules": segment["rules"],
                     "from": start.astimezone(zone).strftime("%H:%M"),
                     "to": end.astimezone(zone).strftime("%H:%M"),
                 }
