@@ -53,8 +53,14 @@ def new_stamp() -> str:
     return secrets.token_hex(16)
 
 
-def add_user(store: Store, name: str, role: str, password: str | None) -> int:
-    """Create a staff user; the password is kept only as a salted hash."""
+def add_user(
+    store: Store,
+    name: str,
+    role: str,
+    password: str | None,
+    actor: Mapping[str, Any] | None = None,
+) -> int:
+    """Create a staff user (actor None: the command line); the password is kept only hashed."""
     if not USER_NAME.match(name):
         raise Invalid("a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'")
     _check_role(role)
@@ -70,9 +76,11 @@ def add_user(store: Store, name: str, role: str, password: str | None) -> int:
     }
     try:
         with store.engine.begin() as conn:
-            return conn.execute(users.insert().values(**values)).inserted_primary_key[0]
+            user_id = conn.execute(users.insert().values(**values)).inserted_primary_key[0]
     except sa.exc.IntegrityError:
         raise Conflict(f"there is already a user named {name!r}") from None
+    audit(store, actor, "user.add", name, {"role": role})
+    return user_id
 
 
 def user_by_name(store: Store, name: str) -> dict[str, Any] | None:

@@ -75,7 +75,7 @@ def test_history_shows_a_diff_and_restores_an_old_revision(browser: Browser, sit
     beijing = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
     assert abs(dt.datetime.strptime(shown, "%Y-%m-%d %H:%M") - beijing) < dt.timedelta(minutes=5)
     expect(page.locator("#revisions tbody tr").first).to_contain_text("保存修改")
-    expect(page.locator("#audit")).to_contain_text("login")
+    expect(page.locator("#audit")).to_contain_text("登录")
     shot(page, "history")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#revisions tbody tr").nth(1).locator("button").click()

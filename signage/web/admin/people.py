@@ -49,7 +49,8 @@ def users_page() -> Any:
 def users_add() -> Any:
     """Add an account (name, role, first password)."""
     name = request.form.get("name", "").strip()
-    add_user(parts().store, name, request.form.get("role", ""), request.form.get("password", ""))
+    role, password = request.form.get("role", ""), request.form.get("password", "")
+    add_user(parts().store, name, role, password, actor=user())
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit_entries
 from signage.config.editing import config_file, restore_revision
@@ -65,6 +66,41 @@ def reports_page() -> Any:
     )
 
 
+# What each audit action means, as an admin reads the log (the code stays beside it, small).
+AUDIT_ACTIONS = {
+    "save": _l("saved a file"),
+    "create": _l("created a playlist"),
+    "delete": _l("deleted a file"),
+    "restore": _l("restored an earlier version"),
+    "review.submit": _l("sent a change for review"),
+    "review.approve": _l("approved a change"),
+    "review.reject": _l("rejected a change"),
+    "media.upload": _l("uploaded a clip or poster"),
+    "media.title": _l("renamed a clip or poster"),
+    "media.delete": _l("deleted a clip or poster"),
+    "media.approve": _l("approved a clip or poster"),
+    "media.captions": _l("added captions"),
+    "media.captions_removed": _l("removed captions"),
+    "alert.post": _l("sent an urgent message"),
+    "alert.end": _l("ended an urgent message"),
+    "hearings.import": _l("imported hearings"),
+    "login": _l("signed in"),
+    "logout": _l("signed out"),
+    "login.failed": _l("gave a wrong password"),
+    "login.locked": _l("sign-in locked after wrong passwords"),
+    "user.add": _l("added an account"),
+    "user.role": _l("changed a role"),
+    "user.disable": _l("disabled an account"),
+    "user.enable": _l("enabled an account"),
+    "user.password": _l("reset a password"),
+    "token.create": _l("created an API token"),
+    "token.use": _l("used an API token"),
+    "token.revoke": _l("revoked an API token"),
+    "screen.key.rotate": _l("issued a new screen key"),
+    "screen.key.revoke": _l("revoked a screen key"),
+}
+
+
 @bp.get("/history")
 def history_page() -> Any:
     """A file's revisions (?file=) with a diff of two (?old=&new=); the audit log for admins."""
@@ -84,6 +120,7 @@ def history_page() -> Any:
         new=new,
         diff=diff,
         audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
+        audit_actions=AUDIT_ACTIONS,
     )
 
 
