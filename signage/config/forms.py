@@ -1,8 +1,9 @@
 """The staff forms' view of the YAML files, and back to YAML.
 
 A playlist becomes {"name", "items": [{"kind", "media" | "title"/"body", "seconds", "dates",
-"days", "time"}]}; site.yaml's schedule becomes rules {"playlist", "screens", "weekdays",
-"workdays", "holidays", "start", "end", "dates", "priority"}, and a screen can be added.
+"days", "time"}]} (a hearing list has neither media nor text: it is always today's);
+site.yaml's schedule becomes rules {"playlist", "screens", "weekdays", "workdays",
+"holidays", "start", "end", "dates", "priority"}, and a screen can be added.
 Saving a form changes only what the form changed in the file's text (`roundtrip`): comments,
 key order, quoting and keys the form does not know stay as people wrote them. Each playlist
 item and schedule rule remembers its position in the text it came from (`origin`), so a moved
@@ -21,7 +22,8 @@ from signage.config.when import DAY_NAMES, parse_days
 from signage.errors import Conflict
 
 FILTERS = ("dates", "days", "time")
-KINDS = ("clip", "tip", "image")
+KINDS = ("clip", "tip", "image", "hearings")
+MEDIA_KINDS = ("clip", "image")
 ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
 TIP_KEYS = ("title", "body")
 RULE_KEYS = ("playlist", "screens", "days", "time", "dates", "priority")
@@ -61,7 +63,7 @@ def _item_model(entry: Any) -> dict[str, Any] | None:
         tip = entry["tip"] if isinstance(entry["tip"], dict) else {}
         model["title"] = str(tip.get("title") or "")
         model["body"] = str(tip.get("body") or "")
-    else:
+    elif kind in MEDIA_KINDS:
         model["media"] = str(entry[kind] or "")
     for key in FILTERS:
         model[key] = _filter_text(entry.get(key))
@@ -115,6 +117,8 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
     if kind == "tip":
         tip = {k: str(item.get(k) or "").strip() for k in ("title", "body")}
         data["tip"] = {k: v for k, v in tip.items() if v}
+    elif kind == "hearings":
+        data["hearings"] = "today"
     else:
         data[kind] = str(item.get("media") or "").strip()
     seconds = item.get("seconds")

@@ -100,3 +100,30 @@ def test_a_moved_playlist_item_takes_its_comments_along() -> None:
 def test_adding_a_screen_with_a_taken_id_is_refused() -> None:
     with pytest.raises(Conflict):
         site_yaml_with_screen((DEMO / "site.yaml").read_text(), "lobby-east", "东", [])
+
+
+def test_a_hearing_list_is_edited_in_the_form_like_any_other_item() -> None:
+    text = (
+        "name: 法庭门口\nitems:\n  # 开庭公告放在最前\n  - hearings: today\n    seconds: 30\n"
+        "  - tip: {title: 法庭纪律, body: 请勿喧哗}\n"
+    )
+    model = playlist_model(text)
+    assert model is not None
+    assert model["items"][0] == {
+        "kind": "hearings",
+        "seconds": 30,
+        "dates": "",
+        "days": "",
+        "time": "",
+        "origin": 0,
+    }
+    assert playlist_yaml(model, text) == text
+    model["items"].append({"kind": "hearings", "seconds": 20, "dates": "2026-12-01"})
+    model["items"].insert(0, model["items"].pop(1))  # the tip first, the list after it
+    written = playlist_yaml(model, text)
+    assert written.endswith(
+        "  - tip: {title: 法庭纪律, body: 请勿喧哗}\n  - hearings: today\n    seconds: 30\n"
+        '  - hearings: today\n    seconds: 20\n    dates: "2026-12-01"\n'
+    )
+    files = {**demo_files(), "tribunal.yaml": written}
+    assert [i for i in validate_files(files)[1] if i.severity == "error"] == []

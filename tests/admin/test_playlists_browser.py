@@ -69,3 +69,20 @@ def test_serve_says_how_to_create_the_first_admin(site: Site) -> None:
     started = site.server.log.read_text()
     assert "/admin/" in started
     assert "signage user add <name> --role admin" in started
+
+
+def test_the_hearing_list_is_added_to_a_playlist_in_the_form(browser: Browser, site: Site) -> None:
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/playlists/tribunal")
+    page.click("#add-hearings")
+    added = page.locator("#items li.item").last
+    expect(added.locator(".kind")).to_have_text("开庭公告")
+    expect(added.locator(".hearings-note")).to_contain_text("当天本屏幕所在法庭的开庭公告")
+    added.locator(".seconds").fill("30")
+    page.click("#save")
+    expect(page.locator("#status")).to_have_text("已保存。")
+    written = (site.playlists / "tribunal.yaml").read_text()
+    assert "  - hearings: today\n    seconds: 30\n" in written
+    page.reload()  # read back from the file: the form still shows it, not the YAML notice
+    expect(page.locator("#items li.item.hearings")).to_have_count(1)
+    expect(page.locator("#form-unavailable")).to_be_hidden()

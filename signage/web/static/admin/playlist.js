@@ -55,6 +55,8 @@ function itemNode(item, index) {
   if (item.kind === 'tip') {
     body.append(field(T.title, bind(el('input', { class: 'tip-title' }), item, 'title')));
     body.append(field(T.body, bind(el('textarea', { class: 'tip-body', rows: 3 }), item, 'body')));
+  } else if (item.kind === 'hearings') {
+    body.append(el('p', { class: 'hearings-note' }, T.hearings_note));
   } else {
     const select = el('select', { class: 'media' });
     fillPicker(select, item.kind);
@@ -349,6 +351,7 @@ $('keep-mine').addEventListener('click', () => save(state.theirs.etag));
 $('take-theirs').addEventListener('click', takeTheirs);
 $('add-clip').addEventListener('click', () => $('pick-clip').value && addItem({ kind: 'clip', media: $('pick-clip').value }));
 $('add-image').addEventListener('click', () => $('pick-image').value && addItem({ kind: 'image', media: $('pick-image').value, seconds: 10 }));
+$('add-hearings').addEventListener('click', () => addItem({ kind: 'hearings', seconds: 20 }));
 $('add-tip').addEventListener('click', () => {
   addItem({ kind: 'tip', title: '', body: '', seconds: 15 });
   const titles = document.querySelectorAll('.tip-title');
