@@ -202,16 +202,28 @@ def _rule_data(rule: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _days_as_written(entry: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """`data`, with the words a person wrote for the days (weekends, mon-fri, daily) kept when
+    the form means the same days: checkboxes cannot say which words were used."""
+    written = entry.get("days") if isinstance(entry, dict) else None
+    try:
+        same = written is not None and _days_model(written) == _days_model(data.get("days"))
+    except ValueError:  # words the strict reading refuses: the form's value replaces them
+        return data
+    return {**data, "days": written} if same else data
+
+
 def site_yaml_with_rules(text: str, rules: list[dict[str, Any]]) -> str:
     """site.yaml's text with its schedule replaced by these rules, comments and all else kept."""
     parse_yaml(text)  # the strict reading's error, when the file is not YAML at all
     document = _document(text)
     old_rules = document.get("schedule")
-    kept = [
-        update_mapping(_from_origin(old_rules, rule.get("origin")), _rule_data(rule), RULE_KEYS)
-        for rule in rules
-        if rule.get("playlist")
-    ]
+    kept = []
+    for rule in rules:
+        if rule.get("playlist"):
+            entry = _from_origin(old_rules, rule.get("origin"))
+            data = _days_as_written(entry, _rule_data(rule))
+            kept.append(update_mapping(entry, data, RULE_KEYS))
     document["schedule"] = replace_items(old_rules, kept)
     return dump_document(document)
 

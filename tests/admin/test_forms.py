@@ -127,3 +127,15 @@ def test_a_hearing_list_is_edited_in_the_form_like_any_other_item() -> None:
     )
     files = {**demo_files(), "tribunal.yaml": written}
     assert [i for i in validate_files(files)[1] if i.severity == "error"] == []
+
+
+@pytest.mark.parametrize("words", ["weekends", "mon-fri", "daily", "[sat, sun]"])
+def test_the_days_keep_the_words_they_were_written_in(words: str) -> None:
+    site = demo_files()["site.yaml"]
+    text = site.replace("    days: workdays\n", f"    days: {words}\n", 1)
+    rules = schedule_model(text)
+    assert rules is not None
+    assert site_yaml_with_rules(text, rules) == text  # the checkboxes mean the same days
+    rules[1]["weekdays"], rules[1]["workdays"] = ["sat"], True
+    changed = site_yaml_with_rules(text, rules)
+    assert "    days: [sat, workdays]\n" in changed and f"days: {words}\n" not in changed
