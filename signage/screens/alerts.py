@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from signage.accounts.audit import audit
 from signage.accounts.users import may_review
+from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config
-from signage.config.when import iso, suggest
+from signage.config.when import did_you_mean, iso
 from signage.db import Store, alerts, now
 from signage.errors import Forbidden, Invalid, NotFound
 
@@ -84,6 +85,12 @@ def alert_json(row: Mapping[str, Any], config: Config) -> dict[str, Any]:
     }
 
 
+def _problem(field: str, template: str, **params: Any) -> dict[str, Any]:
+    """One problem with a field: the English message, and the phrase the staff pages translate."""
+    phrase = Phrase.of(template, **params)
+    return {"field": field, "message": str(phrase), **phrase.to_dict()}
+
+
 def check_alert(
     config: Config, text: str, screens: list[str] | str, until: dt.datetime, moment: dt.datetime
 ) -> tuple[str, list[str] | None]:
@@ -91,14 +98,17 @@ def check_alert(
     problems = []
     text = text.strip()
     if not text:
-        problems.append({"field": "text", "message": "write the message to show"})
+        problems.append(_problem("text", N_("write the message to show")))
     elif len(text) > MAX_TEXT:
         problems.append(
-            {
-                "field": "text",
-                "message": f"keep it to {MAX_TEXT} characters so it "
-                f"fits on the screen (this one has {len(text)})",
-            }
+            _problem(
+                "text",
+                N_(
+                    "keep it to {limit} characters so it fits on the screen (this one has {length})"
+                ),
+                limit=MAX_TEXT,
+                length=len(text),
+            )
         )
     targets: list[str] | None = None
     if screens != EVERY_SCREEN:
@@ -106,38 +116,35 @@ def check_alert(
         targets = list(dict.fromkeys(screens))
         if not targets:
             problems.append(
-                {
-                    "field": "screens",
-                    "message": f'name at least one screen or group, or "{EVERY_SCREEN}"',
-                }
+                _problem(
+                    "screens",
+                    N_('name at least one screen or group, or "all"'),
+                )
             )
         for name in targets:
             if name not in names:
                 problems.append(
-                    {
-                        "field": "screens",
-                        "message": f"{name[:64]!r} is neither a "
-                        f"screen nor a group{suggest(name, names)}",
-                    }
+                    _problem(
+                        "screens",
+                        N_("{target!r} is neither a screen nor a group{hint}"),
+                        target=name[:64],
+                        hint=did_you_mean(name, names),
+                    )
                 )
     if until.tzinfo is None:
         problems.append(
-            {"field": "until", "message": "give a time zone offset, like 2026-12-01T18:00:00+08:00"}
+            _problem("until", N_("give a time zone offset, like 2026-12-01T18:00:00+08:00"))
         )
     elif until <= moment:
         problems.append(
-            {
-                "field": "until",
-                "message": "this time has already passed; choose when the alert should end",
-            }
+            _problem("until", N_("this time has already passed; choose when the alert should end"))
         )
     elif until - moment > MAX_AHEAD:
         problems.append(
-            {
-                "field": "until",
-                "message": "an alert lasts at most 7 days; "
-                "for longer notices use the ticker in site.yaml",
-            }
+            _problem(
+                "until",
+                N_("an alert lasts at most 7 days; for longer notices use the ticker in site.yaml"),
+            )
         )
     if problems:
         raise Invalid("the alert was not posted; see details", details=problems)

@@ -75,8 +75,9 @@ def templates_of(value: object) -> list[str]:
 def test_every_marked_config_template_is_in_chinese_with_the_same_parameters() -> None:
     marked = {
         message[2]
+        for package in ("config", "screens")
         for message in extract_from_dir(
-            str(REPO / "signage/config"), [("**.py", "python")], keywords={"N_": None}
+            str(REPO / "signage" / package), [("**.py", "python")], keywords={"N_": None}
         )
     }
     assert len(marked) > 50
