@@ -26,7 +26,7 @@ MIN_PASSWORD = 8
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}")
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", code="bad_role")
 
 
 @functools.cache
@@ -37,7 +37,9 @@ def _common_passwords() -> frozenset[str]:
 
 def _check_password(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"the password must have at least {MIN_PASSWORD} characters")
+        raise Invalid(
+            f"the password must have at least {MIN_PASSWORD} characters", code="short_password"
+        )
     lowered = password.lower()
     # A name of one or two characters ("li") is part of too many good phrases to refuse.
     if lowered in _common_passwords() or (len(name) >= 3 and name.lower() in lowered):
@@ -62,7 +64,10 @@ def add_user(
 ) -> int:
     """Create a staff user (actor None: the command line); the password is kept only hashed."""
     if not USER_NAME.match(name):
-        raise Invalid("a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'")
+        raise Invalid(
+            "a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'",
+            code="bad_user_name",
+        )
     _check_role(role)
     if password is not None:
         _check_password(password, name)
@@ -78,7 +83,7 @@ def add_user(
         with store.engine.begin() as conn:
             user_id = conn.execute(users.insert().values(**values)).inserted_primary_key[0]
     except sa.exc.IntegrityError:
-        raise Conflict(f"there is already a user named {name!r}") from None
+        raise Conflict(f"there is already a user named {name!r}", code="user_exists") from None
     audit(store, actor, "user.add", name, {"role": role})
     return user_id
 
@@ -142,7 +147,9 @@ def _update(store: Store, name: str, **values: Any) -> None:
 def _keep_an_admin(store: Store, name: str) -> None:
     admins = [u for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
     if [u["name"] for u in admins] == [name]:
-        raise Conflict("this is the only administrator; make someone else admin first")
+        raise Conflict(
+            "this is the only administrator; make someone else admin first", code="last_admin"
+        )
 
 
 def _end_sessions_and_tokens(store: Store, name: str, **values: Any) -> None:

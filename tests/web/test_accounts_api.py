@@ -65,7 +65,7 @@ def test_an_admin_disables_and_enables_an_account(
     assert api.get("/session", editor_token).status_code == 401
     refused = client.post("/api/v1/session", json={"name": "editor", "password": PASSWORD})
     assert refused.status_code == 401
-    assert error_of(api.post("/users/admin/disable", admin_token))["code"] == "conflict"
+    assert error_of(api.post("/users/admin/disable", admin_token))["code"] == "last_admin"
     assert api.post("/users/nobody/disable", admin_token).status_code == 404
     assert api.post("/users/editor/enable", admin_token).status_code == 200
     assert _session_of(app, "editor")[0].get("/api/v1/session").status_code == 200

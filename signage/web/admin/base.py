@@ -15,7 +15,9 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
+from signage.accounts.users import MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
+from signage.media.library import TITLE_LIMIT
 from signage.web.auth import current_user
 from signage.web.csrf import check_csrf
 
@@ -40,6 +42,36 @@ ERROR_TEXT = {
     ),
     "weak_password": _l(
         "This password is too common or contains the user name. Choose a longer phrase."
+    ),
+    "short_password": _l(
+        "The password is too short: it needs at least %(count)s characters.", count=MIN_PASSWORD
+    ),
+    "bad_user_name": _l(
+        "A user name is 1 to 64 letters, digits or Chinese characters (and . - _), no spaces."
+    ),
+    "bad_role": _l("Choose one of the roles offered."),
+    "user_exists": _l("There is already an account with this name."),
+    "last_admin": _l("This is the only administrator. Make someone else an administrator first."),
+    "own_change": _l("Nobody approves their own change. Ask another reviewer."),
+    "decided": _l("Someone else decided on this change meanwhile. Reload the page."),
+    "comment_required": _l("Say why, so that the author can fix it."),
+    "review_conflict": _l(
+        "The file changed after this draft was made; nothing was overwritten. Compare the "
+        "three versions, then ask the author to redo the change."
+    ),
+    "exists": _l("A playlist with this id exists already. Open it and change it there."),
+    "same_revision": _l("Choose two different versions to compare."),
+    "deleted_revision": _l(
+        "This version records that the file was deleted; restore an earlier one."
+    ),
+    "urgent_by_reviewers": _l(
+        "Here urgent messages are put up by reviewers and administrators. Ask one of them."
+    ),
+    "media_exists": _l("There is already a clip or poster with this id. Choose another id."),
+    "bad_title": _l("Write a title of at most %(count)s characters.", count=TITLE_LIMIT),
+    "media_busy": _l("It is being prepared. Delete it once it is ready or refused."),
+    "bad_time": _l(
+        "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),
 }
 

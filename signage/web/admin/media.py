@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit
 from signage.media import library
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import ERROR_TEXT, bp, user
 from signage.web.admin.layout import playlist_name
 from signage.web.context import parts
 from signage.web.media_json import describe_media
@@ -68,7 +68,9 @@ def media_page() -> Any:
 
 
 def _refusals() -> dict[str, str]:
-    return {code: str(text) for code, text in REFUSAL_TEXT.items()}
+    """What the page's script says for each error code: the preparation's refusals, and the
+    errors of uploads, titles and deletes."""
+    return {code: str(text) for code, text in {**ERROR_TEXT, **REFUSAL_TEXT}.items()}
 
 
 @bp.get("/media/<media_id>/row")

@@ -1,0 +1,53 @@
+"""Refusals on the staff pages are worded in Chinese; each worded code is one the code raises."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from signage.web.admin.base import ERROR_TEXT
+
+PACKAGE = Path(__file__).resolve().parents[2] / "signage"
+
+
+def test_every_worded_code_is_raised_somewhere() -> None:
+    source = "\n".join(path.read_text() for path in PACKAGE.rglob("*.py"))
+    raised = set(re.findall(r'code(?:=| = )"([a-z_]+)"', source))
+    assert set(ERROR_TEXT) <= raised, sorted(set(ERROR_TEXT) - raised)
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "words"),
+    [
+        (
+            "/admin/users",
+            {"name": "li", "role": "editor", "password": "short"},
+            "密码太短：至少需要 8 个字符",
+        ),
+        (
+            "/admin/users",
+            {"name": "wang", "role": "editor", "password": "a long pass phrase"},
+            "已有同名的账号",
+        ),
+        (
+            "/admin/users",
+            {"name": "a b", "role": "editor", "password": "a long pass phrase"},
+            "不能有空格",
+        ),
+        ("/admin/users/wang/role", {"role": "editor"}, "这是唯一的管理员"),
+    ],
+)
+def test_a_refused_form_says_why_in_chinese(
+    staff: FlaskClient, path: str, form: dict[str, str], words: str
+) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/users").text)
+    answer = staff.post(
+        path, data={**form, "csrf_token": token.group(1)}, headers={"Referer": "/admin/users"}
+    )
+    assert answer.status_code == 302
+    page = html.unescape(staff.get("/admin/users").get_data(as_text=True))
+    assert words in page
