@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from signage.config.loader import YamlError, parse_yaml
 from signage.config.roundtrip import dump_document, load_document, replace_items, update_mapping
 from signage.config.when import DAY_NAMES, parse_days
-from signage.errors import Conflict
+from signage.errors import Conflict, NotFound
 
 FILTERS = ("dates", "days", "time")
 KINDS = ("clip", "tip", "image", "hearings")
@@ -254,17 +254,46 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
     return rules
 
 
-def site_yaml_with_screen(text: str, screen_id: str, name: str, groups: list[str]) -> str:
-    """site.yaml's text with one more screen, comments kept (validation reports a bad id)."""
+# A screen's keys the screens page sets, at the values a screen has when they are left out.
+SCREEN_DEFAULTS: dict[str, Any] = {
+    "groups": [],
+    "orientation": "landscape",
+    "courtroom": "",
+    "hearing_band": False,
+    "captions": True,
+}
+
+
+def _screen_data(entry: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """The keys as the form set them: one at its default is left out, unless the file
+    already says exactly that."""
+    data: dict[str, Any] = {"name": str(settings.get("name") or "").strip()}
+    for key, default in SCREEN_DEFAULTS.items():
+        value = settings.get(key, default)
+        if value != default or (isinstance(entry, dict) and entry.get(key) == value):
+            data[key] = value
+    return data
+
+
+def site_yaml_with_screen(
+    text: str, screen_id: str, settings: dict[str, Any], *, new: bool = True
+) -> str:
+    """site.yaml's text with one more screen (new) or one screen's settings changed, comments
+    and keys the form does not know kept; validation reports a bad id or value."""
     parse_yaml(text)
     document = _document(text)
-    screen: dict[str, Any] = {"name": name.strip()}
-    if groups:
-        screen["groups"] = groups
     screens = document.get("screens")
     if not isinstance(screens, CommentedMap):
         screens = document["screens"] = CommentedMap()
-    if screen_id.strip() in screens:
-        raise Conflict(f"there is already a screen with the id {screen_id.strip()!r}")
-    update_mapping(screens, {screen_id.strip(): screen}, ())
+    screen_id = screen_id.strip()
+    if new and screen_id in screens:
+        raise Conflict(f"there is already a screen with the id {screen_id!r}", code="screen_exists")
+    if not new and screen_id not in screens:
+        raise NotFound(f"there is no screen {screen_id!r} in site.yaml", code="unknown_screen")
+    entry = screens.get(screen_id)
+    data = _screen_data(entry, settings)
+    if isinstance(entry, CommentedMap):
+        update_mapping(entry, data, SCREEN_DEFAULTS)
+    else:
+        update_mapping(screens, {screen_id: data}, ())
     return dump_document(document)

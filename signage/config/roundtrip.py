@@ -15,8 +15,10 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.error import YAMLError as RoundTripError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from signage.config.loader import YamlError
 
@@ -83,6 +85,7 @@ def update_mapping(
     the form left out removed (`inner` ones in nested mappings), all else and comments kept."""
     if not isinstance(target, CommentedMap):
         return _written(wanted)
+    tail = _take_tail(target)
     for key in managed:
         if key in target and key not in wanted:
             del target[key]
@@ -92,7 +95,51 @@ def update_mapping(
             update_mapping(current, value, inner)
         elif not _same(current, value):
             target[key] = _written(value)
+    _give_tail(target, tail)
     return target
+
+
+def _is_block(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq) and bool(node) and not node.fa.flow_style()
+
+
+def _last_entry(node: Any) -> tuple[Any, Any]:
+    """The deepest last entry of a block: ruamel keeps what follows the block on it (the
+    blank lines and comments before the next section)."""
+    key = len(node) - 1 if isinstance(node, CommentedSeq) else list(node)[-1]
+    return _last_entry(node[key]) if _is_block(node[key]) else (node, key)
+
+
+def _comment_slot(holder: tuple[Any, Any]) -> tuple[list[Any], int]:
+    node, key = holder
+    slots = node.ca.items.setdefault(key, [None, None, None, None])
+    return slots, 0 if isinstance(node, CommentedSeq) else 2
+
+
+def _take_tail(target: CommentedMap) -> str:
+    """Cut off what follows the mapping's text (beyond its last line's own comment)."""
+    if not target:
+        return ""
+    slots, index = _comment_slot(_last_entry(target))
+    token = slots[index]
+    if token is None or "\n" not in token.value:
+        return ""
+    own, _, tail = token.value.partition("\n")
+    token.value = own + "\n"
+    return tail
+
+
+def _give_tail(target: CommentedMap, tail: str) -> None:
+    """Put what followed the mapping after its new last entry, so a key added at its end
+    does not land after the blank line or the next section's comment."""
+    if not tail or not target:
+        return
+    slots, index = _comment_slot(_last_entry(target))
+    token = slots[index]
+    if token is None:
+        slots[index] = CommentToken("\n" + tail, CommentMark(0), None)
+    else:
+        token.value = token.value + tail
 
 
 def replace_items(target: Any, items: list[Any]) -> Any:

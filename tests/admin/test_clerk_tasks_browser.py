@@ -236,10 +236,11 @@ def test_6_find_a_screens_qr_and_add_a_screen_keeping_every_comment(page: Page, 
     east = page.locator("[data-screen=lobby-east]")
     expect(east.locator(".qr svg")).to_have_count(1)
     expect(east).to_contain_text("诉讼服务中心大屏")  # its group, by name
-    page.fill("input[name=id]", "lobby-north")
-    page.fill("input[name=name]", "诉讼服务中心北侧大屏")
-    page.fill("input[name=groups]", "lobby")
-    page.click("button:has-text('添加')")
+    add = page.locator("form[action$='/admin/screens']")
+    add.locator("input[name=id]").fill("lobby-north")
+    add.locator("input[name=name]").fill("诉讼服务中心北侧大屏")
+    add.locator("input[name=groups]").fill("lobby")
+    add.locator("button:has-text('添加')").click()
     expect(page.locator("[data-screen=lobby-north] .qr svg")).to_have_count(1)
     after = site_yaml.read_text()
     assert [line.strip() for line in after.splitlines() if "#" in line] == comments

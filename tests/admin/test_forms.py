@@ -16,7 +16,7 @@ from signage.config.forms import (
     site_yaml_with_screen,
 )
 from signage.config.validate import validate_files
-from signage.errors import Conflict
+from signage.errors import Conflict, NotFound
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
 
@@ -63,9 +63,12 @@ def comments(text: str) -> list[str]:
 def test_every_form_keeps_every_comment_of_the_demo_files() -> None:
     site = (DEMO / "site.yaml").read_text()
     assert len(comments(site)) >= 5
-    with_screen = site_yaml_with_screen(site, "lobby-north", "北侧大屏", ["lobby"])
+    with_screen = site_yaml_with_screen(
+        site, "lobby-north", {"name": "北侧大屏", "groups": ["lobby"]}
+    )
     assert comments(with_screen) == comments(site)
-    assert "  lobby-north:\n    name: 北侧大屏\n    groups: [lobby]\n" in with_screen
+    # Added after the last screen, before the blank line that ends the section.
+    assert "  lobby-north:\n    name: 北侧大屏\n    groups: [lobby]\n\nschedule:" in with_screen
     assert 'time: "08:30-17:30"' in with_screen  # quoting kept as written
     rules = schedule_model(site)
     rules[1]["priority"] = 12
@@ -99,7 +102,7 @@ def test_a_moved_playlist_item_takes_its_comments_along() -> None:
 
 def test_adding_a_screen_with_a_taken_id_is_refused() -> None:
     with pytest.raises(Conflict):
-        site_yaml_with_screen((DEMO / "site.yaml").read_text(), "lobby-east", "东", [])
+        site_yaml_with_screen((DEMO / "site.yaml").read_text(), "lobby-east", {"name": "东"})
 
 
 def test_a_hearing_list_is_edited_in_the_form_like_any_other_item() -> None:
@@ -139,3 +142,46 @@ def test_the_days_keep_the_words_they_were_written_in(words: str) -> None:
     rules[1]["weekdays"], rules[1]["workdays"] = ["sat"], True
     changed = site_yaml_with_rules(text, rules)
     assert "    days: [sat, workdays]\n" in changed and f"days: {words}\n" not in changed
+
+
+def test_a_screens_settings_change_only_what_the_form_changed() -> None:
+    site = (
+        (DEMO / "site.yaml")
+        .read_text()
+        .replace(
+            "    orientation: portrait\n",
+            "    orientation: portrait\n    captions: true  # 默认\n",
+            1,
+        )
+    )
+    unchanged = {
+        "name": "第一法庭门口",
+        "groups": ["tribunals"],
+        "orientation": "portrait",
+        "courtroom": "",
+        "hearing_band": False,
+        "captions": True,
+    }
+    # The file said captions: true although that is the default: it stays, with its comment.
+    assert site_yaml_with_screen(site, "tribunal-1", unchanged, new=False) == site
+    changed = {**unchanged, "courtroom": "第一法庭", "hearing_band": True, "captions": False}
+    written = site_yaml_with_screen(site, "tribunal-1", changed, new=False)
+    assert comments(written) == comments(site)
+    assert (
+        "  tribunal-1:\n    name: 第一法庭门口\n    groups: [tribunals]\n"
+        "    orientation: portrait\n    captions: false # 默认\n    courtroom: 第一法庭\n"
+        "    hearing_band: true\n  tribunal-2:\n"
+    ) in written
+    config, issues = validate_files({**demo_files(), "site.yaml": written})
+    assert [i for i in issues if i.severity == "error"] == []
+    assert config.screens["tribunal-1"].courtroom == "第一法庭"
+    back = site_yaml_with_screen(
+        written, "tribunal-1", {**unchanged, "orientation": "landscape"}, new=False
+    )
+    assert "    courtroom:" not in back and "hearing_band" not in back.split("tribunal-2")[0]
+    assert (
+        "  tribunal-1:\n    name: 第一法庭门口\n    groups: [tribunals]\n  tribunal-2"
+        in back.replace("    captions: true  # 默认\n", "")
+    )
+    with pytest.raises(NotFound):
+        site_yaml_with_screen(site, "tribunal-9", unchanged, new=False)

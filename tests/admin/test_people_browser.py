@@ -110,3 +110,31 @@ def test_screens_show_their_address_and_qr_code_and_a_key_can_be_rotated(
     form.locator("button").click()
     expect(page.locator("[data-screen=lobby-north]")).to_contain_text("诉讼服务中心北侧大屏")
     assert "lobby-north:" in (site.playlists / "site.yaml").read_text()
+
+
+def test_an_admin_names_a_tribunal_screens_courtroom_on_the_page(
+    browser: Browser, site: Site
+) -> None:
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/screens")
+    card = page.locator("[data-screen=tribunal-2]")
+    card.locator("summary", has_text="设置").click()
+    settings = card.locator("form.screen-settings, .screen-settings form")
+    expect(settings.locator("select[name=orientation]")).to_have_value("portrait")
+    settings.locator("input[name=courtroom]").fill("第二法庭")
+    settings.locator("input[name=hearing_band]").check()
+    settings.locator("input[name=name]").fill("第二法庭门口<b>屏</b>")
+    shot(page, "screen-settings")
+    settings.locator("button", has_text="保存").click()
+    expect(page.locator(".flash")).to_contain_text("第二法庭门口<b>屏</b> 的设置已保存。")
+    text = (site.playlists / "site.yaml").read_text()
+    assert (
+        "  tribunal-2:\n    name: 第二法庭门口<b>屏</b>\n    groups: [tribunals]\n"
+        "    orientation: portrait\n    courtroom: 第二法庭\n    hearing_band: true\n"
+    ) in text
+    # Read back from the file: the form shows what is saved.
+    card = page.locator("[data-screen=tribunal-2]")
+    card.locator("summary").click()
+    expect(card.locator("input[name=courtroom]")).to_have_value("第二法庭")
+    expect(card.locator("input[name=hearing_band]")).to_be_checked()
+    expect(card.locator("input[name=captions]")).to_be_checked()

@@ -67,6 +67,7 @@ ERROR_TEXT = {
     "urgent_by_reviewers": _l(
         "Here urgent messages are put up by reviewers and administrators. Ask one of them."
     ),
+    "screen_exists": _l("There is already a screen with this id. Choose another id."),
     "media_exists": _l("There is already a clip or poster with this id. Choose another id."),
     "bad_title": _l("Write a title of at most %(count)s characters.", count=TITLE_LIMIT),
     "media_busy": _l("It is being prepared. Delete it once it is ready or refused."),

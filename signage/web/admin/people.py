@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from signage.accounts.tokens import list_tokens, revoke_token_id
 from signage.accounts.users import add_user, list_users, reset_password, set_disabled, set_role
-from signage.config.editing import read_version, save_file
+from signage.config.editing import Saved, read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
 from signage.db import now
@@ -107,24 +107,47 @@ def screens_page() -> Any:
     for screen in screens:
         screen["url"] = display_url(screen["id"])
         screen["qr"] = qr_svg(screen["url"])
-    return render_template("admin/screens.html", screens=screens)
+    return render_template("admin/screens.html", screens=screens, settings=config.screens)
 
 
 @bp.post("/screens")
 @staff_required("admin")
 def screens_add() -> Any:
     """Add a screen to site.yaml (validated like any save)."""
-    instance = parts()
-    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
-    groups = [g.strip() for g in request.form.get("groups", "").split(",") if g.strip()]
-    text = site_yaml_with_screen(
-        current.content.decode(), request.form.get("id", ""), request.form.get("name", ""), groups
-    )
-    saved = save_file(
-        instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
-    )
+    saved = _save_screen(request.form.get("id", ""), new=True)
     flash_saved(saved, _("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
+
+
+@bp.post("/screens/<screen_id>/settings")
+@staff_required("admin")
+def screens_settings(screen_id: str) -> Any:
+    """Change a screen's name, groups, orientation, courtroom, hearing band and captions."""
+    saved = _save_screen(screen_id, new=False)
+    flash_saved(saved, _("The settings of %(name)s are saved.", name=request.form.get("name")))
+    return redirect(url_for("admin.screens_page"))
+
+
+def _save_screen(screen_id: str, *, new: bool) -> Saved:
+    """The posted screen form written into site.yaml: checked and saved like any other save."""
+    form = request.form
+    settings = {
+        "name": form.get("name", ""),
+        "groups": [
+            g.strip() for g in form.get("groups", "").replace("，", ",").split(",") if g.strip()
+        ],
+        "orientation": form.get("orientation", "landscape"),
+        "courtroom": form.get("courtroom", "").strip(),
+        # Checkboxes: the add form has none, so a new screen takes the defaults.
+        "hearing_band": bool(form.get("hearing_band")) if not new else False,
+        "captions": bool(form.get("captions")) if not new else True,
+    }
+    instance = parts()
+    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    text = site_yaml_with_screen(current.content.decode(), screen_id, settings, new=new)
+    return save_file(
+        instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
+    )
 
 
 @bp.post("/screens/<screen_id>/key")
