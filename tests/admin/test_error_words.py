@@ -51,3 +51,16 @@ def test_a_refused_form_says_why_in_chinese(
     assert answer.status_code == 302
     page = html.unescape(staff.get("/admin/users").get_data(as_text=True))
     assert words in page
+
+
+def test_a_refused_screen_save_names_the_problem_and_its_place(
+    staff: FlaskClient, playlists_dir: Path
+) -> None:
+    before = (playlists_dir / "site.yaml").read_text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/screens").text)
+    form = {"id": "Bad Id", "name": "北侧", "csrf_token": token.group(1)}
+    assert staff.post("/admin/screens", data=form).status_code == 302
+    page = html.unescape(staff.get("/admin/screens").get_data(as_text=True))
+    assert "未保存：保存后配置会出错。 site.yaml 第" in page
+    assert "“Bad Id” 不能用作屏幕编号" in page
+    assert (playlists_dir / "site.yaml").read_text() == before

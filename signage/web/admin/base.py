@@ -13,11 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.accounts.users import MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
 from signage.media.library import TITLE_LIMIT
+from signage.web.admin.issue_words import issue_place, issue_text
 from signage.web.auth import current_user
 from signage.web.csrf import check_csrf
 
@@ -25,6 +27,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # Endpoints a visitor may open before signing in.
 PUBLIC = {"admin.login", "admin.language"}
+MAX_PROBLEMS_SHOWN = 3  # of a refused save, in its flash; the rest often follow from them
 
 # Plain Chinese (via the catalogue) for the domain errors staff meet most; others show the
 # domain's own message.
@@ -83,8 +86,15 @@ def user() -> dict[str, Any]:
 
 
 def error_text(error: SignageError) -> str:
-    """The error in the reader's language where we have words for it."""
-    return str(ERROR_TEXT.get(error.code, error.message))
+    """The error in the reader's language where we have words for it; a refused save names
+    its first problems, with their place."""
+    text = str(ERROR_TEXT.get(error.code, error.message))
+    if error.code == "invalid_config" and isinstance(error.details, list):
+        for issue in error.details[:MAX_PROBLEMS_SHOWN]:
+            text += " " + _(
+                "%(place)s: %(text)s.", place=issue_place(issue), text=issue_text(issue)
+            )
+    return text
 
 
 def wants_json() -> bool:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, redirect, request, url_for
-from flask_babel import Babel, gettext
+from flask_babel import Babel
 
-from signage.config.phrases import render_phrase
-from signage.config.validate import Issue
 from signage.web.admin.base import bp
+from signage.web.admin.issue_words import issue_place, issue_text
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -32,33 +30,6 @@ def init_babel(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, issue_text=issue_text, issue_place=issue_place
     )
-
-
-def _fields(issue: Issue | Mapping[str, Any]) -> Mapping[str, Any]:
-    return issue.to_dict() if isinstance(issue, Issue) else issue
-
-
-def issue_text(issue: Issue | Mapping[str, Any]) -> str:
-    """A configuration issue (or its API dict) in the page's language, else its English."""
-    fields = _fields(issue)
-    message = str(fields.get("message", ""))
-    template = fields.get("template")
-    if not isinstance(template, str) or gettext(template) == template:
-        return message
-    return render_phrase(template, fields.get("params") or {}, gettext)
-
-
-def issue_place(issue: Issue | Mapping[str, Any]) -> str:
-    """Where the issue stands, as the page's language says it: file, line and column."""
-    fields = _fields(issue)
-    file, line, column = fields.get("file") or "", fields.get("line"), fields.get("column")
-    if line and column:
-        return gettext(
-            "%(file)s line %(line)s, column %(column)s", file=file, line=line, column=column
-        )
-    if line:
-        return gettext("%(file)s line %(line)s", file=file, line=line)
-    return file
 
 
 @bp.get("/language/<code>")

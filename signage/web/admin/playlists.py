@@ -19,7 +19,7 @@ from signage.config.forms import item_at_line, item_lines, playlist_model, playl
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
-from signage.web.admin.i18n import issue_text
+from signage.web.admin.issue_words import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.admin.schedule_words import item_warnings

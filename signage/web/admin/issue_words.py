@@ -1,0 +1,39 @@
+"""Configuration issues (or their API dicts) in the staff pages' language: the text and the
+place, file, line and column, as the catalogue says them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext
+
+from signage.config.phrases import render_phrase
+from signage.config.validate import Issue
+
+
+def _fields(issue: Issue | Mapping[str, Any]) -> Mapping[str, Any]:
+    return issue.to_dict() if isinstance(issue, Issue) else issue
+
+
+def issue_text(issue: Issue | Mapping[str, Any]) -> str:
+    """A configuration issue (or its API dict) in the page's language, else its English."""
+    fields = _fields(issue)
+    message = str(fields.get("message", ""))
+    template = fields.get("template")
+    if not isinstance(template, str) or gettext(template) == template:
+        return message
+    return render_phrase(template, fields.get("params") or {}, gettext)
+
+
+def issue_place(issue: Issue | Mapping[str, Any]) -> str:
+    """Where the issue stands, as the page's language says it: file, line and column."""
+    fields = _fields(issue)
+    file, line, column = fields.get("file") or "", fields.get("line"), fields.get("column")
+    if line and column:
+        return gettext(
+            "%(file)s line %(line)s, column %(column)s", file=file, line=line, column=column
+        )
+    if line:
+        return gettext("%(file)s line %(line)s", file=file, line=line)
+    return file
