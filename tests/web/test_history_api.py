@@ -132,7 +132,9 @@ def test_the_audit_log_says_who_did_what_and_only_admins_read_it(
     entries = api.get("/audit", admin_token).get_json()["entries"]
     actions = [(e["user"], e["action"], e["target"]) for e in reversed(entries)]
     assert actions == [
+        (None, "user.add", "admin"),
         (None, "token.create", "admin"),
+        (None, "user.add", "editor"),
         (None, "token.create", "editor"),
         ("editor", "token.use", "token 2"),  # the first use of the day
         ("editor", "save", "daytime.yaml"),
