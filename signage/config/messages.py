@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any
@@ -62,9 +63,13 @@ def explain_error(model: type[BaseModel], error: Any) -> tuple[Path_, Phrase, bo
             return loc, cause.phrase, False
         return loc, Phrase(str(cause if cause is not None else error["msg"])), False
     template = _TEMPLATES.get(kind)
-    text = (
-        Phrase(template, {k: str(v) for k, v in ctx.items()}) if template else Phrase(error["msg"])
-    )
+    params: dict[str, Any] = {k: str(v) for k, v in ctx.items()}
+    if kind == "literal_error":
+        # pydantic says "'a', 'b' or 'c'": as a list, each language joins it its own way.
+        params["expected"] = re.findall(r"'[^']*'", params.get("expected", "")) or params.get(
+            "expected", ""
+        )
+    text = Phrase(template, params) if template else Phrase(error["msg"])
     if not name:
         return loc, text, False
     return loc, Phrase.of(N_("{name}: {problem}"), name=name, problem=text), False

@@ -12,6 +12,7 @@ from babel.messages.mofile import read_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage.config.phrases import render_phrase
 from signage.config.validate import validate_files
 from signage.jobs import reload_configuration
 
@@ -162,3 +163,14 @@ def test_a_refused_save_from_the_api_is_told_in_chinese_on_the_schedule_page(
     refused = staff.post("/admin/schedule", data={"csrf_token": token, "etag": etag})
     assert refused.status_code == 422
     assert "evening.yaml 第3行第11列：“fir” 不是星期（是不是想写 “fri”？）" in refused.text
+
+
+def test_a_choice_of_values_is_listed_the_way_each_language_lists() -> None:
+    _, issues = validate_files(BROKEN)
+    (sideways,) = [i for i in issues if "orientation" in i.message]
+    assert sideways.message == "orientation: expected one of 'landscape', 'portrait'"
+    chinese = catalogue()
+    text = render_phrase(
+        sideways.phrase.template, sideways.to_dict()["params"], lambda t: chinese.get(t, t)
+    )
+    assert text.endswith("'landscape'、'portrait'") and " or " not in text
