@@ -64,3 +64,18 @@ def test_a_refused_screen_save_names_the_problem_and_its_place(
     assert "未保存：保存后配置会出错。 site.yaml 第" in page
     assert "“Bad Id” 不能用作屏幕编号" in page
     assert (playlists_dir / "site.yaml").read_text() == before
+
+
+def test_an_unreadable_end_time_and_an_unknown_screen_are_told_in_chinese(
+    staff: FlaskClient,
+) -> None:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/alerts").text)
+    form = {"text": "测试", "until": "明天下午", "targets": "all", "csrf_token": token.group(1)}
+    refused = staff.post("/admin/alerts", data=form)
+    assert refused.status_code == 422
+    assert "这个时间无法使用" in html.unescape(refused.get_data(as_text=True))
+    gone = staff.post(
+        "/admin/screens/nowhere/settings", data={"name": "x", "csrf_token": token.group(1)}
+    )
+    assert gone.status_code == 404
+    assert "配置中没有（或已不再有）这个屏幕" in html.unescape(gone.get_data(as_text=True))

@@ -12,7 +12,7 @@ from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import Invalid
 from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp, error_text, user
 from signage.web.context import parts
 
 
@@ -72,7 +72,7 @@ def alerts_post() -> Any:
             screens, form["text"], targets, until, user(), parts().settings["URGENT_MESSAGES_BY"]
         )
     except Invalid as problem:
-        details = problem.details or [{"field": "until", "message": problem.message}]
+        details = problem.details or [{"field": "until", "message": error_text(problem)}]
         return _page(form, details, 422)
     flash(_("The urgent message is on its way; screens show it within one poll."))
     return redirect(url_for("admin.alerts_page"))

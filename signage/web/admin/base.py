@@ -70,6 +70,7 @@ ERROR_TEXT = {
     "urgent_by_reviewers": _l(
         "Here urgent messages are put up by reviewers and administrators. Ask one of them."
     ),
+    "unknown_screen": _l("There is no such screen (any more) in the configuration."),
     "screen_exists": _l("There is already a screen with this id. Choose another id."),
     "media_exists": _l("There is already a clip or poster with this id. Choose another id."),
     "bad_title": _l("Write a title of at most %(count)s characters.", count=TITLE_LIMIT),
