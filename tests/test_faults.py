@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 DEMO = Path(__file__).resolve().parent.parent / "playlists"
 PASSWORD = "correct horse battery"
 UNSHARE = shutil.which("unshare")
-PID_NAMESPACE = ("unshare", "--pid", "--fork", "--mount-proc")
+# --kill-child: when the test stops unshare, the server inside gets SIGTERM too (not orphaned).
+PID_NAMESPACE = ("unshare", "--pid", "--fork", "--kill-child=SIGTERM", "--mount-proc")
 
 
 def _can_unshare() -> bool:
