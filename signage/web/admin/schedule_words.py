@@ -20,19 +20,19 @@ from signage.web.context import parts
 
 def days_text(days: Iterable[dt.date]) -> str:
     """Days as a clerk reads them: 12-01 至 12-07、12-09."""
-    parts = []
+    pieces = []
     for first, last in day_ranges(days):
         if first == last:
-            parts.append(first.strftime("%m-%d"))
+            pieces.append(first.strftime("%m-%d"))
         else:
-            parts.append(
+            pieces.append(
                 _(
                     "%(first)s to %(last)s",
                     first=first.strftime("%m-%d"),
                     last=last.strftime("%m-%d"),
                 )
             )
-    return _(", ").join(parts)
+    return _(", ").join(pieces)
 
 
 def _span(first: dt.date, last: dt.date) -> str:
