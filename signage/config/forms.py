@@ -17,12 +17,12 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from signage.config.loader import YamlError, parse_yaml
+from signage.config.model import KINDS
 from signage.config.roundtrip import dump_document, load_document, replace_items, update_mapping
 from signage.config.when import DAY_NAMES, parse_days
 from signage.errors import Conflict, NotFound
 
 FILTERS = ("dates", "days", "time")
-KINDS = ("clip", "tip", "image", "hearings")
 MEDIA_KINDS = ("clip", "image")
 ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
 TIP_KEYS = ("title", "body")

@@ -78,6 +78,7 @@ def test_the_hearing_list_is_added_to_a_playlist_in_the_form(browser: Browser, s
     added = page.locator("#items li.item").last
     expect(added.locator(".kind")).to_have_text("开庭公告")
     expect(added.locator(".hearings-note")).to_contain_text("当天本屏幕所在法庭的开庭公告")
+    expect(added.locator(".seconds")).to_have_value("20")  # the model's default for a list
     added.locator(".seconds").fill("30")
     page.click("#save")
     expect(page.locator("#status")).to_have_text("已保存。")

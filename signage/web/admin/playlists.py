@@ -16,6 +16,7 @@ from signage.config.editing import (
     save_file,
 )
 from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
+from signage.config.model import DEFAULT_SECONDS
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.web.admin.base import bp, user
@@ -95,6 +96,8 @@ def playlists_edit(playlist_id: str) -> Any:
             "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
             "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
             "review": draft,
+            # How long a new item shows when the YAML leaves out seconds:.
+            "default_seconds": DEFAULT_SECONDS,
         },
     )
 

@@ -350,10 +350,10 @@ $('save').addEventListener('click', () => save());
 $('keep-mine').addEventListener('click', () => save(state.theirs.etag));
 $('take-theirs').addEventListener('click', takeTheirs);
 $('add-clip').addEventListener('click', () => $('pick-clip').value && addItem({ kind: 'clip', media: $('pick-clip').value }));
-$('add-image').addEventListener('click', () => $('pick-image').value && addItem({ kind: 'image', media: $('pick-image').value, seconds: 10 }));
-$('add-hearings').addEventListener('click', () => addItem({ kind: 'hearings', seconds: 20 }));
+$('add-image').addEventListener('click', () => $('pick-image').value && addItem({ kind: 'image', media: $('pick-image').value, seconds: data.default_seconds.image }));
+$('add-hearings').addEventListener('click', () => addItem({ kind: 'hearings', seconds: data.default_seconds.hearings }));
 $('add-tip').addEventListener('click', () => {
-  addItem({ kind: 'tip', title: '', body: '', seconds: 15 });
+  addItem({ kind: 'tip', title: '', body: '', seconds: data.default_seconds.tip });
   const titles = document.querySelectorAll('.tip-title');
   titles[titles.length - 1].focus();
 });
