@@ -49,7 +49,9 @@ def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
     """The user a live (not revoked, not expired) token belongs to; notes its use."""
     moment = now()
     query = (
-        sa.select(users, tokens.c.id.label("token_id"))
+        sa.select(
+            users, tokens.c.id.label("token_id"), tokens.c.last_used_at.label("token_last_used")
+        )
         .join(tokens, tokens.c.user_id == users.c.id)
         .where(
             tokens.c.token_hash == digest(token),
@@ -59,19 +61,18 @@ def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
         .where(sa.or_(tokens.c.expires_at.is_(None), tokens.c.expires_at > moment))
     )
     with store.engine.begin() as conn:
-        row = conn.execute(query).mappings().first()
-        if row is None:
+        found = conn.execute(query).mappings().first()
+        if found is None:
             return None
-        last_used = conn.scalar(
-            sa.select(tokens.c.last_used_at).where(tokens.c.id == row["token_id"])
-        )
+        row = dict(found)
+        last_used = row.pop("token_last_used")
         conn.execute(
             tokens.update().where(tokens.c.id == row["token_id"]).values(last_used_at=moment)
         )
     # One audit line per token and day: enough to see a leaked token at work, not a flood.
     if last_used is None or last_used.date() != moment.date():
-        audit(store, dict(row), "token.use", f"token {row['token_id']}")
-    return dict(row)
+        audit(store, row, "token.use", f"token {row['token_id']}")
+    return row
 
 
 def list_tokens(store: Store, name: str | None = None) -> list[dict[str, Any]]:
