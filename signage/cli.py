@@ -141,6 +141,7 @@ def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
     """Items whose media is not ready, when a media library exists to ask."""
     from signage.db import Store, create_store_engine, default_database_url
     from signage.media.library import ready_media
+    from signage.migrations import ensure_schema
 
     url = settings["DATABASE_URL"]
     if url is None:
@@ -148,6 +149,7 @@ def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
             return []  # no library yet (a fresh checkout): nothing to compare with
         url = default_database_url(settings["MEDIA_DIR"])
     engine = close_with_command(create_store_engine(url))
+    ensure_schema(engine)  # an empty or older SQLite file migrates, as `serve` would
     return media_issues(config, set(ready_media(Store(engine))))
 
 

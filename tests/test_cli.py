@@ -41,6 +41,17 @@ def test_check_warns_about_media_the_library_lacks(run: Invoke, app: Flask) -> N
     assert "daytime.yaml: warning: media 'court-guide' is not in the library" in result.stdout
 
 
+def test_check_migrates_an_empty_library_database_instead_of_failing(
+    run: Invoke, media_dir: Path
+) -> None:
+    media_dir.mkdir(parents=True, exist_ok=True)
+    (media_dir / "signage.db").touch()  # there, but never migrated: no tables yet
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert "configuration OK" in result.stderr
+    assert "daytime.yaml: warning: media 'court-guide' is not in the library" in result.stdout
+
+
 def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> None:
     site = playlists_dir / "site.yaml"
     site.write_text(
