@@ -263,10 +263,17 @@ def parse_yaml(text: str) -> Document:
         raise
     except yaml.MarkedYAMLError as exc:
         unclosed = UNCLOSED.get(exc.context or "")
-        if unclosed and exc.context_mark and exc.problem_mark:
+        opened = exc.context_mark
+        if exc.context == "while parsing a flow node":
+            # The parser gave up inside [ ] or { } (a block list under `items: [`, or the end
+            # of the file): its context mark is where it expected a value, not the bracket.
+            bracket = _innermost_open_bracket(text)
+            if bracket is not None:
+                unclosed, opened = bracket
+        if unclosed and opened and exc.problem_mark:
             raise YamlError(
                 Phrase.of(unclosed, line=exc.problem_mark.line + 1),
-                Mark.of(exc.context_mark),
+                Mark.of(opened),
                 code="unclosed",
             ) from None
         mark = exc.problem_mark or exc.context_mark
@@ -285,6 +292,29 @@ def parse_yaml(text: str) -> Document:
     finally:
         loader.dispose()
     return _document(node)
+
+
+def _innermost_open_bracket(text: str) -> tuple[str, yaml.Mark] | None:
+    """The phrase and position of the last [ or { still open where scanning stops."""
+    opened: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_StrictLoader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                opened.append(token)
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                if opened:
+                    opened.pop()
+    except yaml.YAMLError:
+        pass  # the scanner stops at the same fault; what is open by then is the answer
+    if not opened:
+        return None
+    token = opened[-1]
+    context = (
+        "while parsing a flow sequence"
+        if isinstance(token, yaml.FlowSequenceStartToken)
+        else "while parsing a flow mapping"
+    )
+    return UNCLOSED[context], token.start_mark
 
 
 def _document(node: yaml.Node | None) -> Document:
