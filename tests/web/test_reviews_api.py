@@ -10,6 +10,7 @@ from flask import Flask
 
 from signage.accounts.audit import audit_entries
 from signage.db import now
+from signage.schedule import resolve_segments
 from tests.conftest import _token
 from tests.web.api_check import Api, error_of
 
@@ -193,6 +194,23 @@ def test_urgent_messages_stay_immediate_and_can_be_kept_to_reviewers(
     assert audit_entries(store, action="alert.post")[0]["user"] == "reviewer"
 
 
+def _a_day_the_daytime_rule_wins(app: Flask) -> int:
+    """Days from today to one whose 10:00 plays the daytime playlist on lobby-west.
+
+    The preview reaches only 14 days from now, so the day is found, not fixed; asking the
+    schedule skips weekends, holidays and the demo's dated Constitution Week rule alike.
+    """
+    from tests.web.test_display_preview import _in_days
+
+    config = app.extensions["signage"].state.current
+    for days in range(1, 14):
+        at = dt.datetime.fromisoformat(_in_days(days)).replace(tzinfo=config.site.zone)
+        playing = resolve_segments(config, "lobby-west", at, at + dt.timedelta(minutes=1))
+        if playing[0].playlists == ("daytime",):
+            return days
+    raise AssertionError("the demo plays its daytime playlist on no day of the next two weeks")
+
+
 def test_the_preview_shows_the_screen_with_the_draft_applied(
     app: Flask, api: Api, editor_token: str, reviewer_token: str
 ) -> None:
@@ -200,7 +218,7 @@ def test_the_preview_shows_the_screen_with_the_draft_applied(
 
     held, _ = propose(api, editor_token)
     review = held["review"]["id"]
-    weekday = next(d for d in range(1, 8) if (dt.date.today() + dt.timedelta(d)).weekday() < 5)
+    weekday = _a_day_the_daytime_rule_wins(app)
 
     def names(token: str, **query: object) -> set[str] | int:
         page = api.client.get(
