@@ -99,6 +99,10 @@ def test_upload_two_clips_and_watch_them_become_ready(
     # A clip a playlist uses is not deleted, and the page says which playlists use it.
     page.fill("input[name=q]", "anti-fraud")
     page.click("button:has-text('搜索')")
+    # The search loads a new page: wait for it, or the click below may land on the old list
+    # and its answer be lost with that page (seen under the full suite's load).
+    expect(page).to_have_url(re.compile(r"q=anti-fraud"))
+    expect(page.locator("tr.media-row")).to_have_count(1)
     asked: list[str] = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.locator("tr.media-row button.delete").click()
