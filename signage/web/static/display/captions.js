@@ -27,8 +27,9 @@ function nextFrame(video, callback) {
 }
 
 function cancelFrame(video, frame) {
-  if (frame?.video !== undefined) video.cancelVideoFrameCallback(frame.video);
-  if (frame?.timer !== undefined) clearTimeout(frame.timer);
+  if (!frame) return;
+  if (frame.video !== undefined) video.cancelVideoFrameCallback(frame.video);
+  if (frame.timer !== undefined) clearTimeout(frame.timer);
 }
 
 export class Captions {
@@ -75,7 +76,8 @@ export class Captions {
         this.box.textContent = words;
         this.box.hidden = !words;
       }
-      if (this.current?.element === element) this.current.frame = nextFrame(video, show);
+      const current = this.current;
+      if (current && current.element === element) current.frame = nextFrame(video, show);
     };
     this.current = { element, track, video, frame: null };
     show();

@@ -38,7 +38,7 @@ export class ServerClock {
     this.offset = Math.round(offset);
     try {
       this.storage.setItem(OFFSET_KEY, String(this.offset));
-    } catch {
+    } catch (ignored) {
       // A full storage only costs the offset after a reload.
     }
   }
@@ -52,8 +52,8 @@ function formatter(timeZone, options) {
   if (!formatters.has(key)) {
     let made;
     try {
-      made = new Intl.DateTimeFormat('zh-CN', { timeZone, ...options });
-    } catch {
+      made = new Intl.DateTimeFormat('zh-CN', Object.assign({ timeZone }, options));
+    } catch (ignored) {
       made = new Intl.DateTimeFormat('zh-CN', options); // unknown zone: the screen's own
     }
     formatters.set(key, made);
@@ -68,7 +68,37 @@ export function chineseDate(ms, timeZone) {
   return `${day.format(ms)} ${weekday.format(ms)}`;
 }
 
+/** The numbers of ms's date and time in timeZone, by part type ('year', 'hour', ...). */
+function partsOf(ms, timeZone) {
+  const options = {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    hour12: false,
+  };
+  const parts = {};
+  for (const part of formatter(timeZone, options).formatToParts(ms)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return parts;
+}
+
+function twoDigits(number) {
+  return String(number).padStart(2, '0');
+}
+
 /** "09:05" in the site's zone. */
 export function wallTime(ms, timeZone) {
-  return formatter(timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+  // Built from parts: `hourCycle` came with Chromium 73, and `hour12: false` alone says
+  // "24:05" for midnight on some engines.
+  const parts = partsOf(ms, timeZone);
+  return `${twoDigits(parts.hour % 24)}:${twoDigits(parts.minute)}`;
+}
+
+/** "2026-12-04": ms's date in the site's zone. */
+export function localDate(ms, timeZone) {
+  const parts = partsOf(ms, timeZone);
+  return `${parts.year}-${twoDigits(parts.month)}-${twoDigits(parts.day)}`;
 }

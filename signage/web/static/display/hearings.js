@@ -3,6 +3,9 @@
 // server masked the names already), so they work offline, and each row's state follows
 // the screen's clock: 待开庭, 正在开庭 (from its start to its end), 已结束.
 
+import { localDate, wallTime } from './clock.js';
+import { replaceChildren } from './compat.js';
+
 const STATES = { waiting: '待开庭', sitting: '正在开庭', done: '已结束' };
 const SHORTEST_PAGE_MS = 5000;
 const REFRESH_MS = 1000;
@@ -10,17 +13,12 @@ const REFRESH_MS = 1000;
 function cell(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
-  node.textContent = text ?? '';
+  node.textContent = text === undefined || text === null ? '' : text;
   return node;
 }
 
-/** The site-local date (YYYY-MM-DD) of ms. */
-export function localDate(ms, timeZone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-}
-
 function clockText(iso, timeZone) {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(iso));
+  return wallTime(Date.parse(iso), timeZone);
 }
 
 /** waiting | sitting | done at ms. */
@@ -76,9 +74,9 @@ export class Hearings {
       ['case', '案号 / 案由'],
       ['parties', '当事人'],
       ['judge', '审判长'],
-      ...(this.allRooms ? [['room', '法庭']] : []),
       ['state', '状态'],
     ];
+    if (this.allRooms) columns.splice(4, 0, ['room', '法庭']);
     for (const [name, title] of columns) head.append(cell('th', `hearing-${name}`, title));
     table.append(cell('thead', '', ''));
     table.tHead.append(head);
@@ -89,7 +87,7 @@ export class Hearings {
     box.append(pageNote);
     let page = 0;
     const showPage = () => {
-      body.replaceChildren(...pages[page].map((hearing) => this.row(hearing)));
+      replaceChildren(body, pages[page].map((hearing) => this.row(hearing)));
       pageNote.textContent = pages.length > 1 ? `${page + 1} / ${pages.length}` : '';
       this.refresh(body);
     };
@@ -164,6 +162,6 @@ export class Hearings {
     if (!rows.length) {
       rows.push(cell('div', 'band-line band-none', today.length ? '今日开庭已全部结束' : '今日暂无开庭安排'));
     }
-    element.replaceChildren(...rows);
+    replaceChildren(element, rows);
   }
 }

@@ -3,6 +3,8 @@
 // player in preview mode (boot.preview): it starts at another time from a manifest that came
 // with the page, and talks to nobody.
 
+// compat.js first: the fallbacks the modules after it rely on are in place once it ran.
+import { concatAll } from './compat.js';
 import { ServerClock, chineseDate, wallTime } from './clock.js';
 import { KeepAlive } from './keepalive.js';
 import {
@@ -11,6 +13,7 @@ import {
   keepShell,
   startServiceWorker,
   whenControlled,
+  workerInControl,
 } from './offline.js';
 import { Player } from './player.js';
 import { mediaFirstPlays, quietFrom, tickerTextsAt, toPlan } from './schedule.js';
@@ -37,6 +40,11 @@ function newId() {
   return [...crypto.getRandomValues(new Uint8Array(16))]
     .map((byte) => byte.toString(16).padStart(2, '0'))
     .join('');
+}
+
+/** What `value ?? null` says (Chromium 80 is the first to read `??`). */
+function orNull(value) {
+  return value === undefined ? null : value;
 }
 
 function jittered(ms) {
@@ -140,15 +148,16 @@ class Display {
   /** A manifest to play from: shown in the header at once, played from the next item on. */
   apply(manifest) {
     const plan = toPlan(manifest);
-    this.site = { ...this.site, ...plan.site };
-    this.stage.captions.setEnabled(manifest.screen?.captions !== false);
+    this.site = Object.assign({}, this.site, plan.site);
+    const screen = manifest.screen || {};
+    this.stage.captions.setEnabled(screen.captions !== false);
     this.stage.hearings.setSource({
       list: manifest.hearings,
       timeZone: this.site.timezone,
       now: () => this.clock.now(),
-      courtroom: manifest.screen?.courtroom,
+      courtroom: screen.courtroom,
     });
-    this.band.hidden = !manifest.screen?.hearing_band;
+    this.band.hidden = !screen.hearing_band;
     this.keepAlive.timeZone = this.site.timezone;
     document.getElementById('court').textContent = this.site.name;
     document.getElementById('idle-name').textContent = this.site.name;
@@ -178,7 +187,7 @@ class Display {
 
   /** A reload now finds the page again: from the server, or from the service worker. */
   canReload() {
-    return Boolean(navigator.serviceWorker?.controller) || this.online === true;
+    return workerInControl() || this.online === true;
   }
 
   /** Reload when the main loop or the clock tick stopped moving (not once refused). */
@@ -194,12 +203,12 @@ class Display {
   }
 
   noteError(error) {
-    const message = String(error?.message || error || 'unknown error').slice(0, 500);
+    const message = String((error && error.message) || error || 'unknown error').slice(0, 500);
     this.lastError = `${new Date(this.clock.now()).toISOString()} ${message}`;
     try {
       // Kept, so the next heartbeat tells even when the error led to a reload.
       this.storage.setItem(ERROR_KEY, this.lastError);
-    } catch {
+    } catch (ignored) {
       // Nothing better to do with an error about errors.
     }
   }
@@ -217,7 +226,8 @@ class Display {
       this.failures = 0;
       this.keepMedia();
       await this.report();
-      delay = (this.player.latest?.pollSeconds ?? this.boot.poll_seconds) * 1000;
+      const latest = this.player.latest;
+      delay = (latest ? latest.pollSeconds : this.boot.poll_seconds) * 1000;
     } catch (error) {
       if (error instanceof Refused) {
         this.refuse();
@@ -253,8 +263,8 @@ class Display {
       ? {
           key: current.item.key,
           type: current.item.type,
-          media: current.item.media ?? null,
-          title: current.item.title ?? null,
+          media: orNull(current.item.media),
+          title: orNull(current.item.title),
           playlist: current.segment.playlist,
           started_at: new Date(current.startedAt).toISOString(),
         }
@@ -264,7 +274,7 @@ class Display {
       now_playing: nowPlaying,
       player_version: this.boot.version,
       last_error: this.lastError,
-      cache: { ...cache, persisted: this.persisted, queued_plays: this.plays.length },
+      cache: Object.assign(cache, { persisted: this.persisted, queued_plays: this.plays.length }),
     };
   }
 
@@ -274,7 +284,7 @@ class Display {
       id: newId(),
       item: item.key,
       type: item.type,
-      media: item.media ?? null,
+      media: orNull(item.media),
       started_at: new Date(startedAt).toISOString(),
       seconds: Math.round(seconds * 10) / 10,
     });
@@ -302,7 +312,7 @@ class Display {
     const now = this.clock.now();
     const plans = [this.player.plan, this.player.latest].filter(Boolean);
     const files = new Map();
-    for (const file of plans.flatMap((plan) => mediaFirstPlays(plan, now))) {
+    for (const file of concatAll(plans.map((plan) => mediaFirstPlays(plan, now)))) {
       const known = files.get(file.url);
       if (!known || file.firstMs < known.firstMs) files.set(file.url, file);
     }
@@ -320,9 +330,9 @@ class Display {
       version: this.boot.version,
       preview: Boolean(this.preview),
       mode: this.player.mode,
-      item: current?.item.key ?? null,
-      type: current?.item.type ?? null,
-      playlist: current?.segment.playlist ?? null,
+      item: current ? current.item.key : null,
+      type: current ? current.item.type : null,
+      playlist: current ? current.segment.playlist : null,
       itemsShown: this.player.itemsShown,
       recent: [...this.player.recent],
       ended: stats.ended,
@@ -336,8 +346,8 @@ class Display {
       clockOffset: this.clock.offset,
       plays: { made: this.plays.made, sent: this.plays.sent, queued: this.plays.length },
       cache: { wanted: this.media.wanted.length, cached: this.media.cached },
-      serviceWorker: Boolean(navigator.serviceWorker?.controller),
-      heapBytes: performance.memory?.usedJSHeapSize ?? null,
+      serviceWorker: workerInControl(),
+      heapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
       domNodes: document.getElementsByTagName('*').length,
     };
   }

@@ -2,6 +2,8 @@
 // ask for storage the browser will not evict, and fill the caches it serves from (the page,
 // its scripts, and whole media files of what plays next).
 
+import { fetchWithin } from './compat.js';
+
 export const SHELL_CACHE = 'signage-shell-v1';
 export const MEDIA_CACHE = 'signage-media-v1';
 const DOWNLOAD_LOCK = 'signage-media-download'; // sw.js has its copy: it imports no modules
@@ -10,6 +12,11 @@ const ASSETS_PREFIX = '/display/assets/';
 // A download that takes longer is given up and tried again next round; a hung one must not
 // hold up the files behind it forever. Ten minutes carries a 1 GB clip over a slow LAN.
 const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Whether a service worker controls this page (so a reload finds it without the server). */
+export function workerInControl() {
+  return Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+}
 
 /** Register the service worker; false where the browser has none (plain http on a LAN). */
 export async function startServiceWorker(url) {
@@ -21,8 +28,9 @@ export async function startServiceWorker(url) {
 /** Ask that our caches survive storage pressure; the answer is reported in heartbeats. */
 export async function askToPersist() {
   try {
-    return Boolean(await navigator.storage?.persist?.());
-  } catch {
+    const storage = navigator.storage;
+    return Boolean(storage && storage.persist && (await storage.persist()));
+  } catch (ignored) {
     return false;
   }
 }
@@ -83,7 +91,7 @@ export class MediaCache {
   /** Keep these files ({url, firstMs, bytes}, soonest first); fetch the due ones now. */
   keep(files, due) {
     const absolute = (url) => new URL(url, location.href).href;
-    this.wanted = files.map((file) => ({ ...file, url: absolute(file.url) }));
+    this.wanted = files.map((file) => Object.assign({}, file, { url: absolute(file.url) }));
     this.due = due.map(absolute);
     if (!('caches' in window)) return Promise.resolve();
     if (this.running) {
@@ -137,7 +145,7 @@ export class MediaCache {
 
   /** For the heartbeat: what is kept, and what the next day needs that is not here yet. */
   async status(now, horizonMs) {
-    const estimate = (await navigator.storage?.estimate?.().catch(() => null)) || {};
+    const estimate = (await storageEstimate()) || {};
     if ('caches' in window) {
       // Counted afresh: after a reload the first heartbeat comes before the first fill ends.
       const cache = await caches.open(MEDIA_CACHE);
@@ -145,15 +153,15 @@ export class MediaCache {
     }
     const lacking = this.wanted.filter((f) => f.firstMs < now + horizonMs && !this.held.has(f.url));
     return {
-      service_worker: Boolean(navigator.serviceWorker?.controller),
+      service_worker: workerInControl(),
       wanted: this.wanted.length,
       cached: this.cached,
       held_bytes: [...this.held.values()].reduce((sum, bytes) => sum + bytes, 0),
       lacking_files: lacking.length,
       lacking_bytes: lacking.reduce((sum, file) => sum + file.bytes, 0),
       failed: [...this.failed].slice(0, 5).map(([url, why]) => `${url.split('/').pop()}: ${why}`),
-      usage_bytes: estimate.usage ?? null,
-      quota_bytes: estimate.quota ?? null,
+      usage_bytes: 'usage' in estimate ? estimate.usage : null,
+      quota_bytes: 'quota' in estimate ? estimate.quota : null,
     };
   }
 }
@@ -164,21 +172,22 @@ export class MediaCache {
  * the same way as for a <video> asking for a file not kept yet; else the page does.
  */
 async function downloadOnce(cache, url) {
-  const viaWorker = Boolean(navigator.serviceWorker?.controller);
+  const viaWorker = workerInControl();
   const download = async () => {
-    const response = await fetch(url, {
+    const options = {
       credentials: 'same-origin',
       // A worker that took control after viaWorker was read must not fetch this itself: it
       // would wait for the download slot this page holds, and both would wait forever.
       headers: viaWorker ? {} : { [PAGE_DOWNLOAD_HEADER]: '1' },
-      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-    });
+    };
+    const response = await fetchWithin(url, options, DOWNLOAD_TIMEOUT_MS);
     if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
     return response;
   };
   if (viaWorker) {
     const response = await download();
-    await response.body?.cancel(); // the worker kept it; the page needs none of the bytes
+    // The worker kept it; the page needs none of the bytes.
+    if (response.body) await response.body.cancel();
     return;
   }
   await withDownloadLock(async () => {
@@ -186,8 +195,20 @@ async function downloadOnce(cache, url) {
   });
 }
 
-/** Run task holding the screen's one download slot (where the browser has Web Locks). */
+// Without Web Locks (before Chromium 69) the page keeps its downloads in one line itself.
+let lastDownload = Promise.resolve();
+
+/** Run task holding the screen's one download slot (Web Locks, or the page's own line). */
 export function withDownloadLock(task) {
-  const locks = globalThis.navigator?.locks;
-  return locks ? locks.request(DOWNLOAD_LOCK, task) : task();
+  if (navigator.locks) return navigator.locks.request(DOWNLOAD_LOCK, task);
+  const run = lastDownload.then(task);
+  lastDownload = run.catch(() => {});
+  return run;
+}
+
+/** How much storage the caches use and may use, where the browser tells (Chromium 61 on). */
+async function storageEstimate() {
+  const storage = navigator.storage;
+  if (!storage || !storage.estimate) return null;
+  return storage.estimate().catch(() => null);
 }

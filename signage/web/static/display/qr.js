@@ -13,7 +13,7 @@ function svgElement(tag, attributes) {
 
 /** A figure with the code and a short line saying what to do, or null when there is none. */
 export function qrFigure(qr) {
-  const size = Number(qr?.size);
+  const size = Number(qr && qr.size);
   if (!Number.isInteger(size) || size < 21 || typeof qr.path !== 'string') return null;
   const side = size + 2 * QUIET_ZONE;
   const svg = svgElement('svg', {

@@ -6,13 +6,14 @@ import { wallTime } from './clock.js';
 
 /** The manifest with every time parsed to epoch milliseconds. */
 export function toPlan(manifest) {
-  const segments = (manifest.segments || []).map((segment) => ({
-    ...segment,
-    id: `${segment.start}|${segment.end}|${segment.playlist}`,
-    startMs: Date.parse(segment.start),
-    endMs: Date.parse(segment.end),
-    items: (segment.items || []).filter(isPlayable),
-  }));
+  const segments = (manifest.segments || []).map((segment) =>
+    Object.assign({}, segment, {
+      id: `${segment.start}|${segment.end}|${segment.playlist}`,
+      startMs: Date.parse(segment.start),
+      endMs: Date.parse(segment.end),
+      items: (segment.items || []).filter(isPlayable),
+    }),
+  );
   const ticker = (manifest.ticker || []).map((line) => ({
     text: String(line.text || ''),
     startMs: Date.parse(line.start),
@@ -20,7 +21,7 @@ export function toPlan(manifest) {
   }));
   const given = manifest.alert;
   const alert = given
-    ? { ...given, text: String(given.text || ''), untilMs: Date.parse(given.until) }
+    ? Object.assign({}, given, { text: String(given.text || ''), untilMs: Date.parse(given.until) })
     : null;
   return {
     manifest,

@@ -98,7 +98,7 @@ export class Stage {
     if (!item) return;
     if (item.type === 'video') {
       this.captions.prepare(this.videoFor(item.url), item);
-    } else if (item.type === 'image' && this.preparedImage?.src !== item.url) {
+    } else if (item.type === 'image' && this.preparedSource() !== item.url) {
       const image = new Image();
       image.src = item.url;
       image.decode().catch(() => {}); // a failure shows up again when it is presented
@@ -167,7 +167,7 @@ export class Stage {
 
   /** Refit text after the zone changed size (rotation, the ticker coming or going). */
   refit() {
-    const box = this.front.querySelector?.('.tip-box');
+    const box = this.front.querySelector('.tip-box');
     if (box) {
       const { min, max } = sizeRange(this.root, 0.055);
       fitText(box, min, max);
@@ -197,7 +197,8 @@ export class Stage {
     video.dataset.state = 'back';
     clearTimeout(this.releases.get(video));
     const release = () => {
-      if (video !== this.front && video !== this.early?.video) this.releaseVideo(video);
+      const early = this.early && this.early.video;
+      if (video !== this.front && video !== early) this.releaseVideo(video);
     };
     this.releases.set(video, setTimeout(release, SETTLE_MS));
   }
@@ -209,8 +210,13 @@ export class Stage {
     return layer;
   }
 
+  /** The url of the picture prepare() started loading, if any. */
+  preparedSource() {
+    return this.preparedImage ? this.preparedImage.src : null;
+  }
+
   async posterLayer(item) {
-    const prepared = this.preparedImage?.src === item.url ? this.preparedImage.image : null;
+    const prepared = this.preparedSource() === item.url ? this.preparedImage.image : null;
     this.preparedImage = null;
     const image = prepared || new Image();
     if (!prepared) image.src = item.url;
@@ -282,11 +288,17 @@ export class Stage {
 
   /** The early start for next when it is a clip (the one under way, or a new one). */
   earlyFor(next) {
-    if (next?.type !== 'video') return null;
-    if (this.early?.url === next.url && !this.early.control.signal.aborted) return this.early;
+    if (!next || next.type !== 'video') return null;
+    if (this.earlyRunning(next.url)) return this.early;
     this.dropEarly();
     this.early = new EarlyStart(next.url);
     return this.early;
+  }
+
+  /** Whether an early start of url is under way and not called off. */
+  earlyRunning(url) {
+    const early = this.early;
+    return Boolean(early) && early.url === url && !early.control.signal.aborted;
   }
 
   /** Call off an early start (the next item turned out to be another one). */
@@ -314,7 +326,9 @@ export class Stage {
     early.video = video;
     const onFrame = (metadata, playedAt) => {
       // Learnt only from clips that were up on their first frame: then this is the second.
-      if (metadata?.mediaTime > 0) this.lead.learn(metadata.expectedDisplayTime - playedAt);
+      if (metadata && metadata.mediaTime > 0) {
+        this.lead.learn(metadata.expectedDisplayTime - playedAt);
+      }
       this.stats.leadMs = Math.round(this.lead.ms * 10) / 10;
       if (early.due) this.swapEarly(early, metadata ? metadata.expectedDisplayTime : null);
     };
@@ -332,15 +346,14 @@ export class Stage {
       return;
     }
     early.swapped = true;
-    early.onShown?.(); // the item on show ends here, before its layer is let go
+    if (early.onShown) early.onShown(); // the item on show ends here, before its layer goes
     this.bringToFront(early.video);
-    this.noteFrame(shownAt ?? performance.now() + SWAP_LEAD_MS);
+    this.noteFrame(shownAt === null ? performance.now() + SWAP_LEAD_MS : shownAt);
     early.done.resolve('shown');
   }
 
   async playVideo(item, signal, next) {
-    let early = this.early?.url === item.url && !this.early.control.signal.aborted;
-    early = early ? this.early : this.earlyFor(item);
+    const early = this.earlyRunning(item.url) ? this.early : this.earlyFor(item);
     this.early = null;
     this.swapEarly(early); // its moment is now, if it did not come already
     const video = early.video;
@@ -375,12 +388,12 @@ export class Stage {
     const result = await this.watch(video, item, signal, next);
     clearTimeout(preparing);
     if (result.outcome === 'error') throw result.error;
-    return { ...result, shownAt };
+    return Object.assign(result, { shownAt });
   }
 
   /** A clip's first frame is on show at shownAt: how long after the item before it ended. */
   noteFrame(shownAt) {
-    this.stats.firstFrameAt ??= performance.now();
+    if (this.stats.firstFrameAt === null) this.stats.firstFrameAt = performance.now();
     if (this.endsAt !== null) {
       this.stats.gaps.push(Math.round((shownAt - this.endsAt) * 10) / 10);
       if (this.stats.gaps.length > KEPT_GAPS) this.stats.gaps.shift();

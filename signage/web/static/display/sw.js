@@ -36,8 +36,8 @@ async function page(request, cacheKey) {
   const cache = await caches.open(SHELL_CACHE);
   let response;
   try {
-    response = await fetch(request, { signal: AbortSignal.timeout(PAGE_TIMEOUT_MS) });
-  } catch {
+    response = await fetchWithin(request, PAGE_TIMEOUT_MS);
+  } catch (ignored) {
     return (await cache.match(cacheKey)) || unreachable();
   }
   if (response.ok) {
@@ -78,7 +78,7 @@ async function media(request) {
   if (!kept) {
     try {
       kept = await download(cache, request.url);
-    } catch {
+    } catch (ignored) {
       return Response.error();
     }
     if (kept.status !== 200) return kept;
@@ -89,17 +89,44 @@ async function media(request) {
 
 /** Fetch url whole into the cache, holding the screen's one download slot; the response. */
 function download(cache, url) {
-  return self.navigator.locks.request(DOWNLOAD_LOCK, async () => {
+  return withDownloadLock(async () => {
     const kept = await cache.match(url); // fetched while this waited for the slot
     if (kept) return kept;
-    const response = await fetch(url, {
-      credentials: 'same-origin',
-      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-    });
+    const request = new Request(url, { credentials: 'same-origin' });
+    const response = await fetchWithin(request, DOWNLOAD_TIMEOUT_MS);
     if (response.status !== 200) return response;
     await cache.put(url, response);
     return cache.match(url);
   });
+}
+
+// Without Web Locks (before Chromium 69) the worker keeps its downloads in one line itself;
+// the page then lets the worker fetch whatever it wants while the worker is in control.
+let lastDownload = Promise.resolve();
+
+/** Run task holding the screen's one download slot (Web Locks, or the worker's own line). */
+function withDownloadLock(task) {
+  if (self.navigator.locks) return self.navigator.locks.request(DOWNLOAD_LOCK, task);
+  const run = lastDownload.then(task);
+  lastDownload = run.catch(() => {});
+  return run;
+}
+
+/**
+ * fetch that gives up after ms (compat.js has the page's twin: a worker imports no modules).
+ * AbortSignal.timeout came with Chromium 103, AbortController with 66; before that the
+ * answer is raced against a timer.
+ */
+function fetchWithin(request, ms) {
+  if ('AbortController' in self) {
+    const control = new AbortController();
+    setTimeout(() => control.abort(), ms);
+    return fetch(request, { signal: control.signal });
+  }
+  const timedOut = new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([fetch(request), timedOut]);
 }
 
 /** A 206 answer cut out of a whole cached file, as the server would have sent it. */

@@ -2,6 +2,8 @@
 // and proof-of-play. Every request is short and allowed to fail; the screen plays on from
 // what it knows and tries again later.
 
+import { fetchWithin } from './compat.js';
+
 const REQUEST_TIMEOUT_MS = 10000;
 // About a week of plays at one every 15 s through the working day, and still well inside
 // the few megabytes of storage a page gets; beyond that the oldest are dropped.
@@ -18,8 +20,8 @@ async function isRefusal(response) {
   if (response.status !== 403 && response.status !== 404) return false;
   try {
     const body = await response.clone().json();
-    return REFUSAL_CODES.has(body?.error?.code);
-  } catch {
+    return Boolean(body && body.error) && REFUSAL_CODES.has(body.error.code);
+  } catch (ignored) {
     return false;
   }
 }
@@ -43,15 +45,14 @@ export function isManifest(manifest) {
 
 /** fetch with a timeout and the screen's key; this server's refusal becomes Refused. */
 export async function call(url, key, options = {}) {
-  const headers = { ...(options.headers || {}) };
+  const headers = Object.assign({}, options.headers);
   if (key) headers['X-Screen-Key'] = key;
-  const response = await fetch(url, {
-    ...options,
+  const request = Object.assign({}, options, {
     headers,
     cache: 'no-store',
     credentials: 'same-origin',
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
+  const response = await fetchWithin(url, request, REQUEST_TIMEOUT_MS);
   if (await isRefusal(response)) {
     throw new Refused(`the server refused this screen (${response.status})`);
   }
@@ -84,7 +85,7 @@ export class ManifestSource {
       if (!kept || !isManifest(kept.manifest)) return null;
       this.etag = kept.etag;
       return kept.manifest;
-    } catch {
+    } catch (ignored) {
       return null;
     }
   }
@@ -109,7 +110,7 @@ export class ManifestSource {
     this.etag = response.headers.get('ETag');
     try {
       this.storage.setItem(this.storageKey, JSON.stringify({ etag: this.etag, manifest }));
-    } catch {
+    } catch (ignored) {
       // Storage full: the screen still plays; only an offline restart would miss it.
     }
     return manifest;
@@ -132,7 +133,7 @@ export class PlayQueue {
   read() {
     try {
       return JSON.parse(this.storage.getItem(this.storageKey) || '[]');
-    } catch {
+    } catch (ignored) {
       return [];
     }
   }
@@ -140,11 +141,11 @@ export class PlayQueue {
   write(records) {
     try {
       this.storage.setItem(this.storageKey, JSON.stringify(records));
-    } catch {
+    } catch (ignored) {
       // Storage full: keep the newer half rather than lose every record from now on.
       try {
         this.storage.setItem(this.storageKey, JSON.stringify(records.slice(records.length / 2)));
-      } catch {
+      } catch (ignored) {
         this.storage.removeItem(this.storageKey);
       }
     }

@@ -2,6 +2,8 @@
 // copy per cycle, so the loop has no seam. The Web Animations API runs it on the compositor:
 // it stays smooth while the main thread lays out a tip or starts a clip.
 
+import { replaceChildren } from './compat.js';
+
 const SEPARATOR = '\u3000\u3000◆\u3000\u3000';
 const SPEED_SCREEN_HEIGHTS_PER_SECOND = 0.1;
 
@@ -21,9 +23,9 @@ export class Ticker {
     if (text === this.text) return;
     this.lines = texts;
     this.text = text;
-    this.animation?.cancel();
+    if (this.animation) this.animation.cancel();
     this.animation = null;
-    this.track.replaceChildren();
+    replaceChildren(this.track, []);
     const hidden = !text;
     if (this.bar.hidden !== hidden) {
       this.bar.hidden = hidden;
@@ -45,7 +47,7 @@ export class Ticker {
       copy.textContent = this.text;
       return copy;
     });
-    this.track.replaceChildren(...copies);
+    replaceChildren(this.track, copies);
     // Short text still travels the full width, so a copy is never seen twice at once.
     const width = Math.max(copies[0].getBoundingClientRect().width, this.bar.clientWidth);
     copies.forEach((copy) => {
