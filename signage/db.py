@@ -103,6 +103,27 @@ screen_status = sa.Table(
     sa.Column("unplayable", sa.JSON),
 )
 
+# What staff asked a screen to do at its next heartbeat; a column is cleared when told.
+screen_requests = sa.Table(
+    "screen_requests",
+    metadata,
+    sa.Column("screen_id", sa.String(64), primary_key=True),
+    sa.Column("snapshot_at", UtcDateTime),
+    sa.Column("reload_at", UtcDateTime),
+)
+
+# Pictures of what screens showed (small JPEGs), kept a week; in the database, so every
+# node sees them, backups hold them, and no file name is ever made from a request.
+screen_snapshots = sa.Table(
+    "screen_snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("screen_id", sa.String(64), nullable=False),
+    sa.Column("taken_at", UtcDateTime, nullable=False),
+    sa.Column("jpeg", sa.LargeBinary, nullable=False),
+    sa.Index("ix_screen_snapshots_screen", "screen_id", "taken_at"),
+)
+
 plays = sa.Table(
     "plays",
     metadata,

@@ -31,6 +31,7 @@ from signage.media.worker import (
 )
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
+from signage.screens.snapshots import prune_snapshots
 
 log = logging.getLogger("signage.jobs")
 
@@ -78,6 +79,11 @@ def watch_screens(parts: Signage) -> dict[str, list[str]]:
     )
 
 
+def prune_screen_snapshots(parts: Signage) -> int:
+    """Keep a week of the screens' pictures, a few per hour; how many were dropped."""
+    return prune_snapshots(parts.store, now())
+
+
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
@@ -95,6 +101,7 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     return [
         (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
+        (prune_screen_snapshots, 3600),
         *watch,
         *(hearings if settings["HEARINGS_URL"] else []),
     ]

@@ -9,11 +9,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from signage.config.model import When
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.hearings.listing import board
 from signage.qr import qr_drawing
-from signage.schedule import PlannedItem, Segment, resolve_windows
+from signage.schedule import PlannedItem, Segment, awake_windows, resolve_windows
 
 MANIFEST_VERSION = 1
 
@@ -133,6 +134,7 @@ def build_manifest(
         planned.item.hearings is not None for segment in segments for planned in segment.items
     )
     alert = alerts[0] if alerts else None
+    awake = awake_windows(config, screen_id, start, end)
     body = {
         "version": MANIFEST_VERSION,
         "screen": {
@@ -149,6 +151,14 @@ def build_manifest(
             "prefetch": str(config.site.prefetch),
         },
         "poll_seconds": config.site.poll_seconds,
+        # The opening hours as the stretches the screen is lit in (null: it never sleeps),
+        # worked out here so the player needs no calendar of its own, 调休 included.
+        "hours": None
+        if awake is None
+        else {
+            "text": hours_text(config.hours_for(screen_id)),
+            "awake": [{"start": iso(left, zone), "end": iso(right, zone)} for left, right in awake],
+        },
         "segments": segments_json,
         "ticker": ticker,
         "alert": None
@@ -162,6 +172,13 @@ def build_manifest(
     if shows_hearings:
         body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
     return body, sorted(set(warnings))
+
+
+def hours_text(hours: Sequence[When]) -> str:
+    """Opening hours as written: 'workdays 07:30-18:30', several joined with ' or '."""
+    return " or ".join(
+        " ".join(part for part in (str(h.days), str(h.time or "")) if part) for h in hours
+    )
 
 
 def manifest_etag(body: dict[str, Any]) -> str:

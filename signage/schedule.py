@@ -342,13 +342,43 @@ def resolve_windows(
     calendar: SiteCalendar | None = None,
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """The stretches of [start, end) during which one filter holds (for ticker lines)."""
+    return _any_windows(zone, (when,), start, end, calendar)
+
+
+def _any_windows(
+    zone: ZoneInfo,
+    whens: Sequence[When],
+    start: dt.datetime,
+    end: dt.datetime,
+    calendar: SiteCalendar | None,
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The stretches of [start, end) during which at least one of the filters holds."""
     days = _DayCache(calendar)
     pieces = _pieces(
         zone,
         start.astimezone(UTC),
         end.astimezone(UTC),
-        [when],
-        lambda local: days.active(when, local),
+        whens,
+        lambda local: any(days.active(when, local) for when in whens),
         days,
     )
     return [(left, right) for left, right, on in pieces if on]
+
+
+def awake_windows(
+    config: Config, screen_id: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime]] | None:
+    """The stretches of [start, end) within the screen's opening hours (UTC instants);
+    None when it keeps no hours and never sleeps."""
+    hours = config.hours_for(screen_id)
+    if not hours:
+        return None
+    return _any_windows(config.site.zone, hours, start, end, config.calendar)
+
+
+def is_awake(config: Config, screen_id: str, moment: dt.datetime) -> bool:
+    """Whether the screen is within its opening hours at this moment (always, without any)."""
+    hours = config.hours_for(screen_id)
+    local = moment.astimezone(config.site.zone)
+    days = _DayCache(config.calendar)
+    return not hours or any(days.active(when, local) for when in hours)

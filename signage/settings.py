@@ -148,6 +148,12 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(1, 100),
     ),
     Setting(
+        "SNAPSHOT_MINUTES",
+        "10",
+        "How often each screen sends a picture of what it shows (0: only when staff ask).",
+        _int_between(0, 1440),
+    ),
+    Setting(
         "CONFIG_CHECK_SECONDS",
         "2",
         "How often the YAML folder is checked for hand edits.",

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from signage.db import now
+from signage.db import now, screen_status
 from signage.jobs import housekeeping_jobs, watch_screens
 from signage.parts import Signage, build_parts
 from signage.screens.outages import notify_outages, screens_in_scheduled_hours
-from signage.screens.status import record_heartbeat
+from signage.screens.status import record_heartbeat, screen_overview
 
 
 class Receiver(ThreadingHTTPServer):
@@ -112,3 +112,43 @@ def test_the_housekeeper_watches_screens_only_when_a_webhook_is_set(
     assert "watch_screens" not in {job.__name__ for job, _ in housekeeping_jobs(quiet)}
     assert "watch_screens" in {job.__name__ for job, _ in housekeeping_jobs(watching)}
     assert watch_screens(watching) == {"offline": [], "back": []}  # nobody seen yet
+
+
+def test_a_screen_outside_its_hours_sleeps_and_no_outage_fires(
+    playlists_dir: Path, media_dir: Path, receiver: Receiver
+) -> None:
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text().replace(
+            "    name: 诉讼服务中心东侧大屏\n",
+            '    name: 诉讼服务中心东侧大屏\n    hours: {days: workdays, time: "07:30-18:30"}\n',
+        )
+    )
+    parts = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir})
+    store, config = parts.store, parts.state.current
+    assert config is not None and config.hours_for("lobby-east")
+    zone = config.site.zone
+    # Last seen on Friday evening 2026-02-13; 2026-02-14 is a make-up workday (调休) Saturday.
+    record_heartbeat(store, "lobby-east", {"player_version": "test"})
+    with store.engine.begin() as conn:
+        conn.execute(
+            screen_status.update().values(last_seen=dt.datetime(2026, 2, 13, 18, 0, tzinfo=zone))
+        )
+
+    def status(moment: dt.datetime) -> str:
+        overview = screen_overview(config, store, moment, 3)
+        return next(s["status"] for s in overview if s["id"] == "lobby-east")
+
+    night = dt.datetime(2026, 2, 14, 7, 29, tzinfo=zone)
+    assert status(night) == "sleeping"
+    assert notify_outages(store, config, night, 3, receiver.url) == {"offline": [], "back": []}
+    assert receiver.bodies == []
+    waking = dt.datetime(2026, 2, 14, 7, 30, tzinfo=zone)
+    assert status(waking) == "offline"
+    assert notify_outages(store, config, waking, 3, receiver.url)["offline"] == ["lobby-east"]
+    # Inside its hours its hours are what is watched, though its rule is all day long.
+    assert "lobby-east" in screens_in_scheduled_hours(config, waking)
+    evening = dt.datetime(2026, 2, 14, 18, 30, tzinfo=zone)
+    assert "lobby-east" not in screens_in_scheduled_hours(config, evening)
+    assert status(evening) == "sleeping"
+    parts.store.engine.dispose()

@@ -215,6 +215,23 @@ class Site(Strict):
         return ZoneInfo(self.timezone)
 
 
+class Hours(When):
+    """When a screen is awake (`hours: {days: workdays, time: "07:30-18:30"}`); black outside."""
+
+    @model_validator(mode="after")
+    def _limits_something(self) -> Hours:
+        if self.always:
+            raise PhraseError(
+                Phrase(
+                    N_(
+                        "hours: needs days:, time: or both; leave out hours: for a screen "
+                        "that stays on day and night"
+                    )
+                )
+            )
+        return self
+
+
 class Screen(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
     groups: Names = ()
@@ -222,6 +239,19 @@ class Screen(Strict):
     captions: bool = True  # clips' captions shown (lobbies play muted)
     courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     hearing_band: bool = False  # the current and next hearing kept in a band above the zone
+    hours: Hours | None = None  # wins over the hours of the screen's groups
+
+
+def _named_group(value: Any) -> Any:
+    """`lobby: 诉讼服务中心大屏` is short for `lobby: {name: 诉讼服务中心大屏}`."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+class Group(Strict):
+    """What staff call a group of screens, and the hours its screens keep."""
+
+    name: Annotated[str, Field(max_length=200)] = ""
+    hours: Hours | None = None
 
 
 class Rule(When):
@@ -307,8 +337,9 @@ class SiteFile(Strict):
 
     site: Site
     screens: dict[str, Screen] = Field(default_factory=dict)
-    # What staff pages call each group (`lobby: 诉讼服务中心大屏`); the id when unnamed.
-    groups: dict[str, Annotated[str, Field(max_length=200)]] = Field(default_factory=dict)
+    # What staff pages call each group (`lobby: 诉讼服务中心大屏`, the id when unnamed), or
+    # `lobby: {name: …, hours: {…}}`.
+    groups: dict[str, Annotated[Group, BeforeValidator(_named_group)]] = Field(default_factory=dict)
     schedule: tuple[Rule, ...] = ()
     default_playlist: str | None = None
     ticker: tuple[TickerLine, ...] = ()

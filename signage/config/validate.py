@@ -16,6 +16,7 @@ from signage.config.messages import explain_error
 from signage.config.model import (
     SLUG,
     SLUG_HELP,
+    Hours,
     Playlist,
     Rule,
     Screen,
@@ -119,7 +120,21 @@ class Config:
 
     def group_name(self, group: str) -> str:
         """What staff call a group: its name from `groups:` in site.yaml, else its id."""
-        return self.site_file.groups.get(group) or group
+        named = self.site_file.groups.get(group)
+        return (named.name if named else "") or group
+
+    def hours_for(self, screen_id: str) -> tuple[Hours, ...]:
+        """The hours a screen keeps: its own, else those of each of its groups that has
+        some (awake while any holds); empty when it never sleeps."""
+        screen = self.screens[screen_id]
+        if screen.hours is not None:
+            return (screen.hours,)
+        named = self.site_file.groups
+        return tuple(
+            hours
+            for group in screen.groups
+            if group in named and (hours := named[group].hours) is not None
+        )
 
     def target_name(self, target: str) -> str:
         """What staff call a screen or group named in a rule or an alert."""

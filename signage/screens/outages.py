@@ -1,8 +1,9 @@
 """Telling people when a screen goes dark during its scheduled hours (SIGNAGE_ALERT_WEBHOOK).
 
-A screen's scheduled hours are when the rule that wins for it names a time of day (the
-lobby's "08:30-17:30" on workdays): a screen switched off at night, when only an all-day
-rule applies, is nobody's concern. The webhook gets a JSON POST when a screen counts as
+A screen's scheduled hours are its opening hours (`hours:`) when it keeps some, else when
+the rule that wins for it names a time of day (the lobby's "08:30-17:30" on workdays): a
+screen switched off at night, outside its hours or when only an all-day rule applies, is
+nobody's concern. The webhook gets a JSON POST when a screen counts as
 offline in those hours and again when it is back; the body carries `msgtype`/`text` as
 WeCom (企业微信) and DingTalk (钉钉) group robots read it, and the screens as data.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 from signage.config import Config
 from signage.db import Store
-from signage.schedule import resolve_segments
+from signage.schedule import is_awake, resolve_segments
 from signage.screens.status import screen_overview
 
 log = logging.getLogger("signage.screens")
@@ -28,10 +29,15 @@ TIMEOUT_SECONDS = 10
 
 
 def screens_in_scheduled_hours(config: Config, moment: dt.datetime) -> set[str]:
-    """The screens whose winning rule at this moment names a time of day."""
+    """The screens within their opening hours, or without any, whose winning rule at this
+    moment names a time of day."""
     schedule = config.site_file.schedule
     found = set()
     for screen_id in config.screens:
+        if config.hours_for(screen_id):
+            if is_awake(config, screen_id, moment):
+                found.add(screen_id)
+            continue
         segments = resolve_segments(config, screen_id, moment, moment + dt.timedelta(seconds=1))
         if segments and any(schedule[i].time is not None for i in segments[0].rules):
             found.add(screen_id)

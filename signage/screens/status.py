@@ -13,7 +13,7 @@ from signage.config.when import iso
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
 from signage.preview import item_summary, verdict_summary
-from signage.schedule import explain, resolve_segments
+from signage.schedule import explain, is_awake, resolve_segments
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService
 
@@ -41,7 +41,8 @@ def screen_statuses(store: Store) -> dict[str, dict[str, Any]]:
 def screen_overview(
     config: Config, store: Store, moment: dt.datetime, offline_after_polls: int
 ) -> list[dict[str, Any]]:
-    """Every configured screen with status online|offline|never and its last report."""
+    """Every configured screen with status online|offline|sleeping|never and its last report;
+    a screen outside its opening hours is sleeping, whether it still reports or not."""
     zone = config.site.zone
     silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
     statuses = screen_statuses(store)
@@ -52,6 +53,8 @@ def screen_overview(
         key = keys.get(screen_id)
         if seen is None:
             status = "never"
+        elif not is_awake(config, screen_id, moment):
+            status = "sleeping"
         else:
             status = "online" if moment - seen["last_seen"] <= silence else "offline"
         screens.append(

@@ -76,6 +76,8 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
         "manifest_url": api + "/manifest",
         "heartbeat_url": api + "/heartbeat",
         "plays_url": api + "/plays",
+        "snapshot_url": api + "/snapshot",
+        "snapshot_minutes": signage.settings["SNAPSHOT_MINUTES"],
         "reload_at": signage.settings["DISPLAY_RELOAD_AT"],
         "poll_seconds": config.site.poll_seconds,
     }
@@ -92,6 +94,7 @@ def preview_boot(screen_id: str, at: dt.datetime, config: Config | None = None) 
         "manifest_url": None,
         "heartbeat_url": None,
         "plays_url": None,
+        "snapshot_url": None,
         "service_worker": None,
         "reload_at": "off",
         "preview": {

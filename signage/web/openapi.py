@@ -29,6 +29,7 @@ from signage.web.openapi_schemas import (
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 
+BINARY = {"type": "string", "format": "binary"}
 SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
 PLAYLIST_ID = path_param("playlist_id", "Playlist id (lowercase letters, digits, - and _)")
 FILE = path_param("file", "site.yaml or <playlist-id>.yaml")
@@ -272,6 +273,46 @@ def _paths() -> dict[str, dict[str, Any]]:
                     query("from", "Start; ISO time or date (default now)"),
                     query("to", "End; default 24 hours after the start"),
                 ),
+            )
+        },
+        "/screens/{screen_id}/snapshot": {
+            "get": operation(
+                "The newest picture of what the screen shows (404 before the first)",
+                staff,
+                {
+                    200: {
+                        "description": "The picture, with Last-Modified",
+                        "content": {"image/jpeg": {"schema": BINARY}},
+                        "headers": {"Last-Modified": {"schema": STRING}},
+                    },
+                    304: {"description": "Not newer than If-Modified-Since"},
+                },
+                (503,),
+                (SCREEN_ID, header("If-Modified-Since", "Last-Modified of the picture held")),
+            ),
+            "post": operation(
+                "Ask the screen for a new picture; it arrives within one poll",
+                staff,
+                {202: reply("Asked", ref("ScreenAsked"))},
+                (503,),
+                (SCREEN_ID,),
+            ),
+            "put": operation(
+                "The screen sends a picture of what it shows (a JPEG of at most 512 KB)",
+                screen,
+                {201: reply("Kept", ref("SnapshotStored"))},
+                (415, 422, 503),
+                (SCREEN_ID,),
+                {"required": True, "content": {"image/jpeg": {"schema": BINARY}}},
+            ),
+        },
+        "/screens/{screen_id}/reload": {
+            "post": operation(
+                "Make the screen's page reload itself within one poll (recorded in the audit log)",
+                staff,
+                {202: reply("Asked", ref("ScreenAsked"))},
+                (503,),
+                (SCREEN_ID,),
             )
         },
         "/screens/{screen_id}/manifest": {

@@ -200,7 +200,7 @@ SCHEMAS: dict[str, Schema] = {
                         "name": STRING,
                         "groups": array(STRING),
                         "orientation": {"enum": ["landscape", "portrait"]},
-                        "status": {"enum": ["online", "offline", "never"]},
+                        "status": {"enum": ["online", "offline", "sleeping", "never"]},
                         "last_seen": nullable(TIME),
                         "now_playing": nullable({"type": "object"}),
                         "player_version": nullable(STRING),
@@ -273,6 +273,9 @@ SCHEMAS: dict[str, Schema] = {
                 {"captions": BOOL, "courtroom": nullable(STRING), "hearing_band": BOOL},
             ),
             "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
+            "hours": nullable(
+                obj({"text": STRING, "awake": array(obj({"start": TIME, "end": TIME}))})
+            ),
             "segments": array(
                 obj(
                     {
@@ -307,7 +310,14 @@ SCHEMAS: dict[str, Schema] = {
             "alert": nullable(obj({"id": INT, "text": STRING, "until": TIME})),
         }
     ),
-    "HeartbeatAnswer": obj({"ok": BOOL, "server_time": TIME}),
+    "HeartbeatAnswer": obj(
+        {"ok": BOOL, "server_time": TIME},
+        {"requests": array({"enum": ["snapshot", "reload"]})},
+    ),
+    "ScreenAsked": obj(
+        {"screen": STRING, "requested": {"enum": ["snapshot", "reload"]}, "within_seconds": INT}
+    ),
+    "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
     "PlaysStored": obj(
         {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
     ),

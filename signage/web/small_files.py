@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import request
 
-from signage.errors import Invalid
+from signage.errors import Invalid, SignageError
 from signage.media.uploads import too_large
 
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
@@ -23,3 +23,20 @@ def small_upload(limit_bytes: int) -> tuple[bytes, str]:
     if len(content) > limit_bytes:
         raise too_large(limit_bytes)
     return content, upload.filename or ""
+
+
+def small_body(limit_bytes: int, content_type: str) -> bytes:
+    """The raw request body of this type (415 otherwise), read whole; 413 past the limit."""
+    if request.mimetype != content_type:
+        raise SignageError(
+            f"send the body as {content_type}, not {request.mimetype or 'nothing'}",
+            "unsupported_media_type",
+            415,
+        )
+    too_large = SignageError(f"the body is larger than {limit_bytes // 1024} KB", "too_large", 413)
+    if (request.content_length or 0) > limit_bytes:
+        raise too_large
+    content = request.stream.read(limit_bytes + 1)
+    if len(content) > limit_bytes:
+        raise too_large
+    return content

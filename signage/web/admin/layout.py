@@ -46,7 +46,12 @@ MEDIA_STATUS = {
     "ready": _l("ready"),
     "failed": _l("refused"),
 }
-STATUS_NAMES = {"online": _l("online"), "offline": _l("offline"), "never": _l("never seen")}
+STATUS_NAMES = {
+    "online": _l("online"),
+    "offline": _l("offline"),
+    "sleeping": _l("sleeping"),  # outside its opening hours
+    "never": _l("never seen"),
+}
 KIND_NAMES = {
     "clip": _l("video"),
     "video": _l("video"),

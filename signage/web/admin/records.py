@@ -98,6 +98,7 @@ AUDIT_ACTIONS = {
     "token.revoke": _l("revoked an API token"),
     "screen.key.rotate": _l("issued a new screen key"),
     "screen.key.revoke": _l("revoked a screen key"),
+    "screen.reload": _l("reloaded a screen's page"),
 }
 
 

@@ -11,11 +11,13 @@ from flask import Response, jsonify, request
 from signage.config.when import iso
 from signage.db import now
 from signage.screens.plays import store_plays
+from signage.screens.snapshots import MAX_SNAPSHOT_BYTES, store_snapshot, take_requests
 from signage.screens.status import record_heartbeat
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import screen_key_from_request
 from signage.web.bodies import Heartbeat, PlayBatch
 from signage.web.context import parts
+from signage.web.small_files import small_body
 
 
 def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,7 +63,18 @@ def heartbeat(screen_id: str) -> Any:
             "address": (request.remote_addr or "")[:64],
         },
     )
-    return {"ok": True, "server_time": iso(now(), precise=True)}
+    # What staff asked of the screen ("snapshot", "reload"): it acts on it at once.
+    requests = take_requests(service.store, screen_id)
+    return {"ok": True, "server_time": iso(now(), precise=True), "requests": requests}
+
+
+@bp.put("/screens/<screen_id>/snapshot")
+@screen_key_required
+def put_snapshot(screen_id: str) -> Any:
+    """A screen sends a picture of what it shows (image/jpeg, at most 512 KB)."""
+    jpeg = small_body(MAX_SNAPSHOT_BYTES, "image/jpeg")
+    taken = store_snapshot(parts().store, screen_id, jpeg, now())
+    return {"screen": screen_id, "taken_at": iso(taken.taken_at, precise=True)}, 201
 
 
 @bp.post("/screens/<screen_id>/plays")

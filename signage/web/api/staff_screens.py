@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import request
+from flask import Response, request
 
 from signage.config.when import parse_moment
 from signage.db import now
+from signage.errors import NotFound
+from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
@@ -50,3 +52,40 @@ def screen_timeline(screen_id: str) -> Any:
     start = parse_moment(request.args.get("from"), config.site.zone, now())
     end = parse_moment(request.args.get("to"), config.site.zone, start + dt.timedelta(hours=24))
     return timeline(config, screen_id, start, end)
+
+
+@bp.get("/screens/<screen_id>/snapshot")
+@staff_required()
+def screen_snapshot(screen_id: str) -> Any:
+    """The newest picture the screen sent of what it shows (404 before its first)."""
+    signage = parts()
+    signage.screens.screen(screen_id)
+    snapshot = latest_snapshot(signage.store, screen_id)
+    if snapshot is None:
+        raise NotFound(f"screen {screen_id!r} has sent no snapshot yet", code="no_snapshot")
+    response = Response(snapshot.jpeg, mimetype="image/jpeg")
+    response.last_modified = snapshot.taken_at
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def _ask(screen_id: str, what: Request) -> tuple[dict[str, Any], int]:
+    signage = parts()
+    config = signage.screens.screen(screen_id)
+    ask_screen(signage.store, screen_id, what, now(), current_user())
+    return {"screen": screen_id, "requested": what, "within_seconds": config.site.poll_seconds}, 202
+
+
+@bp.post("/screens/<screen_id>/snapshot")
+@staff_required()
+def request_snapshot(screen_id: str) -> Any:
+    """Ask the screen for a new picture; it arrives within one poll."""
+    return _ask(screen_id, "snapshot")
+
+
+@bp.post("/screens/<screen_id>/reload")
+@staff_required()
+def request_reload(screen_id: str) -> Any:
+    """Make the screen's page reload itself within one poll (after an upgrade, a stuck box)."""
+    return _ask(screen_id, "reload")
