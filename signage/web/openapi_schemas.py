@@ -118,6 +118,7 @@ SCHEMAS: dict[str, Schema] = {
             "decided_at": nullable(TIME),
             "base_revision": nullable(INT),
             "revision": nullable(INT),
+            "version": STRING,
             "created_at": TIME,
             "updated_at": TIME,
             "url": STRING,

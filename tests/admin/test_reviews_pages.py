@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,38 @@ def test_an_editor_sees_the_comment_escaped_and_cannot_decide(
         headers={"Accept": "application/json"},
     )
     assert media.status_code == 403
+
+
+def test_the_approve_form_names_the_version_the_reviewer_saw(
+    app: Flask, client: FlaskClient, editor_token: str, playlists_dir: Path
+) -> None:
+    review = held_review(client, editor_token)
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = client.get("/admin/reviews").get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    assert version, "the approve form carries the version on the page"
+    # the editor saves a different text while the page is open
+    opened = client.get(
+        "/api/v1/playlists/evening", headers={"Authorization": f"Bearer {editor_token}"}
+    )
+    client.put(
+        "/api/v1/playlists/evening",
+        data=opened.data.replace("name: 夜间及节假日轮播".encode(), "name: 没人看过".encode()),
+        headers={
+            "Authorization": f"Bearer {editor_token}",
+            "Content-Type": "text/yaml",
+            "If-Match": opened.headers["ETag"],
+        },
+    )
+    form = {"csrf_token": token_of(client), "version": version.group(1)}
+    refused = client.post(f"/admin/reviews/{review}/approve", data=form)
+    assert refused.status_code == 302
+    shown = client.get("/admin/reviews").get_data(as_text=True)
+    assert "作者在您打开后又保存了这项修改" in shown and "没人看过" in shown
+    assert "没人看过" not in (playlists_dir / "evening.yaml").read_text()
+    fresh = re.search(r'name="version" value="([0-9a-f]+)"', shown)
+    assert fresh and fresh.group(1) != version.group(1)
+    form["version"] = fresh.group(1)
+    assert client.post(f"/admin/reviews/{review}/approve", data=form).status_code == 302
+    assert "没人看过" in (playlists_dir / "evening.yaml").read_text()

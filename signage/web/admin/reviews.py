@@ -132,7 +132,13 @@ def reviews_preview(review_id: int) -> Any:
 def reviews_approve(review_id: int) -> Any:
     """Write the draft; when the file moved on, the page again with the three versions."""
     try:
-        approve(parts(), review_id, user(), request.form.get("comment"))
+        approve(
+            parts(),
+            review_id,
+            user(),
+            request.form.get("comment"),
+            request.form.get("version"),
+        )
     except Conflict as error:
         if error.code != "review_conflict":
             raise
