@@ -27,7 +27,7 @@ from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
 from signage.db import Store
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
-from signage.media.library import approve_media
+from signage.media.library import approve_captions, approve_media, drop_held_captions
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -197,6 +197,27 @@ def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) ->
     signage.screens.invalidate()
     audit(signage.store, reviewer, "media.approve", media_id)
     return row
+
+
+def decide_captions(
+    signage: Signage,
+    media_id: str,
+    reviewer: dict[str, Any],
+    version: str | None,
+    *,
+    approved: bool,
+) -> None:
+    """Put held captions on the screens, or turn them down: the `version` (the held file's
+    name) the reviewer read, by a reviewer or admin who did not upload them."""
+    if not may_review(reviewer):
+        raise Forbidden("only a reviewer or an administrator may decide on captions")
+    if approved:
+        approve_captions(signage.store, media_id, reviewer["name"], version)
+        signage.screens.invalidate()
+    else:
+        drop_held_captions(signage.store, media_id, version)
+    action = "media.captions_approve" if approved else "media.captions_reject"
+    audit(signage.store, reviewer, action, media_id)
 
 
 def reject(

@@ -339,6 +339,8 @@ SCHEMAS: dict[str, Schema] = {
             "url": nullable(STRING),
             "used_by": array(STRING),
             "approved": BOOL,
+            "captions_pending": nullable(STRING),  # held captions' file: the version to approve
+            "captions_pending_by": nullable(STRING),
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signage.accounts.users import add_user
+from signage.media import library
 from tests.admin.test_sign_in import PASSWORD, sign_in, token_of
 from tests.conftest import _token
+from tests.media.test_captions import SRT, _clip
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -122,3 +125,28 @@ def test_the_approve_form_names_the_version_the_reviewer_saw(
     form["version"] = fresh.group(1)
     assert client.post(f"/admin/reviews/{review}/approve", data=form).status_code == 302
     assert "没人看过" in (playlists_dir / "evening.yaml").read_text()
+
+
+def test_held_captions_are_read_and_approved_on_the_review_page(
+    app: Flask, client: FlaskClient, editor_token: str
+) -> None:
+    _clip(app, "anti-fraud", "video")
+    sent = client.post(
+        "/api/v1/media/anti-fraud/captions",
+        data={"file": (io.BytesIO(SRT.encode()), "a.srt")},
+        headers={"Authorization": f"Bearer {editor_token}"},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 202
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = client.get("/admin/reviews").get_data(as_text=True)
+    assert "一次都不用跑" in page and 'id="waiting-captions"' in page
+    version = re.search(r'captions/approve".*?name="version" value="([^"]+)"', page, re.S)
+    assert version
+    form = {"csrf_token": token_of(client), "version": version.group(1)}
+    approved = client.post("/admin/reviews/media/anti-fraud/captions/approve", data=form)
+    assert approved.status_code == 302
+    store = app.extensions["signage"].store
+    assert library.media_row(store, "anti-fraud")["captions"] == version.group(1)
+    assert "一次都不用跑" not in client.get("/admin/reviews").get_data(as_text=True)
