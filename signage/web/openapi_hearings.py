@@ -47,6 +47,7 @@ HEARING_SCHEMAS: dict[str, Any] = {
             "dates": array(STRING),
             "imported": INT,
             "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
+            "warnings": array(obj({"row": nullable(INT), "reason": STRING})),
         }
     ),
 }
