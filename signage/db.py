@@ -180,6 +180,10 @@ media = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # False: uploaded while review is on, and no reviewer has approved it yet
     sa.Column("approved", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
+    # With review on: captions uploaded (a content-named .vtt) and by whom, until a reviewer
+    # approves them into `captions`; screens show `captions` meanwhile.
+    sa.Column("captions_pending", sa.String(128)),
+    sa.Column("captions_pending_by", sa.String(64)),
 )
 
 

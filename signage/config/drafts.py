@@ -7,6 +7,7 @@ save as a draft when review is on.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,13 @@ from signage.errors import NotFound
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
 MAX_LIST = 200
+
+
+def draft_version(row: Mapping[str, Any]) -> str:
+    """What a reviewer saw: a hash of the draft's text and the file it was made on. An
+    approval names it, so a draft saved again after the reviewer opened it is not approved."""
+    seen = f"{row['base_etag'] or ''}\n{row['text']}".encode()
+    return hashlib.sha256(seen).hexdigest()[:20]
 
 
 def hold_draft(
@@ -105,13 +113,18 @@ def decide(
     reviewer: str,
     comment: str | None,
     revision: int | None = None,
+    text: str | None = None,
 ) -> bool:
-    """Mark a pending review approved or rejected; False when it was no longer pending."""
+    """Mark a pending review approved or rejected; False when it was no longer pending, or
+    (given `text`) when its draft is no longer that text."""
+    where = [reviews.c.id == review_id, reviews.c.state == PENDING]
+    if text is not None:
+        where.append(reviews.c.text == text)
     with store.engine.begin() as conn:
         return bool(
             conn.execute(
                 reviews.update()
-                .where(reviews.c.id == review_id, reviews.c.state == PENDING)
+                .where(*where)
                 .values(
                     state=state,
                     decided_by=reviewer,
@@ -136,6 +149,7 @@ def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> dic
         "decided_at": iso(row["decided_at"], zone) if row["decided_at"] else None,
         "base_revision": row["base_revision"],
         "revision": row["revision"],
+        "version": draft_version(row),
         "created_at": iso(row["created_at"], zone),
         "updated_at": iso(row["updated_at"], zone),
         "url": f"/api/v1/reviews/{row['id']}",

@@ -72,6 +72,7 @@ class Approval:
     review: int
     reviewer: dict[str, Any]
     comment: str | None
+    text: str  # the draft the reviewer saw: the decision holds only while it is unchanged
 
 
 def file_etag(content: bytes) -> str:
@@ -348,9 +349,12 @@ def save_file(
             approval.reviewer["name"],
             approval.comment,
             revision,
+            approval.text,
         ):
             forget_revision(signage.store, revision)
-            raise Conflict(f"review {approval.review} was decided meanwhile", code="decided")
+            raise Conflict(
+                f"review {approval.review} was decided or saved again meanwhile", code="decided"
+            )
         try:
             write_atomically(folder / name, content)
         except OSError as exc:

@@ -13,14 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
 from signage.accounts.users import may_review, user_by_name
-from signage.config.drafts import PENDING, REJECTED, decide, review_row, review_summary
+from signage.config.drafts import (
+    PENDING,
+    REJECTED,
+    decide,
+    draft_version,
+    review_row,
+    review_summary,
+)
 from signage.config.editing import Approval, Saved, read_version, save_file
 from signage.config.folder import read_folder
 from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
 from signage.db import Store
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
-from signage.media.library import approve_media
+from signage.media.library import approve_captions, approve_media, drop_held_captions
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -121,13 +128,36 @@ def _comment(comment: str | None, *, required: bool) -> str | None:
     return text or None
 
 
+def _check_version(row: dict[str, Any], version: str | None) -> None:
+    """The reviewer approves the version they saw, never one saved after they opened it."""
+    if not version:
+        raise Invalid(
+            f'name the version of review {row["id"]} you approve (its "version"), so that '
+            "a draft saved again after you read it is not approved unseen",
+            code="version_required",
+        )
+    if version != draft_version(row):
+        raise Conflict(
+            f"review {row['id']} was saved again after you opened it; nothing was approved. "
+            "Read the new version, then approve or reject it",
+            code="review_changed",
+            details={"version": draft_version(row)},
+        )
+
+
 def approve(
-    signage: Signage, review_id: int, reviewer: dict[str, Any], comment: str | None
+    signage: Signage,
+    review_id: int,
+    reviewer: dict[str, Any],
+    comment: str | None,
+    version: str | None,
 ) -> Saved:
-    """Write the draft on its author's behalf; 409 with the three versions when the file
-    changed since the draft's base, nothing overwritten."""
+    """Write the draft on its author's behalf when it is still the `version` the reviewer
+    saw (409 otherwise); 409 with the three versions when the file changed since the
+    draft's base, nothing overwritten."""
     row = review_row(signage.store, review_id)
     _check_decider(row, reviewer)
+    _check_version(row, version)
     note = _comment(comment, required=False)
     author = user_by_name(signage.store, row["author"]) or {"name": row["author"]}
     try:
@@ -139,9 +169,11 @@ def approve(
             author=author,
             action=row["action"],
             restored_from=row["restored_from"],
-            approval=Approval(review_id, reviewer, note),
+            approval=Approval(review_id, reviewer, note, row["text"]),
         )
     except SignageError as error:
+        if error.code == "decided":  # or saved again between reading it and writing it
+            _check_version(review_row(signage.store, review_id), version)
         if error.code not in ("edit_conflict", "exists", "not_found"):
             raise
         folder: Path = signage.settings["PLAYLISTS_DIR"]
@@ -165,6 +197,27 @@ def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) ->
     signage.screens.invalidate()
     audit(signage.store, reviewer, "media.approve", media_id)
     return row
+
+
+def decide_captions(
+    signage: Signage,
+    media_id: str,
+    reviewer: dict[str, Any],
+    version: str | None,
+    *,
+    approved: bool,
+) -> None:
+    """Put held captions on the screens, or turn them down: the `version` (the held file's
+    name) the reviewer read, by a reviewer or admin who did not upload them."""
+    if not may_review(reviewer):
+        raise Forbidden("only a reviewer or an administrator may decide on captions")
+    if approved:
+        approve_captions(signage.store, media_id, reviewer["name"], version)
+        signage.screens.invalidate()
+    else:
+        drop_held_captions(signage.store, media_id, version)
+    action = "media.captions_approve" if approved else "media.captions_reject"
+    audit(signage.store, reviewer, action, media_id)
 
 
 def reject(

@@ -45,6 +45,7 @@ def import_hearings(
         "dates": [day.isoformat() for day in days],
         "imported": len(result.hearings),
         "rejected": result.rejected,
+        "warnings": result.warnings,
     }
     audit(store, user, "hearings.import", source[:200], report)
     return report

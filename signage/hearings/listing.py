@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from signage.config.model import HearingRules
 from signage.config.when import iso
-from signage.hearings.privacy import needs_masking, shown_parties
+from signage.hearings.privacy import mask_cause, needs_masking, shown_parties
 
 
 def same_room(courtroom: str, wanted: str | None) -> bool:
@@ -44,7 +44,7 @@ def board(
         shown.append(
             {
                 "case_number": row["case_number"],
-                "cause": row["cause"],
+                "cause": mask_cause(row["cause"], row["parties"]) if masked else row["cause"],
                 "parties": shown_parties(row["parties"], masked),
                 "judge": row["judge"],
                 "courtroom": row["courtroom"],

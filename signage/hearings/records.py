@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from signage.config.phrases import N_
 from signage.errors import Invalid
+from signage.hearings.privacy import has_role_inside, leading_role
 from signage.hearings.tables import Cell
 
 # Column -> the headers case systems use for it (compared without spaces and punctuation).
@@ -50,7 +51,11 @@ NO_DATE = N_("the hearing date is missing or not a date (write it like 2026-12-0
 NO_TIME = N_("the hearing time is missing or not a time (write it like 09:30)")
 NO_CASE = N_("the case number (案号) is empty")
 BAD_PUBLIC = N_("是否公开 should be 是 or 否")
-REASONS = (NO_DATE, NO_TIME, NO_CASE, BAD_PUBLIC)
+PARTY_UNCLEAR = N_(
+    "a party's name and role could not be told apart (write 原告：张三); "
+    "where names are masked the whole text is"
+)
+REASONS = (NO_DATE, NO_TIME, NO_CASE, BAD_PUBLIC, PARTY_UNCLEAR)
 _NAME_SPLIT = re.compile(r"[、，,/]+")
 _ROLE = re.compile(r"^([^:：]{1,10})[:：](.*)$", re.S)
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})?")
@@ -81,6 +86,7 @@ class ImportResult:
 
     hearings: list[Hearing] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # kept rows, with a doubt
 
 
 def _key(text: Cell) -> str:
@@ -179,18 +185,30 @@ def _names(text: str) -> list[str]:
     return [name.strip() for name in _NAME_SPLIT.split(text) if name.strip()]
 
 
+def _roled(role: str, names: str) -> list[tuple[str, str]]:
+    """Each name with its role; a name that starts with a role word (原告周丽娟, written
+    without a colon) takes that role, and the names after it too."""
+    found = []
+    for name in _names(names):
+        written, rest = leading_role(name)
+        if written and rest:
+            role, name = written, rest
+        found.append((role, name))
+    return found
+
+
 def _parties(
     row: Sequence[Cell], columns: dict[str, int], labels: dict[str, str]
 ) -> tuple[tuple[str, str], ...]:
     """(role, name) pairs: from 原告/被告-like columns (the header is the role), or from a
-    当事人 column where "原告：张三、李四；被告：王五" gives each name its role."""
+    当事人 column where "原告：张三、李四；被告：王五" (or 原告张三；被告王五) gives each name
+    its role."""
     found: list[tuple[str, str]] = []
     for column in ("plaintiff", "defendant"):
-        found += [(labels[column], name) for name in _names(_text(row, columns, column))]
+        found += _roled(labels.get(column, ""), _text(row, columns, column))
     for group in re.split(r"[；;\n]+", _text(row, columns, "parties")):
         labelled = _ROLE.match(group.strip())
-        role, names = labelled.groups() if labelled else ("", group)
-        found += [(role, name) for name in _names(names)]
+        found += _roled(*labelled.groups()) if labelled else _roled("", group)
     return tuple((role[:20], name[:100]) for role, name in found)[:40]
 
 
@@ -205,9 +223,13 @@ def read_hearings(rows: Sequence[Sequence[Cell]], zone: ZoneInfo) -> ImportResul
             continue
         number = index + 1
         try:
-            result.hearings.append(_hearing(row, columns, labels, zone))
+            hearing = _hearing(row, columns, labels, zone)
         except ValueError as problem:
             result.rejected.append({"row": number, "reason": str(problem)})
+            continue
+        result.hearings.append(hearing)
+        if any(has_role_inside(name) for _role, name in hearing.parties):
+            result.warnings.append({"row": number, "reason": PARTY_UNCLEAR})
     return result
 
 

@@ -17,7 +17,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 from signage.db import Store
 from signage.encodings import decode_chinese_text
 from signage.errors import Invalid
-from signage.media.library import files_folder, media_row, set_captions
+from signage.media.library import files_folder, hold_captions, media_row, set_captions
 
 CAPTIONS_LARGEST = 1024 * 1024  # bytes; an hour of dense subtitles is some 100 KB
 MOST_CUES = 10000
@@ -84,8 +84,16 @@ def _seconds(stamp: str) -> float:
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
-def attach_captions(store: Store, media_dir: Path, media_id: str, raw: bytes, filename: str) -> str:
-    """Store the captions of a clip as a content-named .vtt; the file name kept."""
+def attach_captions(
+    store: Store,
+    media_dir: Path,
+    media_id: str,
+    raw: bytes,
+    filename: str,
+    held_by: str | None = None,
+) -> str:
+    """Store the captions of a clip as a content-named .vtt (its name returned): shown at
+    once, or, `held_by` an author while review is on, held until a reviewer approves them."""
     row = media_row(store, media_id)
     if row["kind"] not in (None, "video"):
         raise Invalid(f"{media_id!r} is a picture; only clips take captions", code="not_a_clip")
@@ -98,5 +106,8 @@ def attach_captions(store: Store, media_dir: Path, media_id: str, raw: bytes, fi
         partial = folder / f".{name}.partial"
         partial.write_bytes(content)
         partial.replace(target)
-    set_captions(store, media_id, name)
+    if held_by is None:
+        set_captions(store, media_id, name)
+    else:
+        hold_captions(store, media_id, name, held_by)
     return name

@@ -359,19 +359,79 @@ def remove_media(store: Store, media_id: str, used_by: list[str]) -> dict[str, A
 
 
 def set_captions(store: Store, media_id: str, name: str | None) -> None:
-    """The clip's captions from now on (a content-named .vtt), or none."""
+    """The clip's captions from now on (a content-named .vtt), or none; none held either."""
     with store.engine.begin() as conn:
         conn.execute(
-            media.update().where(media.c.id == media_id).values(captions=name, updated_at=now())
+            media.update()
+            .where(media.c.id == media_id)
+            .values(
+                captions=name, captions_pending=None, captions_pending_by=None, updated_at=now()
+            )
         )
     store.bump(MEDIA_CHANGED)
+
+
+def hold_captions(store: Store, media_id: str, name: str, author: str) -> None:
+    """Keep uploaded captions aside until a reviewer approves them; screens keep the old."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            media.update()
+            .where(media.c.id == media_id)
+            .values(captions_pending=name, captions_pending_by=author, updated_at=now())
+        )
+
+
+def approve_captions(store: Store, media_id: str, reviewer: str, version: str | None) -> None:
+    """Put held captions on the screens: the `version` the reviewer read (the .vtt's name),
+    never their uploader's own."""
+    row = media_row(store, media_id)
+    if not row["captions_pending"]:
+        raise Conflict(f"no captions of {media_id!r} wait for review", code="decided")
+    if row["captions_pending_by"] == reviewer:
+        raise Forbidden(
+            "nobody approves their own captions; ask another reviewer", code="own_change"
+        )
+    if version != row["captions_pending"]:
+        raise Conflict(
+            f"the captions of {media_id!r} were uploaded again after you read them; "
+            "nothing was approved. Read the new ones, then approve them",
+            code="review_changed",
+            details={"version": row["captions_pending"]},
+        )
+    with store.engine.begin() as conn:
+        done = conn.execute(
+            media.update()
+            .where(media.c.id == media_id, media.c.captions_pending == version)
+            .values(
+                captions=version, captions_pending=None, captions_pending_by=None, updated_at=now()
+            )
+        ).rowcount
+    if not done:
+        raise Conflict(f"the captions of {media_id!r} changed meanwhile", code="decided")
+    store.bump(MEDIA_CHANGED)
+
+
+def drop_held_captions(store: Store, media_id: str, version: str | None) -> None:
+    """Turn held captions down: the clip keeps the captions it shows (if `version` is still
+    the held file; a newer upload waits on)."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            media.update()
+            .where(media.c.id == media_id, media.c.captions_pending == version)
+            .values(captions_pending=None, captions_pending_by=None, updated_at=now())
+        )
 
 
 def file_in_use(store: Store, name: str) -> bool:
     """Whether any media row still points at a prepared file, thumbnail or captions of this
     name."""
     query = sa.select(media.c.id).where(
-        sa.or_(media.c.file == name, media.c.thumbnail == name, media.c.captions == name)
+        sa.or_(
+            media.c.file == name,
+            media.c.thumbnail == name,
+            media.c.captions == name,
+            media.c.captions_pending == name,
+        )
     )
     with store.engine.connect() as conn:
         return conn.scalar(query.limit(1)) is not None

@@ -51,11 +51,13 @@ class NewAlert(BaseModel):
 
 
 class Decision(BaseModel):
-    """A reviewer's word on a draft: a comment (required to reject)."""
+    """A reviewer's word on a draft: a comment (required to reject) and, to approve, the
+    draft's `version` as the review showed it."""
 
     model_config = ConfigDict(extra="forbid")
 
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
+    version: Annotated[str, Field(max_length=64)] | None = None
 
 
 class Engine(BaseModel):

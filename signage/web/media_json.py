@@ -53,6 +53,9 @@ def media_json(
         "url": media_url + row["file"] if ready and row["file"] else None,
         "thumbnail_url": media_url + row["thumbnail"] if ready and row["thumbnail"] else None,
         "captions_url": media_url + row["captions"] if row["captions"] else None,
+        # held for review: what a reviewer reads before approving (its name is the version)
+        "captions_pending": row["captions_pending"],
+        "captions_pending_by": row["captions_pending_by"],
         "used_by": used_by,
         "approved": row["approved"],
         "created_by": row["created_by"],

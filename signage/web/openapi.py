@@ -223,7 +223,7 @@ def _paths() -> dict[str, dict[str, Any]]:
         },
         "/reviews/{review_id}/approve": {
             "post": operation(
-                "Write the draft (reviewer or admin, not its author)",
+                "Write the draft at the version read (reviewer or admin, not its author)",
                 staff,
                 {200: reply("Written", ref("Saved"), headers=ETAG)},
                 (409, 422),

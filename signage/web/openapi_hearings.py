@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, query
-from signage.web.openapi_schemas import BOOL, INT, STRING, array, nullable, obj, ref, reply
+from signage.web.openapi_schemas import (
+    BOOL,
+    INT,
+    STRING,
+    array,
+    json_content,
+    nullable,
+    obj,
+    ref,
+    reply,
+)
 
 PARTY = obj({"role": STRING, "name": STRING})
 HEARING_SCHEMAS: dict[str, Any] = {
@@ -25,12 +35,19 @@ HEARING_SCHEMAS: dict[str, Any] = {
         }
     ),
     "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
-    "Captions": obj({"id": STRING, "captions_url": nullable(STRING)}),
+    "Captions": obj(
+        {
+            "id": STRING,
+            "captions_url": nullable(STRING),
+            "captions_pending_url": nullable(STRING),  # held for review, not yet on screens
+        }
+    ),
     "HearingsImported": obj(
         {
             "dates": array(STRING),
             "imported": INT,
             "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
+            "warnings": array(obj({"row": nullable(INT), "reason": STRING})),
         }
     ),
 }
@@ -55,7 +72,10 @@ HEARING_PATHS: dict[str, Any] = {
         "post": operation(
             "Captions for a clip (multipart file: .srt or .vtt, UTF-8 or GBK), kept as WebVTT",
             "staff",
-            {200: reply("Stored", ref("Captions"))},
+            {
+                200: reply("Stored", ref("Captions")),
+                202: reply("Held until a reviewer approves them", ref("Captions")),
+            },
             (422,),
             (MEDIA_ID,),
             FILE_FORM,
@@ -66,6 +86,17 @@ HEARING_PATHS: dict[str, Any] = {
             {200: reply("Removed", ref("Captions"))},
             (),
             (MEDIA_ID,),
+        ),
+    },
+    "/media/{media_id}/captions/approve": {
+        "post": operation(
+            "Put held captions on the screens: version = the held file's name "
+            "(reviewer or admin, not their uploader)",
+            "staff",
+            {200: reply("On the screens from their next poll", ref("Captions"))},
+            (403, 409),
+            (MEDIA_ID,),
+            {"required": True, **json_content(ref("Decision"))},
         ),
     },
 }

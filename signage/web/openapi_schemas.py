@@ -118,6 +118,7 @@ SCHEMAS: dict[str, Schema] = {
             "decided_at": nullable(TIME),
             "base_revision": nullable(INT),
             "revision": nullable(INT),
+            "version": STRING,
             "created_at": TIME,
             "updated_at": TIME,
             "url": STRING,
@@ -361,6 +362,8 @@ SCHEMAS: dict[str, Schema] = {
             "url": nullable(STRING),
             "used_by": array(STRING),
             "approved": BOOL,
+            "captions_pending": nullable(STRING),  # held captions' file: the version to approve
+            "captions_pending_by": nullable(STRING),
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -9,8 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signage.accounts.users import add_user
+from signage.media import library
 from tests.admin.test_sign_in import PASSWORD, sign_in, token_of
 from tests.conftest import _token
+from tests.media.test_captions import SRT, _clip
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -86,3 +90,63 @@ def test_an_editor_sees_the_comment_escaped_and_cannot_decide(
         headers={"Accept": "application/json"},
     )
     assert media.status_code == 403
+
+
+def test_the_approve_form_names_the_version_the_reviewer_saw(
+    app: Flask, client: FlaskClient, editor_token: str, playlists_dir: Path
+) -> None:
+    review = held_review(client, editor_token)
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = client.get("/admin/reviews").get_data(as_text=True)
+    version = re.search(r'name="version" value="([0-9a-f]+)"', page)
+    assert version, "the approve form carries the version on the page"
+    # the editor saves a different text while the page is open
+    opened = client.get(
+        "/api/v1/playlists/evening", headers={"Authorization": f"Bearer {editor_token}"}
+    )
+    client.put(
+        "/api/v1/playlists/evening",
+        data=opened.data.replace("name: 夜间及节假日轮播".encode(), "name: 没人看过".encode()),
+        headers={
+            "Authorization": f"Bearer {editor_token}",
+            "Content-Type": "text/yaml",
+            "If-Match": opened.headers["ETag"],
+        },
+    )
+    form = {"csrf_token": token_of(client), "version": version.group(1)}
+    refused = client.post(f"/admin/reviews/{review}/approve", data=form)
+    assert refused.status_code == 302
+    shown = client.get("/admin/reviews").get_data(as_text=True)
+    assert "作者在您打开后又保存了这项修改" in shown and "没人看过" in shown
+    assert "没人看过" not in (playlists_dir / "evening.yaml").read_text()
+    fresh = re.search(r'name="version" value="([0-9a-f]+)"', shown)
+    assert fresh and fresh.group(1) != version.group(1)
+    form["version"] = fresh.group(1)
+    assert client.post(f"/admin/reviews/{review}/approve", data=form).status_code == 302
+    assert "没人看过" in (playlists_dir / "evening.yaml").read_text()
+
+
+def test_held_captions_are_read_and_approved_on_the_review_page(
+    app: Flask, client: FlaskClient, editor_token: str
+) -> None:
+    _clip(app, "anti-fraud", "video")
+    sent = client.post(
+        "/api/v1/media/anti-fraud/captions",
+        data={"file": (io.BytesIO(SRT.encode()), "a.srt")},
+        headers={"Authorization": f"Bearer {editor_token}"},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 202
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = client.get("/admin/reviews").get_data(as_text=True)
+    assert "一次都不用跑" in page and 'id="waiting-captions"' in page
+    version = re.search(r'captions/approve".*?name="version" value="([^"]+)"', page, re.S)
+    assert version
+    form = {"csrf_token": token_of(client), "version": version.group(1)}
+    approved = client.post("/admin/reviews/media/anti-fraud/captions/approve", data=form)
+    assert approved.status_code == 302
+    store = app.extensions["signage"].store
+    assert library.media_row(store, "anti-fraud")["captions"] == version.group(1)
+    assert "一次都不用跑" not in client.get("/admin/reviews").get_data(as_text=True)

@@ -10,7 +10,15 @@ import pytest
 
 from signage.config.model import HearingRules
 from signage.hearings.listing import board
-from signage.hearings.privacy import mask_name, needs_masking
+from signage.hearings.privacy import (
+    CAUSE_HIDDEN,
+    mask_cause,
+    mask_name,
+    needs_masking,
+    shown_parties,
+)
+from signage.hearings.records import PARTY_UNCLEAR, read_hearings
+from tests.hearings.workbooks import HEADER
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -30,6 +38,9 @@ ZONE = ZoneInfo("Asia/Shanghai")
         ("兴隆县人民检察院", "兴隆县人民检察院"),
         ("兴隆县第一中学", "兴隆县第一中学"),
         ("蓝旗营村村民委员会", "蓝旗营村村民委员会"),
+        ("王银行", "王某"),  # a person, though 银行 is an organisation word
+        ("张三系兴隆县某某有限公司职员", "张某"),  # a person described by an organisation
+        ("李小龙（未成年人）", "李某"),
     ],
 )
 def test_people_are_masked_and_organisations_are_not(name: str, shown: str) -> None:
@@ -92,3 +103,69 @@ def test_the_board_masks_filters_by_room_and_ends_each_hearing() -> None:
     assert len(every_room) == 4
     [divorce] = [h for h in every_room if h["courtroom"] == "第二法庭"]
     assert divorce["end"][11:16] == "09:45" and divorce["parties"][0]["name"] == "张某"
+
+
+def test_roles_are_kept_and_names_inside_roles_are_masked() -> None:
+    parties = [("原告", "张小明"), ("张小明法定代理人", "张大山"), ("原告（反诉被告）", "王五")]
+    assert shown_parties(parties, masked=True) == [
+        {"role": "原告", "name": "张某"},
+        {"role": "张某法定代理人", "name": "张某"},
+        {"role": "原告（反诉被告）", "name": "王某"},
+    ]
+    assert shown_parties(parties, masked=False)[1] == {"role": "张小明法定代理人", "name": "张大山"}
+
+
+@pytest.mark.parametrize(
+    ("cause", "shown"),
+    [
+        ("张小明与李丽离婚纠纷", "张某与李某离婚纠纷"),
+        ("原告张小明诉被告李丽抚养费纠纷", "原告张某诉被告李某抚养费纠纷"),
+        ("兴隆县某某有限公司与李丽劳动争议", "兴隆县某某有限公司与李某劳动争议"),
+        ("李小龙盗窃罪", "李某盗窃罪"),
+        ("离婚纠纷", "离婚纠纷"),
+        ("申请诉前财产保全", "申请诉前财产保全"),
+        ("与公司有关的纠纷", "与公司有关的纠纷"),
+        ("王五与李丽离婚纠纷", CAUSE_HIDDEN),  # 王五 is no party: no telling where it ends
+    ],
+)
+def test_names_in_a_cause_are_masked(cause: str, shown: str) -> None:
+    parties = [
+        ("原告", "张小明"),
+        ("被告", "李丽"),
+        ("被告人", "李小龙（未成年人）"),
+        ("第三人", "兴隆县某某有限公司"),
+    ]
+    assert mask_cause(cause, parties) == shown
+
+
+def _read(parties: str) -> tuple[tuple[tuple[str, str], ...], list[dict]]:
+    rows = [HEADER, (1, "2026-12-01 09:00", "案1", "离婚纠纷", parties, "王法官", "一庭", "否")]
+    result = read_hearings(rows, ZONE)
+    return result.hearings[0].parties, result.warnings
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("原告周丽娟；被告吴永刚", (("原告", "周丽娟"), ("被告", "吴永刚"))),
+        ("被告人李小龙（未成年人）", (("被告人", "李小龙（未成年人）"),)),
+        ("原告：张三、李四；被告：王五", (("原告", "张三"), ("原告", "李四"), ("被告", "王五"))),
+        ("原告周丽娟、被告吴永刚", (("原告", "周丽娟"), ("被告", "吴永刚"))),
+        ("张小明法定代理人：张大山", (("张小明法定代理人", "张大山"),)),
+    ],
+)
+def test_roles_are_read_with_or_without_a_colon(written: str, read: tuple) -> None:
+    parties, warnings = _read(written)
+    assert parties == read and warnings == []
+    shown = shown_parties(parties, masked=True)
+    assert [p["role"] for p in shown] == [mask_role_kept(role) for role, _ in read]
+
+
+def mask_role_kept(role: str) -> str:
+    return role.replace("张小明", "张某")
+
+
+def test_a_party_that_cannot_be_split_from_its_role_is_masked_whole_and_warned() -> None:
+    parties, warnings = _read("张小明法定代理人张大山")
+    assert warnings == [{"row": 2, "reason": PARTY_UNCLEAR}]
+    assert shown_parties(parties, masked=True) == [{"role": "", "name": "张某"}]

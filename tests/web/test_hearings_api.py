@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from signage.accounts.audit import audit_entries
-from tests.hearings.workbooks import HEADER, xlsx
+from tests.hearings.workbooks import HEADER, tribunal_shows_hearings, xlsx
 from tests.web.api_check import Api, error_of
 
 DAY = "2026-12-01"
@@ -61,6 +61,7 @@ def test_an_upload_loads_good_rows_lists_bad_ones_and_is_audited(
         "rejected": [
             {"row": 6, "reason": "the hearing time is missing or not a time (write it like 09:30)"}
         ],
+        "warnings": [],
     }
     listed = api.get(f"/hearings?date={DAY}", editor_token).get_json()
     assert [h["case_number"] for h in listed["hearings"]] == [
@@ -106,19 +107,7 @@ def test_refusals_are_in_the_one_error_shape(api: Api, editor_token: str) -> Non
 def test_a_tribunal_screen_gets_its_rooms_hearings_masked_in_the_manifest(
     app: Flask, api: Api, editor_token: str, playlists_dir: Path, screen_key: Any
 ) -> None:
-    site = playlists_dir / "site.yaml"
-    site.write_text(
-        site.read_text(encoding="utf-8").replace(
-            "    name: 第一法庭门口\n", "    name: 第一法庭门口\n    courtroom: 第一法庭\n"
-        ),
-        encoding="utf-8",
-    )
-    for name in ("tribunal.yaml", "evening.yaml"):  # whichever plays in the next hours
-        playlist = playlists_dir / name
-        playlist.write_text(
-            playlist.read_text(encoding="utf-8") + "  - hearings: today\n    seconds: 20\n",
-            encoding="utf-8",
-        )
+    tribunal_shows_hearings(playlists_dir)
     signage = app.extensions["signage"]
     signage.refresh_config(force=True)
     today = dt.datetime.now(signage.state.current.site.zone).date().isoformat()

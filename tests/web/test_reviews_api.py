@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -52,6 +53,14 @@ def propose(api: Api, token: str, change: bytes = NEW_NAME) -> tuple[dict, str]:
     return held.get_json(), etag
 
 
+def approve(api: Api, token: str, review: int, comment: str | None = None) -> Any:
+    """Approve the review as its page shows it now: the version read, then approved."""
+    version = api.get(f"/reviews/{review}", token).get_json().get("version")
+    return api.post(
+        f"/reviews/{review}/approve", token, json={"comment": comment, "version": version}
+    )
+
+
 def segment_names(api: Api, key: str) -> set[str]:
     body = api.get("/screens/lobby-west/manifest", query_string={"key": key}).get_json()
     return {segment["name"] for segment in body["segments"]}
@@ -78,9 +87,9 @@ def test_a_save_is_held_as_a_draft_until_a_reviewer_approves_it(
     pending = api.get("/reviews?state=pending", reviewer_token).get_json()["reviews"]
     assert [r["id"] for r in pending] == [review["id"]]
 
-    own = api.post(f"/reviews/{review['id']}/approve", editor_token, json={})
+    own = approve(api, editor_token, review["id"])
     assert own.status_code == 403
-    approved = api.post(f"/reviews/{review['id']}/approve", reviewer_token, json={"comment": "好"})
+    approved = approve(api, reviewer_token, review["id"], "好")
     assert approved.status_code == 200, approved.get_json()
     assert OLD_NAME not in (playlists_dir / "daytime.yaml").read_bytes()
     assert app.extensions["signage"].state.current.playlists["daytime"].name == "日间轮播"
@@ -91,8 +100,32 @@ def test_a_save_is_held_as_a_draft_until_a_reviewer_approves_it(
     store = app.extensions["signage"].store
     actions = [e["action"] for e in audit_entries(store) if e["target"] == "daytime.yaml"]
     assert actions[:2] == ["review.approve", "review.submit"]
-    again = api.post(f"/reviews/{review['id']}/approve", reviewer_token, json={})
+    again = approve(api, reviewer_token, review["id"])
     assert again.status_code == 409 and error_of(again)["code"] == "decided"
+
+
+def test_a_draft_saved_again_after_the_reviewer_read_it_is_not_approved_unseen(
+    api: Api, editor_token: str, reviewer_token: str, playlists_dir: Path
+) -> None:
+    held, _ = propose(api, editor_token)
+    review = held["review"]["id"]
+    seen = api.get(f"/reviews/{review}", reviewer_token).get_json()
+    assert "+name: 日间轮播" in seen["diff"]
+    # the editor changes the draft while the reviewer reads the first version
+    again, _ = propose(api, editor_token, "name: 没人看过的版本".encode())
+    assert again["review"]["id"] == review
+    blind = api.post(f"/reviews/{review}/approve", reviewer_token, json={})
+    assert blind.status_code == 422 and error_of(blind)["code"] == "version_required"
+    stale = api.post(
+        f"/reviews/{review}/approve", reviewer_token, json={"version": seen["version"]}
+    )
+    assert stale.status_code == 409 and error_of(stale)["code"] == "review_changed"
+    assert "saved again" in error_of(stale)["message"]
+    assert "没人看过的版本" not in (playlists_dir / "daytime.yaml").read_text()
+    assert api.get(f"/reviews/{review}", reviewer_token).get_json()["state"] == "pending"
+    # read again, the new version is what gets approved
+    assert approve(api, reviewer_token, review).status_code == 200
+    assert "没人看过的版本" in (playlists_dir / "daytime.yaml").read_text()
 
 
 def test_nobody_approves_their_own_change_and_an_editor_updates_their_own_draft(
@@ -103,7 +136,7 @@ def test_nobody_approves_their_own_change_and_an_editor_updates_their_own_draft(
     assert second["review"]["id"] == first["review"]["id"]
     others, _ = propose(api, reviewer_token, "name: 审核员的版本".encode())
     assert others["review"]["id"] != first["review"]["id"]
-    refused = api.post(f"/reviews/{others['review']['id']}/approve", reviewer_token, json={})
+    refused = approve(api, reviewer_token, others["review"]["id"])
     assert refused.status_code == 403 and error_of(refused)["code"] == "own_change"
     # editors list only their own drafts; reviewers list everyone's
     mine = api.get("/reviews", editor_token).get_json()["reviews"]
@@ -127,7 +160,7 @@ def test_a_rejection_needs_a_comment_and_the_author_reads_it(
     seen = api.get(url, editor_token).get_json()
     assert seen["comment"] == "标题请用全称" and seen["decided_by"] == "reviewer"
     assert OLD_NAME in (playlists_dir / "daytime.yaml").read_bytes()
-    late = api.post(url + "/approve", reviewer_token, json={})
+    late = approve(api, reviewer_token, held["review"]["id"])
     assert late.status_code == 409
     # the next save is a new review
     again, _ = propose(api, editor_token)
@@ -142,7 +175,7 @@ def test_an_approve_after_the_file_moved_on_answers_409_with_three_versions(
     (playlists_dir / "daytime.yaml").write_bytes(hand_edit)
     url = f"/reviews/{held['review']['id']}"
     assert api.get(url, reviewer_token).get_json()["file_moved_on"]
-    refused = api.post(url + "/approve", reviewer_token, json={})
+    refused = approve(api, reviewer_token, held["review"]["id"])
     assert refused.status_code == 409
     error = error_of(refused)
     assert error["code"] == "review_conflict"
@@ -174,7 +207,7 @@ def test_a_new_playlist_waits_for_review_too(
     assert held.status_code == 202 and held.get_json()["etag"] is None
     assert not (playlists_dir / "fresh.yaml").exists()
     review = held.get_json()["review"]["id"]
-    assert api.post(f"/reviews/{review}/approve", reviewer_token, json={}).status_code == 200
+    assert approve(api, reviewer_token, review).status_code == 200
     assert (playlists_dir / "fresh.yaml").read_text() == text
 
 

@@ -62,6 +62,11 @@ ERROR_TEXT = {
         "The file changed after this draft was made; nothing was overwritten. Compare the "
         "three versions, then ask the author to redo the change."
     ),
+    "review_changed": _l(
+        "The author saved this change again after you opened it; nothing was approved. "
+        "Read the new version below, then approve or reject it."
+    ),
+    "version_required": _l("Approve from the review page, where you see the change."),
     "exists": _l("A playlist with this id exists already. Open it and change it there."),
     "same_revision": _l("Choose two different versions to compare."),
     "deleted_revision": _l(

@@ -60,6 +60,7 @@ def media_page() -> Any:
         query=query,
         refusals=_refusals(),
         upload_url=url_for("api.upload_media"),
+        review_on=instance.settings["REVIEW"],
         # A refused delete names the playlists using the clip: by the names staff know.
         playlist_names={pid: playlist_name(pid) for pid in sorted(config.playlists)}
         if (config := instance.state.current)

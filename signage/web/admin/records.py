@@ -81,6 +81,8 @@ AUDIT_ACTIONS = {
     "media.approve": _l("approved a clip or poster"),
     "media.captions": _l("added captions"),
     "media.captions_removed": _l("removed captions"),
+    "media.captions_approve": _l("approved captions"),
+    "media.captions_reject": _l("turned captions down"),
     "alert.post": _l("sent an urgent message"),
     "alert.end": _l("ended an urgent message"),
     "hearings.import": _l("imported hearings"),

@@ -15,7 +15,14 @@ from flask_babel import gettext as _
 from signage.accounts.users import may_review
 from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
 from signage.config.editing import Saved
-from signage.config.review import approve, approve_upload, reject, review_detail, site_zone
+from signage.config.review import (
+    approve,
+    approve_upload,
+    decide_captions,
+    reject,
+    review_detail,
+    site_zone,
+)
 from signage.db import now
 from signage.errors import Conflict
 from signage.media import library
@@ -35,6 +42,18 @@ def waiting_media() -> list[dict[str, Any]]:
     return describe_media(instance, rows)
 
 
+def waiting_captions() -> list[dict[str, Any]]:
+    """Clips whose uploaded captions wait for a reviewer, each with the words to read."""
+    instance = parts()
+    rows = [row for row in library.all_media(instance.store) if row["captions_pending"]]
+    folder = library.files_folder(instance.settings["MEDIA_DIR"])
+    found = describe_media(instance, rows)
+    for item in found:
+        held = folder / item["captions_pending"]
+        item["captions_text"] = held.read_text("utf-8") if held.is_file() else ""
+    return found
+
+
 def review_badge() -> int:
     """What waits for this reviewer: others' drafts and uploads (0 for editors, or off)."""
     instance = parts()
@@ -43,7 +62,8 @@ def review_badge() -> int:
         return 0
     mine = len(review_rows(instance.store, state=PENDING, author=who["name"]))
     theirs = [m for m in waiting_media() if m["created_by"] != who["name"]]
-    return count_pending(instance.store) - mine + len(theirs)
+    captions = [m for m in waiting_captions() if m["captions_pending_by"] != who["name"]]
+    return count_pending(instance.store) - mine + len(theirs) + len(captions)
 
 
 def my_draft(file: str, etag: str) -> dict[str, Any] | None:
@@ -100,6 +120,7 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
             pending=pending,
             decided=decided,
             media=media,
+            captions=waiting_captions() if reviewer else [],
             screens=screens,
             preview_at=local.strftime("%Y-%m-%dT%H:%M"),
             urgent=alerts_posted_since(instance.screens, since) if reviewer else [],
@@ -132,7 +153,13 @@ def reviews_preview(review_id: int) -> Any:
 def reviews_approve(review_id: int) -> Any:
     """Write the draft; when the file moved on, the page again with the three versions."""
     try:
-        approve(parts(), review_id, user(), request.form.get("comment"))
+        approve(
+            parts(),
+            review_id,
+            user(),
+            request.form.get("comment"),
+            request.form.get("version"),
+        )
     except Conflict as error:
         if error.code != "review_conflict":
             raise
@@ -154,4 +181,17 @@ def reviews_approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review."""
     approve_upload(parts(), media_id, user())
     flash(_("Approved: screens play %(id)s from their next poll.", id=media_id))
+    return redirect(url_for("admin.reviews_page"))
+
+
+@bp.post("/reviews/media/<media_id>/captions/<any(approve, reject):verdict>")
+def reviews_decide_captions(media_id: str, verdict: str) -> Any:
+    """Approve held captions (the version read on this page) or turn them down."""
+    approved = verdict == "approve"
+    version = request.form.get("version")
+    decide_captions(parts(), media_id, user(), version, approved=approved)
+    if approved:
+        flash(_("Approved: screens show the captions of %(id)s from their next poll.", id=media_id))
+    else:
+        flash(_("Rejected: the captions of %(id)s stay as they were.", id=media_id))
     return redirect(url_for("admin.reviews_page"))

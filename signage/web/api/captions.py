@@ -1,44 +1,75 @@
-"""A clip's captions: upload (.srt or .vtt, UTF-8 or GBK) and remove."""
+"""A clip's captions: upload (.srt or .vtt, UTF-8 or GBK), approve when held, remove."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from signage.accounts.audit import audit
+from signage.config.review import decide_captions
 from signage.media import library
 from signage.media.captions import CAPTIONS_LARGEST, attach_captions
-from signage.web.api.base import bp
+from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
+from signage.web.bodies import Decision
 from signage.web.context import parts
 from signage.web.small_files import small_upload
+
+
+def _answer(media_id: str) -> dict[str, Any]:
+    """The clip's captions on the screens, and those waiting for a reviewer."""
+    signage = parts()
+    row = library.media_row(signage.store, media_id)
+    url = signage.screens.media_url
+    return {
+        "id": media_id,
+        "captions_url": url + row["captions"] if row["captions"] else None,
+        "captions_pending_url": url + row["captions_pending"] if row["captions_pending"] else None,
+    }
 
 
 @bp.post("/media/<media_id>/captions")
 @staff_required()
 def upload_captions(media_id: str) -> Any:
-    """Store the clip's captions as WebVTT; screens show them from the next poll."""
+    """Store the clip's captions as WebVTT; screens show them from the next poll, or, with
+    review on, once a reviewer approves them (202)."""
     signage = parts()
     library.media_row(signage.store, media_id)  # 404 before reading the body
     content, filename = small_upload(CAPTIONS_LARGEST)
-    name = attach_captions(
-        signage.store, signage.settings["MEDIA_DIR"], media_id, content, filename
+    who = current_user() or {}
+    held = bool(signage.settings["REVIEW"])
+    attach_captions(
+        signage.store,
+        signage.settings["MEDIA_DIR"],
+        media_id,
+        content,
+        filename,
+        held_by=who.get("name") if held else None,
     )
     signage.screens.invalidate()
-    audit(signage.store, current_user(), "media.captions", media_id, {"name": filename[:200]})
-    return {"id": media_id, "captions_url": signage.screens.media_url + name}
+    audit(signage.store, who, "media.captions", media_id, {"name": filename[:200], "held": held})
+    return _answer(media_id), 202 if held else 200
+
+
+@bp.post("/media/<media_id>/captions/approve")
+@staff_required()
+def approve_captions(media_id: str) -> Any:
+    """Put held captions on the screens: `{"version"}` as GET /media/<id> named the held
+    file (`captions_pending_url`'s last part); reviewers and admins, never their uploader."""
+    body = parse_body(Decision)
+    decide_captions(parts(), media_id, current_user() or {}, body.version, approved=True)
+    return _answer(media_id)
 
 
 @bp.delete("/media/<media_id>/captions")
 @staff_required()
 def delete_captions(media_id: str) -> Any:
-    """The clip plays without captions from the next poll."""
+    """The clip plays without captions from the next poll; held ones are dropped too."""
     signage = parts()
     row = library.media_row(signage.store, media_id)
     library.set_captions(signage.store, media_id, None)
-    if row["captions"] and not library.file_in_use(signage.store, row["captions"]):
-        (library.files_folder(signage.settings["MEDIA_DIR"]) / row["captions"]).unlink(
-            missing_ok=True
-        )
+    for name in (row["captions"], row["captions_pending"]):
+        if name and not library.file_in_use(signage.store, name):
+            (library.files_folder(signage.settings["MEDIA_DIR"]) / name).unlink(missing_ok=True)
     signage.screens.invalidate()
     audit(signage.store, current_user(), "media.captions_removed", media_id)
-    return {"id": media_id, "captions_url": None}
+    return _answer(media_id)

@@ -51,9 +51,10 @@ def get_review(review_id: int) -> Any:
 @bp.post("/reviews/<int:review_id>/approve")
 @staff_required()
 def approve_review(review_id: int) -> Any:
-    """Write the draft (reviewers and admins, never its author); 409 when the file moved on."""
+    """Write the draft (reviewers and admins, never its author) when it is still the
+    `version` the reviewer read; 409 when the draft or the file moved on."""
     body = parse_body(Decision)
-    saved = approve(parts(), review_id, current_user() or {}, body.comment)
+    saved = approve(parts(), review_id, current_user() or {}, body.comment, body.version)
     return saved_response(saved)
 
 

@@ -10,11 +10,14 @@ function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));
 }
 
+function listRows(list, rows) {
+  list.replaceChildren(...rows.map((bad) => el('li', {}, `${fill(hearings.texts.row, { row: bad.row })}: ${hearings.reasons[bad.reason] || bad.reason}`)));
+}
+
 function showRejected(rows, heading) {
   const problem = document.getElementById('hearings-problem');
   document.getElementById('hearings-problem-text').textContent = heading;
-  const list = document.getElementById('hearings-rejected');
-  list.replaceChildren(...rows.map((bad) => el('li', {}, `${fill(hearings.texts.row, { row: bad.row })}: ${hearings.reasons[bad.reason] || bad.reason}`)));
+  listRows(document.getElementById('hearings-rejected'), rows);
   problem.hidden = false;
 }
 
@@ -23,6 +26,10 @@ function showReport(report) {
   note.textContent = fill(hearings.texts.loaded, { count: report.imported, dates: report.dates.join(', ') });
   note.hidden = false;
   if (report.rejected.length) showRejected(report.rejected, hearings.texts.rejected);
+  if ((report.warnings || []).length) {
+    listRows(document.getElementById('hearings-warnings'), report.warnings);
+    document.getElementById('hearings-doubts').hidden = false;
+  }
 }
 
 const kept = sessionStorage.getItem(REPORT_KEY);
