@@ -236,17 +236,20 @@ class TickerLine(When):
 
 
 class SiteCalendar(Strict):
-    """The site's own holidays and make-up workdays, over China's official calendar."""
+    """The site's own holidays, court closures and make-up workdays, over China's official
+    calendar. A closure plays like a holiday; it is kept apart so staff see why."""
 
     holidays: Dates | None = None
+    closures: Dates | None = None
     workdays: Dates | None = None
 
     @field_validator("workdays")
     @classmethod
-    def _not_also_a_holiday(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
-        holidays = info.data.get("holidays")
-        for work_first, work_last in workdays.ranges if workdays and holidays else ():
-            for rest_first, rest_last in holidays.ranges:
+    def _not_also_a_day_off(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
+        days_off = [info.data.get("holidays"), info.data.get("closures")]
+        rests = [span for listed in days_off if listed for span in listed.ranges]
+        for work_first, work_last in workdays.ranges if workdays else ():
+            for rest_first, rest_last in rests:
                 if max(work_first, rest_first) <= min(work_last, rest_last):
                     raise PhraseError(
                         Phrase.of(
@@ -258,8 +261,9 @@ class SiteCalendar(Strict):
 
     def is_workday(self, day: dt.date) -> bool:
         """The site's word first, then the official calendar (Mon-Fri where it is unknown)."""
-        if self.holidays is not None and day in self.holidays:
-            return False
+        for days_off in (self.holidays, self.closures):
+            if days_off is not None and day in days_off:
+                return False
         if self.workdays is not None and day in self.workdays:
             return True
         return is_official_workday(day)
