@@ -25,7 +25,7 @@ from signage.errors import Conflict, NotFound
 FILTERS = ("dates", "days", "time")
 MEDIA_KINDS = ("clip", "image")
 ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
-TIP_KEYS = ("title", "body")
+TIP_KEYS = ("title", "body", "qr")
 RULE_KEYS = ("playlist", "screens", "days", "time", "dates", "priority")
 
 
@@ -63,6 +63,7 @@ def _item_model(entry: Any) -> dict[str, Any] | None:
         tip = entry["tip"] if isinstance(entry["tip"], dict) else {}
         model["title"] = str(tip.get("title") or "")
         model["body"] = str(tip.get("body") or "")
+        model["qr"] = str(tip.get("qr") or "")
     elif kind in MEDIA_KINDS:
         model["media"] = str(entry[kind] or "")
     for key in FILTERS:
@@ -115,7 +116,7 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"an item's kind is one of {', '.join(KINDS)}")
     data: dict[str, Any] = {}
     if kind == "tip":
-        tip = {k: str(item.get(k) or "").strip() for k in ("title", "body")}
+        tip = {k: str(item.get(k) or "").strip() for k in TIP_KEYS}
         data["tip"] = {k: v for k, v in tip.items() if v}
     elif kind == "hearings":
         data["hearings"] = "today"

@@ -69,7 +69,7 @@ class When(Strict):
 QR_URL_LONGEST = 500  # characters; longer codes get too dense to scan across a lobby
 
 
-def _web_address(value: Any) -> Any:
+def web_address(value: Any) -> Any:
     """An http(s) address with a host, nothing else: the code is scanned by the public."""
     if not isinstance(value, str):
         return value
@@ -100,7 +100,7 @@ def _web_address(value: Any) -> Any:
 class Tip(Strict):
     title: Annotated[str, Field(max_length=200)] = ""
     body: Annotated[str, Field(max_length=2000)] = ""
-    qr: Annotated[str, BeforeValidator(_web_address)] | None = None
+    qr: Annotated[str, BeforeValidator(web_address)] | None = None
 
     @model_validator(mode="after")
     def _has_text(self) -> Tip:
