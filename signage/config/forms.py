@@ -255,7 +255,8 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
     return rules
 
 
-# A screen's keys the screens page sets, at the values a screen has when they are left out.
+# A screen's keys the screens page sets, at the values a screen has when they are left out
+# (the hearing band's is on instead when the screen names a courtroom).
 SCREEN_DEFAULTS: dict[str, Any] = {
     "groups": [],
     "orientation": "landscape",
@@ -267,9 +268,10 @@ SCREEN_DEFAULTS: dict[str, Any] = {
 
 def _screen_data(entry: Any, settings: dict[str, Any]) -> dict[str, Any]:
     """The keys as the form set them: one at its default is left out, unless the file
-    already says exactly that."""
+    already says exactly that. The band's default is on for a screen with a courtroom."""
     data: dict[str, Any] = {"name": str(settings.get("name") or "").strip()}
-    for key, default in SCREEN_DEFAULTS.items():
+    defaults = {**SCREEN_DEFAULTS, "hearing_band": bool(settings.get("courtroom"))}
+    for key, default in defaults.items():
         value = settings.get(key, default)
         if value != default or (isinstance(entry, dict) and entry.get(key) == value):
             data[key] = value

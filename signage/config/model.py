@@ -221,7 +221,13 @@ class Screen(Strict):
     orientation: Literal["landscape", "portrait"] = "landscape"
     captions: bool = True  # clips' captions shown (lobbies play muted)
     courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    hearing_band: bool = False  # the current and next hearing kept in a band above the zone
+    # The current and next hearing kept in a band above the zone; unset: on for a courtroom.
+    hearing_band: bool | None = None
+
+    @property
+    def shows_hearing_band(self) -> bool:
+        """Whether the band shows: as set, else whenever the screen names its courtroom."""
+        return self.courtroom is not None if self.hearing_band is None else self.hearing_band
 
 
 class Rule(When):

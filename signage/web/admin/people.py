@@ -145,7 +145,7 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "orientation": form.get("orientation", "landscape"),
         "courtroom": form.get("courtroom", "").strip(),
         # Checkboxes: the add form has none, so a new screen takes the defaults.
-        "hearing_band": bool(form.get("hearing_band")) if not new else False,
+        "hearing_band": bool(form.get("hearing_band") if not new else form.get("courtroom")),
         "captions": bool(form.get("captions")) if not new else True,
     }
     instance = parts()
