@@ -17,6 +17,7 @@ from signage.config.editing import (
 )
 from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
 from signage.config.model import DEFAULT_SECONDS, web_address
+from signage.db import now
 from signage.errors import Invalid
 from signage.media.library import ready_media
 from signage.qr import qr_svg
@@ -24,7 +25,7 @@ from signage.web.admin.base import bp, user
 from signage.web.admin.issue_words import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
-from signage.web.admin.schedule_words import item_warnings
+from signage.web.admin.schedule_words import item_warnings, off_air_warning
 from signage.web.context import parts
 
 
@@ -144,6 +145,10 @@ def playlists_check(playlist_id: str) -> Any:
         "unplayed": item_warnings(config, playlist_id)
         if config is not None and playlist_id in config.playlists
         else [],
+        # A playlist that higher rules (or no rule) keep off the screens for days: until when.
+        "off_air": off_air_warning(config, playlist_id, now())
+        if config is not None and playlist_id in config.playlists
+        else None,
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
     }

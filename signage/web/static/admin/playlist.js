@@ -208,6 +208,7 @@ function renderIssues(result) {
   for (const warning of lastCheck.unplayed) {
     list.append(el('li', { class: 'warning' }, `${T.item_number.replace('%(n)s', warning.item + 1)}${T.colon}${warning.text}`));
   }
+  if (result.off_air) list.append(el('li', { class: 'warning off-air' }, result.off_air));
   if (result.others) list.append(el('li', { class: 'warning' }, T.others));
   if (!list.children.length) list.append(el('li', { class: 'muted' }, T.ok));
   renderItemNotes();
