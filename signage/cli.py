@@ -366,7 +366,9 @@ def screen_url(screen_id: str) -> None:
     parts = _parts()
     parts.screens.screen(screen_id)
     key = ensure_screen_key(parts.store, parts.screens.secret_key, screen_id)
-    click.echo(f"{parts.settings['PUBLIC_URL']}/display/{screen_id}?key={key}")
+    settings = parts.settings
+    public_url = settings["PUBLIC_URL"] or f"http://{settings['HOST']}:{settings['PORT']}"
+    click.echo(f"{public_url}/display/{screen_id}?key={key}")
 
 
 main.add_command(settings)

@@ -130,7 +130,7 @@ def build_manifest(
                     {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
                 )
     screen = config.screens[screen_id]
-    shows_hearings = screen.hearing_band or any(
+    shows_hearings = screen.shows_hearing_band or any(
         planned.item.hearings is not None for segment in segments for planned in segment.items
     )
     alert = alerts[0] if alerts else None
@@ -143,7 +143,7 @@ def build_manifest(
             "orientation": screen.orientation,
             "captions": screen.captions,
             "courtroom": screen.courtroom,
-            "hearing_band": screen.hearing_band,
+            "hearing_band": screen.shows_hearing_band,
         },
         "site": {
             "name": config.site.name,

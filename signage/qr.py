@@ -30,3 +30,19 @@ def qr_drawing(url: str) -> dict[str, Any]:
                 x += 1
             runs.append(f"M{start},{y}h{x - start}v1h-{x - start}z")
     return {"url": url, "size": len(matrix), "path": "".join(runs)}
+
+
+QUIET_ZONE = 4  # modules of white around the code, as the standard asks (and the player draws)
+
+
+def qr_svg(url: str) -> str:
+    """The code as an SVG image, drawn as the player draws it: the same path, the same
+    quiet zone. The URL itself is not written into it."""
+    drawing = qr_drawing(url)
+    side = drawing["size"] + 2 * QUIET_ZONE
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-{QUIET_ZONE} -{QUIET_ZONE} {side} '
+        f'{side}" shape-rendering="crispEdges"><rect x="-{QUIET_ZONE}" y="-{QUIET_ZONE}" '
+        f'width="{side}" height="{side}" fill="#fff"/><path d="{drawing["path"]}" '
+        'fill="#000"/></svg>'
+    )

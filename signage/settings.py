@@ -105,8 +105,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "8000", "Port `signage serve` listens on.", _int_between(1, 65535)),
     Setting(
         "PUBLIC_URL",
-        "http://127.0.0.1:8000",
-        "Address screens use to reach this server; used in printed display URLs.",
+        None,
+        "Address screens use to reach this server, in display URLs; set it to the court LAN's "
+        "address. Unset: the address the staff page was opened with (http://HOST:PORT on the "
+        "command line).",
         _url,
     ),
     Setting("FFMPEG", None, "Path of the ffmpeg program; default the one on PATH, else bundled."),

@@ -160,3 +160,48 @@ def unplayed_rule(config: Config, rule_index: int) -> Unplayed | None:
         lambda seg: rule_index in seg.rules,
         outranked,
     )
+
+
+@dataclass(frozen=True)
+class FirstPlay:
+    """Where and when something first plays from a moment on, and what holds its screen until
+    then (the playlists of that screen's segments before it)."""
+
+    screen: str
+    at: dt.datetime
+    held_by: tuple[str, ...]
+
+
+def first_play(
+    config: Config, playlist_id: str, index: int | None, start: dt.datetime, days: int
+) -> FirstPlay | None:
+    """The earliest moment from `start` (within `days` days) at which a screen plays the item
+    (`index`), or any item of the playlist (None); None when none does."""
+    zone = config.site.zone
+    first_day = start.astimezone(zone).date()
+
+    def plays(segment: Segment) -> bool:
+        return segment.end > start and any(
+            planned.playlist == playlist_id and index in (None, planned.index)
+            for planned in segment.items
+        )
+
+    for offset in range(days + 1):
+        found = [
+            (max(segment.start, start.astimezone(dt.UTC)), screen_id)
+            for screen_id in sorted(config.screens)
+            for segment in _day_segments(config, screen_id, first_day + offset * DAY)
+            if plays(segment)
+        ]
+        if found:
+            at, screen_id = min(found)
+            held = {
+                playlist: None
+                for day in range(offset + 1)
+                for segment in _day_segments(config, screen_id, first_day + day * DAY)
+                if segment.end > start and segment.start < at
+                for playlist in segment.playlists
+                if playlist != playlist_id
+            }
+            return FirstPlay(screen_id, at, tuple(held))
+    return None

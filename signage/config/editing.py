@@ -7,6 +7,7 @@ The text a person sends is the text stored, byte for byte, so comments and layou
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import hashlib
 import os
@@ -198,7 +199,7 @@ def _validate(folder: Path, name: str, content: bytes | None) -> list[Issue]:
 
 
 def _validate_config(
-    folder: Path, name: str, content: bytes | None
+    folder: Path, name: str, content: bytes | None, today: dt.date | None = None
 ) -> tuple[Config | None, list[Issue], Signature]:
     """The folder as it would be with this file replaced: its configuration (None when it has
     errors), its issues, and the fingerprint of the files as they were read."""
@@ -208,7 +209,7 @@ def _validate_config(
         files.pop(name, None)
     else:
         files[name] = content
-    config, issues = validate_files(files)
+    config, issues = validate_files(files, today)
     # A save replaces a link by a file; other links still stop the folder from loading.
     links = [issue for issue in link_issues(folder) if issue.file != name]
     return (None if links else config), links + issues, before
@@ -310,7 +311,7 @@ def save_file(
                 f"{name} already exists; open it and save your changes there", code="exists"
             )
         check_precondition(current, if_match, required=action == "save")
-        config, issues, before = _validate_config(folder, name, content)
+        config, issues, before = _validate_config(folder, name, content, signage.state.today())
         errors = _errors(issues, name)
         if errors:
             raise Invalid(

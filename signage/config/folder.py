@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,8 +63,8 @@ def link_issues(folder: Path) -> list[Issue]:
     return [Issue.of(p.name, None, linked, "symlink") for p in yaml_files(folder) if p.is_symlink()]
 
 
-def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
-    """Validate the folder as it is on disk now."""
+def load_folder(folder: Path, today: dt.date | None = None) -> tuple[Config | None, list[Issue]]:
+    """Validate the folder as it is on disk now (`today` decides which years must be known)."""
     if not folder.is_dir():
         missing = Phrase.of(N_("the playlists folder {folder} does not exist"), folder=str(folder))
         return None, [Issue.of(str(folder), None, missing, "missing_folder")]
@@ -76,7 +77,7 @@ def load_folder(folder: Path) -> tuple[Config | None, list[Issue]]:
     ]
     if refused:
         return None, refused
-    return validate_files(files)
+    return validate_files(files, today)
 
 
 @dataclass
@@ -91,6 +92,8 @@ class ConfigState:
     issues: list[Issue] = field(default_factory=list)
     version: int = 0
     loaded_at: dt.datetime | None = None
+    # Which calendar years must be known is a question of today's date: tests pass theirs.
+    today: Callable[[], dt.date] = dt.date.today
     _signature: Signature | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -102,7 +105,7 @@ class ConfigState:
         with self._lock:
             if now_signature == self._signature:
                 return "unchanged"
-            config, issues = load_folder(self.folder)
+            config, issues = load_folder(self.folder, self.today())
             self._signature = now_signature
             self.issues = issues
             self.loaded_at = dt.datetime.now(dt.UTC)

@@ -25,7 +25,7 @@ from signage.errors import Conflict, NotFound
 FILTERS = ("dates", "days", "time")
 MEDIA_KINDS = ("clip", "image")
 ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
-TIP_KEYS = ("title", "body")
+TIP_KEYS = ("title", "body", "qr")
 RULE_KEYS = ("playlist", "screens", "days", "time", "dates", "priority")
 
 
@@ -63,6 +63,7 @@ def _item_model(entry: Any) -> dict[str, Any] | None:
         tip = entry["tip"] if isinstance(entry["tip"], dict) else {}
         model["title"] = str(tip.get("title") or "")
         model["body"] = str(tip.get("body") or "")
+        model["qr"] = str(tip.get("qr") or "")
     elif kind in MEDIA_KINDS:
         model["media"] = str(entry[kind] or "")
     for key in FILTERS:
@@ -115,7 +116,7 @@ def _item_data(item: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"an item's kind is one of {', '.join(KINDS)}")
     data: dict[str, Any] = {}
     if kind == "tip":
-        tip = {k: str(item.get(k) or "").strip() for k in ("title", "body")}
+        tip = {k: str(item.get(k) or "").strip() for k in TIP_KEYS}
         data["tip"] = {k: v for k, v in tip.items() if v}
     elif kind == "hearings":
         data["hearings"] = "today"
@@ -254,7 +255,8 @@ def rules_from_form(form: Any) -> list[dict[str, Any]]:
     return rules
 
 
-# A screen's keys the screens page sets, at the values a screen has when they are left out.
+# A screen's keys the screens page sets, at the values a screen has when they are left out
+# (the hearing band's is on instead when the screen names a courtroom).
 SCREEN_DEFAULTS: dict[str, Any] = {
     "groups": [],
     "orientation": "landscape",
@@ -266,9 +268,10 @@ SCREEN_DEFAULTS: dict[str, Any] = {
 
 def _screen_data(entry: Any, settings: dict[str, Any]) -> dict[str, Any]:
     """The keys as the form set them: one at its default is left out, unless the file
-    already says exactly that."""
+    already says exactly that. The band's default is on for a screen with a courtroom."""
     data: dict[str, Any] = {"name": str(settings.get("name") or "").strip()}
-    for key, default in SCREEN_DEFAULTS.items():
+    defaults = {**SCREEN_DEFAULTS, "hearing_band": bool(settings.get("courtroom"))}
+    for key, default in defaults.items():
         value = settings.get(key, default)
         if value != default or (isinstance(entry, dict) and entry.get(key) == value):
             data[key] = value

@@ -69,7 +69,7 @@ class When(Strict):
 QR_URL_LONGEST = 500  # characters; longer codes get too dense to scan across a lobby
 
 
-def _web_address(value: Any) -> Any:
+def web_address(value: Any) -> Any:
     """An http(s) address with a host, nothing else: the code is scanned by the public."""
     if not isinstance(value, str):
         return value
@@ -100,7 +100,7 @@ def _web_address(value: Any) -> Any:
 class Tip(Strict):
     title: Annotated[str, Field(max_length=200)] = ""
     body: Annotated[str, Field(max_length=2000)] = ""
-    qr: Annotated[str, BeforeValidator(_web_address)] | None = None
+    qr: Annotated[str, BeforeValidator(web_address)] | None = None
 
     @model_validator(mode="after")
     def _has_text(self) -> Tip:
@@ -238,8 +238,14 @@ class Screen(Strict):
     orientation: Literal["landscape", "portrait"] = "landscape"
     captions: bool = True  # clips' captions shown (lobbies play muted)
     courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    hearing_band: bool = False  # the current and next hearing kept in a band above the zone
+    # The current and next hearing kept in a band above the zone; unset: on for a courtroom.
+    hearing_band: bool | None = None
     hours: Hours | None = None  # wins over the hours of the screen's groups
+
+    @property
+    def shows_hearing_band(self) -> bool:
+        """Whether the band shows: as set, else whenever the screen names its courtroom."""
+        return self.courtroom is not None if self.hearing_band is None else self.hearing_band
 
 
 def _named_group(value: Any) -> Any:
@@ -266,17 +272,20 @@ class TickerLine(When):
 
 
 class SiteCalendar(Strict):
-    """The site's own holidays and make-up workdays, over China's official calendar."""
+    """The site's own holidays, court closures and make-up workdays, over China's official
+    calendar. A closure plays like a holiday; it is kept apart so staff see why."""
 
     holidays: Dates | None = None
+    closures: Dates | None = None
     workdays: Dates | None = None
 
     @field_validator("workdays")
     @classmethod
-    def _not_also_a_holiday(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
-        holidays = info.data.get("holidays")
-        for work_first, work_last in workdays.ranges if workdays and holidays else ():
-            for rest_first, rest_last in holidays.ranges:
+    def _not_also_a_day_off(cls, workdays: DateSet | None, info: ValidationInfo) -> DateSet | None:
+        days_off = [info.data.get("holidays"), info.data.get("closures")]
+        rests = [span for listed in days_off if listed for span in listed.ranges]
+        for work_first, work_last in workdays.ranges if workdays else ():
+            for rest_first, rest_last in rests:
                 if max(work_first, rest_first) <= min(work_last, rest_last):
                     raise PhraseError(
                         Phrase.of(
@@ -288,8 +297,9 @@ class SiteCalendar(Strict):
 
     def is_workday(self, day: dt.date) -> bool:
         """The site's word first, then the official calendar (Mon-Fri where it is unknown)."""
-        if self.holidays is not None and day in self.holidays:
-            return False
+        for days_off in (self.holidays, self.closures):
+            if days_off is not None and day in days_off:
+                return False
         if self.workdays is not None and day in self.workdays:
             return True
         return is_official_workday(day)

@@ -38,11 +38,14 @@ def create_web_app(instance: Signage) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowIdConverter
     # A court reached over https never sends its session over plain http.
-    app.config["SESSION_COOKIE_SECURE"] = instance.settings["PUBLIC_URL"].startswith("https://")
+    app.config["SESSION_COOKIE_SECURE"] = (instance.settings["PUBLIC_URL"] or "").startswith(
+        "https://"
+    )
     proxies = instance.settings["TRUSTED_PROXIES"]
     if proxies:
         # Behind nginx every request comes from 127.0.0.1: trust exactly that many proxies'
         # X-Forwarded-For/-Proto, so the limiter, heartbeats and audit see the real client.
+        # The scheme too: a screen address derived from the request says https behind it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     attach(app, instance)
     access_log.init_app(app)  # first: its clock starts before the other hooks run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
 from signage.parts import Signage
 
@@ -17,3 +17,9 @@ def attach(app: Flask, parts: Signage) -> None:
 def parts() -> Signage:
     """The parts of the instance serving this request."""
     return current_app.extensions[EXTENSION]
+
+
+def public_url() -> str:
+    """The address screens reach this server at: SIGNAGE_PUBLIC_URL, else the one this request
+    came in on (its scheme and host as the trusted proxies forwarded them)."""
+    return parts().settings["PUBLIC_URL"] or request.host_url.rstrip("/")

@@ -170,11 +170,16 @@ def test_a_screens_settings_change_only_what_the_form_changed() -> None:
     assert (
         "  tribunal-1:\n    name: 第一法庭门口\n    groups: [tribunals]\n"
         "    orientation: portrait\n    captions: false # 默认\n    courtroom: 第一法庭\n"
-        "    hearing_band: true\n  tribunal-2:\n"
-    ) in written
+        "  tribunal-2:\n"
+    ) in written  # a courtroom's band is on unless turned off: nothing to write
     config, issues = validate_files({**demo_files(), "site.yaml": written})
     assert [i for i in issues if i.severity == "error"] == []
     assert config.screens["tribunal-1"].courtroom == "第一法庭"
+    assert config.screens["tribunal-1"].shows_hearing_band
+    quiet = site_yaml_with_screen(
+        written, "tribunal-1", {**changed, "hearing_band": False}, new=False
+    )
+    assert "    courtroom: 第一法庭\n    hearing_band: false\n" in quiet
     back = site_yaml_with_screen(
         written, "tribunal-1", {**unchanged, "orientation": "landscape"}, new=False
     )

@@ -130,7 +130,7 @@ def test_an_admin_names_a_tribunal_screens_courtroom_on_the_page(
     text = (site.playlists / "site.yaml").read_text()
     assert (
         "  tribunal-2:\n    name: 第二法庭门口<b>屏</b>\n    groups: [tribunals]\n"
-        "    orientation: portrait\n    courtroom: 第二法庭\n    hearing_band: true\n"
+        "    orientation: portrait\n    courtroom: 第二法庭\n\nschedule:"
     ) in text
     # Read back from the file: the form shows what is saved.
     card = page.locator("[data-screen=tribunal-2]")

@@ -127,6 +127,44 @@ def test_a_tribunal_screen_gets_its_rooms_hearings_masked_in_the_manifest(
     assert items and items[0]["duration"] == 20 and items[0]["day"] == "today"
 
 
+def test_a_courtroom_alone_brings_its_hearings_without_a_playlist_change(
+    app: Flask, api: Api, editor_token: str, playlists_dir: Path, screen_key: Any
+) -> None:
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(
+            "    name: 第一法庭门口\n", "    name: 第一法庭门口\n    courtroom: 第一法庭\n"
+        ),
+        encoding="utf-8",
+    )
+    signage = app.extensions["signage"]
+    signage.refresh_config(force=True)
+    today = dt.datetime.now(signage.state.current.site.zone).date().isoformat()
+    send(api, editor_token, xlsx(rows_of(today)))
+
+    def manifest(screen_id: str) -> dict[str, Any]:
+        key = {"X-Screen-Key": screen_key(screen_id)}
+        return app.test_client().get(f"/api/v1/screens/{screen_id}/manifest", headers=key).json
+
+    body = manifest("tribunal-1")
+    assert body["screen"]["hearing_band"] is True
+    assert [h["case_number"] for h in body["hearings"] if h["date"] == today] == [
+        "(2026)冀0822民初1号",
+        "(2026)冀0822民初2号",
+    ]
+    assert not [i for s in body["segments"] for i in s["items"] if i["type"] == "hearings"]
+    other = manifest("tribunal-2")  # no courtroom: no band, no hearings
+    assert other["screen"]["hearing_band"] is False and "hearings" not in other
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(
+            "    courtroom: 第一法庭\n", "    courtroom: 第一法庭\n    hearing_band: false\n"
+        ),
+        encoding="utf-8",
+    )
+    signage.refresh_config(force=True)
+    assert "hearings" not in manifest("tribunal-1")  # the screen setting turns it off
+
+
 def test_a_screen_may_report_plays_of_the_hearing_board(
     app: Flask, api: Api, playlists_dir: Path, screen_key: Any
 ) -> None:

@@ -6,6 +6,7 @@ from flask import Flask
 
 from signage.web.admin import (
     alerts,
+    calendar,
     hearings,
     i18n,
     layout,
@@ -24,6 +25,7 @@ from signage.web.csrf import csrf_token
 __all__ = [
     "alerts",
     "bp",
+    "calendar",
     "hearings",
     "init_app",
     "layout",

@@ -80,6 +80,12 @@ ERROR_TEXT = {
     "media_exists": _l("There is already a clip or poster with this id. Choose another id."),
     "bad_title": _l("Write a title of at most %(count)s characters.", count=TITLE_LIMIT),
     "media_busy": _l("It is being prepared. Delete it once it is ready or refused."),
+    "bad_day_kind": _l("Choose holiday, court closed or make-up workday."),
+    "bad_calendar_day": _l("Choose the dates in the calendar (years 2000 to 2099)."),
+    "calendar_backwards": _l("The last day comes before the first day."),
+    "calendar_too_long": _l("A stretch of days is at most two months long; check the year."),
+    "calendar_listed": _l("These days are listed already."),
+    "calendar_not_listed": _l("These days are not listed any more; reload the page."),
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),

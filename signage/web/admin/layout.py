@@ -21,6 +21,7 @@ MENU = (
     ("overview", "admin.overview", _l("Overview"), False),
     ("playlists", "admin.playlists_list", _l("Playlists"), False),
     ("schedule", "admin.schedule_page", _l("Schedule"), False),
+    ("calendar", "admin.calendar_page", _l("Holidays and make-up workdays"), False),
     ("alerts", "admin.alerts_page", _l("Urgent messages"), False),
     ("media", "admin.media_page", _l("Media library"), False),
     ("hearings", "admin.hearings_page", _l("Hearings"), False),

@@ -20,14 +20,14 @@ from signage.screens.status import rotate_key, screen_overview
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.auth import staff_required
-from signage.web.context import parts
+from signage.web.context import parts, public_url
 
 
 def display_url(screen_id: str) -> str:
     """The address a screen opens (its key is created on first use)."""
     instance = parts()
     key = ensure_screen_key(instance.store, instance.screens.secret_key, screen_id)
-    return f"{instance.settings['PUBLIC_URL']}/display/{screen_id}?key={key}"
+    return f"{public_url()}/display/{screen_id}?key={key}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -107,7 +107,13 @@ def screens_page() -> Any:
     for screen in screens:
         screen["url"] = display_url(screen["id"])
         screen["qr"] = qr_svg(screen["url"])
-    return render_template("admin/screens.html", screens=screens, settings=config.screens)
+    return render_template(
+        "admin/screens.html",
+        screens=screens,
+        settings=config.screens,
+        # Without the setting, the address is the one this page came in on: IT should fix it.
+        derived_address=None if instance.settings["PUBLIC_URL"] else public_url(),
+    )
 
 
 @bp.post("/screens")
@@ -139,7 +145,7 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "orientation": form.get("orientation", "landscape"),
         "courtroom": form.get("courtroom", "").strip(),
         # Checkboxes: the add form has none, so a new screen takes the defaults.
-        "hearing_band": bool(form.get("hearing_band")) if not new else False,
+        "hearing_band": bool(form.get("hearing_band") if not new else form.get("courtroom")),
         "captions": bool(form.get("captions")) if not new else True,
     }
     instance = parts()
@@ -155,6 +161,6 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
 def screens_rotate(screen_id: str) -> Any:
     """A new key for the screen: its old address stops working at once."""
     instance = parts()
-    rotate_key(instance.screens, screen_id, instance.settings["PUBLIC_URL"], user())
+    rotate_key(instance.screens, screen_id, public_url(), user())
     flash(_("Screen %(id)s has a new address; set it up on the TV again.", id=screen_id))
     return redirect(url_for("admin.screens_page"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.config.editing import (
@@ -16,14 +16,16 @@ from signage.config.editing import (
     save_file,
 )
 from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
-from signage.config.model import DEFAULT_SECONDS
+from signage.config.model import DEFAULT_SECONDS, web_address
+from signage.db import now
 from signage.errors import Invalid
 from signage.media.library import ready_media
+from signage.qr import qr_svg
 from signage.web.admin.base import bp, user
 from signage.web.admin.issue_words import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
-from signage.web.admin.schedule_words import item_warnings
+from signage.web.admin.schedule_words import item_warnings, off_air_warning
 from signage.web.context import parts
 
 
@@ -95,11 +97,23 @@ def playlists_edit(playlist_id: str) -> Any:
             "media": media_choices(),
             "save_url": url_for("api.put_playlist", playlist_id=playlist_id),
             "check_url": url_for("admin.playlists_check", playlist_id=playlist_id),
+            "qr_url": url_for("admin.qr_image"),
             "review": draft,
             # How long a new item shows when the YAML leaves out seconds:.
             "default_seconds": DEFAULT_SECONDS,
         },
     )
+
+
+@bp.get("/qr.svg")
+def qr_image() -> Any:
+    """A tip's QR code (?url=) as screens will draw it, for the form to show beside the field;
+    422 for anything but an http(s) address (the form's check says why)."""
+    try:
+        url = web_address(request.args.get("url", ""))
+    except ValueError:
+        return Response(status=422)
+    return Response(qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "private"})
 
 
 @bp.post("/playlists/<playlist_id>/check")
@@ -131,6 +145,10 @@ def playlists_check(playlist_id: str) -> Any:
         "unplayed": item_warnings(config, playlist_id)
         if config is not None and playlist_id in config.playlists
         else [],
+        # A playlist that higher rules (or no rule) keep off the screens for days: until when.
+        "off_air": off_air_warning(config, playlist_id, now())
+        if config is not None and playlist_id in config.playlists
+        else None,
         "others": sum(1 for i in issues if i.file != name and i.severity == "error"),
         "playlist": playlist_model(text),
     }

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from signage.config.validate import Config
 from signage.config.when import DaySet
-from signage.unplayed import Unplayed, day_ranges, unplayed_item, unplayed_rule
+from signage.unplayed import Unplayed, day_ranges, first_play, unplayed_item, unplayed_rule
 from signage.web.admin.base import bp
 from signage.web.admin.layout import WEEKDAY_NAMES, playlist_name
 from signage.web.context import parts
@@ -130,3 +130,28 @@ def rule_warnings(config: Config) -> dict[int, list[str]]:
         if found is not None:
             warnings[index] = _reasons(found, rule.playlist)
     return warnings
+
+
+OFF_AIR_LOOKAHEAD_DAYS = 14  # the preview's reach: what staff can check on the player
+
+
+def off_air_warning(config: Config, playlist_id: str, at: dt.datetime) -> str | None:
+    """When the playlist does not play within a day of `at`: when it first does, where, and
+    what the screens play until then (or that it plays nowhere in the next two weeks)."""
+    found = first_play(config, playlist_id, None, at, OFF_AIR_LOOKAHEAD_DAYS)
+    if found is None:
+        return _(
+            "This playlist plays on no screen in the next %(days)s days: no rule schedules it "
+            "then, or rules of higher priority cover it.",
+            days=OFF_AIR_LOOKAHEAD_DAYS,
+        )
+    if found.at - at < dt.timedelta(days=1):
+        return None
+    local = found.at.astimezone(config.site.zone)
+    return _(
+        "Off the air until %(when)s (first on %(screen)s); until then the screens play "
+        "%(holders)s.",
+        when=local.strftime("%m-%d %H:%M"),
+        screen=config.target_name(found.screen),
+        holders=_(", ").join(f"《{playlist_name(p)}》" for p in found.held_by),
+    )

@@ -14,7 +14,7 @@ from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
-from signage.web.context import parts
+from signage.web.context import parts, public_url
 
 
 @bp.get("/screens")
@@ -34,7 +34,7 @@ def list_screens() -> Any:
 def rotate_screen_key(screen_id: str) -> Any:
     """Give the screen a new key; the old URL stops working. Answers the new display URL."""
     signage = parts()
-    return rotate_key(signage.screens, screen_id, signage.settings["PUBLIC_URL"], current_user())
+    return rotate_key(signage.screens, screen_id, public_url(), current_user())
 
 
 @bp.delete("/screens/<screen_id>/key")

@@ -47,6 +47,27 @@ function bind(input, item, key, numeric = false) {
   return input;
 }
 
+/** The tip's QR address, with the code beside it as the screens will draw it. */
+function qrField(item) {
+  const input = bind(el('input', { type: 'url', class: 'tip-qr', maxlength: 300, placeholder: 'https://' }), item, 'qr');
+  const image = el('img', { class: 'qr-preview', alt: T.qr_alt, width: 96, height: 96, hidden: '' });
+  const caption = el('span', { class: 'muted qr-note' }, '');
+  const draw = () => {
+    const url = (item.qr || '').trim();
+    image.hidden = true;
+    caption.textContent = url ? T.qr_waiting : T.qr_none;
+    if (url) image.src = `${data.qr_url}?url=${encodeURIComponent(url)}`;
+  };
+  image.addEventListener('load', () => { image.hidden = false; caption.textContent = T.qr_scan; });
+  image.addEventListener('error', () => { caption.textContent = T.qr_bad; });
+  let timer = null;
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(draw, 400); });
+  draw();
+  const wrap = el('div', { class: 'row qr-field' });
+  wrap.append(field(T.qr, input), image, caption);
+  return wrap;
+}
+
 function itemNode(item, index) {
   const li = el('li', { class: `item ${item.kind}`, draggable: 'true', 'data-index': index });
   const handle = el('span', { class: 'handle', title: T.drag, 'aria-hidden': 'true' }, '⠿');
@@ -55,6 +76,7 @@ function itemNode(item, index) {
   if (item.kind === 'tip') {
     body.append(field(T.title, bind(el('input', { class: 'tip-title' }), item, 'title')));
     body.append(field(T.body, bind(el('textarea', { class: 'tip-body', rows: 3 }), item, 'body')));
+    body.append(qrField(item));
   } else if (item.kind === 'hearings') {
     body.append(el('p', { class: 'hearings-note' }, T.hearings_note));
   } else {
@@ -186,6 +208,7 @@ function renderIssues(result) {
   for (const warning of lastCheck.unplayed) {
     list.append(el('li', { class: 'warning' }, `${T.item_number.replace('%(n)s', warning.item + 1)}${T.colon}${warning.text}`));
   }
+  if (result.off_air) list.append(el('li', { class: 'warning off-air' }, result.off_air));
   if (result.others) list.append(el('li', { class: 'warning' }, T.others));
   if (!list.children.length) list.append(el('li', { class: 'muted' }, T.ok));
   renderItemNotes();
