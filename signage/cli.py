@@ -13,7 +13,7 @@ import click
 
 from signage.accounts.users import ROLES
 from signage.cli_admin import backup, db, restore, settings
-from signage.cli_content import package
+from signage.cli_content import export_usb, package
 from signage.cli_edge import close_with_command, edge
 from signage.cli_edge import command_parts as _parts
 from signage.cli_edge import say as _say
@@ -366,6 +366,7 @@ main.add_command(db)
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(package)
+main.add_command(export_usb)
 
 
 if __name__ == "__main__":  # pragma: no cover

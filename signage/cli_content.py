@@ -65,3 +65,37 @@ def package_key() -> None:
     parts = _parts()
     config = parts.screens.config()
     click.echo(own_publisher(parts.store, config.site.name).line())
+
+
+@click.command("export-usb")
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--playlist", "playlist_id", required=True, metavar="ID", help="The playlist.")
+@click.option(
+    "--days",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 366),
+    help="Items that play on any of this many days from today (site time).",
+)
+@click.option(
+    "--height",
+    default=1080,
+    show_default=True,
+    type=click.Choice(["360", "720", "1080"]),
+    help="Picture height; 720 for old TVs.",
+)
+@edge
+def export_usb(target: Path, playlist_id: str, days: int, height: str) -> None:
+    """Write a playlist for a TV's USB player into an empty folder: numbered MP4 files,
+    all.mp4 and playlist.m3u. Prints each file's name and seconds on stdout."""
+    from signage.db import now
+    from signage.packages.usb import export_usb as write_stick
+
+    parts = _parts()
+    today = now().astimezone(parts.screens.config().site.zone).date()
+    stick = write_stick(parts, target, playlist_id, first_day=today, days=days, height=int(height))
+    for written in stick.files:
+        click.echo(f"{written.name}\t{written.seconds:.1f}")
+    for reason in stick.left_out:
+        say(reason)
+    say(f"{target}: {len(stick.files)} files and {stick.joined}, {stick.seconds:.0f} s in all")
