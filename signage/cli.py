@@ -13,7 +13,9 @@ import click
 
 from signage.accounts.users import ROLES
 from signage.cli_admin import backup, db, restore, settings
+from signage.cli_content import export_usb, package
 from signage.cli_edge import close_with_command, edge
+from signage.cli_edge import command_parts as _parts
 from signage.cli_edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
@@ -34,14 +36,6 @@ def _stop_on_sigterm() -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-
-
-def _parts() -> Signage:
-    from signage.parts import build_parts
-
-    parts = build_parts()
-    close_with_command(parts.store.engine)
-    return parts
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -375,6 +369,8 @@ main.add_command(settings)
 main.add_command(db)
 main.add_command(backup)
 main.add_command(restore)
+main.add_command(package)
+main.add_command(export_usb)
 
 
 if __name__ == "__main__":  # pragma: no cover

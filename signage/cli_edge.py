@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy.engine import Engine
 
 from signage.errors import SignageError
+
+if TYPE_CHECKING:
+    from signage.parts import Signage
 
 
 def say(message: str) -> None:
@@ -38,3 +41,12 @@ def close_with_command(engine: Engine) -> Engine:
     if context is not None:
         context.call_on_close(engine.dispose)
     return engine
+
+
+def command_parts() -> Signage:
+    """The parts of this installation for one command, closed when the command ends."""
+    from signage.parts import build_parts
+
+    parts = build_parts()
+    close_with_command(parts.store.engine)
+    return parts

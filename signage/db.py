@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,24 @@ media = sa.Table(
     # approves them into `captions`; screens show `captions` meanwhile.
     sa.Column("captions_pending", sa.String(128)),
     sa.Column("captions_pending_by", sa.String(64)),
+    # The trusted publisher whose package brought it; NULL: uploaded or made here.
+    sa.Column("publisher", sa.String(200)),
+)
+
+# What content packages brought in: a package imported again finds its items here and
+# changes nothing; the same item from two publishers, or changed since, is new content.
+package_items = sa.Table(
+    "package_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("publisher_key", sa.String(64), nullable=False),  # base64 Ed25519 public key
+    sa.Column("kind", sa.String(16), nullable=False),  # media | playlist
+    sa.Column("origin_id", sa.String(64), nullable=False),  # its id on the publisher's side
+    sa.Column("sha256", sa.String(64), nullable=False),  # of the file as packaged
+    sa.Column("local_id", sa.String(64), nullable=False),
+    sa.Column("imported_by", sa.String(64)),
+    sa.Column("imported_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("publisher_key", "kind", "origin_id", "sha256"),
 )
 
 
@@ -319,17 +338,20 @@ class Store:
 
     def secret_key(self) -> str:
         """The site's secret, generated once and kept (first writer wins)."""
-        found = self.get_meta("secret_key")
+        return self.kept_secret("secret_key", lambda: secrets.token_urlsafe(48))
+
+    def kept_secret(self, key: str, make: Callable[[], str]) -> str:
+        """A secret of the meta table, made on first use; when two processes race, the first
+        writer's value is the one every process keeps."""
+        found = self.get_meta(key)
         if found:
             return found
         with self.engine.begin() as conn:
             try:
-                conn.execute(
-                    meta.insert().values(key="secret_key", value=secrets.token_urlsafe(48))
-                )
+                conn.execute(meta.insert().values(key=key, value=make()))
             except sa.exc.IntegrityError:
                 pass
-        return self.get_meta("secret_key") or ""
+        return self.get_meta(key) or ""
 
     def bump(self, counter: str) -> None:
         """Advance a change counter so every process notices (media, alerts, keys)."""

@@ -11,13 +11,20 @@ from typing import Any
 
 import segno
 
+QUIET_ZONE = 4  # modules of white around the code, as the standard asks (and qr.js draws)
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The URL's QR code as rows of modules, dark ones True, without the quiet zone."""
+    code = segno.make(url, error="m", micro=False)
+    return [[bool(module) for module in row] for row in code.matrix]
+
 
 @lru_cache(maxsize=256)
 def qr_drawing(url: str) -> dict[str, Any]:
     """The URL's QR code: `size` modules a side and `path`, one `M x,y h w v1 h-w z` per run
     of dark modules, in module units (the quiet zone is the player's to add)."""
-    code = segno.make(url, error="m", micro=False)
-    matrix = [list(row) for row in code.matrix]
+    matrix = qr_matrix(url)
     runs = []
     for y, row in enumerate(matrix):
         x = 0

@@ -222,6 +222,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(30, 86400),
     ),
     Setting(
+        "TRUSTED_PUBLISHERS",
+        None,
+        "File of the publishers whose content packages this server imports, one line each "
+        "as printed by `signage package key` on the publishing server; unset: none.",
+        _path,
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",

@@ -76,6 +76,16 @@ def check_media_id(store: Store, wanted: str | None) -> None:
             _check_wanted(conn, wanted)
 
 
+def free_id(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base-2``, ``base-3`` … whichever is not taken (ids stay within 64)."""
+    stem = base[:56].rstrip("-_") or "media"
+    candidates = [base] + [f"{stem}-{number}" for number in range(2, 1000)]
+    found = next((candidate for candidate in candidates if not taken(candidate)), None)
+    if found is None:
+        raise Conflict(f"no free id is left near {base!r}; delete some first", code="media_exists")
+    return found
+
+
 def new_media_id(store: Store, wanted: str | None, original_name: str | None) -> str:
     """The id for new media: the one asked for (422 if malformed, 409 if taken) or a free one."""
     with store.engine.connect() as conn:
@@ -83,8 +93,7 @@ def new_media_id(store: Store, wanted: str | None, original_name: str | None) ->
             _check_wanted(conn, wanted)
             return wanted
         base = slug_from_name(original_name or "") or "media"
-        candidates = [base] + [f"{base}-{number}" for number in range(2, 1000)]
-        return next(candidate for candidate in candidates if not _exists(conn, candidate))
+        return free_id(base, lambda candidate: _exists(conn, candidate))
 
 
 def enqueue(
@@ -97,9 +106,11 @@ def enqueue(
     created_by: str | None,
     claimed_by: str | None = None,
     approved: bool = True,
+    publisher: str | None = None,
 ) -> dict[str, Any]:
     """Add media waiting for preparation (already claimed when ``claimed_by`` is given);
-    not ``approved``, screens skip it until a reviewer approves it."""
+    not ``approved``, screens skip it until a reviewer approves it; ``publisher`` names
+    the trusted publisher whose package brought it."""
     moment = now()
     kind = "image" if Path(upload).suffix.lower() in IMAGE_SUFFIXES else "video"
     title = (title or "").strip() or (Path(original_name).stem if original_name else media_id)
@@ -117,6 +128,7 @@ def enqueue(
         "created_at": moment,
         "updated_at": moment,
         "approved": approved,
+        "publisher": publisher,
     }
     try:
         with store.engine.begin() as conn:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import struct
 import time
 import uuid
 from dataclasses import dataclass
@@ -82,7 +84,8 @@ def _publish(partial: Path, name: str) -> Path:
     return final
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for chunk in iter(lambda: file.read(1 << 20), b""):
@@ -218,7 +221,32 @@ def _convert(
         if exc.code != CommandFailed.code:  # a full disk or a timeout says so itself
             raise
         raise refuse("damaged", details={"stderr": exc.stderr_tail}) from None
-    digest = _sha256(partial)
+    digest = file_sha256(partial)
+    return _publish(partial, f"{digest[:16]}{suffix}"), digest
+
+
+def _index_first(path: Path) -> bool:
+    """Whether an MP4's index (moov) comes before its media data, as screens stream it."""
+    with path.open("rb") as file:
+        while header := file.read(8):
+            if len(header) < 8:
+                return False
+            size, kind = struct.unpack(">I4s", header)
+            if kind in (b"moov", b"mdat"):
+                return kind == b"moov"
+            if size == 1:
+                size = struct.unpack(">Q", file.read(8))[0] - 8
+            elif size < 8:
+                return False
+            file.seek(size - 8, os.SEEK_CUR)
+    return False
+
+
+def _kept(source: Path, out_dir: Path, suffix: str) -> tuple[Path, str]:
+    """The source's own bytes published under their content name (nothing re-muxed)."""
+    partial = _partial(out_dir, suffix)
+    shutil.copyfile(source, partial)
+    digest = file_sha256(partial)
     return _publish(partial, f"{digest[:16]}{suffix}"), digest
 
 
@@ -269,9 +297,11 @@ def prepare_video(
     preset: str = "veryfast",
     max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
     force_encode: bool = False,
+    keep_prepared: bool = False,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
-    """Check, measure and convert a clip; copy its streams when they already conform."""
+    """Check, measure and convert a clip; copy its streams when they already conform, and
+    with ``keep_prepared`` keep a file that is already as this function makes them."""
     if preset not in PRESETS:
         raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
     source, out_dir = Path(source), Path(out_dir)
@@ -281,6 +311,11 @@ def prepare_video(
             raise MediaRefused("the file is a picture, not a video", code="not_video")
         loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
         plan = plan_video(info, loudness, max_frame_rate=max_frame_rate, force_encode=force_encode)
+        if keep_prepared and _already_prepared_video(source, info, plan):
+            path, digest = _kept(source, out_dir, ".mp4")
+            return _finish(
+                path, digest, info, binaries, commands=commands, on_progress=on_progress, plan=plan
+            )
         partial = _partial(out_dir, ".mp4")
         path, digest = _convert(
             video_command(source, partial, info, plan, loudness, binaries, preset),
@@ -295,25 +330,53 @@ def prepare_video(
         )
 
 
+def _already_prepared_video(source: Path, info: MediaInfo, plan: VideoPlan) -> bool:
+    """A clip that needs nothing: streams copied, labelled BT.709, its index first."""
+    return (
+        plan.copy_video
+        and plan.audio in ("copy", "none")
+        and info.colour.primaries == "bt709"
+        and source.suffix == ".mp4"
+        and _index_first(source)
+    )
+
+
+def _already_prepared_image(source: Path, info: MediaInfo, suffix: str) -> bool:
+    """A picture as `prepare_image` writes them: upright, fitted, the right format."""
+    codec = {".jpg": "mjpeg", ".png": "png"}[suffix]
+    return (
+        source.suffix == suffix
+        and info.video.codec == codec
+        and info.rotation == 0
+        and info.sample_aspect == 1
+        and fit_within(*info.display_size) == info.display_size
+    )
+
+
 def prepare_image(
     source: Path,
     out_dir: Path,
     binaries: Binaries,
     *,
     info: MediaInfo | None = None,
+    keep_prepared: bool = False,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
-    """Fit a picture within the screen (EXIF rotation applied) and convert it for the web."""
+    """Fit a picture within the screen (EXIF rotation applied) and convert it for the web;
+    with ``keep_prepared``, a picture already so made is kept as it is."""
     source, out_dir = Path(source), Path(out_dir)
     with record_commands() as commands:
         info = info or probe_media(source, binaries)
         if info.kind != "image":
             raise MediaRefused("the file is a video, not a picture", code="not_image")
         suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
-        partial = _partial(out_dir, suffix)
-        path, digest = _convert(
-            image_command(source, partial, info, binaries), partial, suffix, timeout=120
-        )
+        if keep_prepared and _already_prepared_image(source, info, suffix):
+            path, digest = _kept(source, out_dir, suffix)
+        else:
+            partial = _partial(out_dir, suffix)
+            path, digest = _convert(
+                image_command(source, partial, info, binaries), partial, suffix, timeout=120
+            )
         if on_progress is not None:
             on_progress(0.8)
         return _finish(path, digest, info, binaries, commands=commands, on_progress=on_progress)
@@ -327,12 +390,22 @@ def prepare_media(
     max_seconds: float | None = None,
     preset: str = "veryfast",
     max_frame_rate: int = DEFAULT_MAX_FRAME_RATE,
+    keep_prepared: bool = False,
     on_progress: Progress | None = None,
 ) -> PreparedMedia:
-    """Prepare a clip or a picture, whichever the file turns out to be."""
+    """Prepare a clip or a picture, whichever the file turns out to be; ``keep_prepared``
+    keeps, byte for byte, a file another installation prepared (a package's), so both
+    serve the same content-named file."""
     info = probe_media(Path(source), binaries, max_seconds=max_seconds)
     if info.kind == "image":
-        return prepare_image(source, out_dir, binaries, info=info, on_progress=on_progress)
+        return prepare_image(
+            source,
+            out_dir,
+            binaries,
+            info=info,
+            keep_prepared=keep_prepared,
+            on_progress=on_progress,
+        )
     return prepare_video(
         source,
         out_dir,
@@ -340,5 +413,6 @@ def prepare_media(
         info=info,
         preset=preset,
         max_frame_rate=max_frame_rate,
+        keep_prepared=keep_prepared,
         on_progress=on_progress,
     )

@@ -134,6 +134,8 @@ def prepare_claimed(
                 _binaries(parts),
                 max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
                 max_frame_rate=parts.settings["MAX_FRAME_RATE"],
+                # A package's file was prepared by its publisher: kept, it keeps its name.
+                keep_prepared=bool(row.get("publisher")),
                 on_progress=_throttled(store, row["id"], on_progress),
             )
         library.mark_ready(store, row["id"], prepared)

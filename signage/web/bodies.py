@@ -125,6 +125,18 @@ class PlayBatch(BaseModel):
 
 
 # Every request body of the API, by the name the OpenAPI document gives its schema.
+MediaOrPlaylistId = Annotated[str, Field(pattern=SLUG.pattern)]
+
+
+class PackageExport(BaseModel):
+    """What a content package carries: media, and playlists with the media they name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media: Annotated[list[MediaOrPlaylistId], Field(max_length=500)] = []
+    playlists: Annotated[list[MediaOrPlaylistId], Field(max_length=500)] = []
+
+
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     Login,
     YamlDocument,
@@ -132,4 +144,5 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     Decision,
     Heartbeat,
     PlayBatch,
+    PackageExport,
 )

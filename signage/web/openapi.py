@@ -16,6 +16,7 @@ from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_accounts import ACCOUNT_PATHS, ACCOUNT_SCHEMAS
 from signage.web.openapi_hearings import HEARING_PATHS, HEARING_SCHEMAS
 from signage.web.openapi_operations import MEDIA_ID, header, operation, path_param, query
+from signage.web.openapi_packages import PACKAGE_PATHS, PACKAGE_SCHEMAS
 from signage.web.openapi_schemas import (
     INT,
     SCHEMAS,
@@ -432,7 +433,7 @@ def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dic
 
 def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The OpenAPI document; only the (method, path) operations `served` when given."""
-    paths = {**_paths(), **ACCOUNT_PATHS, **HEARING_PATHS}
+    paths = {**_paths(), **ACCOUNT_PATHS, **HEARING_PATHS, **PACKAGE_PATHS}
     if served is not None:
         paths = {
             path: kept
@@ -449,7 +450,13 @@ def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, An
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **ACCOUNT_SCHEMAS, **HEARING_SCHEMAS, **request_schemas()},
+            "schemas": {
+                **SCHEMAS,
+                **ACCOUNT_SCHEMAS,
+                **HEARING_SCHEMAS,
+                **PACKAGE_SCHEMAS,
+                **request_schemas(),
+            },
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

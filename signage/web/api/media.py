@@ -10,7 +10,14 @@ from flask import request, url_for
 from signage.accounts.audit import audit
 from signage.config.review import approve_upload
 from signage.media import library
-from signage.media.uploads import check_disk_space, receive_multipart, too_large
+from signage.media.uploads import (
+    FieldCheck,
+    ReceivedUpload,
+    check_disk_space,
+    receive_multipart,
+    too_large,
+)
+from signage.parts import Signage
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
@@ -19,23 +26,31 @@ from signage.web.media_json import describe_media, used_by
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
 
 
-@bp.post("/media")
-@staff_required()
-def upload_media() -> Any:
-    """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
-    signage = parts()
+def streamed_upload(signage: Signage, check_fields: FieldCheck | None = None) -> ReceivedUpload:
+    """The form's file streamed into the uploads folder (up to MAX_UPLOAD_MB; 413 past it,
+    507 when the disk cannot hold it)."""
     limit = signage.settings["MAX_UPLOAD_MB"] * 1024 * 1024
     folder = library.uploads_folder(signage.settings["MEDIA_DIR"])
     if (request.content_length or 0) > limit + FORM_SLACK:
         raise too_large(limit)
     check_disk_space(folder, request.content_length or 0)
     request.max_content_length = limit + FORM_SLACK  # the API's small body limit is for JSON
-    upload = receive_multipart(
+    return receive_multipart(
         request.stream,
         request.headers.get("Content-Type"),
         folder,
         limit_bytes=limit,
-        check_fields=lambda fields: library.check_media_id(signage.store, fields.get("id")),
+        check_fields=check_fields,
+    )
+
+
+@bp.post("/media")
+@staff_required()
+def upload_media() -> Any:
+    """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
+    signage = parts()
+    upload = streamed_upload(
+        signage, lambda fields: library.check_media_id(signage.store, fields.get("id"))
     )
     user = current_user()
     try:

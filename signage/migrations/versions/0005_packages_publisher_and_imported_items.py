@@ -1,0 +1,43 @@
+"""packages: the publisher of imported media, and what packages brought in
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-06 09:26:40.493298
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """packages: the publisher of imported media, and what packages brought in"""
+    op.create_table(
+        "package_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("publisher_key", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("origin_id", sa.String(length=64), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("local_id", sa.String(length=64), nullable=False),
+        sa.Column("imported_by", sa.String(length=64), nullable=True),
+        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("publisher_key", "kind", "origin_id", "sha256"),
+    )
+    with op.batch_alter_table("media", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("publisher", sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    """Undo: packages: the publisher of imported media, and what packages brought in"""
+    with op.batch_alter_table("media", schema=None) as batch_op:
+        batch_op.drop_column("publisher")
+
+    op.drop_table("package_items")

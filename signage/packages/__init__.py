@@ -1,0 +1,2 @@
+"""Content across installations: signed packages, and the USB stick for places without a
+network."""

@@ -1,0 +1,217 @@
+"""Importing a content package: verified whole first (`verify.open_package`), then its media
+queued like uploads under their publisher's name and its playlists saved as new files
+through the validated save path. Ids that clash get a suffix; an item imported before (the
+same publisher, id and bytes) is left as it is, so a package imported twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from signage.accounts.audit import audit
+from signage.config.editing import check_file, playlist_file, save_file
+from signage.config.loader import YamlError
+from signage.config.roundtrip import dump_document, load_document
+from signage.errors import Invalid
+from signage.media import library
+from signage.media.captions import attach_captions
+from signage.media.uploads import stored_name
+from signage.media.worker import worker_name
+from signage.packages.keys import trusted_publishers
+from signage.packages.manifest import PackedMedia, PackedPlaylist
+from signage.packages.origins import imported_as, record_import
+from signage.packages.verify import VerifiedPackage, open_package
+from signage.parts import Signage
+
+MEDIA, PLAYLIST = "media", "playlist"
+# The command line is trusted like a hand edit; with review on its playlists still wait.
+COMMAND_LINE = {"name": "signage package import", "role": "admin"}
+
+
+@dataclass
+class ImportedPackage:
+    """What an import did: each new item's local id by its publisher's id, the items that
+    were already here, and the reviews holding new playlists (review on)."""
+
+    publisher: str
+    media: dict[str, str] = field(default_factory=dict)
+    playlists: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    reviews: list[int] = field(default_factory=list)
+
+
+def import_package(
+    parts: Signage,
+    path: Path,
+    author: dict[str, Any] | None,
+    prepare: Callable[[Signage, dict[str, Any]], Any] | None = None,
+) -> ImportedPackage:
+    """Verify a package whole, then bring its media and playlists into this installation.
+
+    ``prepare``, when given, prepares each claimed media row at once (the command line);
+    otherwise the rows wait for the scheduler like uploads."""
+    media_dir = Path(parts.settings["MEDIA_DIR"])
+    scratch = library.uploads_folder(media_dir)
+    package = open_package(
+        path,
+        trusted_publishers(parts.settings["TRUSTED_PUBLISHERS"]),
+        scratch,
+        parts.settings["MAX_UPLOAD_MB"] * 1024 * 1024,
+    )
+    try:
+        return _bring_in(parts, package, author, prepare)
+    finally:
+        for copy in package.files.values():
+            copy.unlink(missing_ok=True)
+
+
+def _sha(package: VerifiedPackage, item: PackedMedia | PackedPlaylist) -> str:
+    return package.manifest.files[item.file].sha256
+
+
+def _local_media_ids(
+    parts: Signage, package: VerifiedPackage, result: ImportedPackage
+) -> dict[str, str]:
+    """Each packaged media's id here: where it was imported before, else a free one."""
+    store, key = parts.store, package.publisher.key
+    chosen: dict[str, str] = {}
+
+    def taken(candidate: str) -> bool:
+        return candidate in chosen.values() or library.media_exists(store, candidate)
+
+    for packed in package.manifest.media:
+        earlier = [
+            local
+            for local in imported_as(store, key, MEDIA, packed.id, _sha(package, packed))
+            if library.media_exists(store, local)
+        ]
+        if earlier:
+            chosen[packed.id] = earlier[0]
+            result.unchanged.append(earlier[0])
+            continue
+        chosen[packed.id] = library.free_id(packed.id, taken)
+        result.media[packed.id] = chosen[packed.id]
+    return chosen
+
+
+def _renamed(text: str, ids: dict[str, str]) -> str:
+    """The playlist text with its media ids changed to their local ones (comments kept)."""
+    if all(old == new for old, new in ids.items()):
+        return text
+    document = load_document(text)
+    for item in document.get("items") or []:
+        for kind in ("clip", "image"):
+            if hasattr(item, "get") and item.get(kind) in ids:
+                item[kind] = ids[item[kind]]
+    return dump_document(document)
+
+
+def _new_playlists(
+    parts: Signage, package: VerifiedPackage, media_ids: dict[str, str], result: ImportedPackage
+) -> list[tuple[PackedPlaylist, str, bytes]]:
+    """The playlists to save (packaged item, local id, text), each checked as it would be
+    saved; Invalid naming the first problem, before anything is written."""
+    folder: Path = parts.settings["PLAYLISTS_DIR"]
+    key, planned = package.publisher.key, []
+    taken: set[str] = set()
+    for packed in package.manifest.playlists:
+        if imported_as(parts.store, key, PLAYLIST, packed.id, _sha(package, packed)):
+            result.unchanged.append(packed.id)
+            continue
+        local = library.free_id(
+            packed.id, lambda c: c in taken or (folder / playlist_file(c)).exists()
+        )
+        taken.add(local)
+        try:
+            text = _renamed(package.files[packed.file].read_text("utf-8"), media_ids)
+        except (UnicodeDecodeError, YamlError):
+            raise Invalid(
+                f"the playlist {packed.id!r} in the package is not readable YAML"
+            ) from None
+        content = text.encode("utf-8")
+        _config, issues = check_file(folder, playlist_file(local), content)
+        errors = [issue for issue in issues if issue.severity == "error"]
+        if errors:
+            raise Invalid(
+                f"the playlist {packed.id!r} in the package does not fit this server's "
+                f"configuration: {errors[0]}; nothing was imported",
+                code="invalid_config",
+                details=[issue.to_dict() for issue in errors],
+            )
+        planned.append((packed, local, content))
+    return planned
+
+
+def _bring_in(
+    parts: Signage,
+    package: VerifiedPackage,
+    author: dict[str, Any] | None,
+    prepare: Callable[[Signage, dict[str, Any]], Any] | None,
+) -> ImportedPackage:
+    store, publisher = parts.store, package.publisher
+    result = ImportedPackage(publisher.name)
+    media_ids = _local_media_ids(parts, package, result)
+    playlists = _new_playlists(parts, package, media_ids, result)
+    media_dir = Path(parts.settings["MEDIA_DIR"])
+    by_name = author["name"] if author else None
+    for packed in package.manifest.media:
+        local = result.media.get(packed.id)
+        if local is None:
+            continue
+        staged = package.files[packed.file]
+        upload = library.uploads_folder(media_dir) / stored_name(staged.name)
+        _place(staged, upload)
+        row = library.enqueue(
+            store,
+            local,
+            upload=upload.name,
+            original_name=None,
+            title=packed.title,
+            created_by=by_name,
+            claimed_by=worker_name() if prepare else None,
+            approved=not parts.settings["REVIEW"],
+            publisher=publisher.name,
+        )
+        if packed.captions:
+            raw = package.files[packed.captions].read_bytes()
+            attach_captions(store, media_dir, local, raw, Path(packed.captions).name)
+        record_import(store, publisher.key, MEDIA, packed.id, _sha(package, packed), local, by_name)
+        if prepare:
+            prepare(parts, library.media_row(store, row["id"]))
+    for packed, local, content in playlists:
+        saved = save_file(
+            parts,
+            playlist_file(local),
+            content,
+            if_match=None,
+            author=author or COMMAND_LINE,
+            action="create",
+        )
+        if saved.review:
+            result.reviews.append(saved.review)
+        result.playlists[packed.id] = local
+        record_import(
+            store, publisher.key, PLAYLIST, packed.id, _sha(package, packed), local, by_name
+        )
+    parts.screens.invalidate()
+    audit(
+        store,
+        author,
+        "package.import",
+        publisher.name,
+        {"media": result.media, "playlists": result.playlists, "unchanged": result.unchanged},
+    )
+    return result
+
+
+def _place(staged: Path, upload: Path) -> None:
+    """The verified copy as an upload; linked, as two media may share one file."""
+    try:
+        os.link(staged, upload)
+    except OSError:  # a filesystem without hard links
+        shutil.copyfile(staged, upload)
