@@ -157,6 +157,7 @@ def build_manifest(
         if awake is None
         else {
             "text": hours_text(config.hours_for(screen_id)),
+            "until": iso(end, zone),  # past this the player knows nothing and stays lit
             "awake": [{"start": iso(left, zone), "end": iso(right, zone)} for left, right in awake],
         },
         "segments": segments_json,

@@ -261,7 +261,13 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "hours": nullable(
-                obj({"text": STRING, "awake": array(obj({"start": TIME, "end": TIME}))})
+                obj(
+                    {
+                        "text": STRING,
+                        "until": TIME,
+                        "awake": array(obj({"start": TIME, "end": TIME})),
+                    }
+                )
             ),
             "segments": array(
                 obj(
