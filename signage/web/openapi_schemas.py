@@ -311,6 +311,16 @@ SCHEMAS: dict[str, Schema] = {
         {"screen": STRING, "requested": {"enum": ["snapshot", "reload"]}, "within_seconds": INT}
     ),
     "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
+    "KioskStatus": obj(
+        {
+            "screen": STRING,
+            "awake": BOOL,
+            "reporting": BOOL,
+            "last_seen": nullable(TIME),
+            "changes_at": nullable(TIME),
+            "poll_seconds": INT,
+        }
+    ),
     "PlaysStored": obj(
         {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
     ),
