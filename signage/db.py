@@ -98,6 +98,9 @@ screen_status = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("cache", sa.JSON),
     sa.Column("address", sa.String(64)),
+    # The screen's engine ({chromium, lacks}) and the clips it cannot play (its heartbeat's).
+    sa.Column("engine", sa.JSON),
+    sa.Column("unplayable", sa.JSON),
 )
 
 # What staff asked a screen to do at its next heartbeat; a column is cleared when told.

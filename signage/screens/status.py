@@ -71,6 +71,8 @@ def screen_overview(
                 "last_error": seen["last_error"] if seen else None,
                 "cache": seen["cache"] if seen else None,  # what the player has stored offline
                 "address": seen["address"] if seen else None,
+                "engine": seen["engine"] if seen else None,  # {chromium, lacks}
+                "unplayable": (seen["unplayable"] if seen else None) or [],
                 "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
             }
         )

@@ -58,6 +58,28 @@ class Decision(BaseModel):
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
 
 
+class Engine(BaseModel):
+    """The browser engine a screen plays on: its Chromium version and the features it lacks."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    chromium: Annotated[int, Field(ge=1, le=999)] | None = None
+    lacks: Annotated[
+        list[Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")]], Field(max_length=20)
+    ] = []
+
+
+class UnplayableClip(BaseModel):
+    """A clip the screen's engine cannot play (it skips it), and what the engine said."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    item: Annotated[str, Field(max_length=80)]
+    media: Annotated[str, Field(max_length=64)] | None = None
+    title: Annotated[str, Field(max_length=200)] | None = None
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
 class Heartbeat(BaseModel):
     """What a screen reports: what it plays, its player version, its last error, its cache."""
 
@@ -67,6 +89,8 @@ class Heartbeat(BaseModel):
     player_version: Annotated[str, Field(max_length=64)] | None = None
     last_error: Annotated[str, Field(max_length=2000)] | None = None
     cache: dict[str, Any] | None = None
+    engine: Engine | None = None
+    unplayable: Annotated[list[UnplayableClip], Field(max_length=20)] = []
 
 
 class Play(BaseModel):

@@ -207,6 +207,19 @@ SCHEMAS: dict[str, Schema] = {
                         "last_error": nullable(STRING),
                         "cache": nullable(SCREEN_CACHE),
                         "address": nullable(STRING),
+                        "engine": nullable(
+                            obj({}, {"chromium": nullable(INT), "lacks": array(STRING)})
+                        ),
+                        "unplayable": array(
+                            obj(
+                                {"item": STRING},
+                                {
+                                    "media": nullable(STRING),
+                                    "title": nullable(STRING),
+                                    "reason": STRING,
+                                },
+                            )
+                        ),
                         "key": {"enum": ["none", "active", "revoked"]},
                     }
                 )

@@ -18,6 +18,20 @@ from signage.web.context import parts
 
 MEDIA_URL = "/media/files/"
 MB = 1024 * 1024
+# The first Chromium with everything the player uses (flex gap came last, in 84): a screen
+# on an older one, or lacking a feature for another reason, has its engine on the overview.
+FULL_ENGINE = 84
+
+
+def old_engine(engine: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The engine to name on a screen's card: an old one, or one lacking features; else None."""
+    if not engine:
+        return None
+    version = engine.get("chromium")
+    lacks = list(engine.get("lacks") or [])
+    if not lacks and (version is None or version >= FULL_ENGINE):
+        return None
+    return {"chromium": version, "lacks": lacks}
 
 
 def tomorrow_readiness(cache: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -58,6 +72,7 @@ def overview() -> Any:
         screen["tomorrow"] = tomorrow_readiness(screen["cache"])
         screen["snapshot_at"] = pictures.get(screen["id"])
         screen["hours"] = hours_words(config.hours_for(screen["id"])) if config else ""
+        screen["old_engine"] = old_engine(screen["engine"])
     alerts = active_alerts(instance.screens) if config else []
     return render_template(
         "admin/overview.html",

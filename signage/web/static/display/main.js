@@ -4,7 +4,7 @@
 // with the page, and talks to nobody.
 
 // compat.js first: the fallbacks the modules after it rely on are in place once it ran.
-import { concatAll } from './compat.js';
+import { chromiumVersion, concatAll, missingFeatures } from './compat.js';
 import { ServerClock, chineseDate, wallTime } from './clock.js';
 import { KeepAlive } from './keepalive.js';
 import {
@@ -124,6 +124,8 @@ class Display {
     this.refused = false;
     this.persisted = false;
     this.shownTime = '';
+    // What the overview tells of an old engine: its version and what it does without.
+    this.engine = { chromium: chromiumVersion(navigator.userAgent), lacks: missingFeatures() };
   }
 
   start() {
@@ -297,6 +299,8 @@ class Display {
       now_playing: nowPlaying,
       player_version: this.boot.version,
       last_error: this.lastError,
+      engine: this.engine,
+      unplayable: this.player.unplayable.report(),
       cache: Object.assign(cache, { persisted: this.persisted, queued_plays: this.plays.length }),
     };
   }
@@ -368,6 +372,8 @@ class Display {
       leadMs: stats.leadMs,
       firstFrameAt: stats.firstFrameAt,
       lastError: this.lastError,
+      engine: this.engine,
+      unplayable: this.player.unplayable.report(),
       online: this.online,
       refused: this.refused,
       clockOffset: this.clock.offset,

@@ -12,6 +12,65 @@ const FAILURE_REST_MS = 5000; // when every item of a segment fails, rest before
 const UNKNOWN_CLIP_MS = 600000;
 const DEADLINE_SLACK_MS = 30000;
 const KEPT_OUTCOMES = 20;
+// A clip this engine could not decode is tried again only after this long (a box that was
+// merely too busy to show a frame in time gets its clip back), and reported meanwhile.
+const UNPLAYABLE_RETRY_MS = 30 * 60 * 1000;
+const MAX_UNPLAYABLE_REPORTED = 10;
+// The format the media pipeline prepares every clip in: an engine without it (Chromium
+// builds without proprietary codecs) fails each clip with "format not supported".
+const PREPARED_FORMAT = 'video/mp4; codecs="avc1.640028, mp4a.40.2"';
+const MEDIA_ERR_DECODE = 3;
+const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
+
+/**
+ * The clips this engine cannot play: an error decoding them, a format it lacks, or no
+ * picture in time. They are skipped (the programme goes on with the next item) and named in
+ * the heartbeat, so the overview says which clip this screen cannot play.
+ */
+export class Unplayable {
+  constructor(canPlayPrepared) {
+    this.canPlayPrepared = canPlayPrepared;
+    this.clips = new Map(); // url → {item, media, title, reason, at}
+  }
+
+  /**
+   * Note a clip's failure when it is this engine's doing (not a network or server one);
+   * error.mediaCode is the <video>'s error code, when it had one.
+   */
+  note(item, error, now) {
+    const code = typeof error.mediaCode === 'number' ? error.mediaCode : null;
+    const engineFault =
+      code === MEDIA_ERR_DECODE ||
+      (code === MEDIA_ERR_SRC_NOT_SUPPORTED && !this.canPlayPrepared) ||
+      (code === null && /no picture/.test(error.message));
+    if (!engineFault) return false;
+    this.clips.set(item.url, {
+      item: item.key,
+      media: item.media === undefined ? null : item.media,
+      title: item.title === undefined ? null : item.title,
+      reason: String(error.message).slice(0, 200),
+      at: now,
+    });
+    return true;
+  }
+
+  /** Whether item is a clip to skip now. */
+  skips(item, now) {
+    const known = item.type === 'video' && this.clips.get(item.url);
+    if (!known) return false;
+    if (now - known.at < UNPLAYABLE_RETRY_MS) return true;
+    this.clips.delete(item.url); // its time is up: try it once more
+    return false;
+  }
+
+  /** For the heartbeat: the clips skipped, newest first, without the times. */
+  report() {
+    return [...this.clips.values()]
+      .sort((a, b) => b.at - a.at)
+      .slice(0, MAX_UNPLAYABLE_REPORTED)
+      .map((clip) => ({ item: clip.item, media: clip.media, title: clip.title, reason: clip.reason }));
+  }
+}
 
 export class Player {
   constructor({ stage, clock, onPlay, onError, onBoundary }) {
@@ -32,6 +91,8 @@ export class Player {
     this.recent = []; // how the last items ended, for whoever looks in with devtools
     this.stopped = false;
     this.deadline = performance.now() + DEADLINE_SLACK_MS;
+    const probe = document.createElement('video');
+    this.unplayable = new Unplayable(probe.canPlayType(PREPARED_FORMAT) !== '');
   }
 
   /** A new manifest: at once when nothing plays, else at the next item boundary. */
@@ -109,15 +170,33 @@ export class Player {
     return waitFor(ms, signal);
   }
 
+  /** The index of the first item from index on that this engine plays, or -1. */
+  playableFrom(items, index) {
+    const now = this.clock.now();
+    for (let step = 0; step < items.length; step += 1) {
+      const at = (index + step) % items.length;
+      if (!this.unplayable.skips(items[at], now)) return at;
+    }
+    return -1;
+  }
+
   async playNext(segment, signal) {
     const items = segment.items;
-    const index = indexAfter(items, this.lastKey.get(segment.playlist));
+    const index = this.playableFrom(items, indexAfter(items, this.lastKey.get(segment.playlist)));
+    if (index < 0) {
+      // Nothing here plays on this engine: the idle card, while the clock and ticker run.
+      this.current = null;
+      this.stage.showIdle();
+      await this.hold(FAILURE_REST_MS, signal);
+      return;
+    }
     const item = items[index];
     this.lastKey.set(segment.playlist, item.key);
     this.current = { item, segment, startedAt: this.clock.now() };
     const expected = item.duration ? item.duration * 1000 : UNKNOWN_CLIP_MS;
     this.deadline = performance.now() + expected + DEADLINE_SLACK_MS;
-    const result = await this.stage.present(item, signal, items[(index + 1) % items.length]);
+    const next = this.playableFrom(items, (index + 1) % items.length);
+    const result = await this.stage.present(item, signal, items[next]);
     this.recent.push({ key: item.key, outcome: result.outcome });
     if (this.recent.length > KEPT_OUTCOMES) this.recent.shift();
     if (result.outcome !== 'error') {
@@ -127,6 +206,9 @@ export class Player {
     }
     this.failures += 1;
     this.onError(new Error(`${item.key} skipped: ${result.error.message}`));
+    if (item.type === 'video') {
+      this.unplayable.note(item, result.error, this.clock.now());
+    }
     if (this.failures >= items.length) {
       // Everything here fails (media gone, server down before it was cached): show the idle
       // card for a while instead of spinning through errors.

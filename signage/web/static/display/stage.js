@@ -64,6 +64,16 @@ export function waitFor(ms, signal) {
   });
 }
 
+/**
+ * The error, given the <video>'s error code (3: cannot decode, 4: format not supported); read
+ * before the element is let go, which clears it. By it the player tells a clip this engine
+ * cannot play from one the network failed to bring.
+ */
+function noteMediaCode(error, video) {
+  error.mediaCode = video.error ? video.error.code : null;
+  return error;
+}
+
 /** A signal that aborts when any of these does. */
 function eitherSignal(...signals) {
   const control = new AbortController();
@@ -391,6 +401,7 @@ export class Stage {
         return { outcome: 'cut', shownAt: null };
       }
     } catch (error) {
+      noteMediaCode(error, video);
       if (video !== this.front) this.releaseVideo(video);
       throw error;
     } finally {
@@ -401,7 +412,7 @@ export class Stage {
     const preparing = setTimeout(() => this.prepare(next), SETTLE_MS);
     const result = await this.watch(video, item, signal, next);
     clearTimeout(preparing);
-    if (result.outcome === 'error') throw result.error;
+    if (result.outcome === 'error') throw noteMediaCode(result.error, video);
     return Object.assign(result, { shownAt });
   }
 
