@@ -9,12 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from signage.config.model import When
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.hearings.listing import board
 from signage.qr import qr_drawing
-from signage.schedule import PlannedItem, Segment, awake_windows, resolve_windows
+from signage.schedule import PlannedItem, Segment, awake_windows, hours_text, resolve_windows
 
 MANIFEST_VERSION = 1
 
@@ -157,6 +156,7 @@ def build_manifest(
         if awake is None
         else {
             "text": hours_text(config.hours_for(screen_id)),
+            "until": iso(end, zone),  # past this the player knows nothing and stays lit
             "awake": [{"start": iso(left, zone), "end": iso(right, zone)} for left, right in awake],
         },
         "segments": segments_json,
@@ -172,13 +172,6 @@ def build_manifest(
     if shows_hearings:
         body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
     return body, sorted(set(warnings))
-
-
-def hours_text(hours: Sequence[When]) -> str:
-    """Opening hours as written: 'workdays 07:30-18:30', several joined with ' or '."""
-    return " or ".join(
-        " ".join(part for part in (str(h.days), str(h.time or "")) if part) for h in hours
-    )
 
 
 def manifest_etag(body: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.errors import Invalid
-from signage.schedule import PlannedItem, RuleVerdict, explain, resolve_segments
+from signage.schedule import PlannedItem, RuleVerdict, explain, hours_state, resolve_segments
 
 # How far from now the player can be previewed: the schedule is known further, but alerts,
 # media and the configuration itself are today's, so a far preview would mostly mislead.
@@ -77,8 +77,16 @@ def describe_preview(
         why = "rule " + ", ".join(f"#{i + 1}" for i in current.rules) + " decides"
     else:
         why = "no rule is active now, so the default_playlist plays"
+    hours = hours_state(config, screen_id, at)
     return {
         "screen": {"id": screen_id, "name": screen.name, "groups": list(screen.groups)},
+        "hours": None
+        if hours is None
+        else {
+            "text": hours.text,
+            "awake": hours.awake,
+            "until": iso(hours.until, zone) if hours.until else None,
+        },
         "at": iso(at, zone),
         "weekday": at.astimezone(zone).strftime("%A"),
         "rules": [verdict_summary(v) for v in verdicts],
@@ -109,6 +117,12 @@ def render_preview(report: dict[str, Any]) -> str:
     """The report as lines for a person at a terminal."""
     screen = report["screen"]
     lines = [f"{screen['id']} ({screen['name']}) at {report['at']} ({report['weekday']})", ""]
+    hours = report["hours"]
+    if hours:
+        state = "lit" if hours["awake"] else "black (asleep)"
+        change = "sleeps" if hours["awake"] else "wakes"
+        until = f"; {change} at {hours['until']}" if hours["until"] else ""
+        lines += [f"Opening hours: {hours['text']}: {state} now{until}", ""]
     lines.append("Rules that reach this screen:")
     marks = {"wins": "WINS ", "ties": "TIES ", "loses": "loses", "inactive": "  -  "}
     for rule in report["rules"] or []:

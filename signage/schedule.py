@@ -19,6 +19,7 @@ from signage.config.validate import Config
 
 UTC = dt.UTC
 DAY = dt.timedelta(days=1)
+WEEK = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -376,9 +377,38 @@ def awake_windows(
     return _any_windows(config.site.zone, hours, start, end, config.calendar)
 
 
+def hours_text(hours: Sequence[When]) -> str:
+    """Opening hours as written: 'workdays 07:30-18:30', several joined with ' or '."""
+    return " or ".join(
+        " ".join(part for part in (str(h.days), str(h.time or "")) if part) for h in hours
+    )
+
+
 def is_awake(config: Config, screen_id: str, moment: dt.datetime) -> bool:
     """Whether the screen is within its opening hours at this moment (always, without any)."""
     hours = config.hours_for(screen_id)
     local = moment.astimezone(config.site.zone)
     days = _DayCache(config.calendar)
     return not hours or any(days.active(when, local) for when in hours)
+
+
+@dataclass(frozen=True)
+class HoursState:
+    """A screen's opening hours at a moment."""
+
+    text: str  # as written: "workdays 07:30-18:30"
+    awake: bool
+    until: dt.datetime | None  # when it next wakes or sleeps; None: not within a week
+
+
+def hours_state(config: Config, screen_id: str, at: dt.datetime) -> HoursState | None:
+    """The screen's opening hours at a moment: whether it is lit and until when; None for a
+    screen that never sleeps."""
+    windows = awake_windows(config, screen_id, at, at + WEEK)
+    if windows is None:
+        return None
+    at = at.astimezone(UTC)
+    lit = bool(windows) and windows[0][0] <= at
+    edges = [windows[0][1]] if lit else [start for start, _ in windows[:1]]
+    until = edges[0] if edges and edges[0] < at + WEEK else None
+    return HoursState(hours_text(config.hours_for(screen_id)), lit, until)

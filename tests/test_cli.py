@@ -90,6 +90,38 @@ def test_preview_explains_a_constitution_week_day(run: Invoke) -> None:
     assert report["weekday"] == "Saturday"
 
 
+def test_preview_and_check_show_opening_hours(run: Invoke, playlists_dir: Path) -> None:
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace(
+            "    name: 诉讼服务中心东侧大屏\n",
+            '    name: 诉讼服务中心东侧大屏\n    hours: {days: workdays, time: "07:30-18:30"}\n',
+        ),
+        encoding="utf-8",
+    )
+    # 2026-12-05 is a Saturday.
+    asleep = run("preview", "lobby-east", "--at", "2026-12-05 10:00")
+    assert asleep.exit_code == 0, asleep.output
+    assert (
+        "Opening hours: workdays 07:30-18:30: black (asleep) now; "
+        "wakes at 2026-12-07T07:30:00+08:00" in asleep.stdout
+    )
+    lit = json.loads(run("preview", "lobby-east", "--at", "2026-12-04 10:00", "--json").stdout)
+    assert lit["hours"] == {
+        "text": "workdays 07:30-18:30",
+        "awake": True,
+        "until": "2026-12-04T18:30:00+08:00",
+    }
+    assert json.loads(run("preview", "lobby-west", "--json").stdout)["hours"] is None
+    site.write_text(
+        site.read_text(encoding="utf-8").replace('time: "07:30-18:30"}', 'time: "7:30"}'),
+        encoding="utf-8",
+    )
+    wrong = run("check")
+    assert wrong.exit_code == 1
+    assert "site.yaml:11:" in wrong.stdout and "'7:30' is not a time range" in wrong.stdout
+
+
 def test_preview_refuses_unknown_screen_and_bad_time(run: Invoke) -> None:
     unknown = run("preview", "lobby-north")
     assert unknown.exit_code == 1 and "there is no screen 'lobby-north'" in unknown.stderr

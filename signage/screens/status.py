@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,7 @@ from signage.config.when import iso
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
 from signage.preview import item_summary, verdict_summary
-from signage.schedule import explain, is_awake, resolve_segments
+from signage.schedule import explain, hours_state, is_awake, resolve_segments
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService
 
@@ -76,6 +77,34 @@ def screen_overview(
             }
         )
     return screens
+
+
+@dataclass(frozen=True)
+class KioskStatus:
+    """What a screen's kiosk watchdog asks the server about its own screen."""
+
+    awake: bool  # within its opening hours (always, without any)
+    reporting: bool  # its page sent a heartbeat within the last polls
+    last_seen: dt.datetime | None
+    changes_at: dt.datetime | None  # when it next wakes or sleeps, within a week
+
+
+def kiosk_status(
+    config: Config, store: Store, screen_id: str, moment: dt.datetime, offline_after_polls: int
+) -> KioskStatus:
+    """Whether the screen's page reports and whether its panel should be on at `moment`."""
+    with store.engine.connect() as conn:
+        last_seen = conn.execute(
+            sa.select(screen_status.c.last_seen).where(screen_status.c.screen_id == screen_id)
+        ).scalar()
+    silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
+    hours = hours_state(config, screen_id, moment)
+    return KioskStatus(
+        awake=hours is None or hours.awake,
+        reporting=last_seen is not None and moment - last_seen <= silence,
+        last_seen=last_seen,
+        changes_at=hours.until if hours else None,
+    )
 
 
 def timeline(

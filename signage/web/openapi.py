@@ -307,6 +307,15 @@ def _paths() -> dict[str, dict[str, Any]]:
                 {"required": True, "content": {"image/jpeg": {"schema": BINARY}}},
             ),
         },
+        "/screens/{screen_id}/status": {
+            "get": operation(
+                "For the screen's kiosk watchdog: does its page report, should its panel be on",
+                screen,
+                {200: reply("The screen's own state", ref("KioskStatus"))},
+                (503,),
+                (SCREEN_ID,),
+            )
+        },
         "/screens/{screen_id}/reload": {
             "post": operation(
                 "Make the screen's page reload itself within one poll (recorded in the audit log)",

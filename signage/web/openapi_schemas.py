@@ -275,7 +275,13 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "hours": nullable(
-                obj({"text": STRING, "awake": array(obj({"start": TIME, "end": TIME}))})
+                obj(
+                    {
+                        "text": STRING,
+                        "until": TIME,
+                        "awake": array(obj({"start": TIME, "end": TIME})),
+                    }
+                )
             ),
             "segments": array(
                 obj(
@@ -319,6 +325,16 @@ SCHEMAS: dict[str, Schema] = {
         {"screen": STRING, "requested": {"enum": ["snapshot", "reload"]}, "within_seconds": INT}
     ),
     "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
+    "KioskStatus": obj(
+        {
+            "screen": STRING,
+            "awake": BOOL,
+            "reporting": BOOL,
+            "last_seen": nullable(TIME),
+            "changes_at": nullable(TIME),
+            "poll_seconds": INT,
+        }
+    ),
     "PlaysStored": obj(
         {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
     ),

@@ -96,6 +96,7 @@ def test_the_manifest_tells_the_player_its_hours_and_segments_stay_as_they_were(
     body, _ = build_manifest(config, "lobby-east", segments, lambda _: None, [], start, end)
     assert body["hours"] == {
         "text": "workdays 07:30-18:30",
+        "until": "2026-02-14T12:00:00+08:00",
         "awake": [
             {"start": "2026-02-13T12:00:00+08:00", "end": "2026-02-13T18:30:00+08:00"},
             {"start": "2026-02-14T07:30:00+08:00", "end": "2026-02-14T12:00:00+08:00"},

@@ -172,3 +172,25 @@ def test_housekeeping_keeps_a_week_and_a_few_an_hour(app: Flask) -> None:
     assert 166 * 4 <= len(older) <= 168 * 4
     assert prune_snapshots(store, moment) == 0  # a second run keeps the same ones
     assert latest_snapshot(store, "lobby-east").taken_at == moment
+
+
+def test_the_kiosk_asks_whether_its_page_reports_and_its_panel_should_be_on(
+    api: Api, editor_token: str, screen_key: Callable[[str], str]
+) -> None:
+    key = screen_key("lobby-east")
+    path = "/screens/lobby-east/status"
+    before = api.get(path, headers={"X-Screen-Key": key})
+    assert before.status_code == 200
+    assert before.get_json() == {
+        "screen": "lobby-east",
+        "awake": True,  # the demo keeps no opening hours
+        "reporting": False,
+        "last_seen": None,
+        "changes_at": None,
+        "poll_seconds": 30,
+    }
+    heartbeat(api, key)
+    after = api.get(path, headers={"X-Screen-Key": key}).get_json()
+    assert after["reporting"] is True and after["last_seen"].endswith("+08:00")
+    assert api.get(path, headers={"X-Screen-Key": screen_key("lobby-west")}).status_code == 403
+    assert api.get(path, editor_token).status_code == 403  # staff are not the screen

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from signage.db import now
 from signage.media.library import ready_media
 from signage.screens.alerts import active_alerts
+from signage.screens.snapshots import Request, ask_screen, snapshot_times
 from signage.screens.status import screen_overview
-from signage.web.admin.base import bp
+from signage.web.admin.base import bp, user
+from signage.web.admin.schedule_words import hours_words
 from signage.web.context import parts
 
 MEDIA_URL = "/media/files/"
@@ -64,8 +67,11 @@ def overview() -> Any:
         if config
         else []
     )
+    pictures = snapshot_times(instance.store)
     for screen in screens:
         screen["tomorrow"] = tomorrow_readiness(screen["cache"])
+        screen["snapshot_at"] = pictures.get(screen["id"])
+        screen["hours"] = hours_words(config.hours_for(screen["id"])) if config else ""
         screen["old_engine"] = old_engine(screen["engine"])
     alerts = active_alerts(instance.screens) if config else []
     return render_template(
@@ -76,3 +82,31 @@ def overview() -> Any:
         serving=config is not None,
         thumbnails=thumbnail_urls(),
     )
+
+
+def _ask(screen_id: str, what: Request) -> Any:
+    instance = parts()
+    config = instance.screens.screen(screen_id)
+    ask_screen(instance.store, screen_id, what, now(), user())
+    seconds = config.site.poll_seconds
+    flash(
+        _(
+            "A new picture arrives within %(seconds)d seconds; reload this page then.",
+            seconds=seconds,
+        )
+        if what == "snapshot"
+        else _("The screen reloads its page within %(seconds)d seconds.", seconds=seconds)
+    )
+    return redirect(url_for("admin.overview") + f"#screen-{screen_id}")
+
+
+@bp.post("/screens/<screen_id>/snapshot")
+def overview_snapshot(screen_id: str) -> Any:
+    """Ask the screen for a new picture of what it shows."""
+    return _ask(screen_id, "snapshot")
+
+
+@bp.post("/screens/<screen_id>/reload")
+def overview_reload(screen_id: str) -> Any:
+    """Make the screen's page reload itself (after an upgrade, a stuck box)."""
+    return _ask(screen_id, "reload")

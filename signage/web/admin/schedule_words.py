@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from signage.config.model import When
 from signage.config.validate import Config
 from signage.config.when import DaySet
 from signage.unplayed import Unplayed, day_ranges, first_play, unplayed_item, unplayed_rule
@@ -44,6 +45,21 @@ def _days_words(days: DaySet) -> str:
     words += [_("official workdays")] if days.workdays else []
     words += [_("official holidays")] if days.holidays else []
     return _(", ").join(words)
+
+
+def hours_words(hours: Iterable[When]) -> str:
+    """Opening hours as a clerk reads them: 官方工作日 07:30-18:30."""
+    return _(" or ").join(
+        " ".join(
+            part
+            for part in (
+                _("every day") if h.days.every_day else _days_words(h.days),
+                str(h.time or ""),
+            )
+            if part
+        )
+        for h in hours
+    )
 
 
 @bp.app_template_filter("rule_reason")

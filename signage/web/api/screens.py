@@ -12,7 +12,7 @@ from signage.config.when import iso
 from signage.db import now
 from signage.screens.plays import store_plays
 from signage.screens.snapshots import MAX_SNAPSHOT_BYTES, store_snapshot, take_requests
-from signage.screens.status import record_heartbeat
+from signage.screens.status import kiosk_status, record_heartbeat
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import screen_key_from_request
 from signage.web.bodies import Heartbeat, PlayBatch
@@ -66,6 +66,26 @@ def heartbeat(screen_id: str) -> Any:
     # What staff asked of the screen ("snapshot", "reload"): it acts on it at once.
     requests = take_requests(service.store, screen_id)
     return {"ok": True, "server_time": iso(now(), precise=True), "requests": requests}
+
+
+@bp.get("/screens/<screen_id>/status")
+@screen_key_required
+def own_status(screen_id: str) -> Any:
+    """For the screen's kiosk watchdog: does its page report, should its panel be on."""
+    signage = parts()
+    config = signage.screens.config()
+    status = kiosk_status(
+        config, signage.store, screen_id, now(), signage.settings["OFFLINE_AFTER_POLLS"]
+    )
+    zone = config.site.zone
+    return {
+        "screen": screen_id,
+        "awake": status.awake,
+        "reporting": status.reporting,
+        "last_seen": iso(status.last_seen, zone) if status.last_seen else None,
+        "changes_at": iso(status.changes_at, zone) if status.changes_at else None,
+        "poll_seconds": config.site.poll_seconds,
+    }
 
 
 @bp.put("/screens/<screen_id>/snapshot")

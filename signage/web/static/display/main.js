@@ -16,7 +16,8 @@ import {
   workerInControl,
 } from './offline.js';
 import { Player } from './player.js';
-import { mediaFirstPlays, quietFrom, tickerTextsAt, toPlan } from './schedule.js';
+import { asleepAt, mediaFirstPlays, quietFrom, tickerTextsAt, toPlan } from './schedule.js';
+import { Snapshots } from './snapshot.js';
 import { Stage } from './stage.js';
 import { ManifestSource, PlayQueue, Refused, sendHeartbeat } from './sync.js';
 import { Ticker } from './ticker.js';
@@ -93,6 +94,13 @@ class Display {
     this.manifests = new ManifestSource({ url: boot.manifest_url, key, clock, storage, screenId });
     this.plays = new PlayQueue({ url: boot.plays_url, key, storage, screenId });
     this.heartbeatUrl = boot.heartbeat_url;
+    this.snapshots = new Snapshots({
+      url: boot.snapshot_url,
+      key,
+      minutes: Number(boot.snapshot_minutes) || 0,
+      isAsleep: () => this.asleep,
+      onError: (error) => this.noteError(error),
+    });
     this.key = key;
     this.media = new MediaCache();
     this.player = new Player({
@@ -173,6 +181,7 @@ class Display {
     this.keepAlive.tick(performance.now(), now);
     this.player.tick();
     this.showTime(now);
+    this.snapshots.tick(performance.now());
     if (!this.band.hidden) this.stage.hearings.band(this.band);
     if (this.player.latest) this.ticker.show(tickerTextsAt(this.player.latest, now));
   }
@@ -249,14 +258,28 @@ class Display {
     if (this.refused) return;
     this.refused = true;
     this.player.stop();
+    this.stage.wake(); // the refusal shows even outside the opening hours
     this.manifests.forget();
     document.getElementById('refused').hidden = false;
   }
 
+  /** Outside the opening hours: black, nothing decoded, nothing fetched but at quiet hours. */
+  get asleep() {
+    return asleepAt(this.player.latest, this.clock.now());
+  }
+
   async report() {
     const beat = await this.heartbeat();
-    await sendHeartbeat({ url: this.heartbeatUrl, key: this.key, clock: this.clock, beat });
+    const asked = await sendHeartbeat({
+      url: this.heartbeatUrl,
+      key: this.key,
+      clock: this.clock,
+      beat,
+    });
     await this.plays.flush();
+    // What staff asked for: a picture at once, and a reload after it (plays are sent).
+    if (asked.indexOf('snapshot') >= 0) await this.snapshots.send();
+    if (asked.indexOf('reload') >= 0) this.reload('asked');
   }
 
   async heartbeat() {
@@ -270,7 +293,7 @@ class Display {
           playlist: current.segment.playlist,
           started_at: new Date(current.startedAt).toISOString(),
         }
-      : { type: this.player.mode === 'idle' ? 'idle' : 'alert' };
+      : { type: this.asleep ? 'sleeping' : this.player.mode === 'idle' ? 'idle' : 'alert' };
     const cache = await this.media.status(this.clock.now(), NEXT_DAY_MS);
     return {
       now_playing: nowPlaying,
@@ -322,7 +345,9 @@ class Display {
     }
     const wanted = [...files.values()].sort((a, b) => a.firstMs - b.firstMs);
     const quiet = quietFrom(this.site.prefetch, now, this.site.timezone);
-    const due = wanted.filter((file) => file.firstMs < quiet || quiet === now);
+    // A sleeping screen fetches nothing until the quiet hours, when it fetches everything.
+    const soon = this.asleep ? () => false : (file) => file.firstMs < quiet;
+    const due = wanted.filter((file) => soon(file) || quiet === now);
     this.media.keep(wanted, due.map((file) => file.url)).catch((error) => this.noteError(error));
   }
 
@@ -334,6 +359,8 @@ class Display {
       version: this.boot.version,
       preview: Boolean(this.preview),
       mode: this.player.mode,
+      asleep: this.asleep,
+      snapshotsSent: this.snapshots.sent,
       item: current ? current.item.key : null,
       type: current ? current.item.type : null,
       playlist: current ? current.segment.playlist : null,

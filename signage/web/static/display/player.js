@@ -140,6 +140,13 @@ export class Player {
     this.mode = mode.id;
     this.cut = new AbortController();
     const signal = this.cut.signal;
+    if (mode.kind === 'sleep') {
+      this.current = null;
+      this.stage.sleep();
+      await this.hold(IDLE_RECHECK_MS, signal);
+      return;
+    }
+    this.stage.wake();
     if (mode.kind === 'alert') {
       this.current = null;
       this.stage.showAlert(mode.alert.text);

@@ -28,9 +28,33 @@ export function toPlan(manifest) {
     segments,
     ticker,
     alert,
+    hours: toHours(manifest.hours),
     pollSeconds: Math.max(5, Number(manifest.poll_seconds) || 30),
     site: manifest.site || {},
   };
+}
+
+/** The opening hours as lit stretches in epoch ms; null for a screen that never sleeps. */
+function toHours(hours) {
+  if (!hours || !Array.isArray(hours.awake)) return null;
+  return {
+    untilMs: Date.parse(hours.until),
+    awake: hours.awake.map((stretch) => ({
+      startMs: Date.parse(stretch.start),
+      endMs: Date.parse(stretch.end),
+    })),
+  };
+}
+
+/**
+ * Whether the screen is outside its opening hours at ms. Past what the manifest covers (the
+ * server unreachable for a day and more) it stays lit: a lit screen at night costs power, a
+ * black one by day costs the lobby its programme.
+ */
+export function asleepAt(plan, ms) {
+  const hours = plan && plan.hours;
+  if (!hours || !(ms < hours.untilMs)) return false;
+  return !hours.awake.some((stretch) => stretch.startMs <= ms && ms < stretch.endMs);
 }
 
 function isPlayable(item) {
@@ -101,8 +125,12 @@ function minutesOf(clock) {
   return hours * 60 + (minutes || 0);
 }
 
-/** What the main zone should show at ms: the alert, a segment, or nothing. */
+/**
+ * What the main zone should show at ms: black outside the opening hours (the newest
+ * manifest's), else the alert, a segment, or nothing.
+ */
 export function modeAt(plan, latest, ms) {
+  if (asleepAt(latest || plan, ms)) return { kind: 'sleep', id: 'sleep' };
   const alert = latest && alertAt(latest, ms);
   if (alert) return { kind: 'alert', id: `alert:${alert.id}`, alert };
   const segment = plan && segmentAt(plan, ms);

@@ -164,6 +164,20 @@ export class Stage {
     this.bringToFront(this.idle);
   }
 
+  /**
+   * Outside the opening hours: the page goes black and both clips let their decoders go
+   * (the one on show is covered by the idle card, then released like any covered clip).
+   */
+  sleep() {
+    this.hideAlert();
+    this.showIdle();
+    document.body.classList.add('sleeping');
+  }
+
+  wake() {
+    document.body.classList.remove('sleeping');
+  }
+
   showAlert(text) {
     this.alertText.textContent = text;
     this.alert.hidden = false;

@@ -189,7 +189,10 @@ export class PlayQueue {
   }
 }
 
-/** Tell the server the screen is alive and what it plays; returns nothing, may throw. */
+/**
+ * Tell the server the screen is alive and what it plays; returns what staff asked of the
+ * screen meanwhile ("snapshot", "reload"). May throw.
+ */
 export async function sendHeartbeat({ url, key, clock, beat }) {
   const sentAt = Date.now();
   const response = await postJson(url, key, beat);
@@ -197,4 +200,5 @@ export async function sendHeartbeat({ url, key, clock, beat }) {
   if (!response.ok) throw new Error(`heartbeat failed with HTTP ${response.status}`);
   const answer = await response.json();
   clock.observe(Date.parse(answer.server_time), sentAt, receivedAt);
+  return Array.isArray(answer.requests) ? answer.requests : [];
 }
