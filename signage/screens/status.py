@@ -14,6 +14,7 @@ from signage.db import Store, now, screen_status
 from signage.errors import Invalid
 from signage.preview import item_summary, verdict_summary
 from signage.schedule import explain, resolve_segments
+from signage.screens.heartbeat import CacheReport, NowPlaying, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService
 
@@ -62,10 +63,11 @@ def screen_overview(
                 "orientation": screen.orientation,
                 "status": status,
                 "last_seen": iso(seen["last_seen"].astimezone(zone)) if seen else None,
-                "now_playing": seen["now_playing"] if seen else None,
+                "now_playing": read_back(NowPlaying, seen["now_playing"]) if seen else None,
                 "player_version": seen["player_version"] if seen else None,
                 "last_error": seen["last_error"] if seen else None,
-                "cache": seen["cache"] if seen else None,  # what the player has stored offline
+                # what the player has stored offline
+                "cache": read_back(CacheReport, seen["cache"]) if seen else None,
                 "address": seen["address"] if seen else None,
                 "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
             }

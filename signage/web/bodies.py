@@ -5,7 +5,7 @@ cannot drift apart."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -14,6 +14,7 @@ from signage.config.model import SLUG
 from signage.config.review import MAX_COMMENT
 from signage.config.when import supported_date
 from signage.screens.alerts import MAX_TEXT
+from signage.screens.heartbeat import Heartbeat
 
 MAX_PLAYS_PER_BATCH = 1000
 ITEM_KEY = r"^[a-z0-9][a-z0-9_-]{0,63}#[0-9]{1,5}$"  # <playlist-id>#<index>, as in manifests
@@ -58,17 +59,6 @@ class Decision(BaseModel):
 
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
     version: Annotated[str, Field(max_length=64)] | None = None
-
-
-class Heartbeat(BaseModel):
-    """What a screen reports: what it plays, its player version, its last error, its cache."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    now_playing: dict[str, Any] | None = None
-    player_version: Annotated[str, Field(max_length=64)] | None = None
-    last_error: Annotated[str, Field(max_length=2000)] | None = None
-    cache: dict[str, Any] | None = None
 
 
 class Play(BaseModel):
