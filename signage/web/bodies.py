@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from signage.accounts.users import MAX_PASSWORD
 from signage.config.folder import MAX_FILE_BYTES
 from signage.config.model import SLUG
 from signage.config.review import MAX_COMMENT
@@ -26,7 +27,7 @@ class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD)]
 
 
 class YamlDocument(BaseModel):

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from signage.accounts.users import MIN_PASSWORD
+from signage.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
 from signage.media.library import TITLE_LIMIT
 from signage.web.admin.issue_words import issue_place, issue_text
@@ -48,6 +48,13 @@ ERROR_TEXT = {
     ),
     "short_password": _l(
         "The password is too short: it needs at least %(count)s characters.", count=MIN_PASSWORD
+    ),
+    "long_password": _l(
+        "The password is too long: it may have at most %(count)s characters.", count=MAX_PASSWORD
+    ),
+    "bad_form": _l(
+        "This form could not be read: it may be incomplete or out of date. Reload the page "
+        "and try again."
     ),
     "bad_user_name": _l(
         "A user name is 1 to 64 letters, digits or Chinese characters (and . - _), no spaces."

@@ -25,6 +25,7 @@ from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.admin.schedule_words import item_warnings
 from signage.web.context import parts
+from signage.web.forms import NewPlaylistForm, read_form
 
 
 def media_choices() -> dict[str, list[dict[str, Any]]]:
@@ -52,8 +53,9 @@ def playlists_list() -> Any:
 @bp.post("/playlists")
 def playlists_create() -> Any:
     """Create an empty playlist and open it in the editor."""
-    playlist_id = request.form.get("id", "").strip()
-    text = playlist_yaml({"name": request.form.get("name", ""), "items": []})
+    form = read_form(NewPlaylistForm, request.form)
+    playlist_id = form.id.strip()
+    text = playlist_yaml({"name": form.name, "items": []})
     saved = save_file(
         parts(),
         playlist_file(playlist_id),
