@@ -42,15 +42,19 @@ def test_a_huge_rule_count_is_refused_at_once(admin: FlaskClient, playlists_dir:
     assert (playlists_dir / "site.yaml").read_bytes() == before
 
 
+def with_every_rule(form: dict[str, object], rules: list[dict], **fields: str) -> dict[str, object]:
+    """The form holding each rule's row (playlist, origin and `fields`)."""
+    for n, rule in enumerate(rules):
+        form.update({f"rule-{n}-playlist": rule["playlist"], f"rule-{n}-origin": str(n)})
+        form.update({f"rule-{n}-{name}": value for name, value in fields.items()})
+    return {**form, "rules": str(len(rules))}
+
+
 def test_a_rule_count_that_does_not_match_the_rows_drops_nothing_silently(
     admin: FlaskClient, playlists_dir: Path
 ) -> None:
-    form = schedule_form(admin)
     rules = schedule_model((playlists_dir / "site.yaml").read_text())
-    for n, rule in enumerate(rules):
-        form[f"rule-{n}-playlist"] = rule["playlist"]
-        form[f"rule-{n}-origin"] = str(n)
-    form["rules"] = "2"
+    form = {**with_every_rule(schedule_form(admin), rules), "rules": "2"}
     answer = admin.post("/admin/schedule", data=form, headers={"Accept": "application/json"})
     assert answer.status_code == 400
     assert len(schedule_model((playlists_dir / "site.yaml").read_text())) == len(rules)
@@ -59,13 +63,8 @@ def test_a_rule_count_that_does_not_match_the_rows_drops_nothing_silently(
 def test_every_rule_removed_saves_an_empty_schedule(
     admin: FlaskClient, playlists_dir: Path
 ) -> None:
-    form = schedule_form(admin)
     rules = schedule_model((playlists_dir / "site.yaml").read_text())
-    for n, rule in enumerate(rules):
-        form[f"rule-{n}-playlist"] = rule["playlist"]
-        form[f"rule-{n}-origin"] = str(n)
-        form[f"rule-{n}-remove"] = "1"
-    form["rules"] = str(len(rules))
+    form = with_every_rule(schedule_form(admin), rules, remove="1")
     saved = admin.post("/admin/schedule", data=form)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     text = (playlists_dir / "site.yaml").read_text()
