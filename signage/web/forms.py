@@ -16,11 +16,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from werkzeug.datastructures import MultiDict
 
 from signage.accounts.users import MAX_PASSWORD
+from signage.config.folder import MAX_FILE_BYTES
 from signage.config.review import MAX_COMMENT
 from signage.errors import SignageError
 
 MOST_RULES = 500  # rules the schedule form may post; a county's schedule has a few dozen
 MOST_CHOICES = 200  # screens or groups ticked in one field
+MOST_ITEMS = 2000  # items of one playlist in the editor
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -110,6 +112,24 @@ class RuleForm(Form):
     remove: bool = False
 
 
+Scalar = str | int | float | bool | None
+
+
+class EditorPlaylist(Form):
+    """The playlist editor's model: a name and items of plain values (the form's fields)."""
+
+    name: Annotated[str, Field(max_length=1000)] | None = None
+    items: Annotated[list[dict[Id, Scalar]], Field(max_length=MOST_ITEMS)] = []
+
+
+class PlaylistCheck(Form):
+    """What the editor sends to be checked as staff type: YAML text, or its model."""
+
+    yaml: Annotated[str, Field(max_length=MAX_FILE_BYTES)] | None = None
+    playlist: EditorPlaylist | None = None
+    base: Annotated[str, Field(max_length=MAX_FILE_BYTES)] | None = None
+
+
 F = TypeVar("F", bound=Form)
 
 
@@ -117,16 +137,19 @@ def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list
 
 
-def read_form(model: type[F], form: MultiDict[str, str], prefix: str = "") -> F:
-    """The form's fields (named `prefix` + the field's name) as the model; 400 `bad_form`
-    naming the fields when they do not fit it."""
-    data: dict[str, Any] = {}
-    for name, field in model.model_fields.items():
-        key = prefix + name
-        if _is_list(field.annotation):
-            data[name] = form.getlist(key)
-        elif key in form:
-            data[name] = form[key]
+def read_form(model: type[F], form: MultiDict[str, str] | Any, prefix: str = "") -> F:
+    """The form's fields (named `prefix` + the field's name), or a page script's JSON, as
+    the model; 400 `bad_form` naming the fields when they do not fit it."""
+    if isinstance(form, MultiDict):
+        data: Any = {}
+        for name, field in model.model_fields.items():
+            key = prefix + name
+            if _is_list(field.annotation):
+                data[name] = form.getlist(key)
+            elif key in form:
+                data[name] = form[key]
+    else:  # JSON from a page's script: an object, or the form could not be read
+        data = form if isinstance(form, dict) else []
     try:
         return model.model_validate(data)
     except ValidationError as error:

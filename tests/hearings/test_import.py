@@ -157,3 +157,18 @@ def test_a_sheet_claiming_a_huge_size_is_read_by_its_cells() -> None:
     assert took < 4, took  # it took 12 s and 650 MB
     assert peak < 60 * 1024 * 1024, peak
     assert len(read_hearings(rows, ZONE).hearings) == 1
+
+
+def test_a_hearing_outside_the_years_is_rejected_with_its_row() -> None:
+    rows = [
+        HEADER,
+        (1, "0001-01-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (2, "9999-12-31 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (3, "1900-01-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (4, "2026-12-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+    ]
+    result = read_hearings(rows, ZONE)
+    assert [h.starts_at for h in result.hearings] == [at(2026, 12, 1, 9)]
+    assert result.rejected == [
+        {"row": n, "reason": "the hearing date is not from 2000 to 2099"} for n in (2, 3, 4)
+    ]

@@ -87,6 +87,12 @@ ERROR_TEXT = {
     "media_exists": _l("There is already a clip or poster with this id. Choose another id."),
     "bad_title": _l("Write a title of at most %(count)s characters.", count=TITLE_LIMIT),
     "media_busy": _l("It is being prepared. Delete it once it is ready or refused."),
+    "not_found": _l("It was not found: it may have been deleted or renamed. Reload the page."),
+    "bad_id": _l(
+        "This id cannot be used: write lowercase letters, digits, - and _ (for example lobby-east)."
+    ),
+    "bad_date": _l("This date cannot be used. Write a date from 2000 to 2099, like 2026-12-01."),
+    "not_ready": _l("Approve it once it is prepared, after watching the prepared file."),
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),
