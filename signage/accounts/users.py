@@ -22,6 +22,7 @@ ROLES = ("admin", "reviewer", "editor")
 REVIEW_ROLES = ("admin", "reviewer")
 USER_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 256  # one limit for setting and for signing in, so every password set works
 
 
 def _check_role(role: str) -> None:
@@ -39,6 +40,10 @@ def _check_password(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(
             f"the password must have at least {MIN_PASSWORD} characters", code="short_password"
+        )
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(
+            f"the password may have at most {MAX_PASSWORD} characters", code="long_password"
         )
     lowered = password.lower()
     # A name of one or two characters ("li") is part of too many good phrases to refuse.

@@ -18,7 +18,13 @@ from ruamel.yaml.comments import CommentedMap
 
 from signage.config.loader import YamlError, parse_yaml
 from signage.config.model import KINDS
-from signage.config.roundtrip import dump_document, load_document, replace_items, update_mapping
+from signage.config.roundtrip import (
+    dump_document,
+    empty_list,
+    load_document,
+    replace_items,
+    update_mapping,
+)
 from signage.config.when import DAY_NAMES, parse_days
 from signage.errors import Conflict, NotFound
 
@@ -225,34 +231,33 @@ def site_yaml_with_rules(text: str, rules: list[dict[str, Any]]) -> str:
             entry = _from_origin(old_rules, rule.get("origin"))
             data = _days_as_written(entry, _rule_data(rule))
             kept.append(update_mapping(entry, data, RULE_KEYS))
-    document["schedule"] = replace_items(old_rules, kept)
+    if kept:
+        document["schedule"] = replace_items(old_rules, kept)
+    else:  # "schedule: []": a block list with no items would not be YAML any more
+        document.ca.items.pop("schedule", None)  # the first rule's comment went with it
+        document["schedule"] = empty_list()
     return dump_document(document)
 
 
-def rules_from_form(form: Any) -> list[dict[str, Any]]:
-    """The rules posted by the schedule form: fields named rule-<n>-<field>."""
-    count = int(form.get("rules", "0") or 0)
-    rules = []
-    for n in range(count):
-        field = f"rule-{n}-"
-        if form.get(field + "remove"):
-            continue
-        origin = form.get(field + "origin", "")
-        rules.append(
-            {
-                "origin": int(origin) if origin.isdigit() else None,
-                "playlist": form.get(field + "playlist", "").strip(),
-                "screens": form.getlist(field + "screens"),
-                "weekdays": form.getlist(field + "weekdays"),
-                "workdays": bool(form.get(field + "workdays")),
-                "holidays": bool(form.get(field + "holidays")),
-                "start": form.get(field + "start", "").strip(),
-                "end": form.get(field + "end", "").strip(),
-                "dates": form.get(field + "dates", "").strip(),
-                "priority": int(form.get(field + "priority") or 0),
-            }
-        )
-    return rules
+def rules_from_form(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The schedule form's rows (read and bounded by the web edge) as rules, those marked
+    for removal left out."""
+    return [
+        {
+            "origin": row["origin"] if row["origin"] is not None and row["origin"] >= 0 else None,
+            "playlist": row["playlist"].strip(),
+            "screens": list(row["screens"]),
+            "weekdays": list(row["weekdays"]),
+            "workdays": row["workdays"],
+            "holidays": row["holidays"],
+            "start": row["start"].strip(),
+            "end": row["end"].strip(),
+            "dates": row["dates"].strip(),
+            "priority": row["priority"] or 0,
+        }
+        for row in rows
+        if not row["remove"]
+    ]
 
 
 # A screen's keys the screens page sets, at the values a screen has when they are left out

@@ -73,9 +73,12 @@ def visible_review(store: Store, user: dict[str, Any], review_id: int | str) -> 
     """A review this user may see: reviewers see every draft, others their own; 404 else."""
     missing = NotFound(f"there is no review {str(review_id)[:20]!r}; list them at /api/v1/reviews")
     try:
-        row = review_row(store, int(review_id))
+        number = int(review_id)
     except ValueError:
         raise missing from None
+    if not 0 < number < 2**31:  # what the column holds; a larger number names no review
+        raise missing
+    row = review_row(store, number)
     if not may_review(user) and row["author"] != user.get("name"):
         raise missing
     return row

@@ -142,6 +142,13 @@ def _give_tail(target: CommentedMap, tail: str) -> None:
         token.value = token.value + tail
 
 
+def empty_list() -> CommentedSeq:
+    """An empty list written as `[]`."""
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    return empty
+
+
 def replace_items(target: Any, items: list[Any]) -> Any:
     """A commented list holding exactly `items`, in place so its own comments stay."""
     if not isinstance(target, CommentedSeq):

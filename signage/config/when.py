@@ -110,9 +110,12 @@ class DateSet:
 
 def _parse_date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise _refuse(N_("{text!r} is not a date; write it like 2026-12-01"), text=text) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # pages could not show it: one range for all
+        raise _refuse(N_("{text!r} is not a date from 2000 to 2099"), text=text)
+    return day
 
 
 def parse_dates(value: object) -> DateSet:

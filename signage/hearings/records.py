@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signage.config.phrases import N_
+from signage.config.when import FIRST_YEAR, LAST_YEAR
 from signage.errors import Invalid
 from signage.hearings.privacy import has_role_inside, leading_role
 from signage.hearings.tables import Cell
@@ -48,6 +49,7 @@ NOT_PUBLIC = {"否", "不公开", "不公开审理", "n", "no", "false", "0", "�
 PUBLIC = {"是", "公开", "公开审理", "y", "yes", "true", "1", "√", ""}
 # Why a row is rejected: fixed words, so the staff page can say them in its language.
 NO_DATE = N_("the hearing date is missing or not a date (write it like 2026-12-01)")
+OUT_OF_YEARS = N_("the hearing date is not from 2000 to 2099")
 NO_TIME = N_("the hearing time is missing or not a time (write it like 09:30)")
 NO_CASE = N_("the case number (案号) is empty")
 BAD_PUBLIC = N_("是否公开 should be 是 or 否")
@@ -55,7 +57,7 @@ PARTY_UNCLEAR = N_(
     "a party's name and role could not be told apart (write 原告：张三); "
     "where names are masked the whole text is"
 )
-REASONS = (NO_DATE, NO_TIME, NO_CASE, BAD_PUBLIC, PARTY_UNCLEAR)
+REASONS = (NO_DATE, OUT_OF_YEARS, NO_TIME, NO_CASE, BAD_PUBLIC, PARTY_UNCLEAR)
 _NAME_SPLIT = re.compile(r"[、，,/]+")
 _ROLE = re.compile(r"^([^:：]{1,10})[:：](.*)$", re.S)
 _CLOCK = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})?")
@@ -161,6 +163,8 @@ def _moments(
     day = _date_of(when) or _date_of(_cell(row, columns, "date"))
     if day is None:
         raise ValueError(NO_DATE)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(OUT_OF_YEARS)
     source = when
     clock = _clock_of(when, after_date=True) if when not in (None, "") else None
     if clock is None:

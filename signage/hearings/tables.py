@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+import zlib
 from typing import Any
 
 from signage.encodings import decode_chinese_text
@@ -17,6 +18,23 @@ from signage.errors import Invalid
 
 HEARINGS_LARGEST = 5 * 1024 * 1024  # bytes; a court's week is some hundred rows
 MOST_ROWS = 5000
+MOST_COLUMNS = 60  # a case system's export has a dozen; cells further right are not read
+# What the workbook's parts may unpack to, together: a zip's declared sizes are what it is
+# read up to, so a small upload cannot make the parser walk gigabytes of XML.
+MOST_UNPACKED = 64 * 1024 * 1024
+# What a damaged workbook makes the parser raise (XML cut short, a part missing, a zip
+# stream broken): all mean "not a readable workbook".
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    SyntaxError,
+    OSError,
+    EOFError,
+)
 Cell = str | dt.datetime | dt.date | dt.time | None
 
 
@@ -44,20 +62,36 @@ def read_table(raw: bytes, filename: str = "") -> list[list[Cell]]:
 def _xlsx_rows(raw: bytes) -> list[list[Cell]]:
     from openpyxl import load_workbook  # imported here: only uploads of workbooks need it
 
+    unreadable = _bad("the file is not a readable Excel workbook; save it again as .xlsx")
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as packed:
+            unpacked = sum(info.file_size for info in packed.infolist())
+        if unpacked > MOST_UNPACKED:
+            raise _bad("the workbook unpacks to more than a hearing list holds; save it again")
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _bad("the file is not a readable Excel workbook; save it again as .xlsx") from None
+    except DAMAGED:
+        raise unreadable from None
     try:
-        sheet = book.worksheets[0]
+        # The rows and columns the cells fill, never the size the sheet claims: a sheet
+        # saying A1:XFD5000 would otherwise be read as 80 million empty cells.
         rows: list[list[Cell]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell(value) for value in row])
-            if len(rows) > MOST_ROWS:
-                break
+        cells = book.worksheets[0].iter_rows(
+            max_row=MOST_ROWS + 1, max_col=MOST_COLUMNS, values_only=True
+        )
+        for row in cells:
+            rows.append(_trimmed([_cell(value) for value in row]))
         return rows
+    except DAMAGED:
+        raise unreadable from None
     finally:
         book.close()
+
+
+def _trimmed(row: list[Cell]) -> list[Cell]:
+    """The row without the empty cells after its last value."""
+    while row and row[-1] in (None, ""):
+        row.pop()
+    return row
 
 
 def _cell(value: Any) -> Cell:

@@ -15,6 +15,7 @@ from signage.db import Store, now, screen_status
 from signage.errors import Invalid
 from signage.preview import item_summary, verdict_summary
 from signage.schedule import explain, hours_state, is_awake, resolve_segments
+from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService
 
@@ -37,6 +38,14 @@ def screen_statuses(store: Store) -> dict[str, dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(screen_status)).mappings()
         return {row["screen_id"]: dict(row) for row in rows}
+
+
+def _unplayable(seen: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The clips a screen last said it cannot play, each as its model allows."""
+    stored = seen["unplayable"] if seen else None
+    if not isinstance(stored, list):
+        return []
+    return [clip for clip in (read_back(UnplayableClip, c) for c in stored) if clip is not None]
 
 
 def screen_overview(
@@ -66,13 +75,14 @@ def screen_overview(
                 "orientation": screen.orientation,
                 "status": status,
                 "last_seen": iso(seen["last_seen"].astimezone(zone)) if seen else None,
-                "now_playing": seen["now_playing"] if seen else None,
+                "now_playing": read_back(NowPlaying, seen["now_playing"]) if seen else None,
                 "player_version": seen["player_version"] if seen else None,
                 "last_error": seen["last_error"] if seen else None,
-                "cache": seen["cache"] if seen else None,  # what the player has stored offline
+                # what the player has stored offline
+                "cache": read_back(CacheReport, seen["cache"]) if seen else None,
                 "address": seen["address"] if seen else None,
-                "engine": seen["engine"] if seen else None,  # {chromium, lacks}
-                "unplayable": (seen["unplayable"] if seen else None) or [],
+                "engine": read_back(Engine, seen["engine"]) if seen else None,
+                "unplayable": _unplayable(seen),
                 "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
             }
         )

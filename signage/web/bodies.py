@@ -5,15 +5,17 @@ cannot drift apart."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from signage.accounts.users import MAX_PASSWORD
 from signage.config.folder import MAX_FILE_BYTES
 from signage.config.model import SLUG
 from signage.config.review import MAX_COMMENT
 from signage.config.when import supported_date
 from signage.screens.alerts import MAX_TEXT
+from signage.screens.heartbeat import Heartbeat
 
 MAX_PLAYS_PER_BATCH = 1000
 ITEM_KEY = r"^[a-z0-9][a-z0-9_-]{0,63}#[0-9]{1,5}$"  # <playlist-id>#<index>, as in manifests
@@ -25,7 +27,7 @@ class Login(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD)]
 
 
 class YamlDocument(BaseModel):
@@ -58,41 +60,6 @@ class Decision(BaseModel):
 
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
     version: Annotated[str, Field(max_length=64)] | None = None
-
-
-class Engine(BaseModel):
-    """The browser engine a screen plays on: its Chromium version and the features it lacks."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    chromium: Annotated[int, Field(ge=1, le=999)] | None = None
-    lacks: Annotated[
-        list[Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9-]+$")]], Field(max_length=20)
-    ] = []
-
-
-class UnplayableClip(BaseModel):
-    """A clip the screen's engine cannot play (it skips it), and what the engine said."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    item: Annotated[str, Field(max_length=80)]
-    media: Annotated[str, Field(max_length=64)] | None = None
-    title: Annotated[str, Field(max_length=200)] | None = None
-    reason: Annotated[str, Field(max_length=200)] = ""
-
-
-class Heartbeat(BaseModel):
-    """What a screen reports: what it plays, its player version, its last error, its cache."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    now_playing: dict[str, Any] | None = None
-    player_version: Annotated[str, Field(max_length=64)] | None = None
-    last_error: Annotated[str, Field(max_length=2000)] | None = None
-    cache: dict[str, Any] | None = None
-    engine: Engine | None = None
-    unplayable: Annotated[list[UnplayableClip], Field(max_length=20)] = []
 
 
 class Play(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
@@ -51,11 +52,25 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: the JSON itself is fine, the number is not
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON may carry; send a plain number")
+
+
 class ShallowJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, refusing bodies nested deeper than any of ours (a ValueError: 4xx)."""
+    """Flask's JSON, refusing bodies nested deeper than any of ours, and NaN, Infinity and
+    numbers too large for a float (a ValueError: 4xx), so none is stored and served again."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Decode JSON; deep nesting is a ValueError, never a RecursionError."""
+        kwargs.setdefault("parse_constant", _no_constant)
+        kwargs.setdefault("parse_float", _finite)
         try:
             value = json.loads(s, **kwargs)
         except RecursionError:

@@ -59,11 +59,11 @@ def test_a_listed_holiday_turns_a_workday_rule_off_and_a_workday_turns_it_on() -
 
 
 def test_next_years_holidays_fill_the_gap_of_the_installed_calendar() -> None:
-    config, _ = site("calendar:\n  holidays: [2100-02-08..2100-02-14]\n  workdays: [2100-02-06]")
+    config, _ = site("calendar:\n  holidays: [2099-02-09..2099-02-15]\n  workdays: [2099-02-07]")
     assert config is not None
-    assert playing(config, 2100, 2, 9, 10) == ("evening",)  # a Tuesday, declared a holiday
-    assert playing(config, 2100, 2, 6, 10) == ("daytime",)  # a Saturday, declared a workday
-    assert playing(config, 2100, 2, 15, 10) == ("daytime",)  # Monday: back to Monday-Friday
+    assert playing(config, 2099, 2, 10, 10) == ("evening",)  # a Tuesday, declared a holiday
+    assert playing(config, 2099, 2, 7, 10) == ("daytime",)  # a Saturday, declared a workday
+    assert playing(config, 2099, 2, 16, 10) == ("daytime",)  # Monday: back to Monday-Friday
 
 
 def test_a_day_both_holiday_and_workday_is_refused_where_it_is_written() -> None:

@@ -4,6 +4,8 @@ variants, bad rows listed with their row number and reason while good rows load.
 from __future__ import annotations
 
 import datetime as dt
+import time
+import tracemalloc
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from signage.errors import Invalid
 from signage.hearings.records import read_hearings
 from signage.hearings.tables import read_table
-from tests.hearings.workbooks import HEADER, csv_text, xlsx
+from tests.hearings.workbooks import HEADER, csv_text, damaged, far_right, xlsx
 
 ZONE = ZoneInfo("Asia/Shanghai")
 LOAN = ("(2026)冀0822民初1234号", "民间借贷纠纷")
@@ -119,3 +121,54 @@ def test_files_that_are_no_hearing_list_are_refused(raw: bytes, name: str, words
     with pytest.raises(Invalid) as refused:
         read_hearings(read_table(raw, name), ZONE)
     assert words in refused.value.message
+
+
+ONE_HEARING = [HEADER, (1, "2026-12-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是")]
+
+
+@pytest.mark.parametrize(
+    ("part", "keep"),
+    [
+        ("xl/workbook.xml", 0.5),
+        ("xl/worksheets/sheet1.xml", 0.5),
+        ("xl/worksheets/sheet1.xml", 0),
+        ("xl/styles.xml", 0.5),
+        ("[Content_Types].xml", 0.5),
+        ("xl/_rels/workbook.xml.rels", 0.5),
+    ],
+)
+def test_a_damaged_workbook_is_refused_in_plain_words(part: str, keep: float) -> None:
+    with pytest.raises(Invalid) as refused:
+        read_table(damaged(xlsx(ONE_HEARING), part, keep), "开庭公告.xlsx")
+    assert "not a readable Excel workbook" in refused.value.message
+
+
+def test_a_sheet_claiming_a_huge_size_is_read_by_its_cells() -> None:
+    raw = far_right(ONE_HEARING, 4992)  # claims A1:XFD4992, some 80 million cells
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        rows = read_table(raw, "开庭公告.xlsx")
+        took = time.monotonic() - started
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(rows) == 4992 and len(rows[0]) == len(HEADER) and rows[-1] == []
+    assert took < 4, took  # it took 12 s and 650 MB
+    assert peak < 60 * 1024 * 1024, peak
+    assert len(read_hearings(rows, ZONE).hearings) == 1
+
+
+def test_a_hearing_outside_the_years_is_rejected_with_its_row() -> None:
+    rows = [
+        HEADER,
+        (1, "0001-01-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (2, "9999-12-31 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (3, "1900-01-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+        (4, "2026-12-01 09:00", *LOAN, "原告：张三", "王法官", "一庭", "是"),
+    ]
+    result = read_hearings(rows, ZONE)
+    assert [h.starts_at for h in result.hearings] == [at(2026, 12, 1, 9)]
+    assert result.rejected == [
+        {"row": n, "reason": "the hearing date is not from 2000 to 2099"} for n in (2, 3, 4)
+    ]

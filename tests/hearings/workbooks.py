@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,3 +46,32 @@ def tribunal_shows_hearings(playlists_dir: Path) -> None:
             playlist.read_text(encoding="utf-8") + "  - hearings: today\n    seconds: 20\n",
             encoding="utf-8",
         )
+
+
+def damaged(raw: bytes, part: str, keep: float = 0.5) -> bytes:
+    """The workbook with one part (a path inside the zip) cut to a fraction of its bytes, or
+    left out when `keep` is 0."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rebuilt:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == part:
+                if not keep:
+                    continue
+                data = data[: int(len(data) * keep)]
+            rebuilt.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def far_right(rows: Sequence[Sequence[Any]], filled_rows: int) -> bytes:
+    """A workbook whose sheet claims A1:XFD<n>: one cell in the last column of each row."""
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(list(row))
+    for number in range(len(rows) + 1, filled_rows + 1):
+        sheet.cell(row=number, column=16384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

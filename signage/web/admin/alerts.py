@@ -14,6 +14,7 @@ from signage.errors import Invalid
 from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
 from signage.web.admin.base import bp, error_text, user
 from signage.web.context import parts
+from signage.web.forms import AlertForm, read_form
 
 
 def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 200) -> Any:
@@ -53,11 +54,7 @@ def alerts_page() -> Any:
 @bp.post("/alerts")
 def alerts_post() -> Any:
     """Post the message; with problems, the form again with each one by its field."""
-    form = {
-        "text": request.form.get("text", ""),
-        "until": request.form.get("until", ""),
-        "targets": request.form.getlist("targets"),
-    }
+    form = read_form(AlertForm, request.form).model_dump()
     screens = parts().screens
     targets: list[str] | str = form["targets"]
     if EVERY_SCREEN in targets and len(targets) > 1:

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from signage.accounts.users import MIN_PASSWORD
+from signage.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
 from signage.media.library import TITLE_LIMIT
 from signage.web.admin.issue_words import issue_place, issue_text
@@ -48,6 +48,13 @@ ERROR_TEXT = {
     ),
     "short_password": _l(
         "The password is too short: it needs at least %(count)s characters.", count=MIN_PASSWORD
+    ),
+    "long_password": _l(
+        "The password is too long: it may have at most %(count)s characters.", count=MAX_PASSWORD
+    ),
+    "bad_form": _l(
+        "This form could not be read: it may be incomplete or out of date. Reload the page "
+        "and try again."
     ),
     "bad_user_name": _l(
         "A user name is 1 to 64 letters, digits or Chinese characters (and . - _), no spaces."
@@ -86,6 +93,12 @@ ERROR_TEXT = {
     "calendar_too_long": _l("A stretch of days is at most two months long; check the year."),
     "calendar_listed": _l("These days are listed already."),
     "calendar_not_listed": _l("These days are not listed any more; reload the page."),
+    "not_found": _l("It was not found: it may have been deleted or renamed. Reload the page."),
+    "bad_id": _l(
+        "This id cannot be used: write lowercase letters, digits, - and _ (for example lobby-east)."
+    ),
+    "bad_date": _l("This date cannot be used. Write a date from 2000 to 2099, like 2026-12-01."),
+    "not_ready": _l("Approve it once it is prepared, after watching the prepared file."),
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),

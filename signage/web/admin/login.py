@@ -13,6 +13,7 @@ from signage.errors import SignageError
 from signage.web.admin.base import bp, error_text, user
 from signage.web.auth import sign_in
 from signage.web.context import parts
+from signage.web.forms import LoginForm, read_form
 
 # A local path without spaces or control characters: no CR/LF can reach the Location
 # header, no backslash or "//" can turn it into another site.
@@ -32,9 +33,10 @@ def login() -> Any:
     store = parts().store
     error, status, name = None, 200, ""
     if request.method == "POST":
-        name = request.form.get("name", "").strip()[:64]
+        form = read_form(LoginForm, request.form)
+        name = form.name.strip()
         try:
-            sign_in(name, request.form.get("password", "")[:256])
+            sign_in(name, form.password)
         except SignageError as refused:
             error, status = error_text(refused), refused.status
         else:

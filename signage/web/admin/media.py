@@ -18,6 +18,7 @@ from signage.media import library
 from signage.web.admin.base import ERROR_TEXT, bp, user
 from signage.web.admin.layout import playlist_name
 from signage.web.context import parts
+from signage.web.forms import TitleForm, read_form
 from signage.web.media_json import describe_media
 
 # The preparation's refusals (stable codes) in the staff's words.
@@ -86,7 +87,7 @@ def media_table_row(media_id: str) -> Any:
 def media_title(media_id: str) -> Any:
     """Give a clip or picture the title staff will read in playlists and reports."""
     instance = parts()
-    title = request.form.get("title", "")
+    title = read_form(TitleForm, request.form).title
     library.set_title(instance.store, media_id, title)
     audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
     flash(_("The title is saved."))

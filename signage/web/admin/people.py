@@ -21,6 +21,14 @@ from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.auth import staff_required
 from signage.web.context import parts, public_url
+from signage.web.forms import (
+    DisabledForm,
+    NewUserForm,
+    PasswordForm,
+    RoleForm,
+    ScreenForm,
+    read_form,
+)
 
 
 def display_url(screen_id: str) -> str:
@@ -48,9 +56,9 @@ def users_page() -> Any:
 @staff_required("admin")
 def users_add() -> Any:
     """Add an account (name, role, first password)."""
-    name = request.form.get("name", "").strip()
-    role, password = request.form.get("role", ""), request.form.get("password", "")
-    add_user(parts().store, name, role, password, actor=user())
+    form = read_form(NewUserForm, request.form)
+    name = form.name.strip()
+    add_user(parts().store, name, form.role, form.password, actor=user())
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -59,7 +67,7 @@ def users_add() -> Any:
 @staff_required("admin")
 def users_role(name: str) -> Any:
     """Make the account an admin or an editor."""
-    set_role(parts().store, name, request.form.get("role", ""), user())
+    set_role(parts().store, name, read_form(RoleForm, request.form).role, user())
     flash(_("The role of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -68,7 +76,7 @@ def users_role(name: str) -> Any:
 @staff_required("admin")
 def users_password(name: str) -> Any:
     """Give the account a new password (tell the person in person)."""
-    reset_password(parts().store, name, request.form.get("password", ""), user())
+    reset_password(parts().store, name, read_form(PasswordForm, request.form).password, user())
     flash(_("The password of %(name)s is reset.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -77,7 +85,7 @@ def users_password(name: str) -> Any:
 @staff_required("admin")
 def users_disabled(name: str) -> Any:
     """Disable the account (its sessions and tokens end) or enable it again."""
-    disabled = request.form.get("disabled") == "1"
+    disabled = read_form(DisabledForm, request.form).disabled == "1"
     set_disabled(parts().store, name, disabled, user())
     if disabled:
         flash(_("%(name)s is disabled; their sessions and tokens have ended.", name=name))
@@ -120,7 +128,7 @@ def screens_page() -> Any:
 @staff_required("admin")
 def screens_add() -> Any:
     """Add a screen to site.yaml (validated like any save)."""
-    saved = _save_screen(request.form.get("id", ""), new=True)
+    saved = _save_screen(read_form(ScreenForm, request.form).id, new=True)
     flash_saved(saved, _("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
 
@@ -130,23 +138,22 @@ def screens_add() -> Any:
 def screens_settings(screen_id: str) -> Any:
     """Change a screen's name, groups, orientation, courtroom, hearing band and captions."""
     saved = _save_screen(screen_id, new=False)
-    flash_saved(saved, _("The settings of %(name)s are saved.", name=request.form.get("name")))
+    name = read_form(ScreenForm, request.form).name
+    flash_saved(saved, _("The settings of %(name)s are saved.", name=name))
     return redirect(url_for("admin.screens_page"))
 
 
 def _save_screen(screen_id: str, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
-    form = request.form
+    form = read_form(ScreenForm, request.form)
     settings = {
-        "name": form.get("name", ""),
-        "groups": [
-            g.strip() for g in form.get("groups", "").replace("，", ",").split(",") if g.strip()
-        ],
-        "orientation": form.get("orientation", "landscape"),
-        "courtroom": form.get("courtroom", "").strip(),
+        "name": form.name,
+        "groups": [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()],
+        "orientation": form.orientation,
+        "courtroom": form.courtroom.strip(),
         # Checkboxes: the add form has none, so a new screen takes the defaults.
-        "hearing_band": bool(form.get("hearing_band") if not new else form.get("courtroom")),
-        "captions": bool(form.get("captions")) if not new else True,
+        "hearing_band": form.hearing_band if not new else bool(form.courtroom.strip()),
+        "captions": form.captions if not new else True,
     }
     instance = parts()
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)

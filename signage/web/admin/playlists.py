@@ -18,7 +18,7 @@ from signage.config.editing import (
 from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
 from signage.config.model import DEFAULT_SECONDS, web_address
 from signage.db import now
-from signage.errors import Invalid
+from signage.errors import SignageError
 from signage.media.library import ready_media
 from signage.qr import qr_svg
 from signage.web.admin.base import bp, user
@@ -27,6 +27,7 @@ from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.admin.schedule_words import item_warnings, off_air_warning
 from signage.web.context import parts
+from signage.web.forms import NewPlaylistForm, PlaylistCheck, read_form
 
 
 def media_choices() -> dict[str, list[dict[str, Any]]]:
@@ -54,8 +55,9 @@ def playlists_list() -> Any:
 @bp.post("/playlists")
 def playlists_create() -> Any:
     """Create an empty playlist and open it in the editor."""
-    playlist_id = request.form.get("id", "").strip()
-    text = playlist_yaml({"name": request.form.get("name", ""), "items": []})
+    form = read_form(NewPlaylistForm, request.form)
+    playlist_id = form.id.strip()
+    text = playlist_yaml({"name": form.name, "items": []})
     saved = save_file(
         parts(),
         playlist_file(playlist_id),
@@ -119,17 +121,17 @@ def qr_image() -> Any:
 @bp.post("/playlists/<playlist_id>/check")
 def playlists_check(playlist_id: str) -> Any:
     """As staff type: {"yaml"} or {"playlist"} in; the YAML, its issues and the model out."""
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    if isinstance(body.get("playlist"), dict):
+    body = read_form(PlaylistCheck, request.get_json(silent=True))
+    if body.playlist is not None:
         try:
             # The text the form was read from, so its comments and layout are kept.
-            base = body.get("base") if isinstance(body.get("base"), str) else None
-            text = playlist_yaml(body["playlist"], base)
-        except (TypeError, ValueError) as error:
-            raise Invalid(f"the form could not be read: {error}") from None
+            text = playlist_yaml(body.playlist.model_dump(), body.base)
+        except (TypeError, ValueError):
+            raise SignageError(
+                "the playlist form could not be read; reload the page", code="bad_form"
+            ) from None
     else:
-        text = str(body.get("yaml", ""))
+        text = body.yaml or ""
     name = playlist_file(playlist_id)
     config, issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
     starts = item_lines(text)

@@ -29,6 +29,7 @@ from signage.media import library
 from signage.screens.alerts import alerts_posted_since
 from signage.web.admin.base import bp, user
 from signage.web.context import parts
+from signage.web.forms import DecisionForm, read_form
 from signage.web.media_json import describe_media
 
 URGENT_DAYS = 7
@@ -153,13 +154,8 @@ def reviews_preview(review_id: int) -> Any:
 def reviews_approve(review_id: int) -> Any:
     """Write the draft; when the file moved on, the page again with the three versions."""
     try:
-        approve(
-            parts(),
-            review_id,
-            user(),
-            request.form.get("comment"),
-            request.form.get("version"),
-        )
+        form = read_form(DecisionForm, request.form)
+        approve(parts(), review_id, user(), form.comment, form.version)
     except Conflict as error:
         if error.code != "review_conflict":
             raise
@@ -171,7 +167,7 @@ def reviews_approve(review_id: int) -> Any:
 @bp.post("/reviews/<int:review_id>/reject")
 def reviews_reject(review_id: int) -> Any:
     """Turn the draft down; its author reads the comment on this page and in the editor."""
-    reject(parts(), review_id, user(), request.form.get("comment"))
+    reject(parts(), review_id, user(), read_form(DecisionForm, request.form).comment)
     flash(_("Rejected; the author sees your comment."))
     return redirect(url_for("admin.reviews_page"))
 
@@ -188,7 +184,7 @@ def reviews_approve_media(media_id: str) -> Any:
 def reviews_decide_captions(media_id: str, verdict: str) -> Any:
     """Approve held captions (the version read on this page) or turn them down."""
     approved = verdict == "approve"
-    version = request.form.get("version")
+    version = read_form(DecisionForm, request.form).version
     decide_captions(parts(), media_id, user(), version, approved=approved)
     if approved:
         flash(_("Approved: screens show the captions of %(id)s from their next poll.", id=media_id))

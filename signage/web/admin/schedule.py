@@ -25,6 +25,7 @@ from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
+from signage.web.forms import read_rules
 
 PREVIEW_SPAN = dt.timedelta(hours=12)
 
@@ -81,7 +82,7 @@ def schedule_page() -> Any:
 @bp.post("/schedule")
 def schedule_save() -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
-    rules = rules_from_form(request.form)
+    rules = rules_from_form([row.model_dump() for row in read_rules(request.form)])
     instance = parts()
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     text = site_yaml_with_rules(current.content.decode(), rules)
@@ -90,7 +91,7 @@ def schedule_save() -> Any:
             instance,
             SITE_FILE,
             text.encode(),
-            if_match={request.form.get("etag", "")},
+            if_match={request.form.get("etag", "")[:64]},
             author=user(),
             action="save",
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 
+from signage.config.when import FIRST_YEAR, LAST_YEAR, supported_date
 from signage.db import now
 from signage.errors import Invalid
 from signage.hearings.board import hearing_rows
@@ -24,10 +25,12 @@ def day_asked(text: str | None, zone: dt.tzinfo) -> dt.date:
     if not text:
         return now().astimezone(zone).date()
     try:
-        return dt.date.fromisoformat(text.strip())
+        return supported_date(dt.date.fromisoformat(text.strip()))
     except ValueError:
         raise Invalid(
-            f"{text[:40]!r} is not a date; write it like 2026-12-01", code="bad_date"
+            f"{text[:40]!r} is not a date from {FIRST_YEAR} to {LAST_YEAR}; "
+            "write it like 2026-12-01",
+            code="bad_date",
         ) from None
 
 

@@ -52,16 +52,13 @@ def manifest(screen_id: str) -> Any:
 @bp.post("/screens/<screen_id>/heartbeat")
 @screen_key_required
 def heartbeat(screen_id: str) -> Any:
-    """A screen says it is alive and what it plays."""
+    """A screen says it is alive and what it plays; 422 naming each field of a wrong type."""
     beat = parse_body(Heartbeat)
     service = parts().screens
     record_heartbeat(
         service.store,
         screen_id,
-        {
-            **beat.model_dump(),
-            "address": (request.remote_addr or "")[:64],
-        },
+        {**beat.stored(), "address": (request.remote_addr or "")[:64]},
     )
     # What staff asked of the screen ("snapshot", "reload"): it acts on it at once.
     requests = take_requests(service.store, screen_id)
