@@ -81,6 +81,10 @@ ERROR_TEXT = {
     "calendar_too_long": _l("A stretch of days is at most two months long; check the year."),
     "calendar_listed": _l("These days are listed already."),
     "calendar_not_listed": _l("These days are not listed any more; reload the page."),
+    "bad_id": _l(
+        "This id cannot be used: write lowercase letters, digits, - and _ (for example "
+        "lobby-east); site is taken by the site settings."
+    ),
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import render_template
+from flask_babel import lazy_gettext as _l
 
 from signage.db import now
 from signage.media.library import ready_media
@@ -30,6 +32,29 @@ def tomorrow_readiness(cache: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+RECENT_ERROR = dt.timedelta(minutes=15)  # an older one is history: the screen came back since
+# What players report most, in the staff's words; the player's own text stays for IT.
+PLAYER_ERRORS = {"Failed to fetch": _l("the screen could not reach the server")}
+
+
+def recent_error(text: str | None, moment: dt.datetime, zone: dt.tzinfo) -> dict[str, str] | None:
+    """A player's last error ("<ISO time> <message>") when it is recent, in site time and
+    plain words; None when there is none, it is old, or it cannot be read."""
+    stamp, _, message = (text or "").partition(" ")
+    try:
+        at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if at.tzinfo is None or moment - at > RECENT_ERROR:
+        return None
+    words = PLAYER_ERRORS.get(message.strip())
+    return {
+        "at": at.astimezone(zone).strftime("%m-%d %H:%M"),
+        "words": str(words or _l("the player reported an error")),
+        "detail": message.strip(),
+    }
+
+
 def thumbnail_urls() -> dict[str, str]:
     """Media id -> URL of its thumbnail, for media that screens can play."""
     return {
@@ -52,6 +77,7 @@ def overview() -> Any:
     )
     for screen in screens:
         screen["tomorrow"] = tomorrow_readiness(screen["cache"])
+        screen["error"] = recent_error(screen["last_error"], moment, config.site.zone)
     alerts = active_alerts(instance.screens) if config else []
     return render_template(
         "admin/overview.html",

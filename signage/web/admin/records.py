@@ -19,6 +19,7 @@ from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
 from signage.web.admin.base import bp, user
+from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
 from signage.web.context import parts
@@ -33,8 +34,11 @@ def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[st
         lambda: {"plays": 0, "seconds": 0.0}
     )
     for row in rows:
-        entry = summed[(row[key] or "", row[label] or row[key] or "")]
-        entry["label"] = row[label] or row[key]
+        # An item without a title (the hearing list) is named by its kind, not its key.
+        kind = str(KIND_NAMES.get(row.get("type") or "", "")) if key == "item" else ""
+        named = row[label] or kind or row[key]
+        entry = summed[(row[key] or "", named or "")]
+        entry["label"] = named
         entry["plays"] += row["plays"]
         entry["seconds"] += row["seconds"]
     ordered = sorted(summed.items(), key=lambda pair: (-pair[1]["plays"], pair[0]))
