@@ -12,9 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit_entries
+from signage.config.changes import playlist_changes
+from signage.config.drafts import approvers
 from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
-from signage.config.history import list_revisions, side_by_side
+from signage.config.history import get_revision, list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
@@ -123,6 +125,14 @@ def history_page() -> Any:
         old=old,
         new=new,
         diff=diff,
+        approvers=approvers(instance.store, name),
+        # Playlists: the change between the two as the form reads it, as review shows it.
+        changes=playlist_changes(
+            get_revision(instance.store, name, old)["text"],
+            get_revision(instance.store, name, new)["text"],
+        )
+        if diff and name != SITE_FILE
+        else None,
         audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
         audit_actions=AUDIT_ACTIONS,
     )
