@@ -13,6 +13,7 @@ from signage.schedule import PlannedItem, RuleVerdict, explain, hours_state, res
 # How far from now the player can be previewed: the schedule is known further, but alerts,
 # media and the configuration itself are today's, so a far preview would mostly mislead.
 PREVIEW_REACH = dt.timedelta(days=14)
+WEEK = dt.timedelta(days=7)
 
 
 def check_preview_time(at: dt.datetime, moment: dt.datetime) -> dt.datetime:
@@ -65,9 +66,10 @@ def describe_preview(
     zone = config.site.zone
     at = at.astimezone(dt.UTC)
     screen = config.screens[screen_id]
-    # Resolve from a day before, so "since" says when the current segment really began.
-    segments = resolve_segments(config, screen_id, at - dt.timedelta(days=1), at + span)
-    segments = [s for s in segments if s.end > at]
+    # Resolve from a day before and a week past the span, so "since" and "until" say when
+    # the current segment really begins and ends, whatever span the caller shows.
+    segments = resolve_segments(config, screen_id, at - dt.timedelta(days=1), at + span + WEEK)
+    segments = [s for s in segments if s.end > at and (s.start < at + span or s.start <= at)]
     current = segments[0] if segments else None
     verdicts = explain(config, screen_id, at)
     schedule = config.site_file.schedule

@@ -164,3 +164,12 @@ def reopen(store: Store, review_id: int, revision: int) -> None:
             .where(reviews.c.id == review_id, reviews.c.revision == revision)
             .values(state=PENDING, decided_by=None, decided_at=None, comment=None, revision=None)
         )
+
+
+def approvers(store: Store, file: str) -> dict[int, str]:
+    """Revision -> who approved the draft that wrote it, for the file's approved drafts."""
+    query = sa.select(reviews.c.revision, reviews.c.decided_by).where(
+        reviews.c.file == file, reviews.c.state == APPROVED, reviews.c.revision.is_not(None)
+    )
+    with store.engine.connect() as conn:
+        return {row.revision: row.decided_by for row in conn.execute(query)}

@@ -105,6 +105,7 @@ def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
     return {
         **review_summary(row, site_zone(signage)),
         "text": row["text"],
+        "base": base,
         "diff": "".join(line if line.endswith("\n") else line + "\n" for line in diff),
         "file_moved_on": current_etag != row["base_etag"],
         "media_added": sorted(wanted - set(in_effect)),

@@ -45,7 +45,13 @@ CSV_COLUMNS = {
     "media": "素材编号",
     "in_config": "在当前配置中",
 }
-KIND_WORDS = {"video": "视频", "tip": "小知识", "image": "海报"}
+KIND_WORDS = {
+    "video": "视频",
+    "tip": "小知识",
+    "image": "海报",
+    "hearings": "开庭公告",
+    "alert": "紧急通知",
+}
 
 
 def item_title(config: Config, item_key: str) -> str | None:
@@ -198,7 +204,7 @@ def play_report(
                 "media": media,
                 "title": title,
                 "plays": int(count),
-                "seconds": round(seconds, 1),
+                "seconds": round(seconds),  # whole seconds: what a report reader counts
                 "in_config": item_title(config, item or "") is not None,
             }
         )

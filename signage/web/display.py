@@ -28,6 +28,7 @@ from signage.config.when import iso, parse_moment
 from signage.db import now
 from signage.errors import Forbidden, NotFound, SignageError
 from signage.preview import check_preview_time
+from signage.web.admin.base import error_text
 from signage.web.auth import current_user, screen_key_from_request
 from signage.web.context import parts
 
@@ -83,12 +84,17 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
     }
 
 
-def preview_boot(screen_id: str, at: dt.datetime, config: Config | None = None) -> dict[str, Any]:
+def preview_boot(
+    screen_id: str, at: dt.datetime, config: Config | None = None, item: str | None = None
+) -> dict[str, Any]:
     """Boot settings of a staff preview: the clock starts at `at` with a manifest built for
-    it (from `config`: a draft under review), and there is nowhere to report to (no
-    heartbeats, plays, service worker, reloads)."""
+    it (from `config`: a draft under review), the first item shown is `item` (its key) when
+    it plays then, and there is nowhere to report to (no heartbeats, plays, service worker,
+    reloads)."""
     screens = parts().screens
     zone = screens.config().site.zone
+    manifest = screens.preview_manifest(screen_id, at, config)
+    keys = {i.get("key") for s in manifest.get("segments", []) for i in s.get("items", [])}
     return {
         **boot_settings(screen_id),
         "manifest_url": None,
@@ -99,8 +105,11 @@ def preview_boot(screen_id: str, at: dt.datetime, config: Config | None = None) 
         "reload_at": "off",
         "preview": {
             "at": iso(at, zone),
-            "label": at.astimezone(zone).strftime("%H:%M"),
-            "manifest": screens.preview_manifest(screen_id, at, config),
+            # The badge: never to be taken for a live screen, nor a draft for what plays.
+            "label": ("草稿预览 " if config is not None else "预览 ")
+            + at.astimezone(zone).strftime("%m-%d %H:%M"),
+            "manifest": manifest,
+            "item": item if item in keys else None,
         },
     }
 
@@ -111,10 +120,17 @@ UNAVAILABLE_RETRY_SECONDS = 30
 NO_PREVIEW = ("无法预览", "请回到排期页面，另选屏幕或时间（前后十四天以内）。")
 
 
-def _message_page(words: tuple[str, str], error: SignageError, retry: int | None) -> Response:
+def _message_page(
+    words: tuple[str, str], error: SignageError, retry: int | None, detail: str | None = None
+) -> Response:
     title, hint = words
     page = render_template(
-        "display_refused.html", title=title, hint=hint, message=error.message, retry=retry
+        "display_refused.html",
+        title=title,
+        hint=hint,
+        message=detail or error.message,
+        lang="zh-CN" if detail else "en",
+        retry=retry,
     )
     response = make_response(page, error.status)
     response.headers["Cache-Control"] = "no-store"
@@ -166,9 +182,11 @@ def preview(screen_id: str) -> Response:
         config = None
         if review:
             config = draft_config(parts(), visible_review(parts().store, user, review))
-        boot = preview_boot(screen_id, check_preview_time(at, moment), config)
+        item = request.args.get("item")
+        boot = preview_boot(screen_id, check_preview_time(at, moment), config, item)
     except SignageError as error:
-        return _message_page(NO_PREVIEW, error, retry=None)
+        # Staff read this one: the reason in their words, not the API's English.
+        return _message_page(NO_PREVIEW, error, retry=None, detail=error_text(error))
     # no-store: the page holds a manifest built for one moment, for one signed-in person.
     return _player_page(boot, PREVIEW_POLICY, cache="no-store")
 

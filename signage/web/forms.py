@@ -84,7 +84,8 @@ class AlertForm(Form):
 class ScreenForm(Form):
     id: Id = ""
     name: Line = ""
-    groups: Annotated[str, Field(max_length=2000)] = ""
+    groups: Annotated[str, Field(max_length=2000)] = ""  # new groups, typed as ids
+    group: Annotated[list[Id], Field(max_length=100)] = []  # the groups ticked by name
     orientation: Id = "landscape"
     courtroom: Line = ""
     hearing_band: bool = False

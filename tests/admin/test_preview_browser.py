@@ -101,7 +101,7 @@ def test_the_schedule_page_plays_the_screen_at_the_chosen_time(
     expect(player.locator("#time")).to_have_text("10:00")
     day = preview.day
     expect(player.locator("#date")).to_contain_text(f"{day.year}年{day.month}月{day.day}日")
-    expect(player.locator("#preview-badge")).to_have_text("预览 / preview 10:00")
+    expect(player.locator("#preview-badge")).to_have_text(f"预览 {day:%m-%d} 10:00")
     expect(player.locator("#ticker-track")).to_contain_text("诉讼服务热线 12368")
     expect(page.locator(".preview-facts")).to_contain_text("week")
     shot(page, "schedule-preview")

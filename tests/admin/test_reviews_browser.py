@@ -80,7 +80,8 @@ def test_a_change_waits_is_rejected_edited_and_approved_before_screens_show_it(
     expect(reviewer.locator("#review-badge")).to_have_text("1")
     reviewer.click("nav >> text=待审核")
     draft = reviewer.locator("article.draft").first
-    expect(draft.locator("pre.diff .add")).to_contain_text("夜间轮播(初稿)")
+    expect(draft.locator(".change .where")).to_have_text("播放列表名称")
+    expect(draft.locator(".change ins")).to_contain_text("(初稿)")
     draft.locator("input[name=comment][required]").fill("请写明节假日也播放")
     draft.locator("button.danger").click()
     expect(reviewer.locator(".flash")).to_contain_text("已退回")
@@ -111,6 +112,7 @@ def test_a_change_waits_is_rejected_edited_and_approved_before_screens_show_it(
     preview = opened.value
     preview.wait_for_load_state()
     assert "review=" in preview.url and "/display/" in preview.url
+    expect(preview.locator("#preview-badge")).to_contain_text("草稿预览")
     preview.close()
     shot(reviewer, "review-page")
     reviewer.locator("article.draft button.primary").click()

@@ -150,3 +150,42 @@ def test_held_captions_are_read_and_approved_on_the_review_page(
     store = app.extensions["signage"].store
     assert library.media_row(store, "anti-fraud")["captions"] == version.group(1)
     assert "一次都不用跑" not in client.get("/admin/reviews").get_data(as_text=True)
+
+
+def test_the_reviewer_reads_the_change_as_the_clerk_made_it(
+    app: Flask, client: FlaskClient, editor_token: str
+) -> None:
+    import datetime as dt
+    import html
+
+    from signage.web.admin.reviews import preview_place
+
+    bearer = {"Authorization": f"Bearer {editor_token}"}
+    opened = client.get("/api/v1/playlists/constitution-week", headers=bearer)
+    changed = opened.data.decode().replace("欢迎取阅宣传资料", "欢迎免费取阅宣传资料")
+    held = client.put(
+        "/api/v1/playlists/constitution-week",
+        data=changed.encode(),
+        headers={**bearer, "Content-Type": "text/yaml", "If-Match": opened.headers["ETag"]},
+    )
+    assert held.status_code == 202
+    add_user(app.extensions["signage"].store, "zhao", "reviewer", PASSWORD)
+    sign_in(client, "zhao")
+    page = html.unescape(client.get("/admin/reviews").get_data(as_text=True))
+    assert "第 4 条 小知识《宪法宣传周》正文" in page
+    assert "欢迎<ins>免费</ins>取阅" in page
+    assert "@@" not in page and "constitution-week.yaml" not in page
+    assert ">诉讼服务中心东侧大屏</option>" in page  # screens by name
+
+    # During Constitution Week the preview opens where and when the changed tip plays.
+    wednesday = dt.datetime(2026, 12, 2, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with app.test_request_context():
+        draft = {"file": "constitution-week.yaml", "text": changed, "base": opened.data.decode()}
+        from signage.config.changes import playlist_changes
+
+        draft["changes"] = playlist_changes(draft["base"], changed)
+        assert preview_place(draft, wednesday) == {
+            "screen": "lobby-east",
+            "at": "2026-12-02T08:00",
+            "item": "constitution-week#3",
+        }

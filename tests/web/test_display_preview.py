@@ -66,7 +66,7 @@ def test_staff_get_the_player_set_to_that_time_with_nowhere_to_report(
     assert response.headers["Cache-Control"] == "no-store"
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     html = response.get_data(as_text=True)
-    assert "预览 / preview 10:00" in html
+    assert f"预览 {at[5:10]} 10:00" in html  # not 草稿预览: no draft is applied
     boot = _boot(html)
     preview = boot["preview"]
     assert preview["at"] == at + ":00+08:00"
@@ -89,11 +89,12 @@ def test_a_signed_in_session_opens_it_and_sets_no_screen_cookie(
 ) -> None:
     add_user(app.extensions["signage"].store, "li", "editor", PASSWORD)
     assert sign_in(client, "li") == 302
-    response = client.get(PREVIEW, query_string={"at": _in_days(-2, hour=21)})
+    at = _in_days(-2, hour=21)
+    response = client.get(PREVIEW, query_string={"at": at})
     assert response.status_code == 200
     assert "screen_key" not in response.headers.get("Set-Cookie", "")
     assert client.get_cookie("screen_key") is None
-    assert _boot(response.get_data(as_text=True))["preview"]["label"] == "21:00"
+    assert _boot(response.get_data(as_text=True))["preview"]["label"] == f"预览 {at[5:10]} 21:00"
 
 
 def test_a_preview_leaves_the_live_screens_manifest_alone(
@@ -124,16 +125,17 @@ def test_an_unknown_screen_is_404_in_plain_words(
 
 
 @pytest.mark.parametrize(
-    ("at", "words"),
+    ("at", "english"),
     [("next tuesday", "is not a time"), (_in_days(30), "14 days"), (_in_days(-15), "14 days")],
 )
-def test_a_bad_or_far_time_is_422_in_plain_words(
-    client: FlaskClient, bearer: dict[str, str], at: str, words: str
+def test_a_bad_or_far_time_is_422_in_the_staffs_words(
+    client: FlaskClient, bearer: dict[str, str], at: str, english: str
 ) -> None:
     response = client.get(PREVIEW, query_string={"at": at}, headers=bearer)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "无法预览" in page and words in page
+    assert "无法预览" in page and "前后十四天以内" in page and "这个时间无法使用" in page
+    assert english not in page
     assert "Set-Cookie" not in response.headers
 
 

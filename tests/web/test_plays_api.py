@@ -98,7 +98,7 @@ def test_report_sums_per_day_in_the_site_zone_per_screen_and_item(
     assert summary == [
         ("2026-11-20", "lobby-east", "daytime#1", 1, 15.0),
         ("2026-11-21", "lobby-east", "daytime#0", 1, 60.0),
-        ("2026-11-21", "lobby-east", "daytime#1", 2, 29.5),
+        ("2026-11-21", "lobby-east", "daytime#1", 2, 30),
         ("2026-11-21", "lobby-east", "gone#0", 1, 15.0),
         ("2026-11-21", "tribunal-1", "daytime#1", 1, 15.0),
     ]
@@ -140,7 +140,7 @@ def test_csv_opens_in_excel_with_chinese_text(api: Api, editor_token: str, scree
         "小知识",
         "日间普法轮播",
         "1",
-        "15.0",
+        "15",
         "lobby-east",
         "daytime",
         "daytime#1",
@@ -212,7 +212,7 @@ def test_formula_like_cells_are_plain_text_in_the_csv(
     header, row = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))[:2]
     cells = dict(zip(header, row, strict=True))
     assert cells["屏幕名称"] == "'@SUM(1+1)" and cells["节目名称"] == "'" + evil
-    assert [cells["播放次数"], cells["播放时长(秒)"]] == ["1", "15.0"]  # numbers stay numbers
+    assert [cells["播放次数"], cells["播放时长(秒)"]] == ["1", "15"]  # numbers stay numbers
     # The JSON report keeps the text as written: only the spreadsheet needs the guard.
     rows = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()
     assert rows["rows"][0]["title"] == evil

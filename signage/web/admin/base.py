@@ -95,7 +95,8 @@ ERROR_TEXT = {
     "calendar_not_listed": _l("These days are not listed any more; reload the page."),
     "not_found": _l("It was not found: it may have been deleted or renamed. Reload the page."),
     "bad_id": _l(
-        "This id cannot be used: write lowercase letters, digits, - and _ (for example lobby-east)."
+        "This id cannot be used: write lowercase letters, digits, - and _ (for example "
+        "lobby-east); site is taken by the site settings."
     ),
     "bad_date": _l("This date cannot be used. Write a date from 2000 to 2099, like 2026-12-01."),
     "not_ready": _l("Approve it once it is prepared, after watching the prepared file."),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from signage.db import now
 from signage.media.library import ready_media
@@ -47,6 +49,29 @@ def tomorrow_readiness(cache: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+RECENT_ERROR = dt.timedelta(minutes=15)  # an older one is history: the screen came back since
+# What players report most, in the staff's words; the player's own text stays for IT.
+PLAYER_ERRORS = {"Failed to fetch": _l("the screen could not reach the server")}
+
+
+def recent_error(text: str | None, moment: dt.datetime, zone: dt.tzinfo) -> dict[str, str] | None:
+    """A player's last error ("<ISO time> <message>") when it is recent, in site time and
+    plain words; None when there is none, it is old, or it cannot be read."""
+    stamp, _, message = (text or "").partition(" ")
+    try:
+        at = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if at.tzinfo is None or moment - at > RECENT_ERROR:
+        return None
+    words = PLAYER_ERRORS.get(message.strip())
+    return {
+        "at": at.astimezone(zone).strftime("%m-%d %H:%M"),
+        "words": str(words or _l("the player reported an error")),
+        "detail": message.strip(),
+    }
+
+
 def thumbnail_urls() -> dict[str, str]:
     """Media id -> URL of its thumbnail, for media that screens can play."""
     return {
@@ -73,6 +98,7 @@ def overview() -> Any:
         screen["snapshot_at"] = pictures.get(screen["id"])
         screen["hours"] = hours_words(config.hours_for(screen["id"])) if config else ""
         screen["old_engine"] = old_engine(screen["engine"])
+        screen["error"] = recent_error(screen["last_error"], moment, config.site.zone)
     alerts = active_alerts(instance.screens) if config else []
     return render_template(
         "admin/overview.html",

@@ -119,6 +119,7 @@ def screens_page() -> Any:
         "admin/screens.html",
         screens=screens,
         settings=config.screens,
+        groups=sorted(config.groups()),
         # Without the setting, the address is the one this page came in on: IT should fix it.
         derived_address=None if instance.settings["PUBLIC_URL"] else public_url(),
     )
@@ -146,9 +147,11 @@ def screens_settings(screen_id: str) -> Any:
 def _save_screen(screen_id: str, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     form = read_form(ScreenForm, request.form)
+    typed = [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()]
     settings = {
         "name": form.name,
-        "groups": [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()],
+        # Groups ticked by their names, and new ones typed as ids.
+        "groups": list(dict.fromkeys([*form.group, *typed])),
         "orientation": form.orientation,
         "courtroom": form.courtroom.strip(),
         # Checkboxes: the add form has none, so a new screen takes the defaults.

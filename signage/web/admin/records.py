@@ -12,13 +12,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit_entries
+from signage.config.changes import playlist_changes
+from signage.config.drafts import approvers
 from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
-from signage.config.history import list_revisions, side_by_side
+from signage.config.history import get_revision, list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
 from signage.web.admin.base import bp, user
+from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
 from signage.web.context import parts
@@ -33,8 +36,11 @@ def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[st
         lambda: {"plays": 0, "seconds": 0.0}
     )
     for row in rows:
-        entry = summed[(row[key] or "", row[label] or row[key] or "")]
-        entry["label"] = row[label] or row[key]
+        # An item without a title (the hearing list) is named by its kind, not its key.
+        kind = str(KIND_NAMES.get(row.get("type") or "", "")) if key == "item" else ""
+        named = row[label] or kind or row[key]
+        entry = summed[(row[key] or "", named or "")]
+        entry["label"] = named
         entry["plays"] += row["plays"]
         entry["seconds"] += row["seconds"]
     ordered = sorted(summed.items(), key=lambda pair: (-pair[1]["plays"], pair[0]))
@@ -122,6 +128,14 @@ def history_page() -> Any:
         old=old,
         new=new,
         diff=diff,
+        approvers=approvers(instance.store, name),
+        # Playlists: the change between the two as the form reads it, as review shows it.
+        changes=playlist_changes(
+            get_revision(instance.store, name, old)["text"],
+            get_revision(instance.store, name, new)["text"],
+        )
+        if diff and name != SITE_FILE
+        else None,
         audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
         audit_actions=AUDIT_ACTIONS,
     )

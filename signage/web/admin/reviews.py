@@ -13,20 +13,25 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.accounts.users import may_review
+from signage.config.changes import playlist_changes
 from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
 from signage.config.editing import Saved
 from signage.config.review import (
     approve,
     approve_upload,
     decide_captions,
+    draft_config,
     reject,
     review_detail,
     site_zone,
 )
+from signage.config.validate import SITE_FILE
 from signage.db import now
-from signage.errors import Conflict
+from signage.errors import Conflict, SignageError
 from signage.media import library
+from signage.preview import PREVIEW_REACH
 from signage.screens.alerts import alerts_posted_since
+from signage.unplayed import first_play
 from signage.web.admin.base import bp, user
 from signage.web.context import parts
 from signage.web.forms import DecisionForm, read_form
@@ -107,12 +112,16 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
         if row["state"] != PENDING
     ][:DECIDED_SHOWN]
     config = instance.screens.config()
-    screens = sorted(config.screens)
+    screens = {screen_id: config.target_name(screen_id) for screen_id in sorted(config.screens)}
     media = waiting_media() if reviewer else []
+    moment = now()
     for draft in pending:
         draft["media"] = [m for m in media if m["id"] in draft["media_added"]]
-    since = now() - dt.timedelta(days=URGENT_DAYS)
-    local = now().astimezone(config.site.zone)
+        draft["changes"] = (
+            None if draft["file"] == SITE_FILE else playlist_changes(draft["base"], draft["text"])
+        )
+        draft["preview"] = preview_place(draft, moment)
+    since = moment - dt.timedelta(days=URGENT_DAYS)
     return (
         render_template(
             "admin/reviews.html",
@@ -123,12 +132,38 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
             media=media,
             captions=waiting_captions() if reviewer else [],
             screens=screens,
-            preview_at=local.strftime("%Y-%m-%dT%H:%M"),
             urgent=alerts_posted_since(instance.screens, since) if reviewer else [],
             conflict=conflict,
         ),
         status,
     )
+
+
+def preview_place(draft: dict[str, Any], moment: dt.datetime) -> dict[str, Any]:
+    """Where and when to preview a draft: the first screen and time (within the preview's
+    reach) its first changed item plays, and that item's key to jump to; now on the first
+    screen when it plays nowhere soon or cannot be worked out."""
+    instance = parts()
+    config = instance.screens.config()
+    place = {"screen": next(iter(sorted(config.screens)), ""), "at": moment, "item": None}
+    playlist_id = draft["file"].removesuffix(".yaml")
+    if draft["file"] != SITE_FILE:
+        changed = [c.index for c in draft["changes"] or () if c.index is not None]
+        index = changed[0] if changed else None
+        try:
+            found = first_play(
+                draft_config(instance, draft), playlist_id, index, moment, PREVIEW_REACH.days - 1
+            )
+        except SignageError:
+            found = None
+        if found is not None:
+            place = {
+                "screen": found.screen,
+                "at": found.at,
+                "item": f"{playlist_id}#{index}" if index is not None else None,
+            }
+    place["at"] = place["at"].astimezone(config.site.zone).strftime("%Y-%m-%dT%H:%M")
+    return place
 
 
 @bp.get("/reviews")
@@ -145,6 +180,7 @@ def reviews_preview(review_id: int) -> Any:
             "display.preview",
             screen_id=request.args.get("screen", ""),
             at=request.args.get("at") or None,
+            item=request.args.get("item") or None,
             review=review_id,
         )
     )

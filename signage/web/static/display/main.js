@@ -133,6 +133,7 @@ class Display {
       // "Now" is the chosen time from here on, running forward in real time.
       this.clock.setOffset(Date.parse(this.preview.at) - Date.now());
       this.apply(this.preview.manifest);
+      if (this.preview.item) this.player.startFrom(this.preview.item);
     } else {
       const kept = this.manifests.stored();
       if (kept) this.apply(kept);

@@ -107,6 +107,17 @@ export class Player {
     this.tick();
   }
 
+  /** Play the item with this key next (a preview jumping to it): its playlist's round is
+   * set as if the item before it had just played. */
+  startFrom(key) {
+    for (const segment of this.plan ? this.plan.segments : []) {
+      const index = segment.items.findIndex((item) => item.key === key);
+      if (index < 0) continue;
+      const before = segment.items[(index + segment.items.length - 1) % segment.items.length];
+      this.lastKey.set(segment.playlist, before.key);
+    }
+  }
+
   /** Called often: cut the current item when a boundary passed or an alert came or went. */
   tick() {
     if (!this.plan) return;

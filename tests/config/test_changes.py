@@ -1,0 +1,53 @@
+"""A playlist's change as the clerk made it: item numbers from 1, fields, characters marked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from signage.config.changes import ItemChange, Piece, marked, playlist_changes
+
+WEEK = (Path(__file__).resolve().parents[2] / "playlists" / "constitution-week.yaml").read_text()
+
+
+def test_a_changed_body_is_the_fourth_items_text_with_its_characters_marked() -> None:
+    draft = WEEK.replace("欢迎取阅宣传资料", "欢迎免费取阅宣传资料")
+    (change,) = playlist_changes(WEEK, draft)
+    assert (change.action, change.number, change.index) == ("changed", 4, 3)
+    assert (change.kind, change.label, change.field) == ("tip", "宪法宣传周", "body")
+    assert [p for p in change.pieces if p.change != "same"] == [Piece("免费", "added")]
+    assert "".join(p.text for p in change.pieces) == draft.split("body: ")[2].split("\n")[0]
+
+
+def test_added_removed_renamed_and_retimed_items_are_each_told() -> None:
+    draft = (
+        WEEK.replace("name: 宪法宣传周专题", "name: 宪法宣传周")
+        .replace("  - clip: anti-fraud\n", "")
+        .replace("    seconds: 20\n", "    seconds: 25\n")
+        + "  - tip:\n      title: 新提示\n      body: 正文\n"
+    )
+    changes = playlist_changes(WEEK, draft)
+    assert [(c.action, c.number, c.field) for c in changes] == [
+        ("changed", 0, "name"),
+        ("changed", 2, "seconds"),
+        ("removed", 3, None),
+        ("added", 4, None),
+    ]
+    assert changes[1].pieces == (Piece("2", "same"), Piece("0", "removed"), Piece("5", "added"))
+    assert changes[2] == ItemChange(
+        "removed", 3, None, "clip", "anti-fraud", None, (Piece("anti-fraud", "removed"),)
+    )
+    assert changes[3].index == 3 and changes[3].pieces == (Piece("正文", "added"),)
+
+
+def test_comments_alone_change_nothing_and_an_unreadable_text_says_so() -> None:
+    assert playlist_changes(WEEK, "# 改了注释\n" + WEEK) == []
+    assert playlist_changes(WEEK, "items: [") is None
+    assert [c.action for c in playlist_changes(None, WEEK)] == ["changed"] + ["added"] * 4
+
+
+def test_characters_are_marked_in_order() -> None:
+    assert marked("12-07", "12-08") == (
+        Piece("12-0", "same"),
+        Piece("7", "removed"),
+        Piece("8", "added"),
+    )
