@@ -29,6 +29,7 @@ from signage.media.worker import (
     recover_interrupted,
     worker_name,
 )
+from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
 
@@ -92,11 +93,13 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     settings = parts.settings
     watch = [(watch_screens, 30)] if settings["ALERT_WEBHOOK"] else []
     hearings = [(fetch_hearing_list, settings["HEARINGS_FETCH_SECONDS"])]
+    feeds = [(check_subscriptions, settings["SUBSCRIBE_MINUTES"] * 60)]
     return [
         (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
         *watch,
         *(hearings if settings["HEARINGS_URL"] else []),
+        *(feeds if settings["SUBSCRIBE"] else []),
     ]
 
 

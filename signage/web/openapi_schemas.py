@@ -338,6 +338,9 @@ SCHEMAS: dict[str, Schema] = {
             "url": nullable(STRING),
             "used_by": array(STRING),
             "approved": BOOL,
+            "published": BOOL,
+            "publisher": nullable(STRING),  # the trusted publisher it came from
+            "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),
