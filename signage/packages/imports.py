@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from signage.accounts.audit import audit
 from signage.config.editing import check_file, playlist_file, save_file
 from signage.config.loader import YamlError
@@ -110,6 +112,8 @@ def _renamed(text: str, ids: dict[str, str]) -> str:
     if all(old == new for old, new in ids.items()):
         return text
     document = load_document(text)
+    if not isinstance(document, CommentedMap):
+        return text  # not a playlist at all: the check that follows says so, with its line
     for item in document.get("items") or []:
         for kind in ("clip", "image"):
             if hasattr(item, "get") and item.get(kind) in ids:
