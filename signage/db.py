@@ -187,6 +187,10 @@ media = sa.Table(
     sa.Column("captions_pending_by", sa.String(64)),
     # The trusted publisher whose package brought it; NULL: uploaded or made here.
     sa.Column("publisher", sa.String(200)),
+    # Offered to other courts at /api/v1/published (the feed).
+    sa.Column("published", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    # Subscribed, and no longer in its publisher's feed: kept, and marked for staff to decide.
+    sa.Column("withdrawn_at", UtcDateTime),
 )
 
 # What content packages brought in: a package imported again finds its items here and
@@ -202,6 +206,7 @@ package_items = sa.Table(
     sa.Column("local_id", sa.String(64), nullable=False),
     sa.Column("imported_by", sa.String(64)),
     sa.Column("imported_at", UtcDateTime, nullable=False),
+    sa.Column("feed", sa.String(500)),  # the subscribed index it came from; NULL: a package
     sa.UniqueConstraint("publisher_key", "kind", "origin_id", "sha256"),
 )
 

@@ -29,6 +29,7 @@ from signage.media.worker import (
     recover_interrupted,
     worker_name,
 )
+from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
 from signage.screens.snapshots import prune_snapshots
@@ -98,12 +99,14 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     settings = parts.settings
     watch = [(watch_screens, 30)] if settings["ALERT_WEBHOOK"] else []
     hearings = [(fetch_hearing_list, settings["HEARINGS_FETCH_SECONDS"])]
+    feeds = [(check_subscriptions, settings["SUBSCRIBE_MINUTES"] * 60)]
     return [
         (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
         (prune_screen_snapshots, 3600),
         *watch,
         *(hearings if settings["HEARINGS_URL"] else []),
+        *(feeds if settings["SUBSCRIBE"] else []),
     ]
 
 

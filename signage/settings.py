@@ -69,6 +69,13 @@ def _url(raw: str) -> str:
     return value
 
 
+def _urls(raw: str) -> tuple[str, ...]:
+    found = tuple(_url(part) for part in re.split(r"[\s,]+", raw) if part)
+    if len(found) > 20:
+        raise ValueError("expected at most 20 addresses")
+    return found
+
+
 def _time_of_day_or_off(raw: str) -> str:
     value = raw.strip().lower()
     if value != "off" and not re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", value):
@@ -227,6 +234,20 @@ SETTINGS: tuple[Setting, ...] = (
         "File of the publishers whose content packages this server imports, one line each "
         "as printed by `signage package key` on the publishing server; unset: none.",
         _path,
+    ),
+    Setting(
+        "SUBSCRIBE",
+        None,
+        "Addresses of other courts' published feeds (…/api/v1/published), separated by "
+        "spaces or commas; what they publish is fetched, checked against TRUSTED_PUBLISHERS "
+        "and filed under its publisher. Unset: none.",
+        _urls,
+    ),
+    Setting(
+        "SUBSCRIBE_MINUTES",
+        "60",
+        "How often the SUBSCRIBE feeds are checked.",
+        _int_between(1, 7 * 24 * 60),
     ),
     Setting(
         "LOG_LEVEL",

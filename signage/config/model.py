@@ -172,6 +172,7 @@ class Item(When):
 class Playlist(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
     items: tuple[Item, ...] = ()
+    published: bool = False  # offered to other courts at /api/v1/published, with its media
 
 
 _BEIJING_TIME = {"asia/beijing", "beijing", "china", "cst", "北京", "北京时间", "utc+8", "gmt+8"}

@@ -454,3 +454,45 @@ def ready_media(store: Store) -> dict[str, dict[str, Any]]:
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(media).where(media.c.status == "ready")).mappings()
         return {row["id"]: dict(row) for row in rows}
+
+
+def set_published(store: Store, media_id: str, published: bool) -> dict[str, Any]:
+    """Offer media to other courts' subscriptions, or stop offering it; the row."""
+    with store.engine.begin() as conn:
+        changed = conn.execute(
+            media.update()
+            .where(media.c.id == media_id)
+            .values(published=published, updated_at=now())
+        ).rowcount
+    if not changed:
+        raise NotFound(f"there is no media with the id {media_id!r}")
+    return media_row(store, media_id)
+
+
+def published_media(store: Store) -> list[dict[str, Any]]:
+    """Media offered in the feed that screens here could play too (ready, approved)."""
+    query = (
+        sa.select(media)
+        .where(media.c.published, media.c.status == READY, media.c.approved)
+        .order_by(media.c.id)
+    )
+    with store.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def mark_withdrawn(store: Store, media_ids: Iterable[str], withdrawn: bool) -> list[str]:
+    """Mark subscribed media as withdrawn by their publisher (or back in its feed); the ids
+    whose mark changed. Nothing is deleted: staff decide what goes."""
+    wanted = sorted(set(media_ids))
+    if not wanted:
+        return []
+    state = media.c.withdrawn_at.is_(None) if withdrawn else media.c.withdrawn_at.is_not(None)
+    with store.engine.begin() as conn:
+        changing = list(conn.scalars(sa.select(media.c.id).where(media.c.id.in_(wanted), state)))
+        if changing:
+            conn.execute(
+                media.update()
+                .where(media.c.id.in_(changing))
+                .values(withdrawn_at=now() if withdrawn else None, updated_at=now())
+            )
+    return changing

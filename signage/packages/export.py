@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 
 from signage.config.validate import Config
 from signage.config.when import iso
-from signage.db import now
+from signage.db import Store, now
 from signage.errors import Invalid, NotFound
 from signage.media import library
 from signage.media.prepare import file_sha256
@@ -53,7 +53,8 @@ def _playlists(config: Config, playlist_ids: Iterable[str]) -> list[tuple[str, s
     return chosen
 
 
-def _media_ids(config: Config, media_ids: Iterable[str], playlist_ids: list[str]) -> list[str]:
+def media_named(config: Config, media_ids: Iterable[str], playlist_ids: list[str]) -> list[str]:
+    """These media ids and those the playlists name, each once, in order."""
     wanted = list(media_ids)
     for playlist_id in playlist_ids:
         for item in config.playlists[playlist_id].items:
@@ -77,21 +78,35 @@ def _add_file(archive: tarfile.TarFile, name: str, source: BinaryIO, size: int) 
     archive.addfile(info, source)
 
 
-def build_package(
-    parts: Signage, out: BinaryIO, media_ids: Iterable[str], playlist_ids: Iterable[str]
-) -> ExportedPackage:
-    """Write a signed package of these media and playlists (and the media they name)."""
-    config = parts.screens.config()
-    playlists = _playlists(config, playlist_ids)
-    ids = _media_ids(config, media_ids, [playlist_id for playlist_id, _ in playlists])
-    if not ids and not playlists:
-        raise Invalid("name the media or playlists to export", code="empty_package")
-    if len(ids) > MAX_ITEMS or len(playlists) > MAX_ITEMS:
-        raise Invalid(f"a package holds at most {MAX_ITEMS} media and playlists", code="too_many")
+def file_digest(store: Store, path: Path) -> str:
+    """SHA-256 of a prepared file, computed once: its name already says its content, so the
+    digest kept under that name never goes stale (the feed's index asks for it often)."""
+    key = f"sha256:{path.name}"
+    found = store.get_meta(key)
+    if found is None:
+        found = file_sha256(path)
+        store.set_meta(key, found)
+    return found
+
+
+@dataclass(frozen=True)
+class SignedContent:
+    """A signed manifest (its exact bytes and signature) and where each file's bytes are."""
+
+    manifest: PackageManifest
+    sources: dict[str, Path | bytes]
+    manifest_bytes: bytes
+    signature: str
+
+
+def signed_content(
+    parts: Signage, config: Config, rows: list[dict[str, Any]], playlists: list[tuple[str, str]]
+) -> SignedContent:
+    """The manifest of these ready media rows and playlist texts, signed by this server."""
     folder = library.files_folder(parts.settings["MEDIA_DIR"])
     sources: dict[str, Path | bytes] = {}
     packed_media = []
-    for row in (_ready_row(parts.store, media_id) for media_id in ids):
+    for row in rows:
         sources[f"media/{row['file']}"] = folder / row["file"]
         captions = f"media/{row['captions']}" if row["captions"] else None
         if captions:
@@ -111,7 +126,7 @@ def build_package(
     def described(source: Path | bytes) -> PackedFile:
         if isinstance(source, bytes):
             return PackedFile(sha256=hashlib.sha256(source).hexdigest(), size=len(source))
-        return PackedFile(sha256=file_sha256(source), size=source.stat().st_size)
+        return PackedFile(sha256=file_digest(parts.store, source), size=source.stat().st_size)
 
     publisher = own_publisher(parts.store, config.site.name)
     manifest = PackageManifest(
@@ -128,19 +143,40 @@ def build_package(
     manifest_bytes = json.dumps(
         manifest.model_dump(mode="json"), ensure_ascii=False, indent=1, sort_keys=True
     ).encode("utf-8")
-    signature = sign(parts.store, manifest_bytes).encode()
+    return SignedContent(manifest, sources, manifest_bytes, sign(parts.store, manifest_bytes))
+
+
+def build_package(
+    parts: Signage, out: BinaryIO, media_ids: Iterable[str], playlist_ids: Iterable[str]
+) -> ExportedPackage:
+    """Write a signed package of these media and playlists (and the media they name)."""
+    config = parts.screens.config()
+    playlists = _playlists(config, playlist_ids)
+    ids = media_named(config, media_ids, [playlist_id for playlist_id, _ in playlists])
+    if not ids and not playlists:
+        raise Invalid("name the media or playlists to export", code="empty_package")
+    if len(ids) > MAX_ITEMS or len(playlists) > MAX_ITEMS:
+        raise Invalid(f"a package holds at most {MAX_ITEMS} media and playlists", code="too_many")
+    content = signed_content(
+        parts, config, [_ready_row(parts.store, media_id) for media_id in ids], playlists
+    )
+    signature = content.signature.encode()
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as archive:
-        _add_file(archive, MANIFEST, io.BytesIO(manifest_bytes), len(manifest_bytes))
+        _add_file(
+            archive, MANIFEST, io.BytesIO(content.manifest_bytes), len(content.manifest_bytes)
+        )
         _add_file(archive, SIGNATURE, io.BytesIO(signature), len(signature))
-        for path, source in sources.items():
-            size = manifest.files[path].size
+        for path, source in content.sources.items():
+            size = content.manifest.files[path].size
             if isinstance(source, bytes):
                 _add_file(archive, path, io.BytesIO(source), size)
             else:
                 with source.open("rb") as file:
                     _add_file(archive, path, file, size)
     return ExportedPackage(
-        tuple(m.id for m in packed_media), tuple(p.id for p in manifest.playlists), out.tell()
+        tuple(m.id for m in content.manifest.media),
+        tuple(p.id for p in content.manifest.playlists),
+        out.tell(),
     )
 
 

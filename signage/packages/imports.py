@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.comments import CommentedMap
+
 from signage.accounts.audit import audit
 from signage.config.editing import check_file, playlist_file, save_file
 from signage.config.loader import YamlError
@@ -64,7 +66,7 @@ def import_package(
         parts.settings["MAX_UPLOAD_MB"] * 1024 * 1024,
     )
     try:
-        return _bring_in(parts, package, author, prepare)
+        return bring_in(parts, package, author, prepare)
     finally:
         for copy in package.files.values():
             copy.unlink(missing_ok=True)
@@ -72,6 +74,16 @@ def import_package(
 
 def _sha(package: VerifiedPackage, item: PackedMedia | PackedPlaylist) -> str:
     return package.manifest.files[item.file].sha256
+
+
+def already_here(
+    parts: Signage, publisher_key: str, kind: str, origin_id: str, sha256: str
+) -> str | None:
+    """Where this exact item (publisher, id, bytes) was imported before and still is."""
+    for local in imported_as(parts.store, publisher_key, kind, origin_id, sha256):
+        if kind == PLAYLIST or library.media_exists(parts.store, local):
+            return local  # a playlist imported once stays imported, deleted or held for review
+    return None
 
 
 def _local_media_ids(
@@ -85,14 +97,10 @@ def _local_media_ids(
         return candidate in chosen.values() or library.media_exists(store, candidate)
 
     for packed in package.manifest.media:
-        earlier = [
-            local
-            for local in imported_as(store, key, MEDIA, packed.id, _sha(package, packed))
-            if library.media_exists(store, local)
-        ]
+        earlier = already_here(parts, key, MEDIA, packed.id, _sha(package, packed))
         if earlier:
-            chosen[packed.id] = earlier[0]
-            result.unchanged.append(earlier[0])
+            chosen[packed.id] = earlier
+            result.unchanged.append(earlier)
             continue
         chosen[packed.id] = library.free_id(packed.id, taken)
         result.media[packed.id] = chosen[packed.id]
@@ -104,6 +112,8 @@ def _renamed(text: str, ids: dict[str, str]) -> str:
     if all(old == new for old, new in ids.items()):
         return text
     document = load_document(text)
+    if not isinstance(document, CommentedMap):
+        return text  # not a playlist at all: the check that follows says so, with its line
     for item in document.get("items") or []:
         for kind in ("clip", "image"):
             if hasattr(item, "get") and item.get(kind) in ids:
@@ -120,7 +130,7 @@ def _new_playlists(
     key, planned = package.publisher.key, []
     taken: set[str] = set()
     for packed in package.manifest.playlists:
-        if imported_as(parts.store, key, PLAYLIST, packed.id, _sha(package, packed)):
+        if already_here(parts, key, PLAYLIST, packed.id, _sha(package, packed)):
             result.unchanged.append(packed.id)
             continue
         local = library.free_id(
@@ -147,12 +157,14 @@ def _new_playlists(
     return planned
 
 
-def _bring_in(
+def bring_in(
     parts: Signage,
     package: VerifiedPackage,
     author: dict[str, Any] | None,
     prepare: Callable[[Signage, dict[str, Any]], Any] | None,
+    feed: str | None = None,
 ) -> ImportedPackage:
+    """Add a verified package's new items (those of ``feed``, when it came from one)."""
     store, publisher = parts.store, package.publisher
     result = ImportedPackage(publisher.name)
     media_ids = _local_media_ids(parts, package, result)
@@ -180,7 +192,9 @@ def _bring_in(
         if packed.captions:
             raw = package.files[packed.captions].read_bytes()
             attach_captions(store, media_dir, local, raw, Path(packed.captions).name)
-        record_import(store, publisher.key, MEDIA, packed.id, _sha(package, packed), local, by_name)
+        record_import(
+            store, publisher.key, MEDIA, packed.id, _sha(package, packed), local, by_name, feed
+        )
         if prepare:
             prepare(parts, library.media_row(store, row["id"]))
     for packed, local, content in playlists:
@@ -196,13 +210,13 @@ def _bring_in(
             result.reviews.append(saved.review)
         result.playlists[packed.id] = local
         record_import(
-            store, publisher.key, PLAYLIST, packed.id, _sha(package, packed), local, by_name
+            store, publisher.key, PLAYLIST, packed.id, _sha(package, packed), local, by_name, feed
         )
     parts.screens.invalidate()
     audit(
         store,
         author,
-        "package.import",
+        "feed.import" if feed else "package.import",
         publisher.name,
         {"media": result.media, "playlists": result.playlists, "unchanged": result.unchanged},
     )

@@ -25,6 +25,8 @@ FILE_PATH = re.compile(
     r"^(?:media/[0-9a-f]{16}\.(?:mp4|jpg|png|vtt)|playlists/[a-z0-9][a-z0-9_-]{0,63}\.yaml)$"
 )
 
+SUFFIXES = {"video": ("mp4",), "image": ("jpg", "png")}
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 FilePath = Annotated[str, StringConstraints(pattern=FILE_PATH.pattern)]
@@ -74,6 +76,12 @@ class PackageManifest(Packed):
         missing = sorted(set(named) - set(self.files))
         if missing:
             raise ValueError(f"the manifest names files it does not list: {', '.join(missing)}")
+        for media in self.media:
+            suffix = media.file.rsplit(".", 1)[1]
+            if suffix not in SUFFIXES[media.kind] or (media.captions or ".vtt")[-4:] != ".vtt":
+                raise ValueError(f"the media {media.id!r} has files of another kind than it says")
+            if media.captions and media.kind != "video":
+                raise ValueError(f"the picture {media.id!r} cannot have captions")
         for kind, ids in (
             ("media", [m.id for m in self.media]),
             ("playlist", [p.id for p in self.playlists]),

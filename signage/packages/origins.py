@@ -34,6 +34,7 @@ def record_import(
     sha256: str,
     local_id: str,
     imported_by: str | None,
+    feed: str | None = None,
 ) -> None:
     """Remember that this item of this publisher now lives here under ``local_id``."""
     key = {
@@ -50,6 +51,15 @@ def record_import(
         )
         conn.execute(
             package_items.insert().values(
-                **key, local_id=local_id, imported_by=imported_by, imported_at=now()
+                **key, local_id=local_id, imported_by=imported_by, imported_at=now(), feed=feed
             )
         )
+
+
+def feed_media(store: Store, feed: str) -> list[tuple[str, str, str]]:
+    """(publisher's id, sha256, local id) of every media this feed brought in."""
+    query = sa.select(
+        package_items.c.origin_id, package_items.c.sha256, package_items.c.local_id
+    ).where(package_items.c.feed == feed, package_items.c.kind == "media")
+    with store.engine.connect() as conn:
+        return [(origin, sha, local) for origin, sha, local in conn.execute(query)]

@@ -88,7 +88,8 @@ def _read(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
     return extracted
 
 
-def _manifest(content: bytes) -> PackageManifest:
+def read_manifest(content: bytes) -> PackageManifest:
+    """The manifest's model, or PackageRefused saying why it cannot be read."""
     try:
         return PackageManifest.model_validate(json.loads(content.decode("utf-8")))
     except (ValueError, ValidationError) as exc:
@@ -140,7 +141,7 @@ def _checked(
             members = _members(archive)
             manifest_bytes = _small(archive, members, MANIFEST, MANIFEST_LIMIT)
             signature = _small(archive, members, SIGNATURE, SIGNATURE_LIMIT)
-            manifest = _manifest(manifest_bytes)
+            manifest = read_manifest(manifest_bytes)
             publisher = trusted_publisher(trusted, manifest.publisher.key)
             verify(publisher, manifest_bytes, signature.decode("ascii", errors="replace"))
             listed = set(manifest.files)

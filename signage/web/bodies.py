@@ -104,6 +104,14 @@ class PackageExport(BaseModel):
     playlists: Annotated[list[MediaOrPlaylistId], Field(max_length=500)] = []
 
 
+class MediaChange(BaseModel):
+    """What PATCH /media/<id> changes: whether it is offered in the published feed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    published: bool
+
+
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     Login,
     YamlDocument,
@@ -112,4 +120,5 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     Heartbeat,
     PlayBatch,
     PackageExport,
+    MediaChange,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, send_file
@@ -37,11 +38,17 @@ def media_file(name: str) -> Any:
         raise Unauthorized(
             "media files are for screens and signed-in staff", code="media_needs_key"
         )
-    settings = signage.settings
-    path = files_folder(settings["MEDIA_DIR"]) / name
+    path = files_folder(signage.settings["MEDIA_DIR"]) / name
     if not NAME.match(name) or not path.is_file():
         raise NotFound(f"there is no media file {name[:40]!r}")
-    accel = settings["MEDIA_ACCEL_REDIRECT"]
+    return send_media_file(path, FOREVER)
+
+
+def send_media_file(path: Path, cache_control: str) -> Response:
+    """A content-named file: its name is the ETag; 206 for a Range; nginx sends it when
+    MEDIA_ACCEL_REDIRECT is set."""
+    name = path.name
+    accel = parts().settings["MEDIA_ACCEL_REDIRECT"]
     if accel:
         response = Response(status=200, mimetype=_type_of(name))
         response.headers["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name
@@ -51,7 +58,7 @@ def media_file(name: str) -> Any:
         response = send_file(
             path, mimetype=_type_of(name), etag=name, conditional=True, max_age=31536000
         )
-    response.headers["Cache-Control"] = FOREVER
+    response.headers["Cache-Control"] = cache_control
     return response
 
 

@@ -442,7 +442,10 @@ def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dic
 
 def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The OpenAPI document; only the (method, path) operations `served` when given."""
-    paths = {**_paths(), **ACCOUNT_PATHS, **HEARING_PATHS, **PACKAGE_PATHS}
+    paths: dict[str, dict[str, Any]] = {}
+    for part in (_paths(), ACCOUNT_PATHS, HEARING_PATHS, PACKAGE_PATHS):
+        for path, item in part.items():  # a path may gain methods in another part
+            paths[path] = {**paths.get(path, {}), **item}
     if served is not None:
         paths = {
             path: kept

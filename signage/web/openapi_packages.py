@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from signage.web.openapi_operations import FILE_FORM, operation
+from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, path_param
 from signage.web.openapi_schemas import INT, STRING, array, json_content, obj, ref, reply
 
 ID_MAP = {"type": "object", "additionalProperties": STRING}
 PACKAGE_SCHEMAS: dict[str, Any] = {
+    "PublishedIndex": obj({"manifest": STRING, "signature": STRING}),
     "PackageImported": obj(
         {
             "publisher": STRING,
@@ -19,8 +20,53 @@ PACKAGE_SCHEMAS: dict[str, Any] = {
         }
     ),
 }
-TAR = {"application/x-tar": {"schema": {"type": "string", "format": "binary"}}}
+BINARY_SCHEMA = {"type": "string", "format": "binary"}
+TAR = {"application/x-tar": {"schema": BINARY_SCHEMA}}
+BINARY = {
+    kind: {"schema": BINARY_SCHEMA} for kind in ("video/mp4", "image/jpeg", "image/png", "text/vtt")
+}
 PACKAGE_PATHS: dict[str, Any] = {
+    "/published": {
+        "get": operation(
+            "What this court publishes for others (public by design): `manifest` is the exact "
+            "JSON text signed, with every file's SHA-256 and size; `signature` its Ed25519 "
+            "signature (base64), checked against SIGNAGE_TRUSTED_PUBLISHERS by subscribers",
+            None,
+            {200: reply("The signed index", ref("PublishedIndex"))},
+            (503,),
+        ),
+    },
+    "/published/files/{name}": {
+        "get": operation(
+            "A published clip, picture or captions file, named as in the manifest (Range: 206)",
+            None,
+            {
+                200: {"description": "The file", "content": BINARY},
+                206: {"description": "The range asked for", "content": BINARY},
+            },
+            (503,),
+            (path_param("name", "The file's content-hashed name, e.g. 0123456789abcdef.mp4"),),
+        ),
+    },
+    "/published/playlists/{playlist_id}": {
+        "get": operation(
+            "The YAML text of a playlist saying published: true",
+            None,
+            {200: {"description": "The playlist", "content": {"text/yaml": {"schema": STRING}}}},
+            (503,),
+            (path_param("playlist_id", "Playlist id"),),
+        ),
+    },
+    "/media/{media_id}": {
+        "patch": operation(
+            "Offer media in the published feed, or stop offering it",
+            "admin",
+            {200: reply("The media", ref("Media"))},
+            (415, 422),
+            (MEDIA_ID,),
+            {"required": True, **json_content(ref("MediaChange"))},
+        ),
+    },
     "/packages/export": {
         "post": operation(
             "A content package of these media and playlists (with the media they name), "

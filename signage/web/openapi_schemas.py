@@ -380,6 +380,9 @@ SCHEMAS: dict[str, Schema] = {
             "approved": BOOL,
             "captions_pending": nullable(STRING),  # held captions' file: the version to approve
             "captions_pending_by": nullable(STRING),
+            "published": BOOL,
+            "publisher": nullable(STRING),  # the trusted publisher it came from
+            "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),

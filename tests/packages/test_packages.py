@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tarfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -251,3 +252,20 @@ def test_the_command_line_exports_imports_and_prints_the_key_line(
     refused = runner.invoke(main, ["package", "import", str(tmp_path / "bad.tar")])
     assert refused.exit_code == 1
     assert refused.stderr.startswith("error: the package is damaged or incomplete")
+
+
+def test_a_manifest_that_lies_about_its_kinds_is_refused_before_anything_is_written():
+    from signage.packages.verify import PackageRefused, read_manifest
+
+    manifest = {
+        "format": "court-signage-package/1",
+        "publisher": {"name": "x", "key": "k"},
+        "created_at": "2026-12-06T10:00:00+08:00",
+        "files": {"media/0123456789abcdef.vtt": {"sha256": "0" * 64, "size": 1}},
+        "media": [{"id": "a", "kind": "video", "title": "t", "file": "media/0123456789abcdef.vtt"}],
+    }
+    with pytest.raises(PackageRefused, match="another kind"):
+        read_manifest(json.dumps(manifest).encode())
+    manifest["files"]["media/../../etc/passwd"] = {"sha256": "0" * 64, "size": 1}
+    with pytest.raises(PackageRefused, match="cannot be read"):
+        read_manifest(json.dumps(manifest).encode())

@@ -18,6 +18,7 @@ from signage.web.admin import (
     records,
     reviews,
     schedule,
+    usb,
 )
 from signage.web.admin.base import bp
 from signage.web.csrf import csrf_token
@@ -37,6 +38,7 @@ __all__ = [
     "records",
     "reviews",
     "schedule",
+    "usb",
 ]
 
 

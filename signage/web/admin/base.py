@@ -32,6 +32,9 @@ MAX_PROBLEMS_SHOWN = 3  # of a refused save, in its flash; the rest often follow
 # Plain Chinese (via the catalogue) for the domain errors staff meet most; others show the
 # domain's own message.
 ERROR_TEXT = {
+    "nothing_to_export": _l("Nothing of this playlist plays in those days from a USB stick."),
+    "bad_days": _l("Write the days as a number from 1 to 366."),
+    "bad_height": _l("Choose one of the picture sizes offered."),
     "bad_login": _l("The user name or password is wrong."),
     "too_many_logins": _l("Too many failed sign-ins. Wait a few minutes and try again."),
     "csrf_failed": _l("This form has expired. Reload the page and try again."),

@@ -17,6 +17,7 @@ from signage.accounts.audit import audit
 from signage.media import library
 from signage.web.admin.base import ERROR_TEXT, bp, user
 from signage.web.admin.layout import playlist_name
+from signage.web.auth import staff_required
 from signage.web.context import parts
 from signage.web.forms import TitleForm, read_form
 from signage.web.media_json import describe_media
@@ -91,4 +92,16 @@ def media_title(media_id: str) -> Any:
     library.set_title(instance.store, media_id, title)
     audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
     flash(_("The title is saved."))
+    return redirect(url_for("admin.media_page", q=request.args.get("q") or None))
+
+
+@bp.post("/media/<media_id>/published")
+@staff_required("admin")
+def media_published(media_id: str) -> Any:
+    """Offer a clip or picture to subscribing courts in the feed, or stop offering it."""
+    instance = parts()
+    published = request.form.get("published") == "on"
+    library.set_published(instance.store, media_id, published)
+    audit(instance.store, user(), "media.publish", media_id, {"published": published})
+    flash(_("Published for other courts.") if published else _("No longer published."))
     return redirect(url_for("admin.media_page", q=request.args.get("q") or None))
