@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from signage.hearings.board import replace_hearings
 from signage.hearings.records import Hearing
-from signage.screens.alerts import _end_alert_row, add_alert
 from signage.screens.status import screen_statuses
+from tests.admin.conftest import PASSWORD
 from tests.browser.lobby import SCREEN, ZONE, Lobby, MediaFile, quoted, start_lobby
 from tests.devtools import EnginePage
 from tests.oldengines import PACKAGES, binary
@@ -104,6 +105,16 @@ def programme_yaml() -> str:
 def moment() -> dt.datetime:
     """The one reading of the clock the hearings and the alert are placed around."""
     return dt.datetime.now(ZONE).replace(microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def staff_api(old_lobby: Lobby) -> requests.Session:
+    """An admin's API session on the lobby's server, for urgent messages."""
+    old_lobby.server.signage("user", "add", "wang", "--role", "admin", "--password", PASSWORD)
+    session = requests.Session()
+    token = old_lobby.server.signage("token", "create", "wang")
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +200,11 @@ def wait_status(lobby: Lobby, test: Callable[[dict], object], seconds: float = 3
 
 @pytest.mark.parametrize("major", sorted(PACKAGES))
 def test_the_programme_plays_on_an_old_engine(
-    major: int, old_lobby: Lobby, moment: dt.datetime, tmp_path: Path
+    major: int,
+    old_lobby: Lobby,
+    staff_api: requests.Session,
+    moment: dt.datetime,
+    tmp_path: Path,
 ) -> None:
     engine = binary(major)
     if not engine.exists():
@@ -240,11 +255,15 @@ def test_the_programme_plays_on_an_old_engine(
             assert "h264" in reported["engine"]["lacks"]
             if major < 69:
                 assert "web-locks" in reported["engine"]["lacks"]
-        alert_id = add_alert(old_lobby.store, ALERT, None, moment + dt.timedelta(hours=1), "test")
+        until = (moment + dt.timedelta(hours=1)).isoformat()
+        alerts = old_lobby.server.url + "/api/v1/alerts"
+        posted = staff_api.post(alerts, json={"text": ALERT, "screens": "all", "until": until})
+        assert posted.status_code == 201, posted.text
         try:
             wait_state(page, lambda s: s["alert"] == ALERT, 30, f"Chromium {major}: the alert")
         finally:
-            _end_alert_row(old_lobby.store, alert_id, dt.datetime.now(dt.UTC))
+            ended = staff_api.delete(f"{alerts}/{posted.json()['id']}")
+            assert ended.status_code == 200, ended.text
         wait_state(page, lambda s: s["alert"] == "", 30, f"Chromium {major}: the alert ended")
         if major == OFFLINE_ENGINE:
             plays_on_without_the_server(page, old_lobby)
