@@ -75,6 +75,10 @@ def test_every_item_becomes_a_numbered_h264_main_aac_file_of_its_length(
         assert (audio["codec_name"], audio["channels"], audio["sample_rate"]) == ("aac", 2, "48000")
         seconds = float(report["format"]["duration"])
         assert seconds == pytest.approx(expected[written.name[4:-4]], abs=0.1), written.name
+    # Clips keep the level preparation gave them (EBU R128, -23 LUFS); stills are silent.
+    assert inspector.integrated_loudness(folder / "001-anti-fraud.mp4") == pytest.approx(
+        -23, abs=1.5
+    )
     joined = float(inspector.report(folder / "all.mp4")["format"]["duration"])
     assert joined == pytest.approx(export.seconds, abs=0.3)
     assert export.seconds == pytest.approx(sum(expected[n[4:-4]] for n in names), abs=0.1)
