@@ -140,3 +140,32 @@ def test_the_command_line_refuses_a_folder_with_files(
 
     assert refused.exit_code == 1 and "not an empty folder" in refused.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_command_line_writes_the_stick_and_lists_its_files(
+    publisher: Signage, tmp_path: Path, monkeypatch, binaries: Binaries
+):
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings["PLAYLISTS_DIR"]))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings["MEDIA_DIR"]))
+    target = tmp_path / "stick"
+
+    # The evening playlist has no dated items, so today's date changes nothing here.
+    done = CliRunner().invoke(
+        main, ["export-usb", str(target), "--playlist", "evening", "--height", "360"]
+    )
+
+    assert done.exit_code == 0, done.output
+    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == [
+        "001-anti-fraud.mp4",
+        "002-tip.mp4",
+        "003-tip.mp4",
+    ]
+    assert [line.split("\t")[1] for line in done.stdout.splitlines()][1:] == ["20.0", "20.0"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "001-anti-fraud.mp4",
+        "002-tip.mp4",
+        "003-tip.mp4",
+        "all.mp4",
+        "playlist.m3u",
+    ]
+    assert Inspector(binaries).stream(target / "all.mp4", "video")["height"] == 360
