@@ -169,3 +169,24 @@ def test_the_command_line_writes_the_stick_and_lists_its_files(
         "playlist.m3u",
     ]
     assert Inspector(binaries).stream(target / "all.mp4", "video")["height"] == 360
+
+
+def test_what_a_stick_cannot_play_is_left_out_with_the_reason(publisher: Signage, tmp_path: Path):
+    mixed = Path(publisher.settings["PLAYLISTS_DIR"]) / "usb-mixed.yaml"
+    mixed.write_text(
+        "name: 巡回审判\nitems:\n  - hearings: today\n    seconds: 5\n  - clip: not-here\n"
+        "  - tip: {title: 巡回审判, body: 就地开庭，方便群众。}\n    seconds: 2\n",
+        encoding="utf-8",
+    )
+    try:
+        publisher.refresh_config(force=True)
+        stick = export_usb(publisher, tmp_path / "stick", "usb-mixed", first_day=MONDAY, height=360)
+    finally:
+        mixed.unlink()
+        publisher.refresh_config(force=True)
+
+    assert [f.name for f in stick.files] == ["001-tip.mp4"] and stick.seconds == 2
+    assert stick.left_out == (
+        "the day's hearings need the server; left out",
+        "'not-here' is not ready or approved; left out",
+    )
