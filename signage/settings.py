@@ -250,6 +250,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(1, 7 * 24 * 60),
     ),
     Setting(
+        "SUBSCRIBE_QUIET_HOURS",
+        "off",
+        "on: files of the SUBSCRIBE feeds are downloaded only within the site's quiet hours "
+        "(site.yaml prefetch, default 02:00-05:00), leaving a thin link to the working day.",
+        _switch,
+    ),
+    Setting(
         "LOG_LEVEL",
         "info",
         "How much the server logs.",

@@ -62,7 +62,7 @@ def media_named(config: Config, media_ids: Iterable[str], playlist_ids: list[str
     return list(dict.fromkeys(wanted))
 
 
-def _ready_row(store: Any, media_id: str) -> dict[str, Any]:
+def _ready_row(store: Store, media_id: str) -> dict[str, Any]:
     row = library.media_row(store, media_id)
     if row["status"] != library.READY or not row["file"]:
         raise Invalid(

@@ -107,18 +107,20 @@ def _local_media_ids(
     return chosen
 
 
-def _renamed(text: str, ids: dict[str, str]) -> str:
-    """The playlist text with its media ids changed to their local ones (comments kept)."""
-    if all(old == new for old, new in ids.items()):
-        return text
+def _as_received(text: str, ids: dict[str, str]) -> str:
+    """The playlist text with its media ids changed to their local ones and without the
+    publisher's ``published:`` (whether to offer it again is this court's decision);
+    comments and the rest as the publisher wrote them."""
     document = load_document(text)
     if not isinstance(document, CommentedMap):
         return text  # not a playlist at all: the check that follows says so, with its line
+    changed = document.pop("published", None) is not None
     for item in document.get("items") or []:
         for kind in ("clip", "image"):
-            if hasattr(item, "get") and item.get(kind) in ids:
-                item[kind] = ids[item[kind]]
-    return dump_document(document)
+            media_id = item.get(kind) if isinstance(item, CommentedMap) else None
+            if media_id in ids and ids[media_id] != media_id:
+                item[kind], changed = ids[media_id], True
+    return dump_document(document) if changed else text
 
 
 def _new_playlists(
@@ -138,7 +140,7 @@ def _new_playlists(
         )
         taken.add(local)
         try:
-            text = _renamed(package.files[packed.file].read_text("utf-8"), media_ids)
+            text = _as_received(package.files[packed.file].read_text("utf-8"), media_ids)
         except (UnicodeDecodeError, YamlError):
             raise Invalid(
                 f"the playlist {packed.id!r} in the package is not readable YAML"

@@ -7,6 +7,7 @@ when review is on. Items the publisher no longer lists are marked withdrawn, nev
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.client
 import json
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from signage.db import now
 from signage.errors import SignageError
 from signage.media import library
 from signage.packages.imports import MEDIA, PLAYLIST, ImportedPackage, already_here, bring_in
@@ -46,6 +48,7 @@ class FeedReport:
     imported: ImportedPackage | None = None
     withdrawn: list[str] = field(default_factory=list)
     error: str | None = None
+    waiting: int = 0  # new items left for the quiet hours
 
 
 def _open(url: str, headers: dict[str, str] | None = None) -> Any:
@@ -141,8 +144,21 @@ def _withdrawn(parts: Signage, feed: str, manifest: PackageManifest) -> list[str
     return library.mark_withdrawn(parts.store, gone, withdrawn=True)
 
 
-def check_feed(parts: Signage, feed: str) -> FeedReport:
-    """Fetch, verify and file one feed's new items; mark its withdrawn ones."""
+def _quiet(parts: Signage, moment: dt.datetime) -> bool:
+    """Whether downloads may run now: always, or within the site's quiet hours."""
+    config = parts.state.current
+    if not parts.settings["SUBSCRIBE_QUIET_HOURS"] or config is None:
+        return True
+    local = moment.astimezone(config.site.zone)
+    window, second = config.site.prefetch, local.hour * 3600 + local.minute * 60 + local.second
+    if window.crosses_midnight:
+        return second >= window.start or second < window.end
+    return window.start <= second < window.end
+
+
+def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:
+    """Fetch, verify and file one feed's new items (in the quiet hours when the setting
+    says so); mark its withdrawn ones."""
     feed = feed.rstrip("/")
     manifest_bytes, signature = _index(feed)
     manifest = read_manifest(manifest_bytes)
@@ -151,6 +167,10 @@ def check_feed(parts: Signage, feed: str) -> FeedReport:
     )
     verify(publisher, manifest_bytes, signature)
     wanted = _new_items(parts, manifest)
+    if (wanted.media or wanted.playlists) and not _quiet(parts, moment):
+        report = FeedReport(feed, withdrawn=_withdrawn(parts, feed, manifest))
+        report.waiting = len(wanted.media) + len(wanted.playlists)
+        return report
     paths = [m.file for m in wanted.media] + [m.captions for m in wanted.media if m.captions]
     paths += [p.file for p in wanted.playlists]
     limit = parts.settings["MAX_UPLOAD_MB"] * 1024 * 1024
@@ -175,12 +195,12 @@ def check_feed(parts: Signage, feed: str) -> FeedReport:
     return FeedReport(feed, imported, _withdrawn(parts, feed, manifest))
 
 
-def check_subscriptions(parts: Signage) -> list[FeedReport]:
+def check_subscriptions(parts: Signage, moment: dt.datetime | None = None) -> list[FeedReport]:
     """The housekeeper's job: check every feed in SUBSCRIBE; one failing stops no other."""
     reports = []
     for feed in parts.settings["SUBSCRIBE"] or ():
         try:
-            report = check_feed(parts, feed)
+            report = check_feed(parts, feed, moment or now())
         except SignageError as error:
             log.warning("feed %s: %s", feed, error.message)
             reports.append(FeedReport(feed, error=error.message))

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from signage.config.model import Item
 from signage.config.validate import Config
@@ -130,7 +131,7 @@ def _join(binaries: Binaries, folder: Path, names: list[str], target: Path) -> N
         listing.unlink(missing_ok=True)
 
 
-def _media_row(parts: Signage, media_id: str) -> dict | None:
+def _media_row(parts: Signage, media_id: str) -> dict[str, Any] | None:
     try:
         row = library.media_row(parts.store, media_id)
     except NotFound:
@@ -148,7 +149,9 @@ def _empty_folder(target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
 
 
-def _steps(parts: Signage, items: Iterator[Item]) -> Iterator[tuple[Item, dict | None, str | None]]:
+def _steps(
+    parts: Signage, items: Iterator[Item]
+) -> Iterator[tuple[Item, dict[str, Any] | None, str | None]]:
     """Each item with its media row, or the reason it is left out."""
     for item in items:
         if item.kind == "hearings":
@@ -219,7 +222,7 @@ def _write_item(
     binaries: Binaries,
     parts: Signage,
     item: Item,
-    row: dict | None,
+    row: dict[str, Any] | None,
     number: int,
     size: tuple[int, int],
     target: Path,

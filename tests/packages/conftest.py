@@ -4,7 +4,7 @@ picture, prepared for real), shared by the module; receivers are fresh per test.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,9 +86,6 @@ def publisher(
     )
     yield instance
     instance.store.engine.dispose()
-
-
-TrustedFile = Callable[[Signage], Path]
 
 
 @pytest.fixture

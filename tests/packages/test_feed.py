@@ -3,11 +3,13 @@ checking it with its housekeeping job."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -21,6 +23,8 @@ from tests.packages.conftest import make_instance
 from tests.support import LiveServer, start_server
 
 pytestmark = pytest.mark.slow
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -190,3 +194,28 @@ def test_the_feed_lists_and_serves_only_what_is_published(higher_court: tuple[Li
         f"{server.url}/api/v1/media/anti-fraud", json={"published": True}, timeout=30
     )
     assert refused.status_code == 401
+
+
+def test_with_quiet_hours_on_new_files_wait_for_them(
+    higher_court: tuple[LiveServer, str], tmp_path: Path
+):
+    server, token = higher_court
+    root = tmp_path / "quiet"
+    root.mkdir()
+    (root / "trusted").write_text(server.signage("package", "key") + "\n", encoding="utf-8")
+    quiet = make_instance(
+        root,
+        TRUSTED_PUBLISHERS=root / "trusted",
+        SUBSCRIBE=f"{server.url}/api/v1/published",
+        SUBSCRIBE_QUIET_HOURS="on",
+    )
+    _publish(server, token, "anti-fraud", True)
+    try:
+        working_day = check_subscriptions(quiet, dt.datetime(2026, 12, 9, 10, 0, tzinfo=BEIJING))[0]
+        assert working_day.waiting == 1 and working_day.imported is None
+        assert not library.media_exists(quiet.store, "anti-fraud") and not _fetches(server, 200)
+
+        night = check_subscriptions(quiet, dt.datetime(2026, 12, 10, 3, 0, tzinfo=BEIJING))[0]
+        assert night.imported.media == {"anti-fraud": "anti-fraud"}
+    finally:
+        quiet.store.engine.dispose()

@@ -269,3 +269,23 @@ def test_a_manifest_that_lies_about_its_kinds_is_refused_before_anything_is_writ
     manifest["files"]["media/../../etc/passwd"] = {"sha256": "0" * 64, "size": 1}
     with pytest.raises(PackageRefused, match="cannot be read"):
         read_manifest(json.dumps(manifest).encode())
+
+
+def test_a_published_playlist_arrives_unpublished(
+    publisher: Signage, receiver: Signage, tmp_path: Path
+):
+    tribunal = Path(publisher.settings["PLAYLISTS_DIR"]) / "tribunal.yaml"
+    text = tribunal.read_text("utf-8")
+    tribunal.write_text(text + "published: true  # 上级法院发布\n", encoding="utf-8")
+    try:
+        publisher.refresh_config(force=True)
+        export_package(publisher, tmp_path / "tribunal.tar", [], ["tribunal"])
+    finally:
+        tribunal.write_text(text, encoding="utf-8")
+        publisher.refresh_config(force=True)
+
+    assert _import(receiver, tmp_path / "tribunal.tar").playlists == {"tribunal": "tribunal-2"}
+
+    received = (Path(receiver.settings["PLAYLISTS_DIR"]) / "tribunal-2.yaml").read_text("utf-8")
+    assert "published" not in received and received.startswith(text.splitlines()[0])
+    assert receiver.state.current.playlists["tribunal-2"].published is False

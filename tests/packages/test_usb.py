@@ -75,6 +75,10 @@ def test_every_item_becomes_a_numbered_h264_main_aac_file_of_its_length(
         assert (audio["codec_name"], audio["channels"], audio["sample_rate"]) == ("aac", 2, "48000")
         seconds = float(report["format"]["duration"])
         assert seconds == pytest.approx(expected[written.name[4:-4]], abs=0.1), written.name
+    # Clips keep the level preparation gave them (EBU R128, -23 LUFS); stills are silent.
+    assert inspector.integrated_loudness(folder / "001-anti-fraud.mp4") == pytest.approx(
+        -23, abs=1.5
+    )
     joined = float(inspector.report(folder / "all.mp4")["format"]["duration"])
     assert joined == pytest.approx(export.seconds, abs=0.3)
     assert export.seconds == pytest.approx(sum(expected[n[4:-4]] for n in names), abs=0.1)
@@ -136,3 +140,53 @@ def test_the_command_line_refuses_a_folder_with_files(
 
     assert refused.exit_code == 1 and "not an empty folder" in refused.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_the_command_line_writes_the_stick_and_lists_its_files(
+    publisher: Signage, tmp_path: Path, monkeypatch, binaries: Binaries
+):
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings["PLAYLISTS_DIR"]))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings["MEDIA_DIR"]))
+    target = tmp_path / "stick"
+
+    # The evening playlist has no dated items, so today's date changes nothing here.
+    done = CliRunner().invoke(
+        main, ["export-usb", str(target), "--playlist", "evening", "--height", "360"]
+    )
+
+    assert done.exit_code == 0, done.output
+    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == [
+        "001-anti-fraud.mp4",
+        "002-tip.mp4",
+        "003-tip.mp4",
+    ]
+    assert [line.split("\t")[1] for line in done.stdout.splitlines()][1:] == ["20.0", "20.0"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "001-anti-fraud.mp4",
+        "002-tip.mp4",
+        "003-tip.mp4",
+        "all.mp4",
+        "playlist.m3u",
+    ]
+    assert Inspector(binaries).stream(target / "all.mp4", "video")["height"] == 360
+
+
+def test_what_a_stick_cannot_play_is_left_out_with_the_reason(publisher: Signage, tmp_path: Path):
+    mixed = Path(publisher.settings["PLAYLISTS_DIR"]) / "usb-mixed.yaml"
+    mixed.write_text(
+        "name: 巡回审判\nitems:\n  - hearings: today\n    seconds: 5\n  - clip: not-here\n"
+        "  - tip: {title: 巡回审判, body: 就地开庭，方便群众。}\n    seconds: 2\n",
+        encoding="utf-8",
+    )
+    try:
+        publisher.refresh_config(force=True)
+        stick = export_usb(publisher, tmp_path / "stick", "usb-mixed", first_day=MONDAY, height=360)
+    finally:
+        mixed.unlink()
+        publisher.refresh_config(force=True)
+
+    assert [f.name for f in stick.files] == ["001-tip.mp4"] and stick.seconds == 2
+    assert stick.left_out == (
+        "the day's hearings need the server; left out",
+        "'not-here' is not ready or approved; left out",
+    )
