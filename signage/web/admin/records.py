@@ -107,6 +107,11 @@ AUDIT_ACTIONS = {
     "screen.key.rotate": _l("issued a new screen key"),
     "screen.key.revoke": _l("revoked a screen key"),
     "screen.reload": _l("reloaded a screen's page"),
+    "media.publish": _l("published or withdrew a clip in the feed"),
+    "package.export": _l("exported a content package"),
+    "package.import": _l("imported a content package"),
+    "feed.import": _l("received content from a subscribed feed"),
+    "playlist.usb": _l("made a USB stick of a playlist"),
 }
 
 
