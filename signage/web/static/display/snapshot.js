@@ -6,7 +6,7 @@
 
 import { call } from './sync.js';
 
-const WIDTH = 960; // pixels across: enough to read a tip's title, small to send and keep
+const WIDTH = 768; // pixels across: a tip's text reads, and a week of pictures stays small
 const QUALITY = 0.72;
 const FIRST_AFTER_MS = 60000; // the first picture after a start, once something plays
 const SKIPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'HEAD']);
