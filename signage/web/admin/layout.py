@@ -60,6 +60,7 @@ KIND_NAMES = {
     "idle": _l("idle"),
     "alert": _l("urgent message"),
     "hearings": _l("hearings"),
+    "sleeping": _l("sleeping"),  # black outside the opening hours
 }
 
 WEEKDAY_NAMES = (
