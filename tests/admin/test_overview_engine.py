@@ -24,7 +24,7 @@ def test_an_old_engine_and_its_unplayable_clips_show_on_the_card(
     assert send(client, key, {"engine": OLD, "unplayable": [SKIPPED]}).status_code == 200
     shown = card(staff, "lobby-east")
     assert "浏览器内核较旧: Chromium 64" in shown
-    assert "web-locks、abort-controller、h264" in shown
+    assert "缺少 跨页面逐个下载（Web Locks）、中止请求、H.264 视频解码" in shown
     assert "此屏幕无法播放的视频（已跳过）" in shown and "宪法宣传片 — clip failed" in shown
     # A current engine lacking nothing and playing everything: neither line.
     assert send(client, key, {"engine": {"chromium": 120, "lacks": []}}).status_code == 200

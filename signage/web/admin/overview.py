@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from signage.db import now
 from signage.media.library import ready_media
@@ -23,12 +24,25 @@ MB = 1024 * 1024
 FULL_ENGINE = 84
 
 
+# What the player does without each feature a heartbeat may name (compat.js missingFeatures).
+FEATURE_NAMES = {
+    "service-worker": _l("offline playing (service worker)"),
+    "cache-storage": _l("offline cache"),
+    "web-locks": _l("one download at a time across tabs (Web Locks)"),
+    "storage-manager": _l("storage quota report"),
+    "abort-controller": _l("cancelling requests"),
+    "abort-signal-timeout": _l("request time limits"),
+    "video-frame-callback": _l("frame-exact clip changes"),
+    "h264": _l("H.264 video"),
+}
+
+
 def old_engine(engine: dict[str, Any] | None) -> dict[str, Any] | None:
     """The engine to name on a screen's card: an old one, or one lacking features; else None."""
     if not engine:
         return None
     version = engine.get("chromium")
-    lacks = list(engine.get("lacks") or [])
+    lacks = [FEATURE_NAMES.get(name, name) for name in engine.get("lacks") or []]
     if not lacks and (version is None or version >= FULL_ENGINE):
         return None
     return {"chromium": version, "lacks": lacks}

@@ -43,7 +43,7 @@ export class Unplayable {
       code === MEDIA_ERR_DECODE ||
       (code === MEDIA_ERR_SRC_NOT_SUPPORTED && !this.canPlayPrepared) ||
       (code === null && /no picture/.test(error.message));
-    if (!engineFault) return false;
+    if (!engineFault) return;
     this.clips.set(item.url, {
       item: item.key,
       media: item.media === undefined ? null : item.media,
@@ -51,7 +51,6 @@ export class Unplayable {
       reason: String(error.message).slice(0, 200),
       at: now,
     });
-    return true;
   }
 
   /** Whether item is a clip to skip now. */
@@ -195,8 +194,9 @@ export class Player {
     this.current = { item, segment, startedAt: this.clock.now() };
     const expected = item.duration ? item.duration * 1000 : UNKNOWN_CLIP_MS;
     this.deadline = performance.now() + expected + DEADLINE_SLACK_MS;
-    const next = this.playableFrom(items, (index + 1) % items.length);
-    const result = await this.stage.present(item, signal, items[next]);
+    // undefined when nothing else here plays on this engine: nothing is prepared then.
+    const next = items[this.playableFrom(items, (index + 1) % items.length)];
+    const result = await this.stage.present(item, signal, next);
     this.recent.push({ key: item.key, outcome: result.outcome });
     if (this.recent.length > KEPT_OUTCOMES) this.recent.shift();
     if (result.outcome !== 'error') {
