@@ -54,9 +54,14 @@ def check_jpeg(data: bytes) -> None:
                         code="not_jpeg",
                     )
                 picture.load()  # a cut-off file fails here, not in a staff browser
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Warning) as error:
-        raise refusal from error
-    except Image.DecompressionBombError as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Warning,
+    ) as error:
         raise refusal from error
 
 
@@ -90,14 +95,7 @@ def snapshot_times(store: Store) -> dict[str, dt.datetime]:
     ).group_by(screen_snapshots.c.screen_id)
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
-    # max() of a UtcDateTime column comes back as the driver's type: make it aware again.
-    return {row.screen_id: _aware(row.taken_at) for row in rows}
-
-
-def _aware(value: Any) -> dt.datetime:
-    if isinstance(value, str):  # SQLite's max() answers the stored text
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return {row.screen_id: row.taken_at for row in rows}
 
 
 def ask_screen(

@@ -328,7 +328,7 @@ class CountingProxy:
             def do_GET(self) -> None:
                 proxy.forward(self)
 
-            do_POST = do_GET
+            do_POST = do_PUT = do_GET
 
             def log_message(self, *args: Any) -> None:
                 pass  # quiet: the test says what matters

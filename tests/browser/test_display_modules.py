@@ -219,3 +219,86 @@ def test_watchdog_reloads_a_stuck_player_when_a_reload_can_succeed(page: Page) -
     """,
     )
     assert found == {"quiet": 0, "reloads": ["stuck", "stuck"]}
+
+
+HOURS_MANIFEST = {
+    **MANIFEST,
+    "alert": {"id": 7, "text": "大厅临时关闭", "until": "2026-12-02T12:00:00+08:00"},
+    "hours": {
+        "text": "workdays 07:30-18:30",
+        "until": "2026-12-02T20:00:00+08:00",
+        "awake": [
+            {"start": "2026-12-01T07:30:00+08:00", "end": "2026-12-01T18:30:00+08:00"},
+            {"start": "2026-12-02T07:30:00+08:00", "end": "2026-12-02T18:30:00+08:00"},
+        ],
+    },
+}
+
+
+def test_the_opening_hours_black_out_the_screen_to_the_millisecond(page: Page) -> None:
+    found = run(
+        page,
+        "schedule.js",
+        """
+        const plan = m.toPlan(arg);
+        const at = (text) => Date.parse(text);
+        const kinds = {};
+        for (const moment of ['2026-12-01T07:29:59.999+08:00', '2026-12-01T07:30:00+08:00',
+            '2026-12-01T18:29:59+08:00', '2026-12-01T18:30:00+08:00',
+            '2026-12-02T20:00:01+08:00']) {
+          kinds[moment.slice(11, 19)] = m.modeAt(plan, plan, at(moment)).kind;
+        }
+        const always = m.toPlan(Object.assign({}, arg, {hours: null}));
+        return {kinds, asleep: m.asleepAt(plan, at('2026-12-01T03:00:00+08:00')),
+                never: m.asleepAt(always, at('2026-12-01T03:00:00+08:00'))};
+    """,
+        HOURS_MANIFEST,
+    )
+    assert found == {
+        # Asleep wins over the urgent message; awake, the message shows.
+        "kinds": {
+            "07:29:59": "sleep",
+            "07:30:00": "alert",
+            "18:29:59": "alert",
+            "18:30:00": "sleep",
+            # Past what the manifest covers (a server away for days) the screen stays lit.
+            "20:00:01": "idle",
+        },
+        "asleep": True,
+        "never": False,
+    }
+
+
+def test_pictures_are_sent_every_few_minutes_when_calm_and_awake(page: Page) -> None:
+    found = run(
+        page,
+        "snapshot.js",
+        """
+        const state = {asleep: false, calm: true};
+        const make = (minutes) => {
+          const shots = new m.Snapshots({url: '/x', key: 'k', minutes,
+            isAsleep: () => state.asleep, isCalm: () => state.calm, onError: () => {}});
+          shots.taken = [];
+          shots.send = () => shots.taken.push(performance.now());
+          shots.nextAt = 1000;  // the first one due at 1 s of the page's time
+          return shots;
+        };
+        const every = make(10);
+        const minute = 60000;
+        every.tick(999);
+        every.tick(1000);                  // due: sent
+        every.tick(1000 + 9 * minute);     // not yet
+        state.calm = false;
+        every.tick(1000 + 10 * minute);    // due, but a handover comes: waits
+        state.calm = true;
+        every.tick(1001 + 10 * minute);    // sent
+        state.asleep = true;
+        every.tick(1001 + 20 * minute);    // due while asleep: skipped, not kept for later
+        state.asleep = false;
+        every.tick(1002 + 20 * minute);
+        const never = make(0);
+        never.tick(1000 + 60 * minute);
+        return {every: every.taken.length, nextAt: every.nextAt, never: never.taken.length};
+    """,
+    )
+    assert found == {"every": 2, "nextAt": 1001 + 30 * 60000, "never": 0}

@@ -94,7 +94,8 @@ def test_chromium_starts_in_kiosk_mode_with_autoplay_on_the_screen_address(
     started = browser_run(tmp_path, URL)
     assert started.returncode == 0, started.stderr
     args = (tmp_path / "bin/calls.log").read_text().splitlines()
-    assert {"--kiosk", "--autoplay-policy=no-user-gesture-required", "--noerrdialogs"} <= set(args)
+    expected = {"--kiosk", "--autoplay-policy=no-user-gesture-required", "--password-store=basic"}
+    assert expected <= set(args)
     assert f"--user-data-dir={profile}" in args
     assert "--unsafely-treat-insecure-origin-as-secure=http://10.0.0.5:8000" in args
     assert args[-1] == URL

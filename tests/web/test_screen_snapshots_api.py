@@ -128,6 +128,8 @@ def test_only_a_small_real_jpeg_is_kept(
     for body in (png.getvalue(), b"\xff\xd8\xff not really", jpeg()[:200], b""):
         refused = send(api, key, body)
         assert refused.status_code == 422 and error_of(refused)["code"] == "not_jpeg"
+    wide = send(api, key, jpeg((0, 0, 0), (5000, 8)))  # small in bytes, not a screen's shape
+    assert wide.status_code == 422 and "pixels" in error_of(wide)["message"]
     # Noise does not compress: a picture just over the limit, sent whole.
     noise = Image.effect_noise((700, 700), 100).convert("RGB")
     big = io.BytesIO()

@@ -63,6 +63,7 @@ KIND_NAMES = {
     "idle": _l("idle"),
     "alert": _l("urgent message"),
     "hearings": _l("hearings"),
+    "sleeping": _l("sleeping"),  # black outside the opening hours
 }
 
 FIELD_NAMES = {

@@ -33,6 +33,9 @@ const NEXT_DAY_MS = 24 * 3600 * 1000; // what the heartbeat says is still lackin
 // most (it takes well under a second) keeps every file to one download.
 const CONTROL_WAIT_MS = 3000;
 const WATCHDOG_MS = 5000;
+// A periodic picture waits while the next item is this close: drawing the page takes the
+// main thread long enough to hold up a handover's frames.
+const CALM_MS = 2000;
 const ERROR_KEY = 'signage.lastError';
 
 function newId() {
@@ -99,6 +102,10 @@ class Display {
       key,
       minutes: Number(boot.snapshot_minutes) || 0,
       isAsleep: () => this.asleep,
+      isCalm: () => {
+        const endsAt = this.stage.endsAt;
+        return endsAt === null || endsAt - performance.now() > CALM_MS;
+      },
       onError: (error) => this.noteError(error),
     });
     this.key = key;

@@ -6,7 +6,7 @@
 
 import { call } from './sync.js';
 
-const WIDTH = 960; // pixels across: enough to read a tip's title, small to send and keep
+const WIDTH = 768; // pixels across: a tip's text reads, and a week of pictures stays small
 const QUALITY = 0.72;
 const FIRST_AFTER_MS = 60000; // the first picture after a start, once something plays
 const SKIPPED = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'HEAD']);
@@ -178,20 +178,24 @@ export function pagePicture(asleep) {
 
 /** Sends a picture every `minutes` (none while asleep) and whenever staff ask for one. */
 export class Snapshots {
-  constructor({ url, key, minutes, isAsleep, onError }) {
+  constructor({ url, key, minutes, isAsleep, isCalm, onError }) {
     this.url = url;
     this.key = key;
     this.everyMs = minutes > 0 ? minutes * 60000 : 0;
     this.isAsleep = isAsleep;
+    this.isCalm = isCalm; // not about to hand over to the next item: drawing takes a moment
     this.onError = onError;
     this.nextAt = performance.now() + Math.min(FIRST_AFTER_MS, this.everyMs || FIRST_AFTER_MS);
     this.sending = false;
     this.sent = 0;
   }
 
-  /** Called every tick: a picture when one is due (never while asleep: a black one tells nothing new). */
+  /**
+   * Called every tick: a picture when one is due and the page is calm (never while asleep:
+   * a black one tells nothing new).
+   */
   tick(now) {
-    if (!this.url || !this.everyMs || now < this.nextAt) return;
+    if (!this.url || !this.everyMs || now < this.nextAt || !this.isCalm()) return;
     this.nextAt = now + this.everyMs;
     if (!this.isAsleep()) this.send();
   }
