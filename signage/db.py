@@ -116,6 +116,8 @@ plays = sa.Table(
     sa.Column("started_at", UtcDateTime, nullable=False, index=True),
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
+    # The topics the item had when it played, so the ledger survives later edits.
+    sa.Column("topics", sa.JSON),
 )
 
 alerts = sa.Table(
@@ -156,6 +158,7 @@ media = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # False: uploaded while review is on, and no reviewer has approved it yet
     sa.Column("approved", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
+    sa.Column("topics", sa.JSON),  # 普法 topic ids from site.yaml `topics:`; NULL: none
 )
 
 

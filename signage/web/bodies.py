@@ -90,6 +90,18 @@ class Play(BaseModel):
         return value
 
 
+class MediaChange(BaseModel):
+    """What staff change about one clip or picture; each field left out stays as it was."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    topics: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=20)]
+        | None
+    ) = None
+
+
 class PlayBatch(BaseModel):
     """A batch of proof-of-play records."""
 
@@ -106,4 +118,5 @@ REQUEST_BODIES: tuple[type[BaseModel], ...] = (
     Decision,
     Heartbeat,
     PlayBatch,
+    MediaChange,
 )

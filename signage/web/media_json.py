@@ -55,6 +55,7 @@ def media_json(
         "captions_url": media_url + row["captions"] if row["captions"] else None,
         "used_by": used_by,
         "approved": row["approved"],
+        "topics": list(row.get("topics") or []),
         "created_by": row["created_by"],
         "created_at": stamp(row["created_at"]),
         "updated_at": stamp(row["updated_at"]),

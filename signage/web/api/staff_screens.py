@@ -9,10 +9,13 @@ from flask import request
 
 from signage.config.when import parse_moment
 from signage.db import now
+from signage.programme import day_plan
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
+from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
+from signage.web.plan_json import plan_json
 
 
 @bp.get("/screens")
@@ -50,3 +53,14 @@ def screen_timeline(screen_id: str) -> Any:
     start = parse_moment(request.args.get("from"), config.site.zone, now())
     end = parse_moment(request.args.get("to"), config.site.zone, start + dt.timedelta(hours=24))
     return timeline(config, screen_id, start, end)
+
+
+@bp.get("/screens/<screen_id>/plan")
+@staff_required()
+def screen_plan(screen_id: str) -> Any:
+    """?date=YYYY-MM-DD: every item the screen plays that day, in order, with its start."""
+    signage = parts()
+    config = signage.screens.screen(screen_id)
+    day = date_arg("date", now().astimezone(config.site.zone).date())
+    plays = day_plan(config, screen_id, day, signage.screens.media_facts())
+    return {"screen": screen_id, "date": day.isoformat(), "plays": plan_json(signage, plays)}
