@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from signage.config.model import Campaign, Item, Requirement
-from signage.config.validate import Config
+from signage.config.phrases import N_, Phrase
+from signage.config.validate import SITE_FILE, Config, Issue
 from signage.schedule import PlannedItem, Segment, resolve_segments
 
 REQUIRED = "required"  # the playlist id of required plays: `required#<requirement index>`
@@ -35,6 +36,15 @@ class MediaFact:
 
 # Media id -> its fact, for ready media only (what screens can actually play).
 MediaFacts = Mapping[str, MediaFact]
+
+
+def facts_from_rows(rows: Iterable[Mapping[str, Any]]) -> dict[str, MediaFact]:
+    """The facts of media rows that screens can play: ready, with a file, approved."""
+    return {
+        row["id"]: MediaFact(row["kind"], row["duration"], tuple(row.get("topics") or ()))
+        for row in rows
+        if row["status"] == "ready" and row["file"] and row["approved"]
+    }
 
 
 @dataclass(frozen=True)
@@ -340,3 +350,72 @@ def shortfalls(config: Config, screen_id: str, day: dt.date, facts: MediaFacts) 
         )
         found.append(Shortfall(index, screen_id, day, reason, count))
     return found
+
+
+def requirement_issues(config: Config, facts: MediaFacts) -> list[Issue]:
+    """Warnings for requirements no day can meet: the clip is not ready, or the plays do not
+    fit in the window (for `signage check` and the schedule page)."""
+    issues = []
+    for index, requirement in enumerate(config.site_file.requirements):
+        fact = facts.get(requirement.clip)
+        window = requirement.time
+        length = (window.end - window.start) % 86400 or 86400 if window else 86400
+        if fact is None or fact.kind != "video":
+            phrase = Phrase.of(
+                N_(
+                    "requirement #{number}: the clip {clip!r} is not in the library or not "
+                    "ready, so it cannot play {count} times a day"
+                ),
+                number=index + 1,
+                clip=requirement.clip,
+                count=requirement.per_day,
+            )
+        elif (fact.seconds or 0) * requirement.per_day > length:
+            phrase = Phrase.of(
+                N_(
+                    "requirement #{number}: {count} plays of {clip!r} ({seconds} s each) do "
+                    "not fit in {window}; lengthen the window or lower per_day"
+                ),
+                number=index + 1,
+                clip=requirement.clip,
+                count=requirement.per_day,
+                seconds=round(fact.seconds or 0),
+                window=str(window) if window else "24:00",
+            )
+        else:
+            continue
+        issues.append(Issue.of(SITE_FILE, None, phrase, "requirement_unmet", "warning"))
+    return issues
+
+
+@dataclass(frozen=True)
+class DayAccount:
+    """How a day's plan meets the requirements and campaigns that reach a screen."""
+
+    required: list[tuple[Requirement, int]]  # each requirement and the plays it gets
+    campaigns: list[tuple[Campaign, float]]  # each campaign of the day and its share (%)
+
+
+def day_account(config: Config, screen_id: str, plays: Sequence[Play], day: dt.date) -> DayAccount:
+    """Plays of each required clip in its window, and each campaign's share of the airtime."""
+    required = []
+    for _, requirement in _reaching(config, config.site_file.requirements, screen_id):
+        start, end = requirement_window(config, requirement, day)
+        required.append(
+            (
+                requirement,
+                sum(1 for p in plays if p.media == requirement.clip and start <= p.start < end),
+            )
+        )
+    total = sum(p.seconds for p in plays)
+    campaigns = [
+        (
+            campaign,
+            100 * sum(p.seconds for p in plays if campaign.topic in p.topics) / total
+            if total
+            else 0.0,
+        )
+        for _, campaign in _reaching(config, config.site_file.campaigns, screen_id)
+        if day in campaign.dates
+    ]
+    return DayAccount(required, campaigns)

@@ -16,7 +16,7 @@ from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
 from signage.media.library import MEDIA_CHANGED, ready_media
-from signage.programme import MediaFact, MediaFacts, programme_segments
+from signage.programme import MediaFacts, facts_from_rows, programme_segments
 from signage.screens.alerts import ALERTS_CHANGED, alerts_in_force
 from signage.screens.keys import KEYS_CHANGED, all_screen_keys, screen_key_row
 
@@ -207,11 +207,7 @@ class ScreenService:
 
     def media_facts(self) -> MediaFacts:
         """Length, kind and topics of the media screens can play (ready and approved)."""
-        return {
-            media_id: MediaFact(row["kind"], row["duration"], tuple(row.get("topics") or ()))
-            for media_id, row in ready_media(self.store).items()
-            if row["file"] and row["approved"]
-        }
+        return facts_from_rows(ready_media(self.store).values())
 
     def warnings(self) -> list[str]:
         """Items skipped in the manifests built so far (missing or unready media)."""

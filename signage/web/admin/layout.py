@@ -25,6 +25,7 @@ MENU = (
     ("media", "admin.media_page", _l("Media library"), False),
     ("hearings", "admin.hearings_page", _l("Hearings"), False),
     ("reports", "admin.reports_page", _l("Play reports"), False),
+    ("ledger", "admin.ledger_page", _l("Legal-education ledger"), False),
     ("history", "admin.history_page", _l("History"), False),
     ("reviews", "admin.reviews_page", _l("Pending review"), False),
     ("users", "admin.users_page", _l("Users"), True),

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Response, request
 
-from signage.db import now
+from signage.config.validate import Config
+from signage.db import Store, now
 from signage.errors import Invalid
-from signage.screens.ledger import GROUPINGS, build_ledger
+from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
 from signage.screens.ledger_book import campaign_rows, ledger_csv, ledger_xlsx, requirement_rows
 from signage.screens.plays import play_report, report_csv
 from signage.web.api.arguments import date_arg
@@ -52,16 +53,11 @@ def ledger_report() -> Any:
     """The 普法 ledger ?from=&to=&by=topic|unit|screen|item&format=json|xlsx|csv."""
     signage = parts()
     config = signage.screens.config()
-    today = now().astimezone(config.site.zone).date()
-    first = date_arg("from", today.replace(day=1))
-    last = date_arg("to", today)
-    by = request.args.get("by") or "topic"
     output = request.args.get("format", "json")
-    if by not in GROUPINGS:
-        raise Invalid("?by= is topic, unit, screen or item", code="bad_argument")
     if output not in ("json", "csv", "xlsx"):
         raise Invalid("?format= is json, csv or xlsx", code="bad_argument")
-    ledger = build_ledger(signage.store, config, first, last, by)  # type: ignore[arg-type]
+    ledger = ledger_of_request(signage.store, config)
+    first, last, by = ledger.first, ledger.last, ledger.by
     if output == "json":
         return {
             "from": first.isoformat(),
@@ -81,3 +77,14 @@ def ledger_report() -> Any:
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+def ledger_of_request(store: Store, config: Config) -> Ledger:
+    """The ledger ?from= (default the 1st of this month) ?to= (default today) ?by= asks for."""
+    today = now().astimezone(config.site.zone).date()
+    first = date_arg("from", today.replace(day=1))
+    last = date_arg("to", today)
+    by = request.args.get("by") or "topic"
+    if by not in GROUPINGS:
+        raise Invalid("?by= is topic, unit, screen or item", code="bad_argument")
+    return build_ledger(store, config, first, last, by)  # type: ignore[arg-type]
