@@ -289,29 +289,24 @@ def _with_required(
         return segments
     length = dt.timedelta(seconds=fact.seconds)
     start, end = requirement_window(config, requirement, day)
+    midnight = local_day(config, day)[0]
     required = PlannedItem(REQUIRED, index, Item(clip=requirement.clip))
     for _ in range(requirement.per_day):
-        plays = walk(segments, facts, start, end)
+        # Walked from midnight, as the day's plan is, so the rotation is where it will be.
+        plays = [p for p in walk(segments, facts, midnight, end) if start <= p.start]
         starts = [p.start for p in plays if p.planned.item.clip == requirement.clip]
         if len(starts) >= requirement.per_day:
             break
-        edges = [start, *starts, end]
-        left, right = max(pairwise_gaps(edges), key=lambda gap: gap[1] - gap[0])
-        target = left + (right - left) / 2
-        # Begin where an item begins, so the inserted clip cuts nothing on the screen.
-        at = next((p.start for p in plays if p.start >= target), target)
-        if at + length > end:
-            at = end - length
-        if at < start or right - left < length:
+        # The free stretches between the clip's plays (each taking its length).
+        free = list(zip([start] + [s + length for s in starts], [*starts, end], strict=True))
+        left, right = max(free, key=lambda gap: gap[1] - gap[0])
+        if right - left < length:
             break
+        target = left + (right - left - length) / 2
+        # Begin where an item begins, so the inserted clip cuts nothing on the screen.
+        at = next((p.start for p in plays if target <= p.start <= right - length), target)
         segments = _insert(segments, at, at + length, required)
     return segments
-
-
-def pairwise_gaps(moments: list[dt.datetime]) -> list[tuple[dt.datetime, dt.datetime]]:
-    """Neighbouring pairs of sorted moments."""
-    ordered = sorted(moments)
-    return list(zip(ordered, ordered[1:], strict=False))
 
 
 def _insert(
