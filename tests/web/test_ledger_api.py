@@ -122,6 +122,14 @@ def test_the_ledger_counts_posted_plays_by_topic_unit_and_month(
         assert sent.status_code == 200, sent.get_json()
     # Later edits change nothing already counted: the fraud tip moves and the film is retagged.
     api.patch("/media/fraud-film", editor_token, json={"topics": ["minors"]})
+    daytime = playlists_dir / "daytime.yaml"
+    head, items = daytime.read_text(encoding="utf-8").split("items:\n")
+    entries = ["  - " + entry for entry in items.split("  - ") if entry.strip()]
+    reordered = head + "items:\n" + "".join(reversed(entries))
+    daytime.write_text(reordered, encoding="utf-8")
+    app.extensions["signage"].refresh_config(force=True)
+    moved = app.extensions["signage"].screens.config().playlists["daytime"].items
+    assert moved[5].topics == () and any(item.topics == ("anti-fraud",) for item in moved)
     answer = api.get(
         "/reports/ledger", editor_token, query_string={"from": "2026-10-01", "to": "2026-11-30"}
     )
