@@ -8,6 +8,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
+from signage.config.forms import playlist_model, playlist_yaml
 from signage.programme import MediaFact, Play, day_plan, shortfalls
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -135,3 +136,15 @@ def test_an_undeclared_topic_is_an_error_at_its_line() -> None:
     assert problem.file == "main.yaml"
     assert problem.line == main.splitlines().index("    topics: [anti-fraud, fraud]") + 1
     assert "anti-fraud, minors" in problem.message
+
+
+def test_topics_move_with_their_item_when_the_playlist_form_reorders_it() -> None:
+    text = (
+        "name: 主列表\nitems:\n  - tip: {title: 反诈}\n    topics: [anti-fraud]\n  - clip: other\n"
+    )
+    model = playlist_model(text)
+    assert model is not None
+    model["items"].reverse()  # the editor's drag and drop sends the items in their new order
+    config = config_of(main=playlist_yaml(model, text))
+    items = config.playlists["main"].items
+    assert (items[0].clip, items[1].topics) == ("other", ("anti-fraud",))
