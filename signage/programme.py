@@ -246,17 +246,6 @@ def _interleave(
 # -- required plays ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    """A requirement a screen cannot meet on a day, and why."""
-
-    requirement: int  # index in site.yaml `requirements:`
-    screen: str
-    day: dt.date
-    reason: Literal["clip_missing", "window_short"]
-    planned: int  # plays the day's plan gives it
-
-
 def requirement_window(
     config: Config, requirement: Requirement, day: dt.date
 ) -> tuple[dt.datetime, dt.datetime]:
@@ -326,25 +315,6 @@ def _insert(
         if segment.end > end:
             out.append(replace(segment, start=end))
     return out
-
-
-def shortfalls(config: Config, screen_id: str, day: dt.date, facts: MediaFacts) -> list[Shortfall]:
-    """The requirements this screen's plan of the day does not meet, and why."""
-    found = []
-    plays = day_plan(config, screen_id, day, facts)
-    for index, requirement in _reaching(config, config.site_file.requirements, screen_id):
-        start, end = requirement_window(config, requirement, day)
-        count = sum(
-            1 for p in plays if p.planned.item.clip == requirement.clip and start <= p.start < end
-        )
-        if count >= requirement.per_day:
-            continue
-        missing = requirement.clip not in facts or facts[requirement.clip].kind != "video"
-        reason: Literal["clip_missing", "window_short"] = (
-            "clip_missing" if missing else "window_short"
-        )
-        found.append(Shortfall(index, screen_id, day, reason, count))
-    return found
 
 
 def requirement_issues(config: Config, facts: MediaFacts) -> list[Issue]:

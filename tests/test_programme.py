@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
 from signage.config.forms import playlist_model, playlist_yaml
-from signage.programme import MediaFact, Play, day_plan, shortfalls
+from signage.programme import MediaFact, Play, day_account, day_plan, requirement_issues
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 12, 8)  # a Tuesday
@@ -88,7 +88,8 @@ def test_a_requirement_the_rotation_misses_is_inserted_evenly_through_its_window
     assert all(p.seconds == 60 for p in plays if at(8, 30) <= p.start < at(17, 30))
     # The other screen has no requirement and is left alone.
     assert len([p for p in day_plays(config, "hall") if p.planned.item.clip == "guide"]) == 3
-    assert shortfalls(config, "lobby", DAY, FACTS) == []
+    account = day_account(config, "lobby", plays, DAY)
+    assert [(r.clip, count) for r, count in account.required] == [("guide", len(inside))]
 
 
 def test_a_requirement_that_cannot_be_met_says_why() -> None:
@@ -98,10 +99,16 @@ def test_a_requirement_that_cannot_be_met_says_why() -> None:
         "  - {clip: absent, per_day: 2}\n"
     )
     config = config_of(site)
-    found = {s.reason: s for s in shortfalls(config, "lobby", DAY, FACTS)}
-    assert set(found) == {"window_short", "clip_missing"}
-    assert found["clip_missing"].planned == 0 and found["clip_missing"].requirement == 1
-    assert 1 <= found["window_short"].planned <= 5  # five minutes hold five one-minute clips
+    warnings = [str(issue) for issue in requirement_issues(config, FACTS)]
+    assert warnings == [
+        "site.yaml: warning: requirement #1: 8 plays of 'guide' (60 s each) do not fit in "
+        "08:30-08:35; lengthen the window or lower per_day",
+        "site.yaml: warning: requirement #2: the clip 'absent' is not in the library or not "
+        "ready, so it cannot play 2 times a day",
+    ]
+    account = day_account(config, "lobby", day_plays(config), DAY)
+    counts = [(r.clip, count) for r, count in account.required]
+    assert counts == [("guide", 5), ("absent", 0)]  # five minutes hold five one-minute clips
 
 
 def test_a_campaign_lifts_its_topic_to_its_share_of_the_airtime() -> None:

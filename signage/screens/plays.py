@@ -28,7 +28,7 @@ from signage.config.validate import Config
 from signage.db import Store, now, plays
 from signage.errors import Invalid
 from signage.media.library import media_titles, media_topics
-from signage.programme import CAMPAIGN
+from signage.programme import CAMPAIGN, REQUIRED
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_REPORT_DAYS = 366
@@ -63,8 +63,13 @@ def item_title(config: Config, item_key: str) -> str | None:
 
 
 def configured_item(config: Config, item_key: str) -> Item | None:
-    """The item at `playlist#index` in the current configuration."""
+    """The item at `playlist#index` (or `required#index`) in the current configuration."""
     playlist_id, _, index = item_key.rpartition("#")
+    if playlist_id == REQUIRED:  # a clip the schedule inserted for `requirements:`
+        required = config.site_file.requirements
+        if not index.isdigit() or int(index) >= len(required):
+            return None
+        return Item(clip=required[int(index)].clip)
     playlist = config.playlists.get(playlist_id)
     if playlist is None or not index.isdigit() or int(index) >= len(playlist.items):
         return None

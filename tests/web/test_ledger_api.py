@@ -217,3 +217,20 @@ def test_ledger_csv_neutralises_formulas_and_bad_arguments_are_refused(
         refused = api.get("/reports/ledger", editor_token, query_string=query)
         assert refused.status_code == 422 and error_of(refused)["code"] == code
     assert api.get("/reports/ledger").status_code == 401
+
+
+def test_a_required_play_is_known_to_the_plays_report(
+    app: Flask, api: Api, editor_token: str, screen_key, playlists_dir: Path
+) -> None:
+    tag_fraud_tip(app, playlists_dir, REQUIREMENTS)
+    rows = [("required#0", "video", "guide", "2026-11-24T10:00:00+08:00", 60.0)]
+    sent = api.post(
+        "/screens/lobby-east/plays",
+        query_string={"key": screen_key("lobby-east")},
+        json={"plays": plays_of(rows)},
+    )
+    assert sent.get_json()["unknown_items"] == []
+    report = api.get(
+        "/reports/plays", editor_token, query_string={"from": "2026-11-24", "to": "2026-11-24"}
+    ).get_json()["rows"]
+    assert [(r["item"], r["in_config"]) for r in report] == [("required#0", True)]
