@@ -155,30 +155,57 @@ def stored_plays(store: Store, config: Config, first: dt.date, last: dt.date) ->
             )
 
 
+@dataclass
+class Airtime:
+    """A screen's seconds of play on one day, in all and per topic."""
+
+    seconds: float = 0.0
+    topics: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Pass:
+    """What one pass over the plays keeps: small, however many plays a year holds."""
+
+    tallies: dict[tuple[str | None, ...], Tally] = field(default_factory=dict)
+    totals: dict[str | None, Tally] = field(default_factory=dict)
+    titles: dict[str, str | None] = field(default_factory=dict)
+    # (screen, required clip) -> starts, in order: for the required plays per day.
+    starts: dict[tuple[str, str], list[dt.datetime]] = field(default_factory=dict)
+    # (screen, day) -> its airtime: for the campaigns' shares.
+    days: dict[tuple[str, dt.date], Airtime] = field(default_factory=dict)
+
+
 def build_ledger(
     store: Store, config: Config, first: dt.date, last: dt.date, by: Grouping = "topic"
 ) -> Ledger:
     """The ledger of [first, last] from the plays the screens reported."""
     check_range(first, last)
-    played = list(stored_plays(store, config, first, last))
-    tallies: dict[tuple[str | None, ...], Tally] = {}
-    totals: dict[str | None, Tally] = {}
-    for play in played:
+    required = {requirement.clip for requirement in config.site_file.requirements}
+    kept = _Pass()
+    for play in stored_plays(store, config, first, last):
         for topic in play.topics or (None,):
-            totals.setdefault(topic, Tally()).add(play)
+            kept.totals.setdefault(topic, Tally()).add(play)
         unit = unit_of(config, play.screen)
         month = play.start.strftime("%Y-%m")
         topics: tuple[str | None, ...] = (None,) if by == "unit" else (play.topics or (None,))
+        extra = {"screen": play.screen, "item": play.media or play.item}.get(by)
         for topic in topics:
-            extra = {"screen": play.screen, "item": play.media or play.item}.get(by)
-            tallies.setdefault((topic, unit, extra, month), Tally()).add(play)
+            kept.tallies.setdefault((topic, unit, extra, month), Tally()).add(play)
+        kept.titles.setdefault(play.media or play.item, play.title)
+        if play.media in required:
+            kept.starts.setdefault((play.screen, play.media), []).append(play.start)
+        airtime = kept.days.setdefault((play.screen, play.start.date()), Airtime())
+        airtime.seconds += play.seconds
+        for topic in play.topics:
+            airtime.topics[topic] = airtime.topics.get(topic, 0.0) + play.seconds
     rows = [
-        _row(config, by, key, tally, played)
-        for key, tally in sorted(tallies.items(), key=lambda e: tuple(k or "" for k in e[0]))
+        _row(config, by, key, tally, kept.titles)
+        for key, tally in sorted(kept.tallies.items(), key=lambda e: tuple(k or "" for k in e[0]))
     ]
     summary = [
-        _row(config, "topic", (topic, None, None, None), tally, played)
-        for topic, tally in sorted(totals.items(), key=lambda e: e[0] or "")
+        _row(config, "topic", (topic, None, None, None), tally, kept.titles)
+        for topic, tally in sorted(kept.totals.items(), key=lambda e: e[0] or "")
     ]
     return Ledger(
         first,
@@ -186,8 +213,8 @@ def build_ledger(
         by,
         rows,
         summary,
-        requirement_days(config, played, first, last),
-        campaign_shares(config, played, first, last),
+        requirement_days(config, kept.starts, first, last),
+        campaign_shares(config, kept.days, first, last),
     )
 
 
@@ -196,7 +223,7 @@ def _row(
     by: Grouping,
     key: tuple[str | None, ...],
     tally: Tally,
-    played: list[PlayRow],
+    titles: dict[str, str | None],
 ) -> dict[str, object]:
     topic, unit, extra, month = key
     row: dict[str, object] = {
@@ -220,7 +247,7 @@ def _row(
         row["screen_name"] = (screen.name or extra) if screen else extra
     if by == "item":
         row["item"] = extra
-        row["title"] = next((p.title for p in played if (p.media or p.item) == extra), None)
+        row["title"] = titles.get(extra or "")
     return row
 
 
@@ -232,12 +259,12 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 
 
 def requirement_days(
-    config: Config, played: list[PlayRow], first: dt.date, last: dt.date
+    config: Config,
+    starts: dict[tuple[str, str], list[dt.datetime]],
+    first: dt.date,
+    last: dt.date,
 ) -> list[RequirementDay]:
     """Each requirement, screen and day: the plays of its clip in its window, met or missed."""
-    starts: dict[tuple[str, str | None], list[dt.datetime]] = {}
-    for play in played:  # in order of start, so each list is sorted
-        starts.setdefault((play.screen, play.media), []).append(play.start)
     found = []
     for index, requirement in enumerate(config.site_file.requirements):
         screens = sorted(config.targets(requirement.screens))
@@ -253,28 +280,29 @@ def requirement_days(
 
 
 def campaign_shares(
-    config: Config, played: list[PlayRow], first: dt.date, last: dt.date
+    config: Config,
+    days: dict[tuple[str, dt.date], Airtime],
+    first: dt.date,
+    last: dt.date,
 ) -> list[CampaignShare]:
     """Each campaign and screen: its topic's share of the airtime on its days in the range."""
     found = []
     for index, campaign in enumerate(config.site_file.campaigns):
-        days = [day for day in _days(first, last) if day in campaign.dates]
-        if not days:
+        on = [day for day in _days(first, last) if day in campaign.dates]
+        if not on:
             continue
-        on_days = set(days)
         for screen in sorted(config.targets(campaign.screens)):
-            mine = [p for p in played if p.screen == screen and p.start.date() in on_days]
-            topic = sum(p.seconds for p in mine if campaign.topic in p.topics)
+            mine = [days[(screen, day)] for day in on if (screen, day) in days]
             found.append(
                 CampaignShare(
                     index,
                     campaign.topic,
                     screen,
                     campaign.share,
-                    days[0],
-                    days[-1],
-                    topic,
-                    sum(p.seconds for p in mine),
+                    on[0],
+                    on[-1],
+                    sum(airtime.topics.get(campaign.topic, 0.0) for airtime in mine),
+                    sum(airtime.seconds for airtime in mine),
                 )
             )
     return found
