@@ -208,6 +208,14 @@ def test_ledger_csv_neutralises_formulas_and_bad_arguments_are_refused(
     text = csv_answer.data.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("月份,普法主题,单位")
     assert "'=HYPERLINK(1)" in text
+    workbook = api.get(
+        "/reports/ledger",
+        editor_token,
+        query_string={"from": "2026-11-01", "to": "2026-11-30", "format": "xlsx"},
+    )
+    book = load_workbook(io.BytesIO(workbook.data))
+    cells = [cell for row in book["2026-11月"].iter_rows(values_only=True) for cell in row]
+    assert "'=HYPERLINK(1)" in cells and "=HYPERLINK(1)" not in cells
     for query, code in (
         ({"by": "court"}, "bad_argument"),
         ({"format": "pdf"}, "bad_argument"),
