@@ -155,3 +155,13 @@ def test_topics_move_with_their_item_when_the_playlist_form_reorders_it() -> Non
     config = config_of(main=playlist_yaml(model, text))
     items = config.playlists["main"].items
     assert (items[0].clip, items[1].topics) == ("other", ("anti-fraud",))
+
+
+def test_a_topic_id_is_short_enough_for_a_campaigns_play_keys() -> None:
+    long = "a" * 41
+    config, issues = validate_files(
+        {"site.yaml": SITE.replace("minors:", f"{long}:"), "main.yaml": MAIN}
+    )
+    assert config is None
+    problem = next(i for i in issues if i.severity == "error")
+    assert problem.line == 2 and "40" in problem.message

@@ -306,6 +306,8 @@ class HearingRules(Strict):
 
 TOPICS_MOST = 100  # declared topics; a court has a handful of duty themes, not hundreds
 TopicName = Annotated[str, Field(min_length=1, max_length=100)]
+# Short enough that a campaign's item key (`campaign-<topic>#<n>`) stays a valid play key.
+TopicId = Annotated[str, Field(max_length=40)]
 
 
 class Requirement(Strict):
@@ -349,7 +351,7 @@ class SiteFile(Strict):
     ticker: tuple[TickerLine, ...] = ()
     calendar: SiteCalendar = SiteCalendar()
     hearings: HearingRules = HearingRules()
-    topics: Annotated[dict[str, TopicName], Field(max_length=TOPICS_MOST)] = Field(
+    topics: Annotated[dict[TopicId, TopicName], Field(max_length=TOPICS_MOST)] = Field(
         default_factory=dict
     )
     requirements: Annotated[tuple[Requirement, ...], Field(max_length=100)] = ()
