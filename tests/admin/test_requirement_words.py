@@ -50,3 +50,9 @@ def test_the_schedule_page_warns_and_accounts_for_the_day(
     assert "规定播放 court-guide：09:00-09:01 内播放 1 次，要求 4 次 — 未达标" in page
     assert "专题“反电信网络诈骗”：占播放时长" in page
     assert 'href="/admin/plan?screen=lobby-east&amp;date=2026-12-08"' in page
+    # At the moment the inserted clip plays, the preview says so.
+    at_insert = staff.get("/admin/schedule?screen=lobby-east&at=2026-12-08T09:00").get_data(
+        as_text=True
+    )
+    assert "<strong>规定播放</strong>" in at_insert
+    assert "视频: 诉讼指南" in at_insert

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.errors import SignageError
 from signage.media.library import media_titles
+from signage.programme import REQUIRED
 from signage.web.admin.base import bp
 from signage.web.admin.reviews import review_badge
 from signage.web.auth import current_user
@@ -114,6 +115,8 @@ def playlist_name(playlist_id: str | None) -> str:
     """What staff call a playlist: its `name:`, else its id."""
     config = parts().state.current
     playlist = config.playlists.get(playlist_id or "") if config else None
+    if playlist is None and playlist_id == REQUIRED:
+        return str(_l("Required play"))
     return (playlist.name if playlist else "") or playlist_id or ""
 
 

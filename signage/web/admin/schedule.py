@@ -67,7 +67,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             week=week_rows(config, screen_id, monday) if known else [],
             colours=playlist_colours(config),
             at=at_text,
-            preview=describe_preview(config, screen_id, at, PREVIEW_SPAN) if known else None,
+            preview=describe_preview(config, screen_id, at, PREVIEW_SPAN, facts) if known else None,
             # The player itself, in preview mode, framed beside the explanation.
             player_url=url_for("display.preview", screen_id=screen_id, at=at_text)
             if known
