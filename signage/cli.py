@@ -21,6 +21,7 @@ from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
+from signage.programme import facts_from_rows, requirement_issues
 from signage.settings import load_settings
 
 if TYPE_CHECKING:
@@ -144,7 +145,10 @@ def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
         url = default_database_url(settings["MEDIA_DIR"])
     engine = close_with_command(create_store_engine(url))
     ensure_schema(engine)  # an empty or older SQLite file migrates, as `serve` would
-    return media_issues(config, set(ready_media(Store(engine))))
+    ready = ready_media(Store(engine))
+    return media_issues(config, set(ready)) + requirement_issues(
+        config, facts_from_rows(ready.values())
+    )
 
 
 @main.command()

@@ -141,6 +141,8 @@ plays = sa.Table(
     sa.Column("started_at", UtcDateTime, nullable=False, index=True),
     sa.Column("seconds", sa.Float, nullable=False),
     sa.Column("received_at", UtcDateTime, nullable=False),
+    # The topics the item had when it played, so the ledger survives later edits.
+    sa.Column("topics", sa.JSON),
 )
 
 alerts = sa.Table(
@@ -191,6 +193,7 @@ media = sa.Table(
     sa.Column("published", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     # Subscribed, and no longer in its publisher's feed: kept, and marked for staff to decide.
     sa.Column("withdrawn_at", UtcDateTime),
+    sa.Column("topics", sa.JSON),  # 普法 topic ids from site.yaml `topics:`; NULL: none
 )
 
 # What content packages brought in: a package imported again finds its items here and

@@ -88,6 +88,18 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     return entry, ""
 
 
+# What staff and screens call the playlists the programme makes up (programme.py).
+MADE_UP_PLAYLISTS = {"required": "规定播放"}
+
+
+def playlist_name(config: Config, playlist_id: str) -> str:
+    """A playlist's name, its id when unnamed; the made-up ones by what they are."""
+    playlist = config.playlists.get(playlist_id)
+    if playlist is None:
+        return MADE_UP_PLAYLISTS.get(playlist_id, playlist_id)
+    return playlist.name or playlist_id
+
+
 def build_manifest(
     config: Config,
     screen_id: str,
@@ -117,7 +129,7 @@ def build_manifest(
                 "end": iso(segment.end, zone),
                 "playlist": "+".join(segment.playlists),
                 "playlists": list(segment.playlists),
-                "name": " + ".join(config.playlists[p].name or p for p in segment.playlists),
+                "name": " + ".join(playlist_name(config, p) for p in segment.playlists),
                 "items": items,
             }
         )

@@ -8,6 +8,7 @@ from typing import Any
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.errors import Invalid
+from signage.programme import REQUIRED, MediaFacts, programme_segments
 from signage.schedule import PlannedItem, RuleVerdict, explain, hours_state, resolve_segments
 
 # How far from now the player can be previewed: the schedule is known further, but alerts,
@@ -60,21 +61,33 @@ def verdict_summary(verdict: RuleVerdict) -> dict[str, Any]:
 
 
 def describe_preview(
-    config: Config, screen_id: str, at: dt.datetime, span: dt.timedelta
+    config: Config,
+    screen_id: str,
+    at: dt.datetime,
+    span: dt.timedelta,
+    facts: MediaFacts | None = None,
 ) -> dict[str, Any]:
-    """A JSON-ready account: the rules and their verdicts, what plays, what comes next."""
+    """A JSON-ready account: the rules and their verdicts, what plays, what comes next. With
+    the library's facts, campaigns' items and required clips are woven in as screens get them."""
     zone = config.site.zone
     at = at.astimezone(dt.UTC)
     screen = config.screens[screen_id]
     # Resolve from a day before and a week past the span, so "since" and "until" say when
     # the current segment really begins and ends, whatever span the caller shows.
-    segments = resolve_segments(config, screen_id, at - dt.timedelta(days=1), at + span + WEEK)
+    start, end = at - dt.timedelta(days=1), at + span + WEEK
+    segments = (
+        resolve_segments(config, screen_id, start, end)
+        if facts is None
+        else programme_segments(config, screen_id, start, end, facts)
+    )
     segments = [s for s in segments if s.end > at and (s.start < at + span or s.start <= at)]
     current = segments[0] if segments else None
     verdicts = explain(config, screen_id, at)
     schedule = config.site_file.schedule
     if current is None or not current.playlists:
         why = "no rule is active and there is no default_playlist: only the clock shows"
+    elif current.playlists == (REQUIRED,):
+        why = "a clip required by requirements: in site.yaml plays"
     elif current.rules:
         why = "rule " + ", ".join(f"#{i + 1}" for i in current.rules) + " decides"
     else:

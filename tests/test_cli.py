@@ -41,6 +41,25 @@ def test_check_warns_about_media_the_library_lacks(run: Invoke, app: Flask) -> N
     assert "daytime.yaml: warning: media 'court-guide' is not in the library" in result.stdout
 
 
+def test_check_warns_about_requirements_that_cannot_be_met(
+    run: Invoke, app: Flask, playlists_dir: Path
+) -> None:
+    assert app  # the library database, without the guide film
+    site = playlists_dir / "site.yaml"
+    site.write_text(
+        site.read_text(encoding="utf-8")
+        + "requirements:\n"
+        + '  - {clip: litigation-guide, screens: [lobby], per_day: 8, time: "08:30-17:30"}\n',
+        encoding="utf-8",
+    )
+    result = run("check")
+    assert result.exit_code == 0
+    assert (
+        "site.yaml: warning: requirement #1: the clip 'litigation-guide' is not in the library "
+        "or not ready, so it cannot play 8 times a day"
+    ) in result.stdout
+
+
 def test_check_migrates_an_empty_library_database_instead_of_failing(
     run: Invoke, media_dir: Path
 ) -> None:

@@ -129,6 +129,8 @@ class Item(When):
     image: str | None = None
     hearings: Literal["today"] | None = None  # the day's hearings of the screen's courtroom
     seconds: Annotated[int, Field(ge=1, le=3600)] | None = None
+    # 普法 topics (ids declared under `topics:` in site.yaml); a clip or image also has its own.
+    topics: Names = ()
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
@@ -343,6 +345,41 @@ class HearingRules(Strict):
     minutes: Annotated[int, Field(ge=5, le=600)] = 60
 
 
+TOPICS_MOST = 100  # declared topics; a court has a handful of duty themes, not hundreds
+TopicName = Annotated[str, Field(min_length=1, max_length=100)]
+# Short enough that a campaign's item key (`campaign-<topic>#<n>`) stays a valid play key.
+TopicId = Annotated[str, Field(max_length=40)]
+
+
+class Requirement(Strict):
+    """A clip a higher court requires a number of times a day on some screens (普法责任)."""
+
+    clip: str
+    screens: Names | None = None
+    per_day: Annotated[int, Field(ge=1, le=200)]
+    time: Time | None = None  # the window the plays spread over; the whole day when absent
+
+    @field_validator("clip")
+    @classmethod
+    def _media_id(cls, value: str) -> str:
+        if not SLUG.match(value):
+            raise PhraseError(
+                Phrase.of(
+                    N_("{media!r} is not a media id; {help}"), media=value, help=Phrase(SLUG_HELP)
+                )
+            )
+        return value
+
+
+class Campaign(Strict):
+    """A stretch of dates during which some screens give a topic a share of their airtime."""
+
+    topic: str
+    dates: Dates
+    share: Annotated[int, Field(ge=1, le=90)]  # percent; 100 would leave no room for the rest
+    screens: Names | None = None
+
+
 class SiteFile(Strict):
     """The content of site.yaml."""
 
@@ -356,6 +393,11 @@ class SiteFile(Strict):
     ticker: tuple[TickerLine, ...] = ()
     calendar: SiteCalendar = SiteCalendar()
     hearings: HearingRules = HearingRules()
+    topics: Annotated[dict[TopicId, TopicName], Field(max_length=TOPICS_MOST)] = Field(
+        default_factory=dict
+    )
+    requirements: Annotated[tuple[Requirement, ...], Field(max_length=100)] = ()
+    campaigns: Annotated[tuple[Campaign, ...], Field(max_length=100)] = ()
 
     @field_validator("screens", mode="before")
     @classmethod

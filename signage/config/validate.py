@@ -246,6 +246,7 @@ def validate_files(
         present = {PurePath(name).stem for name in files if name != SITE_FILE}
         _check_references(site_file, present, documents[SITE_FILE], out)
         _check_playlists(playlists, documents, out)
+        _check_topics(site_file, playlists, documents, out)
     out.issues.sort(key=lambda i: (i.file != SITE_FILE, i.file, i.line or 0, i.column or 0))
     if out.has_errors or site_file is None:
         return None, out.issues
@@ -277,21 +278,26 @@ def _model(model: type[Strict], name: str, document: Document | None, out: _Coll
     return None
 
 
+def _check_slug(document: Document, section: str, key: str, template: str, out: _Collector) -> None:
+    """An id of site.yaml (a key under `section:`) is a slug, or an error at the key."""
+    if not SLUG.match(key):
+        out.add(
+            SITE_FILE,
+            document.mark_for((section, key), key=True),
+            template,
+            code="bad_id",
+            id=key,
+            help=Phrase(SLUG_HELP),
+        )
+
+
 def _check_references(
     site_file: SiteFile, playlists: set[str], document: Document, out: _Collector
 ) -> None:
     screens = site_file.screens
     groups = {g for s in screens.values() for g in s.groups}
     for screen_id in screens:
-        if not SLUG.match(screen_id):
-            out.add(
-                SITE_FILE,
-                document.mark_for(("screens", screen_id), key=True),
-                N_("{id!r} cannot be a screen id; {help}"),
-                code="bad_id",
-                id=screen_id,
-                help=Phrase(SLUG_HELP),
-            )
+        _check_slug(document, "screens", screen_id, N_("{id!r} cannot be a screen id; {help}"), out)
         if screen_id in groups:
             out.add(
                 SITE_FILE,
@@ -346,6 +352,9 @@ def _check_references(
         check_targets(("schedule", index, "screens"), rule.screens)
     for index, line in enumerate(site_file.ticker):
         check_targets(("ticker", index, "screens"), line.screens)
+    for key in ("requirements", "campaigns"):
+        for index, entry in enumerate(getattr(site_file, key)):
+            check_targets((key, index, "screens"), entry.screens)
     if site_file.default_playlist is not None:
         check_playlist(("default_playlist",), site_file.default_playlist)
 
@@ -363,6 +372,38 @@ def _check_playlists(
                 code="empty_playlist",
                 severity="warning",
             )
+
+
+def _check_topics(
+    site_file: SiteFile,
+    playlists: dict[str, Playlist],
+    documents: dict[str, Document],
+    out: _Collector,
+) -> None:
+    """Every topic named by an item or a campaign is declared under `topics:`."""
+    declared = site_file.topics
+    site = documents[SITE_FILE]
+    for topic in declared:
+        _check_slug(site, "topics", topic, N_("{id!r} cannot be a topic id; {help}"), out)
+
+    def check(name: str, document: Document, path: Path_, topic: str) -> None:
+        if topic not in declared:
+            out.add(
+                name,
+                document.mark_for(path),
+                N_("{id!r} is not a topic declared under topics: in site.yaml (declared: {known})"),
+                code="unknown_topic",
+                id=topic,
+                known=", ".join(sorted(declared)) or "-",
+            )
+
+    for index, campaign in enumerate(site_file.campaigns):
+        check(SITE_FILE, site, ("campaigns", index, "topic"), campaign.topic)
+    for playlist_id, playlist in playlists.items():
+        name = f"{playlist_id}.yaml"
+        for index, item in enumerate(playlist.items):
+            for position, topic in enumerate(item.topics):
+                check(name, documents[name], ("items", index, "topics", position), topic)
 
 
 def _check_coverage(config: Config, document: Document, out: _Collector, today: dt.date) -> None:

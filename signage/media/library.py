@@ -107,6 +107,7 @@ def enqueue(
     claimed_by: str | None = None,
     approved: bool = True,
     publisher: str | None = None,
+    topics: list[str] | None = None,
 ) -> dict[str, Any]:
     """Add media waiting for preparation (already claimed when ``claimed_by`` is given);
     not ``approved``, screens skip it until a reviewer approves it; ``publisher`` names
@@ -129,6 +130,7 @@ def enqueue(
         "updated_at": moment,
         "approved": approved,
         "publisher": publisher,
+        "topics": topics or None,
     }
     try:
         with store.engine.begin() as conn:
@@ -169,6 +171,41 @@ def set_title(store: Store, media_id: str, title: str) -> None:
         ).rowcount
     if not changed:
         raise NotFound(f"there is no media with the id {media_id!r}")
+
+
+def checked_topics(topics: Iterable[str], declared: dict[str, str]) -> list[str]:
+    """The topics in order, each once; 422 listing the declared ones when one is not."""
+    chosen = list(dict.fromkeys(topic.strip() for topic in topics if topic.strip()))
+    unknown = [topic for topic in chosen if topic not in declared]
+    if unknown:
+        known = ", ".join(f"{key} ({name})" for key, name in declared.items()) or "none yet"
+        raise Invalid(
+            f"{', '.join(map(repr, unknown))} is not a topic declared under topics: in site.yaml;"
+            f" declared: {known}",
+            code="unknown_topic",
+            details=[{"topic": topic} for topic in unknown],
+        )
+    return chosen
+
+
+def set_topics(store: Store, media_id: str, topics: list[str]) -> None:
+    """Give media its 普法 topics (already checked against site.yaml)."""
+    with store.engine.begin() as conn:
+        changed = conn.execute(
+            media.update()
+            .where(media.c.id == media_id)
+            .values(topics=topics or None, updated_at=now())
+        ).rowcount
+    if not changed:
+        raise NotFound(f"there is no media with the id {media_id!r}")
+    store.bump(MEDIA_CHANGED)
+
+
+def media_topics(store: Store) -> dict[str, list[str]]:
+    """Media id -> its topics, for media that has any."""
+    query = sa.select(media.c.id, media.c.topics).where(media.c.topics.is_not(None))
+    with store.engine.connect() as conn:
+        return {media_id: list(topics) for media_id, topics in conn.execute(query) if topics}
 
 
 def media_titles(store: Store, media_ids: Iterable[str]) -> dict[str, str]:

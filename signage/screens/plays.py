@@ -18,15 +18,17 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
+from signage.config.model import Item
 from signage.config.validate import Config
 from signage.db import Store, now, plays
 from signage.errors import Invalid
-from signage.media.library import media_titles
+from signage.media.library import media_titles, media_topics
+from signage.programme import CAMPAIGN, REQUIRED
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_REPORT_DAYS = 366
@@ -56,11 +58,9 @@ KIND_WORDS = {
 
 def item_title(config: Config, item_key: str) -> str | None:
     """The tip title or media id of `playlist#index` in the current configuration."""
-    playlist_id, _, index = item_key.rpartition("#")
-    playlist = config.playlists.get(playlist_id)
-    if playlist is None or not index.isdigit() or int(index) >= len(playlist.items):
+    item = configured_item(config, item_key)
+    if item is None:
         return None
-    item = playlist.items[int(index)]
     if item.tip is not None:
         return item.tip.title or item.tip.body[:40]
     if item.hearings is not None:
@@ -68,10 +68,42 @@ def item_title(config: Config, item_key: str) -> str | None:
     return item.clip or item.image
 
 
+def configured_item(config: Config, item_key: str) -> Item | None:
+    """The item at `playlist#index` (or `required#index`) in the current configuration."""
+    playlist_id, _, index = item_key.rpartition("#")
+    if playlist_id == REQUIRED:  # a clip the schedule inserted for `requirements:`
+        required = config.site_file.requirements
+        if not index.isdigit() or int(index) >= len(required):
+            return None
+        return Item(clip=required[int(index)].clip)
+    playlist = config.playlists.get(playlist_id)
+    if playlist is None or not index.isdigit() or int(index) >= len(playlist.items):
+        return None
+    return playlist.items[int(index)]
+
+
+def play_topics(
+    config: Config, media_topics: Mapping[str, list[str]], item_key: str, media_id: str | None
+) -> list[str]:
+    """The 普法 topics of a play as it arrives: its item's, its media's, its campaign's."""
+    item = configured_item(config, item_key)
+    found = list(item.topics if item else ())
+    playlist_id = item_key.rpartition("#")[0]
+    if playlist_id.startswith(CAMPAIGN):
+        found.append(playlist_id.removeprefix(CAMPAIGN))
+    found += media_topics.get(media_id or "", [])
+    return list(dict.fromkeys(found))
+
+
 def describe_play(
-    config: Config, titles: Mapping[str, str], item_key: str, media_id: str | None
-) -> dict[str, str | None]:
-    """What a play was as it arrived: its playlist's id and name and the item's title."""
+    config: Config,
+    titles: Mapping[str, str],
+    media_topics: Mapping[str, list[str]],
+    item_key: str,
+    media_id: str | None,
+) -> dict[str, Any]:
+    """What a play was as it arrived: its playlist's id and name, the item's title, its
+    topics."""
     playlist_id = item_key.rpartition("#")[0] or None
     playlist = config.playlists.get(playlist_id or "")
     if media_id:
@@ -83,6 +115,7 @@ def describe_play(
         "playlist_id": playlist_id,
         "playlist_name": (playlist.name or None) if playlist else None,
         "title": title[:200] if title else None,
+        "topics": play_topics(config, media_topics, item_key, media_id) or None,
     }
 
 
@@ -136,8 +169,10 @@ def store_plays(
             details=future,
         )
     titles = media_titles(store, (r["media_id"] for r in records if r.get("media_id")))
+    topics = media_topics(store)
     described = [
-        {**r, **describe_play(config, titles, r["item_key"], r.get("media_id"))} for r in records
+        {**r, **describe_play(config, titles, topics, r["item_key"], r.get("media_id"))}
+        for r in records
     ]
     stored = _add_plays(store, screen_id, described)
     unknown = sorted({r["item_key"] for r in records if item_title(config, r["item_key"]) is None})
@@ -224,12 +259,19 @@ def spreadsheet_cell(value: Any) -> Any:
     return value
 
 
-def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
-    """The report as CSV with a UTF-8 BOM, so Excel shows the Chinese text correctly."""
+def table_csv(columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """Rows as CSV under the columns' headings, with a UTF-8 BOM so Excel shows the Chinese
+    text correctly, and formula-like cells neutralised."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS.values())
+    writer.writerow(columns.values())
     for row in rows:
-        cells = {**row, "type": KIND_WORDS.get(row["type"], row["type"])}
-        writer.writerow([spreadsheet_cell(cells[column]) for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_cell(row.get(column)) for column in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """The plays report as CSV for Excel."""
+    return table_csv(
+        CSV_COLUMNS, ({**row, "type": KIND_WORDS.get(row["type"], row["type"])} for row in rows)
+    )

@@ -16,7 +16,7 @@ from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
 from signage.media.library import MEDIA_CHANGED, ready_media
-from signage.schedule import resolve_segments
+from signage.programme import MediaFacts, facts_from_rows, programme_segments
 from signage.screens.alerts import ALERTS_CHANGED, alerts_in_force
 from signage.screens.keys import KEYS_CHANGED, all_screen_keys, screen_key_row
 
@@ -162,7 +162,7 @@ class ScreenService:
     ) -> CachedManifest:
         start = moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
         end = start + dt.timedelta(hours=self.hours)
-        segments = resolve_segments(config, screen_id, start, end)
+        segments = programme_segments(config, screen_id, start, end, self.media_facts())
         alerts = self._alerts_for(config, screen_id, moment)
         zone = config.site.zone
         rows = hearing_rows(self.store, start.astimezone(zone).date(), end.astimezone(zone).date())
@@ -204,6 +204,10 @@ class ScreenService:
             )
 
         return lookup
+
+    def media_facts(self) -> MediaFacts:
+        """Length, kind and topics of the media screens can play (ready and approved)."""
+        return facts_from_rows(ready_media(self.store).values())
 
     def warnings(self) -> list[str]:
         """Items skipped in the manifests built so far (missing or unready media)."""

@@ -83,6 +83,19 @@ class Play(BaseModel):
         return value
 
 
+class MediaChange(BaseModel):
+    """What staff change about one clip or picture; each field left out stays as it was."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    topics: (
+        Annotated[list[Annotated[str, Field(min_length=1, max_length=64)]], Field(max_length=20)]
+        | None
+    ) = None
+    published: bool | None = None  # offered in the published feed (admins only)
+
+
 class PlayBatch(BaseModel):
     """A batch of proof-of-play records."""
 
@@ -102,14 +115,6 @@ class PackageExport(BaseModel):
 
     media: Annotated[list[MediaOrPlaylistId], Field(max_length=500)] = []
     playlists: Annotated[list[MediaOrPlaylistId], Field(max_length=500)] = []
-
-
-class MediaChange(BaseModel):
-    """What PATCH /media/<id> changes: whether it is offered in the published feed."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    published: bool
 
 
 REQUEST_BODIES: tuple[type[BaseModel], ...] = (

@@ -61,6 +61,7 @@ def media_json(
         "published": row["published"],
         "publisher": row["publisher"],
         "withdrawn_at": stamp(row["withdrawn_at"]),
+        "topics": list(row.get("topics") or []),
         "created_by": row["created_by"],
         "created_at": stamp(row["created_at"]),
         "updated_at": stamp(row["updated_at"]),

@@ -247,6 +247,15 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "Every screen's status", staff, {200: reply("Screens", ref("ScreenList"))}, (503,)
             )
         },
+        "/screens/{screen_id}/plan": {
+            "get": operation(
+                "Every item the screen plays on a day, in order, with its start",
+                staff,
+                {200: reply("The day's plan", ref("DayPlan"))},
+                (404, 422, 503),
+                (SCREEN_ID, query("date", "The day (YYYY-MM-DD, site time zone; default today)")),
+            )
+        },
         "/screens/{screen_id}/key": {
             "post": operation(
                 "Give a screen a new key (old URL stops)",
@@ -388,6 +397,14 @@ def _paths() -> dict[str, dict[str, Any]]:
                 (),
                 (MEDIA_ID,),
             ),
+            "patch": operation(
+                "Change a clip's or picture's title or 普法 topics (declared ones only)",
+                staff,
+                {200: reply("The media", ref("Media"))},
+                (422, 503),
+                (MEDIA_ID,),
+                {"required": True, **json_content(ref("MediaChange"))},
+            ),
             "delete": operation(
                 "Delete media no playlist uses (409 names the playlists)",
                 admin,
@@ -424,6 +441,31 @@ def _paths() -> dict[str, dict[str, Any]]:
                     query("to", "Last day, inclusive"),
                     query("screen", "Only this screen"),
                     query("format", "json (default) or csv (UTF-8 with BOM, for Excel)"),
+                ),
+            )
+        },
+        "/reports/ledger": {
+            "get": operation(
+                "The 普法 ledger from proof of play: per topic, unit and month",
+                staff,
+                {
+                    200: {
+                        "description": "The ledger",
+                        "content": {
+                            "application/json": {"schema": ref("Ledger")},
+                            "text/csv": {"schema": STRING},
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            },
+                        },
+                    }
+                },
+                (422, 503),
+                (
+                    query("from", "First day (YYYY-MM-DD, site time zone; default the 1st)"),
+                    query("to", "Last day, inclusive (default today)"),
+                    query("by", "topic (default), unit, screen or item"),
+                    query("format", "json (default), csv or xlsx (summary, chart, month sheets)"),
                 ),
             )
         },

@@ -383,6 +383,87 @@ SCHEMAS: dict[str, Schema] = {
             "published": BOOL,
             "publisher": nullable(STRING),  # the trusted publisher it came from
             "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
+            "topics": array(STRING),
+        }
+    ),
+    "Ledger": obj(
+        {
+            "from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"},
+            "by": {"enum": ["topic", "unit", "screen", "item"]},
+            "rows": array(ref("LedgerRow")),
+            "summary": array(ref("LedgerRow")),
+            "requirements": array(
+                obj(
+                    {
+                        "requirement": INT,
+                        "day": {"type": "string", "format": "date"},
+                        "screen": STRING,
+                        "screen_name": STRING,
+                        "clip": STRING,
+                        "title": STRING,
+                        "required": INT,
+                        "played": INT,
+                        "met": BOOL,
+                    }
+                )
+            ),
+            "campaigns": array(
+                obj(
+                    {
+                        "campaign": INT,
+                        "topic": STRING,
+                        "topic_name": STRING,
+                        "screen": STRING,
+                        "screen_name": STRING,
+                        "first": {"type": "string", "format": "date"},
+                        "last": {"type": "string", "format": "date"},
+                        "wanted": INT,
+                        "reached": NUMBER,
+                        "met": BOOL,
+                    }
+                )
+            ),
+        }
+    ),
+    "LedgerRow": obj(
+        {
+            "topic": nullable(STRING),
+            "topic_name": STRING,
+            "unit": nullable(STRING),
+            "unit_name": STRING,
+            "month": nullable(STRING),
+            "plays": INT,
+            "airtime_seconds": NUMBER,
+            "airtime_hours": NUMBER,
+            "items": INT,
+            "screens": INT,
+            "screen_ids": array(STRING),
+        },
+        {
+            "screen": STRING,
+            "screen_name": STRING,
+            "item": STRING,
+            "title": nullable(STRING),
+        },
+    ),
+    "DayPlan": obj(
+        {
+            "screen": STRING,
+            "date": {"type": "string", "format": "date"},
+            "plays": array(
+                obj(
+                    {
+                        "start": TIME,
+                        "item": STRING,
+                        "type": {"enum": ["video", "image", "tip", "hearings"]},
+                        "media": nullable(STRING),
+                        "title": STRING,
+                        "seconds": NUMBER,
+                        "topics": array(STRING),
+                    }
+                )
+            ),
         }
     ),
     "MediaList": obj({"media": array(ref("Media"))}),

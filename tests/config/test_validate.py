@@ -220,7 +220,7 @@ def test_a_key_of_another_level_is_called_mis_indented_not_misspelt() -> None:
     problems = errors_of(files)
     assert problems == [
         "evening.yaml:5:5: error: unknown key 'title' (it belongs under 'tip': indent it under "
-        "that key). Allowed here: days, time, dates, clip, tip, image, hearings, seconds"
+        "that key). Allowed here: days, time, dates, clip, tip, image, hearings, seconds, topics"
     ]
     files["evening.yaml"] = "name: 夜间\nitems:\n  - tip:\n      body: 文字\n      seconds: 15\n"
     assert "(it belongs to the level above: indent it less)" in errors_of(files)[0]

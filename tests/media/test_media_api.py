@@ -70,6 +70,15 @@ def test_a_file_that_is_not_media_fails_with_a_reason(api, app, editor_token, te
     assert shown["error"] == "the file is not a video or is damaged"
 
 
+def test_an_upload_carries_declared_topics_only(api, app, admin_token, alpha_png):
+    refused = upload(api, admin_token, alpha_png, id="poster", topics="anti-fraud,fraud")
+    assert refused.status_code == 422 and error_of(refused)["code"] == "unknown_topic"
+    assert not any(_uploads(app).iterdir())  # nothing kept of a refused upload
+    sent = upload(api, admin_token, alpha_png, id="poster", topics="anti-fraud, minors")
+    assert sent.status_code == 202
+    assert api.get("/media/poster", admin_token).get_json()["topics"] == ["anti-fraud", "minors"]
+
+
 def test_ids_are_slugs_and_never_overwritten(api, admin_token, alpha_png):
     assert upload(api, admin_token, alpha_png, id="poster").status_code == 202
 

@@ -88,6 +88,9 @@ class Api:
     def put(self, path: str, token: str | None = None, **kwargs: Any) -> TestResponse:
         return self.open("PUT", path, token, **kwargs)
 
+    def patch(self, path: str, token: str | None = None, **kwargs: Any) -> TestResponse:
+        return self.open("PATCH", path, token, **kwargs)
+
     def delete(self, path: str, token: str | None = None, **kwargs: Any) -> TestResponse:
         return self.open("DELETE", path, token, **kwargs)
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from signage.config.changes import ItemChange
 from signage.errors import SignageError
 from signage.media.library import media_titles
+from signage.programme import REQUIRED
 from signage.web.admin.base import bp
 from signage.web.admin.reviews import review_badge
 from signage.web.auth import current_user
@@ -28,6 +29,7 @@ MENU = (
     ("media", "admin.media_page", _l("Media library"), False),
     ("hearings", "admin.hearings_page", _l("Hearings"), False),
     ("reports", "admin.reports_page", _l("Play reports"), False),
+    ("ledger", "admin.ledger_page", _l("Legal-education ledger"), False),
     ("history", "admin.history_page", _l("History"), False),
     ("reviews", "admin.reviews_page", _l("Pending review"), False),
     ("users", "admin.users_page", _l("Users"), True),
@@ -134,6 +136,8 @@ def playlist_name(playlist_id: str | None) -> str:
     """What staff call a playlist: its `name:`, else its id."""
     config = parts().state.current
     playlist = config.playlists.get(playlist_id or "") if config else None
+    if playlist is None and playlist_id == REQUIRED:
+        return str(_l("Required play"))
     return (playlist.name if playlist else "") or playlist_id or ""
 
 

@@ -60,6 +60,7 @@ def media_page() -> Any:
         "admin/media.html",
         media=media,
         query=query,
+        topic_names=_topic_names(),
         refusals=_refusals(),
         upload_url=url_for("api.upload_media"),
         review_on=instance.settings["REVIEW"],
@@ -81,7 +82,15 @@ def media_table_row(media_id: str) -> Any:
     """One row of the library table, as the page shows it (the page script follows uploads)."""
     instance = parts()
     (item,) = describe_media(instance, [library.media_row(instance.store, media_id)])
-    return render_template("admin/media_row.html", item=item, refusals=_refusals())
+    return render_template(
+        "admin/media_row.html", item=item, refusals=_refusals(), topic_names=_topic_names()
+    )
+
+
+def _topic_names() -> dict[str, str]:
+    """The 普法 topics site.yaml declares (none while no configuration has loaded)."""
+    config = parts().state.current
+    return dict(config.site_file.topics) if config is not None else {}
 
 
 @bp.post("/media/<media_id>/title")
@@ -104,4 +113,17 @@ def media_published(media_id: str) -> Any:
     library.set_published(instance.store, media_id, published)
     audit(instance.store, user(), "media.publish", media_id, {"published": published})
     flash(_("Published for other courts.") if published else _("No longer published."))
+    return redirect(url_for("admin.media_page", q=request.args.get("q") or None))
+
+
+@bp.post("/media/<media_id>/topics")
+def media_topics(media_id: str) -> Any:
+    """Give a clip or picture its 普法 topics (ticked among those site.yaml declares)."""
+    instance = parts()
+    library.media_row(instance.store, media_id)
+    topics = library.checked_topics(request.form.getlist("topic"), _topic_names())
+    library.set_topics(instance.store, media_id, topics)
+    instance.screens.invalidate()
+    audit(instance.store, user(), "media.topics", media_id, {"topics": topics})
+    flash(_("The topics are saved."))
     return redirect(url_for("admin.media_page", q=request.args.get("q") or None))

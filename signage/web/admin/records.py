@@ -83,6 +83,7 @@ AUDIT_ACTIONS = {
     "review.reject": _l("rejected a change"),
     "media.upload": _l("uploaded a clip or poster"),
     "media.title": _l("renamed a clip or poster"),
+    "media.topics": _l("changed the topics of a clip or poster"),
     "media.delete": _l("deleted a clip or poster"),
     "media.approve": _l("approved a clip or poster"),
     "media.captions": _l("added captions"),

@@ -20,6 +20,7 @@ from signage.config.when import DAY_NAMES, parse_moment
 from signage.db import now
 from signage.errors import Invalid
 from signage.preview import describe_preview
+from signage.programme import day_account, day_plan, requirement_issues
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
@@ -42,12 +43,20 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
     week = parse_moment(request.args.get("week"), config.site.zone, at).date()
     monday = week - dt.timedelta(days=week.weekday())
     version = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    facts = instance.screens.media_facts()
+    day = at.astimezone(zone).date()
     return (
         render_template(
             "admin/schedule.html",
             rules=[*rules, blank_rule()],
             # Dated rules that a higher one keeps off the screens on some of their days.
             unplayed=rule_warnings(config),
+            # Required clips that are not ready or do not fit; the previewed day's account.
+            requirement_warnings=requirement_issues(config, facts),
+            account=day_account(config, screen_id, day_plan(config, screen_id, day, facts), day)
+            if known
+            else None,
+            topic_names=config.site_file.topics,
             problems=problems,
             etag=version.etag,
             playlists=sorted(config.playlists),
@@ -59,7 +68,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             week=week_rows(config, screen_id, monday) if known else [],
             colours=playlist_colours(config),
             at=at_text,
-            preview=describe_preview(config, screen_id, at, PREVIEW_SPAN) if known else None,
+            preview=describe_preview(config, screen_id, at, PREVIEW_SPAN, facts) if known else None,
             # The player itself, in preview mode, framed beside the explanation.
             player_url=url_for("display.preview", screen_id=screen_id, at=at_text)
             if known

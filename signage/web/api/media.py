@@ -9,6 +9,7 @@ from flask import request, url_for
 
 from signage.accounts.audit import audit
 from signage.config.review import approve_upload
+from signage.errors import Forbidden
 from signage.media import library
 from signage.media.uploads import (
     FieldCheck,
@@ -18,8 +19,9 @@ from signage.media.uploads import (
     too_large,
 )
 from signage.parts import Signage
-from signage.web.api.base import bp
+from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
+from signage.web.bodies import MediaChange
 from signage.web.context import parts
 from signage.web.media_json import describe_media, used_by
 
@@ -54,6 +56,9 @@ def upload_media() -> Any:
     )
     user = current_user()
     try:
+        topics = library.checked_topics(
+            (upload.fields.get("topics") or "").split(","), _declared_topics()
+        )
         media_id = library.new_media_id(
             signage.store, upload.fields.get("id") or None, upload.original_name
         )
@@ -65,6 +70,7 @@ def upload_media() -> Any:
             title=upload.fields.get("title"),
             created_by=user["name"] if user else None,
             approved=not signage.settings["REVIEW"],
+            topics=topics,
         )
     except BaseException:
         upload.path.unlink(missing_ok=True)
@@ -94,6 +100,36 @@ def get_media(media_id: str) -> Any:
     """One clip or picture: its preparation status, progress or error, and its size."""
     instance = parts()
     return describe_media(instance, [library.media_row(instance.store, media_id)])[0]
+
+
+@bp.patch("/media/<media_id>")
+@staff_required()
+def change_media(media_id: str) -> Any:
+    """Change a clip's or picture's title, 普法 topics (declared in site.yaml only) or, for
+    admins, whether it is offered to subscribing courts in the feed (``published``)."""
+    instance = parts()
+    change = parse_body(MediaChange)
+    user = current_user()
+    if change.published is not None and (user is None or user["role"] != "admin"):
+        raise Forbidden("only an admin publishes media to other courts")
+    library.media_row(instance.store, media_id)  # 404 before any change
+    if change.published is not None:
+        library.set_published(instance.store, media_id, change.published)
+        audit(instance.store, user, "media.publish", media_id, {"published": change.published})
+    if change.topics is not None:
+        topics = library.checked_topics(change.topics, _declared_topics())
+        library.set_topics(instance.store, media_id, topics)
+        audit(instance.store, current_user(), "media.topics", media_id, {"topics": topics})
+    if change.title is not None:
+        library.set_title(instance.store, media_id, change.title)
+        audit(instance.store, current_user(), "media.title", media_id, {"title": change.title})
+    instance.screens.invalidate()
+    return describe_media(instance, [library.media_row(instance.store, media_id)])[0]
+
+
+def _declared_topics() -> dict[str, str]:
+    """The topics site.yaml declares (503 while no configuration has loaded)."""
+    return parts().screens.config().site_file.topics
 
 
 @bp.post("/media/<media_id>/approve")

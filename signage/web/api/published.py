@@ -1,5 +1,5 @@
 """The feed other courts subscribe to: public by design (see signage/packages/feed.py),
-signed, listing only what staff published; and the switch that publishes media."""
+signed, listing only what staff published (the switch is PATCH /media/<id> `published`)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ from typing import Any
 
 from flask import Response
 
-from signage.accounts.audit import audit
-from signage.media import library
 from signage.packages.feed import published_content, published_file, published_playlist
-from signage.web.api.base import bp, parse_body
-from signage.web.auth import current_user, staff_required
-from signage.web.bodies import MediaChange
+from signage.web.api.base import bp
 from signage.web.context import parts
 from signage.web.media_files import send_media_file
-from signage.web.media_json import describe_media
 
 # Anyone may keep a copy: the files are public and named by their content.
 PUBLIC_FOREVER = "public, max-age=31536000, immutable"
@@ -41,14 +36,3 @@ def published_playlist_text(playlist_id: str) -> Any:
     """The YAML text of a published playlist."""
     text = published_playlist(parts(), playlist_id)
     return Response(text, mimetype="text/yaml", headers={"Cache-Control": "no-cache"})
-
-
-@bp.patch("/media/<media_id>")
-@staff_required("admin")
-def change_media(media_id: str) -> Any:
-    """Offer media to subscribing courts in the feed (``published``), or stop offering it."""
-    signage = parts()
-    change = parse_body(MediaChange)
-    row = library.set_published(signage.store, media_id, change.published)
-    audit(signage.store, current_user(), "media.publish", media_id, {"published": change.published})
-    return describe_media(signage, [row])[0]

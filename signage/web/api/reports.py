@@ -1,4 +1,5 @@
-"""Proof-of-play reports: plays and seconds per day, screen and item, as JSON or CSV."""
+"""Proof-of-play reports: plays and seconds per day, screen and item, as JSON or CSV; the
+普法 ledger as JSON, CSV or an Excel workbook."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 from flask import Response, request
 
-from signage.db import now
+from signage.config.validate import Config
+from signage.db import Store, now
 from signage.errors import Invalid
+from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
+from signage.screens.ledger_book import campaign_rows, ledger_csv, ledger_xlsx, requirement_rows
 from signage.screens.plays import play_report, report_csv
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
@@ -16,6 +20,7 @@ from signage.web.auth import staff_required
 from signage.web.context import parts
 
 DEFAULT_DAYS = 7
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/reports/plays")
@@ -40,3 +45,46 @@ def plays_report() -> Any:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.get("/reports/ledger")
+@staff_required()
+def ledger_report() -> Any:
+    """The 普法 ledger ?from=&to=&by=topic|unit|screen|item&format=json|xlsx|csv."""
+    signage = parts()
+    config = signage.screens.config()
+    output = request.args.get("format", "json")
+    if output not in ("json", "csv", "xlsx"):
+        raise Invalid("?format= is json, csv or xlsx", code="bad_argument")
+    ledger = ledger_of_request(signage.store, config)
+    first, last, by = ledger.first, ledger.last, ledger.by
+    if output == "json":
+        return {
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "by": by,
+            "rows": ledger.rows,
+            "summary": ledger.summary,
+            "requirements": requirement_rows(config, ledger.requirements),
+            "campaigns": campaign_rows(config, ledger.campaigns),
+        }
+    name = f"ledger-{first.isoformat()}-{last.isoformat()}.{output}"
+    body, mimetype = (
+        (ledger_csv(ledger), "text/csv")
+        if output == "csv"
+        else (ledger_xlsx(ledger, config, config.site.name), XLSX)
+    )
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def ledger_of_request(store: Store, config: Config) -> Ledger:
+    """The ledger ?from= (default the 1st of this month) ?to= (default today) ?by= asks for."""
+    today = now().astimezone(config.site.zone).date()
+    first = date_arg("from", today.replace(day=1))
+    last = date_arg("to", today)
+    by = request.args.get("by") or "topic"
+    if by not in GROUPINGS:
+        raise Invalid("?by= is topic, unit, screen or item", code="bad_argument")
+    return build_ledger(store, config, first, last, by)  # type: ignore[arg-type]

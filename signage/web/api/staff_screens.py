@@ -10,11 +10,14 @@ from flask import Response, request
 from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import NotFound
+from signage.programme import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
+from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts, public_url
+from signage.web.plan_json import plan_json
 
 
 @bp.get("/screens")
@@ -89,3 +92,14 @@ def request_snapshot(screen_id: str) -> Any:
 def request_reload(screen_id: str) -> Any:
     """Make the screen's page reload itself within one poll (after an upgrade, a stuck box)."""
     return _ask(screen_id, "reload")
+
+
+@bp.get("/screens/<screen_id>/plan")
+@staff_required()
+def screen_plan(screen_id: str) -> Any:
+    """?date=YYYY-MM-DD: every item the screen plays that day, in order, with its start."""
+    signage = parts()
+    config = signage.screens.screen(screen_id)
+    day = date_arg("date", now().astimezone(config.site.zone).date())
+    plays = day_plan(config, screen_id, day, signage.screens.media_facts())
+    return {"screen": screen_id, "date": day.isoformat(), "plays": plan_json(signage, plays)}

@@ -1,0 +1,176 @@
+"""The ledger as people read it: tables with Chinese headings, a CSV and an Excel workbook
+(a summary with a chart, a sheet per month, required plays, campaigns) to attach to a duty
+report. Ids stay in their own columns at the right; cells that look like formulas are
+neutralised as in the plays CSV."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from signage.config.validate import Config
+from signage.screens.ledger import CampaignShare, Ledger, RequirementDay
+from signage.screens.plays import spreadsheet_cell, table_csv
+
+ROW_COLUMNS = {
+    "month": "月份",
+    "topic_name": "普法主题",
+    "unit_name": "单位",
+    "screen_name": "屏幕名称",
+    "title": "节目名称",
+    "plays": "播放次数",
+    "airtime_hours": "播放时长(小时)",
+    "airtime_seconds": "播放时长(秒)",
+    "items": "节目数",
+    "screens": "播放屏幕数",
+    "topic": "主题编号",
+    "unit": "单位编号",
+    "screen": "屏幕编号",
+    "item": "节目编号",
+}
+REQUIREMENT_COLUMNS = {
+    "day": "日期",
+    "screen_name": "屏幕名称",
+    "title": "规定节目",
+    "required": "要求次数",
+    "played": "实际次数",
+    "met": "是否达标",
+    "screen": "屏幕编号",
+    "clip": "素材编号",
+}
+CAMPAIGN_COLUMNS = {
+    "topic_name": "专题",
+    "screen_name": "屏幕名称",
+    "first": "起始日期",
+    "last": "结束日期",
+    "wanted": "要求占比(%)",
+    "reached": "实际占比(%)",
+    "met": "是否达到",
+    "topic": "主题编号",
+    "screen": "屏幕编号",
+}
+SUMMARY_COLUMNS = {
+    "topic_name": "普法主题",
+    "plays": "播放次数",
+    "airtime_hours": "播放时长(小时)",
+    "items": "节目数",
+    "screens": "播放屏幕数",
+    "topic": "主题编号",
+}
+
+
+def row_columns(ledger: Ledger) -> dict[str, str]:
+    """The columns of the grouped rows: a screen's or an item's only when grouped by them."""
+    skip = {"screen": ("title", "item"), "item": ("screen_name", "screen")}.get(
+        ledger.by, ("screen_name", "screen", "title", "item")
+    )
+    return {key: name for key, name in ROW_COLUMNS.items() if key not in skip}
+
+
+def _screen_name(config: Config, screen_id: str) -> str:
+    screen = config.screens.get(screen_id)
+    return (screen.name or screen_id) if screen else screen_id
+
+
+def requirement_rows(config: Config, days: list[RequirementDay]) -> list[dict[str, Any]]:
+    """Required plays per screen and day, as rows."""
+    return [
+        {
+            "day": d.day.isoformat(),
+            "screen_name": _screen_name(config, d.screen),
+            "title": d.clip,
+            "required": d.required,
+            "played": d.played,
+            "met": d.met,
+            "screen": d.screen,
+            "clip": d.clip,
+            "requirement": d.requirement + 1,
+        }
+        for d in days
+    ]
+
+
+def campaign_rows(config: Config, shares: list[CampaignShare]) -> list[dict[str, Any]]:
+    """Campaign shares per screen, as rows."""
+    return [
+        {
+            "topic_name": config.site_file.topics.get(s.topic, s.topic),
+            "screen_name": _screen_name(config, s.screen),
+            "first": s.first.isoformat(),
+            "last": s.last.isoformat(),
+            "wanted": s.wanted,
+            "reached": round(s.reached, 1),
+            "met": s.reached >= s.wanted,
+            "topic": s.topic,
+            "screen": s.screen,
+            "campaign": s.campaign + 1,
+        }
+        for s in shares
+    ]
+
+
+def ledger_csv(ledger: Ledger) -> bytes:
+    """The grouped rows as CSV for Excel."""
+    return table_csv(row_columns(ledger), ledger.rows)
+
+
+def _sheet(sheet: Worksheet, columns: Mapping[str, str], rows: list[dict[str, Any]]) -> None:
+    sheet.append(list(columns.values()))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([spreadsheet_cell(row.get(key)) for key in columns])
+    for index, heading in enumerate(columns.values(), start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(10, len(heading) * 2 + 2)
+
+
+def ledger_xlsx(ledger: Ledger, config: Config, court: str) -> bytes:
+    """The workbook: 汇总 (with a chart of airtime per topic), one sheet per month, 规定播放
+    and 专题占比."""
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = "汇总"
+    summary.append([f"{court} 普法台账"])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([f"统计期间：{ledger.first.isoformat()} 至 {ledger.last.isoformat()}"])
+    summary.append(["数据来源：各屏幕回报的实际播放记录（不是排期）"])
+    summary.append([])
+    totals = ledger.summary
+    header_row = summary.max_row + 1
+    _sheet(summary, SUMMARY_COLUMNS, totals)
+    if totals:
+        chart = BarChart()
+        chart.title = "各普法主题播放时长(小时)"
+        chart.y_axis.title = "小时"
+        data = Reference(summary, min_col=3, min_row=header_row, max_row=header_row + len(totals))
+        names = Reference(
+            summary, min_col=1, min_row=header_row + 1, max_row=header_row + len(totals)
+        )
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(names)
+        summary.add_chart(chart, f"H{header_row}")
+    days = requirement_rows(config, ledger.requirements)
+    if days:
+        missed = sum(1 for d in days if not d["met"])
+        summary.append([])
+        summary.append([f"规定播放：{len(days) - missed} 屏·日达标，{missed} 屏·日未达标"])
+    columns = row_columns(ledger)
+    for month in sorted({str(row["month"]) for row in ledger.rows}):
+        _sheet(
+            book.create_sheet(f"{month}月"),
+            columns,
+            [row for row in ledger.rows if row["month"] == month],
+        )
+    _sheet(book.create_sheet("规定播放"), REQUIREMENT_COLUMNS, days)
+    _sheet(book.create_sheet("专题占比"), CAMPAIGN_COLUMNS, campaign_rows(config, ledger.campaigns))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
