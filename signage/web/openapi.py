@@ -398,10 +398,11 @@ def _paths() -> dict[str, dict[str, Any]]:
                 (MEDIA_ID,),
             ),
             "patch": operation(
-                "Change a clip's or picture's title or 普法 topics (declared ones only)",
+                "Change a clip's or picture's title, 普法 topics (declared ones only) or, for "
+                "admins, whether it is published in the feed",
                 staff,
                 {200: reply("The media", ref("Media"))},
-                (422, 503),
+                (403, 422, 503),
                 (MEDIA_ID,),
                 {"required": True, **json_content(ref("MediaChange"))},
             ),

@@ -57,16 +57,6 @@ PACKAGE_PATHS: dict[str, Any] = {
             (path_param("playlist_id", "Playlist id"),),
         ),
     },
-    "/media/{media_id}": {
-        "patch": operation(
-            "Offer media in the published feed, or stop offering it",
-            "admin",
-            {200: reply("The media", ref("Media"))},
-            (415, 422),
-            (MEDIA_ID,),
-            {"required": True, **json_content(ref("MediaChange"))},
-        ),
-    },
     "/packages/export": {
         "post": operation(
             "A content package of these media and playlists (with the media they name), "
