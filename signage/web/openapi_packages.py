@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, path_param
+from signage.web.openapi_operations import FILE_FORM, operation, path_param
 from signage.web.openapi_schemas import INT, STRING, array, json_content, obj, ref, reply
 
 ID_MAP = {"type": "object", "additionalProperties": STRING}
