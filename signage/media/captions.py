@@ -8,7 +8,9 @@ the stored file is plain WebVTT: cues with a start before their end, text withou
 from __future__ import annotations
 
 import hashlib
+import html
 import io
+import re
 from pathlib import Path
 
 import webvtt
@@ -55,10 +57,13 @@ def to_webvtt(raw: bytes, filename: str = "") -> str:
     if filename and not filename.lower().endswith(SUFFIXES):
         raise Invalid("captions must be an .srt or .vtt file", code="bad_captions")
     try:
+        _check_times(text)
         parsed = webvtt.from_buffer(io.StringIO(text), format=kind)
         # start_in_seconds drops the milliseconds; the written times keep them.
+        # WebVTT writes & and < as entities (&amp;, &lt;): the words are what they stand for.
+        words = html.unescape if kind == "vtt" else str
         cues = [
-            (_seconds(caption.start), _seconds(caption.end), _plain(caption.text))
+            (_seconds(caption.start), _seconds(caption.end), _plain(words(caption.text)))
             for caption in parsed.captions
         ]
     except (MalformedFileError, MalformedCaptionError, ValueError):
@@ -82,6 +87,18 @@ def _seconds(stamp: str) -> float:
     """'01:02:03.456' -> 3723.456 (webvtt-py writes timestamps this way)."""
     hours, minutes, seconds = stamp.replace(",", ".").split(":")
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+_TIME_LINE = re.compile(r"^.*-->.*$", re.M)
+_STAMP = re.compile(r"(?:\d+:)?(\d+):(\d+)[.,]\d+")
+
+
+def _check_times(text: str) -> None:
+    """A ValueError for minutes or seconds past 59 in a time line: the parser would carry
+    00:61:01 into an hour, and no subtitle tool writes such a time."""
+    for line in _TIME_LINE.findall(text):
+        if any(int(part) > 59 for stamp in _STAMP.findall(line) for part in stamp):
+            raise ValueError(line[:60])
 
 
 def attach_captions(
