@@ -9,6 +9,7 @@ from flask import request, url_for
 
 from signage.accounts.audit import audit
 from signage.config.review import approve_upload
+from signage.db import Store
 from signage.media import library
 from signage.media.uploads import check_disk_space, receive_multipart, too_large
 from signage.web.api.base import bp
@@ -17,6 +18,13 @@ from signage.web.context import parts
 from signage.web.media_json import describe_media, used_by
 
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
+
+
+def _check_fields(store: Store, fields: dict[str, str]) -> None:
+    """The id and title sent before the file, refused before the file is read."""
+    library.check_media_id(store, fields.get("id"))
+    if fields.get("title"):
+        library.check_title(fields["title"])
 
 
 @bp.post("/media")
@@ -35,7 +43,7 @@ def upload_media() -> Any:
         request.headers.get("Content-Type"),
         folder,
         limit_bytes=limit,
-        check_fields=lambda fields: library.check_media_id(signage.store, fields.get("id")),
+        check_fields=lambda fields: _check_fields(signage.store, fields),
     )
     user = current_user()
     try:
