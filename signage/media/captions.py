@@ -40,8 +40,9 @@ def _plain(text: str) -> str:
     return "\n".join(line.replace("-->", "->") for line in lines if line)
 
 
-def to_webvtt(raw: bytes, filename: str = "") -> str:
-    """The captions as clean WebVTT; 422 `bad_captions` with plain words when unreadable."""
+def to_webvtt(raw: bytes, filename: str = "", clip_seconds: float | None = None) -> str:
+    """The captions as clean WebVTT; 422 `bad_captions` with plain words when unreadable, or
+    when a caption starts after the clip (of `clip_seconds`, when known) has ended."""
     if len(raw) > CAPTIONS_LARGEST:
         raise Invalid(
             f"the captions file is larger than {CAPTIONS_LARGEST // 1024} KB; "
@@ -75,6 +76,13 @@ def to_webvtt(raw: bytes, filename: str = "") -> str:
     kept = [(start, end, words) for start, end, words in cues if end > start and words]
     if not kept:
         raise Invalid("the captions file has no captions with text", code="bad_captions")
+    late = [start for start, _end, _words in kept if clip_seconds and start >= clip_seconds]
+    if late:
+        raise Invalid(
+            f"a caption starts at {_timestamp(late[0])}, after the clip ends at "
+            f"{_timestamp(clip_seconds or 0)}; are these the captions of another clip?",
+            code="bad_captions",
+        )
     if len(kept) > MOST_CUES:
         raise Invalid(f"the captions file has more than {MOST_CUES} captions", code="bad_captions")
     body = "".join(
@@ -114,7 +122,7 @@ def attach_captions(
     row = media_row(store, media_id)
     if row["kind"] not in (None, "video"):
         raise Invalid(f"{media_id!r} is a picture; only clips take captions", code="not_a_clip")
-    content = to_webvtt(raw, filename).encode("utf-8")
+    content = to_webvtt(raw, filename, row["duration"]).encode("utf-8")
     name = hashlib.sha256(content).hexdigest()[:16] + ".vtt"
     folder = files_folder(media_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -154,3 +154,11 @@ def test_a_time_past_59_minutes_or_seconds_is_refused() -> None:
     srt = "1\n00:61:01,000 --> 00:62:00,000\n文字\n"
     with pytest.raises(Invalid):
         to_webvtt(srt.encode(), "a.srt")
+
+
+def test_captions_past_the_clips_end_are_refused() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:02,000\n开头\n\n2\n00:05:00,000 --> 00:05:02,000\n结尾\n"
+    assert "开头" in to_webvtt(srt.encode(), "a.srt", clip_seconds=400)
+    with pytest.raises(Invalid) as refused:
+        to_webvtt(srt.encode(), "a.srt", clip_seconds=60)
+    assert "after the clip ends" in refused.value.message
