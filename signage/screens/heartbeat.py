@@ -70,7 +70,7 @@ class CacheReport(Report):
     lacking_bytes: Bytes | None = None
     usage_bytes: Bytes | None = None
     quota_bytes: Bytes | None = None
-    failed: Failures = []
+    failed: Failures | None = None
 
 
 class Heartbeat(Report):
