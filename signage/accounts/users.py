@@ -84,11 +84,16 @@ def add_user(
         "disabled": False,
         "stamp": new_stamp(),
     }
+    taken = Conflict(f"there is already a user named {name!r}", code="user_exists")
     try:
         with store.engine.begin() as conn:
+            # Ed and ed would be two accounts nobody could tell apart in the audit log.
+            alike = sa.select(users.c.id).where(sa.func.lower(users.c.name) == name.lower())
+            if conn.scalar(alike) is not None:
+                raise taken
             user_id = conn.execute(users.insert().values(**values)).inserted_primary_key[0]
     except sa.exc.IntegrityError:
-        raise Conflict(f"there is already a user named {name!r}", code="user_exists") from None
+        raise taken from None
     audit(store, actor, "user.add", name, {"role": role})
     return user_id
 

@@ -47,6 +47,23 @@ def _names(value: Any) -> Any:
 
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+# Control characters (NUL, ESC), and the marks that turn text around (U+202E), in a name a
+# screen or a page shows: nobody types them, and they hide what a name says.
+_HIDDEN_MARKS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_line(value: Any) -> Any:
+    """A name on one line, without control characters; a PhraseError otherwise."""
+    if isinstance(value, str) and _HIDDEN_MARKS.search(value):
+        raise PhraseError(
+            Phrase.of(
+                N_("{value!r} holds control characters; type the name again"), value=value[:40]
+            )
+        )
+    return value
+
+
+Line = Annotated[str, BeforeValidator(plain_line)]
 
 
 class Strict(BaseModel):
@@ -236,11 +253,11 @@ class Hours(When):
 
 
 class Screen(Strict):
-    name: Annotated[str, Field(max_length=200)] = ""
+    name: Annotated[Line, Field(max_length=200)] = ""
     groups: Names = ()
     orientation: Literal["landscape", "portrait"] = "landscape"
     captions: bool = True  # clips' captions shown (lobbies play muted)
-    courtroom: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    courtroom: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
     # The current and next hearing kept in a band above the zone; unset: on for a courtroom.
     hearing_band: bool | None = None
     hours: Hours | None = None  # wins over the hours of the screen's groups

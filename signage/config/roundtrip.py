@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -153,6 +154,17 @@ def replace_items(target: Any, items: list[Any]) -> Any:
     """A commented list holding exactly `items`, in place so its own comments stay."""
     if not isinstance(target, CommentedSeq):
         return _written(items)
+    # The comment lines above an item are kept at the end of the item before it: take them
+    # off, and give them back above the same item wherever it now is, so that removing an
+    # item does not hand its comment to the next one.
+    kept = [entry for entry in target if isinstance(entry, CommentedMap)]
+    above = {id(item): _take_tail(before) for before, item in pairwise(kept)}
+    end = _take_tail(kept[-1]) if kept else ""
     del target[:]
     target.extend(item if isinstance(item, CommentedMap) else _written(item) for item in items)
+    placed = [entry for entry in target if isinstance(entry, CommentedMap)]
+    for before, item in pairwise(placed):
+        _give_tail(before, above.get(id(item), ""))
+    if placed:
+        _give_tail(placed[-1], end)
     return target

@@ -144,11 +144,24 @@ def _clock_of(value: Cell, *, after_date: bool) -> dt.time | None:
     if not match:
         return None
     hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if "晚上" in text and hour == 12:
+        return None  # midnight, which no court sits at: the row is refused, not read as noon
     if afternoon and hour < 12:
         hour += 12
     if hour > 23 or minute > 59:
         return None
     return dt.time(hour, minute)
+
+
+def _with_offset(value: Cell) -> dt.datetime | None:
+    """An ISO moment with its offset (as some case systems export), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _cell(row: Sequence[Cell], columns: dict[str, int], column: str) -> Cell:
@@ -160,6 +173,9 @@ def _moments(
     row: Sequence[Cell], columns: dict[str, int], zone: ZoneInfo
 ) -> tuple[dt.datetime, dt.datetime | None]:
     when = _cell(row, columns, "when")
+    told = _with_offset(when)
+    if told is not None:  # 2026-12-01T01:00:00+00:00: the moment it names, in the site's zone
+        when = told.astimezone(zone).replace(tzinfo=None)
     day = _date_of(when) or _date_of(_cell(row, columns, "date"))
     if day is None:
         raise ValueError(NO_DATE)

@@ -8,7 +8,9 @@ the stored file is plain WebVTT: cues with a start before their end, text withou
 from __future__ import annotations
 
 import hashlib
+import html
 import io
+import re
 from pathlib import Path
 
 import webvtt
@@ -38,8 +40,9 @@ def _plain(text: str) -> str:
     return "\n".join(line.replace("-->", "->") for line in lines if line)
 
 
-def to_webvtt(raw: bytes, filename: str = "") -> str:
-    """The captions as clean WebVTT; 422 `bad_captions` with plain words when unreadable."""
+def to_webvtt(raw: bytes, filename: str = "", clip_seconds: float | None = None) -> str:
+    """The captions as clean WebVTT; 422 `bad_captions` with plain words when unreadable, or
+    when a caption starts after the clip (of `clip_seconds`, when known) has ended."""
     if len(raw) > CAPTIONS_LARGEST:
         raise Invalid(
             f"the captions file is larger than {CAPTIONS_LARGEST // 1024} KB; "
@@ -55,10 +58,13 @@ def to_webvtt(raw: bytes, filename: str = "") -> str:
     if filename and not filename.lower().endswith(SUFFIXES):
         raise Invalid("captions must be an .srt or .vtt file", code="bad_captions")
     try:
+        _check_times(text)
         parsed = webvtt.from_buffer(io.StringIO(text), format=kind)
         # start_in_seconds drops the milliseconds; the written times keep them.
+        # WebVTT writes & and < as entities (&amp;, &lt;): the words are what they stand for.
+        words = html.unescape if kind == "vtt" else str
         cues = [
-            (_seconds(caption.start), _seconds(caption.end), _plain(caption.text))
+            (_seconds(caption.start), _seconds(caption.end), _plain(words(caption.text)))
             for caption in parsed.captions
         ]
     except (MalformedFileError, MalformedCaptionError, ValueError):
@@ -70,6 +76,13 @@ def to_webvtt(raw: bytes, filename: str = "") -> str:
     kept = [(start, end, words) for start, end, words in cues if end > start and words]
     if not kept:
         raise Invalid("the captions file has no captions with text", code="bad_captions")
+    late = [start for start, _end, _words in kept if clip_seconds and start >= clip_seconds]
+    if late:
+        raise Invalid(
+            f"a caption starts at {_timestamp(late[0])}, after the clip ends at "
+            f"{_timestamp(clip_seconds or 0)}; are these the captions of another clip?",
+            code="bad_captions",
+        )
     if len(kept) > MOST_CUES:
         raise Invalid(f"the captions file has more than {MOST_CUES} captions", code="bad_captions")
     body = "".join(
@@ -82,6 +95,18 @@ def _seconds(stamp: str) -> float:
     """'01:02:03.456' -> 3723.456 (webvtt-py writes timestamps this way)."""
     hours, minutes, seconds = stamp.replace(",", ".").split(":")
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+_TIME_LINE = re.compile(r"^.*-->.*$", re.M)
+_STAMP = re.compile(r"(?:\d+:)?(\d+):(\d+)[.,]\d+")
+
+
+def _check_times(text: str) -> None:
+    """A ValueError for minutes or seconds past 59 in a time line: the parser would carry
+    00:61:01 into an hour, and no subtitle tool writes such a time."""
+    for line in _TIME_LINE.findall(text):
+        if any(int(part) > 59 for stamp in _STAMP.findall(line) for part in stamp):
+            raise ValueError(line[:60])
 
 
 def attach_captions(
@@ -97,7 +122,7 @@ def attach_captions(
     row = media_row(store, media_id)
     if row["kind"] not in (None, "video"):
         raise Invalid(f"{media_id!r} is a picture; only clips take captions", code="not_a_clip")
-    content = to_webvtt(raw, filename).encode("utf-8")
+    content = to_webvtt(raw, filename, row["duration"]).encode("utf-8")
     name = hashlib.sha256(content).hexdigest()[:16] + ".vtt"
     folder = files_folder(media_dir)
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from pypinyin import lazy_pinyin
 
-from signage.config.model import SLUG, SLUG_HELP
+from signage.config.model import SLUG, SLUG_HELP, plain_line
+from signage.config.phrases import PhraseError
 from signage.db import Store, media, now
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.media.prepare import PreparedMedia
@@ -158,13 +159,24 @@ def all_media(store: Store) -> list[dict[str, Any]]:
         return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def set_title(store: Store, media_id: str, title: str) -> None:
-    """Give media a new title (what staff read everywhere; the id stays as it was)."""
+def check_title(title: str) -> str:
+    """The title as it is kept (trimmed); 422 `bad_title` when empty, too long, or holding
+    control characters."""
     title = title.strip()
     if not title:
         raise Invalid("write a title", code="bad_title")
+    try:
+        plain_line(title)
+    except PhraseError:
+        raise Invalid("the title holds control characters; type it again", "bad_title") from None
     if len(title) > TITLE_LIMIT:
         raise Invalid(f"keep the title to {TITLE_LIMIT} characters", code="bad_title")
+    return title
+
+
+def set_title(store: Store, media_id: str, title: str) -> None:
+    """Give media a new title (what staff read everywhere; the id stays as it was)."""
+    title = check_title(title)
     with store.engine.begin() as conn:
         changed = conn.execute(
             media.update().where(media.c.id == media_id).values(title=title, updated_at=now())

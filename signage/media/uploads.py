@@ -152,6 +152,12 @@ def _receive(
                     if check_fields is not None:
                         check_fields(_text(fields))
                     original_name, target, current = event.filename or "upload", output, None
+                elif isinstance(event, Field) and event.name == "file":
+                    raise Invalid(
+                        "the form's file part has no file name, so it is no file; send it as "
+                        "a file (curl -F file=@clip.mp4)",
+                        code="no_file",
+                    )
                 elif isinstance(event, File | Field):
                     field_name, target = event.name, None
                     current = fields.setdefault(field_name, bytearray())

@@ -12,15 +12,32 @@ import datetime as dt
 import logging
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 log = logging.getLogger("signage.screens")
 
 MOST_BYTES = 2**53  # what a JavaScript number counts exactly; far beyond any disk
 MOST_FILES = 1_000_000
-Text = Annotated[str, Field(max_length=200)]
 Count = Annotated[int, Field(ge=0, le=MOST_FILES)]
 Bytes = Annotated[int, Field(ge=0, le=MOST_BYTES)]
+
+
+def clipped(longest: int) -> BeforeValidator:
+    """Text kept to its first `longest` characters: a player's long error message is worth
+    keeping cut short, not worth refusing the whole heartbeat (the screen would look dark)."""
+    return BeforeValidator(lambda value: value[:longest] if isinstance(value, str) else value)
+
+
+Kind = Annotated[str, clipped(16)]
+Id = Annotated[str, clipped(64)]
+ItemKey = Annotated[str, clipped(80)]
+Title = Annotated[str, clipped(200)]
+Message = Annotated[str, clipped(2000)]
+# what the player could not fetch: the first few, each cut short
+Failures = Annotated[
+    list[Annotated[str, clipped(300)]],
+    BeforeValidator(lambda value: value[:20] if isinstance(value, list) else value),
+]
 
 
 class Report(BaseModel):
@@ -32,11 +49,11 @@ class Report(BaseModel):
 class NowPlaying(Report):
     """What the screen shows: an item of a segment, or idle, or an urgent message."""
 
-    key: Annotated[str, Field(max_length=80)] | None = None
-    type: Annotated[str, Field(max_length=16)] | None = None
-    media: Annotated[str, Field(max_length=64)] | None = None
-    title: Text | None = None
-    playlist: Annotated[str, Field(max_length=64)] | None = None
+    key: ItemKey | None = None
+    type: Kind | None = None
+    media: Id | None = None
+    title: Title | None = None
+    playlist: Id | None = None
     started_at: dt.datetime | None = None
 
 
@@ -53,7 +70,7 @@ class CacheReport(Report):
     lacking_bytes: Bytes | None = None
     usage_bytes: Bytes | None = None
     quota_bytes: Bytes | None = None
-    failed: Annotated[list[Annotated[str, Field(max_length=300)]], Field(max_length=20)] = []
+    failed: Failures | None = None
 
 
 class Engine(Report):
@@ -79,8 +96,8 @@ class Heartbeat(Report):
     its engine and the clips that engine cannot play."""
 
     now_playing: NowPlaying | None = None
-    player_version: Annotated[str, Field(max_length=64)] | None = None
-    last_error: Annotated[str, Field(max_length=2000)] | None = None
+    player_version: Id | None = None
+    last_error: Message | None = None
     cache: CacheReport | None = None
     engine: Engine | None = None
     unplayable: Annotated[list[UnplayableClip], Field(max_length=20)] = []

@@ -44,44 +44,62 @@ class Form(BaseModel):
 
 
 class LoginForm(Form):
+    """The sign-in form."""
+
     name: Id = ""
     password: Password = ""
 
 
 class NewUserForm(Form):
+    """A new account: name, role, first password."""
+
     name: Id = ""
     role: Id = ""
     password: Password = ""
 
 
 class RoleForm(Form):
+    """An account's new role."""
+
     role: Id = ""
 
 
 class PasswordForm(Form):
+    """An account's new password."""
+
     password: Password = ""
 
 
 class DisabledForm(Form):
+    """Disable an account ("1") or enable it again."""
+
     disabled: Literal["0", "1", ""] = ""
 
 
 class TitleForm(Form):
+    """A clip's or picture's title."""
+
     title: Annotated[str, Field(max_length=1000)] = ""
 
 
 class NewPlaylistForm(Form):
+    """A new, empty playlist: its id and name."""
+
     id: Id = ""
     name: Line = ""
 
 
 class AlertForm(Form):
+    """An urgent message: its text, when it ends, the screens or groups it is for."""
+
     text: Annotated[str, Field(max_length=2000)] = ""
     until: Id = ""
     targets: Choices = []
 
 
 class ScreenForm(Form):
+    """A screen's settings (a new screen also its id)."""
+
     id: Id = ""
     name: Line = ""
     groups: Annotated[str, Field(max_length=2000)] = ""  # new groups, typed as ids
@@ -93,6 +111,8 @@ class ScreenForm(Form):
 
 
 class DecisionForm(Form):
+    """A reviewer's word: a comment and the version of the change read."""
+
     comment: Annotated[str, Field(max_length=MAX_COMMENT)] | None = None
     version: Id | None = None
 

@@ -190,3 +190,16 @@ def test_a_screens_settings_change_only_what_the_form_changed() -> None:
     )
     with pytest.raises(NotFound):
         site_yaml_with_screen(site, "tribunal-9", unchanged, new=False)
+
+
+def test_a_removed_rule_takes_its_comment_along() -> None:
+    site = demo_files()["site.yaml"]
+    rules = schedule_model(site)
+    without = site_yaml_with_rules(site, [rules[0], *rules[2:]])
+    assert "# 工作日办公时间" not in without  # the removed rule's own comment
+    assert without.index("# 工作日开庭时间") < without.index("playlist: tribunal")
+    assert without.count("# 工作日开庭时间") == 1
+    assert [rule["playlist"] for rule in schedule_model(without)] == [
+        rules[0]["playlist"],
+        *[rule["playlist"] for rule in rules[2:]],
+    ]

@@ -63,6 +63,7 @@ def test_the_sixth_failed_sign_in_in_five_minutes_is_refused(
     refused = client.post("/admin/login", data=data)  # even the right password, for now
     assert refused.status_code == 429
     assert "登录失败次数过多" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 301  # as the API's 429 says
 
 
 def test_api_and_form_sign_in_share_one_limiter(app: Flask, client: FlaskClient) -> None:

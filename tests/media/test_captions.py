@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -140,3 +141,24 @@ def test_bad_captions_pictures_unknown_clips_and_strangers_are_refused(
     )
     assert huge.status_code == 413
     assert library.media_row(app.extensions["signage"].store, "anti-fraud")["captions"] is None
+
+
+def test_entities_of_a_vtt_are_the_words_they_stand_for() -> None:
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nTom &amp; Jerry &lt;3\n"
+    assert to_webvtt(vtt.encode(), "a.vtt").endswith("Tom &amp; Jerry &lt;3\n\n")
+    # as a browser reads the stored file: the entities once, so the screen shows the words
+    assert html.unescape(to_webvtt(vtt.encode(), "a.vtt").split("\n")[3]) == "Tom & Jerry <3"
+
+
+def test_a_time_past_59_minutes_or_seconds_is_refused() -> None:
+    srt = "1\n00:61:01,000 --> 00:62:00,000\n文字\n"
+    with pytest.raises(Invalid):
+        to_webvtt(srt.encode(), "a.srt")
+
+
+def test_captions_past_the_clips_end_are_refused() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:02,000\n开头\n\n2\n00:05:00,000 --> 00:05:02,000\n结尾\n"
+    assert "开头" in to_webvtt(srt.encode(), "a.srt", clip_seconds=400)
+    with pytest.raises(Invalid) as refused:
+        to_webvtt(srt.encode(), "a.srt", clip_seconds=60)
+    assert "after the clip ends" in refused.value.message

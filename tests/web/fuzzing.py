@@ -1,4 +1,4 @@
-"""Schemathesis over every operation of the API, as admin, editor and screen.
+"""Schemathesis over every operation of the API, as admin, reviewer, editor and screen.
 
 Each case is generated from the OpenAPI document (request schemas come from the pydantic
 models), sent to the app in-process, and its answer checked: never a 5xx, and status,
@@ -33,7 +33,7 @@ from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user
 from signage.screens.keys import ensure_screen_key
 
-ROLES = ("screen", "editor", "admin")
+ROLES = ("screen", "editor", "reviewer", "admin")
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -65,7 +65,7 @@ def fuzz(folder: Path, examples: int, roles: tuple[str, ...] = ROLES) -> Outcome
     shutil.copytree(DEMO, folder / "playlists", dirs_exist_ok=True)
     app = create_app({"PLAYLISTS_DIR": folder / "playlists", "MEDIA_DIR": folder / "media"})
     instance = app.extensions["signage"]
-    for name in ("admin", "editor"):
+    for name in ("admin", "reviewer", "editor"):
         add_user(instance.store, name, name, "correct horse battery")
     key = ensure_screen_key(instance.store, instance.screens.secret_key, "lobby-east")
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
@@ -120,11 +120,14 @@ def main() -> None:
     options = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
-        outcome = fuzz(Path(folder), options.examples)
+        report(fuzz(Path(folder), options.examples), started, "operations")
+
+
+def report(outcome: Outcome, started: float, noun: str) -> None:
+    """Print a longer run's counts per status and per operation (or form), every failure,
+    and exit 1 when there is one."""
     total = sum(outcome.cases.values())
-    print(
-        f"{total} cases over {len(outcome.cases)} operations in {time.monotonic() - started:.0f} s"
-    )
+    print(f"{total} cases over {len(outcome.cases)} {noun} in {time.monotonic() - started:.0f} s")
     for status, count in sorted(outcome.statuses.items()):
         print(f"  HTTP {status}: {count}")
     for label, count in sorted(outcome.cases.items()):

@@ -141,3 +141,15 @@ def test_large_bodies_are_refused_before_they_are_read(live_server: LiveServer) 
         timeout=30,
     )
     assert upload.status_code == 401  # read to the end and refused for want of credentials
+
+
+def test_a_file_part_without_a_file_name_is_said_to_be_no_file(api: Api, editor_token: str) -> None:
+    body = b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\n' + b"x" * 70000
+    answer = api.post(
+        "/media",
+        editor_token,
+        data=body + b"\r\n--b--\r\n",
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert answer.status_code == 422 and error_of(answer)["code"] == "no_file"
+    assert "file name" in error_of(answer)["message"]

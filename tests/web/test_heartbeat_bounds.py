@@ -58,7 +58,8 @@ WRONG = [
     {"cache": {"lacking_files": -1}},
     {"cache": {"held_bytes": 10**30}},
     {"cache": []},
-    {"player_version": "v" * 65},
+    {"player_version": 5},
+    {"cache": {"failed": "not a list"}},
     {"now_playing": {"started_at": "yesterday"}},
     '{"cache": {"held_bytes": Infinity}}',
     '{"cache": {"usage_bytes": NaN}}',
@@ -94,7 +95,14 @@ def test_fields_a_player_sends_that_the_server_does_not_know_are_ignored(
     with app.extensions["signage"].store.engine.connect() as conn:
         row = conn.execute(sa.select(screen_status)).mappings().one()
     assert row["now_playing"] == {"type": "video", "media": "anti-fraud"}
-    assert row["cache"] == {"lacking_files": 0, "failed": []}
+    assert row["cache"] == {"lacking_files": 0}
+    # long words are cut, not refused: the screen would look dark for a long error message
+    long = {"last_error": "错" * 5000, "cache": {"failed": ["x" * 900] * 50}}
+    assert beat(client, screen_key("lobby-east"), long).status_code == 200
+    with app.extensions["signage"].store.engine.connect() as conn:
+        row = conn.execute(sa.select(screen_status)).mappings().one()
+    assert len(row["last_error"]) == 2000 and row["now_playing"] is None
+    assert len(row["cache"]["failed"]) == 20 and len(row["cache"]["failed"][0]) == 300
 
 
 def test_whatever_a_status_row_holds_the_pages_answer(

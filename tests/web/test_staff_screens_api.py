@@ -25,7 +25,7 @@ def test_status_is_online_offline_or_never(
             f"/screens/{screen_id}/heartbeat",
             query_string={"key": screen_key(screen_id)},
             json={
-                "now_playing": {"item": "daytime#1"},
+                "now_playing": {"key": "daytime#1"},
                 "player_version": "1.2",
                 "last_error": "video stalled",
                 "cache": {"wanted": 3, "cached": 2, "persisted": True},
@@ -42,7 +42,7 @@ def test_status_is_online_offline_or_never(
     screens = by_id(api, editor_token)
     assert set(screens) == {"lobby-east", "lobby-west", "tribunal-1", "tribunal-2"}
     east = screens["lobby-east"]
-    assert east["status"] == "online" and east["now_playing"] == {"item": "daytime#1"}
+    assert east["status"] == "online" and east["now_playing"] == {"key": "daytime#1"}
     assert east["player_version"] == "1.2" and east["last_error"] == "video stalled"
     assert east["cache"] == {"wanted": 3, "cached": 2, "persisted": True}
     assert east["name"] == "诉讼服务中心东侧大屏" and east["groups"] == ["lobby"]

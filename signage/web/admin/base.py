@@ -103,6 +103,7 @@ ERROR_TEXT = {
     ),
     "bad_date": _l("This date cannot be used. Write a date from 2000 to 2099, like 2026-12-01."),
     "not_ready": _l("Approve it once it is prepared, after watching the prepared file."),
+    "no_screen_name": _l("Write the screen's name, as staff will read it."),
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),

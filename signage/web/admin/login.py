@@ -31,14 +31,15 @@ def _safe_next(target: str | None) -> str:
 def login() -> Any:
     """The sign-in form; tells how to make the first admin when nobody can sign in yet."""
     store = parts().store
-    error, status, name = None, 200, ""
+    error, status, name, headers = None, 200, "", {}
     if request.method == "POST":
         form = read_form(LoginForm, request.form)
         name = form.name.strip()
         try:
             sign_in(name, form.password)
         except SignageError as refused:
-            error, status = error_text(refused), refused.status
+            # Retry-After too, as the API's 429 says, for whatever reads the answer.
+            error, status, headers = error_text(refused), refused.status, refused.headers()
         else:
             return redirect(_safe_next(request.args.get("next")))
     return (
@@ -46,6 +47,7 @@ def login() -> Any:
             "admin/login.html", error=error, name=name, no_users=count_users(store) == 0
         ),
         status,
+        headers,
     )
 
 

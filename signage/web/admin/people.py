@@ -15,6 +15,7 @@ from signage.config.editing import Saved, read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
 from signage.db import now
+from signage.errors import Invalid
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
 from signage.web.admin.base import bp, user
@@ -147,6 +148,8 @@ def screens_settings(screen_id: str) -> Any:
 def _save_screen(screen_id: str, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     form = read_form(ScreenForm, request.form)
+    if not form.name.strip():
+        raise Invalid("write the screen's name, as staff will read it", code="no_screen_name")
     typed = [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()]
     settings = {
         "name": form.name,

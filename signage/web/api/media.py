@@ -9,6 +9,7 @@ from flask import request, url_for
 
 from signage.accounts.audit import audit
 from signage.config.review import approve_upload
+from signage.db import Store
 from signage.errors import Forbidden
 from signage.media import library
 from signage.media.uploads import (
@@ -46,14 +47,19 @@ def streamed_upload(signage: Signage, check_fields: FieldCheck | None = None) ->
     )
 
 
+def _check_fields(store: Store, fields: dict[str, str]) -> None:
+    """The id and title sent before the file, refused before the file is read."""
+    library.check_media_id(store, fields.get("id"))
+    if fields.get("title"):
+        library.check_title(fields["title"])
+
+
 @bp.post("/media")
 @staff_required()
 def upload_media() -> Any:
     """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
     signage = parts()
-    upload = streamed_upload(
-        signage, lambda fields: library.check_media_id(signage.store, fields.get("id"))
-    )
+    upload = streamed_upload(signage, lambda fields: _check_fields(signage.store, fields))
     user = current_user()
     try:
         topics = library.checked_topics(
