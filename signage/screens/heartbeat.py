@@ -85,10 +85,10 @@ class Engine(Report):
 class UnplayableClip(Report):
     """A clip the screen's engine cannot play (it skips it), and what the engine said."""
 
-    item: Annotated[str, Field(max_length=80)]
-    media: Annotated[str, Field(max_length=64)] | None = None
-    title: Text | None = None
-    reason: Text = ""
+    item: ItemKey
+    media: Id | None = None
+    title: Title | None = None
+    reason: Title = ""
 
 
 class Heartbeat(Report):
