@@ -55,6 +55,7 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
     # Changes on every password change and disable: sessions carrying an older stamp end.
     sa.Column("stamp", sa.String(32)),
+    sa.Column("unit", sa.String(64)),  # the tribunal (units: in site.yaml); NULL: county-wide
 )
 
 login_failures = sa.Table(
@@ -156,6 +157,7 @@ media = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     # False: uploaded while review is on, and no reviewer has approved it yet
     sa.Column("approved", sa.Boolean, nullable=False, default=True, server_default=sa.true()),
+    sa.Column("unit", sa.String(64)),  # the uploader's unit; NULL: the county's
 )
 
 

@@ -60,7 +60,7 @@ def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> 
     (playlists_dir / "evening.yaml").write_text("name: x\nitems:\n\t- clip: a\n")
     result = run("check")
     assert result.exit_code == 1
-    assert "site.yaml:30:5: error: unknown key 'priorty' (did you mean 'priority'?)" in (
+    assert "site.yaml:37:5: error: unknown key 'priorty' (did you mean 'priority'?)" in (
         result.stdout
     )
     assert "evening.yaml:3:1: error: a tab is used for indentation" in result.stdout
@@ -70,7 +70,7 @@ def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> 
     report = json.loads(as_json.stdout)
     assert report["ok"] is False
     assert {(i["file"], i["line"]) for i in report["issues"]} >= {
-        ("site.yaml", 30),
+        ("site.yaml", 37),
         ("evening.yaml", 3),
     }
 

@@ -171,6 +171,7 @@ class Item(When):
 
 class Playlist(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
+    unit: str | None = None  # the tribunal that owns it (units: in site.yaml); None: the county
     items: tuple[Item, ...] = ()
 
 
@@ -228,6 +229,14 @@ class Rule(When):
     playlist: str
     screens: Names | None = None
     priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
+    unit: str | None = None  # the tribunal whose editors keep this rule; None: the county
+
+
+class Unit(Strict):
+    """A tribunal of the court: its own screens, people and programme."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    screens: Names = ()  # screen ids and/or groups
 
 
 class TickerLine(When):
@@ -314,6 +323,7 @@ class SiteFile(Strict):
     ticker: tuple[TickerLine, ...] = ()
     calendar: SiteCalendar = SiteCalendar()
     hearings: HearingRules = HearingRules()
+    units: dict[str, Unit] = Field(default_factory=dict)
 
     @field_validator("screens", mode="before")
     @classmethod

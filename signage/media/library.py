@@ -97,6 +97,7 @@ def enqueue(
     created_by: str | None,
     claimed_by: str | None = None,
     approved: bool = True,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """Add media waiting for preparation (already claimed when ``claimed_by`` is given);
     not ``approved``, screens skip it until a reviewer approves it."""
@@ -117,6 +118,7 @@ def enqueue(
         "created_at": moment,
         "updated_at": moment,
         "approved": approved,
+        "unit": unit,
     }
     try:
         with store.engine.begin() as conn:

@@ -56,6 +56,7 @@ def media_json(
         "used_by": used_by,
         "approved": row["approved"],
         "created_by": row["created_by"],
+        "unit": row.get("unit"),
         "created_at": stamp(row["created_at"]),
         "updated_at": stamp(row["updated_at"]),
     }

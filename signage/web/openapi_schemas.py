@@ -208,7 +208,8 @@ SCHEMAS: dict[str, Schema] = {
                         "cache": nullable(SCREEN_CACHE),
                         "address": nullable(STRING),
                         "key": {"enum": ["none", "active", "revoked"]},
-                    }
+                    },
+                    {"unit": nullable(STRING)},  # the tribunal it belongs to; null: the county
                 )
             )
         }
@@ -338,7 +339,8 @@ SCHEMAS: dict[str, Schema] = {
             "url": nullable(STRING),
             "used_by": array(STRING),
             "approved": BOOL,
-        }
+        },
+        {"unit": nullable(STRING)},  # the uploader's unit; null: the county's
     ),
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),

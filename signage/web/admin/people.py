@@ -10,13 +10,21 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from signage.accounts.tokens import list_tokens, revoke_token_id
-from signage.accounts.users import add_user, list_users, reset_password, set_disabled, set_role
+from signage.accounts.users import (
+    add_user,
+    list_users,
+    reset_password,
+    set_disabled,
+    set_role,
+    set_unit,
+)
 from signage.config.editing import Saved, read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
+from signage.units import check_unit_exists
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.auth import staff_required
@@ -39,9 +47,23 @@ def qr_svg(url: str) -> Markup:
 @staff_required("admin")
 def users_page() -> Any:
     """Every account with its role, and forms to add one, change roles and reset passwords."""
-    store = parts().store
+    instance = parts()
+    store = instance.store
     live_tokens = [t for t in list_tokens(store) if not t["revoked_at"]]
-    return render_template("admin/users.html", users=list_users(store), tokens=live_tokens)
+    config = instance.state.current
+    units = [("", _("The whole court"))] + [
+        (unit_id, unit.name) for unit_id, unit in (config.site_file.units if config else {}).items()
+    ]
+    return render_template(
+        "admin/users.html", users=list_users(store), tokens=live_tokens, units=units
+    )
+
+
+def _unit_asked() -> str | None:
+    """The posted unit (empty: the whole court), checked against site.yaml."""
+    unit = request.form.get("unit", "").strip() or None
+    check_unit_exists(parts().state.current, unit)
+    return unit
 
 
 @bp.post("/users")
@@ -50,7 +72,7 @@ def users_add() -> Any:
     """Add an account (name, role, first password)."""
     name = request.form.get("name", "").strip()
     role, password = request.form.get("role", ""), request.form.get("password", "")
-    add_user(parts().store, name, role, password, actor=user())
+    add_user(parts().store, name, role, password, actor=user(), unit=_unit_asked())
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -61,6 +83,15 @@ def users_role(name: str) -> Any:
     """Make the account an admin or an editor."""
     set_role(parts().store, name, request.form.get("role", ""), user())
     flash(_("The role of %(name)s is changed.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<name>/unit")
+@staff_required("admin")
+def users_unit(name: str) -> Any:
+    """Put the account in a unit, or make it county-wide again."""
+    set_unit(parts().store, name, _unit_asked(), user())
+    flash(_("The unit of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
 

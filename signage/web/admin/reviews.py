@@ -15,7 +15,14 @@ from flask_babel import gettext as _
 from signage.accounts.users import may_review
 from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
 from signage.config.editing import Saved
-from signage.config.review import approve, approve_upload, reject, review_detail, site_zone
+from signage.config.review import (
+    approve,
+    approve_upload,
+    reject,
+    review_detail,
+    site_zone,
+    visible_reviews,
+)
 from signage.db import now
 from signage.errors import Conflict
 from signage.media import library
@@ -75,14 +82,12 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     instance = parts()
     who = user()
     reviewer = may_review(who)
-    author = None if reviewer else who["name"]
     pending = [
-        review_detail(instance, row["id"])
-        for row in review_rows(instance.store, state=PENDING, author=author)
+        review_detail(instance, row["id"]) for row in visible_reviews(instance.store, who, PENDING)
     ]
     decided = [
         review_summary(row, site_zone(instance))
-        for row in review_rows(instance.store, author=author)
+        for row in visible_reviews(instance.store, who)
         if row["state"] != PENDING
     ][:DECIDED_SHOWN]
     config = instance.screens.config()

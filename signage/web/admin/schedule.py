@@ -20,6 +20,7 @@ from signage.config.when import DAY_NAMES, parse_moment
 from signage.db import now
 from signage.errors import Invalid
 from signage.preview import describe_preview
+from signage.units import unit_of
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
@@ -52,6 +53,8 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             playlists=sorted(config.playlists),
             groups=sorted(config.groups()),
             screens=config.screens,
+            # A unit's people see the county's and other units' rules greyed (not theirs).
+            my_unit=unit_of(user()),
             day_names=DAY_NAMES,
             screen_id=screen_id,
             monday=monday,
@@ -82,6 +85,10 @@ def schedule_page() -> Any:
 def schedule_save() -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
     rules = rules_from_form(request.form)
+    unit = unit_of(user())
+    for rule in rules:
+        if rule["origin"] is None and unit:  # a unit's new rule is the unit's
+            rule["unit"] = unit
     instance = parts()
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
     text = site_yaml_with_rules(current.content.decode(), rules)

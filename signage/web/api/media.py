@@ -11,6 +11,7 @@ from signage.accounts.audit import audit
 from signage.config.review import approve_upload
 from signage.media import library
 from signage.media.uploads import check_disk_space, receive_multipart, too_large
+from signage.units import check_media_delete, upload_unit
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
@@ -50,6 +51,7 @@ def upload_media() -> Any:
             title=upload.fields.get("title"),
             created_by=user["name"] if user else None,
             approved=not signage.settings["REVIEW"],
+            unit=upload_unit(user),
         )
     except BaseException:
         upload.path.unlink(missing_ok=True)
@@ -91,11 +93,13 @@ def approve_media(media_id: str) -> Any:
 
 
 @bp.delete("/media/<media_id>")
-@staff_required("admin")
+@staff_required()
 def delete_media(media_id: str) -> Any:
-    """Delete media no playlist uses (409 naming the playlists that do)."""
+    """Delete media no playlist uses (409 naming the playlists that do): admins any, a
+    unit's editors their unit's uploads."""
     signage = parts()
-    signage.screens.config()  # 503 while no configuration tells which playlists use what
+    config = signage.screens.config()  # 503 while no configuration tells what uses what
+    check_media_delete(current_user() or {}, config, library.media_row(signage.store, media_id))
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings["MEDIA_DIR"]
     # Identical uploads share one content-named file; it goes with the last one using it.

@@ -10,6 +10,7 @@ from flask import request
 from signage.config.when import parse_moment
 from signage.db import now
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
+from signage.units import visible_screens
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
@@ -18,11 +19,14 @@ from signage.web.context import parts
 @bp.get("/screens")
 @staff_required()
 def list_screens() -> Any:
-    """Every configured screen: status online|offline|never, last seen, what it plays."""
+    """Every configured screen (a unit's people: their unit's; ?unit= filters): status
+    online|offline|never, last seen, what it plays."""
     signage = parts()
+    config = signage.screens.config()
+    only = visible_screens(current_user(), config, request.args.get("unit") or None)
     return {
         "screens": screen_overview(
-            signage.screens.config(), signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"]
+            config, signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"], only
         )
     }
 
