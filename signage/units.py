@@ -10,7 +10,7 @@ Chinese what the user may change instead. Pure: no Flask, no database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from signage.config.loader import YamlError, decode, parse_yaml
@@ -229,13 +229,16 @@ def check_media(user: User, config: Config | None, row: Mapping[str, Any]) -> No
         )
 
 
-def check_media_delete(user: User, config: Config | None, row: Mapping[str, Any]) -> None:
-    """Deleting media: admins any; a unit's people their unit's uploads; others nothing."""
+def check_media_delete(
+    user: User, config: Config | None, row: Callable[[], Mapping[str, Any]]
+) -> None:
+    """Deleting media: admins any; a unit's people their unit's uploads; others nothing
+    (refused before `row` looks the media up, so they learn nothing of what exists)."""
     if user.get("role") == "admin":
         return
     if unit_of(user) is None:
         raise Forbidden("this needs the admin role; ask an administrator")
-    check_media(user, config, row)
+    check_media(user, config, row())
 
 
 def review_visible(user: User, author_unit: str | None, author: str, reviewer: bool) -> bool:

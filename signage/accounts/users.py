@@ -202,7 +202,7 @@ def set_unit(store: Store, name: str, unit: str | None, actor: Mapping[str, Any]
 def user_units(store: Store) -> dict[str, str | None]:
     """User name -> unit, for lists that show each unit its own people's work."""
     with store.engine.connect() as conn:
-        return dict(conn.execute(sa.select(users.c.name, users.c.unit)).tuples())
+        return {row.name: row.unit for row in conn.execute(sa.select(users.c.name, users.c.unit))}
 
 
 def set_disabled(store: Store, name: str, disabled: bool, actor: Mapping[str, Any] | None) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from signage.accounts.audit import audit
 from signage.media import library
 from signage.media.captions import CAPTIONS_LARGEST, attach_captions
+from signage.units import check_media
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
@@ -18,7 +19,8 @@ from signage.web.small_files import small_upload
 def upload_captions(media_id: str) -> Any:
     """Store the clip's captions as WebVTT; screens show them from the next poll."""
     signage = parts()
-    library.media_row(signage.store, media_id)  # 404 before reading the body
+    row = library.media_row(signage.store, media_id)  # 404 before reading the body
+    check_media(current_user() or {}, signage.state.current, row)
     content, filename = small_upload(CAPTIONS_LARGEST)
     name = attach_captions(
         signage.store, signage.settings["MEDIA_DIR"], media_id, content, filename
@@ -34,6 +36,7 @@ def delete_captions(media_id: str) -> Any:
     """The clip plays without captions from the next poll."""
     signage = parts()
     row = library.media_row(signage.store, media_id)
+    check_media(current_user() or {}, signage.state.current, row)
     library.set_captions(signage.store, media_id, None)
     if row["captions"] and not library.file_in_use(signage.store, row["captions"]):
         (library.files_folder(signage.settings["MEDIA_DIR"]) / row["captions"]).unlink(

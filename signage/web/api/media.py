@@ -99,7 +99,9 @@ def delete_media(media_id: str) -> Any:
     unit's editors their unit's uploads."""
     signage = parts()
     config = signage.screens.config()  # 503 while no configuration tells what uses what
-    check_media_delete(current_user() or {}, config, library.media_row(signage.store, media_id))
+    check_media_delete(
+        current_user() or {}, config, lambda: library.media_row(signage.store, media_id)
+    )
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings["MEDIA_DIR"]
     # Identical uploads share one content-named file; it goes with the last one using it.
