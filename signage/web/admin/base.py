@@ -121,7 +121,11 @@ def error_text(error: SignageError) -> str:
     """The error in the reader's language where we have words for it; a refused save names
     its first problems, with their place."""
     if error.code in UNIT_ERROR_TEXT and isinstance(error.details, dict):
-        return str(UNIT_ERROR_TEXT[error.code]) % error.details
+        details = dict(error.details)
+        rule = str(details.get("part", "")).removeprefix("schedule ")
+        if rule.isdigit():  # "schedule 5": the fifth rule of site.yaml
+            details["part"] = _("rule #%(number)s", number=rule)
+        return str(UNIT_ERROR_TEXT[error.code]) % details
     text = str(ERROR_TEXT.get(error.code, error.message))
     if error.code == "invalid_config" and isinstance(error.details, list):
         for issue in error.details[:MAX_PROBLEMS_SHOWN]:
