@@ -85,12 +85,16 @@ def schedule_page() -> Any:
 def schedule_save() -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
     rules = rules_from_form(request.form)
-    unit = unit_of(user())
-    for rule in rules:
-        if rule["origin"] is None and unit:  # a unit's new rule is the unit's
-            rule["unit"] = unit
     instance = parts()
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    # The form does not carry a rule's unit: the file says whose each rule is, and a unit's
+    # new rule is the unit's.
+    owners = [rule["unit"] for rule in schedule_model(current.content.decode()) or []]
+    for rule in rules:
+        origin = rule["origin"]
+        rule["unit"] = owners[origin] if origin is not None and origin < len(owners) else None
+        if origin is None:
+            rule["unit"] = unit_of(user())
     text = site_yaml_with_rules(current.content.decode(), rules)
     try:
         saved = save_file(
