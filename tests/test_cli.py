@@ -121,6 +121,22 @@ def test_user_and_token(run: Invoke) -> None:
     assert token.exit_code == 0 and token.stdout.startswith("sgn_")
     assert token.stdout.count("\n") == 1
     assert run("token", "create", "nobody").exit_code == 1
+    unit = run(
+        "user",
+        "add",
+        "zhao",
+        "--role",
+        "editor",
+        "--unit",
+        "banbishan",
+        "--password",
+        "s3cret-pass",
+    )
+    assert unit.exit_code == 0 and "in unit 'banbishan'" in unit.stderr
+    nowhere = run(
+        "user", "add", "zhou", "--role", "editor", "--unit", "banbishn", "--password", "s3cret-pass"
+    )
+    assert nowhere.exit_code == 1 and "there is no unit 'banbishn'" in nowhere.stderr
 
 
 def test_a_wrong_setting_stops_with_one_line(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
