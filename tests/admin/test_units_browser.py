@@ -63,3 +63,14 @@ def test_a_rule_naming_another_units_screen_is_refused(page: Page, site: Site) -
     expect(page.locator("fieldset.rule.not-mine")).to_have_count(5)  # the form kept whose
     assert (site.playlists / "site.yaml").read_bytes() == before
     shot(page, "units-schedule-refused")
+
+
+def test_the_admins_overview_groups_screens_by_unit(browser: Browser, site: Site) -> None:
+    admin = sign_in(browser, site, "wang")
+    admin.goto(site.url + "/admin/")
+    expect(admin.locator("h2.unit")).to_have_text(["院本部", "半壁山人民法庭", "六道河人民法庭"])
+    tribunal = admin.locator("h2.unit[data-unit=liudaohe] + section.screens article")
+    expect(tribunal).to_have_count(1)
+    expect(tribunal).to_have_attribute("data-screen", "ldh-lobby")
+    shot(admin, "units-overview")
+    admin.context.close()
