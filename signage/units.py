@@ -49,9 +49,21 @@ def _own_screens(config: Config, unit: str) -> set[str]:
     return unit_screens(config.site_file, unit)
 
 
-def check_file_change(user: User, before: Config | None, after: Config, name: str) -> None:
+def _written_unit(content: bytes) -> Any:
+    """The `unit:` a file's text says (None when it says none or does not parse)."""
+    try:
+        data = parse_yaml(decode(content)).data
+    except YamlError:
+        return None
+    return data.get("unit") if isinstance(data, dict) else None
+
+
+def check_file_change(
+    user: User, before: Config | None, after: Config, name: str, on_disk: bytes | None = None
+) -> None:
     """A save of site.yaml or a playlist, as `after` would be: refused (403) when it changes
-    anything that is not the user's unit's."""
+    anything that is not the user's unit's. `on_disk`: the file's text now, which tells whose
+    it is when the configuration in effect lacks it (a file broken by hand)."""
     unit = unit_of(user)
     if unit is None:
         return
@@ -64,7 +76,10 @@ def check_file_change(user: User, before: Config | None, after: Config, name: st
         return
     playlist_id = name.removesuffix(".yaml")
     old = before.playlists.get(playlist_id) if before else None
-    if old is not None and old.unit != unit:
+    owner = old.unit if old is not None else None
+    if old is None and on_disk is not None:
+        owner = _written_unit(on_disk)
+    if (old is not None or on_disk is not None) and owner != unit:
         raise _refuse(
             after, unit, "unit_playlist", playlist_id, f"playlist {playlist_id!r} is not yours"
         )

@@ -324,7 +324,8 @@ def save_file(
             )
         assert config is not None
         _check_screens_role(signage.state.current, config, author)
-        check_file_change(author, signage.state.current, config, name)
+        on_disk = current.content if current else None
+        check_file_change(author, signage.state.current, config, name, on_disk)
         warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
         if approval is None and signage.settings["REVIEW"]:
             review = hold_draft(

@@ -191,3 +191,15 @@ def test_screens_rooms_and_lists_of_a_unit() -> None:
     assert visible_screens(LI, config, "liudaohe") == {"bbs-lobby"}
     assert visible_screens(COUNTY, config, "liudaohe") == {"ldh-lobby"}
     assert visible_screens(COUNTY, config, None) is None
+
+
+def test_a_file_broken_by_hand_is_still_owned_by_what_its_text_says() -> None:
+    before = config_of(demo_files())
+    files = demo_files()
+    files["evening.yaml"] = "unit: banbishan\n" + files["evening.yaml"]
+    after = config_of(files)
+    broken = b"name: [\n"  # not in the configuration in effect: its text is read instead
+    with pytest.raises(Forbidden):
+        check_file_change(LI, None, after, "evening.yaml", broken)
+    check_file_change(LI, None, after, "evening.yaml", b"unit: banbishan\nitems: 3\n")
+    check_file_change(LI, before, after, "bbs-new.yaml", None)
