@@ -92,6 +92,7 @@ AUDIT_ACTIONS = {
     "login.locked": _l("sign-in locked after wrong passwords"),
     "user.add": _l("added an account"),
     "user.role": _l("changed a role"),
+    "user.unit": _l("changed the unit of an account"),
     "user.disable": _l("disabled an account"),
     "user.enable": _l("enabled an account"),
     "user.password": _l("reset a password"),
