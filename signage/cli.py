@@ -245,13 +245,17 @@ def user() -> None:
     confirmation_prompt=True,
     help="Asked for when not given.",
 )
+@click.option("--unit", default=None, help="A unit of site.yaml's units: (a tribunal's staff).")
 @edge
-def user_add(name: str, role: str, password: str) -> None:
+def user_add(name: str, role: str, password: str, unit: str | None) -> None:
     """Add a staff user who can sign in to the web UI."""
     from signage.accounts.users import add_user
+    from signage.units import check_unit_exists
 
-    add_user(_parts().store, name, role, password)
-    _say(f"user {name!r} added as {role}")
+    parts = _parts()
+    check_unit_exists(parts.state.current, unit)
+    add_user(parts.store, name, role, password, unit=unit)
+    _say(f"user {name!r} added as {role}" + (f" in unit {unit!r}" if unit else ""))
 
 
 def _switch_user(name: str, disabled: bool) -> None:

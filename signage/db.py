@@ -56,6 +56,7 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
     # Changes on every password change and disable: sessions carrying an older stamp end.
     sa.Column("stamp", sa.String(32)),
+    sa.Column("unit", sa.String(64)),  # the tribunal (units: in site.yaml); NULL: county-wide
 )
 
 login_failures = sa.Table(
@@ -194,6 +195,7 @@ media = sa.Table(
     # Subscribed, and no longer in its publisher's feed: kept, and marked for staff to decide.
     sa.Column("withdrawn_at", UtcDateTime),
     sa.Column("topics", sa.JSON),  # 普法 topic ids from site.yaml `topics:`; NULL: none
+    sa.Column("unit", sa.String(64)),  # the uploader's unit; NULL: the county's
 )
 
 # What content packages brought in: a package imported again finds its items here and

@@ -79,7 +79,7 @@ def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> 
     (playlists_dir / "evening.yaml").write_text("name: x\nitems:\n\t- clip: a\n")
     result = run("check")
     assert result.exit_code == 1
-    assert "site.yaml:30:5: error: unknown key 'priorty' (did you mean 'priority'?)" in (
+    assert "site.yaml:37:5: error: unknown key 'priorty' (did you mean 'priority'?)" in (
         result.stdout
     )
     assert "evening.yaml:3:1: error: a tab is used for indentation" in result.stdout
@@ -89,7 +89,7 @@ def test_check_fails_with_pointed_messages(run: Invoke, playlists_dir: Path) -> 
     report = json.loads(as_json.stdout)
     assert report["ok"] is False
     assert {(i["file"], i["line"]) for i in report["issues"]} >= {
-        ("site.yaml", 30),
+        ("site.yaml", 37),
         ("evening.yaml", 3),
     }
 
@@ -172,6 +172,22 @@ def test_user_and_token(run: Invoke) -> None:
     assert token.exit_code == 0 and token.stdout.startswith("sgn_")
     assert token.stdout.count("\n") == 1
     assert run("token", "create", "nobody").exit_code == 1
+    unit = run(
+        "user",
+        "add",
+        "zhao",
+        "--role",
+        "editor",
+        "--unit",
+        "banbishan",
+        "--password",
+        "s3cret-pass",
+    )
+    assert unit.exit_code == 0 and "in unit 'banbishan'" in unit.stderr
+    nowhere = run(
+        "user", "add", "zhou", "--role", "editor", "--unit", "banbishn", "--password", "s3cret-pass"
+    )
+    assert nowhere.exit_code == 1 and "there is no unit 'banbishn'" in nowhere.stderr
 
 
 def test_a_wrong_setting_stops_with_one_line(run: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,7 +56,7 @@ def test_manifest_job_rebuilds_only_after_a_boundary(
     app: Flask, screen_key: Callable[[str], str]
 ) -> None:
     service = app.extensions["signage"].screens
-    assert refresh_manifests(app.extensions["signage"]) == 4  # every screen built once
+    assert refresh_manifests(app.extensions["signage"]) == 6  # every screen of the demo built once
     assert refresh_manifests(app.extensions["signage"]) == 0  # nothing passed, nothing changed
     boundary = service.manifest("lobby-east", now()).valid_until
     assert boundary - now() <= dt.timedelta(hours=12)

@@ -41,8 +41,10 @@ def audit_entries(
     before: int | None = None,
     action: str | None = None,
     user: str | None = None,
+    users: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The newest audit entries first; `before` pages back from an entry id."""
+    """The newest audit entries first; `before` pages back from an entry id; `users` keeps
+    only what these people did (a unit's)."""
     query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(min(limit, MAX_LIST))
     if before is not None:
         query = query.where(audit_log.c.id < before)
@@ -50,6 +52,8 @@ def audit_entries(
         query = query.where(audit_log.c.action == action)
     if user:
         query = query.where(audit_log.c.user == user)
+    if users is not None:
+        query = query.where(audit_log.c.user.in_(users))
     with store.engine.connect() as conn:
         return [
             {

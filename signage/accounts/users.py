@@ -23,6 +23,7 @@ REVIEW_ROLES = ("admin", "reviewer")
 USER_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256  # one limit for setting and for signing in, so every password set works
+UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def _check_role(role: str) -> None:
@@ -60,23 +61,36 @@ def new_stamp() -> str:
     return secrets.token_hex(16)
 
 
+def _check_unit(unit: str | None) -> None:
+    # Whether the unit is in site.yaml is the edge's question (signage.units.check_unit_exists).
+    if unit is not None and not UNIT_ID.match(unit):
+        raise Invalid(
+            "a unit id is lowercase letters, digits, - and _, as under units: in site.yaml",
+            code="bad_unit",
+        )
+
+
 def add_user(
     store: Store,
     name: str,
     role: str,
     password: str | None,
     actor: Mapping[str, Any] | None = None,
+    unit: str | None = None,
 ) -> int:
-    """Create a staff user (actor None: the command line); the password is kept only hashed."""
+    """Create a staff user (actor None: the command line); the password is kept only hashed.
+    A `unit` limits an editor or reviewer to that tribunal (admins are county-wide)."""
     if not USER_NAME.match(name):
         raise Invalid(
             "a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'",
             code="bad_user_name",
         )
     _check_role(role)
+    _check_unit(unit)
     if password is not None:
         _check_password(password, name)
     values = {
+        "unit": unit,
         "name": name,
         "role": role,
         "password_hash": generate_password_hash(password) if password else None,
@@ -94,7 +108,7 @@ def add_user(
             user_id = conn.execute(users.insert().values(**values)).inserted_primary_key[0]
     except sa.exc.IntegrityError:
         raise taken from None
-    audit(store, actor, "user.add", name, {"role": role})
+    audit(store, actor, "user.add", name, {"role": role, **({"unit": unit} if unit else {})})
     return user_id
 
 
@@ -142,7 +156,7 @@ def count_users(store: Store) -> int:
 def list_users(store: Store) -> list[dict[str, Any]]:
     """Every account by name, without password hashes."""
     query = sa.select(
-        users.c.id, users.c.name, users.c.role, users.c.created_at, users.c.disabled
+        users.c.id, users.c.name, users.c.role, users.c.created_at, users.c.disabled, users.c.unit
     ).order_by(users.c.name)
     with store.engine.connect() as conn:
         return [dict(row) for row in conn.execute(query).mappings()]
@@ -186,6 +200,19 @@ def set_role(store: Store, name: str, role: str, actor: Mapping[str, Any]) -> No
         _keep_an_admin(store, name)
     _update(store, name, role=role)
     audit(store, actor, "user.role", name, {"role": role})
+
+
+def set_unit(store: Store, name: str, unit: str | None, actor: Mapping[str, Any] | None) -> None:
+    """Put the user in a unit (None: county-wide again)."""
+    _check_unit(unit)
+    _update(store, name, unit=unit)
+    audit(store, actor, "user.unit", name, {"unit": unit})
+
+
+def user_units(store: Store) -> dict[str, str | None]:
+    """User name -> unit, for lists that show each unit its own people's work."""
+    with store.engine.connect() as conn:
+        return {row.name: row.unit for row in conn.execute(sa.select(users.c.name, users.c.unit))}
 
 
 def set_disabled(store: Store, name: str, disabled: bool, actor: Mapping[str, Any] | None) -> None:

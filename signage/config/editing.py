@@ -33,6 +33,7 @@ from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
+from signage.units import check_file_change, check_playlist_delete, stamp_new_playlist
 
 try:  # other processes (a worker beside the web server) take the same lock
     import fcntl
@@ -229,6 +230,7 @@ def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
                 "file": path.name,
                 "name": playlist.name if playlist else None,
                 "items": len(playlist.items) if playlist else None,
+                "unit": playlist.unit if playlist else None,
             }
         )
     return playlists
@@ -297,6 +299,8 @@ def save_file(
     """Validate, then write one YAML file and record it (action save, create or restore).
 
     With review on, a change that is not an approval is kept as a draft instead."""
+    if action == "create" and name != SITE_FILE:
+        content = stamp_new_playlist(author, content)  # a unit editor's playlist is the unit's
     text = decode_upload(name, content)
     folder: Path = signage.settings["PLAYLISTS_DIR"]
     with edit_lock(folder):
@@ -322,6 +326,8 @@ def save_file(
             )
         assert config is not None
         _check_screens_role(signage.state.current, config, author)
+        on_disk = current.content if current else None
+        check_file_change(author, signage.state.current, config, name, on_disk)
         warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
         if approval is None and signage.settings["REVIEW"]:
             review = hold_draft(
@@ -388,6 +394,7 @@ def delete_playlist(
 ) -> int:
     """Remove a playlist file; refused (409) while site.yaml still names it. Its revision."""
     name = playlist_file(playlist_id)
+    check_playlist_delete(author, signage.state.current, playlist_id)
     folder: Path = signage.settings["PLAYLISTS_DIR"]
     with edit_lock(folder):
         current = read_version(folder, name)

@@ -172,6 +172,7 @@ def _rule_model(rule: dict[str, Any], origin: int | None = None) -> dict[str, An
         "end": end.strip(),
         "dates": str(rule.get("dates") or ""),
         "priority": int(rule.get("priority") or 0),
+        "unit": rule.get("unit"),
     }
 
 
@@ -206,6 +207,8 @@ def _rule_data(rule: dict[str, Any]) -> dict[str, Any]:
         data["dates"] = rule["dates"].strip()
     if rule.get("priority"):
         data["priority"] = int(rule["priority"])
+    if rule.get("unit"):
+        data["unit"] = rule["unit"]
     return data
 
 

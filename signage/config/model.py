@@ -190,6 +190,7 @@ class Item(When):
 
 class Playlist(Strict):
     name: Annotated[str, Field(max_length=200)] = ""
+    unit: str | None = None  # the tribunal that owns it (units: in site.yaml); None: the county
     items: tuple[Item, ...] = ()
     published: bool = False  # offered to other courts at /api/v1/published, with its media
 
@@ -284,6 +285,14 @@ class Rule(When):
     playlist: str
     screens: Names | None = None
     priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
+    unit: str | None = None  # the tribunal whose editors keep this rule; None: the county
+
+
+class Unit(Strict):
+    """A tribunal of the court: its own screens, people and programme."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    screens: Names = ()  # screen ids and/or groups
 
 
 class TickerLine(When):
@@ -415,6 +424,7 @@ class SiteFile(Strict):
     )
     requirements: Annotated[tuple[Requirement, ...], Field(max_length=100)] = ()
     campaigns: Annotated[tuple[Campaign, ...], Field(max_length=100)] = ()
+    units: dict[str, Unit] = Field(default_factory=dict)
 
     @field_validator("screens", mode="before")
     @classmethod

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
-from signage.accounts.users import may_review, user_by_name
+from signage.accounts.users import may_review, user_by_name, user_units
 from signage.config.drafts import (
     PENDING,
     REJECTED,
     decide,
     draft_version,
     review_row,
+    review_rows,
     review_summary,
 )
 from signage.config.editing import Approval, Saved, read_version, save_file
@@ -27,7 +28,8 @@ from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
 from signage.db import Store
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
-from signage.media.library import approve_captions, approve_media, drop_held_captions
+from signage.media.library import approve_captions, approve_media, drop_held_captions, media_row
+from signage.units import check_media, check_review, review_visible
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -79,9 +81,25 @@ def visible_review(store: Store, user: dict[str, Any], review_id: int | str) -> 
     if not 0 < number < 2**31:  # what the column holds; a larger number names no review
         raise missing
     row = review_row(store, number)
-    if not may_review(user) and row["author"] != user.get("name"):
+    author_unit = user_units(store).get(row["author"])
+    if not review_visible(user, author_unit, row["author"], may_review(user)):
         raise missing
     return row
+
+
+def visible_reviews(
+    store: Store, user: dict[str, Any], state: str | None = None
+) -> list[dict[str, Any]]:
+    """The reviews a user may see, newest first: reviewers those of their unit's people (county
+    reviewers all), others their own."""
+    reviewer = may_review(user)
+    rows = review_rows(store, state=state, author=None if reviewer else user.get("name"))
+    units = user_units(store)
+    return [
+        row
+        for row in rows
+        if review_visible(user, units.get(row["author"]), row["author"], reviewer)
+    ]
 
 
 def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
@@ -112,9 +130,11 @@ def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
     }
 
 
-def _check_decider(row: dict[str, Any], reviewer: dict[str, Any]) -> None:
+def _check_decider(signage: Signage, row: dict[str, Any], reviewer: dict[str, Any]) -> None:
     if not may_review(reviewer):
         raise Forbidden("only a reviewer or an administrator may decide on a change")
+    author_unit = user_units(signage.store).get(row["author"])
+    check_review(reviewer, signage.state.current, author_unit)
     if row["author"] == reviewer["name"]:
         raise Forbidden(
             "nobody decides on their own change; ask another reviewer", code="own_change"
@@ -160,7 +180,7 @@ def approve(
     saw (409 otherwise); 409 with the three versions when the file changed since the
     draft's base, nothing overwritten."""
     row = review_row(signage.store, review_id)
-    _check_decider(row, reviewer)
+    _check_decider(signage, row, reviewer)
     _check_version(row, version)
     note = _comment(comment, required=False)
     author = user_by_name(signage.store, row["author"]) or {"name": row["author"]}
@@ -197,6 +217,7 @@ def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) ->
     """Let screens play an upload held for review (a reviewer or admin, not its uploader)."""
     if not may_review(reviewer):
         raise Forbidden("only a reviewer or an administrator may approve media")
+    check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
     row = approve_media(signage.store, media_id, reviewer["name"])
     signage.screens.invalidate()
     audit(signage.store, reviewer, "media.approve", media_id)
@@ -229,7 +250,7 @@ def reject(
 ) -> dict[str, Any]:
     """Turn a draft down with a comment for its author; the file stays as it is."""
     row = review_row(signage.store, review_id)
-    _check_decider(row, reviewer)
+    _check_decider(signage, row, reviewer)
     note = _comment(comment, required=True)
     if not decide(signage.store, review_id, REJECTED, reviewer["name"], note):
         raise Conflict(f"review {review_id} was decided meanwhile", code="decided")

@@ -26,6 +26,7 @@ from signage.config.model import (
     Strict,
 )
 from signage.config.phrases import N_, Phrase
+from signage.config.units import check_units
 from signage.config.when import did_you_mean
 
 SITE_FILE = "site.yaml"
@@ -247,6 +248,15 @@ def validate_files(
         _check_references(site_file, present, documents[SITE_FILE], out)
         _check_playlists(playlists, documents, out)
         _check_topics(site_file, playlists, documents, out)
+        check_units(
+            site_file,
+            playlists,
+            documents[SITE_FILE],
+            documents,
+            lambda file, mark, template, code, **params: out.add(
+                file, mark, template, code=code, **params
+            ),
+        )
     out.issues.sort(key=lambda i: (i.file != SITE_FILE, i.file, i.line or 0, i.column or 0))
     if out.has_errors or site_file is None:
         return None, out.issues

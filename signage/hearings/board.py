@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,14 +16,22 @@ HEARINGS_CHANGED = "version:hearings"
 
 
 def replace_hearings(
-    store: Store, found: list[Hearing], zone: ZoneInfo, user: str | None
+    store: Store,
+    found: list[Hearing],
+    zone: ZoneInfo,
+    user: str | None,
+    rooms: Collection[str] | None = None,
 ) -> list[dt.date]:
-    """Replace every hearing on the dates these cover with these; the dates, in order."""
+    """Replace every hearing on the dates these cover (in these `rooms` only, when given) with
+    these; the dates, in order."""
     days = sorted({hearing.day(zone) for hearing in found})
     moment = now()
     with store.engine.begin() as conn:
         if days:
-            conn.execute(hearings.delete().where(hearings.c.day.in_(days)))
+            gone = hearings.c.day.in_(days)
+            if rooms is not None:
+                gone = gone & hearings.c.courtroom.in_(list(rooms))
+            conn.execute(hearings.delete().where(gone))
         if found:
             conn.execute(
                 hearings.insert(),

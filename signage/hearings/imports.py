@@ -8,7 +8,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from signage.accounts.audit import audit
@@ -17,6 +17,10 @@ from signage.errors import Invalid, SignageError
 from signage.hearings.board import replace_hearings
 from signage.hearings.records import read_hearings
 from signage.hearings.tables import HEARINGS_LARGEST, Cell, read_table
+from signage.units import check_rooms, unit_rooms
+
+if TYPE_CHECKING:
+    from signage.config.validate import Config
 
 log = logging.getLogger("signage.hearings")
 
@@ -30,8 +34,11 @@ def import_hearings(
     zone: ZoneInfo,
     user: dict[str, Any] | str | None,
     source: str,
+    config: Config | None = None,
 ) -> dict[str, Any]:
-    """Store the good rows over their dates; 422 listing every row when none is good."""
+    """Store the good rows over their dates; 422 listing every row when none is good.
+    With the `config`, a unit's people import only their courtrooms' hearings (403 else)
+    and replace only those rooms' hearings of the dates."""
     result = read_hearings(rows, zone)
     if not result.hearings:
         raise Invalid(
@@ -40,7 +47,11 @@ def import_hearings(
             details=result.rejected,
         )
     name = user.get("name") if isinstance(user, dict) else user
-    days = replace_hearings(store, result.hearings, zone, name)
+    rooms = None
+    if config is not None and isinstance(user, dict):
+        check_rooms(user, config, {hearing.courtroom for hearing in result.hearings})
+        rooms = unit_rooms(user, config)
+    days = replace_hearings(store, result.hearings, zone, name, rooms)
     report = {
         "dates": [day.isoformat() for day in days],
         "imported": len(result.hearings),
@@ -52,10 +63,16 @@ def import_hearings(
 
 
 def import_upload(
-    store: Store, raw: bytes, filename: str, zone: ZoneInfo, user: dict[str, Any] | None
+    store: Store,
+    raw: bytes,
+    filename: str,
+    zone: ZoneInfo,
+    user: dict[str, Any] | None,
+    config: Config | None = None,
 ) -> dict[str, Any]:
     """An uploaded .xlsx or .csv file."""
-    return import_hearings(store, read_table(raw, filename), zone, user, filename or "upload")
+    rows = read_table(raw, filename)
+    return import_hearings(store, rows, zone, user, filename or "upload", config)
 
 
 def json_rows(raw: bytes) -> list[list[Cell]]:

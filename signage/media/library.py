@@ -109,6 +109,7 @@ def enqueue(
     approved: bool = True,
     publisher: str | None = None,
     topics: list[str] | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """Add media waiting for preparation (already claimed when ``claimed_by`` is given);
     not ``approved``, screens skip it until a reviewer approves it; ``publisher`` names
@@ -132,6 +133,7 @@ def enqueue(
         "approved": approved,
         "publisher": publisher,
         "topics": topics or None,
+        "unit": unit,
     }
     try:
         with store.engine.begin() as conn:

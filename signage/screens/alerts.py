@@ -15,6 +15,7 @@ from signage.config.validate import Config
 from signage.config.when import did_you_mean, iso
 from signage.db import Store, alerts, now
 from signage.errors import Forbidden, Invalid, NotFound
+from signage.units import check_screens
 
 if TYPE_CHECKING:
     from signage.screens.service import ScreenService
@@ -169,6 +170,7 @@ def post_alert(
         )
     config = screens.config()
     text, names = check_alert(config, text, targets, until, now())
+    check_screens(user, config, names)
     alert_id = add_alert(screens.store, text, names, until, user["name"])
     screens.invalidate()
     audit(
@@ -201,8 +203,10 @@ def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[dict
 def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> dict[str, Any]:
     """End an alert now (already ended: unchanged); 404 when there is no such alert."""
     store = screens.store
-    if alert_row(store, alert_id) is None:
+    row = alert_row(store, alert_id)
+    if row is None:
         raise NotFound(f"there is no alert {alert_id}")
+    check_screens(user, screens.config(), row["screens"])
     if _end_alert_row(store, alert_id, now()):
         screens.invalidate()
         audit(store, user, "alert.end", str(alert_id))

@@ -180,9 +180,15 @@ def store_plays(
 
 
 def play_report(
-    store: Store, config: Config, first: dt.date, last: dt.date, screen_id: str | None = None
+    store: Store,
+    config: Config,
+    first: dt.date,
+    last: dt.date,
+    screen_id: str | None = None,
+    screens: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Plays and seconds per day (in the site's zone), screen and item, in that order."""
+    """Plays and seconds per day (in the site's zone), screen and item, in that order; of
+    `screens` only, when given (a unit's)."""
     if last < first:
         raise Invalid("?to= must not come before ?from=", code="bad_range")
     if (last - first).days >= MAX_REPORT_DAYS:
@@ -203,6 +209,8 @@ def play_report(
     ).where(plays.c.started_at >= start, plays.c.started_at < end)
     if screen_id:
         query = query.where(plays.c.screen_id == screen_id)
+    if screens is not None:
+        query = query.where(plays.c.screen_id.in_(sorted(screens)))
     # Rows are told apart by what played (stored names), not by today's position of an item.
     totals: dict[tuple[str | None, ...], list[float]] = {}
     with store.engine.connect() as conn:

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.db import Store, now, screen_status
@@ -49,16 +50,24 @@ def _unplayable(seen: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def screen_overview(
-    config: Config, store: Store, moment: dt.datetime, offline_after_polls: int
+    config: Config,
+    store: Store,
+    moment: dt.datetime,
+    offline_after_polls: int,
+    only: set[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Every configured screen with status online|offline|sleeping|never and its last report;
-    a screen outside its opening hours is sleeping, whether it still reports or not."""
+    """Every configured screen (of `only`, when given) with status online|offline|sleeping|never,
+    its unit and its last report; a screen outside its opening hours is sleeping, whether it
+    still reports or not."""
     zone = config.site.zone
+    units = screen_units(config.site_file)
     silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
     statuses = screen_statuses(store)
     keys = all_screen_keys(store)
     screens = []
     for screen_id, screen in config.screens.items():
+        if only is not None and screen_id not in only:
+            continue
         seen = statuses.get(screen_id)
         key = keys.get(screen_id)
         if seen is None:
@@ -84,6 +93,7 @@ def screen_overview(
                 "engine": read_back(Engine, seen["engine"]) if seen else None,
                 "unplayable": _unplayable(seen),
                 "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
+                "unit": units.get(screen_id),
             }
         )
     return screens

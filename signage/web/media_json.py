@@ -63,6 +63,7 @@ def media_json(
         "withdrawn_at": stamp(row["withdrawn_at"]),
         "topics": list(row.get("topics") or []),
         "created_by": row["created_by"],
+        "unit": row.get("unit"),
         "created_at": stamp(row["created_at"]),
         "updated_at": stamp(row["updated_at"]),
     }

@@ -180,6 +180,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                     query("before", "Entries older than this id", INT),
                     query("action", "Only this action"),
                     query("user", "Only this user"),
+                    query("unit", "Only what this unit's people did"),
                 ),
             )
         },
@@ -244,7 +245,11 @@ def _paths() -> dict[str, dict[str, Any]]:
         },
         "/screens": {
             "get": operation(
-                "Every screen's status", staff, {200: reply("Screens", ref("ScreenList"))}, (503,)
+                "Every screen's status (a unit's people: their unit's)",
+                staff,
+                {200: reply("Screens", ref("ScreenList"))},
+                (422, 503),
+                (query("unit", "Only this unit's screens"),),
             )
         },
         "/screens/{screen_id}/plan": {
@@ -441,6 +446,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                     query("from", "First day (YYYY-MM-DD, site time zone)"),
                     query("to", "Last day, inclusive"),
                     query("screen", "Only this screen"),
+                    query("unit", "Only this unit's screens (a unit's people: always theirs)"),
                     query("format", "json (default) or csv (UTF-8 with BOM, for Excel)"),
                 ),
             )

@@ -42,7 +42,10 @@ ACCOUNT_SCHEMAS: dict[str, Any] = {
     "Users": obj(
         {
             "users": array(
-                obj({"name": STRING, "role": STRING, "disabled": BOOL, "created_at": TIME})
+                obj(
+                    {"name": STRING, "role": STRING, "disabled": BOOL, "created_at": TIME},
+                    {"unit": {"type": ["string", "null"]}},
+                )
             )
         }
     ),

@@ -222,7 +222,8 @@ SCHEMAS: dict[str, Schema] = {
                             )
                         ),
                         "key": {"enum": ["none", "active", "revoked"]},
-                    }
+                    },
+                    {"unit": nullable(STRING)},  # the tribunal it belongs to; null: the county
                 )
             )
         }
@@ -384,7 +385,8 @@ SCHEMAS: dict[str, Schema] = {
             "publisher": nullable(STRING),  # the trusted publisher it came from
             "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
             "topics": array(STRING),
-        }
+        },
+        {"unit": nullable(STRING)},  # the uploader's unit; null: the county's
     ),
     "Ledger": obj(
         {

@@ -183,7 +183,8 @@ def test_a_screens_settings_change_only_what_the_form_changed() -> None:
     back = site_yaml_with_screen(
         written, "tribunal-1", {**unchanged, "orientation": "landscape"}, new=False
     )
-    assert "    courtroom:" not in back and "hearing_band" not in back.split("tribunal-2")[0]
+    tribunal_1 = back.split("tribunal-2")[0]
+    assert "    courtroom:" not in tribunal_1 and "hearing_band" not in tribunal_1
     assert (
         "  tribunal-1:\n    name: 第一法庭门口\n    groups: [tribunals]\n  tribunal-2"
         in back.replace("    captions: true  # 默认\n", "")

@@ -97,11 +97,11 @@ def test_every_template_the_validator_actually_uses_is_in_chinese(files: dict[st
 
 
 def break_site_yaml(app: Flask, playlists_dir: Path) -> None:
-    """Misspell `priority` on line 36 of the demo's site.yaml, as someone editing by hand."""
+    """Misspell `priority` on line 43 of the demo's site.yaml, as someone editing by hand."""
     site = playlists_dir / "site.yaml"
     lines = site.read_text().splitlines()
-    assert lines[35] == "    priority: 10"
-    lines[35] = "    priorty: 10"
+    assert lines[42] == "    priority: 10"
+    lines[42] = "    priorty: 10"
     site.write_text("\n".join(lines) + "\n")
     assert reload_configuration(app.extensions["signage"]) == "rejected"
 
@@ -111,10 +111,10 @@ def test_the_overview_shows_a_hand_edit_mistake_in_chinese_with_its_place(
 ) -> None:
     break_site_yaml(app, playlists_dir)
     page = staff.get("/admin/").get_data(as_text=True)
-    assert "site.yaml 第36行第5列" in page
+    assert "site.yaml 第43行第5列" in page
     assert (
         "不认识的设置项 “priorty”（是不是想写 “priority”？）。"
-        "这里可以写：days、time、dates、playlist、screens、priority"
+        "这里可以写：days、time、dates、playlist、screens、priority、unit"
     ) in page
     assert "unknown key" not in page
 
@@ -125,7 +125,7 @@ def test_the_overview_in_english_shows_the_english_sentence(
     break_site_yaml(app, playlists_dir)
     staff.get("/admin/language/en")
     page = staff.get("/admin/").get_data(as_text=True)
-    assert "site.yaml line 36, column 5" in page
+    assert "site.yaml line 43, column 5" in page
     assert "unknown key &#39;priorty&#39; (did you mean &#39;priority&#39;?)" in page
     assert "不认识" not in page
 

@@ -48,7 +48,7 @@ def test_demo_configuration_is_valid() -> None:
             "site.yaml",
             "    priority: 10\n",
             "    priorty: 10\n",
-            "site.yaml:36:5: error: unknown key 'priorty' (did you mean 'priority'?)",
+            "site.yaml:43:5: error: unknown key 'priorty' (did you mean 'priority'?)",
         ),
         (
             "site.yaml",
@@ -60,26 +60,26 @@ def test_demo_configuration_is_valid() -> None:
             "site.yaml",
             'time: "08:30-17:30"',
             'time: "08:30-25:00"',
-            "site.yaml:35:11: error: '25:00' is not a time of day",
+            "site.yaml:42:11: error: '25:00' is not a time of day",
         ),
         (
             "site.yaml",
             'days: workdays\n    time: "08:30',
             'days: mon-fir\n    time: "08:30',
-            "site.yaml:34:11: error: 'fir' is not a day (did you mean 'fri'?)",
+            "site.yaml:41:11: error: 'fir' is not a day (did you mean 'fri'?)",
         ),
         (
             "site.yaml",
             "    screens: [lobby]\n    days",
             "    screens: [loby]\n    days",
-            "site.yaml:33:15: error: 'loby' is neither a screen nor a group "
+            "site.yaml:40:15: error: 'loby' is neither a screen nor a group "
             "(did you mean 'lobby'?)",
         ),
         (
             "site.yaml",
             "  - playlist: daytime",
             "  - playlist: daytme",
-            "site.yaml:32:15: error: there is no playlist 'daytme' (did you mean 'daytime'?)",
+            "site.yaml:39:15: error: there is no playlist 'daytme' (did you mean 'daytime'?)",
         ),
         (
             "site.yaml",

@@ -116,7 +116,7 @@ def test_metrics_are_for_staff_or_the_metrics_token(
     assert answer.mimetype == "text/plain"
     text = answer.get_data(as_text=True)
     assert 'signage_screens{state="online"} 1.0' in text
-    assert 'signage_screens{state="never"} 3.0' in text
+    assert 'signage_screens{state="never"} 5.0' in text  # the demo's six screens, one online
     assert 'signage_screen_seconds_since_poll{screen="lobby-east"}' in text
     assert 'signage_media{state="queued"} 0.0' in text
     assert "signage_media_prepared_total 2.0" in text

@@ -47,7 +47,13 @@ def test_get_gives_the_file_as_stored_with_an_etag(
     ).get_json()
     assert as_json["yaml"].startswith("name: 日间普法轮播") and as_json["file"] == "daytime.yaml"
     listed = api.get("/playlists", editor_token).get_json()["playlists"]
-    assert {"id": "daytime", "file": "daytime.yaml", "name": "日间普法轮播", "items": 8} in listed
+    assert {
+        "id": "daytime",
+        "file": "daytime.yaml",
+        "name": "日间普法轮播",
+        "items": 8,
+        "unit": None,
+    } in listed
 
 
 def test_put_stores_the_exact_text_and_screens_see_it_at_the_next_poll(
@@ -195,7 +201,7 @@ def test_delete_is_refused_while_site_yaml_uses_the_playlist(
     assert refused.status_code == 409
     error = error_of(refused)
     assert error["code"] == "in_use" and "site.yaml" in error["message"]
-    assert {d["line"] for d in error["details"]} == {44, 47}  # the rule and default_playlist
+    assert {d["line"] for d in error["details"]} == {64, 67}  # the rule and default_playlist
     assert (playlists_dir / "evening.yaml").exists()
 
 

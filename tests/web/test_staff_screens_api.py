@@ -40,7 +40,15 @@ def test_status_is_online_offline_or_never(
             .values(last_seen=now() - dt.timedelta(seconds=91))
         )
     screens = by_id(api, editor_token)
-    assert set(screens) == {"lobby-east", "lobby-west", "tribunal-1", "tribunal-2"}
+    assert set(screens) == {
+        "lobby-east",
+        "lobby-west",
+        "tribunal-1",
+        "tribunal-2",
+        "bbs-lobby",
+        "ldh-lobby",
+    }
+    assert screens["bbs-lobby"]["unit"] == "banbishan" and screens["lobby-east"]["unit"] is None
     east = screens["lobby-east"]
     assert east["status"] == "online" and east["now_playing"] == {"key": "daytime#1"}
     assert east["player_version"] == "1.2" and east["last_error"] == "video stalled"
@@ -86,7 +94,7 @@ def test_timeline_shows_segments_and_which_rule_decides(api: Api, editor_token: 
     assert week[0]["end"] == "2026-12-03T18:00:00+08:00"
     assert week[0]["decided_by"] == "rule #1"
     outcomes = {(r["rule"], r["outcome"]) for r in week[0]["rules"]}
-    assert (1, "wins") in outcomes and (4, "loses") in outcomes
+    assert (1, "wins") in outcomes and (6, "loses") in outcomes
     night = body["segments"][0]
     assert night["playlists"] == ["evening"] and night["items"][0]["key"] == "evening#0"
     offset = api.get(

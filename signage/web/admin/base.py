@@ -110,6 +110,37 @@ ERROR_TEXT = {
 }
 
 
+# A unit's people meet these: what was refused, and what they may change instead. Filled from
+# the error's details (unit_name, part).
+UNIT_ERROR_TEXT = {
+    "unit_playlist": _l(
+        "Playlist %(part)s is not %(unit_name)s's. You may change only your unit's playlists "
+        "(they say unit: in their text); the county's playlists you may use in your rules."
+    ),
+    "unit_site": _l(
+        "In site.yaml you may change only the rules of %(unit_name)s; %(part)s is not yours. "
+        "Undo that change, or ask an administrator."
+    ),
+    "unit_screens": _l(
+        "%(part)s: not the screens of %(unit_name)s. Your rules and urgent messages may name "
+        "only your unit's screens."
+    ),
+    "unit_hearings": _l(
+        "The courtrooms %(part)s are not %(unit_name)s's. Import only your unit's hearings."
+    ),
+    "unit_media": _l(
+        "%(part)s was not uploaded by %(unit_name)s. You may rename or delete only your unit's "
+        "uploads; everyone may use the whole library."
+    ),
+    "unit_review": _l(
+        "This draft is not by the people of %(unit_name)s; you review only your unit's drafts."
+    ),
+    "unit_unknown": _l(
+        "Your unit %(unit_name)s is not in site.yaml any more. Ask an administrator."
+    ),
+}
+
+
 def user() -> dict[str, Any]:
     """The signed-in staff member (pages are only reached signed in)."""
     return current_user() or {}
@@ -118,6 +149,12 @@ def user() -> dict[str, Any]:
 def error_text(error: SignageError) -> str:
     """The error in the reader's language where we have words for it; a refused save names
     its first problems, with their place."""
+    if error.code in UNIT_ERROR_TEXT and isinstance(error.details, dict):
+        details = dict(error.details)
+        rule = str(details.get("part", "")).removeprefix("schedule ")
+        if rule.isdigit():  # "schedule 5": the fifth rule of site.yaml
+            details["part"] = _("rule #%(number)s", number=rule)
+        return str(UNIT_ERROR_TEXT[error.code]) % details
     text = str(ERROR_TEXT.get(error.code, error.message))
     if error.code == "invalid_config" and isinstance(error.details, list):
         for issue in error.details[:MAX_PROBLEMS_SHOWN]:

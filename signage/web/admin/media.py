@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit
 from signage.media import library
+from signage.units import check_media
 from signage.web.admin.base import ERROR_TEXT, bp, user
 from signage.web.admin.layout import playlist_name
 from signage.web.auth import staff_required
@@ -98,6 +99,7 @@ def media_title(media_id: str) -> Any:
     """Give a clip or picture the title staff will read in playlists and reports."""
     instance = parts()
     title = read_form(TitleForm, request.form).title
+    check_media(user(), instance.state.current, library.media_row(instance.store, media_id))
     library.set_title(instance.store, media_id, title)
     audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
     flash(_("The title is saved."))

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from signage.config.validate import Config
 from signage.db import now
 from signage.media.library import ready_media
 from signage.screens.alerts import active_alerts
 from signage.screens.snapshots import Request, ask_screen, snapshot_times
 from signage.screens.status import screen_overview
+from signage.units import unit_name, visible_screens
 from signage.web.admin.base import bp, user
 from signage.web.admin.schedule_words import hours_words
 from signage.web.context import parts
@@ -94,14 +96,36 @@ def thumbnail_urls() -> dict[str, str]:
     }
 
 
+def _by_unit(config: Config | None, screens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The screens grouped by unit (the county's first, then each unit as site.yaml lists
+    them); one untitled group on a site without units."""
+    order = [None, *(config.site_file.units if config else ())]
+    return [
+        {
+            "unit": unit,
+            "name": unit_name(config, unit) if unit else None,
+            "screens": [s for s in screens if s["unit"] == unit],
+        }
+        for unit in order
+        if any(s["unit"] == unit for s in screens)
+    ]
+
+
 @bp.get("/")
 def overview() -> Any:
     """Screens with online/offline/never, now playing, active alerts, config errors."""
     instance = parts()
     config = instance.state.current
     moment = now()
+    asked = request.args.get("unit") or None
     screens = (
-        screen_overview(config, instance.store, moment, instance.settings["OFFLINE_AFTER_POLLS"])
+        screen_overview(
+            config,
+            instance.store,
+            moment,
+            instance.settings["OFFLINE_AFTER_POLLS"],
+            visible_screens(user(), config, asked),
+        )
         if config
         else []
     )
@@ -116,6 +140,7 @@ def overview() -> Any:
     return render_template(
         "admin/overview.html",
         screens=screens,
+        sections=_by_unit(config, screens),
         alerts=alerts,
         issues=instance.state.issues,
         serving=config is not None,

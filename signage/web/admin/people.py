@@ -10,7 +10,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from signage.accounts.tokens import list_tokens, revoke_token_id
-from signage.accounts.users import add_user, list_users, reset_password, set_disabled, set_role
+from signage.accounts.users import (
+    add_user,
+    list_users,
+    reset_password,
+    set_disabled,
+    set_role,
+    set_unit,
+)
 from signage.config.editing import Saved, read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
@@ -18,6 +25,7 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
+from signage.units import check_unit_exists
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.auth import staff_required
@@ -48,9 +56,23 @@ def qr_svg(url: str) -> Markup:
 @staff_required("admin")
 def users_page() -> Any:
     """Every account with its role, and forms to add one, change roles and reset passwords."""
-    store = parts().store
+    instance = parts()
+    store = instance.store
     live_tokens = [t for t in list_tokens(store) if not t["revoked_at"]]
-    return render_template("admin/users.html", users=list_users(store), tokens=live_tokens)
+    config = instance.state.current
+    units = [("", _("The whole court"))] + [
+        (unit_id, unit.name) for unit_id, unit in (config.site_file.units if config else {}).items()
+    ]
+    return render_template(
+        "admin/users.html", users=list_users(store), tokens=live_tokens, units=units
+    )
+
+
+def _unit_asked() -> str | None:
+    """The posted unit (empty: the whole court), checked against site.yaml."""
+    unit = request.form.get("unit", "").strip() or None
+    check_unit_exists(parts().state.current, unit)
+    return unit
 
 
 @bp.post("/users")
@@ -59,7 +81,7 @@ def users_add() -> Any:
     """Add an account (name, role, first password)."""
     form = read_form(NewUserForm, request.form)
     name = form.name.strip()
-    add_user(parts().store, name, form.role, form.password, actor=user())
+    add_user(parts().store, name, form.role, form.password, actor=user(), unit=_unit_asked())
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -70,6 +92,15 @@ def users_role(name: str) -> Any:
     """Make the account an admin or an editor."""
     set_role(parts().store, name, read_form(RoleForm, request.form).role, user())
     flash(_("The role of %(name)s is changed.", name=name))
+    return redirect(url_for("admin.users_page"))
+
+
+@bp.post("/users/<name>/unit")
+@staff_required("admin")
+def users_unit(name: str) -> Any:
+    """Put the account in a unit, or make it county-wide again."""
+    set_unit(parts().store, name, _unit_asked(), user())
+    flash(_("The unit of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
 

@@ -21,6 +21,7 @@ from signage.db import now
 from signage.errors import SignageError
 from signage.media.library import ready_media
 from signage.qr import qr_svg
+from signage.units import check_readable, visible_playlists
 from signage.web.admin.base import bp, user
 from signage.web.admin.issue_words import issue_text
 from signage.web.admin.overview import MEDIA_URL
@@ -49,7 +50,9 @@ def media_choices() -> dict[str, list[dict[str, Any]]]:
 @bp.get("/playlists")
 def playlists_list() -> Any:
     """Every playlist with its name and item count, and a form to make a new one."""
-    return render_template("admin/playlists.html", playlists=playlist_summaries(parts()))
+    instance = parts()
+    summaries = visible_playlists(user(), instance.state.current, playlist_summaries(instance))
+    return render_template("admin/playlists.html", playlists=summaries)
 
 
 @bp.post("/playlists")
@@ -83,6 +86,7 @@ def playlists_delete(playlist_id: str) -> Any:
 @bp.get("/playlists/<playlist_id>")
 def playlists_edit(playlist_id: str) -> Any:
     """The editor: the file's text and ETag, its model for the form, the media to pick from."""
+    check_readable(user(), parts().state.current, playlist_file(playlist_id))
     version = read_version(parts().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
     text = version.content.decode("utf-8", errors="replace")
     draft = my_draft(version.name, version.etag)

@@ -20,6 +20,7 @@ from signage.config.history import get_revision, list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.screens.plays import play_report
+from signage.units import check_readable, readable_files, visible_screens
 from signage.web.admin.base import bp, user
 from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
@@ -56,7 +57,8 @@ def reports_page() -> Any:
     first = date_arg("from", today - dt.timedelta(days=REPORT_DAYS - 1))
     last = date_arg("to", today)
     screen = request.args.get("screen") or None
-    rows = play_report(instance.store, config, first, last, screen)
+    only = visible_screens(user(), config, request.args.get("unit") or None)
+    rows = play_report(instance.store, config, first, last, screen, only)
     args = {"from": first.isoformat(), "to": last.isoformat(), "screen": screen or ""}
     return render_template(
         "admin/reports.html",
@@ -67,7 +69,7 @@ def reports_page() -> Any:
         first=first,
         last=last,
         screen=screen,
-        screens=config.screens,
+        screens={k: v for k, v in config.screens.items() if only is None or k in only},
         csv_url=url_for("api.plays_report", format="csv", **args),
     )
 
@@ -99,6 +101,7 @@ AUDIT_ACTIONS = {
     "login.locked": _l("sign-in locked after wrong passwords"),
     "user.add": _l("added an account"),
     "user.role": _l("changed a role"),
+    "user.unit": _l("changed the unit of an account"),
     "user.disable": _l("disabled an account"),
     "user.enable": _l("enabled an account"),
     "user.password": _l("reset a password"),
@@ -120,8 +123,14 @@ AUDIT_ACTIONS = {
 def history_page() -> Any:
     """A file's revisions (?file=) with a diff of two (?old=&new=); the audit log for admins."""
     instance = parts()
-    files = [path.name for path in yaml_files(instance.settings["PLAYLISTS_DIR"])]
+    who = user()
+    files = readable_files(
+        who,
+        instance.state.current,
+        [p.name for p in yaml_files(instance.settings["PLAYLISTS_DIR"])],
+    )
     name = config_file(request.args.get("file") or SITE_FILE)
+    check_readable(who, instance.state.current, name)
     revisions = list_revisions(instance.store, name)
     new = int_arg("new") or (revisions[0]["revision"] if revisions else None)
     old = int_arg("old") or (revisions[1]["revision"] if len(revisions) > 1 else None)

@@ -24,6 +24,7 @@ from signage.config.review import (
     reject,
     review_detail,
     site_zone,
+    visible_reviews,
 )
 from signage.config.validate import SITE_FILE
 from signage.db import now
@@ -101,14 +102,12 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     instance = parts()
     who = user()
     reviewer = may_review(who)
-    author = None if reviewer else who["name"]
     pending = [
-        review_detail(instance, row["id"])
-        for row in review_rows(instance.store, state=PENDING, author=author)
+        review_detail(instance, row["id"]) for row in visible_reviews(instance.store, who, PENDING)
     ]
     decided = [
         review_summary(row, site_zone(instance))
-        for row in review_rows(instance.store, author=author)
+        for row in visible_reviews(instance.store, who)
         if row["state"] != PENDING
     ][:DECIDED_SHOWN]
     config = instance.screens.config()

@@ -21,6 +21,7 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.preview import describe_preview
 from signage.programme import day_account, day_plan, requirement_issues
+from signage.units import unit_of
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
@@ -62,6 +63,8 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             playlists=sorted(config.playlists),
             groups=sorted(config.groups()),
             screens=config.screens,
+            # A unit's people see the county's and other units' rules greyed (not theirs).
+            my_unit=unit_of(user()),
             day_names=DAY_NAMES,
             screen_id=screen_id,
             monday=monday,
@@ -94,6 +97,14 @@ def schedule_save() -> Any:
     rules = rules_from_form([row.model_dump() for row in read_rules(request.form)])
     instance = parts()
     current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    # The form does not carry a rule's unit: the file says whose each rule is, and a unit's
+    # new rule is the unit's.
+    owners = [rule["unit"] for rule in schedule_model(current.content.decode()) or []]
+    for rule in rules:
+        origin = rule["origin"]
+        rule["unit"] = owners[origin] if origin is not None and origin < len(owners) else None
+        if origin is None:
+            rule["unit"] = unit_of(user())
     text = site_yaml_with_rules(current.content.decode(), rules)
     try:
         saved = save_file(

@@ -8,6 +8,7 @@ from signage.accounts.audit import audit
 from signage.config.review import decide_captions
 from signage.media import library
 from signage.media.captions import CAPTIONS_LARGEST, attach_captions
+from signage.units import check_media
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import Decision
@@ -33,7 +34,8 @@ def upload_captions(media_id: str) -> Any:
     """Store the clip's captions as WebVTT; screens show them from the next poll, or, with
     review on, once a reviewer approves them (202)."""
     signage = parts()
-    library.media_row(signage.store, media_id)  # 404 before reading the body
+    row = library.media_row(signage.store, media_id)  # 404 before reading the body
+    check_media(current_user() or {}, signage.state.current, row)
     content, filename = small_upload(CAPTIONS_LARGEST)
     who = current_user() or {}
     held = bool(signage.settings["REVIEW"])
@@ -66,6 +68,7 @@ def delete_captions(media_id: str) -> Any:
     """The clip plays without captions from the next poll; held ones are dropped too."""
     signage = parts()
     row = library.media_row(signage.store, media_id)
+    check_media(current_user() or {}, signage.state.current, row)
     library.set_captions(signage.store, media_id, None)
     for name in (row["captions"], row["captions_pending"]):
         if name and not library.file_in_use(signage.store, name):

@@ -41,7 +41,8 @@ def upload_hearings() -> Any:
     signage = parts()
     config = signage.screens.config()
     content, filename = small_upload(HEARINGS_LARGEST)
-    report = import_upload(signage.store, content, filename, config.site.zone, current_user())
+    user = current_user()
+    report = import_upload(signage.store, content, filename, config.site.zone, user, config)
     signage.screens.invalidate()
     return report
 

@@ -7,9 +7,11 @@ from typing import Any
 from flask import Response, request
 
 from signage.accounts.audit import audit_entries
+from signage.accounts.users import user_units
 from signage.config.editing import config_file, restore_revision
 from signage.config.history import diff_revisions, get_revision, list_revisions
 from signage.errors import Invalid
+from signage.units import check_readable, check_unit_exists
 from signage.web.api.arguments import int_arg
 from signage.web.api.base import bp
 from signage.web.api.documents import if_match, saved_response
@@ -21,11 +23,18 @@ def _store() -> Any:
     return parts().store
 
 
+def readable(file: str) -> str:
+    """The checked file name, when the caller may read it (another unit's playlist: 403)."""
+    name = config_file(file)
+    check_readable(current_user() or {}, parts().state.current, name)
+    return name
+
+
 @bp.get("/history/<file>")
 @staff_required()
 def history(file: str) -> Any:
     """The file's revisions, newest first (who, when, what kind of change)."""
-    name = config_file(file)
+    name = readable(file)
     return {"file": name, "revisions": list_revisions(_store(), name, int_arg("limit", 100) or 100)}
 
 
@@ -33,7 +42,7 @@ def history(file: str) -> Any:
 @staff_required()
 def revision(file: str, revision: int) -> Any:
     """One revision with its full text."""
-    return get_revision(_store(), config_file(file), revision)
+    return get_revision(_store(), readable(file), revision)
 
 
 @bp.get("/history/<file>/diff")
@@ -43,7 +52,7 @@ def diff(file: str) -> Any:
     old, new = int_arg("from"), int_arg("to")
     if old is None or new is None:
         raise Invalid("give both revisions to compare: ?from=<rev>&to=<rev>", code="bad_argument")
-    text = diff_revisions(_store(), config_file(file), old, new)
+    text = diff_revisions(_store(), readable(file), old, new)
     return Response(text, mimetype="text/x-diff")
 
 
@@ -61,6 +70,14 @@ def restore(file: str, revision: int) -> Any:
     return saved_response(saved)
 
 
+def unit_people(unit: str | None) -> list[str] | None:
+    """?unit=: the names of the unit's people (None: everyone's entries)."""
+    if unit is None:
+        return None
+    check_unit_exists(parts().state.current, unit)
+    return [name for name, theirs in user_units(_store()).items() if theirs == unit]
+
+
 @bp.get("/audit")
 @staff_required("admin")
 def audit_log() -> Any:
@@ -72,5 +89,6 @@ def audit_log() -> Any:
             before=int_arg("before"),
             action=request.args.get("action") or None,
             user=request.args.get("user") or None,
+            users=unit_people(request.args.get("unit") or None),
         )
     }

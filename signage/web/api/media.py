@@ -20,6 +20,7 @@ from signage.media.uploads import (
     too_large,
 )
 from signage.parts import Signage
+from signage.units import check_media_delete, upload_unit
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import MediaChange
@@ -77,6 +78,7 @@ def upload_media() -> Any:
             created_by=user["name"] if user else None,
             approved=not signage.settings["REVIEW"],
             topics=topics,
+            unit=upload_unit(user),
         )
     except BaseException:
         upload.path.unlink(missing_ok=True)
@@ -148,11 +150,15 @@ def approve_media(media_id: str) -> Any:
 
 
 @bp.delete("/media/<media_id>")
-@staff_required("admin")
+@staff_required()
 def delete_media(media_id: str) -> Any:
-    """Delete media no playlist uses (409 naming the playlists that do)."""
+    """Delete media no playlist uses (409 naming the playlists that do): admins any, a
+    unit's editors their unit's uploads."""
     signage = parts()
-    signage.screens.config()  # 503 while no configuration tells which playlists use what
+    config = signage.screens.config()  # 503 while no configuration tells what uses what
+    check_media_delete(
+        current_user() or {}, config, lambda: library.media_row(signage.store, media_id)
+    )
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings["MEDIA_DIR"]
     # Identical uploads share one content-named file; it goes with the last one using it.

@@ -14,6 +14,7 @@ from signage.config.editing import (
     save_file,
 )
 from signage.errors import Invalid
+from signage.units import check_readable, visible_playlists
 from signage.web.api.base import bp
 from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
 from signage.web.auth import current_user, staff_required
@@ -23,8 +24,11 @@ from signage.web.context import parts
 @bp.get("/playlists")
 @staff_required()
 def list_playlists() -> Any:
-    """Every playlist file with its display name and item count (when it loaded)."""
-    return {"playlists": playlist_summaries(parts())}
+    """Every playlist file (a unit's people: the county's and their unit's) with its display
+    name, item count (when it loaded) and unit."""
+    instance = parts()
+    summaries = playlist_summaries(instance)
+    return {"playlists": visible_playlists(current_user() or {}, instance.state.current, summaries)}
 
 
 @bp.post("/playlists")
@@ -54,8 +58,10 @@ def create_playlist() -> Any:
 @staff_required()
 def get_playlist(playlist_id: str) -> Any:
     """The playlist's YAML text exactly as stored, with its ETag."""
-    folder = parts().settings["PLAYLISTS_DIR"]
-    return file_response(read_version(folder, playlist_file(playlist_id)))
+    instance = parts()
+    name = playlist_file(playlist_id)
+    check_readable(current_user() or {}, instance.state.current, name)
+    return file_response(read_version(instance.settings["PLAYLISTS_DIR"], name))
 
 
 @bp.put("/playlists/<playlist_id>")

@@ -14,9 +14,10 @@ from signage.errors import Invalid
 from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
 from signage.screens.ledger_book import campaign_rows, ledger_csv, ledger_xlsx, requirement_rows
 from signage.screens.plays import play_report, report_csv
+from signage.units import visible_screens
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
-from signage.web.auth import staff_required
+from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
 DEFAULT_DAYS = 7
@@ -36,7 +37,8 @@ def plays_report() -> Any:
     output = request.args.get("format", "json")
     if output not in ("json", "csv"):
         raise Invalid("?format= is json or csv", code="bad_argument")
-    rows = play_report(signage.store, config, first, last, screen)
+    only = visible_screens(current_user(), config, request.args.get("unit") or None)
+    rows = play_report(signage.store, config, first, last, screen, only)
     if output == "json":
         return {"from": first.isoformat(), "to": last.isoformat(), "screen": screen, "rows": rows}
     name = f"plays-{first.isoformat()}-{last.isoformat()}.csv"

@@ -6,9 +6,15 @@ from typing import Any
 
 from flask import request
 
-from signage.accounts.users import may_review
-from signage.config.drafts import STATES, review_rows, review_summary
-from signage.config.review import approve, reject, review_detail, site_zone, visible_review
+from signage.config.drafts import STATES, review_summary
+from signage.config.review import (
+    approve,
+    reject,
+    review_detail,
+    site_zone,
+    visible_review,
+    visible_reviews,
+)
 from signage.errors import Invalid
 from signage.media import library
 from signage.web.api.base import bp, parse_body
@@ -26,9 +32,7 @@ def list_reviews() -> Any:
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         raise Invalid(f"?state= must be one of {', '.join(STATES)}", code="bad_argument")
-    user = current_user() or {}
-    author = None if may_review(user) else user["name"]
-    rows = review_rows(parts().store, state=state, author=author)
+    rows = visible_reviews(parts().store, current_user() or {}, state)
     zone = site_zone(parts())
     return {"reviews": [review_summary(row, zone) for row in rows]}
 

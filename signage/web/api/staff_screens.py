@@ -13,6 +13,7 @@ from signage.errors import NotFound
 from signage.programme import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
+from signage.units import visible_screens
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
@@ -23,11 +24,14 @@ from signage.web.plan_json import plan_json
 @bp.get("/screens")
 @staff_required()
 def list_screens() -> Any:
-    """Every configured screen: status online|offline|never, last seen, what it plays."""
+    """Every configured screen (a unit's people: their unit's; ?unit= filters): status
+    online|offline|never, last seen, what it plays."""
     signage = parts()
+    config = signage.screens.config()
+    only = visible_screens(current_user(), config, request.args.get("unit") or None)
     return {
         "screens": screen_overview(
-            signage.screens.config(), signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"]
+            config, signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"], only
         )
     }
 

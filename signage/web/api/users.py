@@ -24,6 +24,7 @@ def users_list() -> Any:
                 "name": row["name"],
                 "role": row["role"],
                 "disabled": row["disabled"],
+                "unit": row["unit"],
                 "created_at": iso(row["created_at"]),
             }
             for row in list_users(parts().store)
