@@ -16,6 +16,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.db import Store, plays
 from signage.errors import Invalid
@@ -28,16 +29,17 @@ WHOLE_COURT = "本院"  # what the ledger calls screens that belong to no unit
 
 
 def unit_of(config: Config, screen_id: str) -> str | None:
-    """The unit (庭、人民法庭) a screen belongs to; None: the court as a whole.
-
-    site.yaml has no `units:` yet; when it does, this is the one place that reads them.
-    """
-    return None
+    """The unit (人民法庭) a screen belongs to in site.yaml's `units:`; None: the court as a
+    whole."""
+    return screen_units(config.site_file).get(screen_id)
 
 
 def unit_name(config: Config, unit: str | None) -> str:
-    """What the ledger calls a unit."""
-    return WHOLE_COURT if unit is None else unit
+    """What the ledger calls a unit: its name in site.yaml, 本院 for the court as a whole."""
+    if unit is None:
+        return WHOLE_COURT
+    found = config.site_file.units.get(unit)
+    return found.name if found else unit
 
 
 @dataclass(frozen=True)
