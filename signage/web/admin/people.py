@@ -135,6 +135,11 @@ def screens_settings(screen_id: str) -> Any:
     return redirect(url_for("admin.screens_page"))
 
 
+def _had_courtroom(screen_id: str) -> bool:
+    screen = parts().screens.config().screens.get(screen_id)
+    return screen is not None and screen.courtroom is not None
+
+
 def _save_screen(screen_id: str, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     form = request.form
@@ -145,8 +150,13 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "groups": list(dict.fromkeys([*form.getlist("group"), *typed])),
         "orientation": form.get("orientation", "landscape"),
         "courtroom": form.get("courtroom", "").strip(),
-        # Checkboxes: the add form has none, so a new screen takes the defaults.
-        "hearing_band": bool(form.get("hearing_band") if not new else form.get("courtroom")),
+        # Checkboxes: the add form has none, so a new screen takes the defaults; so does the
+        # band of a screen given its first courtroom (its box was drawn off, as the default).
+        "hearing_band": bool(
+            form.get("courtroom", "").strip()
+            if new or not _had_courtroom(screen_id)
+            else form.get("hearing_band")
+        ),
         "captions": bool(form.get("captions")) if not new else True,
     }
     instance = parts()
