@@ -304,7 +304,9 @@ def test_5_review_reads_as_the_clerk_made_it(walk: Walk) -> None:
     draft = reviewer.locator("article.draft").first
     expect(draft.locator(".change .where")).to_contain_text("新增：第")
     expect(draft.locator(".change .where")).to_contain_text("小知识《网上立案》")
-    expect(draft.locator(".change ins")).to_contain_text("足不出户")
+    added = draft.locator(".change.added ins")
+    expect(added.first).to_contain_text("足不出户")
+    expect(added.last).to_have_text(QR)
     screens = draft.locator("select[name=screen] option").all_inner_texts()
     assert "诉讼服务中心东侧大屏" in screens
     reads_as_chinese(walk, reviewer)
