@@ -74,6 +74,10 @@ def _signature(item: dict[str, Any]) -> tuple[str, str]:
 def _whole(action: Literal["added", "removed"], item: dict[str, Any], n: int) -> ItemChange:
     """A tip's text and address (its title and a clip's name are in the place already)."""
     texts = [_text(item, "body"), _text(item, "qr")] if item["kind"] == "tip" else []
+    pieces: list[Piece] = []
+    for text in filter(None, texts):
+        pieces += [Piece(" ", "same")] if pieces else []  # the address apart from the text
+        pieces.append(Piece(text, action))
     return ItemChange(
         action,
         n + 1,
@@ -81,7 +85,7 @@ def _whole(action: Literal["added", "removed"], item: dict[str, Any], n: int) ->
         item["kind"],
         _label(item),
         None,
-        tuple(Piece(text, action) for text in texts if text),
+        tuple(pieces),
     )
 
 
