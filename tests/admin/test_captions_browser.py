@@ -41,3 +41,26 @@ def test_captions_go_with_their_clip_and_bad_ones_are_refused(
     row.locator("input.captions-file").set_input_files(bad)
     expect(row.locator(".refused")).to_contain_text("字幕未保存: 无法读取字幕文件")
     shot(page, "media-captions-refused")
+
+    # The preview shows them as screens do; then they are removed from the page.
+    for _ in range(240):  # the page shows a row's state as it was when loaded
+        if "ready" in (row.get_attribute("class") or "").split():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    row.locator("button.preview").click()
+    track = page.locator("#viewer video track")
+    expect(track).to_have_attribute("srclang", "zh")
+    cues = page.wait_for_function(
+        "() => { const t = document.querySelector('#viewer video').textTracks[0];"
+        " return t && t.cues && t.cues.length ? t.cues[0].text : null; }",
+        timeout=15_000,
+    )
+    assert cues.json_value() == "谨防电信诈骗"
+    shot(page, "media-captions-preview")
+    page.keyboard.press("Escape")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.locator("button.remove-captions").click()
+    row = page.locator("tr.media-row", has_text="反诈提示")
+    expect(row.locator(".captions-state")).to_have_count(0)
+    expect(row.locator(".captions-button")).to_contain_text("添加字幕")

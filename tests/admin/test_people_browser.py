@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -130,8 +131,12 @@ def test_an_admin_names_a_tribunal_screens_courtroom_on_the_page(
     text = (site.playlists / "site.yaml").read_text()
     assert (
         "  tribunal-2:\n    name: 第二法庭门口<b>屏</b>\n    groups: [tribunals]\n"
-        "    orientation: portrait\n    courtroom: 第二法庭\n\nschedule:"
+        "    orientation: portrait\n    courtroom: 第二法庭\n"
     ) in text
+    # The band is on by default for a screen with a courtroom: nothing more to write.
+    lines = text.split("  tribunal-2:\n", 1)[1].splitlines()
+    own = list(itertools.takewhile(lambda line: line.startswith("    "), lines))
+    assert own and not any("hearing_band" in line for line in own)
     # Read back from the file: the form shows what is saved.
     card = page.locator("[data-screen=tribunal-2]")
     card.locator("summary").click()

@@ -183,5 +183,5 @@ def test_an_editors_upload_plays_only_once_a_reviewer_approves_it(
     expect(row.locator("video")).to_have_count(1)  # the prepared clip, to watch first
     shot(reviewer, "review-media")
     row.locator("button.primary").click()
-    expect(reviewer.locator(".flash")).to_contain_text("hearing-notice")
+    expect(reviewer.locator(".flash")).to_contain_text("开庭须知")  # by its title, not its id
     assert "hearing-notice" in played_media(site)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from signage.config.changes import ItemChange, Piece, marked, playlist_changes
+from signage.config.changes import ItemChange, Piece, marked, playlist_changes, site_changes
 
 WEEK = (Path(__file__).resolve().parents[2] / "playlists" / "constitution-week.yaml").read_text()
 
@@ -33,9 +33,7 @@ def test_added_removed_renamed_and_retimed_items_are_each_told() -> None:
         ("added", 4, None),
     ]
     assert changes[1].pieces == (Piece("2", "same"), Piece("0", "removed"), Piece("5", "added"))
-    assert changes[2] == ItemChange(
-        "removed", 3, None, "clip", "anti-fraud", None, (Piece("anti-fraud", "removed"),)
-    )
+    assert changes[2] == ItemChange("removed", 3, None, "clip", "anti-fraud", None, ())
     assert changes[3].index == 3 and changes[3].pieces == (Piece("正文", "added"),)
 
 
@@ -51,3 +49,26 @@ def test_characters_are_marked_in_order() -> None:
         Piece("7", "removed"),
         Piece("8", "added"),
     )
+
+
+SITE = (Path(__file__).resolve().parents[2] / "playlists" / "site.yaml").read_text()
+
+
+def test_site_yaml_changes_are_told_by_screen_calendar_day_and_rule() -> None:
+    draft = (
+        SITE.replace(
+            "    name: 第一法庭门口\n", "    name: 第一法庭门口\n    courtroom: 第一法庭\n"
+        )
+        .replace("    priority: 20\n", "    priority: 30\n")
+        .replace("groups:\n", "calendar:\n  holidays: [2027-01-01]\ngroups:\n")
+    )
+    changes, others = site_changes(SITE, draft, lambda value: f"<{value}>")
+    assert [(c.kind, c.action, c.number, c.label, c.field) for c in changes] == [
+        ("screen", "changed", 0, "第一法庭门口", "courtroom"),
+        ("calendar", "added", 0, "", "holidays"),
+        ("rule", "changed", 1, "", "priority"),
+    ]
+    assert changes[0].pieces == (Piece("<第一法庭>", "added"),)
+    assert not others
+    _, ticker_too = site_changes(SITE, draft.replace("12368 ·", "12368·"), str)
+    assert ticker_too  # the ticker has no page of its own here: the lines are shown too

@@ -153,3 +153,7 @@ def test_the_schedule_page_frames_the_preview_in_the_screens_shape(
     assert frame, "the schedule page has no player frame"
     assert frame.group(1) == orientation
     assert frame.group(2) == f"/display/{screen}/preview?at={at}"
+    # Each item of the playing list starts the framed player at itself.
+    jumps = re.findall(r'class="jump" href="([^"]+)" target="preview-frame"', page)
+    assert jumps and all(j.startswith(f"{frame.group(2)}&amp;item=") for j in jumps)
+    assert "%23" in jumps[0]  # the item key's # is escaped, not taken for a fragment

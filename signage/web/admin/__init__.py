@@ -7,6 +7,7 @@ from flask import Flask
 from signage.web.admin import (
     alerts,
     calendar,
+    change_words,
     hearings,
     i18n,
     layout,
@@ -28,6 +29,7 @@ __all__ = [
     "alerts",
     "bp",
     "calendar",
+    "change_words",
     "hearings",
     "init_app",
     "layout",

@@ -7,15 +7,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from signage.config.changes import ItemChange
 from signage.errors import SignageError
 from signage.media.library import media_titles
 from signage.programme import REQUIRED
 from signage.web.admin.base import bp
-from signage.web.admin.reviews import review_badge
+from signage.web.admin.waiting import review_badge
 from signage.web.auth import current_user
 from signage.web.context import parts
 
@@ -66,18 +64,6 @@ KIND_NAMES = {
     "alert": _l("urgent message"),
     "hearings": _l("hearings"),
     "sleeping": _l("sleeping"),  # black outside the opening hours
-}
-
-FIELD_NAMES = {
-    "name": _l("playlist name"),
-    "media": _l("file"),
-    "title": _l("title"),
-    "body": _l("text"),
-    "qr": _l("QR code link"),
-    "seconds": _l("seconds"),
-    "dates": _l("dates"),
-    "days": _l("days"),
-    "time": _l("time of day"),
 }
 
 WEEKDAY_NAMES = (
@@ -139,27 +125,6 @@ def playlist_name(playlist_id: str | None) -> str:
     if playlist is None and playlist_id == REQUIRED:
         return str(_l("Required play"))
     return (playlist.name if playlist else "") or playlist_id or ""
-
-
-@bp.app_template_filter("change_place")
-def change_place(change: ItemChange) -> str:
-    """Where a change is, as the form says it: 第 4 条 小知识《宪法宣传周》正文."""
-    field = str(FIELD_NAMES.get(change.field or "", ""))
-    if change.kind == "playlist":
-        return field
-    label = media_title(change.label) if change.kind in ("clip", "image") else change.label
-    quoted = f"《{label}》" if label else ""
-    what = _(
-        "item %(n)s, %(kind)s %(label)s",
-        n=change.number,
-        kind=KIND_NAMES.get(change.kind, change.kind),
-        label=quoted,
-    )
-    if change.action == "added":
-        return _("New: %(what)s", what=what)
-    if change.action == "removed":
-        return _("Removed: %(what)s of the old version", what=what)
-    return _("%(what)s, %(field)s", what=what, field=field)
 
 
 @bp.app_template_filter("file_title")

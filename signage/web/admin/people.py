@@ -176,6 +176,11 @@ def screens_settings(screen_id: str) -> Any:
     return redirect(url_for("admin.screens_page"))
 
 
+def _had_courtroom(screen_id: str) -> bool:
+    screen = parts().screens.config().screens.get(screen_id)
+    return screen is not None and screen.courtroom is not None
+
+
 def _save_screen(screen_id: str, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     form = read_form(ScreenForm, request.form)
@@ -188,8 +193,11 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "groups": list(dict.fromkeys([*form.group, *typed])),
         "orientation": form.orientation,
         "courtroom": form.courtroom.strip(),
-        # Checkboxes: the add form has none, so a new screen takes the defaults.
-        "hearing_band": form.hearing_band if not new else bool(form.courtroom.strip()),
+        # Checkboxes: the add form has none, so a new screen takes the defaults; so does the
+        # band of a screen given its first courtroom (its box was drawn off, as the default).
+        "hearing_band": bool(form.courtroom.strip())
+        if new or not _had_courtroom(screen_id)
+        else form.hearing_band,
         "captions": form.captions if not new else True,
     }
     instance = parts()

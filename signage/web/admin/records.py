@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit_entries
-from signage.config.changes import playlist_changes
 from signage.config.drafts import approvers
 from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
@@ -22,6 +21,7 @@ from signage.db import now
 from signage.screens.plays import play_report
 from signage.units import check_readable, readable_files, visible_screens
 from signage.web.admin.base import bp, user
+from signage.web.admin.change_words import file_changes
 from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
@@ -145,12 +145,13 @@ def history_page() -> Any:
         diff=diff,
         approvers=approvers(instance.store, name),
         # Playlists: the change between the two as the form reads it, as review shows it.
-        changes=playlist_changes(
+        changes=file_changes(
+            name,
             get_revision(instance.store, name, old)["text"],
             get_revision(instance.store, name, new)["text"],
         )
-        if diff and name != SITE_FILE
-        else None,
+        if diff
+        else (None, True),
         audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
         audit_actions=AUDIT_ACTIONS,
     )

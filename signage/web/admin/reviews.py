@@ -13,8 +13,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.accounts.users import may_review
-from signage.config.changes import playlist_changes
-from signage.config.drafts import PENDING, count_pending, review_rows, review_summary
+from signage.config.drafts import PENDING, review_rows, review_summary
 from signage.config.editing import Saved
 from signage.config.review import (
     approve,
@@ -29,48 +28,18 @@ from signage.config.review import (
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.errors import Conflict, SignageError
-from signage.media import library
+from signage.media.library import media_titles
 from signage.preview import PREVIEW_REACH
 from signage.screens.alerts import alerts_posted_since
 from signage.unplayed import first_play
 from signage.web.admin.base import bp, user
+from signage.web.admin.change_words import file_changes
+from signage.web.admin.waiting import waiting_captions, waiting_media
 from signage.web.context import parts
 from signage.web.forms import DecisionForm, read_form
-from signage.web.media_json import describe_media
 
 URGENT_DAYS = 7
 DECIDED_SHOWN = 20
-
-
-def waiting_media() -> list[dict[str, Any]]:
-    """Uploads held for review, prepared or not, as the media page shows them."""
-    instance = parts()
-    rows = [row for row in library.all_media(instance.store) if not row["approved"]]
-    return describe_media(instance, rows)
-
-
-def waiting_captions() -> list[dict[str, Any]]:
-    """Clips whose uploaded captions wait for a reviewer, each with the words to read."""
-    instance = parts()
-    rows = [row for row in library.all_media(instance.store) if row["captions_pending"]]
-    folder = library.files_folder(instance.settings["MEDIA_DIR"])
-    found = describe_media(instance, rows)
-    for item in found:
-        held = folder / item["captions_pending"]
-        item["captions_text"] = held.read_text("utf-8") if held.is_file() else ""
-    return found
-
-
-def review_badge() -> int:
-    """What waits for this reviewer: others' drafts and uploads (0 for editors, or off)."""
-    instance = parts()
-    who = user()
-    if not instance.settings["REVIEW"] or not may_review(who):
-        return 0
-    mine = len(review_rows(instance.store, state=PENDING, author=who["name"]))
-    theirs = [m for m in waiting_media() if m["created_by"] != who["name"]]
-    captions = [m for m in waiting_captions() if m["captions_pending_by"] != who["name"]]
-    return count_pending(instance.store) - mine + len(theirs) + len(captions)
 
 
 def my_draft(file: str, etag: str) -> dict[str, Any] | None:
@@ -116,8 +85,8 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     moment = now()
     for draft in pending:
         draft["media"] = [m for m in media if m["id"] in draft["media_added"]]
-        draft["changes"] = (
-            None if draft["file"] == SITE_FILE else playlist_changes(draft["base"], draft["text"])
+        draft["changes"], draft["others"] = file_changes(
+            draft["file"], draft["base"], draft["text"]
         )
         draft["preview"] = preview_place(draft, moment)
     since = moment - dt.timedelta(days=URGENT_DAYS)
@@ -211,7 +180,8 @@ def reviews_reject(review_id: int) -> Any:
 def reviews_approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review."""
     approve_upload(parts(), media_id, user())
-    flash(_("Approved: screens play %(id)s from their next poll.", id=media_id))
+    title = media_titles(parts().store, [media_id]).get(media_id, media_id)
+    flash(_("Approved: screens play %(id)s from their next poll.", id=title))
     return redirect(url_for("admin.reviews_page"))
 
 

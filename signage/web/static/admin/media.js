@@ -156,13 +156,21 @@ document.getElementById('library').addEventListener('click', async (event) => {
   const button = event.target.closest('button');
   if (!button) return;
   if (button.classList.contains('preview')) {
-    const { kind, url, title } = button.dataset;
+    const { kind, url, title, captions } = button.dataset;
     document.getElementById('viewer-title').textContent = title;
     const player = kind === 'video'
       ? el('video', { src: url, controls: '', autoplay: '', muted: '', playsinline: '' })
       : el('img', { src: url, alt: title });
+    // The captions as screens show them over the muted clip.
+    if (kind === 'video' && captions) {
+      player.append(el('track', { kind: 'captions', srclang: 'zh', label: T.captions_label, src: captions, default: '' }));
+    }
     document.getElementById('viewer-body').replaceChildren(player);
     document.getElementById('viewer').showModal();
+  } else if (button.classList.contains('remove-captions')) {
+    if (!window.confirm(T.remove_captions)) return;
+    const response = await staffFetch(`${media.api}/${encodeURIComponent(button.dataset.id)}/captions`, { method: 'DELETE' });
+    if (response.ok) location.reload();
   } else if (button.classList.contains('delete')) {
     const id = button.dataset.id;
     const title = button.closest('tr').querySelector('input.title')?.value || id;

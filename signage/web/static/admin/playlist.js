@@ -23,12 +23,12 @@ const SINGLE_OR_RANGE = /^\s*(\d{4}-\d{2}-\d{2})?\s*(?:\.\.\s*(\d{4}-\d{2}-\d{2}
 
 function mediaLabel(kind, id) {
   const found = data.media[kind].find((m) => m.id === id);
-  return found ? `${found.title} (${found.id})` : `${id} ${T.missing}`;
+  return found ? found.title : `${id} ${T.missing}`;
 }
 
 function fillPicker(select, kind) {
   select.replaceChildren();
-  for (const media of data.media[kind]) select.append(el('option', { value: media.id }, `${media.title} (${media.id})`));
+  for (const media of data.media[kind]) select.append(el('option', { value: media.id, title: media.id }, media.title));
   if (!data.media[kind].length) select.append(el('option', { value: '' }, T.none));
 }
 
