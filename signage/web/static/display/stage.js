@@ -300,7 +300,7 @@ export class Stage {
 
   /** The moments an early start keeps: when to set it playing, when to show it. */
   handOver(early, endsAt, frameMs) {
-    early.schedule(endsAt, frameMs, this.lead.ms, {
+    early.schedule(endsAt, frameMs, this.lead.of(early.url), {
       play: () => this.playEarly(early),
       swap: () => this.swapEarly(early),
     });
@@ -314,7 +314,9 @@ export class Stage {
     early.video = video;
     const onFrame = (metadata, playedAt) => {
       // Learnt only from clips that were up on their first frame: then this is the second.
-      if (metadata?.mediaTime > 0) this.lead.learn(metadata.expectedDisplayTime - playedAt);
+      if (metadata && metadata.mediaTime > 0) {
+        this.lead.learn(metadata.expectedDisplayTime - playedAt, early.url);
+      }
       this.stats.leadMs = Math.round(this.lead.ms * 10) / 10;
       if (early.due) this.swapEarly(early, metadata ? metadata.expectedDisplayTime : null);
     };
