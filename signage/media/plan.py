@@ -21,6 +21,9 @@ SHORT_SIDE = 1080
 DEFAULT_MAX_FRAME_RATE = 30
 # Above this a lobby mini-PC on a busy LAN may stutter, so such clips are encoded again.
 MAX_COPY_BIT_RATE = 20_000_000
+# Sound running on this much past the picture's end is cut (s): the clip ends with its last
+# picture, instead of that picture standing on screen while the sound plays out.
+SOUND_OVERRUN_LIMIT = 0.001
 # Main is the High profile without its extra tools: every player of High plays it, and
 # encoding it again would only lose quality.
 COPY_PROFILES = {"High", "Main"}
@@ -133,6 +136,7 @@ class VideoPlan:
     deinterlace: bool
     colours: ColourAction
     reasons: tuple[str, ...]
+    sound_end: float | None = None  # where encoded sound is cut: the picture's end (s)
 
     @property
     def remux_only(self) -> bool:
@@ -171,6 +175,13 @@ def _video_problems(info: MediaInfo, max_frame_rate: int) -> list[str]:
     return problems
 
 
+def _sound_overruns(info: MediaInfo) -> bool:
+    """Whether the sound runs on past the picture (a copied stream cannot be cut there)."""
+    if info.picture_end is None or info.sound_end is None:
+        return False
+    return info.sound_end - info.picture_end > SOUND_OVERRUN_LIMIT
+
+
 def _audio_action(info: MediaInfo, loudness: Loudness | None, force: bool) -> AudioAction:
     audio = info.audio
     if audio is None:
@@ -181,11 +192,15 @@ def _audio_action(info: MediaInfo, loudness: Loudness | None, force: bool) -> Au
         and audio.channels == 2
         and audio.sample_rate == 48000
     )
-    if loudness is None or loudness.silent:
+    silent = loudness is None or loudness.silent
+    if force:
+        return "encode" if silent else "normalise"
+    if silent:
         # Silence cannot be levelled (loudnorm measures -inf); only its format may change.
-        return "copy" if conforms and not force else "encode"
-    if conforms and loudness.on_target and not force:
-        return "copy"
+        return "copy" if conforms and not _sound_overruns(info) else "encode"
+    if conforms and loudness.on_target:
+        # Right as it is, unless it has to be cut at the picture's end.
+        return "encode" if _sound_overruns(info) else "copy"
     return "normalise"
 
 
@@ -201,16 +216,19 @@ def plan_video(
         ["encoding was asked for"] if force_encode else []
     )
     copy_video = not problems
+    audio = _audio_action(info, loudness, force_encode)
     width, height = (
         (info.width, info.height) if copy_video else fit_within(*info.display_size, even=True)
     )
     return VideoPlan(
         copy_video=copy_video,
-        audio=_audio_action(info, loudness, force_encode),
+        audio=audio,
         width=width,
         height=height,
         frame_rate=None if copy_video else output_frame_rate(info, max_frame_rate),
         deinterlace=info.interlaced and not copy_video,
         colours=colour_action(info.colour),
         reasons=tuple(problems),
+        # Encoded sound is always cut there: loudnorm pads its last block of 100 ms too.
+        sound_end=info.picture_end if audio in ("normalise", "encode") else None,
     )

@@ -155,6 +155,10 @@ def video_command(
         sound = clip[str(info.audio.index)]
         if plan.audio == "normalise" and loudness is not None:
             sound = sound.filter("loudnorm", **normalise_filter_args(loudness))
+        if plan.sound_end is not None:
+            # A screen shows a clip until its longest stream ends: sound running on past the
+            # picture would hold the last picture still that long before the next item.
+            sound = sound.filter("atrim", end=f"{plan.sound_end:.6f}")
         streams.append(sound)
         audio_options = {"c:a": "aac", "b:a": "160k", "ar": 48000, "ac": 2}
         options.update({"c:a": "copy"} if plan.audio == "copy" else audio_options)

@@ -21,6 +21,8 @@ IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "ti
 TEXT_FORMATS = {"tty", "bin", "xbin", "adf", "idf"}
 TEXT_CODECS = {"ansi", "bintext", "xbin", "idf"}
 INTERLACED = {"tt", "bb", "tb", "bt"}
+# Containers whose index gives each stream's exact length (MP4, MOV and their kin).
+INDEXED_FORMATS = {"mov", "mp4"}
 # What ffprobe writes where a file says nothing about a colour property.
 UNSPECIFIED = {"", "unknown", "unspecified", "reserved"}
 # Transfer curves of high dynamic range video: phones record HLG (iPhone) or PQ (HDR10).
@@ -98,6 +100,11 @@ class MediaInfo:
     interlaced: bool
     bit_rate: int | None
     colour: ColourTags = ColourTags()
+    # Where the picture and the first sound stream end, in seconds from the file's start
+    # (None unless the file's index says so exactly, as an MP4's or a MOV's does): cameras
+    # and phones let the sound run on.
+    picture_end: float | None = None
+    sound_end: float | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -175,6 +182,23 @@ def _stream(raw: dict[str, Any]) -> StreamInfo:
     )
 
 
+def _stream_end(raw: dict[str, Any] | None, container: dict[str, Any]) -> float | None:
+    """Where a stream ends, in seconds from the file's start, if its index says exactly
+    (other containers' stream lengths are often estimates from the bit rate)."""
+    indexed = INDEXED_FORMATS & set(str(container.get("format_name", "")).split(","))
+    duration = _number(raw.get("duration")) if raw and indexed else None
+    if raw is None or duration is None:
+        return None
+    return _seconds(raw.get("start_time")) - _seconds(container.get("start_time")) + duration
+
+
+def _seconds(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def parse_probe(report: dict[str, Any], first_frame: dict[str, Any] | None = None) -> MediaInfo:
     """Turn ffprobe's JSON (format and streams) into MediaInfo, or refuse the file."""
     container = report.get("format", {})
@@ -186,7 +210,14 @@ def parse_probe(report: dict[str, Any], first_frame: dict[str, Any] | None = Non
         for stream, raw in zip(streams, raw_streams, strict=True)
         if stream.kind == "video" and not stream.attached_picture and stream.width > 0
     ]
-    audio = next((stream for stream in streams if stream.kind == "audio"), None)
+    audio, raw_audio = next(
+        (
+            (stream, raw)
+            for stream, raw in zip(streams, raw_streams, strict=True)
+            if stream.kind == "audio"
+        ),
+        (None, None),
+    )
     if format_name in TEXT_FORMATS or any(stream.codec in TEXT_CODECS for stream in streams):
         raise refuse("not_media")
     if not pictures:
@@ -213,6 +244,8 @@ def parse_probe(report: dict[str, Any], first_frame: dict[str, Any] | None = Non
         interlaced=raw_video.get("field_order") in INTERLACED,
         bit_rate=int(_number(container.get("bit_rate"), raw_video.get("bit_rate")) or 0) or None,
         colour=_colour_tags(raw_video),
+        picture_end=_stream_end(raw_video, container),
+        sound_end=_stream_end(raw_audio, container),
     )
 
 

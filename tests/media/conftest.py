@@ -73,6 +73,18 @@ def conforming_mp4(make_clip: MakeClip) -> Path:
 
 
 @pytest.fixture(scope="session")
+def camera_mp4(make_clip: MakeClip) -> Path:
+    """The conforming clip as cameras and phones make it: its sound runs 32 ms past the
+    picture."""
+    return make_clip(
+        "camera.mp4",
+        picture(),
+        tone(seconds=SECONDS + 0.032),
+        args=(*X264, "-profile:v", "high", "-c:a", "aac", "-ac", "2"),
+    )
+
+
+@pytest.fixture(scope="session")
 def portrait_rotated(make_clip: MakeClip, conforming_mp4: Path) -> Path:
     """The conforming clip stored landscape with a 90° display rotation: shown 180×320."""
     return make_clip(

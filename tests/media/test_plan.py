@@ -110,6 +110,48 @@ def test_no_sound_means_no_sound_track():
     assert plan_video(_info(audio=None), None).audio == "none"
 
 
+CONFORMING_SOUND = {"codec_name": "aac", "profile": "LC", "channels": 2, "sample_rate": "48000"}
+
+
+def test_sound_running_past_the_picture_is_encoded_and_cut_at_its_end():
+    # A camera's clip: the picture ends at 5.32 s, its sound 32 ms later.
+    late = plan_video(
+        _info(duration="5.32", audio={**CONFORMING_SOUND, "duration": "5.352"}), ON_TARGET
+    )
+    assert late.copy_video and late.audio == "encode" and late.sound_end == pytest.approx(5.32)
+
+    even = plan_video(
+        _info(duration="5.32", audio={**CONFORMING_SOUND, "duration": "5.32"}), ON_TARGET
+    )
+    assert even.audio == "copy" and even.remux_only and even.sound_end is None
+
+
+def test_levelled_sound_is_always_cut_at_the_picture_end():
+    # loudnorm pads its last block of 100 ms: the sound would run on past the picture.
+    plan = plan_video(
+        _info(duration="5.32", audio={**CONFORMING_SOUND, "duration": "5.3"}), TOO_LOUD
+    )
+    assert plan.audio == "normalise" and plan.sound_end == pytest.approx(5.32)
+
+
+def test_stream_ends_count_from_the_file_start_in_indexed_containers_only():
+    streams = [
+        {"index": 0, "codec_type": "video", "codec_name": "h264", "width": 320, "height": 180,
+         "start_time": "0.080", "duration": "2.000"},
+        {"index": 1, "codec_type": "audio", "codec_name": "aac", "start_time": "0.040",
+         "duration": "2.100"},
+    ]  # fmt: skip
+    mp4 = parse_probe(
+        {"format": {"format_name": "mov,mp4", "start_time": "0.040"}, "streams": streams}
+    )
+    assert (mp4.picture_end, mp4.sound_end) == (pytest.approx(2.04), pytest.approx(2.1))
+    # MPEG-PS and other unindexed files estimate stream lengths from the bit rate.
+    mpeg = parse_probe(
+        {"format": {"format_name": "mpeg", "start_time": "0.040"}, "streams": streams}
+    )
+    assert (mpeg.picture_end, mpeg.sound_end) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("video", "reason"),
     [

@@ -171,12 +171,34 @@ def test_a_conforming_clip_is_copied_not_encoded(conforming_mp4, tmp_path, binar
     assert_screen_ready(result, inspect, (320, 180), audio=True)
 
 
+def test_sound_running_past_the_picture_is_cut_where_the_picture_ends(
+    camera_mp4, tmp_path, binaries, inspect
+):
+    source = float(inspect.stream(camera_mp4, "audio")["duration"])
+    assert source - inspect.video_seconds(camera_mp4) == pytest.approx(0.032, abs=0.002)
+
+    result = _prepare(camera_mp4, tmp_path, binaries)
+
+    # The picture is copied; the sound alone is encoded again, to end with the picture: a
+    # screen shows a clip until its longest stream ends, its last picture standing still.
+    assert result.plan is not None and result.plan.copy_video and result.plan.audio == "encode"
+    picture = inspect.video_seconds(result.path)
+    assert float(inspect.stream(result.path, "audio")["duration"]) == pytest.approx(
+        picture, abs=0.001
+    )
+    assert result.duration == pytest.approx(picture, abs=0.001)
+    assert_screen_ready(result, inspect, (320, 180), audio=True)
+
+
 def test_encoding_can_be_forced_on_a_conforming_clip(conforming_mp4, tmp_path, binaries, inspect):
     result = prepare_video(
         conforming_mp4, tmp_path, binaries, preset="superfast", force_encode=True
     )
 
     assert result.reencoded and result.plan.audio == "normalise"
+    # loudnorm pads its last 100 ms block; the sound is cut back to the picture's end.
+    sound = float(inspect.stream(result.path, "audio")["duration"])
+    assert sound == pytest.approx(inspect.video_seconds(result.path), abs=0.001)
     assert [Path(argv[0]).name for argv in result.commands] == [
         "ffprobe",
         "ffmpeg",

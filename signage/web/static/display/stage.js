@@ -336,7 +336,7 @@ export class Stage {
 
   /** The moments an early start keeps: when to set it playing, when to show it. */
   handOver(early, endsAt, frameMs) {
-    early.schedule(endsAt, frameMs, this.lead.ms, {
+    early.schedule(endsAt, frameMs, this.lead.of(early.url), {
       play: () => this.playEarly(early),
       swap: () => this.swapEarly(early),
     });
@@ -351,7 +351,7 @@ export class Stage {
     const onFrame = (metadata, playedAt) => {
       // Learnt only from clips that were up on their first frame: then this is the second.
       if (metadata && metadata.mediaTime > 0) {
-        this.lead.learn(metadata.expectedDisplayTime - playedAt);
+        this.lead.learn(metadata.expectedDisplayTime - playedAt, early.url);
       }
       this.stats.leadMs = Math.round(this.lead.ms * 10) / 10;
       if (early.due) this.swapEarly(early, metadata ? metadata.expectedDisplayTime : null);
