@@ -54,6 +54,9 @@ def package_import(source: Path) -> None:
     )
     if imported.reviews:
         say(f"playlists wait for review: {', '.join(f'#{n}' for n in imported.reviews)}")
+    if imported.topics_left_off:
+        left = ", ".join(dict.fromkeys(imported.topics_left_off))
+        say(f"topics this court's site.yaml does not declare were left off: {left}")
 
 
 @package.command("key")

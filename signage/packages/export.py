@@ -118,6 +118,7 @@ def signed_content(
                 title=row["title"],
                 file=f"media/{row['file']}",
                 captions=captions,
+                topics=tuple(row.get("topics") or ()),
             )
         )
     for playlist_id, text in playlists:

@@ -45,6 +45,9 @@ class ImportedPackage:
     playlists: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     reviews: list[int] = field(default_factory=list)
+    # Topics the publisher gave its media that this court's site.yaml does not declare:
+    # left off (a topic is this court's word for its duty list), and said so.
+    topics_left_off: list[str] = field(default_factory=list)
 
 
 def import_package(
@@ -173,10 +176,13 @@ def bring_in(
     playlists = _new_playlists(parts, package, media_ids, result)
     media_dir = Path(parts.settings["MEDIA_DIR"])
     by_name = author["name"] if author else None
+    declared = parts.state.current.site_file.topics if parts.state.current else {}
     for packed in package.manifest.media:
         local = result.media.get(packed.id)
         if local is None:
             continue
+        topics = [topic for topic in packed.topics if topic in declared]
+        result.topics_left_off += [t for t in packed.topics if t not in declared]
         staged = package.files[packed.file]
         upload = library.uploads_folder(media_dir) / stored_name(staged.name)
         _place(staged, upload)
@@ -190,6 +196,7 @@ def bring_in(
             claimed_by=worker_name() if prepare else None,
             approved=not parts.settings["REVIEW"],
             publisher=publisher.name,
+            topics=topics,
         )
         if packed.captions:
             raw = package.files[packed.captions].read_bytes()

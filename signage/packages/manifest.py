@@ -47,6 +47,8 @@ class PackedMedia(Packed):
     title: Annotated[str, Field(max_length=200)]
     file: FilePath
     captions: FilePath | None = None
+    # 普法 topic ids as the publisher declared them; the receiver keeps the ones it declares.
+    topics: Annotated[tuple[Slug, ...], Field(max_length=20)] = ()
 
 
 class PackedPlaylist(Packed):

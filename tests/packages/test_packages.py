@@ -74,6 +74,28 @@ def test_a_package_arrives_whole_with_hashes_titles_captions_and_a_playing_playl
     assert not [w for w in manifest.warnings if "daytime-2" in w]
 
 
+def test_topics_travel_with_the_media_and_undeclared_ones_are_left_off(
+    publisher: Signage, receiver: Signage, tmp_path: Path
+):
+    library.set_topics(publisher.store, "anti-fraud", ["anti-fraud", "minors"])
+    path = tmp_path / "topics.tar"
+    try:
+        export_package(publisher, path, ["anti-fraud"], [])
+    finally:
+        library.set_topics(publisher.store, "anti-fraud", [])
+    site = Path(receiver.settings["PLAYLISTS_DIR"]) / "site.yaml"
+    text = site.read_text("utf-8")
+    assert "  minors: 未成年人保护\n" in text
+    site.write_text(text.replace("  minors: 未成年人保护\n", ""), "utf-8")
+    receiver.refresh_config(force=True)
+
+    imported = _import(receiver, path)
+
+    assert imported.media == {"anti-fraud": "anti-fraud"}
+    assert library.media_row(receiver.store, "anti-fraud")["topics"] == ["anti-fraud"]
+    assert imported.topics_left_off == ["minors"]
+
+
 def test_importing_the_same_package_twice_changes_nothing(receiver: Signage, package: Path):
     _import(receiver, package)
     before = library_state(receiver)
