@@ -11,12 +11,17 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from signage.config.validate import Config
 from signage.screens.ledger import CampaignShare, Ledger, RequirementDay
 from signage.screens.plays import spreadsheet_cell, table_csv
+from signage.screens.snapshots import Snapshot
+
+SNAPSHOT_WIDTH = 320  # pixels in the sheet: the screen recognisable, the sheet printable
+SNAPSHOT_ROWS = 10  # sheet rows one picture takes
 
 ROW_COLUMNS = {
     "month": "月份",
@@ -131,9 +136,37 @@ def _sheet(sheet: Worksheet, columns: Mapping[str, str], rows: list[dict[str, An
         sheet.column_dimensions[letter].width = max(10, len(heading) * 2 + 2)
 
 
-def ledger_xlsx(ledger: Ledger, config: Config, court: str) -> bytes:
-    """The workbook: 汇总 (with a chart of airtime per topic), one sheet per month, 规定播放
-    and 专题占比."""
+def _snapshot_sheet(sheet: Worksheet, config: Config, snapshots: list[Snapshot]) -> None:
+    """What the screens showed during the period: each picture with its screen and time."""
+    sheet.append(["屏幕名称", "画面时间", "屏幕编号"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 20
+    sheet.column_dimensions["D"].width = SNAPSHOT_WIDTH / 7
+    if not snapshots:
+        sheet.append(["（这段时间没有屏幕回传画面；画面保留 7 天）"])
+        return
+    zone = config.site.zone
+    for index, snapshot in enumerate(snapshots):
+        row = 2 + index * SNAPSHOT_ROWS
+        taken = snapshot.taken_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        sheet.cell(
+            row=row, column=1, value=spreadsheet_cell(_screen_name(config, snapshot.screen_id))
+        )
+        sheet.cell(row=row, column=2, value=taken)
+        sheet.cell(row=row, column=3, value=spreadsheet_cell(snapshot.screen_id))
+        picture = SheetImage(io.BytesIO(snapshot.jpeg))
+        picture.height = round(picture.height * SNAPSHOT_WIDTH / picture.width)
+        picture.width = SNAPSHOT_WIDTH
+        sheet.add_image(picture, f"D{row}")
+
+
+def ledger_xlsx(
+    ledger: Ledger, config: Config, court: str, snapshots: list[Snapshot] | None = None
+) -> bytes:
+    """The workbook: 汇总 (with a chart of airtime per topic), one sheet per month, 规定播放,
+    专题占比 and, when `snapshots` are given, 屏幕画面 (what the screens showed, sampled)."""
     book = Workbook()
     summary = book.active
     assert summary is not None
@@ -171,6 +204,8 @@ def ledger_xlsx(ledger: Ledger, config: Config, court: str) -> bytes:
         )
     _sheet(book.create_sheet("规定播放"), REQUIREMENT_COLUMNS, days)
     _sheet(book.create_sheet("专题占比"), CAMPAIGN_COLUMNS, campaign_rows(config, ledger.campaigns))
+    if snapshots is not None:
+        _snapshot_sheet(book.create_sheet("屏幕画面"), config, snapshots)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

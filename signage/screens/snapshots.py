@@ -88,6 +88,39 @@ def latest_snapshot(store: Store, screen_id: str) -> Snapshot | None:
     return None if row is None else Snapshot(screen_id, row.taken_at, row.jpeg)
 
 
+def sampled_snapshots(
+    store: Store,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: dt.tzinfo,
+    screens: set[str] | None = None,
+    most: int = 60,
+) -> list[Snapshot]:
+    """For an inspection's report: each screen's first picture of each day in [start, end)
+    (in the site's days), of `screens` (None: all), oldest first, at most `most` of them."""
+    query = (
+        sa.select(screen_snapshots.c.id, screen_snapshots.c.screen_id, screen_snapshots.c.taken_at)
+        .where(screen_snapshots.c.taken_at >= start, screen_snapshots.c.taken_at < end)
+        .order_by(screen_snapshots.c.taken_at, screen_snapshots.c.id)
+    )
+    if screens is not None:
+        query = query.where(screen_snapshots.c.screen_id.in_(sorted(screens)))
+    chosen: dict[tuple[str, dt.date], int] = {}
+    with store.engine.connect() as conn:
+        for row in conn.execute(query):
+            chosen.setdefault((row.screen_id, row.taken_at.astimezone(zone).date()), row.id)
+            if len(chosen) >= most:
+                break
+        if not chosen:
+            return []
+        pictures = conn.execute(
+            sa.select(screen_snapshots)
+            .where(screen_snapshots.c.id.in_(chosen.values()))
+            .order_by(screen_snapshots.c.taken_at, screen_snapshots.c.id)
+        ).all()
+    return [Snapshot(row.screen_id, row.taken_at, row.jpeg) for row in pictures]
+
+
 def snapshot_times(store: Store) -> dict[str, dt.datetime]:
     """Screen id -> when its newest picture was taken (without the pictures)."""
     query = sa.select(

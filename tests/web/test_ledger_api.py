@@ -177,13 +177,51 @@ def test_the_ledger_counts_posted_plays_by_topic_unit_and_month(
     )
     assert workbook.status_code == 200
     book = load_workbook(io.BytesIO(workbook.data))
-    assert book.sheetnames == ["汇总", "2026-10月", "2026-11月", "规定播放", "专题占比"]
+    assert book.sheetnames == ["汇总", "2026-10月", "2026-11月", "规定播放", "专题占比", "屏幕画面"]
     assert len(book["汇总"]._charts) == 1
     november = list(book["2026-11月"].iter_rows(values_only=True))
     assert november[0][:3] == ("月份", "普法主题", "单位")
     assert ("2026-11", "民法典", "本院") in {row[:3] for row in november}
     missed = [r for r in book["规定播放"].iter_rows(values_only=True) if r[5] == "否"]
     assert any(r[1] == "诉讼服务中心西侧大屏" and r[4] == 4 for r in missed)
+
+
+def test_the_workbook_samples_one_picture_per_screen_and_day_of_the_period(
+    app: Flask, api: Api, editor_token: str
+) -> None:
+    from PIL import Image
+
+    from signage.screens.snapshots import store_snapshot
+
+    store = app.extensions["signage"].store
+    zone = dt.timezone(dt.timedelta(hours=8))
+    for screen, day, hour, colour in (
+        ("lobby-east", 24, 9, "red"),
+        ("lobby-east", 24, 15, "blue"),  # the same day: the first picture stands for it
+        ("lobby-east", 25, 9, "green"),
+        ("lobby-west", 24, 10, "white"),
+        ("lobby-west", 30, 23, "black"),  # the night after the period ends (site time)
+    ):
+        picture = io.BytesIO()
+        Image.new("RGB", (192, 108), colour).save(picture, "JPEG")
+        moment = dt.datetime(2026, 11, day, hour, 30, tzinfo=zone)
+        if day == 30:
+            moment += dt.timedelta(hours=1)  # 2026-12-01 00:30 in Beijing
+        store_snapshot(store, screen, picture.getvalue(), moment)
+
+    workbook = api.get(
+        "/reports/ledger",
+        editor_token,
+        query_string={"from": "2026-11-01", "to": "2026-11-30", "format": "xlsx"},
+    )
+    sheet = load_workbook(io.BytesIO(workbook.data))["屏幕画面"]
+    listed = [row[:3] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert listed == [
+        ("诉讼服务中心东侧大屏", "2026-11-24 09:30", "lobby-east"),
+        ("诉讼服务中心西侧大屏", "2026-11-24 10:30", "lobby-west"),
+        ("诉讼服务中心东侧大屏", "2026-11-25 09:30", "lobby-east"),
+    ]
+    assert len(sheet._images) == 3
 
 
 def test_ledger_csv_neutralises_formulas_and_bad_arguments_are_refused(

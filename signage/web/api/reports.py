@@ -14,6 +14,7 @@ from signage.errors import Invalid
 from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
 from signage.screens.ledger_book import campaign_rows, ledger_csv, ledger_xlsx, requirement_rows
 from signage.screens.plays import play_report, report_csv
+from signage.screens.snapshots import Snapshot, sampled_snapshots
 from signage.units import visible_screens
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
@@ -74,11 +75,23 @@ def ledger_report() -> Any:
     body, mimetype = (
         (ledger_csv(ledger), "text/csv")
         if output == "csv"
-        else (ledger_xlsx(ledger, config, config.site.name), XLSX)
+        else (ledger_xlsx(ledger, config, config.site.name, _period_snapshots(ledger)), XLSX)
     )
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+def _period_snapshots(ledger: Ledger) -> list[Snapshot]:
+    """The screens' pictures sampled over the ledger's days (one per screen and day), of the
+    screens this user's lists show."""
+    signage = parts()
+    config = signage.screens.config()
+    zone = config.site.zone
+    start = dt.datetime.combine(ledger.first, dt.time(), zone)
+    end = dt.datetime.combine(ledger.last + dt.timedelta(days=1), dt.time(), zone)
+    only = visible_screens(current_user(), config, request.args.get("unit") or None)
+    return sampled_snapshots(signage.store, start, end, zone, screens=only)
 
 
 def ledger_of_request(store: Store, config: Config) -> Ledger:
