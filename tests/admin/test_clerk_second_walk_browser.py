@@ -223,7 +223,15 @@ def test_2_captions_in_gbk_play_with_their_clip(walk: Walk, tmp_path: Path) -> N
     clerk = walk.clerk
     clerk.goto(walk.url + "/admin/media")
     clerk.set_input_files("#picker", [clip, captions])
-    expect(clerk.locator(".upload").first).to_contain_text("字幕已保存", timeout=30_000)
+    # Review is on: the captions wait for a second person, who reads their words first.
+    expect(clerk.locator(".upload").first).to_contain_text("字幕已提交审核", timeout=30_000)
+    reviewer = walk.reviewer
+    reviewer.goto(walk.url + "/admin/reviews")
+    waiting = reviewer.locator("#waiting-captions tr", has_text="谨防电信诈骗")
+    expect(waiting).to_have_count(1)
+    reads_as_chinese(walk, reviewer)
+    waiting.locator("button.primary").click()
+    expect(reviewer.locator("#waiting-captions")).not_to_contain_text("谨防电信诈骗")
     row = clerk.locator("tr.media-row", has_text="反诈提示")
     for _ in range(240):  # a row shows the state of when the page was loaded
         clerk.reload()

@@ -28,7 +28,9 @@ def waiting_captions() -> list[dict[str, Any]]:
     found = describe_media(instance, rows)
     for item in found:
         held = folder / item["captions_pending"]
-        item["captions_text"] = held.read_text("utf-8") if held.is_file() else ""
+        text = held.read_text("utf-8") if held.is_file() else ""
+        # The cues as the reviewer reads them: the file's format line says nothing to them.
+        item["captions_text"] = text.removeprefix("WEBVTT").strip()
     return found
 
 
