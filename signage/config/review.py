@@ -236,6 +236,7 @@ def decide_captions(
     name) the reviewer read, by a reviewer or admin who did not upload them."""
     if not may_review(reviewer):
         raise Forbidden("only a reviewer or an administrator may decide on captions")
+    check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
     if approved:
         approve_captions(signage.store, media_id, reviewer["name"], version)
         signage.screens.invalidate()

@@ -122,6 +122,19 @@ def test_no_write_of_the_api_escapes_a_unit(
             {},
         ),
         ("delete", "/media/{media_id}"): ({"media_id": "ldh-poster"}, {}),
+        ("patch", "/media/{media_id}"): ({"media_id": "ldh-poster"}, {"json": {"title": "改"}}),
+        ("post", "/media/{media_id}/captions/approve"): (
+            {"media_id": "ldh-poster"},
+            {"json": {"version": "x.vtt"}},
+        ),
+        ("post", "/packages"): ({}, multipart("p.tar", b"tar")),
+        ("post", "/packages/export"): ({}, {"json": {"media": ["ldh-poster"]}}),
+        ("post", "/screens/{screen_id}/reload"): ({"screen_id": "ldh-lobby"}, {}),
+        ("post", "/screens/{screen_id}/snapshot"): ({"screen_id": "ldh-lobby"}, {}),
+        ("put", "/screens/{screen_id}/snapshot"): (
+            {"screen_id": "ldh-lobby"},
+            {"data": b"\xff\xd8", "content_type": "image/jpeg"},
+        ),
         ("post", "/media/{media_id}/approve"): ({"media_id": "ldh-poster"}, {}),
         ("delete", "/media/{media_id}/captions"): ({"media_id": "ldh-poster"}, {}),
         ("post", "/media/{media_id}/captions"): (
@@ -219,6 +232,9 @@ def test_a_units_reviewer_reviews_the_units_drafts_and_county_reviewers_all(
     assert api.get(f"/reviews/{draft}", tokens["li"]).status_code == 404
     refused = api.post(f"/reviews/{draft}/approve", tokens["li"], json={})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "unit_review"
-    approved = api.post(f"/reviews/{draft}/approve", tokens["zhou"], json={"comment": "好"})
+    version = api.get(f"/reviews/{draft}", tokens["zhou"]).get_json()["version"]
+    approved = api.post(
+        f"/reviews/{draft}/approve", tokens["zhou"], json={"comment": "好", "version": version}
+    )
     assert approved.status_code == 200
     assert api.get(f"/reviews/{draft}", tokens["zhou"]).get_json()["state"] == "approved"

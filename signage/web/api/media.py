@@ -20,7 +20,7 @@ from signage.media.uploads import (
     too_large,
 )
 from signage.parts import Signage
-from signage.units import check_media_delete, upload_unit
+from signage.units import check_media, check_media_delete, upload_unit
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import MediaChange
@@ -120,7 +120,8 @@ def change_media(media_id: str) -> Any:
     user = current_user()
     if change.published is not None and (user is None or user["role"] != "admin"):
         raise Forbidden("only an admin publishes media to other courts")
-    library.media_row(instance.store, media_id)  # 404 before any change
+    # 404 before any change; a unit's people change only their unit's uploads
+    check_media(user, instance.state.current, library.media_row(instance.store, media_id))
     if change.published is not None:
         library.set_published(instance.store, media_id, change.published)
         audit(instance.store, user, "media.publish", media_id, {"published": change.published})

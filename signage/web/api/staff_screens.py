@@ -13,7 +13,7 @@ from signage.errors import NotFound
 from signage.programme import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
-from signage.units import visible_screens
+from signage.units import check_screens, visible_screens
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
@@ -80,6 +80,7 @@ def screen_snapshot(screen_id: str) -> Any:
 def _ask(screen_id: str, what: Request) -> tuple[dict[str, Any], int]:
     signage = parts()
     config = signage.screens.screen(screen_id)
+    check_screens(current_user(), config, [screen_id])  # a unit's people: their screens only
     ask_screen(signage.store, screen_id, what, now(), current_user())
     return {"screen": screen_id, "requested": what, "within_seconds": config.site.poll_seconds}, 202
 
