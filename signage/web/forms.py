@@ -110,6 +110,10 @@ class ScreenForm(Form):
     captions: bool = False
 
 
+class UnitForm(Form):
+    unit: Id = ""  # empty: the whole court
+
+
 class DecisionForm(Form):
     """A reviewer's word: a comment and the version of the change read."""
 

@@ -36,6 +36,7 @@ from signage.web.forms import (
     PasswordForm,
     RoleForm,
     ScreenForm,
+    UnitForm,
     read_form,
 )
 
@@ -70,7 +71,7 @@ def users_page() -> Any:
 
 def _unit_asked() -> str | None:
     """The posted unit (empty: the whole court), checked against site.yaml."""
-    unit = request.form.get("unit", "").strip() or None
+    unit = read_form(UnitForm, request.form).unit.strip() or None
     check_unit_exists(parts().state.current, unit)
     return unit
 
