@@ -12,7 +12,7 @@ import statistics
 import time
 
 from signage.config import Config, validate_files
-from signage.schedule import resolve_segments
+from signage.programme.schedule import resolve_segments
 
 DAYS = ["mon-fri", "workdays", "holidays", "[sat, sun]", "[mon, wed, fri]", "weekends"]
 

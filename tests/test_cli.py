@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
 
-from signage.cli import main
+from signage.cli.main import main
 
 Invoke = Callable[..., Result]
 

@@ -18,8 +18,8 @@ import requests
 from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user
 from signage.config.folder import load_folder
+from signage.jobs.preparation import DEMO_DONE
 from signage.media.ffmpeg import locate_binaries, run_command
-from signage.media.worker import DEMO_DONE
 from signage.parts import build_parts
 from tests.support import LiveServer, start_server
 

@@ -16,7 +16,9 @@ from flask import Flask
 from signage import create_app
 from signage.config.history import list_revisions
 from signage.db import now
-from signage.jobs import (
+from signage.jobs.leases import lease_row, take_lease
+from signage.jobs.preparation import PreparationPool
+from signage.jobs.scheduler import (
     HOUSEKEEPING,
     LEASE_SECONDS,
     RENEW_SECONDS,
@@ -27,8 +29,6 @@ from signage.jobs import (
     start_scheduler,
     stop_scheduler,
 )
-from signage.leases import lease_row, take_lease
-from signage.media.worker import PreparationPool
 from signage.parts import Signage, build_parts
 
 

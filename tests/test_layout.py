@@ -12,10 +12,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "signage"
 
 def test_the_pure_modules_import_no_flask() -> None:
     probe = (
-        "import sys, signage.schedule, signage.manifest, signage.config, signage.preview, "
-        "signage.unplayed, "
-        "signage.parts, signage.jobs, signage.accounts.users, signage.screens.service, "
-        "signage.media.worker; "
+        "import sys, signage.programme.schedule, signage.programme.manifest, signage.config, signage.programme.preview, "
+        "signage.programme.unplayed, "
+        "signage.parts, signage.jobs.scheduler, signage.accounts.users, signage.screens.service, "
+        "signage.jobs.preparation; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'flask_babel')))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from signage.db import now, screen_status
-from signage.jobs import housekeeping_jobs, watch_screens
+from signage.jobs.scheduler import housekeeping_jobs, watch_screens
 from signage.parts import Signage, build_parts
 from signage.screens.outages import notify_outages, screens_in_scheduled_hours
 from signage.screens.status import record_heartbeat, screen_overview

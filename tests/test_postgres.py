@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from signage.config.history import list_revisions
 from signage.errors import SignageError
-from signage.jobs import HOUSEKEEPING, reload_configuration
-from signage.leases import take_lease
+from signage.jobs.leases import take_lease
+from signage.jobs.scheduler import HOUSEKEEPING, reload_configuration
 from signage.media import library
 from signage.parts import Signage, build_parts
 from tests.commands import run_signage

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
 from signage.config.forms import playlist_model, playlist_yaml
-from signage.programme import MediaFact, Play, day_account, day_plan, requirement_issues
+from signage.programme.segments import MediaFact, Play, day_account, day_plan, requirement_issues
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 12, 8)  # a Tuesday

@@ -8,7 +8,7 @@ import pytest
 import segno
 
 from signage.config import validate_files
-from signage.qr import qr_drawing
+from signage.programme.qr import qr_drawing
 
 SITE = "site:\n  name: 法院\nscreens:\n  lobby: {}\ndefault_playlist: tips\n"
 

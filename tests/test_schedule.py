@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from signage.config import Config, load_folder, validate_files
-from signage.schedule import explain, resolve_segments
+from signage.programme.schedule import explain, resolve_segments
 
 DEMO = Path(__file__).resolve().parent.parent / "playlists"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from signage.config import load_folder, validate_files
-from signage.unplayed import day_ranges, unplayed_item, unplayed_rule
+from signage.programme.unplayed import day_ranges, unplayed_item, unplayed_rule
 
 DEMO = Path(__file__).resolve().parents[1] / "playlists"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from signage.cli_edge import close_with_command, edge, say
+from signage.cli.edge import close_with_command, edge, say
 from signage.settings import load_settings, settings_in_effect
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from signage.cli_edge import command_parts as _parts
-from signage.cli_edge import edge, say
+from signage.cli.edge import command_parts as _parts
+from signage.cli.edge import edge, say
 
 
 @click.group()
@@ -41,7 +41,7 @@ def package_export(target: Path, media_ids: tuple[str, ...], playlist_ids: tuple
 def package_import(source: Path) -> None:
     """Check a package from a trusted publisher whole, then add its media (prepared now) and
     playlists. Prints "<kind> <publisher's id> <id here>" per new item on stdout."""
-    from signage.media.worker import prepare_claimed
+    from signage.jobs.preparation import prepare_claimed
     from signage.packages.imports import import_package
 
     imported = import_package(_parts(), source, None, prepare=prepare_claimed)

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from signage.accounts.users import ROLES
-from signage.cli_admin import backup, db, restore, settings
-from signage.cli_content import export_usb, package
-from signage.cli_edge import close_with_command, edge
-from signage.cli_edge import command_parts as _parts
-from signage.cli_edge import say as _say
+from signage.cli.admin import backup, db, restore, settings
+from signage.cli.content import export_usb, package
+from signage.cli.edge import close_with_command, edge
+from signage.cli.edge import command_parts as _parts
+from signage.cli.edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
-from signage.programme import facts_from_rows, requirement_issues
+from signage.programme.segments import facts_from_rows, requirement_issues
 from signage.settings import load_settings
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def main() -> None:
 @edge
 def serve(host: str | None, port: int | None, threads: int) -> None:
     """Run the web server and the scheduler in one process (the embedded default)."""
-    from signage.jobs import start_scheduler, stop_scheduler
+    from signage.jobs.scheduler import start_scheduler, stop_scheduler
     from signage.web import create_web_app
     from signage.web.request_limits import serve_embedded
 
@@ -90,7 +90,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
 
 def _queue_demo_media(parts: Signage) -> None:
     """On the first start, queue the demo clips and poster the demo playlists name."""
-    from signage.media.worker import enqueue_demo_media
+    from signage.jobs.preparation import enqueue_demo_media
 
     try:
         queued = enqueue_demo_media(parts)
@@ -113,7 +113,7 @@ def _hint_first_admin(parts: Signage) -> None:
 @edge
 def worker() -> None:
     """Prepare media and share the housekeeping, beside gunicorn running signage.wsgi:app."""
-    from signage.jobs import start_scheduler, stop_scheduler
+    from signage.jobs.scheduler import start_scheduler, stop_scheduler
 
     parts = _parts()
     _say("worker running; stop with Ctrl-C")
@@ -209,7 +209,7 @@ def check(as_json: bool) -> None:
 @edge
 def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> None:
     """Show what a screen plays at a moment and why: which rule won and which lost."""
-    from signage.preview import describe_preview, render_preview
+    from signage.programme.preview import describe_preview, render_preview
 
     _, config, issues = _folder_config()
     if config is None:
@@ -337,7 +337,7 @@ def import_media(files: tuple[Path, ...], media_id: str | None) -> None:
 
     Prints "<id> <status>" per file on stdout; exit status 1 when any was refused.
     """
-    from signage.media.worker import import_file
+    from signage.jobs.preparation import import_file
 
     if media_id and len(files) > 1:
         raise SignageError("--id names a single file; without it each id comes from its name")

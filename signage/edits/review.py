@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
 from signage.accounts.users import may_review, user_by_name, user_units
-from signage.config.drafts import (
+from signage.config.folder import read_folder
+from signage.config.history import get_revision
+from signage.config.validate import Config, validate_files
+from signage.db import Store
+from signage.edits.drafts import (
     PENDING,
     REJECTED,
     decide,
@@ -22,11 +26,7 @@ from signage.config.drafts import (
     review_rows,
     review_summary,
 )
-from signage.config.editing import Approval, Saved, read_version, save_file
-from signage.config.folder import read_folder
-from signage.config.history import get_revision
-from signage.config.validate import Config, validate_files
-from signage.db import Store
+from signage.edits.saving import Approval, Saved, read_version, save_file
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.media.library import approve_captions, approve_media, drop_held_captions, media_row
 from signage.units import check_media, check_review, review_visible

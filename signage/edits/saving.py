@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
-from signage.config.drafts import APPROVED, decide, hold_draft, reopen
 from signage.config.folder import (
     MAX_FILE_BYTES,
     Signature,
@@ -32,6 +31,7 @@ from signage.config.history import forget_revision, get_revision, record_revisio
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, validate_files
+from signage.edits.drafts import APPROVED, decide, hold_draft, reopen
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.units import check_file_change, check_playlist_delete, stamp_new_playlist
 

@@ -32,6 +32,7 @@ from signage.errors import SignageError
 from signage.media import library
 from signage.media.demo import DEMO_ITEMS, make_demo_files
 from signage.media.ffmpeg import Binaries, Progress, locate_binaries
+from signage.media.library import worker_name
 from signage.media.prepare import prepare_media, remove_partials
 from signage.media.uploads import stored_name
 from signage.parts import Signage
@@ -44,15 +45,9 @@ POLL_SECONDS = 2
 HEARTBEAT = dt.timedelta(seconds=30)
 # A claim whose heartbeat stopped this long ago is taken back, whoever holds it.
 STALLED = dt.timedelta(minutes=10)
-INSTANCE = uuid.uuid4().hex[:12]  # this start of this process
 PARTIALS_OLDER_THAN = 600  # seconds; younger ones may belong to a running preparation
 PROGRESS_EVERY = 1.0  # seconds between progress writes
 DEMO_DONE = "media:demo"
-
-
-def worker_name() -> str:
-    """This process, this start, as a media row's ``claimed_by``."""
-    return f"{socket.gethostname()}:{os.getpid()}:{INSTANCE}"
 
 
 def still_working(row: dict[str, Any]) -> bool:

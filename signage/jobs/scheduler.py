@@ -1,7 +1,7 @@
 """The scheduler: started by `signage serve` and by each `signage worker`.
 
 Jobs are plain functions of the instance's parts, so tests call them directly. Every
-process with a scheduler prepares media (`signage.media.worker`) and keeps its own manifest
+process with a scheduler prepares media (`signage.jobs.preparation`) and keeps its own manifest
 cache warm; the housekeeping runs in exactly one process per database, the holder of the
 "housekeeping" lease, which another process takes over when its holder stops or dies.
 """
@@ -20,15 +20,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from signage.config.when import iso
 from signage.db import now
 from signage.hearings.imports import fetch_hearings
-from signage.leases import lease_row, release_lease, take_lease
-from signage.media.worker import (
+from signage.jobs.leases import lease_row, release_lease, take_lease
+from signage.jobs.preparation import (
     POLL_SECONDS,
     Job,
     PreparationPool,
     preparation_job,
     recover_interrupted,
-    worker_name,
 )
+from signage.media.library import worker_name
 from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages

@@ -7,11 +7,14 @@ once a worker claims it, then ``ready`` with its prepared file or ``failed`` wit
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pypinyin import lazy_pinyin
@@ -20,13 +23,16 @@ from signage.config.model import SLUG, SLUG_HELP, plain_line
 from signage.config.phrases import PhraseError
 from signage.db import Store, media, now
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
-from signage.media.prepare import PreparedMedia
+
+if TYPE_CHECKING:  # the web edge reads rows without loading the ffmpeg code that prepares them
+    from signage.media.prepare import PreparedMedia
 
 QUEUED, PROCESSING, READY, FAILED = "queued", "processing", "ready", "failed"
 # A file that crashes the process (or is stopped by restarts) this often is given up on.
 MAX_ATTEMPTS = 3
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 MEDIA_CHANGED = "version:media"  # the counter screens' manifests are rebuilt on
+INSTANCE = uuid.uuid4().hex[:12]  # this start of this process
 
 TITLE_LIMIT = 200  # the media table's title column
 
@@ -238,6 +244,11 @@ def status_counts(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         found = {status: count for status, count in conn.execute(query)}
     return {status: found.get(status, 0) for status in (QUEUED, PROCESSING, READY, FAILED)}
+
+
+def worker_name() -> str:
+    """This process, this start, as a media row's ``claimed_by``."""
+    return f"{socket.gethostname()}:{os.getpid()}:{INSTANCE}"
 
 
 def claim_next(store: Store, worker: str) -> dict[str, Any] | None:

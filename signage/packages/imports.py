@@ -16,14 +16,14 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from signage.accounts.audit import audit
-from signage.config.editing import check_file, playlist_file, save_file
 from signage.config.loader import YamlError
 from signage.config.roundtrip import dump_document, load_document
+from signage.edits.saving import check_file, playlist_file, save_file
 from signage.errors import Invalid
 from signage.media import library
 from signage.media.captions import attach_captions
+from signage.media.library import worker_name
 from signage.media.uploads import stored_name
-from signage.media.worker import worker_name
 from signage.packages.keys import trusted_publishers
 from signage.packages.manifest import PackedMedia, PackedPlaylist
 from signage.packages.origins import imported_as, record_import

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from signage.config.model import Tip
 from signage.errors import SignageError
-from signage.qr import QUIET_ZONE, qr_matrix
+from signage.programme.qr import QUIET_ZONE, qr_matrix
 
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 PAPER_TOP, PAPER_BOTTOM = (0xF8, 0xF3, 0xE6), (0xEF, 0xE4, 0xC8)  # .tip's gradient

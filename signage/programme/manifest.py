@@ -12,8 +12,14 @@ from typing import Any
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.hearings.listing import board
-from signage.qr import qr_drawing
-from signage.schedule import PlannedItem, Segment, awake_windows, hours_text, resolve_windows
+from signage.programme.qr import qr_drawing
+from signage.programme.schedule import (
+    PlannedItem,
+    Segment,
+    awake_windows,
+    hours_text,
+    resolve_windows,
+)
 
 MANIFEST_VERSION = 1
 

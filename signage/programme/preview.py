@@ -8,8 +8,14 @@ from typing import Any
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.errors import Invalid
-from signage.programme import REQUIRED, MediaFacts, programme_segments
-from signage.schedule import PlannedItem, RuleVerdict, explain, hours_state, resolve_segments
+from signage.programme.schedule import (
+    PlannedItem,
+    RuleVerdict,
+    explain,
+    hours_state,
+    resolve_segments,
+)
+from signage.programme.segments import REQUIRED, MediaFacts, programme_segments
 
 # How far from now the player can be previewed: the schedule is known further, but alerts,
 # media and the configuration itself are today's, so a far preview would mostly mislead.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from signage.config.model import Rule
 from signage.config.validate import Config
 from signage.config.when import DateSet
-from signage.schedule import Segment, explain, resolve_segments, resolve_windows
+from signage.programme.schedule import Segment, explain, resolve_segments, resolve_windows
 
 MAX_DAYS = 62  # the first two months of a long range are enough to act on
 DAY = dt.timedelta(days=1)

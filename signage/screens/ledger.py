@@ -20,7 +20,7 @@ from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.db import Store, plays
 from signage.errors import Invalid
-from signage.programme import requirement_window
+from signage.programme.segments import requirement_window
 from signage.screens.plays import MAX_REPORT_DAYS
 
 Grouping = Literal["topic", "unit", "screen", "item"]

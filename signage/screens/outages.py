@@ -19,7 +19,7 @@ from typing import Any
 
 from signage.config import Config
 from signage.db import Store
-from signage.schedule import is_awake, resolve_segments
+from signage.programme.schedule import is_awake, resolve_segments
 from signage.screens.status import screen_overview
 
 log = logging.getLogger("signage.screens")

@@ -28,7 +28,7 @@ from signage.config.validate import Config
 from signage.db import Store, now, plays
 from signage.errors import Invalid
 from signage.media.library import media_titles, media_topics
-from signage.programme import CAMPAIGN, REQUIRED
+from signage.programme.segments import CAMPAIGN, REQUIRED
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_REPORT_DAYS = 366

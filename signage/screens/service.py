@@ -14,9 +14,9 @@ from signage.config.validate import Config
 from signage.db import Store, digest
 from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
-from signage.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
 from signage.media.library import MEDIA_CHANGED, ready_media
-from signage.programme import MediaFacts, facts_from_rows, programme_segments
+from signage.programme.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
+from signage.programme.segments import MediaFacts, facts_from_rows, programme_segments
 from signage.screens.alerts import ALERTS_CHANGED, alerts_in_force
 from signage.screens.keys import KEYS_CHANGED, all_screen_keys, screen_key_row
 

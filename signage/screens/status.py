@@ -14,8 +14,8 @@ from signage.config.validate import Config
 from signage.config.when import iso
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
-from signage.preview import item_summary, verdict_summary
-from signage.schedule import explain, hours_state, is_awake, resolve_segments
+from signage.programme.preview import item_summary, verdict_summary
+from signage.programme.schedule import explain, hours_state, is_awake, resolve_segments
 from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService

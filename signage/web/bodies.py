@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from signage.accounts.users import MAX_PASSWORD
 from signage.config.folder import MAX_FILE_BYTES
 from signage.config.model import SLUG
-from signage.config.review import MAX_COMMENT
 from signage.config.when import supported_date
+from signage.edits.review import MAX_COMMENT
 from signage.screens.alerts import MAX_TEXT
 from signage.screens.heartbeat import Heartbeat
 

@@ -22,12 +22,12 @@ from flask import (
 )
 
 from signage import __version__
-from signage.config.review import draft_config, visible_review
 from signage.config.validate import Config
 from signage.config.when import iso, parse_moment
 from signage.db import now
+from signage.edits.review import draft_config, visible_review
 from signage.errors import Forbidden, NotFound, SignageError
-from signage.preview import check_preview_time
+from signage.programme.preview import check_preview_time
 from signage.web.admin.base import error_text
 from signage.web.auth import current_user, screen_key_from_request
 from signage.web.context import parts

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from signage.accounts.users import MAX_PASSWORD
 from signage.config.folder import MAX_FILE_BYTES
-from signage.config.review import MAX_COMMENT
+from signage.edits.review import MAX_COMMENT
 from signage.errors import SignageError
 
 MOST_RULES = 500  # rules the schedule form may post; a county's schedule has a few dozen

@@ -8,7 +8,7 @@ from typing import Any
 from signage.config.when import iso
 from signage.media.library import media_titles
 from signage.parts import Signage
-from signage.programme import Play
+from signage.programme.segments import Play
 
 KIND_TYPES = {"clip": "video", "image": "image", "tip": "tip", "hearings": "hearings"}
 

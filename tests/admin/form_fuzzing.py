@@ -29,8 +29,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from signage import create_app
 from signage.accounts.users import add_user
-from signage.config.drafts import hold_draft
-from signage.config.editing import file_etag
+from signage.edits.drafts import hold_draft
+from signage.edits.saving import file_etag
 from tests.admin.english import english_sentences
 from tests.hearings.workbooks import HEADER, csv_text, damaged, xlsx
 from tests.media.test_captions import _clip

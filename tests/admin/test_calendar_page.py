@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.schedule import resolve_segments
+from signage.programme.schedule import resolve_segments
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 WORKDAY_TIP = """  - tip:

@@ -25,8 +25,8 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from signage.config.folder import load_folder
+from signage.jobs.preparation import DEMO_DONE
 from signage.media.library import set_title
-from signage.media.worker import DEMO_DONE
 from tests.admin.conftest import DEMO
 from tests.browser.lobby import make_clip, make_poster, open_store, publish
 from tests.hearings.workbooks import HEADER, xlsx

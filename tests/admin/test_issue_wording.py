@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from signage.config.phrases import render_phrase
 from signage.config.validate import validate_files
-from signage.jobs import reload_configuration
+from signage.jobs.scheduler import reload_configuration
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "playlists"

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Flask
 
-from signage.unplayed import first_play
+from signage.programme.unplayed import first_play
 from signage.web.admin.schedule_words import off_air_warning
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))

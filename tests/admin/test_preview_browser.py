@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect
 
 from signage.db import Store, plays, screen_status
-from signage.media.worker import DEMO_DONE
+from signage.jobs.preparation import DEMO_DONE
 from tests.admin.conftest import PASSWORD, Site, shot, sign_in
 from tests.browser.lobby import ZONE, make_poster, open_store, publish, wait_for, write_playlists
 from tests.support import start_server

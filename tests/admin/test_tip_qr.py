@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from signage.config.forms import playlist_model, playlist_yaml
-from signage.qr import qr_drawing
+from signage.programme.qr import qr_drawing
 
 TIP = """name: 网上服务
 items:

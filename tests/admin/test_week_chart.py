@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from signage.config.folder import load_folder
-from signage.preview import describe_preview
+from signage.programme.preview import describe_preview
 from signage.web.admin.week import week_rows
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"

@@ -29,8 +29,8 @@ import requests
 from playwright.sync_api import Browser, Page
 
 from signage.db import Store, create_store_engine, default_database_url, media, now
+from signage.jobs.preparation import DEMO_DONE
 from signage.media.library import MEDIA_CHANGED, files_folder
-from signage.media.worker import DEMO_DONE
 from signage.migrations import ensure_schema
 from signage.screens.keys import ensure_screen_key
 from tests.support import LiveServer, start_server

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from signage.config import Config, validate_files
-from signage.schedule import explain, resolve_segments
+from signage.programme.schedule import explain, resolve_segments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SITE = """\

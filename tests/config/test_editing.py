@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from signage.config.editing import (
+from signage.config.history import list_revisions
+from signage.edits.saving import (
     file_etag,
     playlist_file,
     read_version,
     save_file,
     write_atomically,
 )
-from signage.config.history import list_revisions
 from signage.errors import SignageError
 from signage.parts import Signage
 

@@ -7,8 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
-from signage.manifest import build_manifest
-from signage.schedule import awake_windows, is_awake, resolve_segments
+from signage.programme.manifest import build_manifest
+from signage.programme.schedule import awake_windows, is_awake, resolve_segments
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PLAYLISTS = {"daytime.yaml": "items:\n  - tip: {title: 白天}\n"}

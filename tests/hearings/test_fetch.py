@@ -18,7 +18,7 @@ from signage.db import Store, create_store_engine
 from signage.errors import SignageError
 from signage.hearings.board import hearing_rows
 from signage.hearings.imports import fetch_hearings
-from signage.jobs import fetch_hearing_list, housekeeping_jobs
+from signage.jobs.scheduler import fetch_hearing_list, housekeeping_jobs
 from signage.migrations import ensure_schema
 from signage.parts import build_parts
 

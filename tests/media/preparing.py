@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from signage.jobs.preparation import prepare_claimed, recover_interrupted
 from signage.media import library
-from signage.media.worker import prepare_claimed, recover_interrupted, worker_name
+from signage.media.library import worker_name
 from signage.parts import Signage
 
 

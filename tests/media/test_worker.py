@@ -17,8 +17,7 @@ from flask import Flask
 
 from signage import create_app
 from signage.db import media, now
-from signage.media import library, worker
-from signage.media.worker import (
+from signage.jobs.preparation import (
     STALLED,
     PreparationPool,
     enqueue_demo_media,
@@ -26,6 +25,7 @@ from signage.media.worker import (
     recover_interrupted,
     worker_name,
 )
+from signage.media import library, worker
 from tests.media.preparing import prepare_queued
 
 pytestmark = pytest.mark.slow
@@ -236,7 +236,7 @@ def test_the_first_start_queues_the_demo_media_once(app):
 
 @pytest.fixture
 def signage_command(playlists_dir: Path, media_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    from signage.cli import main
+    from signage.cli.main import main
 
     monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(playlists_dir))
     monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(media_dir))

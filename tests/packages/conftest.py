@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 
 from signage.db import media
+from signage.jobs.preparation import import_file
 from signage.media import library
 from signage.media.ffmpeg import Binaries, locate_binaries, run_command
-from signage.media.worker import import_file
 from signage.packages.keys import own_publisher
 from signage.parts import Signage, build_parts
 from tests.conftest import DEMO_PLAYLISTS

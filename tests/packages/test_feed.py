@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from signage.jobs.preparation import import_file
 from signage.media import library
-from signage.media.worker import import_file
 from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from tests.media.preparing import prepare_queued

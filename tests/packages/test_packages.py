@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from signage.cli import main
+from signage.cli.main import main
 from signage.errors import SignageError
+from signage.jobs.preparation import prepare_claimed
 from signage.media import library
-from signage.media.worker import prepare_claimed
 from signage.packages.export import export_package
 from signage.packages.imports import import_package
 from signage.packages.keys import parse_trusted
@@ -115,7 +115,7 @@ def test_importing_the_same_package_twice_changes_nothing(receiver: Signage, pac
 def test_clashing_ids_get_a_suffix_and_the_playlist_follows(
     receiver: Signage, package: Path, small_sources: dict[str, Path]
 ):
-    from signage.media.worker import import_file
+    from signage.jobs.preparation import import_file
 
     own = import_file(receiver, small_sources["court-guide"], media_id="anti-fraud", title="本院")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from signage.cli import main
+from signage.cli.main import main
 from signage.config.model import Tip
 from signage.media import library
 from signage.media.ffmpeg import Binaries, run_command

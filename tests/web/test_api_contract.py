@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from flask import Flask
 from jsonschema import Draft202012Validator
 
-from signage.cli import main
+from signage.cli.main import main
 from signage.db import tokens
 from signage.web.api.openapi import served_routes
 from signage.web.bodies import REQUEST_BODIES

@@ -10,7 +10,7 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from signage.media import library
-from signage.programme import day_plan
+from signage.programme.segments import day_plan
 from tests.web.api_check import Api, error_of
 
 REQUIREMENTS = """

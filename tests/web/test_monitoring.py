@@ -10,10 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.jobs import HOUSEKEEPING, LEASE_SECONDS
-from signage.leases import take_lease
-from signage.media.library import count_preparation
-from signage.media.worker import worker_name
+from signage.jobs.leases import take_lease
+from signage.jobs.scheduler import HOUSEKEEPING, LEASE_SECONDS
+from signage.media.library import count_preparation, worker_name
 
 
 def staff(token: str) -> dict[str, str]:

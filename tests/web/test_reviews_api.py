@@ -11,7 +11,7 @@ from flask import Flask
 
 from signage.accounts.audit import audit_entries
 from signage.db import now
-from signage.schedule import resolve_segments
+from signage.programme.schedule import resolve_segments
 from tests.conftest import _token
 from tests.web.api_check import Api, error_of
 

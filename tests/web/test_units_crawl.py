@@ -19,8 +19,8 @@ from flask import Flask
 
 from signage import db
 from signage.accounts.users import set_unit
-from signage.config.editing import file_etag
 from signage.db import now
+from signage.edits.saving import file_etag
 from tests.conftest import _token
 from tests.hearings.workbooks import HEADER, xlsx
 from tests.web.api_check import DOCUMENT, Api

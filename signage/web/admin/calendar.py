@@ -19,9 +19,9 @@ from signage.config.calendar_form import (
     calendar_entry,
     site_yaml_with_calendar_entry,
 )
-from signage.config.editing import read_version, save_file
 from signage.config.validate import SITE_FILE
 from signage.config.when import official_calendar_known
+from signage.edits.saving import read_version, save_file
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.context import parts

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from signage.errors import SignageError
 from signage.media.library import media_titles
-from signage.programme import REQUIRED
+from signage.programme.segments import REQUIRED
 from signage.web.admin.base import bp
 from signage.web.admin.waiting import review_badge
 from signage.web.auth import current_user

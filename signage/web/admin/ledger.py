@@ -9,7 +9,7 @@ from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from signage.db import now
-from signage.programme import day_account, day_plan
+from signage.programme.segments import day_account, day_plan
 from signage.screens.ledger import GROUPINGS
 from signage.screens.ledger_book import campaign_rows, requirement_rows
 from signage.web.admin.base import bp

@@ -18,10 +18,10 @@ from signage.accounts.users import (
     set_role,
     set_unit,
 )
-from signage.config.editing import Saved, read_version, save_file
 from signage.config.forms import site_yaml_with_screen
 from signage.config.validate import SITE_FILE
 from signage.db import now
+from signage.edits.saving import Saved, read_version, save_file
 from signage.errors import Invalid
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview

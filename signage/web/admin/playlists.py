@@ -7,7 +7,10 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.config.editing import (
+from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
+from signage.config.model import DEFAULT_SECONDS, web_address
+from signage.db import now
+from signage.edits.saving import (
     check_file,
     delete_playlist,
     playlist_file,
@@ -15,12 +18,9 @@ from signage.config.editing import (
     read_version,
     save_file,
 )
-from signage.config.forms import item_at_line, item_lines, playlist_model, playlist_yaml
-from signage.config.model import DEFAULT_SECONDS, web_address
-from signage.db import now
 from signage.errors import SignageError
 from signage.media.library import ready_media
-from signage.qr import qr_svg
+from signage.programme.qr import qr_svg
 from signage.units import check_readable, visible_playlists
 from signage.web.admin.base import bp, user
 from signage.web.admin.issue_words import issue_text

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit_entries
-from signage.config.drafts import approvers
-from signage.config.editing import config_file, restore_revision
 from signage.config.folder import yaml_files
 from signage.config.history import get_revision, list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
+from signage.edits.drafts import approvers
+from signage.edits.saving import config_file, restore_revision
 from signage.screens.plays import play_report
 from signage.units import check_readable, readable_files, visible_screens
 from signage.web.admin.base import bp, user

@@ -13,9 +13,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from signage.accounts.users import may_review
-from signage.config.drafts import PENDING, review_rows, review_summary
-from signage.config.editing import Saved
-from signage.config.review import (
+from signage.config.validate import SITE_FILE
+from signage.db import now
+from signage.edits.drafts import PENDING, review_rows, review_summary
+from signage.edits.review import (
     approve,
     approve_upload,
     decide_captions,
@@ -25,13 +26,12 @@ from signage.config.review import (
     site_zone,
     visible_reviews,
 )
-from signage.config.validate import SITE_FILE
-from signage.db import now
+from signage.edits.saving import Saved
 from signage.errors import Conflict, SignageError
 from signage.media.library import media_titles
-from signage.preview import PREVIEW_REACH
+from signage.programme.preview import PREVIEW_REACH
+from signage.programme.unplayed import first_play
 from signage.screens.alerts import alerts_posted_since
-from signage.unplayed import first_play
 from signage.web.admin.base import bp, user
 from signage.web.admin.change_words import file_changes
 from signage.web.admin.waiting import waiting_captions, waiting_media

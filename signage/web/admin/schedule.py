@@ -8,7 +8,6 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from signage.config.editing import read_version, save_file
 from signage.config.forms import (
     blank_rule,
     rules_from_form,
@@ -18,9 +17,10 @@ from signage.config.forms import (
 from signage.config.validate import SITE_FILE
 from signage.config.when import DAY_NAMES, parse_moment
 from signage.db import now
+from signage.edits.saving import read_version, save_file
 from signage.errors import Invalid
-from signage.preview import describe_preview
-from signage.programme import day_account, day_plan, requirement_issues
+from signage.programme.preview import describe_preview
+from signage.programme.segments import day_account, day_plan, requirement_issues
 from signage.units import unit_of
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved

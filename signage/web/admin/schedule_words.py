@@ -13,7 +13,13 @@ from flask_babel import gettext as _
 from signage.config.model import When
 from signage.config.validate import Config
 from signage.config.when import DaySet
-from signage.unplayed import Unplayed, day_ranges, first_play, unplayed_item, unplayed_rule
+from signage.programme.unplayed import (
+    Unplayed,
+    day_ranges,
+    first_play,
+    unplayed_item,
+    unplayed_rule,
+)
 from signage.web.admin.base import bp
 from signage.web.admin.layout import WEEKDAY_NAMES, playlist_name
 from signage.web.context import parts

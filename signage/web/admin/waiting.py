@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from signage.accounts.users import may_review
-from signage.config.drafts import PENDING, count_pending, review_rows
+from signage.edits.drafts import PENDING, count_pending, review_rows
 from signage.media import library
 from signage.web.admin.base import user
 from signage.web.context import parts

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from signage.config.validate import Config
-from signage.preview import verdict_summary
-from signage.schedule import explain, resolve_segments, resolve_windows
+from signage.programme.preview import verdict_summary
+from signage.programme.schedule import explain, resolve_segments, resolve_windows
 from signage.screens.status import timeline
 
 PALETTE = ("#1a5fb4", "#1d7a3c", "#9a6200", "#813d9c", "#a3192b", "#0b7285", "#5c4b1f")

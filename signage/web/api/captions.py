@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from signage.accounts.audit import audit
-from signage.config.review import decide_captions
+from signage.edits.review import decide_captions
 from signage.media import library
 from signage.media.captions import CAPTIONS_LARGEST, attach_captions
 from signage.units import check_media

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify, request, url_for
 
-from signage.config.editing import FileVersion, Saved
+from signage.edits.saving import FileVersion, Saved
 from signage.errors import SignageError
 from signage.web.api.base import parse_body
 from signage.web.bodies import YamlDocument

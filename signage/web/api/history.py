@@ -8,8 +8,8 @@ from flask import Response, request
 
 from signage.accounts.audit import audit_entries
 from signage.accounts.users import user_units
-from signage.config.editing import config_file, restore_revision
 from signage.config.history import diff_revisions, get_revision, list_revisions
+from signage.edits.saving import config_file, restore_revision
 from signage.errors import Invalid
 from signage.units import check_readable, check_unit_exists
 from signage.web.api.arguments import int_arg

@@ -8,8 +8,8 @@ from typing import Any
 from flask import request, url_for
 
 from signage.accounts.audit import audit
-from signage.config.review import approve_upload
 from signage.db import Store
+from signage.edits.review import approve_upload
 from signage.errors import Forbidden
 from signage.media import library
 from signage.media.uploads import (

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request, url_for
 
-from signage.config.editing import (
+from signage.edits.saving import (
     delete_playlist,
     playlist_file,
     playlist_summaries,

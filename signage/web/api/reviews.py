@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import request
 
-from signage.config.drafts import STATES, review_summary
-from signage.config.review import (
+from signage.edits.drafts import STATES, review_summary
+from signage.edits.review import (
     approve,
     reject,
     review_detail,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from signage.config.editing import read_version, save_file
 from signage.config.validate import SITE_FILE
+from signage.edits.saving import read_version, save_file
 from signage.web.api.base import bp
 from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
 from signage.web.auth import current_user, staff_required

@@ -10,7 +10,7 @@ from flask import Response, request
 from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import NotFound
-from signage.programme import day_plan
+from signage.programme.segments import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
 from signage.units import check_screens, visible_screens
