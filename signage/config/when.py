@@ -259,6 +259,11 @@ def supported_date(day: dt.date) -> dt.date:
     return day
 
 
+def parse_day(text: str) -> dt.date:
+    """A typed-in date ("2026-12-04") of a year we schedule; ValueError otherwise."""
+    return supported_date(dt.date.fromisoformat(text.strip()))
+
+
 def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.datetime:
     """A typed-in moment, read in the site's zone unless it has an offset: an ISO time
     ("2026-12-04T10:00+08:00", "2026-12-04 10:00"), a date (its midnight), or a clock time
@@ -273,7 +278,7 @@ def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.
             clock = dt.time.fromisoformat(text.zfill(5))
             return dt.datetime.combine(default.astimezone(zone).date(), clock, tzinfo=zone)
         if len(text) == 10:
-            day = supported_date(dt.date.fromisoformat(text))
+            day = parse_day(text)
             return dt.datetime.combine(day, dt.time(), tzinfo=zone)
         moment = dt.datetime.fromisoformat(text)
         supported_date(moment.date())

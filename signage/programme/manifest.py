@@ -94,7 +94,7 @@ def item_json(planned: PlannedItem, lookup: MediaLookup) -> tuple[dict[str, Any]
     return entry, ""
 
 
-# What staff and screens call the playlists the programme makes up (programme.py).
+# What staff and screens call the playlists the programme makes up (segments.py).
 MADE_UP_PLAYLISTS = {"required": "规定播放"}
 
 

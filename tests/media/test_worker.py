@@ -17,15 +17,16 @@ from flask import Flask
 
 from signage import create_app
 from signage.db import media, now
+from signage.jobs import preparation
 from signage.jobs.preparation import (
     STALLED,
     PreparationPool,
     enqueue_demo_media,
     heartbeat,
     recover_interrupted,
-    worker_name,
 )
-from signage.media import library, worker
+from signage.media import library
+from signage.media.library import worker_name
 from tests.media.preparing import prepare_queued
 
 pytestmark = pytest.mark.slow
@@ -148,7 +149,7 @@ def test_a_live_process_keeps_its_claim_while_its_heartbeat_beats(app, conformin
 
 
 def test_the_heartbeat_moves_while_a_preparation_runs(app, conforming_mp4, monkeypatch):
-    monkeypatch.setattr(worker, "HEARTBEAT", dt.timedelta(seconds=0.2))
+    monkeypatch.setattr(preparation, "HEARTBEAT", dt.timedelta(seconds=0.2))
     queue_file(app, conforming_mp4, "long", claimed_by=worker_name())
     long_ago = now() - dt.timedelta(hours=1)
     _set_updated_at(app, "long", long_ago)

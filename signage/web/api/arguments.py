@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from flask import request
 
-from signage.config.when import supported_date
+from signage.config.when import parse_day
 from signage.errors import Invalid
 
 T = TypeVar("T")
@@ -41,9 +41,4 @@ def int_arg(name: str, default: int | None = None) -> int | None:
 
 def date_arg(name: str, default: dt.date) -> dt.date:
     """A date query argument like 2026-12-01."""
-    return query_arg(
-        name,
-        lambda raw: supported_date(dt.date.fromisoformat(raw)),
-        "a date like 2026-12-01 (years 2000-2099)",
-        default,
-    )
+    return query_arg(name, parse_day, "a date like 2026-12-01 (years 2000-2099)", default)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import request
 
-from signage.config.when import FIRST_YEAR, LAST_YEAR, supported_date
+from signage.config.when import FIRST_YEAR, LAST_YEAR, parse_day
 from signage.db import now
 from signage.errors import Invalid
 from signage.hearings.board import hearing_rows
@@ -25,7 +25,7 @@ def day_asked(text: str | None, zone: dt.tzinfo) -> dt.date:
     if not text:
         return now().astimezone(zone).date()
     try:
-        return supported_date(dt.date.fromisoformat(text.strip()))
+        return parse_day(text)
     except ValueError:
         raise Invalid(
             f"{text[:40]!r} is not a date from {FIRST_YEAR} to {LAST_YEAR}; "
