@@ -29,7 +29,7 @@ PAGES = ("/admin/", "/admin/media", "/admin/playlists/daytime", "/admin/schedule
 def grow(app: object) -> None:
     """50 screens in site.yaml (25 reporting a heartbeat), 500 media items (480 ready)."""
     signage = app.extensions["signage"]  # type: ignore[attr-defined]
-    site = signage.settings["PLAYLISTS_DIR"] / SITE_FILE
+    site = signage.settings.playlists_dir / SITE_FILE
     text = site.read_text()
     for number in range(SCREENS - 4):
         text = site_yaml_with_screen(text, f"hall-{number}", f"走廊屏幕 {number}", ["lobby"])

@@ -17,21 +17,21 @@ import sqlite3
 import tarfile
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 
 from signage import __version__
 from signage.db import create_store_engine, default_database_url, meta
 from signage.errors import SignageError
+from signage.settings import Settings
 
 DATABASE = "signage.db"
 SECRET = "secret_key"
 ABOUT = "backup.json"
 
 
-def _database_url(settings: dict[str, Any]) -> str:
-    return settings["DATABASE_URL"] or default_database_url(settings["MEDIA_DIR"])
+def _database_url(settings: Settings) -> str:
+    return settings.database_url or default_database_url(settings.media_dir)
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -41,18 +41,18 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _folders(settings: dict[str, Any]) -> dict[str, Path]:
-    media = Path(settings["MEDIA_DIR"])
+def _folders(settings: Settings) -> dict[str, Path]:
+    media = Path(settings.media_dir)
     return {
-        "playlists": Path(settings["PLAYLISTS_DIR"]),
+        "playlists": Path(settings.playlists_dir),
         "media/files": media / "files",
         "media/uploads": media / "uploads",
     }
 
 
-def _secret_key(settings: dict[str, Any], url: str) -> str | None:
-    if settings["SECRET_KEY"]:
-        return settings["SECRET_KEY"]
+def _secret_key(settings: Settings, url: str) -> str | None:
+    if settings.secret_key:
+        return settings.secret_key
     engine = create_store_engine(url)
     try:
         with engine.connect() as conn:
@@ -74,7 +74,7 @@ def _skip_partials(info: tarfile.TarInfo) -> tarfile.TarInfo | None:
     return None if Path(info.name).name.startswith(".partial") else info
 
 
-def create_backup(settings: dict[str, Any], target: Path) -> list[str]:
+def create_backup(settings: Settings, target: Path) -> list[str]:
     """Write the archive; notes for the person running it (what was left out, and why)."""
     url = _database_url(settings)
     database = _sqlite_path(url)
@@ -115,7 +115,7 @@ def _is_empty(folder: Path) -> bool:
     return not folder.exists() or not any(folder.iterdir())
 
 
-def restore_backup(settings: dict[str, Any], source: Path) -> list[str]:
+def restore_backup(settings: Settings, source: Path) -> list[str]:
     """Unpack an archive into an empty installation; notes for the person running it."""
     url = _database_url(settings)
     database = _sqlite_path(url)
@@ -163,13 +163,13 @@ def restore_backup(settings: dict[str, Any], source: Path) -> list[str]:
     return notes
 
 
-def _restore_secret(settings: dict[str, Any], url: str, secret: str) -> list[str]:
-    if settings["SECRET_KEY"] and settings["SECRET_KEY"] != secret:
+def _restore_secret(settings: Settings, url: str, secret: str) -> list[str]:
+    if settings.secret_key and settings.secret_key != secret:
         return [
             "SIGNAGE_SECRET_KEY differs from the backed-up key: screen URLs made before the "
             "backup stop working unless it is set to the old value"
         ]
-    if settings["SECRET_KEY"]:
+    if settings.secret_key:
         return []
     engine = create_store_engine(url)
     try:

@@ -15,7 +15,7 @@ from signage.config.history import record_disk_edits
 from signage.db import Store, create_store_engine, default_database_url
 from signage.migrations import ensure_schema
 from signage.screens.service import ScreenService
-from signage.settings import load_settings
+from signage.settings import Settings, load_settings
 
 log = logging.getLogger("signage")
 
@@ -24,7 +24,7 @@ log = logging.getLogger("signage")
 class Signage:
     """Settings, database, configuration, screens and sign-in limiter of one instance."""
 
-    settings: dict[str, Any]
+    settings: Settings
     store: Store
     state: ConfigState
     screens: ScreenService
@@ -37,7 +37,7 @@ class Signage:
     def refresh_config(self, force: bool = False) -> str:
         """Pick up hand edits, at most every CONFIG_CHECK_SECONDS unless forced."""
         moment = time.monotonic()
-        if not force and moment - self._checked_at < self.settings["CONFIG_CHECK_SECONDS"]:
+        if not force and moment - self._checked_at < self.settings.config_check_seconds:
             return "unchanged"
         self._checked_at = moment
         outcome = self.state.refresh()
@@ -61,25 +61,25 @@ def build_parts(config: dict[str, Any] | None = None) -> Signage:
     """Read the settings, open the database, load the configuration."""
     settings = load_settings(config)
     logging.basicConfig(
-        level=settings["LOG_LEVEL"].upper(),
+        level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    media_dir: Path = settings["MEDIA_DIR"]
+    media_dir: Path = settings.media_dir
     media_dir.mkdir(parents=True, exist_ok=True)
-    database_url = settings["DATABASE_URL"] or default_database_url(media_dir)
+    database_url = settings.database_url or default_database_url(media_dir)
     store = Store(create_store_engine(database_url))
     try:
         ensure_schema(store.engine)
     except BaseException:
         store.engine.dispose()  # a refused start leaves no connection open
         raise
-    secret_key = settings["SECRET_KEY"] or store.secret_key()
-    state = ConfigState(settings["PLAYLISTS_DIR"])
+    secret_key = settings.secret_key or store.secret_key()
+    state = ConfigState(settings.playlists_dir)
     parts = Signage(
         settings,
         store,
         state,
-        ScreenService(state, store, secret_key, settings["MANIFEST_HOURS"]),
+        ScreenService(state, store, secret_key, settings.manifest_hours),
         LoginLimiter(store),
     )
     parts.refresh_config(force=True)

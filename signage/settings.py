@@ -1,7 +1,8 @@
-"""Every setting in one table: name, default, help, and how its text is read.
+"""Every setting in one table, `Settings`: name, type, default, help, and how its text is read.
 
 Each can be set with the environment variable ``SIGNAGE_<NAME>`` or passed to
-``create_app(config={...})``. A wrong value stops the start with one line naming it.
+``create_app(config={"NAME": ...})``. A wrong value stops the start with one line naming it.
+The code reads the values typed and frozen, as attributes (``parts.settings.media_dir``).
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from signage.errors import SettingsError
@@ -83,187 +84,167 @@ def _time_of_day_or_off(raw: str) -> str:
     return value
 
 
+def _setting(default: str | None, help: str, parse: Callable[[str], Any] = _text) -> Any:
+    """One row of the table: the default as it would be typed, the help, and its parser."""
+    return field(metadata={"default": default, "help": help, "parse": parse})
+
+
 @dataclass(frozen=True)
-class Setting:
-    name: str
-    default: str | None
-    help: str
-    parse: Callable[[str], Any] = _text
+class Settings:
+    """The one table of settings, and the values in effect: each field is ``SIGNAGE_<NAME>``
+    (upper case), read by its parser into the field's type."""
 
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "PLAYLISTS_DIR", "playlists", "Folder with site.yaml and one <id>.yaml per playlist.", _path
-    ),
-    Setting(
-        "MEDIA_DIR", "media", "Folder of the media library (uploads and prepared files).", _path
-    ),
-    Setting(
-        "DATABASE_URL",
-        None,
-        "SQLAlchemy database URL; default a SQLite file signage.db inside MEDIA_DIR.",
-    ),
-    Setting(
-        "SECRET_KEY",
-        None,
-        "Key that signs sessions and derives screen keys; generated and kept when unset.",
-    ),
-    Setting("HOST", "127.0.0.1", "Address `signage serve` listens on (0.0.0.0 for the LAN)."),
-    Setting("PORT", "8000", "Port `signage serve` listens on.", _int_between(1, 65535)),
-    Setting(
-        "PUBLIC_URL",
+    playlists_dir: Path = _setting(
+        "playlists", "Folder with site.yaml and one <id>.yaml per playlist.", _path
+    )
+    media_dir: Path = _setting(
+        "media", "Folder of the media library (uploads and prepared files).", _path
+    )
+    database_url: str | None = _setting(
+        None, "SQLAlchemy database URL; default a SQLite file signage.db inside MEDIA_DIR."
+    )
+    secret_key: str | None = _setting(
+        None, "Key that signs sessions and derives screen keys; generated and kept when unset."
+    )
+    host: str = _setting("127.0.0.1", "Address `signage serve` listens on (0.0.0.0 for the LAN).")
+    port: int = _setting("8000", "Port `signage serve` listens on.", _int_between(1, 65535))
+    public_url: str | None = _setting(
         None,
         "Address screens use to reach this server, in display URLs; set it to the court LAN's "
         "address. Unset: the address the staff page was opened with (http://HOST:PORT on the "
         "command line).",
         _url,
-    ),
-    Setting("FFMPEG", None, "Path of the ffmpeg program; default the one on PATH, else bundled."),
-    Setting("FFPROBE", None, "Path of the ffprobe program; default the one on PATH, else bundled."),
-    Setting(
-        "MAX_UPLOAD_MB",
-        "2048",
-        "Largest upload accepted, in megabytes.",
-        _int_between(1, 1024 * 1024),
-    ),
-    Setting(
-        "MAX_CLIP_MINUTES", "60", "Longest clip accepted, in minutes.", _int_between(1, 24 * 60)
-    ),
-    Setting(
-        "MAX_FRAME_RATE",
+    )
+    ffmpeg: str | None = _setting(
+        None, "Path of the ffmpeg program; default the one on PATH, else bundled."
+    )
+    ffprobe: str | None = _setting(
+        None, "Path of the ffprobe program; default the one on PATH, else bundled."
+    )
+    max_upload_mb: int = _setting(
+        "2048", "Largest upload accepted, in megabytes.", _int_between(1, 1024 * 1024)
+    )
+    max_clip_minutes: int = _setting(
+        "60", "Longest clip accepted, in minutes.", _int_between(1, 24 * 60)
+    )
+    max_frame_rate: int = _setting(
         "30",
         "Highest frame rate of prepared clips; faster clips keep every other frame until under it.",
         _int_between(10, 120),
-    ),
-    Setting(
-        "JOB_WORKERS", "1", "How many media preparation jobs run at once.", _int_between(1, 16)
-    ),
-    Setting(
-        "MEDIA_ACCEL_REDIRECT",
+    )
+    job_workers: int = _setting(
+        "1", "How many media preparation jobs run at once.", _int_between(1, 16)
+    )
+    media_accel_redirect: str | None = _setting(
         None,
         "Behind nginx: an internal location (e.g. /protected-media/) mapped to MEDIA_DIR/files; "
         "media files are then sent by nginx through X-Accel-Redirect.",
-    ),
-    Setting(
-        "MANIFEST_HOURS",
-        "36",
-        "How many hours ahead each screen manifest covers.",
-        _int_between(24, 24 * 14),
-    ),
-    Setting(
-        "OFFLINE_AFTER_POLLS",
-        "3",
-        "Missed polls after which a screen counts as offline.",
-        _int_between(1, 100),
-    ),
-    Setting(
-        "SNAPSHOT_MINUTES",
+    )
+    manifest_hours: int = _setting(
+        "36", "How many hours ahead each screen manifest covers.", _int_between(24, 24 * 14)
+    )
+    offline_after_polls: int = _setting(
+        "3", "Missed polls after which a screen counts as offline.", _int_between(1, 100)
+    )
+    snapshot_minutes: int = _setting(
         "10",
         "How often each screen sends a picture of what it shows (0: only when staff ask).",
         _int_between(0, 1440),
-    ),
-    Setting(
-        "CONFIG_CHECK_SECONDS",
-        "2",
-        "How often the YAML folder is checked for hand edits.",
-        _int_between(1, 3600),
-    ),
-    Setting(
-        "DISPLAY_RELOAD_AT",
+    )
+    config_check_seconds: int = _setting(
+        "2", "How often the YAML folder is checked for hand edits.", _int_between(1, 3600)
+    )
+    display_reload_at: str = _setting(
         "04:00",
         "Time of day (site time zone) when screens reload their page to stay fresh; off: never.",
         _time_of_day_or_off,
-    ),
-    Setting(
-        "REVIEW",
+    )
+    review: bool = _setting(
         "off",
         "on: staff changes to playlists, site.yaml and media reach the screens only after a "
         "reviewer or admin other than their author approves them.",
         _switch,
-    ),
-    Setting(
-        "URGENT_MESSAGES_BY",
+    )
+    urgent_messages_by: Literal["staff", "reviewers"] = _setting(
         "staff",
         "Who may put up urgent messages: staff (every signed-in user) or reviewers "
         "(reviewers and admins).",
         _choice("staff", "reviewers"),
-    ),
-    Setting(
-        "SESSION_IDLE_HOURS",
+    )
+    session_idle_hours: int = _setting(
         "8",
         "Staff sessions unused for this many hours end; the person signs in again.",
         _int_between(1, 24 * 30),
-    ),
-    Setting(
-        "TRUSTED_PROXIES",
+    )
+    trusted_proxies: int = _setting(
         "0",
         "How many reverse proxies (nginx) stand in front and set X-Forwarded-For/-Proto; "
         "0 when clients connect directly. Sign-in limits, heartbeats and the audit log "
         "then see the real client address.",
         _int_between(0, 5),
-    ),
-    Setting(
-        "METRICS_TOKEN",
+    )
+    metrics_token: str | None = _setting(
         None,
         "Bearer token that lets a Prometheus scraper read /metrics without a staff account; "
         "unset: only signed-in staff and staff tokens may.",
-    ),
-    Setting(
-        "ALERT_WEBHOOK",
+    )
+    alert_webhook: str | None = _setting(
         None,
         "Address that gets a JSON POST when a screen misses its polls during its scheduled "
         "hours, and when it is back (WeCom/DingTalk group robots accept it); unset: none.",
         _url,
-    ),
-    Setting(
-        "HEARINGS_URL",
+    )
+    hearings_url: str | None = _setting(
         None,
         "Address of today's hearings as CSV or JSON, exported by the case system; the "
         "scheduler fetches it every HEARINGS_FETCH_SECONDS. Unset: staff upload the list.",
         _url,
-    ),
-    Setting(
-        "HEARINGS_FETCH_SECONDS",
-        "300",
-        "How often the hearing list at HEARINGS_URL is fetched.",
-        _int_between(30, 86400),
-    ),
-    Setting(
-        "TRUSTED_PUBLISHERS",
+    )
+    hearings_fetch_seconds: int = _setting(
+        "300", "How often the hearing list at HEARINGS_URL is fetched.", _int_between(30, 86400)
+    )
+    trusted_publishers: Path | None = _setting(
         None,
         "File of the publishers whose content packages this server imports, one line each "
         "as printed by `signage package key` on the publishing server; unset: none.",
         _path,
-    ),
-    Setting(
-        "SUBSCRIBE",
+    )
+    subscribe: tuple[str, ...] | None = _setting(
         None,
         "Addresses of other courts' published feeds (…/api/v1/published), separated by "
         "spaces or commas; what they publish is fetched, checked against TRUSTED_PUBLISHERS "
         "and filed under its publisher. Unset: none.",
         _urls,
-    ),
-    Setting(
-        "SUBSCRIBE_MINUTES",
-        "60",
-        "How often the SUBSCRIBE feeds are checked.",
-        _int_between(1, 7 * 24 * 60),
-    ),
-    Setting(
-        "SUBSCRIBE_QUIET_HOURS",
+    )
+    subscribe_minutes: int = _setting(
+        "60", "How often the SUBSCRIBE feeds are checked.", _int_between(1, 7 * 24 * 60)
+    )
+    subscribe_quiet_hours: bool = _setting(
         "off",
         "on: files of the SUBSCRIBE feeds are downloaded only within the site's quiet hours "
         "(site.yaml prefetch, default 02:00-05:00), leaving a thin link to the working day.",
         _switch,
-    ),
-    Setting(
-        "LOG_LEVEL",
-        "info",
-        "How much the server logs.",
-        _choice("debug", "info", "warning", "error"),
-    ),
-)
+    )
+    log_level: str = _setting(
+        "info", "How much the server logs.", _choice("debug", "info", "warning", "error")
+    )
 
+
+@dataclass(frozen=True)
+class Setting:
+    """A row of the table as the command line and the docs list it."""
+
+    name: str
+    default: str | None
+    help: str
+    parse: Callable[[str], Any]
+    field: str
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name.upper(), f.metadata["default"], f.metadata["help"], f.metadata["parse"], f.name)
+    for f in fields(Settings)
+)
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -296,10 +277,10 @@ def _resolve(
 
 def load_settings(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Read every setting from overrides, then ``SIGNAGE_*`` variables, then defaults."""
+) -> Settings:
+    """Read every setting from overrides (by NAME), then ``SIGNAGE_*`` variables, then defaults."""
     environ = os.environ if environ is None else environ
-    return {s.name: value for s, value, _ in _resolve(dict(overrides or {}), environ)}
+    return Settings(**{s.field: value for s, value, _ in _resolve(dict(overrides or {}), environ)})
 
 
 def settings_in_effect(environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:

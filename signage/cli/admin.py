@@ -23,7 +23,7 @@ def _settings_rows() -> list[dict[str, Any]]:
     values = load_settings()
     for row in rows:
         if row["name"] == "SIGNAGE_DATABASE_URL":
-            url = values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"])
+            url = values.database_url or default_database_url(values.media_dir)
             # The URL may carry the database password: print it masked.
             row["value"] = sa.make_url(url).render_as_string(hide_password=True)
     return rows
@@ -52,7 +52,7 @@ def _engine() -> Any:
     from signage.db import create_store_engine, default_database_url
 
     values = load_settings()
-    url = values["DATABASE_URL"] or default_database_url(values["MEDIA_DIR"])
+    url = values.database_url or default_database_url(values.media_dir)
     return close_with_command(create_store_engine(url))
 
 

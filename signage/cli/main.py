@@ -22,7 +22,7 @@ from signage.config.validate import media_issues
 from signage.config.when import parse_moment
 from signage.errors import SignageError
 from signage.programme.segments import facts_from_rows, requirement_issues
-from signage.settings import load_settings
+from signage.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from signage.parts import Signage
@@ -65,8 +65,8 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     parts = _parts()
     app = create_web_app(parts)
     settings = parts.settings
-    host = host or settings["HOST"]
-    port = port or settings["PORT"]
+    host = host or settings.host
+    port = port or settings.port
     _queue_demo_media(parts)
     _stop_on_sigterm()
     start_scheduler(parts)
@@ -78,7 +78,7 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     try:
         serve_embedded(
             app,
-            upload_limit=(settings["MAX_UPLOAD_MB"] + 1) * 1024 * 1024,
+            upload_limit=(settings.max_upload_mb + 1) * 1024 * 1024,
             host=host,
             port=port,
             threads=threads,
@@ -128,21 +128,21 @@ def worker() -> None:
 
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
     settings = load_settings()
-    config, issues = load_folder(settings["PLAYLISTS_DIR"])
+    config, issues = load_folder(settings.playlists_dir)
     return settings, config, issues
 
 
-def _media_warnings(settings: dict[str, Any], config: Config) -> list[Issue]:
+def _media_warnings(settings: Settings, config: Config) -> list[Issue]:
     """Items whose media is not ready, when a media library exists to ask."""
     from signage.db import Store, create_store_engine, default_database_url
     from signage.media.library import ready_media
     from signage.migrations import ensure_schema
 
-    url = settings["DATABASE_URL"]
+    url = settings.database_url
     if url is None:
-        if not (settings["MEDIA_DIR"] / "signage.db").exists():
+        if not (settings.media_dir / "signage.db").exists():
             return []  # no library yet (a fresh checkout): nothing to compare with
-        url = default_database_url(settings["MEDIA_DIR"])
+        url = default_database_url(settings.media_dir)
     engine = close_with_command(create_store_engine(url))
     ensure_schema(engine)  # an empty or older SQLite file migrates, as `serve` would
     ready = ready_media(Store(engine))
@@ -165,7 +165,7 @@ def check(as_json: bool) -> None:
             json.dumps(
                 {
                     "ok": not errors,
-                    "folder": str(settings["PLAYLISTS_DIR"]),
+                    "folder": str(settings.playlists_dir),
                     "issues": [i.to_dict() for i in issues],
                 },
                 ensure_ascii=False,
@@ -369,7 +369,7 @@ def screen_url(screen_id: str) -> None:
     parts.screens.screen(screen_id)
     key = ensure_screen_key(parts.store, parts.screens.secret_key, screen_id)
     settings = parts.settings
-    public_url = settings["PUBLIC_URL"] or f"http://{settings['HOST']}:{settings['PORT']}"
+    public_url = settings.public_url or f"http://{settings.host}:{settings.port}"
     click.echo(f"{public_url}/display/{screen_id}?key={key}")
 
 

@@ -59,7 +59,7 @@ def _base_text(signage: Signage, row: dict[str, Any]) -> str | None:
 
 def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
     """The configuration the folder would have with the draft in place of its file."""
-    files: dict[str, bytes | str] = dict(read_folder(signage.settings["PLAYLISTS_DIR"]))
+    files: dict[str, bytes | str] = dict(read_folder(signage.settings.playlists_dir))
     files[row["file"]] = row["text"]
     config, issues = validate_files(files)
     if config is None:
@@ -106,7 +106,7 @@ def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
     """A review with its text, the diff from its base, whether the file moved on since, and
     the media its playlist names that the configuration in effect does not."""
     row = review_row(signage.store, review_id)
-    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    folder: Path = signage.settings.playlists_dir
     base = _base_text(signage, row)
     current_etag = _current(folder, row["file"])[1]
     diff = difflib.unified_diff(
@@ -200,7 +200,7 @@ def approve(
             _check_version(review_row(signage.store, review_id), version)
         if error.code not in ("edit_conflict", "exists", "not_found"):
             raise
-        folder: Path = signage.settings["PLAYLISTS_DIR"]
+        folder: Path = signage.settings.playlists_dir
         raise Conflict(
             f"{row['file']} changed after this draft was made; nothing was overwritten. "
             "Compare the three versions, then ask the author to redo the change",

@@ -220,7 +220,7 @@ def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
     """Every playlist file with its display name and item count (when it loaded)."""
     loaded = signage.state.current.playlists if signage.state.current else {}
     playlists = []
-    for path in yaml_files(signage.settings["PLAYLISTS_DIR"]):
+    for path in yaml_files(signage.settings.playlists_dir):
         if path.name == SITE_FILE:
             continue
         playlist = loaded.get(path.stem)
@@ -302,7 +302,7 @@ def save_file(
     if action == "create" and name != SITE_FILE:
         content = stamp_new_playlist(author, content)  # a unit editor's playlist is the unit's
     text = decode_upload(name, content)
-    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    folder: Path = signage.settings.playlists_dir
     with edit_lock(folder):
         try:
             current: FileVersion | None = read_version(folder, name)
@@ -329,7 +329,7 @@ def save_file(
         on_disk = current.content if current else None
         check_file_change(author, signage.state.current, config, name, on_disk)
         warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
-        if approval is None and signage.settings["REVIEW"]:
+        if approval is None and signage.settings.review:
             review = hold_draft(
                 signage.store,
                 name,
@@ -395,7 +395,7 @@ def delete_playlist(
     """Remove a playlist file; refused (409) while site.yaml still names it. Its revision."""
     name = playlist_file(playlist_id)
     check_playlist_delete(author, signage.state.current, playlist_id)
-    folder: Path = signage.settings["PLAYLISTS_DIR"]
+    folder: Path = signage.settings.playlists_dir
     with edit_lock(folder):
         current = read_version(folder, name)
         check_precondition(current, if_match, required=False)

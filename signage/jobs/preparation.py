@@ -89,11 +89,11 @@ def heartbeat(store: Store, media_id: str) -> Iterator[None]:
 
 def _binaries(parts: Signage) -> Binaries:
     settings = parts.settings
-    return locate_binaries(settings["FFMPEG"], settings["FFPROBE"])
+    return locate_binaries(settings.ffmpeg, settings.ffprobe)
 
 
 def _media_dir(parts: Signage) -> Path:
-    return Path(parts.settings["MEDIA_DIR"])
+    return Path(parts.settings.media_dir)
 
 
 def _throttled(store: Store, media_id: str, also: Progress | None) -> Progress:
@@ -127,8 +127,8 @@ def prepare_claimed(
                 upload,
                 library.files_folder(media_dir),
                 _binaries(parts),
-                max_seconds=parts.settings["MAX_CLIP_MINUTES"] * 60,
-                max_frame_rate=parts.settings["MAX_FRAME_RATE"],
+                max_seconds=parts.settings.max_clip_minutes * 60,
+                max_frame_rate=parts.settings.max_frame_rate,
                 # A package's file was prepared by its publisher: kept, it keeps its name.
                 keep_prepared=bool(row.get("publisher")),
                 on_progress=_throttled(store, row["id"], on_progress),

@@ -58,7 +58,7 @@ def requeue_interrupted(parts: Signage) -> list[str]:
 
 def fetch_hearing_list(parts: Signage) -> dict[str, Any] | None:
     """Import the hearing list the case system publishes at HEARINGS_URL, when it changed."""
-    url = parts.settings["HEARINGS_URL"]
+    url = parts.settings.hearings_url
     config = parts.state.current
     if not url or config is None:
         return None
@@ -75,8 +75,8 @@ def watch_screens(parts: Signage) -> dict[str, list[str]]:
         parts.store,
         config,
         now(),
-        settings["OFFLINE_AFTER_POLLS"],
-        settings["ALERT_WEBHOOK"],
+        settings.offline_after_polls,
+        settings.alert_webhook,
     )
 
 
@@ -97,16 +97,16 @@ def keep_lease(parts: Signage) -> bool:
 def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
     """The jobs only the lease holder runs, and how many seconds apart."""
     settings = parts.settings
-    watch = [(watch_screens, 30)] if settings["ALERT_WEBHOOK"] else []
-    hearings = [(fetch_hearing_list, settings["HEARINGS_FETCH_SECONDS"])]
-    feeds = [(check_subscriptions, settings["SUBSCRIBE_MINUTES"] * 60)]
+    watch = [(watch_screens, 30)] if settings.alert_webhook else []
+    hearings = [(fetch_hearing_list, settings.hearings_fetch_seconds)]
+    feeds = [(check_subscriptions, settings.subscribe_minutes * 60)]
     return [
-        (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
+        (reload_configuration, settings.config_check_seconds),
         (requeue_interrupted, 30),
         (prune_screen_snapshots, 3600),
         *watch,
-        *(hearings if settings["HEARINGS_URL"] else []),
-        *(feeds if settings["SUBSCRIBE"] else []),
+        *(hearings if settings.hearings_url else []),
+        *(feeds if settings.subscribe else []),
     ]
 
 
@@ -137,7 +137,7 @@ def _run(parts: Signage, job: Job, housekeeping: bool) -> None:
 
 def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
     """Start the scheduler with every job; blocking for `signage worker` (no web part)."""
-    pool = PreparationPool(parts.settings["JOB_WORKERS"])
+    pool = PreparationPool(parts.settings.job_workers)
     jobs = scheduled_jobs(parts, pool, serves_web=not blocking)
     housekeeping = {job for job, _ in housekeeping_jobs(parts)}
     # One thread per job: each runs at most once at a time, and the encodes run in the

@@ -103,7 +103,7 @@ def signed_content(
     parts: Signage, config: Config, rows: list[dict[str, Any]], playlists: list[tuple[str, str]]
 ) -> SignedContent:
     """The manifest of these ready media rows and playlist texts, signed by this server."""
-    folder = library.files_folder(parts.settings["MEDIA_DIR"])
+    folder = library.files_folder(parts.settings.media_dir)
     sources: dict[str, Path | bytes] = {}
     packed_media = []
     for row in rows:

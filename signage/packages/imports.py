@@ -60,13 +60,13 @@ def import_package(
 
     ``prepare``, when given, prepares each claimed media row at once (the command line);
     otherwise the rows wait for the scheduler like uploads."""
-    media_dir = Path(parts.settings["MEDIA_DIR"])
+    media_dir = Path(parts.settings.media_dir)
     scratch = library.uploads_folder(media_dir)
     package = open_package(
         path,
-        trusted_publishers(parts.settings["TRUSTED_PUBLISHERS"]),
+        trusted_publishers(parts.settings.trusted_publishers),
         scratch,
-        parts.settings["MAX_UPLOAD_MB"] * 1024 * 1024,
+        parts.settings.max_upload_mb * 1024 * 1024,
     )
     try:
         return bring_in(parts, package, author, prepare)
@@ -131,7 +131,7 @@ def _new_playlists(
 ) -> list[tuple[PackedPlaylist, str, bytes]]:
     """The playlists to save (packaged item, local id, text), each checked as it would be
     saved; Invalid naming the first problem, before anything is written."""
-    folder: Path = parts.settings["PLAYLISTS_DIR"]
+    folder: Path = parts.settings.playlists_dir
     key, planned = package.publisher.key, []
     taken: set[str] = set()
     for packed in package.manifest.playlists:
@@ -174,7 +174,7 @@ def bring_in(
     result = ImportedPackage(publisher.name)
     media_ids = _local_media_ids(parts, package, result)
     playlists = _new_playlists(parts, package, media_ids, result)
-    media_dir = Path(parts.settings["MEDIA_DIR"])
+    media_dir = Path(parts.settings.media_dir)
     by_name = author["name"] if author else None
     declared = parts.state.current.site_file.topics if parts.state.current else {}
     for packed in package.manifest.media:
@@ -194,7 +194,7 @@ def bring_in(
             title=packed.title,
             created_by=by_name,
             claimed_by=worker_name() if prepare else None,
-            approved=not parts.settings["REVIEW"],
+            approved=not parts.settings.review,
             publisher=publisher.name,
             topics=topics,
         )

@@ -147,7 +147,7 @@ def _withdrawn(parts: Signage, feed: str, manifest: PackageManifest) -> list[str
 def _quiet(parts: Signage, moment: dt.datetime) -> bool:
     """Whether downloads may run now: always, or within the site's quiet hours."""
     config = parts.state.current
-    if not parts.settings["SUBSCRIBE_QUIET_HOURS"] or config is None:
+    if not parts.settings.subscribe_quiet_hours or config is None:
         return True
     local = moment.astimezone(config.site.zone)
     window, second = config.site.prefetch, local.hour * 3600 + local.minute * 60 + local.second
@@ -163,7 +163,7 @@ def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:
     manifest_bytes, signature = _index(feed)
     manifest = read_manifest(manifest_bytes)
     publisher = trusted_publisher(
-        trusted_publishers(parts.settings["TRUSTED_PUBLISHERS"]), manifest.publisher.key
+        trusted_publishers(parts.settings.trusted_publishers), manifest.publisher.key
     )
     verify(publisher, manifest_bytes, signature)
     wanted = _new_items(parts, manifest)
@@ -173,10 +173,10 @@ def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:
         return report
     paths = [m.file for m in wanted.media] + [m.captions for m in wanted.media if m.captions]
     paths += [p.file for p in wanted.playlists]
-    limit = parts.settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    limit = parts.settings.max_upload_mb * 1024 * 1024
     if sum(manifest.files[path].size for path in set(paths)) > limit:
         raise PackageRefused("the feed's new items are larger than SIGNAGE_MAX_UPLOAD_MB")
-    uploads = library.uploads_folder(parts.settings["MEDIA_DIR"])
+    uploads = library.uploads_folder(parts.settings.media_dir)
     uploads.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     for path in dict.fromkeys(paths):  # one at a time: a court's link is thin
@@ -198,7 +198,7 @@ def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:
 def check_subscriptions(parts: Signage, moment: dt.datetime | None = None) -> list[FeedReport]:
     """The housekeeper's job: check every feed in SUBSCRIBE; one failing stops no other."""
     reports = []
-    for feed in parts.settings["SUBSCRIBE"] or ():
+    for feed in parts.settings.subscribe or ():
         try:
             report = check_feed(parts, feed, moment or now())
         except SignageError as error:

@@ -184,7 +184,7 @@ def export_usb(
     size = (height * 16 // 9, height)
     target = Path(target)
     _empty_folder(target)
-    binaries = locate_binaries(parts.settings["FFMPEG"], parts.settings["FFPROBE"])
+    binaries = locate_binaries(parts.settings.ffmpeg, parts.settings.ffprobe)
     chosen = (
         i for i in config.playlists[playlist_id].items if _plays_within(config, i, first_day, days)
     )
@@ -229,7 +229,7 @@ def _write_item(
     scratch: Path,
 ) -> StickFile:
     """One item as the stick's file number ``number``."""
-    media_dir = library.files_folder(parts.settings["MEDIA_DIR"])
+    media_dir = library.files_folder(parts.settings.media_dir)
     partial = target / f".partial-{number:03d}.mp4"
     seconds = float(item.duration or 0)
     if item.tip is not None:

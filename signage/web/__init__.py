@@ -38,10 +38,10 @@ def create_web_app(instance: Signage) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = RowIdConverter
     # A court reached over https never sends its session over plain http.
-    app.config["SESSION_COOKIE_SECURE"] = (instance.settings["PUBLIC_URL"] or "").startswith(
+    app.config["SESSION_COOKIE_SECURE"] = (instance.settings.public_url or "").startswith(
         "https://"
     )
-    proxies = instance.settings["TRUSTED_PROXIES"]
+    proxies = instance.settings.trusted_proxies
     if proxies:
         # Behind nginx every request comes from 127.0.0.1: trust exactly that many proxies'
         # X-Forwarded-For/-Proto, so the limiter, heartbeats and audit see the real client.

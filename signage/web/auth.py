@@ -46,7 +46,7 @@ def _session_user() -> dict[str, Any] | None:
     instance = parts()
     found = user_by_name(instance.store, session["user"])
     moment = time.time()
-    idle_limit = instance.settings["SESSION_IDLE_HOURS"] * 3600
+    idle_limit = instance.settings.session_idle_hours * 3600
     if (
         found is None
         or found["disabled"]

@@ -22,4 +22,4 @@ def parts() -> Signage:
 def public_url() -> str:
     """The address screens reach this server at: SIGNAGE_PUBLIC_URL, else the one this request
     came in on (its scheme and host as the trusted proxies forwarded them)."""
-    return parts().settings["PUBLIC_URL"] or request.host_url.rstrip("/")
+    return parts().settings.public_url or request.host_url.rstrip("/")

@@ -78,8 +78,8 @@ def boot_settings(screen_id: str) -> dict[str, Any]:
         "heartbeat_url": api + "/heartbeat",
         "plays_url": api + "/plays",
         "snapshot_url": api + "/snapshot",
-        "snapshot_minutes": signage.settings["SNAPSHOT_MINUTES"],
-        "reload_at": signage.settings["DISPLAY_RELOAD_AT"],
+        "snapshot_minutes": signage.settings.snapshot_minutes,
+        "reload_at": signage.settings.display_reload_at,
         "poll_seconds": config.site.poll_seconds,
     }
 

@@ -61,10 +61,10 @@ def _config_report(signage: Signage) -> dict[str, Any]:
 def health_report(signage: Signage) -> dict[str, Any]:
     """Everything /healthz knows, with `problems`: the codes of what needs a person."""
     config = _config_report(signage)
-    media_dir = signage.settings["MEDIA_DIR"]
+    media_dir = signage.settings.media_dir
     free = shutil.disk_usage(media_dir).free
     scheduler = scheduler_report(signage)
-    ffmpeg = _ffmpeg_report(signage.settings["FFMPEG"], signage.settings["FFPROBE"])
+    ffmpeg = _ffmpeg_report(signage.settings.ffmpeg, signage.settings.ffprobe)
     problems = [
         code
         for code, present in (

@@ -38,7 +38,7 @@ def media_file(name: str) -> Any:
         raise Unauthorized(
             "media files are for screens and signed-in staff", code="media_needs_key"
         )
-    path = files_folder(signage.settings["MEDIA_DIR"]) / name
+    path = files_folder(signage.settings.media_dir) / name
     if not NAME.match(name) or not path.is_file():
         raise NotFound(f"there is no media file {name[:40]!r}")
     return send_media_file(path, FOREVER)
@@ -48,7 +48,7 @@ def send_media_file(path: Path, cache_control: str) -> Response:
     """A content-named file: its name is the ETag; 206 for a Range; nginx sends it when
     MEDIA_ACCEL_REDIRECT is set."""
     name = path.name
-    accel = parts().settings["MEDIA_ACCEL_REDIRECT"]
+    accel = parts().settings.media_accel_redirect
     if accel:
         response = Response(status=200, mimetype=_type_of(name))
         response.headers["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name

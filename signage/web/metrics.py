@@ -50,7 +50,7 @@ class DatabaseCollector:
         )
         config = signage.state.current
         overview = (
-            screen_overview(config, signage.store, moment, signage.settings["OFFLINE_AFTER_POLLS"])
+            screen_overview(config, signage.store, moment, signage.settings.offline_after_polls)
             if config
             else []
         )
@@ -91,7 +91,7 @@ def _registry(signage: Signage) -> CollectorRegistry:
 
 
 def _may_read() -> bool:
-    expected = parts().settings["METRICS_TOKEN"]
+    expected = parts().settings.metrics_token
     header = request.headers.get("Authorization", "")
     if expected and hmac.compare_digest(header.encode(), f"Bearer {expected}".encode()):
         return True

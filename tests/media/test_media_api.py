@@ -32,11 +32,11 @@ def upload(api: Api, token: str, path: Path, name: str | None = None, **fields: 
 
 
 def _files(app: Flask) -> Path:
-    return library.files_folder(app.extensions["signage"].settings["MEDIA_DIR"])
+    return library.files_folder(app.extensions["signage"].settings.media_dir)
 
 
 def _uploads(app: Flask) -> Path:
-    return library.uploads_folder(app.extensions["signage"].settings["MEDIA_DIR"])
+    return library.uploads_folder(app.extensions["signage"].settings.media_dir)
 
 
 def test_an_upload_is_queued_then_prepared(api, app, admin_token, conforming_mp4):

@@ -212,7 +212,7 @@ def test_the_frame_rate_cap_is_an_argument():
     assert output_frame_rate(fast, max_frame_rate=60) == 60
     assert plan_video(fast, ON_TARGET, max_frame_rate=60).copy_video
     assert not plan_video(fast, ON_TARGET).copy_video
-    assert load_settings(environ={})["MAX_FRAME_RATE"] == DEFAULT_MAX_FRAME_RATE == 30
+    assert load_settings(environ={}).max_frame_rate == DEFAULT_MAX_FRAME_RATE == 30
 
 
 def test_clips_at_the_cap_are_still_copied():

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 
 def queue_file(app: Flask, source: Path, media_id: str, *, claimed_by: str | None = None) -> None:
     """Put a file into the uploads folder and queue it, as an upload does."""
-    uploads = library.uploads_folder(app.extensions["signage"].settings["MEDIA_DIR"])
+    uploads = library.uploads_folder(app.extensions["signage"].settings.media_dir)
     uploads.mkdir(parents=True, exist_ok=True)
     name = f"{media_id}-upload{source.suffix}"
     shutil.copyfile(source, uploads / name)
@@ -54,7 +54,7 @@ def _row(app: Flask, media_id: str) -> dict:
 
 
 def _media_dir(app: Flask) -> Path:
-    return Path(app.extensions["signage"].settings["MEDIA_DIR"])
+    return Path(app.extensions["signage"].settings.media_dir)
 
 
 def test_queued_media_becomes_ready_and_reaches_the_manifest(app, conforming_mp4, screen_key):

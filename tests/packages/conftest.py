@@ -82,7 +82,7 @@ def publisher(
     from signage.media.captions import attach_captions
 
     attach_captions(
-        instance.store, instance.settings["MEDIA_DIR"], "anti-fraud", CAPTIONS.encode(), "a.vtt"
+        instance.store, instance.settings.media_dir, "anti-fraud", CAPTIONS.encode(), "a.vtt"
     )
     yield instance
     instance.store.engine.dispose()
@@ -110,12 +110,12 @@ def library_state(instance: Signage) -> tuple[int, list[str], list[str]]:
     change when a package is refused."""
     with instance.store.engine.connect() as conn:
         rows = conn.scalar(sa.select(sa.func.count()).select_from(media))
-    media_dir = Path(instance.settings["MEDIA_DIR"])
+    media_dir = Path(instance.settings.media_dir)
     files = sorted(
         str(path.relative_to(media_dir))
         for folder in (library.files_folder(media_dir), library.uploads_folder(media_dir))
         if folder.exists()
         for path in folder.iterdir()
     )
-    playlists = sorted(p.name for p in Path(instance.settings["PLAYLISTS_DIR"]).iterdir())
+    playlists = sorted(p.name for p in Path(instance.settings.playlists_dir).iterdir())
     return rows, files, playlists

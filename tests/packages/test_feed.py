@@ -118,7 +118,7 @@ def test_a_cut_download_resumes_with_a_range(
     files = json.loads(index["manifest"])["files"]
     path, packed = next((p, f) for p, f in files.items() if p.endswith(".mp4"))
     whole = requests.get(f"{server.url}/api/v1/published/files/{path[6:]}", timeout=30).content
-    uploads = library.uploads_folder(county_court.settings["MEDIA_DIR"])
+    uploads = library.uploads_folder(county_court.settings.media_dir)
     uploads.mkdir(parents=True)
     (uploads / f".feed-{packed['sha256']}.mp4").write_bytes(whole[: len(whole) // 2])
 
@@ -159,7 +159,7 @@ def test_an_index_from_an_untrusted_key_is_refused_and_nothing_is_filed(
 ):
     server, token = higher_court
     _publish(server, token, "anti-fraud", True)
-    Path(county_court.settings["TRUSTED_PUBLISHERS"]).write_text("# nobody\n", encoding="utf-8")
+    Path(county_court.settings.trusted_publishers).write_text("# nobody\n", encoding="utf-8")
 
     report = check_subscriptions(county_court)[0]
 

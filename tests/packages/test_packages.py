@@ -58,11 +58,11 @@ def test_a_package_arrives_whole_with_hashes_titles_captions_and_a_playing_playl
         assert got["approved"] is True
         assert got["file"] == sent["file"]  # the same content hash: kept, not encoded again
     captions = library.media_row(receiver.store, "anti-fraud")["captions"]
-    folder = library.files_folder(receiver.settings["MEDIA_DIR"])
+    folder = library.files_folder(receiver.settings.media_dir)
     assert "诈骗电话不要信" in (folder / captions).read_text("utf-8")
 
-    own = Path(receiver.settings["PLAYLISTS_DIR"])
-    sent_text = (Path(publisher.settings["PLAYLISTS_DIR"]) / "daytime.yaml").read_text("utf-8")
+    own = Path(receiver.settings.playlists_dir)
+    sent_text = (Path(publisher.settings.playlists_dir) / "daytime.yaml").read_text("utf-8")
     assert (own / "daytime-2.yaml").read_text("utf-8") == sent_text
     site = own / "site.yaml"
     site.write_text(site.read_text("utf-8").replace("playlist: daytime\n", "playlist: daytime-2\n"))
@@ -83,7 +83,7 @@ def test_topics_travel_with_the_media_and_undeclared_ones_are_left_off(
         export_package(publisher, path, ["anti-fraud"], [])
     finally:
         library.set_topics(publisher.store, "anti-fraud", [])
-    site = Path(receiver.settings["PLAYLISTS_DIR"]) / "site.yaml"
+    site = Path(receiver.settings.playlists_dir) / "site.yaml"
     text = site.read_text("utf-8")
     assert "  minors: 未成年人保护\n" in text
     site.write_text(text.replace("  minors: 未成年人保护\n", ""), "utf-8")
@@ -124,7 +124,7 @@ def test_clashing_ids_get_a_suffix_and_the_playlist_follows(
     assert imported.media["anti-fraud"] == "anti-fraud-2"
     assert library.media_row(receiver.store, "anti-fraud")["file"] == own["file"]
     assert library.media_row(receiver.store, "anti-fraud")["title"] == "本院"
-    text = (Path(receiver.settings["PLAYLISTS_DIR"]) / "daytime-2.yaml").read_text("utf-8")
+    text = (Path(receiver.settings.playlists_dir) / "daytime-2.yaml").read_text("utf-8")
     assert "clip: anti-fraud-2" in text and "clip: anti-fraud\n" not in text
     assert "body: 人民法院实行立案登记制" in text  # the rest as the publisher wrote it
 
@@ -240,7 +240,7 @@ def test_review_on_holds_imported_media_and_playlists(receiver_root: Path, packa
         rows = [library.media_row(reviewed.store, m) for m in imported.media.values()]
         assert rows and all(row["approved"] is False for row in rows)
         assert len(imported.reviews) == 1
-        assert not (Path(reviewed.settings["PLAYLISTS_DIR"]) / "daytime-2.yaml").exists()
+        assert not (Path(reviewed.settings.playlists_dir) / "daytime-2.yaml").exists()
     finally:
         reviewed.store.engine.dispose()
 
@@ -250,8 +250,8 @@ def test_the_command_line_exports_imports_and_prints_the_key_line(
 ):
     runner = CliRunner()
     for name, value in (
-        ("PLAYLISTS_DIR", publisher.settings["PLAYLISTS_DIR"]),
-        ("MEDIA_DIR", publisher.settings["MEDIA_DIR"]),
+        ("PLAYLISTS_DIR", publisher.settings.playlists_dir),
+        ("MEDIA_DIR", publisher.settings.media_dir),
     ):
         monkeypatch.setenv(f"SIGNAGE_{name}", str(value))
     key = runner.invoke(main, ["package", "key"])
@@ -296,7 +296,7 @@ def test_a_manifest_that_lies_about_its_kinds_is_refused_before_anything_is_writ
 def test_a_published_playlist_arrives_unpublished(
     publisher: Signage, receiver: Signage, tmp_path: Path
 ):
-    tribunal = Path(publisher.settings["PLAYLISTS_DIR"]) / "tribunal.yaml"
+    tribunal = Path(publisher.settings.playlists_dir) / "tribunal.yaml"
     text = tribunal.read_text("utf-8")
     tribunal.write_text(text + "published: true  # 上级法院发布\n", encoding="utf-8")
     try:
@@ -308,6 +308,6 @@ def test_a_published_playlist_arrives_unpublished(
 
     assert _import(receiver, tmp_path / "tribunal.tar").playlists == {"tribunal": "tribunal-2"}
 
-    received = (Path(receiver.settings["PLAYLISTS_DIR"]) / "tribunal-2.yaml").read_text("utf-8")
+    received = (Path(receiver.settings.playlists_dir) / "tribunal-2.yaml").read_text("utf-8")
     assert "published" not in received and received.startswith(text.splitlines()[0])
     assert receiver.state.current.playlists["tribunal-2"].published is False

@@ -35,7 +35,7 @@ def _token(app: Flask, name: str, role: str) -> str:
 @pytest.fixture
 def sender(publisher: Signage) -> Iterator[Api]:
     app = _app(
-        PLAYLISTS_DIR=publisher.settings["PLAYLISTS_DIR"], MEDIA_DIR=publisher.settings["MEDIA_DIR"]
+        PLAYLISTS_DIR=publisher.settings.playlists_dir, MEDIA_DIR=publisher.settings.media_dir
     )
     yield Api(app, app.test_client())
     app.extensions["signage"].store.engine.dispose()

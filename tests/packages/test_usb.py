@@ -108,7 +108,7 @@ def test_captions_are_burned_into_the_clip(
 ):
     folder, _ = stick
     source = (
-        library.files_folder(publisher.settings["MEDIA_DIR"])
+        library.files_folder(publisher.settings.media_dir)
         / library.media_row(publisher.store, "anti-fraud")["file"]
     )
     with_captions = pixels(frame(binaries, folder / "001-anti-fraud.mp4", 1.0))
@@ -132,8 +132,8 @@ def test_captions_are_burned_into_the_clip(
 def test_the_command_line_refuses_a_folder_with_files(
     publisher: Signage, tmp_path: Path, monkeypatch
 ):
-    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings["PLAYLISTS_DIR"]))
-    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings["MEDIA_DIR"]))
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings.playlists_dir))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings.media_dir))
     (tmp_path / "keep.txt").write_text("mine")
 
     refused = CliRunner().invoke(main, ["export-usb", str(tmp_path), "--playlist", "daytime"])
@@ -145,8 +145,8 @@ def test_the_command_line_refuses_a_folder_with_files(
 def test_the_command_line_writes_the_stick_and_lists_its_files(
     publisher: Signage, tmp_path: Path, monkeypatch, binaries: Binaries
 ):
-    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings["PLAYLISTS_DIR"]))
-    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings["MEDIA_DIR"]))
+    monkeypatch.setenv("SIGNAGE_PLAYLISTS_DIR", str(publisher.settings.playlists_dir))
+    monkeypatch.setenv("SIGNAGE_MEDIA_DIR", str(publisher.settings.media_dir))
     target = tmp_path / "stick"
 
     # The evening playlist has no dated items, so today's date changes nothing here.
@@ -172,7 +172,7 @@ def test_the_command_line_writes_the_stick_and_lists_its_files(
 
 
 def test_what_a_stick_cannot_play_is_left_out_with_the_reason(publisher: Signage, tmp_path: Path):
-    mixed = Path(publisher.settings["PLAYLISTS_DIR"]) / "usb-mixed.yaml"
+    mixed = Path(publisher.settings.playlists_dir) / "usb-mixed.yaml"
     mixed.write_text(
         "name: 巡回审判\nitems:\n  - hearings: today\n    seconds: 5\n  - clip: not-here\n"
         "  - tip: {title: 巡回审判, body: 就地开庭，方便群众。}\n    seconds: 2\n",

@@ -98,7 +98,7 @@ def test_token_use_is_audited_once_a_day(api: Api, app: Flask, editor_token: str
 def test_an_idle_session_ends(app: Flask, monkeypatch: object) -> None:
     add_user(app.extensions["signage"].store, "wang", "admin", PASSWORD)
     client, _ = _session_of(app, "wang")
-    hours = app.extensions["signage"].settings["SESSION_IDLE_HOURS"]
+    hours = app.extensions["signage"].settings.session_idle_hours
     assert hours == 8
     later = time.time() + hours * 3600 - 120
     monkeypatch.setattr(time, "time", lambda: later)  # type: ignore[attr-defined]

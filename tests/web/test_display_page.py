@@ -111,7 +111,7 @@ def test_service_worker_is_served_fresh_with_a_scope_over_the_player(client: Fla
 @pytest.mark.parametrize("value", ["04:00", "23:59", "off", " OFF "])
 def test_reload_time_setting_accepts_times_and_off(value: str) -> None:
     settings = load_settings({}, {"SIGNAGE_DISPLAY_RELOAD_AT": value})
-    assert settings["DISPLAY_RELOAD_AT"] == value.strip().lower()
+    assert settings.display_reload_at == value.strip().lower()
 
 
 @pytest.mark.parametrize("value", ["4:00", "24:00", "noon", ""])

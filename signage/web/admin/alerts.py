@@ -66,7 +66,7 @@ def alerts_post() -> Any:
     try:
         until = parse_moment(form["until"] or None, screens.config().site.zone, now())
         post_alert(
-            screens, form["text"], targets, until, user(), parts().settings["URGENT_MESSAGES_BY"]
+            screens, form["text"], targets, until, user(), parts().settings.urgent_messages_by
         )
     except Invalid as problem:
         details = problem.details or [{"field": "until", "message": error_text(problem)}]

@@ -33,7 +33,7 @@ YEARS_SHOWN = 2  # this year and the next: the State Council announces the next 
 def calendar_page() -> Any:
     """The days listed in site.yaml's calendar, which years are known, and the add form."""
     instance = parts()
-    version = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    version = read_version(instance.settings.playlists_dir, SITE_FILE)
     config = instance.state.current
     this_year = instance.state.today().year
     years = [
@@ -58,7 +58,7 @@ def _save(add: bool) -> Any:
     form = request.form
     entry = calendar_entry(form.get("kind", ""), form.get("first", ""), form.get("last", ""))
     instance = parts()
-    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    current = read_version(instance.settings.playlists_dir, SITE_FILE)
     text = site_yaml_with_calendar_entry(current.content.decode(), entry, add=add)
     saved = save_file(
         instance,

@@ -27,7 +27,7 @@ def hearings_page() -> Any:
         "admin/hearings.html",
         day=day,
         hearings=board(rows, config.site_file.hearings, config.site.zone),
-        fetched_from=instance.settings["HEARINGS_URL"],
+        fetched_from=instance.settings.hearings_url,
         upload_url=url_for("api.upload_hearings"),
         page_url=url_for("admin.hearings_page"),
         reasons={reason: gettext(reason) for reason in REASONS},

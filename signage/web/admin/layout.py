@@ -163,7 +163,7 @@ def page_context() -> dict[str, Any]:
         if endpoint in current_app.view_functions
         and who is not None
         and (not admin_only or who["role"] == "admin")
-        and (section != "reviews" or parts().settings["REVIEW"])
+        and (section != "reviews" or parts().settings.review)
     ]
     return {
         "current_user": who,

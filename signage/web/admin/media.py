@@ -64,7 +64,7 @@ def media_page() -> Any:
         topic_names=_topic_names(),
         refusals=_refusals(),
         upload_url=url_for("api.upload_media"),
-        review_on=instance.settings["REVIEW"],
+        review_on=instance.settings.review,
         # A refused delete names the playlists using the clip: by the names staff know.
         playlist_names={pid: playlist_name(pid) for pid in sorted(config.playlists)}
         if (config := instance.state.current)

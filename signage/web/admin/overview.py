@@ -123,7 +123,7 @@ def overview() -> Any:
             config,
             instance.store,
             moment,
-            instance.settings["OFFLINE_AFTER_POLLS"],
+            instance.settings.offline_after_polls,
             visible_screens(user(), config, asked),
         )
         if config

@@ -142,9 +142,7 @@ def screens_page() -> Any:
     """Every screen with status, display URL and its QR code for setting up the TV."""
     instance = parts()
     config = instance.screens.config()
-    screens = screen_overview(
-        config, instance.store, now(), instance.settings["OFFLINE_AFTER_POLLS"]
-    )
+    screens = screen_overview(config, instance.store, now(), instance.settings.offline_after_polls)
     for screen in screens:
         screen["url"] = display_url(screen["id"])
         screen["qr"] = qr_svg(screen["url"])
@@ -154,7 +152,7 @@ def screens_page() -> Any:
         settings=config.screens,
         groups=sorted(config.groups()),
         # Without the setting, the address is the one this page came in on: IT should fix it.
-        derived_address=None if instance.settings["PUBLIC_URL"] else public_url(),
+        derived_address=None if instance.settings.public_url else public_url(),
     )
 
 
@@ -202,7 +200,7 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "captions": form.captions if not new else True,
     }
     instance = parts()
-    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    current = read_version(instance.settings.playlists_dir, SITE_FILE)
     text = site_yaml_with_screen(current.content.decode(), screen_id, settings, new=new)
     return save_file(
         instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"

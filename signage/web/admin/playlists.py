@@ -87,7 +87,7 @@ def playlists_delete(playlist_id: str) -> Any:
 def playlists_edit(playlist_id: str) -> Any:
     """The editor: the file's text and ETag, its model for the form, the media to pick from."""
     check_readable(user(), parts().state.current, playlist_file(playlist_id))
-    version = read_version(parts().settings["PLAYLISTS_DIR"], playlist_file(playlist_id))
+    version = read_version(parts().settings.playlists_dir, playlist_file(playlist_id))
     text = version.content.decode("utf-8", errors="replace")
     draft = my_draft(version.name, version.etag)
     if draft is not None:  # the author goes on from their draft, not from the file
@@ -137,7 +137,7 @@ def playlists_check(playlist_id: str) -> Any:
     else:
         text = body.yaml or ""
     name = playlist_file(playlist_id)
-    config, issues = check_file(parts().settings["PLAYLISTS_DIR"], name, text.encode())
+    config, issues = check_file(parts().settings.playlists_dir, name, text.encode())
     starts = item_lines(text)
     return {
         "yaml": text,

@@ -127,7 +127,7 @@ def history_page() -> Any:
     files = readable_files(
         who,
         instance.state.current,
-        [p.name for p in yaml_files(instance.settings["PLAYLISTS_DIR"])],
+        [p.name for p in yaml_files(instance.settings.playlists_dir)],
     )
     name = config_file(request.args.get("file") or SITE_FILE)
     check_readable(who, instance.state.current, name)

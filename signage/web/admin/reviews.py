@@ -46,7 +46,7 @@ def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     """The signed-in author's newest draft of this file while it still applies (made on the
     file as it is now, and pending or rejected), so the editor reopens it with its state."""
     instance = parts()
-    if not instance.settings["REVIEW"]:  # saves go live: the file is what to edit
+    if not instance.settings.review:  # saves go live: the file is what to edit
         return None
     rows = review_rows(instance.store, file=file, author=user().get("name"))
     if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
@@ -94,7 +94,7 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
         render_template(
             "admin/reviews.html",
             reviewer=reviewer,
-            review_on=instance.settings["REVIEW"],
+            review_on=instance.settings.review,
             pending=pending,
             decided=decided,
             media=media,

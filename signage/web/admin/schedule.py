@@ -43,7 +43,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
     known = screen_id in config.screens
     week = parse_moment(request.args.get("week"), config.site.zone, at).date()
     monday = week - dt.timedelta(days=week.weekday())
-    version = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    version = read_version(instance.settings.playlists_dir, SITE_FILE)
     facts = instance.screens.media_facts()
     day = at.astimezone(zone).date()
     return (
@@ -84,7 +84,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
 @bp.get("/schedule")
 def schedule_page() -> Any:
     """Rules form, the chosen screen's week (?screen=, ?week=) and preview (?at=)."""
-    text = read_version(parts().settings["PLAYLISTS_DIR"], SITE_FILE).content.decode()
+    text = read_version(parts().settings.playlists_dir, SITE_FILE).content.decode()
     rules = schedule_model(text)
     if rules is None:
         raise Invalid(_("site.yaml cannot be read; fix it in the History page or on disk."))
@@ -96,7 +96,7 @@ def schedule_save() -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
     rules = rules_from_form([row.model_dump() for row in read_rules(request.form)])
     instance = parts()
-    current = read_version(instance.settings["PLAYLISTS_DIR"], SITE_FILE)
+    current = read_version(instance.settings.playlists_dir, SITE_FILE)
     # The form does not carry a rule's unit: the file says whose each rule is, and a unit's
     # new rule is the unit's.
     owners = [rule["unit"] for rule in schedule_model(current.content.decode()) or []]

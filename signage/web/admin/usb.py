@@ -38,7 +38,7 @@ def playlists_usb(playlist_id: str) -> Any:
     today = now().astimezone(config.site.zone).date()
     # Beside the media (the disk meant for large files), in folders of our own naming; the
     # zip has no name on disk at all, so nothing stays behind once it is sent.
-    work = library.uploads_folder(signage.settings["MEDIA_DIR"])
+    work = library.uploads_folder(signage.settings.media_dir)
     work.mkdir(parents=True, exist_ok=True)
     out = tempfile.TemporaryFile(dir=work)
     try:

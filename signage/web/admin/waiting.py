@@ -24,7 +24,7 @@ def waiting_captions() -> list[dict[str, Any]]:
     """Clips whose uploaded captions wait for a reviewer, each with the words to read."""
     instance = parts()
     rows = [row for row in library.all_media(instance.store) if row["captions_pending"]]
-    folder = library.files_folder(instance.settings["MEDIA_DIR"])
+    folder = library.files_folder(instance.settings.media_dir)
     found = describe_media(instance, rows)
     for item in found:
         held = folder / item["captions_pending"]
@@ -39,7 +39,7 @@ def review_badge() -> int:
     off)."""
     instance = parts()
     who = user()
-    if not instance.settings["REVIEW"] or not may_review(who):
+    if not instance.settings.review or not may_review(who):
         return 0
     mine = len(review_rows(instance.store, state=PENDING, author=who["name"]))
     theirs = [m for m in waiting_media() if m["created_by"] != who["name"]]

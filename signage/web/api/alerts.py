@@ -23,7 +23,7 @@ def _screens() -> ScreenService:
 def create_alert() -> Any:
     """Put an urgent message on screens until `until`; 201 with the alert."""
     body = parse_body(NewAlert)
-    allowed = parts().settings["URGENT_MESSAGES_BY"]
+    allowed = parts().settings.urgent_messages_by
     alert = post_alert(_screens(), body.text, body.screens, body.until, current_user(), allowed)
     return alert, 201, {"Location": url_for("api.delete_alert", alert_id=alert["id"])}
 

@@ -38,10 +38,10 @@ def upload_captions(media_id: str) -> Any:
     check_media(current_user() or {}, signage.state.current, row)
     content, filename = small_upload(CAPTIONS_LARGEST)
     who = current_user() or {}
-    held = bool(signage.settings["REVIEW"])
+    held = bool(signage.settings.review)
     attach_captions(
         signage.store,
-        signage.settings["MEDIA_DIR"],
+        signage.settings.media_dir,
         media_id,
         content,
         filename,
@@ -72,7 +72,7 @@ def delete_captions(media_id: str) -> Any:
     library.set_captions(signage.store, media_id, None)
     for name in (row["captions"], row["captions_pending"]):
         if name and not library.file_in_use(signage.store, name):
-            (library.files_folder(signage.settings["MEDIA_DIR"]) / name).unlink(missing_ok=True)
+            (library.files_folder(signage.settings.media_dir) / name).unlink(missing_ok=True)
     signage.screens.invalidate()
     audit(signage.store, current_user(), "media.captions_removed", media_id)
     return _answer(media_id)

@@ -33,8 +33,8 @@ FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
 def streamed_upload(signage: Signage, check_fields: FieldCheck | None = None) -> ReceivedUpload:
     """The form's file streamed into the uploads folder (up to MAX_UPLOAD_MB; 413 past it,
     507 when the disk cannot hold it)."""
-    limit = signage.settings["MAX_UPLOAD_MB"] * 1024 * 1024
-    folder = library.uploads_folder(signage.settings["MEDIA_DIR"])
+    limit = signage.settings.max_upload_mb * 1024 * 1024
+    folder = library.uploads_folder(signage.settings.media_dir)
     if (request.content_length or 0) > limit + FORM_SLACK:
         raise too_large(limit)
     check_disk_space(folder, request.content_length or 0)
@@ -76,7 +76,7 @@ def upload_media() -> Any:
             original_name=upload.original_name,
             title=upload.fields.get("title"),
             created_by=user["name"] if user else None,
-            approved=not signage.settings["REVIEW"],
+            approved=not signage.settings.review,
             topics=topics,
             unit=upload_unit(user),
         )
@@ -161,7 +161,7 @@ def delete_media(media_id: str) -> Any:
         current_user() or {}, config, lambda: library.media_row(signage.store, media_id)
     )
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
-    media_dir = signage.settings["MEDIA_DIR"]
+    media_dir = signage.settings.media_dir
     # Identical uploads share one content-named file; it goes with the last one using it.
     for name in (row["file"], row["thumbnail"], row["captions"]):
         if name and not library.file_in_use(signage.store, name):

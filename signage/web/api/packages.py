@@ -26,7 +26,7 @@ def export_package() -> Any:
     """A package of these media and playlists (with the media they name), signed here."""
     signage = parts()
     wanted = parse_body(PackageExport)
-    folder = library.uploads_folder(signage.settings["MEDIA_DIR"])
+    folder = library.uploads_folder(signage.settings.media_dir)
     folder.mkdir(parents=True, exist_ok=True)
     # On disk beside the media, not in memory: a package may hold gigabytes of clips. The
     # file has no name, so nothing is left behind when the answer ends or fails.

@@ -61,7 +61,7 @@ def get_playlist(playlist_id: str) -> Any:
     instance = parts()
     name = playlist_file(playlist_id)
     check_readable(current_user() or {}, instance.state.current, name)
-    return file_response(read_version(instance.settings["PLAYLISTS_DIR"], name))
+    return file_response(read_version(instance.settings.playlists_dir, name))
 
 
 @bp.put("/playlists/<playlist_id>")

@@ -72,7 +72,7 @@ def own_status(screen_id: str) -> Any:
     signage = parts()
     config = signage.screens.config()
     status = kiosk_status(
-        config, signage.store, screen_id, now(), signage.settings["OFFLINE_AFTER_POLLS"]
+        config, signage.store, screen_id, now(), signage.settings.offline_after_polls
     )
     zone = config.site.zone
     return {

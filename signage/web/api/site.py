@@ -16,7 +16,7 @@ from signage.web.context import parts
 @staff_required()
 def get_site() -> Any:
     """site.yaml exactly as stored, with its ETag."""
-    folder = parts().settings["PLAYLISTS_DIR"]
+    folder = parts().settings.playlists_dir
     return file_response(read_version(folder, SITE_FILE))
 
 

@@ -31,7 +31,7 @@ def list_screens() -> Any:
     only = visible_screens(current_user(), config, request.args.get("unit") or None)
     return {
         "screens": screen_overview(
-            config, signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"], only
+            config, signage.store, now(), signage.settings.offline_after_polls, only
         )
     }
 
