@@ -1,5 +1,5 @@
 """`python -m signage` is the `signage` command."""
 
-from signage.cli.main import main
+from signage.cli import main
 
 main(prog_name="signage")
