@@ -16,16 +16,14 @@ from flask import Flask
 from signage import create_app
 from signage.config.history import list_revisions
 from signage.db import now
-from signage.jobs.leases import lease_row, take_lease
+from signage.jobs.leases import HOUSEKEEPING, lease_row, scheduler_report, take_lease
 from signage.jobs.preparation import PreparationPool
 from signage.jobs.scheduler import (
-    HOUSEKEEPING,
     LEASE_SECONDS,
     RENEW_SECONDS,
     refresh_manifests,
     reload_configuration,
     scheduled_jobs,
-    scheduler_report,
     start_scheduler,
     stop_scheduler,
 )

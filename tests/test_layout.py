@@ -176,7 +176,19 @@ def test_reading_the_media_library_loads_no_ffmpeg_code() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('signage.media.')))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['signage.media.library', 'signage.media.uploads']"
+    loaded = "['signage.media.files', 'signage.media.library', 'signage.media.uploads']"
+    assert out.stdout.strip() == loaded
+
+
+def test_the_web_edge_loads_neither_the_scheduler_nor_the_preparation_of_media() -> None:
+    """Web workers serve requests; `signage worker` prepares media and runs the jobs."""
+    probe = (
+        "import sys, signage.web; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'apscheduler' "
+        "or m in ('signage.media.prepare', 'signage.jobs.preparation', 'signage.jobs.scheduler')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def _architecture_table() -> dict[str, set[str]]:

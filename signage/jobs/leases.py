@@ -8,11 +8,20 @@ takes it over. Each step is one conditional statement, so two processes never bo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from signage.config.when import iso
 from signage.db import Store, leases, now
+from signage.media.library import worker_name
+
+if TYPE_CHECKING:  # the web reads the report without loading the scheduler
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from signage.parts import Signage
+
+HOUSEKEEPING = "housekeeping"  # the lease of the one process that does the housekeeping
 
 
 def take_lease(store: Store, name: str, holder: str, seconds: float) -> bool:
@@ -49,3 +58,23 @@ def lease_row(store: Store, name: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(leases).where(leases.c.name == name)).mappings().first()
     return dict(row) if row else None
+
+
+def scheduler_report(parts: Signage) -> dict[str, Any]:
+    """Who does the housekeeping, whether its lease is fresh, and this process's jobs."""
+    scheduler: BaseScheduler | None = parts.scheduler
+    lease = lease_row(parts.store, HOUSEKEEPING)
+    alive = lease is not None and lease["expires_at"] > now()
+    report: dict[str, Any] = {
+        "alive": alive,
+        "holder": lease["holder"] if lease else None,
+        "where": (
+            "this process" if lease and lease["holder"] == worker_name() else "another process"
+        )
+        if alive
+        else "not running",
+        "renewed_at": iso(lease["renewed_at"]) if lease else None,
+    }
+    if scheduler is not None and scheduler.running:
+        report["jobs"] = sorted(job.id for job in scheduler.get_jobs())
+    return report

@@ -17,10 +17,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from signage.config.when import iso
 from signage.db import now
 from signage.hearings.imports import fetch_hearings
-from signage.jobs.leases import lease_row, release_lease, take_lease
+from signage.jobs.leases import HOUSEKEEPING, release_lease, take_lease
 from signage.jobs.preparation import (
     POLL_SECONDS,
     Job,
@@ -36,7 +35,6 @@ from signage.screens.snapshots import prune_snapshots
 
 log = logging.getLogger("signage.jobs")
 
-HOUSEKEEPING = "housekeeping"
 LEASE_SECONDS = 30  # a dead holder's lease is taken over after at most this long
 RENEW_SECONDS = 10
 
@@ -181,23 +179,3 @@ def stop_scheduler(parts: Signage) -> None:
     if parts.housekeeper:
         release_lease(parts.store, HOUSEKEEPING, worker_name())
         parts.housekeeper = False
-
-
-def scheduler_report(parts: Signage) -> dict[str, Any]:
-    """Who does the housekeeping, whether its lease is fresh, and this process's jobs."""
-    scheduler: BaseScheduler | None = parts.scheduler
-    lease = lease_row(parts.store, HOUSEKEEPING)
-    alive = lease is not None and lease["expires_at"] > now()
-    report: dict[str, Any] = {
-        "alive": alive,
-        "holder": lease["holder"] if lease else None,
-        "where": (
-            "this process" if lease and lease["holder"] == worker_name() else "another process"
-        )
-        if alive
-        else "not running",
-        "renewed_at": iso(lease["renewed_at"]) if lease else None,
-    }
-    if scheduler is not None and scheduler.running:
-        report["jobs"] = sorted(job.id for job in scheduler.get_jobs())
-    return report

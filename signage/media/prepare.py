@@ -11,7 +11,6 @@ never reused for other bytes, and a half-written file never carries a servable n
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import struct
@@ -31,11 +30,11 @@ from signage.media.ffmpeg import (
     record_commands,
     run_command,
 )
+from signage.media.files import PARTIAL_PREFIX, file_sha256
 from signage.media.loudness import Loudness, normalise_filter_args
 from signage.media.plan import DEFAULT_MAX_FRAME_RATE, VideoPlan, fit_within, plan_video
 from signage.media.probe import MediaInfo, MediaRefused, probe_media, refuse, scan_media
 
-PARTIAL_PREFIX = ".partial-"
 THUMBNAIL_LONG_SIDE = 480
 THUMBNAIL_SHORT_SIDE = 270
 # ultrafast leaves out the tools that make a stream High profile, so it is not offered.
@@ -82,15 +81,6 @@ def _publish(partial: Path, name: str) -> Path:
     partial.chmod(0o444)
     os.replace(partial, final)
     return final
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def remove_partials(out_dir: Path, older_than: float = 0) -> int:

@@ -21,12 +21,12 @@ from werkzeug.http import parse_options_header
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from signage.errors import Invalid, SignageError
+from signage.media.files import PARTIAL_PREFIX
 
 CHUNK = 256 * 1024
 FIELD_LIMIT = 4096  # bytes of a text field (id, title)
 # Room for preparation next to the upload: the prepared file is rarely larger than it.
 SPARE_BYTES = 256 * 1024 * 1024
-PARTIAL_PREFIX = ".partial-"
 
 
 class UploadTooLarge(SignageError):

@@ -19,7 +19,7 @@ from signage.config.when import iso
 from signage.db import Store, now
 from signage.errors import Invalid, NotFound
 from signage.media import library
-from signage.media.prepare import file_sha256
+from signage.media.files import file_sha256
 from signage.packages.keys import own_publisher, sign
 from signage.packages.manifest import (
     FORMAT,

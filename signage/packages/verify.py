@@ -16,7 +16,7 @@ from typing import IO
 from pydantic import ValidationError
 
 from signage.errors import SignageError
-from signage.media.prepare import PARTIAL_PREFIX
+from signage.media.files import PARTIAL_PREFIX
 from signage.packages.keys import Publisher, trusted_publisher, verify
 from signage.packages.manifest import (
     MANIFEST,

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from signage.jobs.scheduler import scheduler_report
+from signage.jobs.leases import scheduler_report
 from signage.media.ffmpeg import describe_ffmpeg
 from signage.media.library import status_counts
 from signage.parts import Signage
