@@ -1,6 +1,6 @@
 """Drafts under review: a checked change to a YAML file kept aside until a reviewer decides.
 
-Only the queries live here; `config.review` approves and rejects, `config.editing` holds a
+Only the queries live here; `edits.review` approves and rejects, `edits.saving` holds a
 save as a draft when review is on.
 """
 
