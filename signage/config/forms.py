@@ -26,13 +26,14 @@ from signage.config.roundtrip import (
     update_mapping,
 )
 from signage.config.when import DAY_NAMES, parse_days
-from signage.errors import Conflict, NotFound
+from signage.errors import Conflict, Invalid, NotFound
 
 FILTERS = ("dates", "days", "time")
 MEDIA_KINDS = ("clip", "image")
 ITEM_KEYS = (*KINDS, "seconds", *FILTERS)
 TIP_KEYS = ("title", "body", "qr")
 RULE_KEYS = ("playlist", "screens", "days", "time", "dates", "priority")
+MOST_RULES = 200  # rules the schedule form may hold; a county's schedule has a few dozen
 
 
 def _document(text: str | None) -> CommentedMap:
@@ -244,7 +245,9 @@ def site_yaml_with_rules(text: str, rules: list[dict[str, Any]]) -> str:
 
 def rules_from_form(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The schedule form's rows (read and bounded by the web edge) as rules, those marked
-    for removal left out."""
+    for removal left out; at most `MOST_RULES` of them."""
+    if len(rows) > MOST_RULES:
+        raise Invalid(f"the schedule has at most {MOST_RULES} rules", code="too_many_rules")
     return [
         {
             "origin": row["origin"] if row["origin"] is not None and row["origin"] >= 0 else None,

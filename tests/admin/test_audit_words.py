@@ -39,7 +39,8 @@ def test_every_recorded_action_has_a_name() -> None:
 
 def test_an_added_account_appears_in_the_log_in_words(staff: FlaskClient) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/").text).group(1)
-    form = {"name": "li", "role": "editor", "password": "a long pass phrase", "csrf_token": token}
+    form = {"name": "li", "role": "editor", "unit": "", "password": "a long pass phrase"}
+    form["csrf_token"] = token
     assert staff.post("/admin/users", data=form).status_code == 302
     log = html.unescape(staff.get("/admin/history").get_data(as_text=True))
     added = r"<tr><td>[^<]*</td><td>wang</td><td>添加账号 <small[^>]*>user.add</small>"

@@ -89,7 +89,7 @@ def test_a_wrong_day_is_refused_in_words_and_removed_from_the_page(
 def test_a_stale_page_does_not_overwrite_a_newer_save(staff: FlaskClient) -> None:
     stale = form_of(staff)
     add(staff, "holidays", "2027-01-01")
-    data = {**stale, "kind": "workdays", "first": "2027-02-14"}
+    data = {**stale, "kind": "workdays", "first": "2027-02-14", "last": ""}
     refused = staff.post(
         "/admin/calendar", data=data, headers={"Referer": "/admin/calendar"}, follow_redirects=True
     )

@@ -46,7 +46,9 @@ def test_a_refused_form_says_why_in_chinese(
 ) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/users").text)
     answer = staff.post(
-        path, data={**form, "csrf_token": token.group(1)}, headers={"Referer": "/admin/users"}
+        path,
+        data={"unit": "", **form, "csrf_token": token.group(1)},
+        headers={"Referer": "/admin/users"},
     )
     assert answer.status_code == 302
     page = html.unescape(staff.get("/admin/users").get_data(as_text=True))
@@ -58,7 +60,7 @@ def test_a_refused_screen_save_names_the_problem_and_its_place(
 ) -> None:
     before = (playlists_dir / "site.yaml").read_text()
     token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get("/admin/screens").text)
-    form = {"id": "Bad Id", "name": "北侧", "csrf_token": token.group(1)}
+    form = {"id": "Bad Id", "name": "北侧", "courtroom": "", "csrf_token": token.group(1)}
     assert staff.post("/admin/screens", data=form).status_code == 302
     page = html.unescape(staff.get("/admin/screens").get_data(as_text=True))
     assert "未保存：保存后配置会出错。 site.yaml 第" in page
@@ -75,7 +77,11 @@ def test_an_unreadable_end_time_and_an_unknown_screen_are_told_in_chinese(
     assert refused.status_code == 422
     assert "这个时间无法使用" in html.unescape(refused.get_data(as_text=True))
     gone = staff.post(
-        "/admin/screens/nowhere/settings", data={"name": "x", "csrf_token": token.group(1)}
+        "/admin/screens/nowhere/settings",
+        data={
+            **{"name": "x", "courtroom": "", "groups": "", "orientation": "landscape"},
+            "csrf_token": token.group(1),
+        },
     )
     assert gone.status_code == 404
     assert "配置中没有（或已不再有）这个屏幕" in html.unescape(gone.get_data(as_text=True))

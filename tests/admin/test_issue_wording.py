@@ -160,7 +160,8 @@ def test_a_refused_save_from_the_api_is_told_in_chinese_on_the_schedule_page(
     page = staff.get("/admin/schedule").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     etag = re.search(r'name="etag" value="([^"]+)"', page).group(1)
-    refused = staff.post("/admin/schedule", data={"csrf_token": token, "etag": etag})
+    form = {"csrf_token": token, "etag": etag, "rules": "0"}
+    refused = staff.post("/admin/schedule", data=form)
     assert refused.status_code == 422
     assert "evening.yaml 第3行第11列：“fir” 不是星期（是不是想写 “fri”？）" in refused.text
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from signage.config.when import parse_moment
@@ -14,7 +14,7 @@ from signage.errors import Invalid
 from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
 from signage.web.admin.base import bp, error_text, user
 from signage.web.context import parts
-from signage.web.forms import AlertForm, read_form
+from signage.web.forms import AlertForm, NoFields, takes_form
 
 
 def _page(form: dict[str, Any], problems: list[dict[str, Any]], status: int = 200) -> Any:
@@ -52,30 +52,32 @@ def alerts_page() -> Any:
 
 
 @bp.post("/alerts")
-def alerts_post() -> Any:
+@takes_form(AlertForm)
+def alerts_post(form: AlertForm) -> Any:
     """Post the message; with problems, the form again with each one by its field."""
-    form = read_form(AlertForm, request.form).model_dump()
+    posted = form.model_dump()
     screens = parts().screens
-    targets: list[str] | str = form["targets"]
+    targets: list[str] | str = posted["targets"]
     if EVERY_SCREEN in targets and len(targets) > 1:
         # Both ticked is how a message meant for one group reached the courtroom doors.
         problem = _("Choose either all screens or some groups and screens, not both.")
-        return _page(form, [{"field": "screens", "message": problem}], 422)
+        return _page(posted, [{"field": "screens", "message": problem}], 422)
     if EVERY_SCREEN in targets:
         targets = EVERY_SCREEN
     try:
-        until = parse_moment(form["until"] or None, screens.config().site.zone, now())
+        until = parse_moment(posted["until"] or None, screens.config().site.zone, now())
         post_alert(
-            screens, form["text"], targets, until, user(), parts().settings.urgent_messages_by
+            screens, posted["text"], targets, until, user(), parts().settings.urgent_messages_by
         )
     except Invalid as problem:
         details = problem.details or [{"field": "until", "message": error_text(problem)}]
-        return _page(form, details, 422)
+        return _page(posted, details, 422)
     flash(_("The urgent message is on its way; screens show it within one poll."))
     return redirect(url_for("admin.alerts_page"))
 
 
 @bp.post("/alerts/<int:alert_id>/end")
+@takes_form(NoFields)
 def alerts_end(alert_id: int) -> Any:
     """End a message now; screens drop it at their next poll."""
     end_alert(parts().screens, alert_id, user())

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -13,8 +14,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from signage.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
@@ -22,6 +25,7 @@ from signage.media.library import TITLE_LIMIT
 from signage.web.admin.issue_words import issue_place, issue_text
 from signage.web.auth import current_user
 from signage.web.csrf import check_csrf
+from signage.web.forms import unreadable_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -177,6 +181,16 @@ def _guard() -> Any:
     return None
 
 
+@bp.errorhandler(RequestEntityTooLarge)
+def _form_too_large(error: RequestEntityTooLarge) -> Any:
+    # The pages post small forms (uploads go to the API): one past the size limits was
+    # tampered with, and is told as any form that could not be read.
+    refused = unreadable_form(["the whole form, too large"])
+    # Rendered without the pages' context (it asks who is signed in, which reads the form).
+    page = current_app.jinja_env.get_template("admin/form_too_large.html")
+    return page.render(text=error_text(refused), lang=get_locale()), 400
+
+
 @bp.errorhandler(SignageError)
 def _page_error(error: SignageError) -> Any:
     if isinstance(error, Unauthorized) and not wants_json():
@@ -185,7 +199,13 @@ def _page_error(error: SignageError) -> Any:
         body = error.to_dict()
         body["error"]["text"] = error_text(error)
         return jsonify(body), error.status
-    if request.method == "POST" and error.status in (400, 409, 412, 422):
+    # A form that could not be read is not worth another try from the same page: the page
+    # says so with its 400, rather than a flash on a page that would post it again.
+    if (
+        request.method == "POST"
+        and error.status in (400, 409, 412, 422)
+        and error.code != "bad_form"
+    ):
         flash(error_text(error), "error")
         return redirect(request.referrer or url_for("admin.overview"))
     return render_template("admin/error.html", error=error, text=error_text(error)), error.status

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from signage.config.calendar_form import (
@@ -25,6 +25,7 @@ from signage.edits.saving import read_version, save_file
 from signage.web.admin.base import bp, user
 from signage.web.admin.reviews import flash_saved
 from signage.web.context import parts
+from signage.web.forms import CalendarForm, takes_form
 
 YEARS_SHOWN = 2  # this year and the next: the State Council announces the next in autumn
 
@@ -54,9 +55,8 @@ def calendar_page() -> Any:
     )
 
 
-def _save(add: bool) -> Any:
-    form = request.form
-    entry = calendar_entry(form.get("kind", ""), form.get("first", ""), form.get("last", ""))
+def _save(form: CalendarForm, add: bool) -> Any:
+    entry = calendar_entry(form.kind, form.first, form.last)
     instance = parts()
     current = read_version(instance.settings.playlists_dir, SITE_FILE)
     text = site_yaml_with_calendar_entry(current.content.decode(), entry, add=add)
@@ -64,7 +64,7 @@ def _save(add: bool) -> Any:
         instance,
         SITE_FILE,
         text.encode(),
-        if_match={form.get("etag", "")},
+        if_match={form.etag},
         author=user(),
         action="save",
     )
@@ -78,12 +78,14 @@ def _save(add: bool) -> Any:
 
 
 @bp.post("/calendar")
-def calendar_add() -> Any:
+@takes_form(CalendarForm)
+def calendar_add(form: CalendarForm) -> Any:
     """Add a holiday, a closure or a make-up workday (a date or a range) to site.yaml."""
-    return _save(add=True)
+    return _save(form, add=True)
 
 
 @bp.post("/calendar/remove")
-def calendar_remove() -> Any:
+@takes_form(CalendarForm)
+def calendar_remove(form: CalendarForm) -> Any:
     """Remove one listed date or range from site.yaml."""
-    return _save(add=False)
+    return _save(form, add=False)

@@ -13,7 +13,7 @@ from signage.errors import SignageError
 from signage.web.admin.base import bp, error_text, user
 from signage.web.auth import sign_in
 from signage.web.context import parts
-from signage.web.forms import LoginForm, read_form
+from signage.web.forms import LoginForm, NoFields, takes_form
 
 # A local path without spaces or control characters: no CR/LF can reach the Location
 # header, no backslash or "//" can turn it into another site.
@@ -28,12 +28,12 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
+@takes_form(LoginForm)
+def login(form: LoginForm | None = None) -> Any:
     """The sign-in form; tells how to make the first admin when nobody can sign in yet."""
     store = parts().store
     error, status, name, headers = None, 200, "", {}
-    if request.method == "POST":
-        form = read_form(LoginForm, request.form)
+    if form is not None:
         name = form.name.strip()
         try:
             sign_in(name, form.password)
@@ -52,6 +52,7 @@ def login() -> Any:
 
 
 @bp.post("/logout")
+@takes_form(NoFields)
 def logout() -> Any:
     """Sign out: the session is forgotten at once."""
     audit(parts().store, user(), "logout", None)

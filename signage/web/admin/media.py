@@ -20,7 +20,7 @@ from signage.web.admin.base import ERROR_TEXT, bp, user
 from signage.web.admin.layout import playlist_name
 from signage.web.auth import staff_required
 from signage.web.context import parts
-from signage.web.forms import TitleForm, read_form
+from signage.web.forms import PublishedForm, TitleForm, TopicsForm, takes_form
 from signage.web.media_json import describe_media
 
 # The preparation's refusals (stable codes) in the staff's words.
@@ -95,10 +95,11 @@ def _topic_names() -> dict[str, str]:
 
 
 @bp.post("/media/<media_id>/title")
-def media_title(media_id: str) -> Any:
+@takes_form(TitleForm)
+def media_title(media_id: str, form: TitleForm) -> Any:
     """Give a clip or picture the title staff will read in playlists and reports."""
     instance = parts()
-    title = read_form(TitleForm, request.form).title
+    title = form.title
     check_media(user(), instance.state.current, library.media_row(instance.store, media_id))
     library.set_title(instance.store, media_id, title)
     audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
@@ -108,10 +109,11 @@ def media_title(media_id: str) -> Any:
 
 @bp.post("/media/<media_id>/published")
 @staff_required("admin")
-def media_published(media_id: str) -> Any:
+@takes_form(PublishedForm)
+def media_published(media_id: str, form: PublishedForm) -> Any:
     """Offer a clip or picture to subscribing courts in the feed, or stop offering it."""
     instance = parts()
-    published = request.form.get("published") == "on"
+    published = form.published == "on"
     library.set_published(instance.store, media_id, published)
     audit(instance.store, user(), "media.publish", media_id, {"published": published})
     flash(_("Published for other courts.") if published else _("No longer published."))
@@ -119,11 +121,12 @@ def media_published(media_id: str) -> Any:
 
 
 @bp.post("/media/<media_id>/topics")
-def media_topics(media_id: str) -> Any:
+@takes_form(TopicsForm)
+def media_topics(media_id: str, form: TopicsForm) -> Any:
     """Give a clip or picture its 普法 topics (ticked among those site.yaml declares)."""
     instance = parts()
     library.media_row(instance.store, media_id)
-    topics = library.checked_topics(request.form.getlist("topic"), _topic_names())
+    topics = library.checked_topics(form.topic, _topic_names())
     library.set_topics(instance.store, media_id, topics)
     instance.screens.invalidate()
     audit(instance.store, user(), "media.topics", media_id, {"topics": topics})

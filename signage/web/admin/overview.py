@@ -19,6 +19,7 @@ from signage.units import unit_name, visible_screens
 from signage.web.admin.base import bp, user
 from signage.web.admin.schedule_words import hours_words
 from signage.web.context import parts
+from signage.web.forms import NoFields, takes_form
 
 MEDIA_URL = "/media/files/"
 MB = 1024 * 1024
@@ -165,12 +166,14 @@ def _ask(screen_id: str, what: Request) -> Any:
 
 
 @bp.post("/screens/<screen_id>/snapshot")
+@takes_form(NoFields)
 def overview_snapshot(screen_id: str) -> Any:
     """Ask the screen for a new picture of what it shows."""
     return _ask(screen_id, "snapshot")
 
 
 @bp.post("/screens/<screen_id>/reload")
+@takes_form(NoFields)
 def overview_reload(screen_id: str) -> Any:
     """Make the screen's page reload itself (after an upgrade, a stuck box)."""
     return _ask(screen_id, "reload")

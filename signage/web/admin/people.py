@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -32,12 +32,14 @@ from signage.web.auth import staff_required
 from signage.web.context import parts, public_url
 from signage.web.forms import (
     DisabledForm,
+    NewScreenForm,
     NewUserForm,
+    NoFields,
     PasswordForm,
     RoleForm,
     ScreenForm,
     UnitForm,
-    read_form,
+    takes_form,
 )
 
 
@@ -69,56 +71,60 @@ def users_page() -> Any:
     )
 
 
-def _unit_asked() -> str | None:
+def _unit_asked(form: UnitForm) -> str | None:
     """The posted unit (empty: the whole court), checked against site.yaml."""
-    unit = read_form(UnitForm, request.form).unit.strip() or None
+    unit = form.unit.strip() or None
     check_unit_exists(parts().state.current, unit)
     return unit
 
 
 @bp.post("/users")
 @staff_required("admin")
-def users_add() -> Any:
+@takes_form(NewUserForm)
+def users_add(form: NewUserForm) -> Any:
     """Add an account (name, role, first password)."""
-    form = read_form(NewUserForm, request.form)
     name = form.name.strip()
-    add_user(parts().store, name, form.role, form.password, actor=user(), unit=_unit_asked())
+    add_user(parts().store, name, form.role, form.password, actor=user(), unit=_unit_asked(form))
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
 
 @bp.post("/users/<name>/role")
 @staff_required("admin")
-def users_role(name: str) -> Any:
+@takes_form(RoleForm)
+def users_role(name: str, form: RoleForm) -> Any:
     """Make the account an admin or an editor."""
-    set_role(parts().store, name, read_form(RoleForm, request.form).role, user())
+    set_role(parts().store, name, form.role, user())
     flash(_("The role of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
 
 @bp.post("/users/<name>/unit")
 @staff_required("admin")
-def users_unit(name: str) -> Any:
+@takes_form(UnitForm)
+def users_unit(name: str, form: UnitForm) -> Any:
     """Put the account in a unit, or make it county-wide again."""
-    set_unit(parts().store, name, _unit_asked(), user())
+    set_unit(parts().store, name, _unit_asked(form), user())
     flash(_("The unit of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
 
 @bp.post("/users/<name>/password")
 @staff_required("admin")
-def users_password(name: str) -> Any:
+@takes_form(PasswordForm)
+def users_password(name: str, form: PasswordForm) -> Any:
     """Give the account a new password (tell the person in person)."""
-    reset_password(parts().store, name, read_form(PasswordForm, request.form).password, user())
+    reset_password(parts().store, name, form.password, user())
     flash(_("The password of %(name)s is reset.", name=name))
     return redirect(url_for("admin.users_page"))
 
 
 @bp.post("/users/<name>/disabled")
 @staff_required("admin")
-def users_disabled(name: str) -> Any:
+@takes_form(DisabledForm)
+def users_disabled(name: str, form: DisabledForm) -> Any:
     """Disable the account (its sessions and tokens end) or enable it again."""
-    disabled = read_form(DisabledForm, request.form).disabled == "1"
+    disabled = form.disabled == "1"
     set_disabled(parts().store, name, disabled, user())
     if disabled:
         flash(_("%(name)s is disabled; their sessions and tokens have ended.", name=name))
@@ -129,6 +135,7 @@ def users_disabled(name: str) -> Any:
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @staff_required("admin")
+@takes_form(NoFields)
 def tokens_revoke(token_id: int) -> Any:
     """Revoke an API token by its id."""
     revoke_token_id(parts().store, token_id, user())
@@ -158,20 +165,22 @@ def screens_page() -> Any:
 
 @bp.post("/screens")
 @staff_required("admin")
-def screens_add() -> Any:
+@takes_form(NewScreenForm)
+def screens_add(form: NewScreenForm) -> Any:
     """Add a screen to site.yaml (validated like any save)."""
-    saved = _save_screen(read_form(ScreenForm, request.form).id, new=True)
+    settings = ScreenForm(name=form.name, courtroom=form.courtroom, groups="", orientation="")
+    saved = _save_screen(form.id, settings, new=True)
     flash_saved(saved, _("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
 
 
 @bp.post("/screens/<screen_id>/settings")
 @staff_required("admin")
-def screens_settings(screen_id: str) -> Any:
+@takes_form(ScreenForm)
+def screens_settings(screen_id: str, form: ScreenForm) -> Any:
     """Change a screen's name, groups, orientation, courtroom, hearing band and captions."""
-    saved = _save_screen(screen_id, new=False)
-    name = read_form(ScreenForm, request.form).name
-    flash_saved(saved, _("The settings of %(name)s are saved.", name=name))
+    saved = _save_screen(screen_id, form, new=False)
+    flash_saved(saved, _("The settings of %(name)s are saved.", name=form.name))
     return redirect(url_for("admin.screens_page"))
 
 
@@ -180,9 +189,8 @@ def _had_courtroom(screen_id: str) -> bool:
     return screen is not None and screen.courtroom is not None
 
 
-def _save_screen(screen_id: str, *, new: bool) -> Saved:
+def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
-    form = read_form(ScreenForm, request.form)
     if not form.name.strip():
         raise Invalid("write the screen's name, as staff will read it", code="no_screen_name")
     typed = [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()]
@@ -190,7 +198,7 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
         "name": form.name,
         # Groups ticked by their names, and new ones typed as ids.
         "groups": list(dict.fromkeys([*form.group, *typed])),
-        "orientation": form.orientation,
+        "orientation": form.orientation or "landscape",
         "courtroom": form.courtroom.strip(),
         # Checkboxes: the add form has none, so a new screen takes the defaults; so does the
         # band of a screen given its first courtroom (its box was drawn off, as the default).
@@ -209,6 +217,7 @@ def _save_screen(screen_id: str, *, new: bool) -> Saved:
 
 @bp.post("/screens/<screen_id>/key")
 @staff_required("admin")
+@takes_form(NoFields)
 def screens_rotate(screen_id: str) -> Any:
     """A new key for the screen: its old address stops working at once."""
     instance = parts()

@@ -28,7 +28,7 @@ from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.admin.schedule_words import item_warnings, off_air_warning
 from signage.web.context import parts
-from signage.web.forms import NewPlaylistForm, PlaylistCheck, read_form
+from signage.web.forms import NewPlaylistForm, NoFields, PlaylistCheck, takes_form
 
 
 def media_choices() -> dict[str, list[dict[str, Any]]]:
@@ -56,9 +56,9 @@ def playlists_list() -> Any:
 
 
 @bp.post("/playlists")
-def playlists_create() -> Any:
+@takes_form(NewPlaylistForm)
+def playlists_create(form: NewPlaylistForm) -> Any:
     """Create an empty playlist and open it in the editor."""
-    form = read_form(NewPlaylistForm, request.form)
     playlist_id = form.id.strip()
     text = playlist_yaml({"name": form.name, "items": []})
     saved = save_file(
@@ -76,6 +76,7 @@ def playlists_create() -> Any:
 
 
 @bp.post("/playlists/<playlist_id>/delete")
+@takes_form(NoFields)
 def playlists_delete(playlist_id: str) -> Any:
     """Delete a playlist that no rule uses (refused with the reason otherwise)."""
     delete_playlist(parts(), playlist_id, if_match=None, author=user())
@@ -123,9 +124,10 @@ def qr_image() -> Any:
 
 
 @bp.post("/playlists/<playlist_id>/check")
-def playlists_check(playlist_id: str) -> Any:
+@takes_form(PlaylistCheck)
+def playlists_check(playlist_id: str, form: PlaylistCheck) -> Any:
     """As staff type: {"yaml"} or {"playlist"} in; the YAML, its issues and the model out."""
-    body = read_form(PlaylistCheck, request.get_json(silent=True))
+    body = form
     if body.playlist is not None:
         try:
             # The text the form was read from, so its comments and layout are kept.

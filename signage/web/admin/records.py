@@ -26,6 +26,7 @@ from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
 from signage.web.context import parts
+from signage.web.forms import NoFields, takes_form
 
 REPORT_DAYS = 7
 CHART_BARS = 12
@@ -158,6 +159,7 @@ def history_page() -> Any:
 
 
 @bp.post("/history/<file>/<int:revision>/restore")
+@takes_form(NoFields)
 def history_restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like any save); it becomes the newest."""
     name = config_file(file)

@@ -36,7 +36,7 @@ from signage.web.admin.base import bp, user
 from signage.web.admin.change_words import file_changes
 from signage.web.admin.waiting import waiting_captions, waiting_media
 from signage.web.context import parts
-from signage.web.forms import DecisionForm, read_form
+from signage.web.forms import DecisionForm, NoFields, takes_form
 
 URGENT_DAYS = 7
 DECIDED_SHOWN = 20
@@ -155,10 +155,10 @@ def reviews_preview(review_id: int) -> Any:
 
 
 @bp.post("/reviews/<int:review_id>/approve")
-def reviews_approve(review_id: int) -> Any:
+@takes_form(DecisionForm)
+def reviews_approve(review_id: int, form: DecisionForm) -> Any:
     """Write the draft; when the file moved on, the page again with the three versions."""
     try:
-        form = read_form(DecisionForm, request.form)
         approve(parts(), review_id, user(), form.comment, form.version)
     except Conflict as error:
         if error.code != "review_conflict":
@@ -169,14 +169,16 @@ def reviews_approve(review_id: int) -> Any:
 
 
 @bp.post("/reviews/<int:review_id>/reject")
-def reviews_reject(review_id: int) -> Any:
+@takes_form(DecisionForm)
+def reviews_reject(review_id: int, form: DecisionForm) -> Any:
     """Turn the draft down; its author reads the comment on this page and in the editor."""
-    reject(parts(), review_id, user(), read_form(DecisionForm, request.form).comment)
+    reject(parts(), review_id, user(), form.comment)
     flash(_("Rejected; the author sees your comment."))
     return redirect(url_for("admin.reviews_page"))
 
 
 @bp.post("/reviews/media/<media_id>/approve")
+@takes_form(NoFields)
 def reviews_approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review."""
     approve_upload(parts(), media_id, user())
@@ -186,11 +188,11 @@ def reviews_approve_media(media_id: str) -> Any:
 
 
 @bp.post("/reviews/media/<media_id>/captions/<any(approve, reject):verdict>")
-def reviews_decide_captions(media_id: str, verdict: str) -> Any:
+@takes_form(DecisionForm)
+def reviews_decide_captions(media_id: str, verdict: str, form: DecisionForm) -> Any:
     """Approve held captions (the version read on this page) or turn them down."""
     approved = verdict == "approve"
-    version = read_form(DecisionForm, request.form).version
-    decide_captions(parts(), media_id, user(), version, approved=approved)
+    decide_captions(parts(), media_id, user(), form.version, approved=approved)
     if approved:
         flash(_("Approved: screens show the captions of %(id)s from their next poll.", id=media_id))
     else:

@@ -27,7 +27,7 @@ from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
 from signage.web.context import parts
-from signage.web.forms import read_rules
+from signage.web.forms import ScheduleForm, takes_form
 
 PREVIEW_SPAN = dt.timedelta(hours=12)
 
@@ -92,9 +92,10 @@ def schedule_page() -> Any:
 
 
 @bp.post("/schedule")
-def schedule_save() -> Any:
+@takes_form(ScheduleForm)
+def schedule_save(form: ScheduleForm) -> Any:
     """Write the rules into site.yaml (validated, If-Match checked) and show the result."""
-    rules = rules_from_form([row.model_dump() for row in read_rules(request.form)])
+    rules = rules_from_form([row.model_dump() for row in form.rows])
     instance = parts()
     current = read_version(instance.settings.playlists_dir, SITE_FILE)
     # The form does not carry a rule's unit: the file says whose each rule is, and a unit's
@@ -111,7 +112,7 @@ def schedule_save() -> Any:
             instance,
             SITE_FILE,
             text.encode(),
-            if_match={request.form.get("etag", "")[:64]},
+            if_match={form.etag},
             author=user(),
             action="save",
         )

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from flask import request, send_file
+from flask import send_file
 
 from signage.accounts.audit import audit
 from signage.db import now
@@ -16,23 +16,19 @@ from signage.media import library
 from signage.packages.usb import HEIGHTS, MAX_DAYS, export_usb
 from signage.web.admin.base import bp, user
 from signage.web.context import parts
-
-
-def _chosen(name: str, default: str, allowed: range | tuple[int, ...]) -> int | None:
-    """A number of the form among those allowed; None for anything else."""
-    text = request.form.get(name, default).strip()
-    return int(text) if text.isdigit() and int(text) in allowed else None
+from signage.web.forms import UsbForm, takes_form
 
 
 @bp.post("/playlists/<playlist_id>/usb")
-def playlists_usb(playlist_id: str) -> Any:
+@takes_form(UsbForm)
+def playlists_usb(playlist_id: str, form: UsbForm) -> Any:
     """Make the playlist's stick (the days from today asked for) and send it as a zip."""
     signage = parts()
-    days = _chosen("days", "1", range(1, MAX_DAYS + 1))
-    if days is None:
+    days = form.days
+    if days is None or not 1 <= days <= MAX_DAYS:
         raise Invalid(f"the days are a number from 1 to {MAX_DAYS}", code="bad_days")
-    height = _chosen("height", "1080", HEIGHTS)
-    if height is None:
+    height = form.height
+    if height not in HEIGHTS:
         raise Invalid(f"the picture height is one of {HEIGHTS}", code="bad_height")
     config = signage.screens.config()
     today = now().astimezone(config.site.zone).date()
