@@ -15,7 +15,14 @@ from playwright.sync_api import Browser
 
 from signage.db import plays
 from signage.screens.alerts import add_alert
-from tests.browser.lobby import LANDSCAPE, MediaFile, start_lobby, wait_for, write_playlists
+from tests.browser.lobby import (
+    LANDSCAPE,
+    MediaFile,
+    start_lobby,
+    wait_for,
+    with_layout,
+    write_playlists,
+)
 from tests.browser.test_display_layout import SHOTS
 
 pytestmark = pytest.mark.browser
@@ -42,10 +49,7 @@ def side_playlists(folder: Path) -> Path:
             "side": [{"tip": ("网上立案", "扫码进入人民法院在线服务。"), "seconds": 2}],
         },
     )
-    site = folder / "site.yaml"
-    text = site.read_text(encoding="utf-8")
-    site.write_text(text.replace("groups: [lobby]\n", "groups: [lobby]\n    layout: side\n"))
-    return folder
+    return with_layout(folder, "side")
 
 
 def near(a: float, b: float) -> bool:
