@@ -289,8 +289,6 @@ class Group(Strict):
 
     name: Annotated[str, Field(max_length=200)] = ""
     hours: Hours | None = None
-    # A wall: its screens start each item of their main zones at the same instant.
-    sync: bool = False
 
 
 class Rule(When):

@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.support import Translations
 
 from signage.config import validate_files
+from signage.config.forms import schedule_model, site_yaml_with_rules
 from signage.config.phrases import render_phrase
 from signage.config.validate import Config, Issue
 from signage.manifest import build_manifest
@@ -96,17 +97,15 @@ def test_the_hearing_band_is_the_portrait_split_layout() -> None:
     assert {s["layout"] for s in plain["segments"]} == {"full"}
 
 
-def test_a_declared_layout_and_a_wall_group_are_valid() -> None:
+def test_a_declared_layout_is_valid_and_names_its_main_zone() -> None:
     config = config_of(
         site(
-            "  a: {name: 左屏, groups: [wall], layout: side-hearings}\n",
-            "groups:\n  wall: {name: 大厅拼接屏, sync: true}\n"
+            "  a: {name: 左屏, layout: side-hearings}\n",
             "layouts:\n  side-hearings:\n    zones:\n"
             "      main: {area: [0, 0, 75, 100]}\n"
             "      side: {area: [75, 0, 25, 100], playlist: side}\n",
         )
     )
-    assert config.site_file.groups["wall"].sync
     assert config.site_file.layouts["side-hearings"].main == "main"
 
 
@@ -143,3 +142,17 @@ def test_layout_mistakes_are_errors_at_their_line_and_column_in_chinese_too() ->
     assert (issue.line, issue.column) == (10, 13)
     assert "reaches past the screen's edge (x + width = 105" in issue.message
     assert zh_text(issue) == "区域超出了屏幕边缘（x + 宽度 = 105，y + 高度 = 100；都不能超过 100）"
+
+
+def test_a_rules_layout_survives_the_schedule_forms_round_trip() -> None:
+    text = site(
+        "  lobby: {name: 大厅}\n",
+        'schedule:\n  - playlist: daytime\n    time: "08:30-17:30"\n    layout: side\n',
+    )
+    rules = schedule_model(text)
+    rules[0]["priority"] = 5  # a change made on the schedule page, which has no layout field
+    config = config_of(site_yaml_with_rules(text, rules))
+    assert (config.site_file.schedule[0].priority, config.site_file.schedule[0].layout) == (
+        5,
+        "side",
+    )
