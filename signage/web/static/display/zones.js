@@ -104,6 +104,8 @@ export class Zones {
   placeStage() {
     place(this.stage.root, this.covered ? FULL_AREA : this.mainArea || FULL_AREA);
     this.stage.root.classList.toggle('covering', this.covered);
+    // Hidden as well as covered, so the office's snapshot (drawn in page order) shows none.
+    this.root.classList.toggle('covered', this.covered);
     this.stage.refit();
   }
 
