@@ -8,7 +8,8 @@
   metadata, watched by the bench itself, not by the player): how long the picture stood
   still beyond normal; each direction apart, with requestVideoFrameCallback and with it
   taken away from the player (its fallback for engines older than Chromium 83)
-  (target: median <= 20 ms and worst <= 50 ms; fallback median <= 50 ms);
+  (target: median <= 20 ms and worst <= 50 ms; fallback median <= 50 ms); `--layout side`
+  runs it with the built-in side layout, its zone playing a tip, a poster and a muted clip;
 - stills: clips taking turns with tips and pictures: the gap from a clip to a still, and how
   much longer than its time a still stands before the clip after it is seen;
 - memory: JS heap, DOM nodes and event listeners after 10 and after 500 item transitions
@@ -51,6 +52,7 @@ from tests.browser.lobby import (  # noqa: E402
     snapshot,
     start_lobby,
     wait_for,
+    with_layout,
     write_playlists,
 )
 from tests.support import launch_chromium  # noqa: E402
@@ -268,9 +270,14 @@ def watch_playlist(
     done: Callable[[Page], bool],
     seconds: float,
     frame_callbacks: bool = True,
+    layout: str = "full",
 ) -> tuple[list[dict], list[dict], dict[str, Any]]:
-    """Frames, layer changes and the player's snapshot once done(page) holds."""
-    playlists = write_playlists(folder / "playlists", {"main": items})
+    """Frames, layer changes and the player's snapshot once done(page) holds; on another
+    layout than `full`, its side zone plays a tip, a poster and a muted clip meanwhile."""
+    lists = {"main": items}
+    if layout != "full":
+        lists["side"] = SIDE_ITEMS
+    playlists = with_layout(write_playlists(folder / "playlists", lists), layout)
     lobby = start_lobby(folder, playlists, files)
     try:
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
@@ -283,6 +290,13 @@ def watch_playlist(
     finally:
         lobby.stop()
     return frames, fronts, state
+
+
+SIDE_ITEMS = [
+    {"tip": ("网上立案", "扫码进入人民法院在线服务，足不出户提交起诉材料。"), "seconds": 3},
+    {"image": "poster", "seconds": 3},
+    {"clip": "side-clip"},
+]
 
 
 def conditions() -> str:
@@ -322,7 +336,7 @@ def pipeline_clip(folder: Path, media_id: str, source: Path) -> tuple[MediaFile,
     return file, Clip(media_id, picture_end)
 
 
-def bench_handover(browser: Browser, root: Path, count: int, size: str) -> None:
+def bench_handover(browser: Browser, root: Path, count: int, size: str, layout: str) -> None:
     """What a viewer sees at `count` changes each way between a 10 s clip without sound and
     a 5.3 s one whose sound runs 32 ms past its picture, both prepared by the pipeline; with
     requestVideoFrameCallback and with the player's fallback for engines without it."""
@@ -334,6 +348,9 @@ def bench_handover(browser: Browser, root: Path, count: int, size: str) -> None:
     ]
     files = [file for file, _ in prepared]
     clips = {file.path.name: clip for file, clip in prepared}
+    if layout != "full":
+        files += [make_poster(root, "poster"), make_clip(root, "side-clip", 4, 1)]
+        print(f"handover on layout {layout!r}: its side zone plays a tip, a poster, a clip")
     print(
         f"handover: headless Chromium (no GPU; frames paced by its own 60 Hz timer), {size}"
         " 25 fps H.264 clips prepared by signage.media.prepare from lavfi sources (10 s"
@@ -360,7 +377,7 @@ def bench_handover(browser: Browser, root: Path, count: int, size: str) -> None:
             return snapshot(page).get("ended", 0) >= 2 * count + 2
 
         frames, fronts, state = watch_playlist(
-            browser, folder, items, files, enough, (count + 2) * 40, frame_callbacks
+            browser, folder, items, files, enough, (count + 2) * 40, frame_callbacks, layout
         )
         label = "requestVideoFrameCallback" if frame_callbacks else "fallback (no rVFC)"
         print(f"  {label}: errors {state['errors']}, player's start lead {state.get('leadMs')} ms")
@@ -475,11 +492,14 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=500)
     parser.add_argument("--transitions", type=int, default=20)
     parser.add_argument("--size", default="1280x720")
+    parser.add_argument("--layout", default="full", help="the screen's layout (handover)")
     args = parser.parse_args()
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as scratch:
         browser = launch_chromium(playwright)
         runs = {
-            "handover": lambda root: bench_handover(browser, root, args.transitions, args.size),
+            "handover": lambda root: bench_handover(
+                browser, root, args.transitions, args.size, args.layout
+            ),
             "stills": lambda root: bench_stills(browser, root, args.transitions),
             "memory": lambda root: bench_memory(browser, root, args.items),
             "first-frame": lambda root: bench_first_frame(browser, root),

@@ -144,6 +144,8 @@ plays = sa.Table(
     sa.Column("received_at", UtcDateTime, nullable=False),
     # The topics the item had when it played, so the ledger survives later edits.
     sa.Column("topics", sa.JSON),
+    # The layout's zone it played in; NULL: the main zone (and every row from before zones).
+    sa.Column("zone", sa.String(32)),
 )
 
 alerts = sa.Table(

@@ -274,6 +274,7 @@ SCREEN_DEFAULTS: dict[str, Any] = {
     "courtroom": "",
     "hearing_band": False,
     "captions": True,
+    "layout": "",  # automatic
 }
 
 

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from signage.config.layouts import FULL, PORTRAIT_SPLIT, Layout
 from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import (
     EVERY_DAY,
@@ -262,11 +263,20 @@ class Screen(Strict):
     # The current and next hearing kept in a band above the zone; unset: on for a courtroom.
     hearing_band: bool | None = None
     hours: Hours | None = None  # wins over the hours of the screen's groups
+    layout: str | None = None  # a built-in layout or one of `layouts:`; unset: see below
 
     @property
     def shows_hearing_band(self) -> bool:
         """Whether the band shows: as set, else whenever the screen names its courtroom."""
         return self.courtroom is not None if self.hearing_band is None else self.hearing_band
+
+    @property
+    def own_layout(self) -> str:
+        """The layout outside rules that set one: as chosen, else the hearing band's
+        (`portrait-split`, which replaced the band), else the whole area for the programme."""
+        if self.layout is not None:
+            return self.layout
+        return PORTRAIT_SPLIT if self.shows_hearing_band else FULL
 
 
 def _named_group(value: Any) -> Any:
@@ -286,6 +296,7 @@ class Rule(When):
     screens: Names | None = None
     priority: Annotated[int, Field(ge=-1000, le=1000)] = 0
     unit: str | None = None  # the tribunal whose editors keep this rule; None: the county
+    layout: str | None = None  # the screens' layout while this rule plays
 
 
 class Unit(Strict):
@@ -425,6 +436,7 @@ class SiteFile(Strict):
     requirements: Annotated[tuple[Requirement, ...], Field(max_length=100)] = ()
     campaigns: Annotated[tuple[Campaign, ...], Field(max_length=100)] = ()
     units: dict[str, Unit] = Field(default_factory=dict)
+    layouts: Annotated[dict[str, Layout], Field(max_length=50)] = Field(default_factory=dict)
 
     @field_validator("screens", mode="before")
     @classmethod

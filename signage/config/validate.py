@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from signage.config.layouts import check_layouts
 from signage.config.loader import Document, Mark, Path_, YamlError, decode, parse_yaml
 from signage.config.messages import explain_error
 from signage.config.model import (
@@ -247,6 +248,22 @@ def validate_files(
         present = {PurePath(name).stem for name in files if name != SITE_FILE}
         _check_references(site_file, present, documents[SITE_FILE], out)
         _check_playlists(playlists, documents, out)
+        for layout_id in site_file.layouts:
+            _check_slug(
+                documents[SITE_FILE],
+                "layouts",
+                layout_id,
+                N_("{id!r} cannot be a layout id; {help}"),
+                out,
+            )
+        check_layouts(
+            site_file,
+            present,
+            documents[SITE_FILE],
+            lambda mark, template, code, **params: out.add(
+                SITE_FILE, mark, template, code=code, **params
+            ),
+        )
         _check_topics(site_file, playlists, documents, out)
         check_units(
             site_file,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from signage.config.layouts import all_layouts
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.hearings.listing import board
@@ -18,6 +19,7 @@ from signage.programme.schedule import (
     Segment,
     awake_windows,
     hours_text,
+    playlist_pieces,
     resolve_windows,
 )
 
@@ -120,15 +122,9 @@ def build_manifest(
     (already masked) when the screen shows them."""
     zone = config.site.zone
     warnings: list[str] = []
+    screen = config.screens[screen_id]
     segments_json = []
     for segment in segments:
-        items = []
-        for planned in segment.items:
-            entry, problem = item_json(planned, lookup)
-            if entry is None:
-                warnings.append(problem)
-            else:
-                items.append(entry)
         segments_json.append(
             {
                 "start": iso(segment.start, zone),
@@ -136,9 +132,13 @@ def build_manifest(
                 "playlist": "+".join(segment.playlists),
                 "playlists": list(segment.playlists),
                 "name": " + ".join(playlist_name(config, p) for p in segment.playlists),
-                "items": items,
+                "layout": segment.layout or screen.own_layout,
+                "items": _items_json(segment.items, lookup, warnings),
             }
         )
+    layouts = layouts_json(
+        config, {s["layout"] for s in segments_json}, lookup, start, end, warnings
+    )
     ticker = []
     for line in config.site_file.ticker:
         if screen_id in config.targets(line.screens):
@@ -146,9 +146,16 @@ def build_manifest(
                 ticker.append(
                     {"text": line.text, "start": iso(left, zone), "end": iso(right, zone)}
                 )
-    screen = config.screens[screen_id]
-    shows_hearings = screen.shows_hearing_band or any(
-        planned.item.hearings is not None for segment in segments for planned in segment.items
+    shows_hearings = (
+        screen.shows_hearing_band
+        or any(
+            zone["kind"] == "hearings" for layout in layouts.values() for zone in layout["zones"]
+        )
+        or any(
+            item["type"] == "hearings"
+            for part in [*segments_json, *_zone_segments(layouts)]
+            for item in part["items"]
+        )
     )
     alert = alerts[0] if alerts else None
     awake = awake_windows(config, screen_id, start, end)
@@ -178,6 +185,7 @@ def build_manifest(
             "awake": [{"start": iso(left, zone), "end": iso(right, zone)} for left, right in awake],
         },
         "segments": segments_json,
+        "layouts": layouts,
         "ticker": ticker,
         "alert": None
         if alert is None
@@ -190,6 +198,66 @@ def build_manifest(
     if shows_hearings:
         body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
     return body, sorted(set(warnings))
+
+
+def _items_json(
+    planned_items: Sequence[PlannedItem], lookup: MediaLookup, warnings: list[str]
+) -> list[dict[str, Any]]:
+    """The items as the player needs them; the skipped ones said in warnings."""
+    items = []
+    for planned in planned_items:
+        entry, problem = item_json(planned, lookup)
+        if entry is None:
+            warnings.append(problem)
+        else:
+            items.append(entry)
+    return items
+
+
+def layouts_json(
+    config: Config,
+    used: set[str],
+    lookup: MediaLookup,
+    start: dt.datetime,
+    end: dt.datetime,
+    warnings: list[str],
+) -> dict[str, dict[str, Any]]:
+    """The layouts the segments use: each zone's box and, beside the main zone (which plays
+    the segments), what it shows: a playlist on its own clock, or the hearing band."""
+    known = all_layouts(config.site_file.layouts)
+    zone = config.site.zone
+    out: dict[str, dict[str, Any]] = {}
+    for layout_id in sorted(used):
+        layout = known[layout_id]
+        zones = []
+        for zone_id, box in layout.zones.items():
+            entry: dict[str, Any] = {"id": zone_id, "area": list(box.area)}
+            if box.playlist is not None:
+                entry["kind"] = "playlist"
+                entry["playlist"] = box.playlist
+                entry["segments"] = [
+                    {
+                        "start": iso(left, zone),
+                        "end": iso(right, zone),
+                        "items": _items_json(items, lookup, warnings),
+                    }
+                    for left, right, items in playlist_pieces(config, box.playlist, start, end)
+                ]
+            else:
+                entry["kind"] = "hearings" if box.hearings is not None else "main"
+            zones.append(entry)
+        out[layout_id] = {"name": layout.name or layout_id, "main": layout.main, "zones": zones}
+    return out
+
+
+def _zone_segments(layouts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The segments of every side zone of these layouts."""
+    return [
+        part
+        for layout in layouts.values()
+        for zone in layout["zones"]
+        for part in zone.get("segments", ())
+    ]
 
 
 def manifest_etag(body: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,7 @@ class Segment:
     playlists: tuple[str, ...]
     rules: tuple[int, ...]
     items: tuple[PlannedItem, ...]
+    layout: str | None = None  # set by a winning rule; None: the screen's own
 
 
 def _seconds(local: dt.datetime) -> int:
@@ -240,24 +241,52 @@ def resolve_segments(
     ):
         assert isinstance(winners, tuple)
         playlist_ids = playlists_of(winners)
-        planned, filtered = plan(playlist_ids)
-        if not filtered:
-            pieces = [(left, right, planned)]
-        else:
-            pieces = _pieces(
-                zone,
-                left,
-                right,
-                (p.item for p in filtered),
-                lambda local, planned=planned, filtered=filtered: _included(
-                    planned, filtered, local, days
-                ),
-                days,
-            )
-        for piece_start, piece_end, items in pieces:
-            assert isinstance(items, tuple)
-            segments.append(Segment(piece_start, piece_end, playlist_ids, winners, items))
+        layout = next((schedule[i].layout for i in winners if schedule[i].layout), None)
+        for piece_start, piece_end, items in _item_pieces(
+            zone, left, right, plan(playlist_ids), days
+        ):
+            segments.append(Segment(piece_start, piece_end, playlist_ids, winners, items, layout))
     return _merge(segments)
+
+
+def _item_pieces(
+    zone: ZoneInfo,
+    start: dt.datetime,
+    end: dt.datetime,
+    plan: tuple[tuple[PlannedItem, ...], list[PlannedItem]],
+    days: _DayCache,
+) -> list[tuple[dt.datetime, dt.datetime, tuple[PlannedItem, ...]]]:
+    """[start, end) cut where the items' own filters let an item in or out."""
+    planned, filtered = plan
+    if not filtered:
+        return [(start, end, planned)]
+    pieces = _pieces(
+        zone,
+        start,
+        end,
+        (p.item for p in filtered),
+        lambda local: _included(planned, filtered, local, days),
+        days,
+    )
+    return [(left, right, items) for left, right, items in pieces if isinstance(items, tuple)]
+
+
+def playlist_pieces(
+    config: Config, playlist_id: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, dt.datetime, tuple[PlannedItem, ...]]]:
+    """A playlist on its own in [start, end) (a layout's side zone): the stretches in which
+    the same items play, their own filters applied."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return []
+    planned = tuple(
+        PlannedItem(playlist_id, index, item)
+        for index, item in enumerate(config.playlists[playlist_id].items)
+    )
+    filtered = [p for p in planned if not p.item.always]
+    return _item_pieces(
+        config.site.zone, start, end, (planned, filtered), _DayCache(config.calendar)
+    )
 
 
 def _included(
@@ -276,8 +305,13 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     merged: list[Segment] = []
     for segment in segments:
         last = merged[-1] if merged else None
-        if last and last.playlists == segment.playlists and last.items == segment.items:
-            merged[-1] = Segment(last.start, segment.end, last.playlists, last.rules, last.items)
+        if (
+            last
+            and last.playlists == segment.playlists
+            and last.items == segment.items
+            and last.layout == segment.layout
+        ):
+            merged[-1] = replace(last, end=segment.end)
         else:
             merged.append(segment)
     return merged

@@ -301,13 +301,16 @@ def _with_required(
 def _insert(
     segments: list[Segment], start: dt.datetime, end: dt.datetime, planned: PlannedItem
 ) -> list[Segment]:
-    """The segments with [start, end) given over to one item."""
-    inserted = Segment(start, end, (REQUIRED,), (), (planned,))
+    """The segments with [start, end) given over to one item (in the layout of the segment
+    it lands in, so a required clip does not switch the screen's zones)."""
+    inserted: Segment | None = None
     out: list[Segment] = []
     for segment in segments:
         if segment.end <= start or segment.start >= end:
             out.append(segment)
             continue
+        if inserted is None:
+            inserted = Segment(start, end, (REQUIRED,), (), (planned,), segment.layout)
         if segment.start < start:
             out.append(replace(segment, end=start))
         if inserted not in out:

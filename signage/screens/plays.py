@@ -46,6 +46,7 @@ CSV_COLUMNS = {
     "item": "节目编号",
     "media": "素材编号",
     "in_config": "在当前配置中",
+    "zone": "区域",
 }
 KIND_WORDS = {
     "video": "视频",
@@ -206,6 +207,7 @@ def play_report(
         plays.c.title,
         plays.c.started_at,
         plays.c.seconds,
+        plays.c.zone,
     ).where(plays.c.started_at >= start, plays.c.started_at < end)
     if screen_id:
         query = query.where(plays.c.screen_id == screen_id)
@@ -225,6 +227,7 @@ def play_report(
                 row.item_key,
                 row.item_type,
                 row.media_id,
+                row.zone,
             )
             total = totals.setdefault(key, [0, 0.0])
             total[0] += 1
@@ -233,7 +236,7 @@ def play_report(
     for key, (count, seconds) in sorted(
         totals.items(), key=lambda entry: tuple(part or "" for part in entry[0])
     ):
-        day, screen, playlist, playlist_name, title, item, kind, media = key
+        day, screen, playlist, playlist_name, title, item, kind, media, zone_id = key
         screen_config = config.screens.get(screen or "")
         report.append(
             {
@@ -249,6 +252,7 @@ def play_report(
                 "plays": int(count),
                 "seconds": round(seconds),  # whole seconds: what a report reader counts
                 "in_config": item_title(config, item or "") is not None,
+                "zone": zone_id,  # None: the main zone
             }
         )
     return report

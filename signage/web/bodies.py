@@ -73,6 +73,8 @@ class Play(BaseModel):
     media: Annotated[str, Field(max_length=64, pattern=SLUG.pattern)] | None = None
     started_at: dt.datetime
     seconds: Annotated[float, Field(ge=0, le=24 * 3600)]
+    # The layout's zone beside the main one it played in; left out: the main zone.
+    zone: Annotated[str, Field(max_length=32, pattern=SLUG.pattern)] | None = None
 
     @field_validator("started_at")
     @classmethod

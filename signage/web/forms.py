@@ -163,6 +163,7 @@ class ScreenForm(Form):
     courtroom: Line
     hearing_band: bool = False
     captions: bool = False
+    layout: Id = ""  # empty: automatic (the hearing band's, else the whole area)
 
 
 class DecisionForm(Form):

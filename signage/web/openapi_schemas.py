@@ -265,6 +265,23 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
+    "ManifestItem": obj(
+        {
+            "key": STRING,
+            "type": {"enum": ["video", "image", "tip", "hearings"]},
+            "duration": nullable(NUMBER),
+        },
+        {
+            "url": STRING,
+            "media": STRING,
+            "title": STRING,
+            "body": STRING,
+            "poster": STRING,
+            "bytes": INT,
+            "qr": obj({"url": STRING, "size": INT, "path": STRING}),
+            "captions": STRING,
+        },
+    ),
     "Manifest": obj(
         {
             "version": INT,
@@ -292,28 +309,41 @@ SCHEMAS: dict[str, Schema] = {
                         "playlist": STRING,
                         "playlists": array(STRING),
                         "name": STRING,
-                        "items": array(
+                        "layout": STRING,
+                        "items": array(ref("ManifestItem")),
+                    }
+                )
+            ),
+            "layouts": {
+                "type": "object",
+                "additionalProperties": obj(
+                    {
+                        "name": STRING,
+                        "main": STRING,
+                        "zones": array(
                             obj(
                                 {
-                                    "key": STRING,
-                                    "type": {"enum": ["video", "image", "tip", "hearings"]},
-                                    "duration": nullable(NUMBER),
+                                    "id": STRING,
+                                    "area": array(NUMBER),
+                                    "kind": {"enum": ["main", "playlist", "hearings"]},
                                 },
                                 {
-                                    "url": STRING,
-                                    "media": STRING,
-                                    "title": STRING,
-                                    "body": STRING,
-                                    "poster": STRING,
-                                    "bytes": INT,
-                                    "qr": obj({"url": STRING, "size": INT, "path": STRING}),
-                                    "captions": STRING,
+                                    "playlist": STRING,
+                                    "segments": array(
+                                        obj(
+                                            {
+                                                "start": TIME,
+                                                "end": TIME,
+                                                "items": array(ref("ManifestItem")),
+                                            }
+                                        )
+                                    ),
                                 },
                             )
                         ),
                     }
-                )
-            ),
+                ),
+            },
             "ticker": array(obj({"text": STRING, "start": TIME, "end": TIME})),
             "alert": nullable(obj({"id": INT, "text": STRING, "until": TIME})),
         }
@@ -359,6 +389,7 @@ SCHEMAS: dict[str, Schema] = {
                         "plays": INT,
                         "seconds": NUMBER,
                         "in_config": BOOL,
+                        "zone": nullable(STRING),
                     }
                 )
             ),

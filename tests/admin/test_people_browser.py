@@ -143,3 +143,37 @@ def test_an_admin_names_a_tribunal_screens_courtroom_on_the_page(
     expect(card.locator("input[name=courtroom]")).to_have_value("第二法庭")
     expect(card.locator("input[name=hearing_band]")).to_be_checked()
     expect(card.locator("input[name=captions]")).to_be_checked()
+
+
+def test_an_admin_picks_a_screens_layout_from_drawings(browser: Browser, site: Site) -> None:
+    page = sign_in(browser, site)
+    page.goto(site.url + "/admin/screens")
+    card = page.locator("[data-screen=lobby-east]")
+    expect(card.locator(".screen-layout .layout-drawing")).to_have_attribute("data-layout", "full")
+    card.locator("summary", has_text="设置").click()
+    drawings = card.locator("fieldset.layouts .layout-drawing")
+    expect(drawings).to_have_count(4)
+    split = card.locator("fieldset.layouts [data-layout=portrait-split] .layout-zone")
+    expect(split).to_have_text(["节目", "开庭公告"])
+    # A built-in side layout plays playlists/side.yaml beside the programme: refused without it.
+    card.locator("input[name=layout][value=side]").check()
+    shot(page, "screen-layouts")
+    card.locator("button", has_text="保存").click()
+    expect(page.locator(".flash")).to_contain_text("请新建 playlists/side.yaml")
+    assert "layout:" not in (site.playlists / "site.yaml").read_text()
+    page.goto(site.url + "/admin/screens")
+    card = page.locator("[data-screen=lobby-east]")
+    card.locator("summary").click()
+    card.locator("input[name=layout][value=portrait-split]").check()
+    card.locator("button", has_text="保存").click()
+    expect(page.locator(".flash")).to_contain_text("的设置已保存")
+    assert "    layout: portrait-split\n" in (site.playlists / "site.yaml").read_text()
+    card = page.locator("[data-screen=lobby-east]")
+    expect(card.locator(".screen-layout .layout-drawing")).to_have_attribute(
+        "data-layout", "portrait-split"
+    )
+    card.locator("summary").click()
+    card.locator("input[name=layout][value='']").check()
+    card.locator("button", has_text="保存").click()
+    expect(page.locator(".flash")).to_contain_text("的设置已保存")
+    assert "layout:" not in (site.playlists / "site.yaml").read_text()

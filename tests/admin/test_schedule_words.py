@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 # 2026-11-30 is a Monday and an official workday; 11-28 a Saturday; 12-01..07 is the
@@ -27,3 +29,21 @@ def test_each_rule_says_why_in_the_clerks_words(staff: FlaskClient) -> None:
     assert "仅在 08:30-17:30 生效" in verdicts(staff, "2026-11-30T20:00")
     for english in ("active, priority", "only on", "only during", "default_playlist", "rule #"):
         assert english not in noon
+
+
+def test_a_rule_that_sets_a_layout_shows_it_drawn(
+    app: Flask, playlists_dir: Path, staff: FlaskClient
+) -> None:
+    site = playlists_dir / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    rule = '    time: "08:30-17:30"\n    priority: 10\n'
+    assert rule in text
+    site.write_text(text.replace(rule, rule + "    layout: portrait-split\n", 1), "utf-8")
+    signage = app.extensions["signage"]
+    assert signage.refresh_config(force=True) == "loaded"
+    config = signage.screens.config()
+    assert config.site_file.schedule[1].layout == "portrait-split"
+    page = verdicts(staff, "2026-11-30T12:00")
+    drawn = page.split('<p class="rule-layout">', 1)[1].split("</p>", 1)[0]
+    assert 'data-layout="portrait-split"' in drawn and "上节目、下开庭公告" in drawn
+    assert page.count('<p class="rule-layout">') == 1

@@ -202,6 +202,17 @@ def write_playlists(
     return folder
 
 
+def with_layout(folder: Path, layout: str) -> Path:
+    """The playlists folder with the lobby screen on this layout."""
+    site = folder / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(
+        text.replace("groups: [lobby]\n", f"groups: [lobby]\n    layout: {layout}\n", 1),
+        encoding="utf-8",
+    )
+    return folder
+
+
 def next_minute(at_least: float) -> dt.datetime:
     """The first whole minute (site time) at least this many seconds away."""
     moment = dt.datetime.now(ZONE) + dt.timedelta(seconds=at_least)

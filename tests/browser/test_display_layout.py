@@ -103,7 +103,13 @@ def test_landscape_and_portrait_layouts(
             "portrait": lobby.open(browser, PORTRAIT),
         }
         for name, page in pages.items():
-            _wait_front(page, ".tip")
+            # The short tip by its title: on a busy machine the second page may open after
+            # the first one's short tip gave way to the long one.
+            page.wait_for_function(
+                "() => document.querySelector('#stage .tip[data-state=front]')"
+                "?.textContent.includes('小额诉讼')",
+                timeout=40000,
+            )
             shape = page.evaluate(GEOMETRY)
             _check_frame(shape)
             assert _fits(shape["tip"]) and shape["body"]["fontSize"] >= 44, shape["body"]

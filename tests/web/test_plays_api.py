@@ -110,6 +110,22 @@ def test_report_sums_per_day_in_the_site_zone_per_screen_and_item(
     assert [(r["screen"], r["plays"]) for r in one] == [("tribunal-1", 1)]
 
 
+def test_a_side_zone_play_is_reported_apart_from_the_main_zone(
+    api: Api, editor_token: str, screen_key
+) -> None:
+    at = "2026-11-20T10:00:00+08:00"
+    side = {**play(2, at=at), "zone": "side"}
+    assert send(api, screen_key, [play(1, at=at), side]).status_code == 200
+    rows = api.get("/reports/plays?from=2026-11-20&to=2026-11-20", editor_token).get_json()["rows"]
+    assert [(r["item"], r["zone"], r["plays"]) for r in rows] == [
+        ("daytime#1", None, 1),
+        ("daytime#1", "side", 1),
+    ]
+    bad = send(api, screen_key, [{**play(3, at=at), "zone": "../x"}])
+    assert bad.status_code == 422
+    assert [d["field"] for d in error_of(bad)["details"]] == ["plays.0.zone"]
+
+
 def test_csv_opens_in_excel_with_chinese_text(api: Api, editor_token: str, screen_key) -> None:
     send(api, screen_key, [play(1, at="2026-11-20T10:00:00+08:00")])
     response = api.get("/reports/plays?from=2026-11-20&to=2026-11-20&format=csv", editor_token)
@@ -132,6 +148,7 @@ def test_csv_opens_in_excel_with_chinese_text(api: Api, editor_token: str, scree
         "节目编号",
         "素材编号",
         "在当前配置中",
+        "区域",
     ]
     assert table[1] == [
         "2026-11-20",
@@ -146,6 +163,7 @@ def test_csv_opens_in_excel_with_chinese_text(api: Api, editor_token: str, scree
         "daytime#1",
         "",
         "是",
+        "",
     ]
 
 

@@ -19,6 +19,7 @@ from signage.accounts.users import (
     set_unit,
 )
 from signage.config.forms import site_yaml_with_screen
+from signage.config.layouts import all_layouts
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.edits.saving import Saved, read_version, save_file
@@ -158,6 +159,7 @@ def screens_page() -> Any:
         screens=screens,
         settings=config.screens,
         groups=sorted(config.groups()),
+        layouts=all_layouts(config.site_file.layouts),
         # Without the setting, the address is the one this page came in on: IT should fix it.
         derived_address=None if instance.settings.public_url else public_url(),
     )
@@ -206,6 +208,8 @@ def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved:
         if new or not _had_courtroom(screen_id)
         else form.hearing_band,
         "captions": form.captions if not new else True,
+        # Checked by validation like a hand edit: an unknown name is refused there.
+        "layout": form.layout.strip() if not new else "",
     }
     instance = parts()
     current = read_version(instance.settings.playlists_dir, SITE_FILE)

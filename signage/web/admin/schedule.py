@@ -14,6 +14,7 @@ from signage.config.forms import (
     schedule_model,
     site_yaml_with_rules,
 )
+from signage.config.layouts import all_layouts
 from signage.config.validate import SITE_FILE
 from signage.config.when import DAY_NAMES, parse_moment
 from signage.db import now
@@ -46,6 +47,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
     version = read_version(instance.settings.playlists_dir, SITE_FILE)
     facts = instance.screens.media_facts()
     day = at.astimezone(zone).date()
+    layouts = all_layouts(config.site_file.layouts)
     return (
         render_template(
             "admin/schedule.html",
@@ -58,6 +60,12 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             if known
             else None,
             topic_names=config.site_file.topics,
+            # Each rule that sets a layout, drawn beside it (the form does not edit it).
+            rule_layouts={
+                index: (rule.layout, layouts[rule.layout])
+                for index, rule in enumerate(config.site_file.schedule)
+                if rule.layout in layouts
+            },
             problems=problems,
             etag=version.etag,
             playlists=sorted(config.playlists),

@@ -112,6 +112,7 @@ def plays(screen_id: str) -> Any:
                 "media_id": p.media,
                 "started_at": p.started_at,
                 "seconds": p.seconds,
+                "zone": p.zone,
             }
             for p in batch.plays
         ],

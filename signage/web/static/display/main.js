@@ -21,6 +21,7 @@ import { Snapshots } from './snapshot.js';
 import { Stage } from './stage.js';
 import { ManifestSource, PlayQueue, Refused, sendHeartbeat } from './sync.js';
 import { Ticker } from './ticker.js';
+import { Zones, layoutAt } from './zones.js';
 
 const TICK_MS = 250; // segment boundaries and alert ends are met within a second
 const RETRY_FIRST_MS = 2000;
@@ -125,6 +126,15 @@ class Display {
       startedAt: performance.now(),
     });
     this.band = document.getElementById('hearing-band');
+    this.zones = new Zones({
+      root: document.getElementById('zones'),
+      stage: this.stage,
+      band: this.band,
+      hearings: this.stage.hearings,
+      clock: this.clock,
+      onPlay: (play) => this.recordPlay(play),
+      onError: (error) => this.noteError(error),
+    });
     this.lastError = storage.getItem(ERROR_KEY);
     this.failures = 0;
     this.online = null;
@@ -155,6 +165,7 @@ class Display {
     addEventListener('resize', () => {
       this.ticker.restart();
       this.stage.refit();
+      this.zones.refit();
     });
     addEventListener('error', (event) => this.noteError(event.error || event.message));
     addEventListener('unhandledrejection', (event) => this.noteError(event.reason));
@@ -175,11 +186,11 @@ class Display {
       now: () => this.clock.now(),
       courtroom: screen.courtroom,
     });
-    this.band.hidden = !screen.hearing_band;
     this.keepAlive.timeZone = this.site.timezone;
     document.getElementById('court').textContent = this.site.name;
     document.getElementById('idle-name').textContent = this.site.name;
     this.player.setPlan(plan);
+    this.zones.show(layoutAt(plan, this.clock.now()));
   }
 
   // -- time -------------------------------------------------------------------------------
@@ -190,6 +201,9 @@ class Display {
     this.player.tick();
     this.showTime(now);
     this.snapshots.tick(performance.now());
+    this.zones.show(layoutAt(this.player.latest, now));
+    const mode = this.player.mode || '';
+    this.zones.tick({ alerting: mode.indexOf('alert:') === 0, asleep: this.asleep });
     if (!this.band.hidden) this.stage.hearings.band(this.band);
     if (this.player.latest) this.ticker.show(tickerTextsAt(this.player.latest, now));
   }
@@ -313,16 +327,17 @@ class Display {
     };
   }
 
-  recordPlay({ item, seconds, startedAt }) {
+  recordPlay({ item, seconds, startedAt, zone }) {
     if (this.preview) return; // staff looking at a screen are not proof that it played
-    this.plays.add({
+    const where = zone ? { zone } : {}; // the main zone's plays say none, as before layouts
+    this.plays.add(Object.assign(where, {
       id: newId(),
       item: item.key,
       type: item.type,
       media: orNull(item.media),
       started_at: new Date(startedAt).toISOString(),
       seconds: Math.round(seconds * 10) / 10,
-    });
+    }));
   }
 
   // -- offline ------------------------------------------------------------------------------
@@ -372,6 +387,7 @@ class Display {
       item: current ? current.item.key : null,
       type: current ? current.item.type : null,
       playlist: current ? current.segment.playlist : null,
+      layout: this.zones.layout ? this.zones.layout.id : null,
       itemsShown: this.player.itemsShown,
       recent: [...this.player.recent],
       ended: stats.ended,

@@ -57,7 +57,8 @@ export function asleepAt(plan, ms) {
   return !hours.awake.some((stretch) => stretch.startMs <= ms && ms < stretch.endMs);
 }
 
-function isPlayable(item) {
+/** Whether the page can show item (a tip with text, a media item with its url). */
+export function isPlayable(item) {
   if (item.type === 'tip') return Boolean(item.title || item.body);
   if (item.type === 'hearings') return true;
   return (item.type === 'video' || item.type === 'image') && typeof item.url === 'string';

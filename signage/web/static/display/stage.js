@@ -40,7 +40,8 @@ function element(tag, className, text) {
   return node;
 }
 
-function withTimeout(promise, ms, message) {
+/** promise, or an error with message when it takes longer than ms. */
+export function withTimeout(promise, ms, message) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(message)), ms);
@@ -72,6 +73,18 @@ export function waitFor(ms, signal) {
 function noteMediaCode(error, video) {
   error.mediaCode = video.error ? video.error.code : null;
   return error;
+}
+
+/** Put a tip into layer, its text as large as the zone (zoneRoot) lets it be. */
+export function fillTip(layer, item, zoneRoot) {
+  const box = element('div', 'tip-box');
+  if (item.title) box.append(element('h2', 'tip-title', item.title));
+  if (item.body) box.append(element('p', 'tip-body', item.body));
+  layer.append(box);
+  const qr = qrFigure(item.qr);
+  if (qr) layer.append(qr);
+  const { min, max } = sizeRange(zoneRoot, 0.055);
+  fitText(box, min, max);
 }
 
 /** A signal that aborts when any of these does. */
@@ -267,14 +280,7 @@ export class Stage {
 
   tipLayer(item) {
     const layer = this.newStill('tip');
-    const box = element('div', 'tip-box');
-    if (item.title) box.append(element('h2', 'tip-title', item.title));
-    if (item.body) box.append(element('p', 'tip-body', item.body));
-    layer.append(box);
-    const qr = qrFigure(item.qr);
-    if (qr) layer.append(qr);
-    const { min, max } = sizeRange(this.root, 0.055);
-    fitText(box, min, max);
+    fillTip(layer, item, this.root);
     return layer;
   }
 
