@@ -163,6 +163,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(0, 1440),
     ),
     Setting(
+        "KEEP_HEARTBEATS_DAYS",
+        "1100",
+        "How many days of the screens' on-hours (from their heartbeats, for the ledger) are "
+        "kept; older ones are dropped by housekeeping.",
+        _int_between(1, 36500),
+    ),
+    Setting(
         "CONFIG_CHECK_SECONDS",
         "2",
         "How often the YAML folder is checked for hand edits.",
