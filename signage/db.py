@@ -126,6 +126,20 @@ screen_snapshots = sa.Table(
     sa.Index("ix_screen_snapshots_screen", "screen_id", "taken_at"),
 )
 
+# When screens were on: one row per stretch of heartbeats without a silence longer than the
+# offline threshold, its end moved on by each beat. A few rows per screen and day (not one
+# per beat), so years of a province's screens stay small; housekeeping prunes old ones.
+screen_uptime = sa.Table(
+    "screen_uptime",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("screen_id", sa.String(64), nullable=False),
+    sa.Column("since", UtcDateTime, nullable=False),
+    sa.Column("until", UtcDateTime, nullable=False),
+    sa.Index("ix_screen_uptime_screen", "screen_id", "until"),
+    sa.Index("ix_screen_uptime_until", "until"),
+)
+
 plays = sa.Table(
     "plays",
     metadata,

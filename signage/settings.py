@@ -151,6 +151,12 @@ class Settings:
         "How often each screen sends a picture of what it shows (0: only when staff ask).",
         _int_between(0, 1440),
     )
+    keep_heartbeats_days: int = _setting(
+        "1100",
+        "How many days of the screens' on-hours (from their heartbeats, for the ledger) are "
+        "kept; older ones are dropped by housekeeping.",
+        _int_between(1, 36500),
+    )
     config_check_seconds: int = _setting(
         "2", "How often the YAML folder is checked for hand edits.", _int_between(1, 3600)
     )

@@ -32,6 +32,7 @@ from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
 from signage.screens.snapshots import prune_snapshots
+from signage.screens.uptime import prune_uptime
 
 log = logging.getLogger("signage.jobs")
 
@@ -83,6 +84,11 @@ def prune_screen_snapshots(parts: Signage) -> int:
     return prune_snapshots(parts.store, now())
 
 
+def prune_screen_uptime(parts: Signage) -> int:
+    """Drop the screens' on-hours older than KEEP_HEARTBEATS_DAYS; how many stretches."""
+    return prune_uptime(parts.store, now(), parts.settings.keep_heartbeats_days)
+
+
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
@@ -102,6 +108,7 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
         (reload_configuration, settings.config_check_seconds),
         (requeue_interrupted, 30),
         (prune_screen_snapshots, 3600),
+        (prune_screen_uptime, 3600),
         *watch,
         *(hearings if settings.hearings_url else []),
         *(feeds if settings.subscribe else []),

@@ -4,13 +4,17 @@ play (the plays table), never from the schedule: an inspection asks what was sho
 
 A play about two topics counts under each of them; plays with no topic are kept as the
 topic None (未分类), so the rows of one unit add up to everything its screens played.
+
+The hours screens were on come from their heartbeats (`uptime.py`): a row's are those of the
+screens that played in it, over its month; a required day shows its screen's hours that day,
+so a day missed because the screen was off reads as such.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +26,7 @@ from signage.db import Store, plays
 from signage.errors import Invalid
 from signage.programme.segments import requirement_window
 from signage.screens.plays import MAX_REPORT_DAYS
+from signage.screens.uptime import uptime_by_day
 
 Grouping = Literal["topic", "unit", "screen", "item"]
 GROUPINGS: tuple[Grouping, ...] = ("topic", "unit", "screen", "item")
@@ -81,6 +86,7 @@ class RequirementDay:
     day: dt.date
     required: int
     played: int
+    on_hours: float  # the hours its screen was on that day
 
     @property
     def met(self) -> bool:
@@ -106,6 +112,52 @@ class CampaignShare:
 
 
 @dataclass(frozen=True)
+class ScreenMonth:
+    """The hours a screen was on in one month of the period, and on how many days."""
+
+    screen: str
+    month: str
+    on_hours: float
+    days_on: int
+
+
+# (screen, local date) -> hours the screen was on that day.
+Uptime = dict[tuple[str, dt.date], float]
+
+
+def on_hours(uptime: Uptime, screens: Iterable[str], month: str | None = None) -> float:
+    """The hours these screens were on, in one month ("YYYY-MM") or the whole period."""
+    wanted = set(screens)
+    return sum(
+        hours
+        for (screen, day), hours in uptime.items()
+        if screen in wanted and (month is None or day.strftime("%Y-%m") == month)
+    )
+
+
+def screen_months(
+    config: Config, uptime: Uptime, first: dt.date, last: dt.date
+) -> list[ScreenMonth]:
+    """Every screen's hours on per month of the period; a configured screen that never
+    reported shows 0, as does one retired since with hours left in the period."""
+    months = sorted({day.strftime("%Y-%m") for day in _days(first, last)})
+    screens = sorted(set(config.screens) | {screen for screen, _ in uptime})
+    days: dict[tuple[str, str], list[float]] = {}
+    for (screen, day), hours in uptime.items():
+        days.setdefault((screen, day.strftime("%Y-%m")), []).append(hours)
+    return [
+        ScreenMonth(
+            screen,
+            month,
+            round(sum(days.get((screen, month), [])), 2),
+            sum(1 for hours in days.get((screen, month), []) if hours > 0),
+        )
+        for screen in screens
+        for month in months
+    ]
+
+
+@dataclass(frozen=True)
 class Ledger:
     """The whole report: grouped rows, required plays by day, campaign shares."""
 
@@ -116,6 +168,7 @@ class Ledger:
     summary: list[dict[str, object]]  # per topic over the whole period
     requirements: list[RequirementDay]
     campaigns: list[CampaignShare]
+    uptime: list[ScreenMonth]
 
 
 def check_range(first: dt.date, last: dt.date) -> None:
@@ -184,6 +237,7 @@ def build_ledger(
     """The ledger of [first, last] from the plays the screens reported."""
     check_range(first, last)
     required = {requirement.clip for requirement in config.site_file.requirements}
+    uptime = uptime_by_day(store, config.site.zone, first, last)
     kept = _Pass()
     for play in stored_plays(store, config, first, last):
         for topic in play.topics or (None,):
@@ -202,11 +256,11 @@ def build_ledger(
         for topic in play.topics:
             airtime.topics[topic] = airtime.topics.get(topic, 0.0) + play.seconds
     rows = [
-        _row(config, by, key, tally, kept.titles)
+        _row(config, by, key, tally, kept.titles, uptime)
         for key, tally in sorted(kept.tallies.items(), key=lambda e: tuple(k or "" for k in e[0]))
     ]
     summary = [
-        _row(config, "topic", (topic, None, None, None), tally, kept.titles)
+        _row(config, "topic", (topic, None, None, None), tally, kept.titles, uptime)
         for topic, tally in sorted(kept.totals.items(), key=lambda e: e[0] or "")
     ]
     return Ledger(
@@ -215,8 +269,9 @@ def build_ledger(
         by,
         rows,
         summary,
-        requirement_days(config, kept.starts, first, last),
+        requirement_days(config, kept.starts, uptime, first, last),
         campaign_shares(config, kept.days, first, last),
+        screen_months(config, uptime, first, last),
     )
 
 
@@ -226,6 +281,7 @@ def _row(
     key: tuple[str | None, ...],
     tally: Tally,
     titles: dict[str, str | None],
+    uptime: Uptime,
 ) -> dict[str, object]:
     topic, unit, extra, month = key
     row: dict[str, object] = {
@@ -240,6 +296,7 @@ def _row(
         "items": len(tally.items),
         "screens": len(tally.screens),
         "screen_ids": sorted(tally.screens),
+        "on_hours": round(on_hours(uptime, tally.screens, month), 2),
     }
     if by == "unit":
         row["topic_name"] = "全部"
@@ -263,6 +320,7 @@ def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
 def requirement_days(
     config: Config,
     starts: dict[tuple[str, str], list[dt.datetime]],
+    uptime: Uptime,
     first: dt.date,
     last: dt.date,
 ) -> list[RequirementDay]:
@@ -276,7 +334,15 @@ def requirement_days(
                 mine = starts.get((screen, requirement.clip), [])
                 count = bisect_left(mine, end) - bisect_left(mine, start)
                 found.append(
-                    RequirementDay(index, requirement.clip, screen, day, requirement.per_day, count)
+                    RequirementDay(
+                        index,
+                        requirement.clip,
+                        screen,
+                        day,
+                        requirement.per_day,
+                        count,
+                        round(uptime.get((screen, day), 0.0), 2),
+                    )
                 )
     return found
 

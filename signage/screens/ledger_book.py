@@ -16,7 +16,14 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from signage.config.validate import Config
-from signage.screens.ledger import CampaignShare, Ledger, RequirementDay
+from signage.screens.ledger import (
+    CampaignShare,
+    Ledger,
+    RequirementDay,
+    ScreenMonth,
+    unit_name,
+    unit_of,
+)
 from signage.screens.plays import spreadsheet_cell, table_csv
 from signage.screens.snapshots import Snapshot
 
@@ -34,6 +41,7 @@ ROW_COLUMNS = {
     "airtime_seconds": "播放时长(秒)",
     "items": "节目数",
     "screens": "播放屏幕数",
+    "on_hours": "这些屏幕开机时长(小时)",
     "topic": "主题编号",
     "unit": "单位编号",
     "screen": "屏幕编号",
@@ -46,6 +54,7 @@ REQUIREMENT_COLUMNS = {
     "required": "要求次数",
     "played": "实际次数",
     "met": "是否达标",
+    "on_hours": "当日开机(小时)",
     "screen": "屏幕编号",
     "clip": "素材编号",
 }
@@ -66,7 +75,17 @@ SUMMARY_COLUMNS = {
     "airtime_hours": "播放时长(小时)",
     "items": "节目数",
     "screens": "播放屏幕数",
+    "on_hours": "这些屏幕开机时长(小时)",
     "topic": "主题编号",
+}
+UPTIME_COLUMNS = {
+    "month": "月份",
+    "screen_name": "屏幕名称",
+    "unit_name": "单位",
+    "on_hours": "开机时长(小时)",
+    "days_on": "开机天数",
+    "screen": "屏幕编号",
+    "unit": "单位编号",
 }
 
 
@@ -93,12 +112,32 @@ def requirement_rows(config: Config, days: list[RequirementDay]) -> list[dict[st
             "required": d.required,
             "played": d.played,
             "met": d.met,
+            "on_hours": d.on_hours,
             "screen": d.screen,
             "clip": d.clip,
             "requirement": d.requirement + 1,
         }
         for d in days
     ]
+
+
+def uptime_rows(config: Config, months: list[ScreenMonth]) -> list[dict[str, Any]]:
+    """The hours each screen was on per month, as rows."""
+    rows = []
+    for m in months:
+        unit = unit_of(config, m.screen)
+        rows.append(
+            {
+                "month": m.month,
+                "screen_name": _screen_name(config, m.screen),
+                "unit_name": unit_name(config, unit),
+                "on_hours": m.on_hours,
+                "days_on": m.days_on,
+                "screen": m.screen,
+                "unit": unit,
+            }
+        )
+    return rows
 
 
 def campaign_rows(config: Config, shares: list[CampaignShare]) -> list[dict[str, Any]]:
@@ -166,7 +205,8 @@ def ledger_xlsx(
     ledger: Ledger, config: Config, court: str, snapshots: list[Snapshot] | None = None
 ) -> bytes:
     """The workbook: 汇总 (with a chart of airtime per topic), one sheet per month, 规定播放,
-    专题占比 and, when `snapshots` are given, 屏幕画面 (what the screens showed, sampled)."""
+    专题占比, 开机时长 and, when `snapshots` are given, 屏幕画面 (what the screens showed,
+    sampled)."""
     book = Workbook()
     summary = book.active
     assert summary is not None
@@ -204,6 +244,7 @@ def ledger_xlsx(
         )
     _sheet(book.create_sheet("规定播放"), REQUIREMENT_COLUMNS, days)
     _sheet(book.create_sheet("专题占比"), CAMPAIGN_COLUMNS, campaign_rows(config, ledger.campaigns))
+    _sheet(book.create_sheet("开机时长"), UPTIME_COLUMNS, uptime_rows(config, ledger.uptime))
     if snapshots is not None:
         _snapshot_sheet(book.create_sheet("屏幕画面"), config, snapshots)
     out = io.BytesIO()

@@ -19,19 +19,35 @@ from signage.programme.schedule import explain, hours_state, is_awake, resolve_s
 from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
 from signage.screens.service import ScreenService
+from signage.screens.uptime import note_beat
 
 MAX_TIMELINE = dt.timedelta(days=14)
+DEFAULT_SILENCE = dt.timedelta(seconds=90)  # three polls of the default 30 s
 
 
-def record_heartbeat(store: Store, screen_id: str, values: dict[str, Any]) -> None:
-    """Remember that a screen was seen, and what it reported."""
-    values = {**values, "last_seen": now()}
+def record_heartbeat(
+    store: Store,
+    screen_id: str,
+    values: dict[str, Any],
+    moment: dt.datetime | None = None,
+    silence: dt.timedelta = DEFAULT_SILENCE,
+) -> None:
+    """Remember that a screen was seen at `moment` (now), what it reported, and that it was on
+    since its last beat unless that was more than `silence` ago."""
+    moment = moment or now()
+    values = {**values, "last_seen": moment}
     with store.engine.begin() as conn:
         updated = conn.execute(
             screen_status.update().where(screen_status.c.screen_id == screen_id).values(**values)
         ).rowcount
         if not updated:
             conn.execute(screen_status.insert().values(screen_id=screen_id, **values))
+        note_beat(conn, screen_id, moment, silence)
+
+
+def offline_silence(config: Config, offline_after_polls: int) -> dt.timedelta:
+    """How long a screen may be silent before it counts as offline (and off, for uptime)."""
+    return dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
 
 
 def screen_statuses(store: Store) -> dict[str, dict[str, Any]]:
@@ -61,7 +77,7 @@ def screen_overview(
     still reports or not."""
     zone = config.site.zone
     units = screen_units(config.site_file)
-    silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
+    silence = offline_silence(config, offline_after_polls)
     statuses = screen_statuses(store)
     keys = all_screen_keys(store)
     screens = []
@@ -117,7 +133,7 @@ def kiosk_status(
         last_seen = conn.execute(
             sa.select(screen_status.c.last_seen).where(screen_status.c.screen_id == screen_id)
         ).scalar()
-    silence = dt.timedelta(seconds=config.site.poll_seconds * offline_after_polls)
+    silence = offline_silence(config, offline_after_polls)
     hours = hours_state(config, screen_id, moment)
     return KioskStatus(
         awake=hours is None or hours.awake,

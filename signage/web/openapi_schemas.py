@@ -438,6 +438,7 @@ SCHEMAS: dict[str, Schema] = {
                         "required": INT,
                         "played": INT,
                         "met": BOOL,
+                        "on_hours": NUMBER,  # the hours its screen was on that day
                     }
                 )
             ),
@@ -457,6 +458,18 @@ SCHEMAS: dict[str, Schema] = {
                     }
                 )
             ),
+            "uptime": array(ref("LedgerUptime")),  # hours each screen was on per month
+        }
+    ),
+    "LedgerUptime": obj(
+        {
+            "month": STRING,
+            "screen": STRING,
+            "screen_name": STRING,
+            "unit": nullable(STRING),
+            "unit_name": STRING,
+            "on_hours": NUMBER,
+            "days_on": INT,
         }
     ),
     "LedgerRow": obj(
@@ -472,6 +485,7 @@ SCHEMAS: dict[str, Schema] = {
             "items": INT,
             "screens": INT,
             "screen_ids": array(STRING),
+            "on_hours": NUMBER,  # the hours the screen_ids were on in the month (or period)
         },
         {
             "screen": STRING,

@@ -3,7 +3,9 @@ with its workbook, and a screen's day as a printable list (今日节目单)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -12,10 +14,12 @@ from playwright.sync_api import Browser, expect
 
 from signage.media import library
 from signage.screens.keys import ensure_screen_key
+from signage.screens.status import record_heartbeat
 from tests.admin.conftest import SCREENS, Site, shot, sign_in
 from tests.browser.lobby import open_store
 
 pytestmark = pytest.mark.browser
+SITE_ZONE = ZoneInfo("Asia/Shanghai")  # the demo site's
 
 
 def test_topics_the_ledger_and_the_days_programme(browser: Browser, site: Site) -> None:
@@ -66,6 +70,11 @@ def test_topics_the_ledger_and_the_days_programme(browser: Browser, site: Site) 
             timeout=30,
         )
         assert sent.status_code == 200, sent.text
+    # lobby-east was on from 08:00 to 10:30 on 20 November, a beat a minute.
+    on = dt.datetime(2026, 11, 20, 8, tzinfo=SITE_ZONE)
+    for minute in range(151):
+        moment = on + dt.timedelta(minutes=minute)
+        record_heartbeat(store, "lobby-east", {"player_version": "t"}, moment)
     page.goto(site.url + "/admin/ledger?from=2026-11-01&to=2026-11-30")
     expect(page.locator("h1")).to_have_text("普法台账")
     table = page.locator("#ledger tbody tr")
@@ -76,6 +85,10 @@ def test_topics_the_ledger_and_the_days_programme(browser: Browser, site: Site) 
     expect(fraud.locator("td.num").nth(1)).to_have_text("0.83")  # 5 x 600 s
     expect(fraud.locator("td.num").nth(2)).to_have_text("1")  # one film
     expect(fraud.locator("td.num").nth(3)).to_have_text("2")  # on two screens
+    expect(fraud.locator("td.num").nth(4)).to_have_text("2.5")  # hours those screens were on
+    east = page.locator("#uptime tbody tr").filter(has_text="诉讼服务中心东侧大屏")
+    expect(east.locator("td").first).to_have_text("2026-11")
+    expect(east.locator("td.num")).to_have_text(["2.5", "1"])  # hours on, days on
     shot(page, "ledger")
     with page.expect_download() as download:
         page.click("#xlsx")

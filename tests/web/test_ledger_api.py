@@ -177,7 +177,15 @@ def test_the_ledger_counts_posted_plays_by_topic_unit_and_month(
     )
     assert workbook.status_code == 200
     book = load_workbook(io.BytesIO(workbook.data))
-    assert book.sheetnames == ["汇总", "2026-10月", "2026-11月", "规定播放", "专题占比", "屏幕画面"]
+    assert book.sheetnames == [
+        "汇总",
+        "2026-10月",
+        "2026-11月",
+        "规定播放",
+        "专题占比",
+        "开机时长",
+        "屏幕画面",
+    ]
     assert len(book["汇总"]._charts) == 1
     november = list(book["2026-11月"].iter_rows(values_only=True))
     assert november[0][:3] == ("月份", "普法主题", "单位")

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from signage.db import now
 from signage.programme.segments import day_account, day_plan
 from signage.screens.ledger import GROUPINGS
-from signage.screens.ledger_book import campaign_rows, requirement_rows
+from signage.screens.ledger_book import campaign_rows, requirement_rows, uptime_rows
 from signage.web.admin.base import bp
 from signage.web.api.arguments import date_arg
 from signage.web.api.reports import ledger_of_request
@@ -46,6 +46,7 @@ def ledger_page() -> Any:
         missed=[d for d in days if not d["met"]],
         met=sum(1 for d in days if d["met"]),
         campaigns=campaign_rows(config, ledger.campaigns),
+        uptime=uptime_rows(config, ledger.uptime),
         xlsx_url=url_for("api.ledger_report", format="xlsx", **args),
         csv_url=url_for("api.ledger_report", format="csv", **args),
         screens=config.screens,

@@ -12,7 +12,13 @@ from signage.config.validate import Config
 from signage.db import Store, now
 from signage.errors import Invalid
 from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
-from signage.screens.ledger_book import campaign_rows, ledger_csv, ledger_xlsx, requirement_rows
+from signage.screens.ledger_book import (
+    campaign_rows,
+    ledger_csv,
+    ledger_xlsx,
+    requirement_rows,
+    uptime_rows,
+)
 from signage.screens.plays import play_report, report_csv
 from signage.screens.snapshots import Snapshot, sampled_snapshots
 from signage.units import visible_screens
@@ -70,6 +76,7 @@ def ledger_report() -> Any:
             "summary": ledger.summary,
             "requirements": requirement_rows(config, ledger.requirements),
             "campaigns": campaign_rows(config, ledger.campaigns),
+            "uptime": uptime_rows(config, ledger.uptime),
         }
     name = f"ledger-{first.isoformat()}-{last.isoformat()}.{output}"
     body, mimetype = (

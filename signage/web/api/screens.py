@@ -12,7 +12,7 @@ from signage.config.when import iso
 from signage.db import now
 from signage.screens.plays import store_plays
 from signage.screens.snapshots import MAX_SNAPSHOT_BYTES, store_snapshot, take_requests
-from signage.screens.status import kiosk_status, record_heartbeat
+from signage.screens.status import kiosk_status, offline_silence, record_heartbeat
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import screen_key_from_request
 from signage.web.bodies import Heartbeat, PlayBatch
@@ -54,11 +54,14 @@ def manifest(screen_id: str) -> Any:
 def heartbeat(screen_id: str) -> Any:
     """A screen says it is alive and what it plays; 422 naming each field of a wrong type."""
     beat = parse_body(Heartbeat)
-    service = parts().screens
+    signage = parts()
+    service = signage.screens
     record_heartbeat(
         service.store,
         screen_id,
         {**beat.stored(), "address": (request.remote_addr or "")[:64]},
+        now(),
+        offline_silence(service.config(), signage.settings.offline_after_polls),
     )
     # What staff asked of the screen ("snapshot", "reload"): it acts on it at once.
     requests = take_requests(service.store, screen_id)
