@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
 
 from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
-from signage.preview import item_summary, verdict_summary
+from signage.preview import ItemSummary, RuleSummary, item_of, rule_of
 from signage.schedule import explain, hours_state, is_awake, resolve_segments
 from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
@@ -127,9 +128,32 @@ def kiosk_status(
     )
 
 
-def timeline(
-    config: Config, screen_id: str, start: dt.datetime, end: dt.datetime
-) -> dict[str, Any]:
+class TimelineSegment(BaseModel):
+    """A stretch in which the same playlists play, and the rules in effect then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: dt.datetime
+    end: dt.datetime
+    playlists: list[str]
+    decided_by: str
+    rules: list[RuleSummary]
+    items: list[ItemSummary]
+
+
+class Timeline(BaseModel):
+    """What a screen plays between two moments, times in the site's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    screen: str
+    timezone: str
+    start: dt.datetime = Field(alias="from")
+    end: dt.datetime = Field(alias="to")
+    segments: list[TimelineSegment]
+
+
+def timeline(config: Config, screen_id: str, start: dt.datetime, end: dt.datetime) -> Timeline:
     """What the screen plays from start to end (at most 14 days) and which rule decides."""
     if end <= start:
         raise Invalid("?to= must come after ?from=", code="bad_range")
@@ -140,28 +164,28 @@ def timeline(
     for segment in resolve_segments(config, screen_id, start, end):
         verdicts = explain(config, screen_id, segment.start)
         segments.append(
-            {
-                "start": iso(segment.start, zone),
-                "end": iso(segment.end, zone),
-                "playlists": list(segment.playlists),
-                "decided_by": (
+            TimelineSegment(
+                start=segment.start.astimezone(zone),
+                end=segment.end.astimezone(zone),
+                playlists=list(segment.playlists),
+                decided_by=(
                     "rule " + ", ".join(f"#{i + 1}" for i in segment.rules)
                     if segment.rules
                     else "default_playlist"
                     if segment.playlists
                     else "nothing: only the clock shows"
                 ),
-                "rules": [verdict_summary(v) for v in verdicts if v.outcome != "inactive"],
-                "items": [item_summary(p) for p in segment.items],
-            }
+                rules=[rule_of(v) for v in verdicts if v.outcome != "inactive"],
+                items=[item_of(p) for p in segment.items],
+            )
         )
-    return {
-        "screen": screen_id,
-        "timezone": config.site.timezone,
-        "from": iso(start.astimezone(zone)),
-        "to": iso(end.astimezone(zone)),
-        "segments": segments,
-    }
+    return Timeline(
+        screen=screen_id,
+        timezone=config.site.timezone,
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        segments=segments,
+    )
 
 
 def rotate_key(

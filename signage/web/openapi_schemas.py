@@ -179,19 +179,6 @@ SCHEMAS: dict[str, Schema] = {
             )
         }
     ),
-    "Alert": obj(
-        {
-            "id": INT,
-            "text": STRING,
-            "screens": {"anyOf": [array(STRING), {"const": "all"}]},
-            "reaches": array(STRING),
-            "until": TIME,
-            "created_by": nullable(STRING),
-            "created_at": TIME,
-            "ended_at": nullable(TIME),
-        }
-    ),
-    "AlertList": obj({"alerts": array(ref("Alert"))}),
     "ScreenList": obj(
         {
             "screens": array(
@@ -230,41 +217,6 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "KeyRotated": obj({"screen": STRING, "display_url": STRING}),
     "KeyRevoked": obj({"screen": STRING, "key": {"const": "revoked"}}),
-    "PlanItem": obj(
-        {"key": STRING, "type": {"enum": ["clip", "tip", "image"]}},
-        {"media": STRING, "text": STRING, "seconds": INT},
-    ),
-    "Timeline": obj(
-        {
-            "screen": STRING,
-            "timezone": STRING,
-            "from": TIME,
-            "to": TIME,
-            "segments": array(
-                obj(
-                    {
-                        "start": TIME,
-                        "end": TIME,
-                        "playlists": array(STRING),
-                        "decided_by": STRING,
-                        "items": array(ref("PlanItem")),
-                        "rules": array(
-                            obj(
-                                {
-                                    "rule": INT,
-                                    "playlist": STRING,
-                                    "priority": INT,
-                                    "outcome": STRING,
-                                    "reason": STRING,
-                                },
-                                {"winner": nullable(INT), "limit": nullable(STRING)},
-                            )
-                        ),
-                    }
-                )
-            ),
-        }
-    ),
     "Manifest": obj(
         {
             "version": INT,

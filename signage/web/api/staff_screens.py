@@ -12,8 +12,9 @@ from signage.db import now
 from signage.errors import NotFound
 from signage.programme import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
-from signage.screens.status import revoke_key, rotate_key, screen_overview, timeline
+from signage.screens.status import Timeline, revoke_key, rotate_key, screen_overview, timeline
 from signage.units import check_screens, visible_screens
+from signage.web.answers import answers
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
@@ -53,6 +54,7 @@ def revoke_screen_key(screen_id: str) -> Any:
 
 @bp.get("/screens/<screen_id>/timeline")
 @staff_required()
+@answers(Timeline)
 def screen_timeline(screen_id: str) -> Any:
     """Resolved segments ?from=&to= (default the next 24 hours, at most 14 days)."""
     config = parts().screens.screen(screen_id)
