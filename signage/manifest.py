@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from signage.config.validate import Config
-from signage.config.when import iso
+from signage.config.when import iso, json_values
 from signage.hearings.listing import board
 from signage.qr import qr_drawing
 from signage.schedule import PlannedItem, Segment, awake_windows, hours_text, resolve_windows
@@ -182,7 +182,8 @@ def build_manifest(
         },
     }
     if shows_hearings:
-        body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
+        shown = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
+        body["hearings"] = json_values(shown)
     return body, sorted(set(warnings))
 
 

@@ -254,7 +254,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Every screen's status (a unit's people: their unit's)",
                 staff,
-                {200: reply("Screens", ref("ScreenList"))},
+                {200: reply("Screens")},
                 (422, 503),
                 (query("unit", "Only this unit's screens"),),
             )
@@ -272,14 +272,14 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Give a screen a new key (old URL stops)",
                 admin,
-                {200: reply("The new display URL", ref("KeyRotated"))},
+                {200: reply("The new display URL")},
                 (503,),
                 (SCREEN_ID,),
             ),
             "delete": operation(
                 "Revoke a screen's key",
                 admin,
-                {200: reply("Revoked", ref("KeyRevoked"))},
+                {200: reply("Revoked")},
                 (503,),
                 (SCREEN_ID,),
             ),

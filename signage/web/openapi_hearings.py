@@ -7,7 +7,6 @@ from typing import Any
 
 from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, query
 from signage.web.openapi_schemas import (
-    BOOL,
     INT,
     STRING,
     array,
@@ -18,23 +17,7 @@ from signage.web.openapi_schemas import (
     reply,
 )
 
-PARTY = obj({"role": STRING, "name": STRING})
 HEARING_SCHEMAS: dict[str, Any] = {
-    "Hearing": obj(
-        {
-            "case_number": STRING,
-            "cause": STRING,
-            "parties": array(PARTY),
-            "judge": STRING,
-            "courtroom": STRING,
-            "public": BOOL,
-            "masked": BOOL,
-            "date": STRING,
-            "start": STRING,
-            "end": STRING,
-        }
-    ),
-    "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
     "Captions": obj(
         {
             "id": STRING,
@@ -63,7 +46,7 @@ HEARING_PATHS: dict[str, Any] = {
         "get": operation(
             "A day's hearings, parties masked as on the screens",
             "staff",
-            {200: reply("The hearings", ref("Hearings"))},
+            {200: reply("The hearings")},
             (422, 503),
             (query("date", "The date, like 2026-12-01 (default: today, site time)"),),
         ),

@@ -37,22 +37,6 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
-# What a screen keeps for playing without the server, as its heartbeat reports it.
-SCREEN_CACHE: Schema = obj(
-    {},
-    {
-        "held_bytes": {"type": "integer", "description": "media bytes kept on the screen"},
-        "lacking_files": {
-            "type": "integer",
-            "description": "files the next 24 hours play that the screen does not hold yet",
-        },
-        "lacking_bytes": {"type": "integer", "description": "their size in bytes"},
-        "wanted": {"type": "integer"},
-        "cached": {"type": "integer"},
-    },
-)
-
-
 def ref(name: str) -> Schema:
     """A reference to a named schema."""
     return {"$ref": f"#/components/schemas/{name}"}
@@ -179,44 +163,6 @@ SCHEMAS: dict[str, Schema] = {
             )
         }
     ),
-    "ScreenList": obj(
-        {
-            "screens": array(
-                obj(
-                    {
-                        "id": STRING,
-                        "name": STRING,
-                        "groups": array(STRING),
-                        "orientation": {"enum": ["landscape", "portrait"]},
-                        "status": {"enum": ["online", "offline", "sleeping", "never"]},
-                        "last_seen": nullable(TIME),
-                        "now_playing": nullable({"type": "object"}),
-                        "player_version": nullable(STRING),
-                        "last_error": nullable(STRING),
-                        "cache": nullable(SCREEN_CACHE),
-                        "address": nullable(STRING),
-                        "engine": nullable(
-                            obj({}, {"chromium": nullable(INT), "lacks": array(STRING)})
-                        ),
-                        "unplayable": array(
-                            obj(
-                                {"item": STRING},
-                                {
-                                    "media": nullable(STRING),
-                                    "title": nullable(STRING),
-                                    "reason": STRING,
-                                },
-                            )
-                        ),
-                        "key": {"enum": ["none", "active", "revoked"]},
-                    },
-                    {"unit": nullable(STRING)},  # the tribunal it belongs to; null: the county
-                )
-            )
-        }
-    ),
-    "KeyRotated": obj({"screen": STRING, "display_url": STRING}),
-    "KeyRevoked": obj({"screen": STRING, "key": {"const": "revoked"}}),
     "Manifest": obj(
         {
             "version": INT,

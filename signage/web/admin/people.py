@@ -142,12 +142,12 @@ def screens_page() -> Any:
     """Every screen with status, display URL and its QR code for setting up the TV."""
     instance = parts()
     config = instance.screens.config()
-    screens = screen_overview(
+    screens = []
+    for state in screen_overview(
         config, instance.store, now(), instance.settings["OFFLINE_AFTER_POLLS"]
-    )
-    for screen in screens:
-        screen["url"] = display_url(screen["id"])
-        screen["qr"] = qr_svg(screen["url"])
+    ):
+        url = display_url(state.id)
+        screens.append({**state.model_dump(exclude_unset=True), "url": url, "qr": qr_svg(url)})
     return render_template(
         "admin/screens.html",
         screens=screens,

@@ -6,13 +6,23 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, request
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import NotFound
 from signage.programme import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
-from signage.screens.status import Timeline, revoke_key, rotate_key, screen_overview, timeline
+from signage.screens.status import (
+    KeyRevoked,
+    KeyRotated,
+    ScreenState,
+    Timeline,
+    revoke_key,
+    rotate_key,
+    screen_overview,
+    timeline,
+)
 from signage.units import check_screens, visible_screens
 from signage.web.answers import answers
 from signage.web.api.arguments import date_arg
@@ -22,23 +32,33 @@ from signage.web.context import parts, public_url
 from signage.web.plan_json import plan_json
 
 
+class ScreenList(BaseModel):
+    """Every screen the asker may see."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    screens: list[ScreenState]
+
+
 @bp.get("/screens")
 @staff_required()
+@answers(ScreenList)
 def list_screens() -> Any:
     """Every configured screen (a unit's people: their unit's; ?unit= filters): status
     online|offline|never, last seen, what it plays."""
     signage = parts()
     config = signage.screens.config()
     only = visible_screens(current_user(), config, request.args.get("unit") or None)
-    return {
-        "screens": screen_overview(
+    return ScreenList(
+        screens=screen_overview(
             config, signage.store, now(), signage.settings["OFFLINE_AFTER_POLLS"], only
         )
-    }
+    )
 
 
 @bp.post("/screens/<screen_id>/key")
 @staff_required("admin")
+@answers(KeyRotated)
 def rotate_screen_key(screen_id: str) -> Any:
     """Give the screen a new key; the old URL stops working. Answers the new display URL."""
     signage = parts()
@@ -47,6 +67,7 @@ def rotate_screen_key(screen_id: str) -> Any:
 
 @bp.delete("/screens/<screen_id>/key")
 @staff_required("admin")
+@answers(KeyRevoked)
 def revoke_screen_key(screen_id: str) -> Any:
     """Take the screen's key away: it gets 403 until a new key is made."""
     return revoke_key(parts().screens, screen_id, current_user())
