@@ -88,12 +88,12 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Sign in (sets the session cookie)",
                 None,
-                {200: reply("Signed in", ref("Who"))},
+                {200: reply("Signed in")},
                 (401, 422),
                 body={"required": True, **json_content(ref("Login"))},
             ),
-            "get": operation("Who is signed in", staff, {200: reply("The user", ref("Who"))}),
-            "delete": operation("Sign out", staff, {200: reply("Signed out", ref("SignedOut"))}),
+            "get": operation("Who is signed in", staff, {200: reply("The user")}),
+            "delete": operation("Sign out", staff, {200: reply("Signed out")}),
         },
         "/site": {
             "get": operation("site.yaml as stored", staff, yaml_file),

@@ -369,9 +369,4 @@ SCHEMAS: dict[str, Schema] = {
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
-    "Who": obj(
-        {"name": STRING, "role": {"enum": ["admin", "reviewer", "editor"]}},
-        {"csrf_token": STRING},  # for a session: send it back as X-CSRF-Token
-    ),
-    "SignedOut": obj({"signed_out": BOOL}),
 }

@@ -61,17 +61,10 @@ HAND_WRITTEN = {
     ("POST", "/screens/{screen_id}/snapshot", 202),
     ("PUT", "/screens/{screen_id}/snapshot", 201),
     ("GET", "/screens/{screen_id}/status", 200),
-    ("DELETE", "/session", 200),
-    ("GET", "/session", 200),
-    ("POST", "/session", 200),
     ("GET", "/site", 200),
     ("PUT", "/site", 200),
     ("PUT", "/site", 202),
     ("GET", "/tokens", 200),
-    ("DELETE", "/tokens/{token_id}", 200),
-    ("GET", "/users", 200),
-    ("POST", "/users/{name}/disable", 200),
-    ("POST", "/users/{name}/enable", 200),
 }
 
 
