@@ -182,7 +182,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "The audit log, newest first",
                 admin,
-                {200: reply("Entries", ref("AuditList"))},
+                {200: reply("Entries")},
                 (422,),
                 (
                     query("limit", "At most this many", INT),

@@ -147,22 +147,6 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "RevisionText": {"allOf": [ref("Revision"), obj({"text": nullable(STRING)})]},
     "RevisionList": obj({"file": STRING, "revisions": array(ref("Revision"))}),
-    "AuditList": obj(
-        {
-            "entries": array(
-                obj(
-                    {
-                        "id": INT,
-                        "at": TIME,
-                        "user": nullable(STRING),
-                        "action": STRING,
-                        "target": nullable(STRING),
-                        "details": ANY,
-                    }
-                )
-            )
-        }
-    ),
     "Manifest": obj(
         {
             "version": INT,
