@@ -315,7 +315,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Ask the screen for a new picture; it arrives within one poll",
                 staff,
-                {202: reply("Asked", ref("ScreenAsked"))},
+                {202: reply("Asked")},
                 (503,),
                 (SCREEN_ID,),
             ),
@@ -341,7 +341,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Make the screen's page reload itself within one poll (recorded in the audit log)",
                 staff,
-                {202: reply("Asked", ref("ScreenAsked"))},
+                {202: reply("Asked")},
                 (503,),
                 (SCREEN_ID,),
             )

@@ -204,9 +204,6 @@ SCHEMAS: dict[str, Schema] = {
         {"ok": BOOL, "server_time": TIME},
         {"requests": array({"enum": ["snapshot", "reload"]})},
     ),
-    "ScreenAsked": obj(
-        {"screen": STRING, "requested": {"enum": ["snapshot", "reload"]}, "within_seconds": INT}
-    ),
     "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
     "KioskStatus": obj(
         {

@@ -56,8 +56,6 @@ HAND_WRITTEN = {
     ("GET", "/screens/{screen_id}/manifest", 200),
     ("GET", "/screens/{screen_id}/plan", 200),
     ("POST", "/screens/{screen_id}/plays", 200),
-    ("POST", "/screens/{screen_id}/reload", 202),
-    ("POST", "/screens/{screen_id}/snapshot", 202),
     ("PUT", "/screens/{screen_id}/snapshot", 201),
     ("GET", "/screens/{screen_id}/status", 200),
     ("GET", "/site", 200),

@@ -100,16 +100,28 @@ def screen_snapshot(screen_id: str) -> Any:
     return response.make_conditional(request)
 
 
-def _ask(screen_id: str, what: Request) -> tuple[dict[str, Any], int]:
+class ScreenAsked(BaseModel):
+    """What a screen was asked for, and within how many seconds it will see the request."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    screen: str
+    requested: Request
+    within_seconds: int
+
+
+def _ask(screen_id: str, what: Request) -> tuple[ScreenAsked, int]:
     signage = parts()
     config = signage.screens.screen(screen_id)
     check_screens(current_user(), config, [screen_id])  # a unit's people: their screens only
     ask_screen(signage.store, screen_id, what, now(), current_user())
-    return {"screen": screen_id, "requested": what, "within_seconds": config.site.poll_seconds}, 202
+    seconds = config.site.poll_seconds
+    return ScreenAsked(screen=screen_id, requested=what, within_seconds=seconds), 202
 
 
 @bp.post("/screens/<screen_id>/snapshot")
 @staff_required()
+@answers(ScreenAsked, status=202)
 def request_snapshot(screen_id: str) -> Any:
     """Ask the screen for a new picture; it arrives within one poll."""
     return _ask(screen_id, "snapshot")
@@ -117,6 +129,7 @@ def request_snapshot(screen_id: str) -> Any:
 
 @bp.post("/screens/<screen_id>/reload")
 @staff_required()
+@answers(ScreenAsked, status=202)
 def request_reload(screen_id: str) -> Any:
     """Make the screen's page reload itself within one poll (after an upgrade, a stuck box)."""
     return _ask(screen_id, "reload")
