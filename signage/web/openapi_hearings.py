@@ -18,13 +18,6 @@ from signage.web.openapi_schemas import (
 )
 
 HEARING_SCHEMAS: dict[str, Any] = {
-    "Captions": obj(
-        {
-            "id": STRING,
-            "captions_url": nullable(STRING),
-            "captions_pending_url": nullable(STRING),  # held for review, not yet on screens
-        }
-    ),
     "HearingsImported": obj(
         {
             "dates": array(STRING),
@@ -56,8 +49,8 @@ HEARING_PATHS: dict[str, Any] = {
             "Captions for a clip (multipart file: .srt or .vtt, UTF-8 or GBK), kept as WebVTT",
             "staff",
             {
-                200: reply("Stored", ref("Captions")),
-                202: reply("Held until a reviewer approves them", ref("Captions")),
+                200: reply("Stored"),
+                202: reply("Held until a reviewer approves them"),
             },
             (422,),
             (MEDIA_ID,),
@@ -66,7 +59,7 @@ HEARING_PATHS: dict[str, Any] = {
         "delete": operation(
             "The clip plays without captions",
             "staff",
-            {200: reply("Removed", ref("Captions"))},
+            {200: reply("Removed")},
             (),
             (MEDIA_ID,),
         ),
@@ -76,7 +69,7 @@ HEARING_PATHS: dict[str, Any] = {
             "Put held captions on the screens: version = the held file's name "
             "(reviewer or admin, not their uploader)",
             "staff",
-            {200: reply("On the screens from their next poll", ref("Captions"))},
+            {200: reply("On the screens from their next poll")},
             (403, 409),
             (MEDIA_ID,),
             {"required": True, **json_content(ref("Decision"))},
