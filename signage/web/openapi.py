@@ -263,7 +263,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Every item the screen plays on a day, in order, with its start",
                 staff,
-                {200: reply("The day's plan", ref("DayPlan"))},
+                {200: reply("The day's plan")},
                 (404, 422, 503),
                 (SCREEN_ID, query("date", "The day (YYYY-MM-DD, site time zone; default today)")),
             )

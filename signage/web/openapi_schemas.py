@@ -328,25 +328,6 @@ SCHEMAS: dict[str, Schema] = {
             "title": nullable(STRING),
         },
     ),
-    "DayPlan": obj(
-        {
-            "screen": STRING,
-            "date": {"type": "string", "format": "date"},
-            "plays": array(
-                obj(
-                    {
-                        "start": TIME,
-                        "item": STRING,
-                        "type": {"enum": ["video", "image", "tip", "hearings"]},
-                        "media": nullable(STRING),
-                        "title": STRING,
-                        "seconds": NUMBER,
-                        "topics": array(STRING),
-                    }
-                )
-            ),
-        }
-    ),
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),

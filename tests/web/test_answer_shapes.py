@@ -50,7 +50,6 @@ HAND_WRITTEN = {
     ("POST", "/reviews/{review_id}/reject", 200),
     ("POST", "/screens/{screen_id}/heartbeat", 200),
     ("GET", "/screens/{screen_id}/manifest", 200),
-    ("GET", "/screens/{screen_id}/plan", 200),
     ("POST", "/screens/{screen_id}/plays", 200),
     ("PUT", "/screens/{screen_id}/snapshot", 201),
     ("GET", "/screens/{screen_id}/status", 200),

@@ -29,7 +29,7 @@ from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts, public_url
-from signage.web.plan_json import plan_json
+from signage.web.plan_json import DayPlan, plan_json
 
 
 class ScreenList(BaseModel):
@@ -137,10 +137,11 @@ def request_reload(screen_id: str) -> Any:
 
 @bp.get("/screens/<screen_id>/plan")
 @staff_required()
+@answers(DayPlan)
 def screen_plan(screen_id: str) -> Any:
     """?date=YYYY-MM-DD: every item the screen plays that day, in order, with its start."""
     signage = parts()
     config = signage.screens.screen(screen_id)
     day = date_arg("date", now().astimezone(config.site.zone).date())
     plays = day_plan(config, screen_id, day, signage.screens.media_facts())
-    return {"screen": screen_id, "date": day.isoformat(), "plays": plan_json(signage, plays)}
+    return DayPlan(screen=screen_id, date=day, plays=plan_json(signage, plays))
