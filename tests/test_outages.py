@@ -137,7 +137,7 @@ def test_a_screen_outside_its_hours_sleeps_and_no_outage_fires(
 
     def status(moment: dt.datetime) -> str:
         overview = screen_overview(config, store, moment, 3)
-        return next(s["status"] for s in overview if s["id"] == "lobby-east")
+        return next(s.status for s in overview if s.id == "lobby-east")
 
     night = dt.datetime(2026, 2, 14, 7, 29, tzinfo=zone)
     assert status(night) == "sleeping"

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
-from signage.config.when import iso
 from signage.db import Store, audit_log, now
 
 MAX_LIST = 500
+
+
+class AuditEntry(BaseModel):
+    """Who did what, to what, and when (user None: the command line)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    at: dt.datetime
+    user: str | None
+    action: str
+    target: str | None
+    details: Any  # what the action noted: JSON as stored
 
 
 def audit(
@@ -42,7 +56,7 @@ def audit_entries(
     action: str | None = None,
     user: str | None = None,
     users: list[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntry]:
     """The newest audit entries first; `before` pages back from an entry id; `users` keeps
     only what these people did (a unit's)."""
     query = sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(min(limit, MAX_LIST))
@@ -55,14 +69,4 @@ def audit_entries(
     if users is not None:
         query = query.where(audit_log.c.user.in_(users))
     with store.engine.connect() as conn:
-        return [
-            {
-                "id": row["id"],
-                "at": iso(row["at"]),
-                "user": row["user"],
-                "action": row["action"],
-                "target": row["target"],
-                "details": row["details"],
-            }
-            for row in conn.execute(query).mappings()
-        ]
+        return [AuditEntry(**row) for row in conn.execute(query).mappings()]

@@ -8,8 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
+from pydantic import BaseModel
 
 from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
 from signage.errors import Invalid
@@ -296,3 +298,19 @@ def iso(moment: dt.datetime, zone: dt.tzinfo | None = None, *, precise: bool = F
     `precise`, for a screen's clock correction): the one way times are written."""
     shown = moment.astimezone(zone) if zone else moment
     return shown.isoformat(timespec="milliseconds" if precise else "seconds")
+
+
+def json_values(value: Any) -> Any:
+    """Models, datetimes and dates (inside dicts and lists too) as plain JSON values: each
+    datetime through `iso`; a model's fields left at their defaults are keys left out."""
+    if isinstance(value, BaseModel):
+        return json_values(value.model_dump(by_alias=True, exclude_unset=True))
+    if isinstance(value, dt.datetime):
+        return iso(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: json_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_values(item) for item in value]
+    return value

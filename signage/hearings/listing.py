@@ -9,9 +9,37 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 from signage.config.model import HearingRules
-from signage.config.when import iso
 from signage.hearings.privacy import mask_cause, needs_masking, shown_parties
+
+
+class Party(BaseModel):
+    """A party of a hearing as it may be shown: role and name, masked where the rules ask."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    role: str
+    name: str
+
+
+class Hearing(BaseModel):
+    """A hearing as the server sends it anywhere: masked, with its end, times in the site's
+    zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    case_number: str
+    cause: str
+    parties: list[Party]
+    judge: str
+    courtroom: str
+    public: bool
+    masked: bool  # parties' names (and those inside the cause) masked
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
 
 
 def same_room(courtroom: str, wanted: str | None) -> bool:
@@ -24,7 +52,7 @@ def board(
     rules: HearingRules,
     zone: ZoneInfo,
     courtroom: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Hearing]:
     """The hearings as the server sends them anywhere: masked, with an end, in one room."""
     chosen = [row for row in rows if same_room(row["courtroom"], courtroom)]
     default = dt.timedelta(minutes=rules.minutes)
@@ -42,17 +70,17 @@ def board(
             end = min([row["starts_at"] + default, *later])
         masked = needs_masking(row["public"], row["cause"], rules.masked_causes)
         shown.append(
-            {
-                "case_number": row["case_number"],
-                "cause": mask_cause(row["cause"], row["parties"]) if masked else row["cause"],
-                "parties": shown_parties(row["parties"], masked),
-                "judge": row["judge"],
-                "courtroom": row["courtroom"],
-                "public": row["public"],
-                "masked": masked,
-                "date": row["day"].isoformat(),
-                "start": iso(row["starts_at"], zone),
-                "end": iso(end, zone),
-            }
+            Hearing(
+                case_number=row["case_number"],
+                cause=mask_cause(row["cause"], row["parties"]) if masked else row["cause"],
+                parties=[Party(**party) for party in shown_parties(row["parties"], masked)],
+                judge=row["judge"],
+                courtroom=row["courtroom"],
+                public=row["public"],
+                masked=masked,
+                date=row["day"],
+                start=row["starts_at"].astimezone(zone),
+                end=end.astimezone(zone),
+            )
         )
     return shown

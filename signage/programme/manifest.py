@@ -11,7 +11,7 @@ from typing import Any
 
 from signage.config.layouts import all_layouts
 from signage.config.validate import Config
-from signage.config.when import iso
+from signage.config.when import iso, json_values
 from signage.hearings.listing import board
 from signage.programme.qr import qr_drawing
 from signage.programme.schedule import (
@@ -196,7 +196,8 @@ def build_manifest(
         },
     }
     if shows_hearings:
-        body["hearings"] = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
+        shown = board(hearing_rows, config.site_file.hearings, zone, screen.courtroom)
+        body["hearings"] = json_values(shown)
     return body, sorted(set(warnings))
 
 

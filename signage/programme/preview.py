@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.errors import Invalid
@@ -34,7 +36,38 @@ def check_preview_time(at: dt.datetime, moment: dt.datetime) -> dt.datetime:
     return at
 
 
-def item_summary(planned: PlannedItem) -> dict[str, Any]:
+class ItemSummary(BaseModel):
+    """An item in a few words: key, type, media id or tip title, seconds (keys left unset
+    are left out of the JSON)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    type: str
+    media: str | None = None
+    text: str | None = None
+    seconds: int | float | None = None
+
+
+class RuleSummary(BaseModel):
+    """A rule's verdict at a moment: its number (from 1), playlist, outcome and why.
+
+    Besides the English reason: the number of the rule that wins over a losing one, and the
+    filter (dates, days or time) that keeps an inactive one off, for pages to word.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: int
+    playlist: str
+    priority: int
+    outcome: str
+    reason: str
+    winner: int | None
+    limit: str | None
+
+
+def item_of(planned: PlannedItem) -> ItemSummary:
     """An item in a few words: key, type, media id or tip title, seconds."""
     item = planned.item
     entry: dict[str, Any] = {"key": planned.key, "type": item.kind}
@@ -46,24 +79,30 @@ def item_summary(planned: PlannedItem) -> dict[str, Any]:
         entry["media"] = item.clip or item.image
     if item.duration is not None:
         entry["seconds"] = item.duration
-    return entry
+    return ItemSummary(**entry)
+
+
+def item_summary(planned: PlannedItem) -> dict[str, Any]:
+    """`item_of` as JSON-ready data, for the preview's account."""
+    return item_of(planned).model_dump(exclude_unset=True)
+
+
+def rule_of(verdict: RuleVerdict) -> RuleSummary:
+    """A rule's verdict at a moment, numbered from 1 like the rules staff read."""
+    return RuleSummary(
+        rule=verdict.index + 1,
+        playlist=verdict.rule.playlist,
+        priority=verdict.rule.priority,
+        outcome=verdict.outcome,
+        reason=verdict.reason,
+        winner=None if verdict.winner is None else verdict.winner + 1,
+        limit=verdict.limit,
+    )
 
 
 def verdict_summary(verdict: RuleVerdict) -> dict[str, Any]:
-    """A rule's verdict at a moment: its number (from 1), playlist, outcome and why.
-
-    Besides the English reason: the number of the rule that wins over a losing one, and the
-    filter (dates, days or time) that keeps an inactive one off, for pages to word.
-    """
-    return {
-        "rule": verdict.index + 1,
-        "playlist": verdict.rule.playlist,
-        "priority": verdict.rule.priority,
-        "outcome": verdict.outcome,
-        "reason": verdict.reason,
-        "winner": None if verdict.winner is None else verdict.winner + 1,
-        "limit": verdict.limit,
-    }
+    """`rule_of` as JSON-ready data, for the preview's account and the pages."""
+    return rule_of(verdict).model_dump()
 
 
 def describe_preview(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
 from signage.accounts.users import may_review
 from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config
-from signage.config.when import did_you_mean, iso
+from signage.config.when import did_you_mean
 from signage.db import Store, alerts, now
 from signage.errors import Forbidden, Invalid, NotFound
 from signage.units import check_screens
@@ -70,20 +71,34 @@ def _end_alert_row(store: Store, alert_id: int, moment: dt.datetime) -> bool:
     return bool(ended)
 
 
-def alert_json(row: Mapping[str, Any], config: Config) -> dict[str, Any]:
-    """An alert as the API shows it, times in the site's zone."""
+class Alert(BaseModel):
+    """An urgent message as staff see it, its times in the site's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    text: str
+    screens: list[str] | Literal["all"]  # as posted: screens and groups, or every screen
+    reaches: list[str]  # the screens it shows on
+    until: dt.datetime
+    created_by: str | None
+    created_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+def alert_of(row: Mapping[str, Any], config: Config) -> Alert:
+    """An alert's row as staff see it, times in the site's zone."""
     zone = config.site.zone
-    targets = config.targets(row["screens"])
-    return {
-        "id": row["id"],
-        "text": row["text"],
-        "screens": EVERY_SCREEN if row["screens"] is None else list(row["screens"]),
-        "reaches": sorted(targets),
-        "until": iso(row["until"].astimezone(zone)),
-        "created_by": row["created_by"],
-        "created_at": iso(row["created_at"].astimezone(zone)),
-        "ended_at": iso(row["ended_at"].astimezone(zone)) if row["ended_at"] else None,
-    }
+    return Alert(
+        id=row["id"],
+        text=row["text"],
+        screens=EVERY_SCREEN if row["screens"] is None else list(row["screens"]),
+        reaches=sorted(config.targets(row["screens"])),
+        until=row["until"].astimezone(zone),
+        created_by=row["created_by"],
+        created_at=row["created_at"].astimezone(zone),
+        ended_at=row["ended_at"].astimezone(zone) if row["ended_at"] else None,
+    )
 
 
 def _problem(field: str, template: str, **params: Any) -> dict[str, Any]:
@@ -159,7 +174,7 @@ def post_alert(
     until: dt.datetime,
     user: Mapping[str, Any],
     allowed: str = "staff",
-) -> dict[str, Any]:
+) -> Alert:
     """Store a checked alert; this process's screens see it at once, others within a poll.
 
     `allowed` is the setting URGENT_MESSAGES_BY: staff, or reviewers (and admins) only."""
@@ -180,16 +195,16 @@ def post_alert(
         str(alert_id),
         {"text": text, "screens": targets, "until": until.isoformat()},
     )
-    return alert_json(alert_row(screens.store, alert_id) or {}, config)
+    return alert_of(alert_row(screens.store, alert_id) or {}, config)
 
 
-def active_alerts(screens: ScreenService) -> list[dict[str, Any]]:
+def active_alerts(screens: ScreenService) -> list[Alert]:
     """Alerts showing now, newest first."""
     config = screens.config()
-    return [alert_json(row, config) for row in alerts_in_force(screens.store, now())]
+    return [alert_of(row, config) for row in alerts_in_force(screens.store, now())]
 
 
-def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[dict[str, Any]]:
+def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[Alert]:
     """Alerts put up since a moment, ended or not, newest first: what reviewers look over."""
     with screens.store.engine.connect() as conn:
         rows = conn.execute(
@@ -197,10 +212,10 @@ def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[dict
         ).mappings()
         found = [dict(row) for row in rows]
     config = screens.config()
-    return [alert_json(row, config) for row in found]
+    return [alert_of(row, config) for row in found]
 
 
-def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> dict[str, Any]:
+def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> Alert:
     """End an alert now (already ended: unchanged); 404 when there is no such alert."""
     store = screens.store
     row = alert_row(store, alert_id)
@@ -210,4 +225,4 @@ def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) ->
     if _end_alert_row(store, alert_id, now()):
         screens.invalidate()
         audit(store, user, "alert.end", str(alert_id))
-    return alert_json(alert_row(store, alert_id) or {}, screens.config())
+    return alert_of(alert_row(store, alert_id) or {}, screens.config())

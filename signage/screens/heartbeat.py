@@ -112,13 +112,15 @@ class Heartbeat(Report):
 R = TypeVar("R", bound=Report)
 
 
-def read_back(model: type[R], value: Any) -> dict[str, Any] | None:
+def read_back(model: type[R], value: Any) -> R | None:
     """A stored part of a heartbeat as the model allows it; None when it does not fit (a row
-    written before the model, or by hand): the page shows nothing rather than failing."""
+    written before the model, or by hand): the page shows nothing rather than failing. Its
+    empty fields count as unset, so it is shown with only the fields it has."""
     if value is None:
         return None
     try:
-        return model.model_validate(value).model_dump(mode="json", exclude_none=True)
+        found = model.model_validate(value)
+        return model.model_construct({k for k, v in found if v is not None}, **dict(found))
     except ValidationError:
         log.warning("a stored %s does not fit its model; shown as nothing", model.__name__)
         return None

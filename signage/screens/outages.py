@@ -15,12 +15,12 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import Any
 
 from signage.config import Config
+from signage.config.when import iso
 from signage.db import Store
 from signage.programme.schedule import is_awake, resolve_segments
-from signage.screens.status import screen_overview
+from signage.screens.status import ScreenState, screen_overview
 
 log = logging.getLogger("signage.screens")
 
@@ -44,18 +44,19 @@ def screens_in_scheduled_hours(config: Config, moment: dt.datetime) -> set[str]:
     return found
 
 
-def _message(config: Config, dark: list[dict[str, Any]], back: list[dict[str, Any]]) -> dict:
+def _message(config: Config, dark: list[ScreenState], back: list[ScreenState]) -> dict:
     site = config.site.name
+    # the webhook's JSON, times as the API writes them
+    seen = {s.id: iso(s.last_seen) if s.last_seen else None for s in dark}
     lines = [
-        f"【屏幕离线 screen offline】{site} {s['name']}（{s['id']}）最后在线 last seen "
-        f"{s['last_seen']}"
+        f"【屏幕离线 screen offline】{site} {s.name}（{s.id}）最后在线 last seen {seen[s.id]}"
         for s in dark
-    ] + [f"【屏幕恢复 screen back】{site} {s['name']}（{s['id']}）" for s in back]
+    ] + [f"【屏幕恢复 screen back】{site} {s.name}（{s.id}）" for s in back]
     return {
         "msgtype": "text",
         "text": {"content": "\n".join(lines)},
-        "offline": [{"id": s["id"], "name": s["name"], "last_seen": s["last_seen"]} for s in dark],
-        "back": [{"id": s["id"], "name": s["name"]} for s in back],
+        "offline": [{"id": s.id, "name": s.name, "last_seen": seen[s.id]} for s in dark],
+        "back": [{"id": s.id, "name": s.name} for s in back],
     }
 
 
@@ -77,8 +78,8 @@ def notify_outages(
     reported = set(json.loads(store.get_meta(REPORTED) or "[]"))
     scheduled = screens_in_scheduled_hours(config, moment)
     overview = screen_overview(config, store, moment, offline_after_polls)
-    dark = [s for s in overview if s["status"] == "offline" and s["id"] in scheduled - reported]
-    back = [s for s in overview if s["status"] == "online" and s["id"] in reported]
+    dark = [s for s in overview if s.status == "offline" and s.id in scheduled - reported]
+    back = [s for s in overview if s.status == "online" and s.id in reported]
     if not dark and not back:
         return {"offline": [], "back": []}
     try:
@@ -87,6 +88,6 @@ def notify_outages(
         # Not marked as announced: the next run tries again.
         log.warning("the outage webhook could not be reached: %s", error)
         return {"offline": [], "back": []}
-    now_reported = (reported | {s["id"] for s in dark}) - {s["id"] for s in back}
+    now_reported = (reported | {s.id for s in dark}) - {s.id for s in back}
     store.set_meta(REPORTED, json.dumps(sorted(now_reported)))
-    return {"offline": [s["id"] for s in dark], "back": [s["id"] for s in back]}
+    return {"offline": [s.id for s in dark], "back": [s.id for s in back]}

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
 
 from signage.config.units import screen_units
 from signage.config.validate import Config
-from signage.config.when import iso
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
-from signage.programme.preview import item_summary, verdict_summary
+from signage.programme.preview import ItemSummary, RuleSummary, item_of, rule_of
 from signage.programme.schedule import explain, hours_state, is_awake, resolve_segments
 from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
 from signage.screens.keys import all_screen_keys, revoke_screen_key, rotate_screen_key
@@ -57,12 +57,35 @@ def screen_statuses(store: Store) -> dict[str, dict[str, Any]]:
         return {row["screen_id"]: dict(row) for row in rows}
 
 
-def _unplayable(seen: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _unplayable(seen: dict[str, Any] | None) -> list[UnplayableClip]:
     """The clips a screen last said it cannot play, each as its model allows."""
     stored = seen["unplayable"] if seen else None
     if not isinstance(stored, list):
         return []
     return [clip for clip in (read_back(UnplayableClip, c) for c in stored) if clip is not None]
+
+
+class ScreenState(BaseModel):
+    """A configured screen as staff see it: online|offline|sleeping|never, its unit, and its
+    last report (times in the site's zone)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    groups: list[str]
+    orientation: Literal["landscape", "portrait"]
+    status: Literal["online", "offline", "sleeping", "never"]
+    last_seen: dt.datetime | None
+    now_playing: NowPlaying | None
+    player_version: str | None
+    last_error: str | None
+    cache: CacheReport | None  # what the player has stored offline
+    address: str | None
+    engine: Engine | None
+    unplayable: list[UnplayableClip]
+    key: Literal["none", "active", "revoked"]
+    unit: str | None  # the tribunal it belongs to; None: the county
 
 
 def screen_overview(
@@ -71,7 +94,7 @@ def screen_overview(
     moment: dt.datetime,
     offline_after_polls: int,
     only: set[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ScreenState]:
     """Every configured screen (of `only`, when given) with status online|offline|sleeping|never,
     its unit and its last report; a screen outside its opening hours is sleeping, whether it
     still reports or not."""
@@ -93,24 +116,23 @@ def screen_overview(
         else:
             status = "online" if moment - seen["last_seen"] <= silence else "offline"
         screens.append(
-            {
-                "id": screen_id,
-                "name": screen.name,
-                "groups": list(screen.groups),
-                "orientation": screen.orientation,
-                "status": status,
-                "last_seen": iso(seen["last_seen"].astimezone(zone)) if seen else None,
-                "now_playing": read_back(NowPlaying, seen["now_playing"]) if seen else None,
-                "player_version": seen["player_version"] if seen else None,
-                "last_error": seen["last_error"] if seen else None,
-                # what the player has stored offline
-                "cache": read_back(CacheReport, seen["cache"]) if seen else None,
-                "address": seen["address"] if seen else None,
-                "engine": read_back(Engine, seen["engine"]) if seen else None,
-                "unplayable": _unplayable(seen),
-                "key": "none" if key is None else "active" if key["key_hash"] else "revoked",
-                "unit": units.get(screen_id),
-            }
+            ScreenState(
+                id=screen_id,
+                name=screen.name,
+                groups=list(screen.groups),
+                orientation=screen.orientation,
+                status=status,
+                last_seen=seen["last_seen"].astimezone(zone) if seen else None,
+                now_playing=read_back(NowPlaying, seen["now_playing"]) if seen else None,
+                player_version=seen["player_version"] if seen else None,
+                last_error=seen["last_error"] if seen else None,
+                cache=read_back(CacheReport, seen["cache"]) if seen else None,
+                address=seen["address"] if seen else None,
+                engine=read_back(Engine, seen["engine"]) if seen else None,
+                unplayable=_unplayable(seen),
+                key="none" if key is None else "active" if key["key_hash"] else "revoked",
+                unit=units.get(screen_id),
+            )
         )
     return screens
 
@@ -143,9 +165,32 @@ def kiosk_status(
     )
 
 
-def timeline(
-    config: Config, screen_id: str, start: dt.datetime, end: dt.datetime
-) -> dict[str, Any]:
+class TimelineSegment(BaseModel):
+    """A stretch in which the same playlists play, and the rules in effect then."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: dt.datetime
+    end: dt.datetime
+    playlists: list[str]
+    decided_by: str
+    rules: list[RuleSummary]
+    items: list[ItemSummary]
+
+
+class Timeline(BaseModel):
+    """What a screen plays between two moments, times in the site's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    screen: str
+    timezone: str
+    start: dt.datetime = Field(alias="from")
+    end: dt.datetime = Field(alias="to")
+    segments: list[TimelineSegment]
+
+
+def timeline(config: Config, screen_id: str, start: dt.datetime, end: dt.datetime) -> Timeline:
     """What the screen plays from start to end (at most 14 days) and which rule decides."""
     if end <= start:
         raise Invalid("?to= must come after ?from=", code="bad_range")
@@ -156,43 +201,61 @@ def timeline(
     for segment in resolve_segments(config, screen_id, start, end):
         verdicts = explain(config, screen_id, segment.start)
         segments.append(
-            {
-                "start": iso(segment.start, zone),
-                "end": iso(segment.end, zone),
-                "playlists": list(segment.playlists),
-                "decided_by": (
+            TimelineSegment(
+                start=segment.start.astimezone(zone),
+                end=segment.end.astimezone(zone),
+                playlists=list(segment.playlists),
+                decided_by=(
                     "rule " + ", ".join(f"#{i + 1}" for i in segment.rules)
                     if segment.rules
                     else "default_playlist"
                     if segment.playlists
                     else "nothing: only the clock shows"
                 ),
-                "rules": [verdict_summary(v) for v in verdicts if v.outcome != "inactive"],
-                "items": [item_summary(p) for p in segment.items],
-            }
+                rules=[rule_of(v) for v in verdicts if v.outcome != "inactive"],
+                items=[item_of(p) for p in segment.items],
+            )
         )
-    return {
-        "screen": screen_id,
-        "timezone": config.site.timezone,
-        "from": iso(start.astimezone(zone)),
-        "to": iso(end.astimezone(zone)),
-        "segments": segments,
-    }
+    return Timeline(
+        screen=screen_id,
+        timezone=config.site.timezone,
+        start=start.astimezone(zone),
+        end=end.astimezone(zone),
+        segments=segments,
+    )
+
+
+class KeyRotated(BaseModel):
+    """A screen's new display URL, its new key in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    screen: str
+    display_url: str
+
+
+class KeyRevoked(BaseModel):
+    """A screen whose key was taken away."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    screen: str
+    key: Literal["revoked"]
 
 
 def rotate_key(
     screens: ScreenService, screen_id: str, public_url: str, user: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> KeyRotated:
     """Give the screen a new key (the old URL stops at once); its new display URL."""
     screens.screen(screen_id)
     key = rotate_screen_key(screens.store, screens.secret_key, screen_id, user)
     screens.invalidate()
-    return {"screen": screen_id, "display_url": f"{public_url}/display/{screen_id}?key={key}"}
+    return KeyRotated(screen=screen_id, display_url=f"{public_url}/display/{screen_id}?key={key}")
 
 
-def revoke_key(screens: ScreenService, screen_id: str, user: Mapping[str, Any]) -> dict[str, Any]:
+def revoke_key(screens: ScreenService, screen_id: str, user: Mapping[str, Any]) -> KeyRevoked:
     """Take the screen's key away: it gets 403 until a new key is made."""
     screens.screen(screen_id)
     revoke_screen_key(screens.store, screen_id, user)
     screens.invalidate()
-    return {"screen": screen_id, "key": "revoked"}
+    return KeyRevoked(screen=screen_id, key="revoked")

@@ -55,7 +55,7 @@ class DatabaseCollector:
             else []
         )
         for state in ("online", "offline", "never"):
-            screens.add_metric([state], sum(1 for s in overview if s["status"] == state))
+            screens.add_metric([state], sum(1 for s in overview if s.status == state))
         yield screens
         silence = GaugeMetricFamily(
             "signage_screen_seconds_since_poll",

@@ -1,17 +1,24 @@
 """The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
 
-Written as data with a few builders; tests check every route is here and that real
-responses match these schemas. The request bodies' schemas are generated from the pydantic
-models that validate them (signage/web/bodies.py), so the document cannot drift from them.
+Operations are written as data with a few builders; tests check every route is here and
+that real responses match these schemas. The request bodies' schemas are generated from
+the pydantic models that validate them (signage/web/bodies.py), and the answers' schemas
+from the models each view declares (`@answers`, signage/web/answers.py), so the document
+cannot drift from them.
 """
 
 from __future__ import annotations
 
+import copy
+import re
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
 from pydantic import BaseModel
 
 from signage import __version__
+from signage.web.answers import declared_answers
 from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_accounts import ACCOUNT_PATHS, ACCOUNT_SCHEMAS
 from signage.web.openapi_hearings import HEARING_PATHS, HEARING_SCHEMAS
@@ -29,6 +36,8 @@ from signage.web.openapi_schemas import (
 )
 
 REF_TEMPLATE = "#/components/schemas/{model}"
+PREFIX = "/api/v1"
+SKIP = {"HEAD", "OPTIONS"}
 
 BINARY = {"type": "string", "format": "binary"}
 SCREEN_ID = path_param("screen_id", "Screen id from site.yaml")
@@ -79,12 +88,12 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Sign in (sets the session cookie)",
                 None,
-                {200: reply("Signed in", ref("Who"))},
+                {200: reply("Signed in")},
                 (401, 422),
                 body={"required": True, **json_content(ref("Login"))},
             ),
-            "get": operation("Who is signed in", staff, {200: reply("The user", ref("Who"))}),
-            "delete": operation("Sign out", staff, {200: reply("Signed out", ref("SignedOut"))}),
+            "get": operation("Who is signed in", staff, {200: reply("The user")}),
+            "delete": operation("Sign out", staff, {200: reply("Signed out")}),
         },
         "/site": {
             "get": operation("site.yaml as stored", staff, yaml_file),
@@ -173,7 +182,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "The audit log, newest first",
                 admin,
-                {200: reply("Entries", ref("AuditList"))},
+                {200: reply("Entries")},
                 (422,),
                 (
                     query("limit", "At most this many", INT),
@@ -185,13 +194,11 @@ def _paths() -> dict[str, dict[str, Any]]:
             )
         },
         "/alerts": {
-            "get": operation(
-                "Alerts showing now", staff, {200: reply("Active alerts", ref("AlertList"))}, (503,)
-            ),
+            "get": operation("Alerts showing now", staff, {200: reply("Active alerts")}, (503,)),
             "post": operation(
                 "Put an urgent message on screens",
                 staff,
-                {201: reply("Posted", ref("Alert"))},
+                {201: reply("Posted")},
                 (422, 503),
                 body={"required": True, **json_content(ref("NewAlert"))},
             ),
@@ -200,7 +207,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "delete": operation(
                 "End an alert",
                 staff,
-                {200: reply("The ended alert", ref("Alert"))},
+                {200: reply("The ended alert")},
                 (503,),
                 (path_param("alert_id", "Alert id", INT),),
             )
@@ -247,7 +254,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Every screen's status (a unit's people: their unit's)",
                 staff,
-                {200: reply("Screens", ref("ScreenList"))},
+                {200: reply("Screens")},
                 (422, 503),
                 (query("unit", "Only this unit's screens"),),
             )
@@ -256,7 +263,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Every item the screen plays on a day, in order, with its start",
                 staff,
-                {200: reply("The day's plan", ref("DayPlan"))},
+                {200: reply("The day's plan")},
                 (404, 422, 503),
                 (SCREEN_ID, query("date", "The day (YYYY-MM-DD, site time zone; default today)")),
             )
@@ -265,14 +272,14 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Give a screen a new key (old URL stops)",
                 admin,
-                {200: reply("The new display URL", ref("KeyRotated"))},
+                {200: reply("The new display URL")},
                 (503,),
                 (SCREEN_ID,),
             ),
             "delete": operation(
                 "Revoke a screen's key",
                 admin,
-                {200: reply("Revoked", ref("KeyRevoked"))},
+                {200: reply("Revoked")},
                 (503,),
                 (SCREEN_ID,),
             ),
@@ -281,7 +288,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "What a screen plays between two times (at most 14 days)",
                 staff,
-                {200: reply("Segments", ref("Timeline"))},
+                {200: reply("Segments")},
                 (422, 503),
                 (
                     SCREEN_ID,
@@ -308,7 +315,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Ask the screen for a new picture; it arrives within one poll",
                 staff,
-                {202: reply("Asked", ref("ScreenAsked"))},
+                {202: reply("Asked")},
                 (503,),
                 (SCREEN_ID,),
             ),
@@ -334,7 +341,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Make the screen's page reload itself within one poll (recorded in the audit log)",
                 staff,
-                {202: reply("Asked", ref("ScreenAsked"))},
+                {202: reply("Asked")},
                 (503,),
                 (SCREEN_ID,),
             )
@@ -479,28 +486,81 @@ def _paths() -> dict[str, dict[str, Any]]:
     }
 
 
-def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dict[str, Schema]:
-    """The JSON schema of each request model by its name, nested models included."""
+def model_schemas(models: list[type[BaseModel]], mode: str = "validation") -> dict[str, Schema]:
+    """The JSON schema of each model by its name, nested models included."""
     found: dict[str, Schema] = {}
     for model in models:
-        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode)  # type: ignore[arg-type]
         found.update(schema.pop("$defs", {}))
         found[model.__name__] = schema
     return found
 
 
-def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The OpenAPI document; only the (method, path) operations `served` when given."""
+def request_schemas(models: tuple[type[BaseModel], ...] = REQUEST_BODIES) -> dict[str, Schema]:
+    """The JSON schema of each request model by its name, nested models included."""
+    return model_schemas(list(models))
+
+
+def route_views(app: Flask) -> dict[tuple[str, str], Callable[..., Any]]:
+    """(method, "/path/{param}") of every /api/v1 route of the app, with its view."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith(PREFIX):
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule).removeprefix(PREFIX)
+            view = app.view_functions[rule.endpoint]
+            found |= {(method, path): view for method in rule.methods or () if method not in SKIP}
+    return found
+
+
+def _api_views() -> dict[tuple[str, str], Callable[..., Any]]:
+    """The views of the API blueprint alone, for a document built outside a running app."""
+    from signage.web.api import bp  # the blueprint's views import this module
+
+    app = Flask(__name__)
+    app.register_blueprint(bp)
+    return route_views(app)
+
+
+def _declare_answers(
+    paths: dict[str, dict[str, Any]], views: dict[tuple[str, str], Callable[..., Any]]
+) -> list[type[BaseModel]]:
+    """Put each view's declared answer models into its operation; the models used."""
+    models = []
+    for (method, path), view in sorted(views.items()):
+        operation = paths.get(path, {}).get(method.lower())
+        for status, model in declared_answers(view).items():
+            if operation is None:
+                continue  # the route test names every route missing from the document
+            spec = operation["responses"].get(str(status), {})
+            operation["responses"][str(status)] = {
+                "description": (model.__doc__ or model.__name__).strip().splitlines()[0],
+                **spec,
+                "content": {
+                    **spec.get("content", {}),
+                    "application/json": {"schema": ref(model.__name__)},
+                },
+            }
+            models.append(model)
+    return models
+
+
+def openapi_document(
+    views: dict[tuple[str, str], Callable[..., Any]] | None = None, served: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI document of these routes' views (the API blueprint's when None);
+    only the operations among them when `served`."""
+    views = _api_views() if views is None else views
     paths: dict[str, dict[str, Any]] = {}
     for part in (_paths(), ACCOUNT_PATHS, HEARING_PATHS, PACKAGE_PATHS):
-        for path, item in part.items():  # a path may gain methods in another part
+        for path, item in copy.deepcopy(part).items():  # a path may gain methods in another
             paths[path] = {**paths.get(path, {}), **item}
-    if served is not None:
+    if served:
         paths = {
             path: kept
             for path, item in paths.items()
-            if (kept := {m: op for m, op in item.items() if (m.upper(), path) in served})
+            if (kept := {m: op for m, op in item.items() if (m.upper(), path) in views})
         }
+    answer_models = _declare_answers(paths, views)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -517,6 +577,7 @@ def openapi_document(served: set[tuple[str, str]] | None = None) -> dict[str, An
                 **HEARING_SCHEMAS,
                 **PACKAGE_SCHEMAS,
                 **request_schemas(),
+                **model_schemas(answer_models, mode="serialization"),
             },
             "securitySchemes": {
                 "bearer": {

@@ -7,7 +7,6 @@ from typing import Any
 
 from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, query
 from signage.web.openapi_schemas import (
-    BOOL,
     INT,
     STRING,
     array,
@@ -18,30 +17,7 @@ from signage.web.openapi_schemas import (
     reply,
 )
 
-PARTY = obj({"role": STRING, "name": STRING})
 HEARING_SCHEMAS: dict[str, Any] = {
-    "Hearing": obj(
-        {
-            "case_number": STRING,
-            "cause": STRING,
-            "parties": array(PARTY),
-            "judge": STRING,
-            "courtroom": STRING,
-            "public": BOOL,
-            "masked": BOOL,
-            "date": STRING,
-            "start": STRING,
-            "end": STRING,
-        }
-    ),
-    "Hearings": obj({"date": STRING, "hearings": array(ref("Hearing"))}),
-    "Captions": obj(
-        {
-            "id": STRING,
-            "captions_url": nullable(STRING),
-            "captions_pending_url": nullable(STRING),  # held for review, not yet on screens
-        }
-    ),
     "HearingsImported": obj(
         {
             "dates": array(STRING),
@@ -63,7 +39,7 @@ HEARING_PATHS: dict[str, Any] = {
         "get": operation(
             "A day's hearings, parties masked as on the screens",
             "staff",
-            {200: reply("The hearings", ref("Hearings"))},
+            {200: reply("The hearings")},
             (422, 503),
             (query("date", "The date, like 2026-12-01 (default: today, site time)"),),
         ),
@@ -73,8 +49,8 @@ HEARING_PATHS: dict[str, Any] = {
             "Captions for a clip (multipart file: .srt or .vtt, UTF-8 or GBK), kept as WebVTT",
             "staff",
             {
-                200: reply("Stored", ref("Captions")),
-                202: reply("Held until a reviewer approves them", ref("Captions")),
+                200: reply("Stored"),
+                202: reply("Held until a reviewer approves them"),
             },
             (422,),
             (MEDIA_ID,),
@@ -83,7 +59,7 @@ HEARING_PATHS: dict[str, Any] = {
         "delete": operation(
             "The clip plays without captions",
             "staff",
-            {200: reply("Removed", ref("Captions"))},
+            {200: reply("Removed")},
             (),
             (MEDIA_ID,),
         ),
@@ -93,7 +69,7 @@ HEARING_PATHS: dict[str, Any] = {
             "Put held captions on the screens: version = the held file's name "
             "(reviewer or admin, not their uploader)",
             "staff",
-            {200: reply("On the screens from their next poll", ref("Captions"))},
+            {200: reply("On the screens from their next poll")},
             (403, 409),
             (MEDIA_ID,),
             {"required": True, **json_content(ref("Decision"))},

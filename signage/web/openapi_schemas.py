@@ -37,22 +37,6 @@ def array(items: Schema) -> Schema:
     return {"type": "array", "items": items}
 
 
-# What a screen keeps for playing without the server, as its heartbeat reports it.
-SCREEN_CACHE: Schema = obj(
-    {},
-    {
-        "held_bytes": {"type": "integer", "description": "media bytes kept on the screen"},
-        "lacking_files": {
-            "type": "integer",
-            "description": "files the next 24 hours play that the screen does not hold yet",
-        },
-        "lacking_bytes": {"type": "integer", "description": "their size in bytes"},
-        "wanted": {"type": "integer"},
-        "cached": {"type": "integer"},
-    },
-)
-
-
 def ref(name: str) -> Schema:
     """A reference to a named schema."""
     return {"$ref": f"#/components/schemas/{name}"}
@@ -163,108 +147,6 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "RevisionText": {"allOf": [ref("Revision"), obj({"text": nullable(STRING)})]},
     "RevisionList": obj({"file": STRING, "revisions": array(ref("Revision"))}),
-    "AuditList": obj(
-        {
-            "entries": array(
-                obj(
-                    {
-                        "id": INT,
-                        "at": TIME,
-                        "user": nullable(STRING),
-                        "action": STRING,
-                        "target": nullable(STRING),
-                        "details": ANY,
-                    }
-                )
-            )
-        }
-    ),
-    "Alert": obj(
-        {
-            "id": INT,
-            "text": STRING,
-            "screens": {"anyOf": [array(STRING), {"const": "all"}]},
-            "reaches": array(STRING),
-            "until": TIME,
-            "created_by": nullable(STRING),
-            "created_at": TIME,
-            "ended_at": nullable(TIME),
-        }
-    ),
-    "AlertList": obj({"alerts": array(ref("Alert"))}),
-    "ScreenList": obj(
-        {
-            "screens": array(
-                obj(
-                    {
-                        "id": STRING,
-                        "name": STRING,
-                        "groups": array(STRING),
-                        "orientation": {"enum": ["landscape", "portrait"]},
-                        "status": {"enum": ["online", "offline", "sleeping", "never"]},
-                        "last_seen": nullable(TIME),
-                        "now_playing": nullable({"type": "object"}),
-                        "player_version": nullable(STRING),
-                        "last_error": nullable(STRING),
-                        "cache": nullable(SCREEN_CACHE),
-                        "address": nullable(STRING),
-                        "engine": nullable(
-                            obj({}, {"chromium": nullable(INT), "lacks": array(STRING)})
-                        ),
-                        "unplayable": array(
-                            obj(
-                                {"item": STRING},
-                                {
-                                    "media": nullable(STRING),
-                                    "title": nullable(STRING),
-                                    "reason": STRING,
-                                },
-                            )
-                        ),
-                        "key": {"enum": ["none", "active", "revoked"]},
-                    },
-                    {"unit": nullable(STRING)},  # the tribunal it belongs to; null: the county
-                )
-            )
-        }
-    ),
-    "KeyRotated": obj({"screen": STRING, "display_url": STRING}),
-    "KeyRevoked": obj({"screen": STRING, "key": {"const": "revoked"}}),
-    "PlanItem": obj(
-        {"key": STRING, "type": {"enum": ["clip", "tip", "image"]}},
-        {"media": STRING, "text": STRING, "seconds": INT},
-    ),
-    "Timeline": obj(
-        {
-            "screen": STRING,
-            "timezone": STRING,
-            "from": TIME,
-            "to": TIME,
-            "segments": array(
-                obj(
-                    {
-                        "start": TIME,
-                        "end": TIME,
-                        "playlists": array(STRING),
-                        "decided_by": STRING,
-                        "items": array(ref("PlanItem")),
-                        "rules": array(
-                            obj(
-                                {
-                                    "rule": INT,
-                                    "playlist": STRING,
-                                    "priority": INT,
-                                    "outcome": STRING,
-                                    "reason": STRING,
-                                },
-                                {"winner": nullable(INT), "limit": nullable(STRING)},
-                            )
-                        ),
-                    }
-                )
-            ),
-        }
-    ),
     "ManifestItem": obj(
         {
             "key": STRING,
@@ -351,9 +233,6 @@ SCHEMAS: dict[str, Schema] = {
     "HeartbeatAnswer": obj(
         {"ok": BOOL, "server_time": TIME},
         {"requests": array({"enum": ["snapshot", "reload"]})},
-    ),
-    "ScreenAsked": obj(
-        {"screen": STRING, "requested": {"enum": ["snapshot", "reload"]}, "within_seconds": INT}
     ),
     "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
     "KioskStatus": obj(
@@ -494,31 +373,7 @@ SCHEMAS: dict[str, Schema] = {
             "title": nullable(STRING),
         },
     ),
-    "DayPlan": obj(
-        {
-            "screen": STRING,
-            "date": {"type": "string", "format": "date"},
-            "plays": array(
-                obj(
-                    {
-                        "start": TIME,
-                        "item": STRING,
-                        "type": {"enum": ["video", "image", "tip", "hearings"]},
-                        "media": nullable(STRING),
-                        "title": STRING,
-                        "seconds": NUMBER,
-                        "topics": array(STRING),
-                    }
-                )
-            ),
-        }
-    ),
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),
     "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
-    "Who": obj(
-        {"name": STRING, "role": {"enum": ["admin", "reviewer", "editor"]}},
-        {"csrf_token": STRING},  # for a session: send it back as X-CSRF-Token
-    ),
-    "SignedOut": obj({"signed_out": BOOL}),
 }

@@ -44,7 +44,7 @@ def test_the_count_holds_across_processes(
     with pytest.raises(SignageError) as refused:
         authenticate(other.store, other.login_limiter, "wang", PASSWORD, "10.0.0.7")
     assert refused.value.status == 429
-    actions = [e["action"] for e in audit_entries(parts.store)]
+    actions = [e.action for e in audit_entries(parts.store)]
     assert actions.count("login.failed") == 5 and actions.count("login.locked") == 1
 
 
@@ -57,4 +57,4 @@ def test_one_locked_account_does_not_lock_the_others_at_that_address(parts: Sign
     user = authenticate(parts.store, parts.login_limiter, "li", PASSWORD, "10.0.0.5")
     assert user["name"] == "li"
     entry = audit_entries(parts.store, action="login")[0]
-    assert entry["user"] == "li" and entry["details"] == {"address": "10.0.0.5"}
+    assert entry.user == "li" and entry.details == {"address": "10.0.0.5"}

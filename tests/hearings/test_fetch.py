@@ -81,11 +81,11 @@ def test_csv_then_json_are_imported_once_each(tmp_path: Path, case_system: str) 
     report = fetch_hearings(store, case_system + "/today.json", ZONE)
     assert report is not None and report["imported"] == 2
     entries = audit_entries(store, action="hearings.import")
-    assert [e["target"] for e in entries] == [
+    assert [e.target for e in entries] == [
         case_system + "/today.json",
         case_system + "/today.csv",
     ]
-    assert entries[0]["user"] is None  # the system, not a person
+    assert entries[0].user is None  # the system, not a person
     with pytest.raises(SignageError) as missing:
         fetch_hearings(store, case_system + "/gone.csv", ZONE)
     assert "could not be fetched" in missing.value.message

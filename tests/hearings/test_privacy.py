@@ -88,21 +88,22 @@ def test_the_board_masks_filters_by_room_and_ends_each_hearing() -> None:
     ]
     rules = HearingRules(minutes=45)
     first_room = board(rows, rules, ZONE, "第一 法庭")
-    assert [(h["start"][11:16], h["end"][11:16]) for h in first_room] == [
-        ("09:00", "09:30"),  # until the next hearing in the room
-        ("09:30", "10:15"),  # the default length
-        ("12:00", "14:00"),  # as the export said
+    assert [(h.start, h.end) for h in first_room] == [
+        (nine, nine + dt.timedelta(minutes=30)),  # until the next hearing in the room
+        (nine + dt.timedelta(minutes=30), nine + dt.timedelta(minutes=75)),  # the default length
+        (nine + dt.timedelta(hours=3), nine + dt.timedelta(hours=5)),  # as the export said
     ]
-    assert first_room[0]["parties"][0] == {"role": "原告", "name": "张三"}
-    assert first_room[1]["parties"] == [
+    assert all(h.start.utcoffset() == dt.timedelta(hours=8) for h in first_room)  # site's zone
+    assert first_room[0].parties[0].model_dump() == {"role": "原告", "name": "张三"}
+    assert [p.model_dump() for p in first_room[1].parties] == [
         {"role": "原告", "name": "张某"},
         {"role": "被告", "name": "兴隆县某某有限公司"},
     ]
-    assert first_room[1]["masked"] and not first_room[0]["masked"]
+    assert first_room[1].masked and not first_room[0].masked
     every_room = board(rows, rules, ZONE)
     assert len(every_room) == 4
-    [divorce] = [h for h in every_room if h["courtroom"] == "第二法庭"]
-    assert divorce["end"][11:16] == "09:45" and divorce["parties"][0]["name"] == "张某"
+    [divorce] = [h for h in every_room if h.courtroom == "第二法庭"]
+    assert divorce.end == nine + dt.timedelta(minutes=45) and divorce.parties[0].name == "张某"
 
 
 def test_roles_are_kept_and_names_inside_roles_are_masked() -> None:

@@ -70,7 +70,7 @@ def test_an_admin_disables_and_enables_an_account(
     assert api.post("/users/editor/enable", admin_token).status_code == 200
     assert _session_of(app, "editor")[0].get("/api/v1/session").status_code == 200
     assert api.get("/session", editor_token).status_code == 401  # revoked tokens stay revoked
-    actions = [e["action"] for e in audit_entries(app.extensions["signage"].store)]
+    actions = [e.action for e in audit_entries(app.extensions["signage"].store)]
     assert "user.disable" in actions and "user.enable" in actions
 
 
@@ -92,7 +92,7 @@ def test_token_use_is_audited_once_a_day(api: Api, app: Flask, editor_token: str
     for _ in range(3):
         api.get("/session", editor_token)
     uses = audit_entries(app.extensions["signage"].store, action="token.use")
-    assert [(e["user"], e["target"]) for e in uses] == [("editor", "token 1")]
+    assert [(e.user, e.target) for e in uses] == [("editor", "token 1")]
 
 
 def test_an_idle_session_ends(app: Flask, monkeypatch: object) -> None:

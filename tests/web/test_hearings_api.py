@@ -76,8 +76,8 @@ def test_an_upload_loads_good_rows_lists_bad_ones_and_is_audited(
         ["赵某", "兴隆县某某有限公司"],
     ]
     entry = audit_entries(app.extensions["signage"].store, action="hearings.import")[0]
-    assert (entry["user"], entry["target"]) == ("editor", "开庭公告.xlsx")
-    assert entry["details"]["imported"] == 3
+    assert (entry.user, entry.target) == ("editor", "开庭公告.xlsx")
+    assert entry.details["imported"] == 3
 
     again = [HEADER, hearing(7, "15:00", "合同纠纷", "原告：吴十", "第三法庭", "是")]
     assert send(api, editor_token, xlsx(again)).get_json()["dates"] == [DAY]

@@ -98,7 +98,7 @@ def test_a_save_is_held_as_a_draft_until_a_reviewer_approves_it(
     history = api.get("/history/daytime.yaml", editor_token).get_json()["revisions"]
     assert history[0]["action"] == "approve" and history[0]["author"] == "editor"
     store = app.extensions["signage"].store
-    actions = [e["action"] for e in audit_entries(store) if e["target"] == "daytime.yaml"]
+    actions = [e.action for e in audit_entries(store) if e.target == "daytime.yaml"]
     assert actions[:2] == ["review.approve", "review.submit"]
     again = approve(api, reviewer_token, review["id"])
     assert again.status_code == 409 and error_of(again)["code"] == "decided"
@@ -224,7 +224,7 @@ def test_urgent_messages_stay_immediate_and_can_be_kept_to_reviewers(
     manifest = api.get("/screens/lobby-east/manifest", query_string={"key": key}).get_json()
     assert manifest["alert"]["text"] == "消防演练，请有序撤离"
     store = app.extensions["signage"].store
-    assert audit_entries(store, action="alert.post")[0]["user"] == "reviewer"
+    assert audit_entries(store, action="alert.post")[0].user == "reviewer"
 
 
 def _a_day_the_daytime_rule_wins(app: Flask) -> int:

@@ -94,7 +94,7 @@ def test_reload_is_asked_of_the_screen_and_recorded(
     assert heartbeat(api, key) == ["snapshot", "reload"]
     assert heartbeat(api, key) == []
     entries = audit_entries(app.extensions["signage"].store, action="screen.reload")
-    assert [(e["user"], e["target"]) for e in entries] == [("editor", "lobby-east")]
+    assert [(e.user, e.target) for e in entries] == [("editor", "lobby-east")]
 
 
 def test_only_staff_ask_and_see_and_only_the_screen_sends(

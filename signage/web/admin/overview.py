@@ -119,7 +119,7 @@ def overview() -> Any:
     config = instance.state.current
     moment = now()
     asked = request.args.get("unit") or None
-    screens = (
+    states = (
         screen_overview(
             config,
             instance.store,
@@ -131,6 +131,8 @@ def overview() -> Any:
         else []
     )
     pictures = snapshot_times(instance.store)
+    # the page's view of each screen: its state, and what the page words beside it
+    screens = [state.model_dump(exclude_unset=True) for state in states]
     for screen in screens:
         screen["tomorrow"] = tomorrow_readiness(screen["cache"])
         screen["snapshot_at"] = pictures.get(screen["id"])

@@ -150,10 +150,12 @@ def screens_page() -> Any:
     """Every screen with status, display URL and its QR code for setting up the TV."""
     instance = parts()
     config = instance.screens.config()
-    screens = screen_overview(config, instance.store, now(), instance.settings.offline_after_polls)
-    for screen in screens:
-        screen["url"] = display_url(screen["id"])
-        screen["qr"] = qr_svg(screen["url"])
+    screens = []
+    for state in screen_overview(
+        config, instance.store, now(), instance.settings.offline_after_polls
+    ):
+        url = display_url(state.id)
+        screens.append({**state.model_dump(exclude_unset=True), "url": url, "qr": qr_svg(url)})
     return render_template(
         "admin/screens.html",
         screens=screens,

@@ -50,22 +50,20 @@ def week_rows(config: Config, screen_id: str, monday: dt.date) -> list[dict[str,
     """Seven rows (Monday first): bars of what plays, and bars of rules that lost there."""
     zone = config.site.zone
     days = [dt.datetime.combine(monday + dt.timedelta(days=n), dt.time(), zone) for n in range(8)]
-    segments = timeline(config, screen_id, days[0], days[7])["segments"]
+    segments = timeline(config, screen_id, days[0], days[7]).segments
     lost = losing_stretches(config, screen_id, days[0], days[7])
     rows = []
     for day, next_day in zip(days, days[1:], strict=False):
         bars, losers = [], []
         for segment in segments:
-            start = dt.datetime.fromisoformat(segment["start"])
-            end = dt.datetime.fromisoformat(segment["end"])
+            start, end = segment.start, segment.end
             if end <= day or start >= next_day:
                 continue
-            place = _bar(start, end, day)
             bars.append(
                 {
-                    **place,
-                    "playlists": segment["playlists"],
-                    "rules": segment["rules"],
+                    **_bar(start, end, day),
+                    "playlists": segment.playlists,
+                    "rules": [rule.model_dump() for rule in segment.rules],
                     "from": start.astimezone(zone).strftime("%H:%M"),
                     "to": end.astimezone(zone).strftime("%H:%M"),
                 }

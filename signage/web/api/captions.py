@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from signage.accounts.audit import audit
 from signage.edits.review import decide_captions
 from signage.media import library
 from signage.media.captions import CAPTIONS_LARGEST, attach_captions
 from signage.units import check_media
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import Decision
@@ -16,20 +19,32 @@ from signage.web.context import parts
 from signage.web.small_files import small_upload
 
 
-def _answer(media_id: str) -> dict[str, Any]:
+class Captions(BaseModel):
+    """A clip's captions on the screens, and those held for a reviewer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    captions_url: str | None
+    captions_pending_url: str | None  # held for review, not yet on screens
+
+
+def _answer(media_id: str) -> Captions:
     """The clip's captions on the screens, and those waiting for a reviewer."""
     signage = parts()
     row = library.media_row(signage.store, media_id)
     url = signage.screens.media_url
-    return {
-        "id": media_id,
-        "captions_url": url + row["captions"] if row["captions"] else None,
-        "captions_pending_url": url + row["captions_pending"] if row["captions_pending"] else None,
-    }
+    return Captions(
+        id=media_id,
+        captions_url=url + row["captions"] if row["captions"] else None,
+        captions_pending_url=url + row["captions_pending"] if row["captions_pending"] else None,
+    )
 
 
 @bp.post("/media/<media_id>/captions")
 @staff_required()
+@answers(Captions)
+@answers(Captions, status=202)
 def upload_captions(media_id: str) -> Any:
     """Store the clip's captions as WebVTT; screens show them from the next poll, or, with
     review on, once a reviewer approves them (202)."""
@@ -54,6 +69,7 @@ def upload_captions(media_id: str) -> Any:
 
 @bp.post("/media/<media_id>/captions/approve")
 @staff_required()
+@answers(Captions)
 def approve_captions(media_id: str) -> Any:
     """Put held captions on the screens: `{"version"}` as GET /media/<id> named the held
     file (`captions_pending_url`'s last part); reviewers and admins, never their uploader."""
@@ -64,6 +80,7 @@ def approve_captions(media_id: str) -> Any:
 
 @bp.delete("/media/<media_id>/captions")
 @staff_required()
+@answers(Captions)
 def delete_captions(media_id: str) -> Any:
     """The clip plays without captions from the next poll; held ones are dropped too."""
     signage = parts()

@@ -6,14 +6,16 @@ import datetime as dt
 from typing import Any
 
 from flask import request
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.when import FIRST_YEAR, LAST_YEAR, parse_day
 from signage.db import now
 from signage.errors import Invalid
 from signage.hearings.board import hearing_rows
 from signage.hearings.imports import import_upload
-from signage.hearings.listing import board
+from signage.hearings.listing import Hearing, board
 from signage.hearings.tables import HEARINGS_LARGEST
+from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
@@ -47,15 +49,22 @@ def upload_hearings() -> Any:
     return report
 
 
+class HearingDay(BaseModel):
+    """A day's hearings in every room, parties masked as on the screens."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date
+    hearings: list[Hearing]
+
+
 @bp.get("/hearings")
 @staff_required()
+@answers(HearingDay)
 def list_hearings() -> Any:
     """A day's hearings in every room, parties masked as on the screens."""
     signage = parts()
     config = signage.screens.config()
     day = day_asked(request.args.get("date"), config.site.zone)
     rows = hearing_rows(signage.store, day, day)
-    return {
-        "date": day.isoformat(),
-        "hearings": board(rows, config.site_file.hearings, config.site.zone),
-    }
+    return HearingDay(date=day, hearings=board(rows, config.site_file.hearings, config.site.zone))

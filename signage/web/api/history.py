@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from pydantic import BaseModel, ConfigDict
 
-from signage.accounts.audit import audit_entries
+from signage.accounts.audit import AuditEntry, audit_entries
 from signage.accounts.users import user_units
 from signage.config.history import diff_revisions, get_revision, list_revisions
 from signage.edits.saving import config_file, restore_revision
 from signage.errors import Invalid
 from signage.units import check_readable, check_unit_exists
+from signage.web.answers import answers
 from signage.web.api.arguments import int_arg
 from signage.web.api.base import bp
 from signage.web.api.documents import if_match, saved_response
@@ -78,12 +80,21 @@ def unit_people(unit: str | None) -> list[str] | None:
     return [name for name, theirs in user_units(_store()).items() if theirs == unit]
 
 
+class AuditList(BaseModel):
+    """Audit entries, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[AuditEntry]
+
+
 @bp.get("/audit")
 @staff_required("admin")
+@answers(AuditList)
 def audit_log() -> Any:
     """Who did what, newest first; ?before=<id> pages back, ?action= and ?user= filter."""
-    return {
-        "entries": audit_entries(
+    return AuditList(
+        entries=audit_entries(
             _store(),
             limit=int_arg("limit", 100) or 100,
             before=int_arg("before"),
@@ -91,4 +102,4 @@ def audit_log() -> Any:
             user=request.args.get("user") or None,
             users=unit_people(request.args.get("unit") or None),
         )
-    }
+    )

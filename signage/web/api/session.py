@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import session
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, sign_in, staff_required
 from signage.web.bodies import Login
@@ -14,15 +16,33 @@ from signage.web.context import parts
 from signage.web.csrf import csrf_token
 
 
-def _who(user: dict[str, Any]) -> dict[str, Any]:
-    who = {"name": user["name"], "role": user["role"]}
+class Who(BaseModel):
+    """The signed-in user and their role; by session, the token to send as X-CSRF-Token."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    role: Literal["admin", "reviewer", "editor"]
+    csrf_token: str | None = None  # left out for a Bearer token
+
+
+class SignedOut(BaseModel):
+    """The session is over."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    signed_out: bool
+
+
+def _who(user: dict[str, Any]) -> Who:
     if session.get("user"):
         # A script signed in by session must send this as X-CSRF-Token to change anything.
-        who["csrf_token"] = csrf_token()
-    return who
+        return Who(name=user["name"], role=user["role"], csrf_token=csrf_token())
+    return Who(name=user["name"], role=user["role"])
 
 
 @bp.post("/session")
+@answers(Who)
 def login() -> Any:
     """Sign in with name and password; the answer sets the session cookie."""
     body = parse_body(Login)
@@ -31,6 +51,7 @@ def login() -> Any:
 
 @bp.get("/session")
 @staff_required()
+@answers(Who)
 def who_am_i() -> Any:
     """The signed-in user (by session or token) and their role."""
     return _who(current_user() or {})
@@ -38,8 +59,9 @@ def who_am_i() -> Any:
 
 @bp.delete("/session")
 @staff_required()
+@answers(SignedOut)
 def logout() -> Any:
     """Sign out of the browser session."""
     audit(parts().store, current_user(), "logout", None)
     session.clear()
-    return {"signed_out": True}
+    return SignedOut(signed_out=True)

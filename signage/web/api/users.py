@@ -2,43 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
 from flask import request
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.tokens import list_tokens, revoke_token_id
 from signage.accounts.users import list_users, set_disabled
-from signage.config.when import iso
+from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
 
+class Account(BaseModel):
+    """A staff account as admins see it, without its password."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    role: Literal["admin", "reviewer", "editor"]
+    disabled: bool
+    unit: str | None  # the tribunal whose things it may change; None: county-wide
+    created_at: dt.datetime
+
+
+class Accounts(BaseModel):
+    """Every staff account, by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    users: list[Account]
+
+
+class AccountSwitched(BaseModel):
+    """An account's new state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    disabled: bool
+
+
+class TokenRevoked(BaseModel):
+    """The id of the token that stopped working."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    revoked: int
+
+
 @bp.get("/users")
 @staff_required("admin")
+@answers(Accounts)
 def users_list() -> Any:
     """Every account with its role and whether it is disabled."""
-    return {
-        "users": [
-            {
-                "name": row["name"],
-                "role": row["role"],
-                "disabled": row["disabled"],
-                "unit": row["unit"],
-                "created_at": iso(row["created_at"]),
-            }
+    return Accounts(
+        users=[
+            Account(
+                name=row["name"],
+                role=row["role"],
+                disabled=row["disabled"],
+                unit=row["unit"],
+                created_at=row["created_at"],
+            )
             for row in list_users(parts().store)
         ]
-    }
+    )
 
 
-def _switch(name: str, disabled: bool) -> Any:
+def _switch(name: str, disabled: bool) -> AccountSwitched:
     set_disabled(parts().store, name, disabled, current_user())
-    return {"name": name, "disabled": disabled}
+    return AccountSwitched(name=name, disabled=disabled)
 
 
 @bp.post("/users/<name>/disable")
 @staff_required("admin")
+@answers(AccountSwitched)
 def user_disable(name: str) -> Any:
     """Disable the account: its sessions and tokens stop working at once."""
     return _switch(name, True)
@@ -46,6 +87,7 @@ def user_disable(name: str) -> Any:
 
 @bp.post("/users/<name>/enable")
 @staff_required("admin")
+@answers(AccountSwitched)
 def user_enable(name: str) -> Any:
     """Let a disabled account sign in again (its old tokens stay revoked)."""
     return _switch(name, False)
@@ -60,7 +102,8 @@ def tokens_list() -> Any:
 
 @bp.delete("/tokens/<int:token_id>")
 @staff_required("admin")
+@answers(TokenRevoked)
 def token_revoke(token_id: int) -> Any:
     """Revoke a token by its id, without knowing its text."""
     revoke_token_id(parts().store, token_id, current_user())
-    return {"revoked": token_id}
+    return TokenRevoked(revoked=token_id)
