@@ -296,6 +296,11 @@ def error_text(error: SignageError) -> str:
     return text
 
 
+def refusal_texts() -> dict[str, str]:
+    """ERROR_TEXT in the reader's language, for a page's script to word an API refusal."""
+    return {code: str(text) for code, text in ERROR_TEXT.items()}
+
+
 def wants_json() -> bool:
     """Whether the page's script (fetch) rather than a form made the request."""
     return request.accept_mimetypes.best == "application/json" or request.is_json

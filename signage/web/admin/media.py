@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from signage.accounts.audit import audit
 from signage.media import library
 from signage.units import check_media
-from signage.web.admin.base import ERROR_TEXT, bp, user
+from signage.web.admin.base import bp, refusal_texts, user
 from signage.web.admin.layout import playlist_name
 from signage.web.auth import staff_required
 from signage.web.context import parts
@@ -40,7 +40,7 @@ def media_page() -> Any:
         media=media,
         query=query,
         topic_names=_topic_names(),
-        refusals=_refusals(),
+        refusals=refusal_texts(),
         upload_url=url_for("api.upload_media"),
         review_on=instance.settings["REVIEW"],
         # A refused delete names the playlists using the clip: by the names staff know.
@@ -50,19 +50,13 @@ def media_page() -> Any:
     )
 
 
-def _refusals() -> dict[str, str]:
-    """What the page's script says for each error code: the preparation's refusals, and the
-    errors of uploads, titles and deletes."""
-    return {code: str(text) for code, text in ERROR_TEXT.items()}
-
-
 @bp.get("/media/<media_id>/row")
 def media_table_row(media_id: str) -> Any:
     """One row of the library table, as the page shows it (the page script follows uploads)."""
     instance = parts()
     (item,) = describe_media(instance, [library.media_row(instance.store, media_id)])
     return render_template(
-        "admin/media_row.html", item=item, refusals=_refusals(), topic_names=_topic_names()
+        "admin/media_row.html", item=item, refusals=refusal_texts(), topic_names=_topic_names()
     )
 
 
