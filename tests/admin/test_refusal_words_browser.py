@@ -11,9 +11,7 @@ from tests.admin.english import english_sentences
 pytestmark = pytest.mark.browser
 
 
-def test_a_file_that_is_no_hearing_list_is_refused_in_chinese(
-    browser: Browser, site: Site
-) -> None:
+def test_a_file_that_is_no_hearing_list_is_refused_in_chinese(browser: Browser, site: Site) -> None:
     page = sign_in(browser, site)
     page.goto(site.url + "/admin/hearings")
     page.set_input_files(
