@@ -10,13 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from signage.web.admin.base import ERROR_TEXT
-
-PACKAGE = Path(__file__).resolve().parents[2] / "signage"
+from tests.error_codes import raised_codes
 
 
 def test_every_worded_code_is_raised_somewhere() -> None:
-    source = "\n".join(path.read_text() for path in PACKAGE.rglob("*.py"))
-    raised = set(re.findall(r'code(?:=| = )"([a-z_]+)"', source))
+    # The other way round (every raised code worded) is tests/admin/test_every_error_code.py.
+    raised = set(raised_codes().places)
     assert set(ERROR_TEXT) <= raised, sorted(set(ERROR_TEXT) - raised)
 
 

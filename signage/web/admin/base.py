@@ -33,8 +33,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PUBLIC = {"admin.login", "admin.language"}
 MAX_PROBLEMS_SHOWN = 3  # of a refused save, in its flash; the rest often follow from them
 
-# Plain Chinese (via the catalogue) for the domain errors staff meet most; others show the
-# domain's own message.
+# Plain Chinese (via the catalogue) for every code the package raises (the API and the
+# command line keep the domain's English message); tests/admin/test_every_error_code.py
+# fails when a raised code has no words here.
 ERROR_TEXT = {
     "nothing_to_export": _l("Nothing of this playlist plays in those days from a USB stick."),
     "bad_days": _l("Write the days as a number from 1 to 366."),
@@ -111,6 +112,133 @@ ERROR_TEXT = {
     "bad_time": _l(
         "This time cannot be used. Write it like 2026-12-04 10:00, and not too far off."
     ),
+    # The media preparation's refusals (stable codes), also shown by the media page's script.
+    "empty_file": _l("The file is empty (0 bytes): the copy did not finish. Try again."),
+    "not_media": _l("This is not a video or picture, or the file is damaged."),
+    "no_video_stream": _l("The file has sound but no picture. Upload a video or a picture."),
+    "damaged": _l("The file is damaged: it breaks off before the end. Copy it again."),
+    "too_long": _l("The clip is longer than the longest allowed."),
+    "unknown_duration": _l(
+        "The length of the clip cannot be told. Convert it to MP4 and upload it again."
+    ),
+    "not_video": _l("This is a picture, not a video."),
+    "not_image": _l("This is a video, not a picture."),
+    "disk_full": _l("The server's disk is full. Ask the administrator."),
+    "too_large": _l("The file is larger than the upload limit."),
+    "bad_upload": _l("The upload broke off. Try again."),
+    "bad_captions": _l(
+        "The captions file could not be read. Upload an .srt or .vtt file (UTF-8 or GBK)."
+    ),
+    "not_a_clip": _l("Only clips take captions."),
+    # The rest of what the package raises (tests/error_codes.py finds every code).
+    "bad_argument": _l(
+        "This address asks for something that cannot be shown. Go back and choose again."
+    ),
+    "bad_backup": _l("This is not a backup of this system, or it is damaged."),
+    "bad_hearings": _l(
+        "The hearing list could not be read: "
+        "export it with its column titles (案号, 开庭时间) as an Excel or CSV file."
+    ),
+    "bad_json": _l(
+        "The page sent something the server cannot read. Reload the page and try again."
+    ),
+    "bad_media_id": _l(
+        "This id cannot be used for a clip or poster: write lowercase letters, digits, - and _."
+    ),
+    "bad_package": _l(
+        "The content package is damaged or incomplete; nothing was imported. "
+        "Copy it again from the publisher."
+    ),
+    "bad_range": _l("Choose a shorter stretch of days."),
+    "bad_request": _l(
+        "The page sent something the server cannot read. Reload the page and try again."
+    ),
+    "bad_screen_key": _l(
+        "This screen is not authorised: its key is missing or wrong. "
+        "Ask an administrator to set it up again."
+    ),
+    "bad_setting": _l("A server setting has a wrong value. Ask the administrator."),
+    "bad_signature": _l(
+        "The package's signature does not match; nothing was imported. "
+        "Copy it again from the publisher."
+    ),
+    "bad_token": _l("The access token is wrong, expired or revoked. Create a new one."),
+    "bad_trusted_publishers": _l(
+        "The list of trusted publishers has a wrong line. Ask the administrator."
+    ),
+    "bad_unit": _l(
+        "A unit id is lowercase letters, digits, - and _, as under units: in site.yaml."
+    ),
+    "config_unavailable": _l(
+        "The configuration has errors and none has loaded yet. Ask the administrator to check it."
+    ),
+    "conflict": _l("Someone else changed this meanwhile. Reload the page and try again."),
+    "duplicate_play": _l("The play records were not stored: some appear twice."),
+    "empty_package": _l("Choose the clips, posters or playlists to export."),
+    "error": _l("This did not work. Try again; if it fails again, ask the administrator."),
+    "feed_unreachable": _l(
+        "The subscribed content could not be fetched. Check the network, or try again later."
+    ),
+    "ffmpeg_failed": _l(
+        "Preparing the file failed. Ask the administrator to look at the server log."
+    ),
+    "ffmpeg_missing": _l(
+        "The video tools (ffmpeg) are missing on the server. Ask the administrator."
+    ),
+    "ffmpeg_timeout": _l(
+        "Preparing the file took too long and was stopped. Try a shorter or smaller file."
+    ),
+    "folder_not_empty": _l("Choose a new or empty folder; nothing already there is overwritten."),
+    "font_missing": _l("A Chinese font is missing on the server. Ask the administrator."),
+    "future_play": _l(
+        "The play records were not stored: some start in the future. Check the screen's clock."
+    ),
+    "hearings_unreachable": _l(
+        "The hearing list could not be fetched from the court's system. Try again later."
+    ),
+    "http_error": _l("The request failed. Reload the page and try again."),
+    "if_match_required": _l(
+        "Open the file again before saving, so that nobody's changes are overwritten."
+    ),
+    "internal_error": _l(
+        "Preparing the file failed. Ask the administrator to look at the server log."
+    ),
+    "interrupted": _l(
+        "Preparing the file was interrupted several times. Upload it again, or try a smaller file."
+    ),
+    "invalid": _l("This cannot be saved as it is. Check what you wrote and try again."),
+    "media_in_use": _l("Not deleted: playlists still use it. Remove it from them first."),
+    "media_needs_key": _l("Media files are for screens and signed-in staff. Sign in first."),
+    "media_refused": _l("This file cannot be shown on the screens."),
+    "method_not_allowed": _l(
+        "This address cannot be used this way. Go back and use the page's buttons."
+    ),
+    "metrics_need_token": _l("Sign in, or use the monitoring token."),
+    "missing_id": _l("Give the new playlist an id."),
+    "no_file": _l("Choose a file to upload."),
+    "no_snapshot": _l("This screen has sent no picture of itself yet."),
+    "not_empty": _l("Restore only into an empty installation."),
+    "not_jpeg": _l("The screen's picture is not a JPEG picture, or it is too large."),
+    "not_multipart": _l("The file was not sent as an upload. Reload the page and try again."),
+    "schema_out_of_date": _l("The database needs an upgrade. Ask the administrator."),
+    "symlink": _l(
+        "This file is a link, not the file itself. Put the file itself in the playlists folder."
+    ),
+    "too_many": _l("Too many at once. Choose fewer and try again."),
+    "too_many_rules": _l("The schedule has too many rules. Remove some first."),
+    "unauthorized": _l("Sign in first."),
+    "unknown_publisher": _l(
+        "The package is signed by a publisher this server does not trust. Ask the administrator."
+    ),
+    "unknown_topic": _l(
+        "This topic is not declared in the site settings. Choose one of the topics offered."
+    ),
+    "unknown_unit": _l("There is no such unit in the site settings."),
+    "unsupported_media_type": _l(
+        "The page sent something the server cannot read. Reload the page and try again."
+    ),
+    "upload_missing": _l("The uploaded file is gone from the server. Upload it again."),
+    "write_failed": _l("The file could not be written on the server. Ask the administrator."),
 }
 
 
@@ -166,6 +294,11 @@ def error_text(error: SignageError) -> str:
                 "%(place)s: %(text)s.", place=issue_place(issue), text=issue_text(issue)
             )
     return text
+
+
+def refusal_texts() -> dict[str, str]:
+    """ERROR_TEXT in the reader's language, for a page's script to word an API refusal."""
+    return {code: str(text) for code, text in ERROR_TEXT.items()}
 
 
 def wants_json() -> bool:

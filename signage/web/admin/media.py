@@ -11,38 +11,16 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from signage.accounts.audit import audit
 from signage.media import library
 from signage.units import check_media
-from signage.web.admin.base import ERROR_TEXT, bp, user
+from signage.web.admin.base import bp, refusal_texts, user
 from signage.web.admin.layout import playlist_name
 from signage.web.auth import staff_required
 from signage.web.context import parts
 from signage.web.forms import PublishedForm, TitleForm, TopicsForm, takes_form
 from signage.web.media_json import describe_media
-
-# The preparation's refusals (stable codes) in the staff's words.
-REFUSAL_TEXT = {
-    "empty_file": _l("The file is empty (0 bytes): the copy did not finish. Try again."),
-    "not_media": _l("This is not a video or picture, or the file is damaged."),
-    "no_video_stream": _l("The file has sound but no picture. Upload a video or a picture."),
-    "damaged": _l("The file is damaged: it breaks off before the end. Copy it again."),
-    "too_long": _l("The clip is longer than the longest allowed."),
-    "unknown_duration": _l(
-        "The length of the clip cannot be told. Convert it to MP4 and upload it again."
-    ),
-    "not_video": _l("This is a picture, not a video."),
-    "not_image": _l("This is a video, not a picture."),
-    "disk_full": _l("The server's disk is full. Ask the administrator."),
-    "too_large": _l("The file is larger than the upload limit."),
-    "bad_upload": _l("The upload broke off. Try again."),
-    "bad_captions": _l(
-        "The captions file could not be read. Upload an .srt or .vtt file (UTF-8 or GBK)."
-    ),
-    "not_a_clip": _l("Only clips take captions."),
-}
 
 
 def _matches(row: dict[str, Any], words: str) -> bool:
@@ -62,7 +40,7 @@ def media_page() -> Any:
         media=media,
         query=query,
         topic_names=_topic_names(),
-        refusals=_refusals(),
+        refusals=refusal_texts(),
         upload_url=url_for("api.upload_media"),
         review_on=instance.settings.review,
         # A refused delete names the playlists using the clip: by the names staff know.
@@ -72,19 +50,13 @@ def media_page() -> Any:
     )
 
 
-def _refusals() -> dict[str, str]:
-    """What the page's script says for each error code: the preparation's refusals, and the
-    errors of uploads, titles and deletes."""
-    return {code: str(text) for code, text in {**ERROR_TEXT, **REFUSAL_TEXT}.items()}
-
-
 @bp.get("/media/<media_id>/row")
 def media_table_row(media_id: str) -> Any:
     """One row of the library table, as the page shows it (the page script follows uploads)."""
     instance = parts()
     (item,) = describe_media(instance, [library.media_row(instance.store, media_id)])
     return render_template(
-        "admin/media_row.html", item=item, refusals=_refusals(), topic_names=_topic_names()
+        "admin/media_row.html", item=item, refusals=refusal_texts(), topic_names=_topic_names()
     )
 
 

@@ -50,6 +50,6 @@ document.getElementById('hearings-upload').addEventListener('submit', async (eve
   }
   const error = body.error || {};
   const details = Array.isArray(error.details) ? error.details.filter((d) => d && d.row) : [];
-  const words = hearings.texts[error.code] ? `${hearings.texts[error.code]} (${error.message})` : error.message;
+  const words = hearings.refusals[error.code] || error.message;
   showRejected(details, `${hearings.texts.refused} ${words || response.status}`);
 });

@@ -184,7 +184,7 @@ document.getElementById('library').addEventListener('click', async (event) => {
       const note = row.querySelector('.refused') || row.querySelector('.status').appendChild(el('div', { class: 'flash error refused' }));
       const users = body.error.details?.playlists;
       const names = users?.map((playlist) => media.playlist_names?.[playlist] || playlist);
-      note.textContent = names ? `${T.in_use}: ${names.join('、')}` : body.error.message;
+      note.textContent = names ? `${T.in_use}: ${names.join('、')}` : refusal(body);
     }
   }
 });
