@@ -37,8 +37,11 @@ from signage.screens.snapshots import prune_snapshots
 log = logging.getLogger("signage.jobs")
 
 HOUSEKEEPING = "housekeeping"
-LEASE_SECONDS = 30  # a dead holder's lease is taken over after at most this long
-RENEW_SECONDS = 10
+
+
+def renew_seconds(parts: Signage) -> float:
+    """How often the lease is renewed: three times per lease, so one late renewal is no loss."""
+    return parts.settings["LEASE_SECONDS"] / 3
 
 
 def reload_configuration(parts: Signage) -> str:
@@ -87,7 +90,7 @@ def prune_screen_snapshots(parts: Signage) -> int:
 
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
-    held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    held = take_lease(parts.store, HOUSEKEEPING, worker_name(), parts.settings["LEASE_SECONDS"])
     if held != parts.housekeeper:
         log.info("housekeeping %s", "taken on by this process" if held else "left to another")
     parts.housekeeper = held
@@ -119,7 +122,7 @@ def scheduled_jobs(
     # boundary, and learn of changes from the database's counters, so a worker skips it.
     warm = [(refresh_manifests, 5)] if serves_web else []
     return [
-        (keep_lease, RENEW_SECONDS),
+        (keep_lease, renew_seconds(parts)),
         *warm,
         (preparation_job(pool), POLL_SECONDS),
         *housekeeping_jobs(parts),

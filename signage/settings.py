@@ -169,6 +169,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(1, 3600),
     ),
     Setting(
+        "LEASE_SECONDS",
+        "30",
+        "How long one process holds the housekeeping; a stopped holder's share is taken over "
+        "within this long (renewed every third of it).",
+        _int_between(3, 3600),
+    ),
+    Setting(
         "DISPLAY_RELOAD_AT",
         "04:00",
         "Time of day (site time zone) when screens reload their page to stay fresh; off: never.",

@@ -10,10 +10,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.jobs import HOUSEKEEPING, LEASE_SECONDS
+from signage.jobs import HOUSEKEEPING
 from signage.leases import take_lease
 from signage.media.library import count_preparation
 from signage.media.worker import worker_name
+
+
+def hold_housekeeping(app: Flask) -> None:
+    """Take the housekeeping lease for as long as the app's setting says, as a worker does."""
+    signage = app.extensions["signage"]
+    take_lease(signage.store, HOUSEKEEPING, worker_name(), signage.settings["LEASE_SECONDS"])
 
 
 def staff(token: str) -> dict[str, str]:
@@ -23,7 +29,7 @@ def staff(token: str) -> dict[str, str]:
 @pytest.fixture
 def housekept(app: Flask) -> Flask:
     """An app whose database has a live housekeeping lease, as with a running worker."""
-    take_lease(app.extensions["signage"].store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    hold_housekeeping(app)
     return app
 
 
@@ -61,7 +67,7 @@ def test_a_missing_ffmpeg_and_a_rejected_configuration_are_503(
             "CONFIG_CHECK_SECONDS": 1,
         }
     )
-    take_lease(app.extensions["signage"].store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    hold_housekeeping(app)
     (playlists_dir / "evening.yaml").write_text("name: [broken\n", encoding="utf-8")
     app.extensions["signage"].refresh_config(force=True)
     answer = app.test_client().get("/healthz")
