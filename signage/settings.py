@@ -160,6 +160,12 @@ class Settings:
     config_check_seconds: int = _setting(
         "2", "How often the YAML folder is checked for hand edits.", _int_between(1, 3600)
     )
+    lease_seconds: int = _setting(
+        "30",
+        "How long one process holds the housekeeping; a stopped holder's share is taken over "
+        "within this long (renewed every third of it).",
+        _int_between(3, 3600),
+    )
     display_reload_at: str = _setting(
         "04:00",
         "Time of day (site time zone) when screens reload their page to stay fresh; off: never.",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Playwright
 
+DEMO = Path(__file__).resolve().parent.parent / "playlists"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own downloads are not used
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,14 +75,50 @@ class LiveServer:
         stop_process(self.process)
 
 
+_prepared_demo: Path | None = None
+
+
+def prepared_demo_media() -> Path:
+    """A media folder whose demo clips and poster were drawn and prepared, once per process.
+
+    A first `signage serve` draws and encodes them, which took each live server a minute of
+    CPU under load; servers of one test process start from a copy of this folder instead.
+    `tests/web/test_live_server.py` still watches a first start prepare them for real.
+    """
+    global _prepared_demo
+    if _prepared_demo is None:
+        from signage.media.worker import enqueue_demo_media, prepare_claimed, worker_name
+
+        from signage.media import library
+        from signage.parts import build_parts
+
+        root = Path(tempfile.mkdtemp(prefix="signage-demo-media-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        shutil.copytree(DEMO, root / "playlists")
+        parts = build_parts({"PLAYLISTS_DIR": root / "playlists", "MEDIA_DIR": root / "media"})
+        enqueue_demo_media(parts)
+        while row := library.claim_next(parts.store, worker_name()):
+            assert prepare_claimed(parts, row)["status"] == "ready", row["id"]
+        parts.store.engine.dispose()  # the SQLite file is whole before it is copied
+        _prepared_demo = root / "media"
+    return _prepared_demo
+
+
 def start_server(
     tmp_path: Path,
     playlists: Path,
     media: Path,
     extra_env: dict[str, str] | None = None,
     prefix: tuple[str, ...] = (),
+    fresh_media: bool = False,
 ) -> LiveServer:
-    """Start `signage serve` (after `prefix`, e.g. unshare) and wait until /healthz answers."""
+    """Start `signage serve` (after `prefix`, e.g. unshare) and wait until /healthz answers.
+
+    A media folder that does not exist yet starts as a copy of `prepared_demo_media()`
+    unless `fresh_media`: then the server draws and prepares the demo media itself.
+    """
+    if not media.exists() and not fresh_media:
+        shutil.copytree(prepared_demo_media(), media)
     port = free_port()
     env = {
         **os.environ,

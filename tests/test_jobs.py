@@ -19,8 +19,6 @@ from signage.db import now
 from signage.jobs.leases import HOUSEKEEPING, lease_row, scheduler_report, take_lease
 from signage.jobs.preparation import PreparationPool
 from signage.jobs.scheduler import (
-    LEASE_SECONDS,
-    RENEW_SECONDS,
     refresh_manifests,
     reload_configuration,
     scheduled_jobs,
@@ -108,8 +106,12 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def holder_pid(parts: Signage, seconds: float = 30) -> int:
-    """The pid of the process holding the housekeeping lease, once someone does."""
+def holder_pid(parts: Signage, seconds: float = 90) -> int:
+    """The pid of the process holding the housekeeping lease, once someone does.
+
+    90 s as for a server's start: a worker process imports and migrates first, which took
+    over 30 s under the load of the whole suite on two cores.
+    """
     deadline = time.monotonic() + seconds
     while not (report := scheduler_report(parts))["alive"]:
         assert time.monotonic() < deadline, "nobody took the housekeeping lease"
@@ -122,21 +124,23 @@ def test_when_the_housekeeper_dies_another_worker_takes_over(
     playlists_dir: Path, media_dir: Path, tmp_path: Path
 ) -> None:
     parts = build_parts({"PLAYLISTS_DIR": playlists_dir, "MEDIA_DIR": media_dir})
+    lease, renew = 6, 2  # the setting, not the default 30 s: the same steps in a fifth
     env = {
         "SIGNAGE_PLAYLISTS_DIR": str(playlists_dir),
         "SIGNAGE_MEDIA_DIR": str(media_dir),
+        "SIGNAGE_LEASE_SECONDS": str(lease),
         "PATH": "/usr/bin:/bin",
     }
     workers = [start_worker(env, tmp_path / f"worker-{n}.log") for n in range(2)]
     try:
         first = holder_pid(parts)
         assert first in {w.pid for w in workers}
-        time.sleep(2 * RENEW_SECONDS)  # the other asks meanwhile and is refused
+        time.sleep(2 * renew)  # the other asks meanwhile and is refused
         assert holder_pid(parts) == first
         holder = next(w for w in workers if w.pid == first)
         holder.kill()  # no clean stop: the lease has to run out
         holder.wait()
-        deadline = time.monotonic() + LEASE_SECONDS + 3 * RENEW_SECONDS
+        deadline = time.monotonic() + lease + 3 * renew
         while scheduler_report(parts)["holder"].split(":")[1] == str(first):
             assert time.monotonic() < deadline, "the lease was never taken over"
             time.sleep(0.5)

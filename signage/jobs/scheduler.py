@@ -36,8 +36,10 @@ from signage.screens.uptime import prune_uptime
 
 log = logging.getLogger("signage.jobs")
 
-LEASE_SECONDS = 30  # a dead holder's lease is taken over after at most this long
-RENEW_SECONDS = 10
+
+def renew_seconds(parts: Signage) -> float:
+    """How often the lease is renewed: three times per lease, so one late renewal is no loss."""
+    return parts.settings.lease_seconds / 3
 
 
 def reload_configuration(parts: Signage) -> str:
@@ -91,7 +93,7 @@ def prune_screen_uptime(parts: Signage) -> int:
 
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
-    held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    held = take_lease(parts.store, HOUSEKEEPING, worker_name(), parts.settings.lease_seconds)
     if held != parts.housekeeper:
         log.info("housekeeping %s", "taken on by this process" if held else "left to another")
     parts.housekeeper = held
@@ -124,7 +126,7 @@ def scheduled_jobs(
     # boundary, and learn of changes from the database's counters, so a worker skips it.
     warm = [(refresh_manifests, 5)] if serves_web else []
     return [
-        (keep_lease, RENEW_SECONDS),
+        (keep_lease, renew_seconds(parts)),
         *warm,
         (preparation_job(pool), POLL_SECONDS),
         *housekeeping_jobs(parts),

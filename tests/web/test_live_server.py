@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from tests.support import LiveServer
+from tests.support import LiveServer, start_server
 
 
 def _wait_for(predicate: Callable[[], Any], seconds: float = 10.0) -> Any:
@@ -33,6 +33,26 @@ def test_health_reports_configuration_and_scheduler(live_server: LiveServer) -> 
     assert health["scheduler"]["where"] == "this process"
     assert "reload_configuration" in health["scheduler"]["jobs"]
     assert health["disk"]["free_bytes"] > 0
+
+
+def test_a_first_start_draws_and_prepares_the_demo_media(
+    tmp_path: Path, playlists_dir: Path
+) -> None:
+    # Other live servers start from a copy of media prepared once (tests/support.py); this
+    # one starts with no media folder at all, as a new installation does.
+    server = start_server(tmp_path, playlists_dir, tmp_path / "fresh-media", fresh_media=True)
+    try:
+        headers = staff(server)
+
+        def ready() -> set[str]:
+            listed = requests.get(server.url + "/api/v1/media", headers=headers, timeout=10)
+            return {m["id"] for m in listed.json()["media"] if m["status"] == "ready"}
+
+        demo = {"anti-fraud", "court-guide", "constitution-poster"}
+        _wait_for(lambda: ready() == demo, seconds=240)  # two clips encoded on a busy box
+        assert "demo media being prepared" in server.log.read_text()
+    finally:
+        server.stop()
 
 
 def staff(server: LiveServer) -> dict[str, str]:

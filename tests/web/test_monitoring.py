@@ -10,9 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.jobs.leases import take_lease
-from signage.jobs.scheduler import HOUSEKEEPING, LEASE_SECONDS
+from signage.jobs.leases import HOUSEKEEPING, take_lease
 from signage.media.library import count_preparation, worker_name
+
+
+def hold_housekeeping(app: Flask) -> None:
+    """Take the housekeeping lease for as long as the app's setting says, as a worker does."""
+    signage = app.extensions["signage"]
+    take_lease(signage.store, HOUSEKEEPING, worker_name(), signage.settings.lease_seconds)
 
 
 def staff(token: str) -> dict[str, str]:
@@ -22,7 +27,7 @@ def staff(token: str) -> dict[str, str]:
 @pytest.fixture
 def housekept(app: Flask) -> Flask:
     """An app whose database has a live housekeeping lease, as with a running worker."""
-    take_lease(app.extensions["signage"].store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    hold_housekeeping(app)
     return app
 
 
@@ -60,7 +65,7 @@ def test_a_missing_ffmpeg_and_a_rejected_configuration_are_503(
             "CONFIG_CHECK_SECONDS": 1,
         }
     )
-    take_lease(app.extensions["signage"].store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
+    hold_housekeeping(app)
     (playlists_dir / "evening.yaml").write_text("name: [broken\n", encoding="utf-8")
     app.extensions["signage"].refresh_config(force=True)
     answer = app.test_client().get("/healthz")
