@@ -87,8 +87,7 @@ def prepared_demo_media() -> Path:
     """
     global _prepared_demo
     if _prepared_demo is None:
-        from signage.media.worker import enqueue_demo_media, prepare_claimed, worker_name
-
+        from signage.jobs.preparation import enqueue_demo_media, prepare_claimed
         from signage.media import library
         from signage.parts import build_parts
 
@@ -97,7 +96,7 @@ def prepared_demo_media() -> Path:
         shutil.copytree(DEMO, root / "playlists")
         parts = build_parts({"PLAYLISTS_DIR": root / "playlists", "MEDIA_DIR": root / "media"})
         enqueue_demo_media(parts)
-        while row := library.claim_next(parts.store, worker_name()):
+        while row := library.claim_next(parts.store, library.worker_name()):
             assert prepare_claimed(parts, row)["status"] == "ready", row["id"]
         parts.store.engine.dispose()  # the SQLite file is whole before it is copied
         _prepared_demo = root / "media"
