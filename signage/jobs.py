@@ -32,6 +32,7 @@ from signage.media.worker import (
 from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
+from signage.screens.plays import prune_plays
 from signage.screens.snapshots import prune_snapshots
 
 log = logging.getLogger("signage.jobs")
@@ -85,6 +86,11 @@ def prune_screen_snapshots(parts: Signage) -> int:
     return prune_snapshots(parts.store, now())
 
 
+def prune_old_plays(parts: Signage) -> int:
+    """Delete proof-of-play records older than KEEP_PLAYS_DAYS; how many were dropped."""
+    return prune_plays(parts.store, now(), parts.settings["KEEP_PLAYS_DAYS"])
+
+
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), LEASE_SECONDS)
@@ -104,6 +110,7 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
         (reload_configuration, settings["CONFIG_CHECK_SECONDS"]),
         (requeue_interrupted, 30),
         (prune_screen_snapshots, 3600),
+        (prune_old_plays, 3600),
         *watch,
         *(hearings if settings["HEARINGS_URL"] else []),
         *(feeds if settings["SUBSCRIBE"] else []),

@@ -163,6 +163,13 @@ SETTINGS: tuple[Setting, ...] = (
         _int_between(0, 1440),
     ),
     Setting(
+        "KEEP_PLAYS_DAYS",
+        "1096",
+        "Days of proof-of-play records kept; housekeeping deletes older ones every hour "
+        "(default three years, as court records of publicity are audited).",
+        _int_between(1, 36525),
+    ),
+    Setting(
         "CONFIG_CHECK_SECONDS",
         "2",
         "How often the YAML folder is checked for hand edits.",
