@@ -306,7 +306,8 @@ class ProcessWatch:
                 self.rows.append({"at": moment, "process": label, "cpu": cpu, "rss": rss})
 
     def summary(self) -> dict[str, dict[str, float]]:
-        """Per process: mean CPU %, first and last and most RSS (MB)."""
+        """Per process: mean CPU %, RSS (MB) first, once warm (a tenth of the run in: caches
+        filled, connections open), last and most."""
         by: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in self.rows:
             by[row["process"]].append(row)
@@ -314,6 +315,7 @@ class ProcessWatch:
             name: {
                 "cpu_mean": statistics.fmean(r["cpu"] for r in rows),
                 "rss_first": rows[0]["rss"],
+                "rss_warm": rows[len(rows) // 10]["rss"],
                 "rss_last": rows[-1]["rss"],
                 "rss_most": max(r["rss"] for r in rows),
             }
@@ -524,6 +526,19 @@ def stored_plays(province: Province) -> set[tuple[str, str]]:
         return {(row.screen_id, row.client_id) for row in rows}
 
 
+def database_sizes(province: Province) -> dict[str, float]:
+    """The database's size and its biggest tables' (with indexes), in MB."""
+    with province.store.engine.connect() as conn:
+        total = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
+        tables = conn.execute(
+            sa.text(
+                "SELECT relname, pg_total_relation_size(relid) FROM pg_statio_user_tables "
+                "ORDER BY 2 DESC LIMIT 5"
+            )
+        ).all()
+    return {"total": total / 2**20, **{name: size / 2**20 for name, size in tables}}
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of values lie (nearest rank)."""
     ordered = sorted(values)
@@ -552,11 +567,7 @@ def report(
             "every_screen_s": max(seen) if len(seen) == len(fleet.screens) else None,
             "median_s": statistics.median(seen) if seen else None,
         }
-    database_bytes = 0
-    with province.store.engine.connect() as conn:
-        database_bytes = conn.execute(
-            sa.text("SELECT pg_database_size(current_database())")
-        ).scalar()
+    sizes = database_sizes(province)
     return {
         "screens": len(fleet.screens),
         "poll_seconds": fleet.poll_seconds,
@@ -575,7 +586,7 @@ def report(
         },
         "worst_schedule_lag_s": lag,
         "processes": watch.summary(),
-        "database_mb": database_bytes / 1024 / 1024,
+        "database_mb": sizes,
         "load_average": os.getloadavg(),
     }
 
@@ -646,16 +657,20 @@ def run_fleet(
         roots = {name: process.process.pid for name, process in province.processes.items()}
         roots["postgres"] = int((province.postgres.data / "postmaster.pid").read_text().split()[0])
         roots["fleet"] = os.getpid()
+        database_before = database_sizes(province)
         watch = ProcessWatch(roots).start()
         staff = Staff(fleet, province)
         script = threading.Thread(target=staff.run, args=(seconds,), daemon=True)
         script.start()
-        # Enough threads that a slow answer holds up no other screen's round.
-        lag = fleet.run(seconds, workers=min(256, max(16, count // 4)))
+        # Enough threads that a slow answer holds up few other screens' rounds; not so many
+        # that their connections (each one to nginx and one on to gunicorn) pass the test
+        # nginx's 512, nor that the simulator's own TLS handshakes take the machine's cores.
+        lag = fleet.run(seconds, workers=min(64, max(16, count // 8)))
         script.join(timeout=60)
         watch.stop()
         figures = report(fleet, province, seconds, lag, watch)
         figures["staff_notes"] = staff.notes
+        figures["database_mb_before"] = database_before
         if plot_to:
             plot(
                 fleet,
@@ -668,20 +683,46 @@ def run_fleet(
         province.stop()
 
 
-def main() -> None:
+def soak_verdicts(figures: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The server-side soak's checks: nothing failed, every play stored once, and the RSS of
+    gunicorn's workers and of the worker within +20% of what they had once warm."""
+    found = [
+        (f"{figures['errors']} errors", figures["errors"] == 0),
+        (
+            f"plays {figures['plays_sent']} sent, {figures['plays_stored']} stored",
+            figures["plays_sent"] == figures["plays_stored"],
+        ),
+    ]
+    for name, process in figures["processes"].items():
+        if name.startswith("gunicorn worker") or name == "worker":
+            warm, last = process["rss_warm"], process["rss_last"]
+            found.append(
+                (f"{name} RSS {warm:.0f} -> {last:.0f} MB (+20% allowed)", last <= warm * 1.2)
+            )
+    return found
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--screens", type=int, default=200)
     parser.add_argument("--minutes", type=float, default=2)
     parser.add_argument("--poll-seconds", type=int, default=30)
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument("--soak", action="store_true", help="check memory; exit 1 if it grew")
     args = parser.parse_args()
     figures = run_fleet(args.screens, args.minutes * 60, args.poll_seconds, args.plot)
     text = json.dumps(figures, indent=1, ensure_ascii=False)
     print(text)
     if args.json:
         args.json.write_text(text, encoding="utf-8")
+    if not args.soak:
+        return 0
+    results = soak_verdicts(figures)
+    for what, held in results:
+        print(("ok   " if held else "FAIL ") + what)
+    return 0 if all(held for _, held in results) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -92,8 +92,9 @@ def measure(page: Page) -> dict[str, Any]:
     }
 
 
-def soak(minutes: float, root: Path, restarts: int) -> list[dict[str, Any]]:
-    """Run the player for minutes; the samples, each with its minute."""
+def soak(minutes: float, root: Path, restarts: int, samples: list[dict[str, Any]]) -> None:
+    """Run the player for minutes, adding a sample (with its minute) to samples every
+    SAMPLE_SECONDS (so a run that fails keeps what it saw)."""
     files = [
         make_clip(root, "clip-a", 1, pattern=0),
         make_clip(root, "clip-b", 1, pattern=1, sound=False),
@@ -102,7 +103,6 @@ def soak(minutes: float, root: Path, restarts: int) -> list[dict[str, Any]]:
     ]
     folder = write_playlists(root / "playlists", programme(0))
     lobby = start_lobby(root, folder, files)
-    samples: list[dict[str, Any]] = []
     restart_at = [minutes * (k + 1) / (restarts + 1) for k in range(restarts)]
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
@@ -123,7 +123,8 @@ def soak(minutes: float, root: Path, restarts: int) -> list[dict[str, Any]]:
                     write_playlists(folder, programme(turn))
                 if restart_at and elapsed >= restart_at[0]:
                     restart_at.pop(0)
-                    lobby.restart()
+                    # Minutes, not seconds: on a shared machine a start can take that long.
+                    lobby.restart(seconds=300)
                 sample = measure(page) | {"minute": elapsed, "changes": turn}
                 samples.append(sample)
                 print(json.dumps(sample), flush=True)
@@ -131,7 +132,6 @@ def soak(minutes: float, root: Path, restarts: int) -> list[dict[str, Any]]:
         finally:
             browser.close()
             lobby.stop()
-    return samples
 
 
 def verdicts(samples: list[dict[str, Any]], transitions: int) -> list[tuple[str, bool]]:
@@ -209,10 +209,13 @@ def main() -> int:
     parser.add_argument("--plot", type=Path, default=REPO / "docs" / "soak-player.png")
     parser.add_argument("--samples", type=Path, help="write the samples here (JSON)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="soak-") as root:
-        samples = soak(args.minutes, Path(root), args.restarts)
-    if args.samples:
-        args.samples.write_text(json.dumps(samples, indent=1))
+    samples: list[dict[str, Any]] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="soak-") as root:
+            soak(args.minutes, Path(root), args.restarts, samples)
+    finally:
+        if args.samples:
+            args.samples.write_text(json.dumps(samples, indent=1))
     results = verdicts(samples, args.transitions)
     title = f"player soak: {samples[-1]['minute']:.0f} min, {samples[-1]['items']} items"
     plot(samples, args.plot, title)
