@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # Scaled down from the 60 s the issue names: the worker's pauses between tries (1 s, 3 s,
 # 10 s) meet a cut of any length the same way, and the suite cannot wait minutes.
 DOWN_SECONDS = 4
+IN_FLIGHT = 64 * 1024  # what Chromium reads from a socket at a time
 SCREENSHOTS = Path("/tmp/screens/display")
 
 
@@ -85,12 +86,16 @@ def test_a_cut_download_goes_on_from_the_byte_it_reached(browser: Browser, tmp_p
         media = [d for d in link.deliveries if d.name == new.path.name]
         assert [d.status for d in media] == [200, 206, 206], media
         assert media[0].asked_range is None and media[0].cut
-        # Each try asks for the bytes after the last one that crossed, of the same file.
-        first_cut, second_cut = size * 30 // 100, size * 65 // 100
-        assert media[1].asked_range == f"bytes={first_cut}-"
-        assert media[2].asked_range == f"bytes={second_cut}-"
+        # Each try asks for the bytes after the last one the screen got, of the same file.
+        # When a link breaks, Chromium may drop the last bytes it had read from the socket
+        # but not handed to the page yet: at most IN_FLIGHT, and only those come twice.
+        first, second = (int(d.asked_range.removeprefix("bytes=").rstrip("-")) for d in media[1:])
+        assert 0 <= size * 30 // 100 - first <= IN_FLIGHT, (first, media)
+        assert 0 <= first + media[1].sent - second <= IN_FLIGHT, (second, media)
+        assert second + media[2].sent == size  # the last try brought the rest, whole
         assert media[1].if_range and media[1].if_range == media[2].if_range
-        assert link.sent(new.path.name) == size, "bytes of the file crossed the link twice"
+        again = (size * 30 // 100 - first) + (first + media[1].sent - second)
+        assert link.sent(new.path.name) == size + again <= size + 2 * IN_FLIGHT
         assert link.sent(today.path.name) == today.path.stat().st_size
 
         # What the screen kept is the file, byte for byte, and it plays.

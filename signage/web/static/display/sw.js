@@ -144,8 +144,8 @@ async function fetchRest(partial, url, deadline) {
   }
   const stall = stallWatch(deadline);
   const request = new Request(url, { credentials: 'same-origin', headers });
-  const response = await stall.fetch(request);
   try {
+    const response = await stall.fetch(request);
     if (response.status === 200) {
       await dropPieces(partial, url);
       from = 0;
