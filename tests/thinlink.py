@@ -95,6 +95,7 @@ class ThinLink:
         self._stopping = asyncio.Event()
         self._up_at = 0.0
         self._open: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._bucket_free_at = 0.0  # when the shared downlink can take the next chunk
         self._random = random.Random(self.seed)
         server = await asyncio.start_server(self._client, "127.0.0.1", 0)
@@ -107,6 +108,10 @@ class ThinLink:
             chaos.cancel()
         for writer in list(self._open):
             writer.close()
+        # Every connection's task ends (closing its upstream socket) before the loop does.
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await asyncio.sleep(0)  # let the closed connections' callbacks run
 
     async def _random_cuts(self) -> None:
@@ -129,11 +134,15 @@ class ThinLink:
             writer.close()
             return
         self._open.add(writer)
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
         try:
             await self._forward(reader, writer)
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass  # the link went down, or either end hung up: as a real one would
         finally:
+            self._tasks.discard(task)
             self._open.discard(writer)
             writer.close()
 
