@@ -157,6 +157,12 @@ class Settings:
         "kept; older ones are dropped by housekeeping.",
         _int_between(1, 36500),
     )
+    keep_plays_days: int = _setting(
+        "1096",
+        "Days of proof-of-play records kept; housekeeping deletes older ones every hour "
+        "(default three years, as court records of publicity are audited).",
+        _int_between(1, 36525),
+    )
     config_check_seconds: int = _setting(
         "2", "How often the YAML folder is checked for hand edits.", _int_between(1, 3600)
     )

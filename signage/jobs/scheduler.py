@@ -31,6 +31,7 @@ from signage.media.library import worker_name
 from signage.packages.subscriptions import check_subscriptions
 from signage.parts import Signage
 from signage.screens.outages import notify_outages
+from signage.screens.plays import prune_plays
 from signage.screens.snapshots import prune_snapshots
 from signage.screens.uptime import prune_uptime
 
@@ -91,6 +92,11 @@ def prune_screen_uptime(parts: Signage) -> int:
     return prune_uptime(parts.store, now(), parts.settings.keep_heartbeats_days)
 
 
+def prune_old_plays(parts: Signage) -> int:
+    """Delete proof-of-play records older than KEEP_PLAYS_DAYS; how many were dropped."""
+    return prune_plays(parts.store, now(), parts.settings.keep_plays_days)
+
+
 def keep_lease(parts: Signage) -> bool:
     """Take or renew the housekeeping lease; whether this process does the housekeeping."""
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), parts.settings.lease_seconds)
@@ -111,6 +117,7 @@ def housekeeping_jobs(parts: Signage) -> list[tuple[Job, float]]:
         (requeue_interrupted, 30),
         (prune_screen_snapshots, 3600),
         (prune_screen_uptime, 3600),
+        (prune_old_plays, 3600),
         *watch,
         *(hearings if settings.hearings_url else []),
         *(feeds if settings.subscribe else []),

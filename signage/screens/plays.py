@@ -141,6 +141,31 @@ def _add_plays(store: Store, screen_id: str, records: list[dict[str, Any]]) -> i
         return len(fresh)
 
 
+PRUNE_BATCH = 5000  # rows per DELETE: a big backlog never locks the table for long
+
+
+def prune_plays(store: Store, moment: dt.datetime, keep_days: int) -> int:
+    """Delete the plays that started more than keep_days before moment; how many went."""
+    cutoff = moment - dt.timedelta(days=keep_days)
+    gone = 0
+    while True:
+        with store.engine.begin() as conn:
+            oldest = (
+                sa.select(plays.c.screen_id, plays.c.client_id)
+                .where(plays.c.started_at < cutoff)
+                .limit(PRUNE_BATCH)
+            )
+            keys = conn.execute(oldest).all()
+            if not keys:
+                return gone
+            for screen_id in {key.screen_id for key in keys}:
+                ids = [key.client_id for key in keys if key.screen_id == screen_id]
+                conn.execute(
+                    plays.delete().where(plays.c.screen_id == screen_id, plays.c.client_id.in_(ids))
+                )
+            gone += len(keys)
+
+
 def store_plays(
     store: Store, config: Config, screen_id: str, records: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:

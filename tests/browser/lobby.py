@@ -239,8 +239,9 @@ class Lobby:
         page.goto(self.url)
         return page
 
-    def restart(self) -> None:
-        """Start the server again on the same port, with the same folders and database."""
+    def restart(self, seconds: float = 30) -> None:
+        """Start the server again on the same port, with the same folders and database;
+        wait up to seconds for it to answer."""
         self.server.stop()
         log = self.server.log.with_suffix(".again.log")
         with log.open("wb") as out:
@@ -252,7 +253,7 @@ class Lobby:
                 stdin=subprocess.DEVNULL,
             )
         self.server = LiveServer(self.server.url, self.server.env, process, log)
-        wait_for(lambda: _answers(self.server.url), 30, "the server did not come back")
+        wait_for(lambda: _answers(self.server.url), seconds, "the server did not come back")
 
     def stop(self) -> None:
         self.server.stop()

@@ -186,6 +186,21 @@ def test_a_court_server_behind_nginx(court: Court, tmp_path: Path) -> None:
     assert part.headers["Content-Range"] == f"bytes 100-1099/{prepared.stat().st_size}"
     assert "X-Accel-Redirect" not in part.headers
     assert part.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    # A screen's cut download goes on as sw.js asks: Range with If-Range of the ETag the
+    # file came with, which nginx must honour (a mismatch would send it whole again).
+    etag = part.headers["ETag"]
+    rest = requests.get(
+        url,
+        params={"key": key},
+        headers={"Range": "bytes=1100-", "If-Range": etag},
+        verify=False,
+        timeout=10,
+    )
+    assert rest.status_code == 206, rest.headers
+    assert rest.content == prepared.read_bytes()[1100:]
+    stale = {"Range": "bytes=1100-", "If-Range": '"another-file"'}
+    whole = requests.get(url, params={"key": key}, headers=stale, verify=False, timeout=10)
+    assert whole.status_code == 200 and whole.content == prepared.read_bytes()
 
     # Heartbeats record the screen's address, not nginx's; nginx's log keeps no keys.
     beat = https(court, "127.0.0.4")

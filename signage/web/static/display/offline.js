@@ -6,6 +6,10 @@ import { fetchWithin } from './compat.js';
 
 export const SHELL_CACHE = 'signage-shell-v1';
 export const MEDIA_CACHE = 'signage-media-v1';
+// sw.js keeps the pieces of a download the link cut here, each under the file's URL plus
+// PIECE_MARK and the byte it starts at; the page lets go of those nothing plays any more.
+const PARTIAL_CACHE = 'signage-media-partial-v1';
+const PIECE_MARK = 'signage-from=';
 const DOWNLOAD_LOCK = 'signage-media-download'; // sw.js has its copy: it imports no modules
 const PAGE_DOWNLOAD_HEADER = 'X-Signage-Page-Download'; // sw.js too: passes these through
 const ASSETS_PREFIX = '/display/assets/';
@@ -127,6 +131,11 @@ export class MediaCache {
         await cache.delete(request);
         this.held.delete(request.url);
       }
+    }
+    const partial = await caches.open(PARTIAL_CACHE);
+    for (const request of await partial.keys()) {
+      const mark = request.url.lastIndexOf(PIECE_MARK);
+      if (!keep.has(request.url.slice(0, Math.max(0, mark - 1)))) await partial.delete(request);
     }
     for (const url of this.failed.keys()) if (!keep.has(url)) this.failed.delete(url);
     this.cached = this.wanted.filter((file) => this.held.has(file.url)).length;
