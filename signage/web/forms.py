@@ -105,7 +105,7 @@ class TitleForm(Form):
 class PublishedForm(Form):
     """Offer a clip in the feed (the box ticked) or stop."""
 
-    published: Literal["on", ""] = ""
+    published: Literal["on", "off", ""] = ""  # the button offers the other state
 
 
 class TopicsForm(Form):
@@ -145,14 +145,6 @@ class AlertForm(Form):
     targets: Choices = []
 
 
-class NewScreenForm(Form):
-    """A new screen: its id, name and courtroom."""
-
-    id: Id
-    name: Line
-    courtroom: Line
-
-
 class ScreenForm(Form):
     """A screen's settings."""
 
@@ -164,6 +156,12 @@ class ScreenForm(Form):
     hearing_band: bool = False
     captions: bool = False
     layout: Id = ""  # empty: automatic (the hearing band's, else the whole area)
+
+
+class NewScreenForm(ScreenForm):
+    """A new screen: its id and the settings the add form asks for (groups, orientation)."""
+
+    id: Id
 
 
 class DecisionForm(Form):

@@ -172,8 +172,7 @@ def screens_page() -> Any:
 @takes_form(NewScreenForm)
 def screens_add(form: NewScreenForm) -> Any:
     """Add a screen to site.yaml (validated like any save)."""
-    settings = ScreenForm(name=form.name, courtroom=form.courtroom, groups="", orientation="")
-    saved = _save_screen(form.id, settings, new=True)
+    saved = _save_screen(form.id, form, new=True)
     flash_saved(saved, _("Screen added. Open its address on the TV, or scan the QR code."))
     return redirect(url_for("admin.screens_page"))
 
