@@ -159,9 +159,11 @@ class ScreenForm(Form):
 
 
 class NewScreenForm(ScreenForm):
-    """A new screen: its id and the settings the add form asks for (groups, orientation)."""
+    """A new screen: its id and name; groups and orientation if the add form sent them."""
 
     id: Id
+    groups: Annotated[str, Field(max_length=2000)] = ""
+    orientation: Id = ""  # empty: landscape
 
 
 class DecisionForm(Form):
