@@ -136,5 +136,23 @@ def browser() -> Iterator[Browser]:
         pytest.skip("Debian's chromium is not installed (./scripts/setup --browser)")
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
+        _BROWSERS.append(browser)
         yield browser
+        _BROWSERS.remove(browser)
         browser.close()
+
+
+_BROWSERS: list[Browser] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_pages_left_open() -> Iterator[None]:
+    """At the end of each file, every page it left open in the session's Chromium is closed.
+
+    A display page left open plays on, decoding video, for the rest of the session: with a
+    few of them, the later files' players are starved and their timings fail.
+    """
+    yield
+    for browser in _BROWSERS:
+        for context in browser.contexts:
+            context.close()

@@ -139,6 +139,7 @@ class Display {
     this.failures = 0;
     this.online = null;
     this.refused = false;
+    this.reloading = false; // set as the page reloads itself
     this.persisted = false;
     this.shownTime = '';
     // What the overview tells of an old engine: its version and what it does without.
@@ -232,10 +233,13 @@ class Display {
     if (why === 'stuck') {
       this.noteError(new Error('the player stopped moving; the page reloaded itself'));
     }
+    // The reason stays what the next heartbeat tells: errors until the page goes are later.
+    this.reloading = true;
     location.reload();
   }
 
   noteError(error) {
+    if (this.reloading) return;
     const message = String((error && error.message) || error || 'unknown error').slice(0, 500);
     this.lastError = `${new Date(this.clock.now()).toISOString()} ${message}`;
     try {
