@@ -22,6 +22,7 @@ from signage.programme.schedule import (
     playlist_pieces,
     resolve_windows,
 )
+from signage.programme.segments import Anchor
 
 MANIFEST_VERSION = 1
 
@@ -117,14 +118,17 @@ def build_manifest(
     start: dt.datetime,
     end: dt.datetime,
     hearing_rows: Sequence[dict[str, Any]] = (),
+    anchors: Sequence[Anchor | None] = (),
 ) -> tuple[dict[str, Any], list[str]]:
     """The manifest body (without server_time) and warnings about skipped items; the hearings
-    (already masked) when the screen shows them."""
+    (already masked) when the screen shows them; where the day's walk stands as each segment
+    starts (`walk_anchors`), so the player plays what the day's plan lists."""
     zone = config.site.zone
     warnings: list[str] = []
     screen = config.screens[screen_id]
     segments_json = []
-    for segment in segments:
+    for index, segment in enumerate(segments):
+        anchor = anchors[index] if index < len(anchors) else None
         segments_json.append(
             {
                 "start": iso(segment.start, zone),
@@ -134,6 +138,10 @@ def build_manifest(
                 "name": " + ".join(playlist_name(config, p) for p in segment.playlists),
                 "layout": segment.layout or screen.own_layout,
                 "items": _items_json(segment.items, lookup, warnings),
+                # The item due as the segment starts and when it began; the rest follows.
+                "walk": None
+                if anchor is None
+                else {"item": anchor.key, "start": iso(anchor.start, zone)},
             }
         )
     layouts = layouts_json(

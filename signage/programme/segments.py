@@ -115,6 +115,51 @@ def day_plan(config: Config, screen_id: str, day: dt.date, facts: MediaFacts) ->
     return walk(programme_segments(config, screen_id, first, last, facts), facts, first, last)
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """Where the day's walk stands as a segment starts: the item due then and when it began.
+
+    The player counts on from here by the items' lengths, so the screen plays what the plan
+    lists at every instant, whenever the page was loaded or the manifest changed.
+    """
+
+    key: str
+    start: dt.datetime
+
+
+def walk_anchors(
+    config: Config, screen_id: str, segments: Sequence[Segment], facts: MediaFacts
+) -> list[Anchor | None]:
+    """For each segment (none crossing a local midnight), the walk's item at its start; None
+    where nothing in it plays."""
+    zone = config.site.zone
+    days: dict[dt.date, list[Play]] = {}
+    anchors: list[Anchor | None] = []
+    for segment in segments:
+        day = segment.start.astimezone(zone).date()
+        if day not in days:
+            days[day] = day_plan(config, screen_id, day, facts)
+        keys = {planned.key for planned in segment.items}
+        due = [play for play in days[day] if play.start <= segment.start]
+        last = due[-1] if due and due[-1].planned.key in keys else None
+        anchors.append(None if last is None else Anchor(last.planned.key, last.start))
+    return anchors
+
+
+def split_at_midnights(config: Config, segments: Sequence[Segment]) -> list[Segment]:
+    """The segments cut at each local midnight, where the day's plan starts its walk afresh."""
+    zone = config.site.zone
+    cut: list[Segment] = []
+    for segment in segments:
+        start = segment.start
+        while start < segment.end:
+            midnight = local_day(config, start.astimezone(zone).date())[1]
+            end = min(midnight, segment.end)
+            cut.append(replace(segment, start=start, end=end))
+            start = end
+    return cut
+
+
 def local_day(config: Config, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants of a local date's midnight and the next one."""
     zone = config.site.zone

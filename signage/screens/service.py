@@ -16,7 +16,13 @@ from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.media.library import MEDIA_CHANGED, ready_media
 from signage.programme.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
-from signage.programme.segments import MediaFacts, facts_from_rows, programme_segments
+from signage.programme.segments import (
+    MediaFacts,
+    facts_from_rows,
+    programme_segments,
+    split_at_midnights,
+    walk_anchors,
+)
 from signage.screens.alerts import ALERTS_CHANGED, alerts_in_force
 from signage.screens.keys import KEYS_CHANGED, all_screen_keys, screen_key_row
 
@@ -162,12 +168,16 @@ class ScreenService:
     ) -> CachedManifest:
         start = moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
         end = start + dt.timedelta(hours=self.hours)
-        segments = programme_segments(config, screen_id, start, end, self.media_facts())
+        facts = self.media_facts()
+        segments = split_at_midnights(
+            config, programme_segments(config, screen_id, start, end, facts)
+        )
+        anchors = walk_anchors(config, screen_id, segments, facts)
         alerts = self._alerts_for(config, screen_id, moment)
         zone = config.site.zone
         rows = hearing_rows(self.store, start.astimezone(zone).date(), end.astimezone(zone).date())
         body, warnings = build_manifest(
-            config, screen_id, segments, self._media_lookup(), alerts, start, end, rows
+            config, screen_id, segments, self._media_lookup(), alerts, start, end, rows, anchors
         )
         valid_until = min(
             [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
