@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
 from signage.config.forms import playlist_model, playlist_yaml
-from signage.programme.segments import MediaFact, Play, day_account, day_plan, requirement_issues
+from signage.programme.segments import (
+    MediaFact,
+    Play,
+    day_account,
+    day_plan,
+    programme_segments,
+    requirement_issues,
+    split_at_midnights,
+    walk_anchors,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 12, 8)  # a Tuesday
@@ -90,6 +99,27 @@ def test_a_requirement_the_rotation_misses_is_inserted_evenly_through_its_window
     assert len([p for p in day_plays(config, "hall") if p.planned.item.clip == "guide"]) == 3
     account = day_account(config, "lobby", plays, DAY)
     assert [(r.clip, count) for r, count in account.required] == [("guide", len(inside))]
+
+
+def test_each_segment_names_the_plans_item_at_its_start_so_a_player_joins_the_plan() -> None:
+    # A manifest's stretch from 23:30 to 01:00 the next day, the guide required at 23:40.
+    requirement = (
+        'requirements:\n  - {clip: guide, screens: [lobby], per_day: 1, time: "23:40-23:42"}\n'
+    )
+    config = config_of(requirement)
+    start, end = at(23, 30) + dt.timedelta(seconds=30), at(23, 30) + dt.timedelta(minutes=90)
+    segments = split_at_midnights(config, programme_segments(config, "lobby", start, end, FACTS))
+    midnight = at(0) + dt.timedelta(days=1)
+    assert midnight in [s.start for s in segments]  # cut at midnight: the plan starts afresh
+    anchors = walk_anchors(config, "lobby", segments, FACTS)
+    for segment, anchor in zip(segments, anchors, strict=True):
+        day = segment.start.astimezone(SHANGHAI).date()
+        on = [p for p in day_plan(config, "lobby", day, FACTS) if p.start <= segment.start][-1]
+        assert anchor is not None and (anchor.key, anchor.start) == (on.planned.key, on.start)
+    # The first joins an item already on; the required clip's; the next day's first item.
+    assert anchors[0].start == at(23, 30) < segments[0].start
+    assert [a.key for a in anchors if a.key.startswith("required#")] == ["required#0"]
+    assert [a.key for a in anchors if a.start == midnight] == ["main#0"]
 
 
 def test_a_requirement_that_cannot_be_met_says_why() -> None:

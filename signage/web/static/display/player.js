@@ -3,7 +3,7 @@
 // (nobody wants a clip cut in the middle because staff fixed a typo); a segment boundary or
 // an alert cuts the current item at once, because those are about time.
 
-import { indexAfter, modeAt } from './schedule.js';
+import { indexAfter, modeAt, slotAt } from './schedule.js';
 import { waitFor } from './stage.js';
 
 const IDLE_RECHECK_MS = 1000;
@@ -84,6 +84,7 @@ export class Player {
     this.mode = null; // id of what the main zone shows: a segment, an alert, idle
     this.cut = new AbortController();
     this.lastKey = new Map(); // playlist → key of the item it played last
+    this.requested = null; // the key a preview asked to play next
     this.current = null;
     this.failures = 0;
     this.itemsShown = 0;
@@ -107,15 +108,9 @@ export class Player {
     this.tick();
   }
 
-  /** Play the item with this key next (a preview jumping to it): its playlist's round is
-   * set as if the item before it had just played. */
+  /** Play the item with this key next (a preview jumping to it); the plan goes on after it. */
   startFrom(key) {
-    for (const segment of this.plan ? this.plan.segments : []) {
-      const index = segment.items.findIndex((item) => item.key === key);
-      if (index < 0) continue;
-      const before = segment.items[(index + segment.items.length - 1) % segment.items.length];
-      this.lastKey.set(segment.playlist, before.key);
-    }
+    this.requested = key;
   }
 
   /** Called often: cut the current item when a boundary passed or an alert came or went. */
@@ -192,7 +187,7 @@ export class Player {
 
   async playNext(segment, signal) {
     const items = segment.items;
-    const index = this.playableFrom(items, indexAfter(items, this.lastKey.get(segment.playlist)));
+    const index = this.playableFrom(items, this.nextIndex(segment));
     if (index < 0) {
       // Nothing here plays on this engine: the idle card, while the clock and ticker run.
       this.current = null;
@@ -227,6 +222,26 @@ export class Player {
       await this.hold(FAILURE_REST_MS, signal);
       this.failures = 0;
     }
+  }
+
+  /**
+   * Where to go on in segment: the item the day's plan has on now (counted from the
+   * segment's walk), so the screen and the inspector's list agree after a reload, a slow
+   * clip or a required play; the item after the last one played when that one is still on
+   * (a player a little ahead of the plan) or the manifest has no walk; or what a preview
+   * asked for.
+   */
+  nextIndex(segment) {
+    const items = segment.items;
+    const requested = items.findIndex((item) => item.key === this.requested);
+    if (requested >= 0) {
+      this.requested = null;
+      return requested;
+    }
+    const last = this.lastKey.get(segment.playlist);
+    const slot = segment.walk ? slotAt(segment, this.clock.now()) : null;
+    if (slot && items[slot.index].key !== last) return slot.index;
+    return indexAfter(items, last);
   }
 
   report(item, segment, result) {
