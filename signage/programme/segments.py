@@ -23,6 +23,8 @@ from signage.programme.schedule import PlannedItem, Segment, resolve_segments
 REQUIRED = "required"  # the playlist id of required plays: `required#<requirement index>`
 CAMPAIGN = "campaign-"  # campaign items: `campaign-<topic>#<position>`
 DAY = dt.timedelta(days=1)
+ZERO = dt.timedelta()
+INSTANT = dt.timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,15 @@ def item_topics(planned: PlannedItem, facts: MediaFacts) -> tuple[str, ...]:
 
 
 def walk(
-    segments: Sequence[Segment], facts: MediaFacts, start: dt.datetime, end: dt.datetime
+    segments: Sequence[Segment],
+    facts: MediaFacts,
+    start: dt.datetime,
+    end: dt.datetime,
+    skip_before: dt.datetime | None = None,
 ) -> list[Play]:
-    """The plays in [start, end) as the player makes them from these segments."""
+    """The plays in [start, end) as the player makes them from these segments; with
+    `skip_before`, whole rounds of a rotation ending before it are stepped over unlisted (the
+    item on at that moment is listed, found in a few steps however short the items)."""
     last: dict[str, str] = {}  # the player's lastKey: playlist -> key it played last
     plays: list[Play] = []
     for segment in segments:
@@ -97,10 +105,18 @@ def walk(
             continue
         keys = [planned.key for planned, _ in playable]
         playlist = "+".join(segment.playlists)
+        one_round = sum((dt.timedelta(seconds=seconds) for _, seconds in playable), ZERO)
         moment = left
         while moment < right:
             previous = last.get(playlist)
             index = (keys.index(previous) + 1) % len(keys) if previous in keys else 0
+            rounds = 0
+            if skip_before is not None and len(set(keys)) == len(keys):
+                rounds = (min(right, skip_before) - moment) // one_round - 1
+            if rounds > 0:
+                moment += one_round * rounds
+                last[playlist] = keys[index - 1]  # a whole round ends where it began
+                continue
             planned, seconds = playable[index]
             last[playlist] = planned.key
             shown = min(seconds, (right - moment).total_seconds())
@@ -133,16 +149,18 @@ def walk_anchors(
     """For each segment (none crossing a local midnight), the walk's item at its start; None
     where nothing in it plays."""
     zone = config.site.zone
-    days: dict[dt.date, list[Play]] = {}
+    days: dict[dt.date, list[Segment]] = {}
     anchors: list[Anchor | None] = []
     for segment in segments:
         day = segment.start.astimezone(zone).date()
+        first, last = local_day(config, day)
         if day not in days:
-            days[day] = day_plan(config, screen_id, day, facts)
+            days[day] = programme_segments(config, screen_id, first, last, facts)
+        # The day's walk from midnight up to the segment's start, as day_plan() makes it.
+        plays = walk(days[day], facts, first, segment.start + INSTANT, segment.start)
         keys = {planned.key for planned in segment.items}
-        due = [play for play in days[day] if play.start <= segment.start]
-        last = due[-1] if due and due[-1].planned.key in keys else None
-        anchors.append(None if last is None else Anchor(last.planned.key, last.start))
+        on = plays[-1] if plays and plays[-1].planned.key in keys else None
+        anchors.append(None if on is None else Anchor(on.planned.key, on.start))
     return anchors
 
 

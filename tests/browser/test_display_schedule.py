@@ -156,7 +156,8 @@ def test_an_edit_waits_for_the_clip_on_show_and_unused_media_leave_the_cache(
         # Staff replace the clips by a tip while a clip is on show (there always is one).
         tip = {"main": [{"tip": ("新的节目", "编辑后生效"), "seconds": 30}]}
         write_playlists(lobby.playlists, tip, poll_seconds=POLL_SECONDS)
-        page.wait_for_function(SHOWS, arg="编辑后生效", timeout=(POLL_SECONDS * 1.3 + 6) * 1000)
+        # Within two polls (the clip on show ends first): one may be lost to a loaded machine.
+        page.wait_for_function(SHOWS, arg="编辑后生效", timeout=(POLL_SECONDS * 2.6 + 6) * 1000)
         recent = snapshot(page)["recent"]
         assert recent[-1]["outcome"] == "ended", "the clip on show was cut for the edit"
         assert all(outcome["outcome"] == "ended" for outcome in recent)

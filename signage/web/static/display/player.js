@@ -225,11 +225,11 @@ export class Player {
   }
 
   /**
-   * Where to go on in segment: the item the day's plan has on now (counted from the
-   * segment's walk), so the screen and the inspector's list agree after a reload, a slow
-   * clip or a required play; the item after the last one played when that one is still on
-   * (a player a little ahead of the plan) or the manifest has no walk; or what a preview
-   * asked for.
+   * Where to go on in segment: the item after the last one played, as the day's plan walks
+   * the rotation; or, coming into it from another segment that has ended (a required play, a
+   * rule's boundary), the item the plan has on now, counted from the segment's walk, so the
+   * screen and the inspector's list (今日节目单) stay in step however long the items before
+   * really took; or the item a preview asked for. A fresh page starts its rotation afresh.
    */
   nextIndex(segment) {
     const items = segment.items;
@@ -239,7 +239,10 @@ export class Player {
       return requested;
     }
     const last = this.lastKey.get(segment.playlist);
-    const slot = segment.walk ? slotAt(segment, this.clock.now()) : null;
+    const before = this.current && this.current.segment;
+    const now = this.clock.now();
+    const crossed = before && (before.playlist !== segment.playlist || before.endMs <= now);
+    const slot = crossed && segment.walk ? slotAt(segment, now) : null;
     if (slot && items[slot.index].key !== last) return slot.index;
     return indexAfter(items, last);
   }
