@@ -200,3 +200,26 @@ def test_a_worker_does_not_warm_manifests_nobody_asks_it_for(parts: Signage) -> 
         pool.shutdown()
     assert serve - worker == {"refresh_manifests"}
     assert {"keep_lease", "prepare_media", "reload_configuration"} <= worker
+
+
+def test_a_reload_while_a_manifest_is_built_never_leaves_the_old_one_cached(
+    app: Flask, playlists_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hand edit lands (in the reload job's thread) while a request builds a manifest
+    from the configuration it read a moment before: the next poll gets the edit."""
+    signage = app.extensions["signage"]
+    service = signage.screens
+    site = playlists_dir / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    assert "name: 诉讼服务中心东侧大屏" in text
+    site.write_text(text.replace("name: 诉讼服务中心东侧大屏", "name: 东侧大屏"), encoding="utf-8")
+    counters = service.counters
+
+    def reload_meanwhile() -> dict[str, str]:
+        monkeypatch.setattr(service, "counters", counters)
+        assert reload_configuration(signage) == "loaded"
+        return counters()
+
+    monkeypatch.setattr(service, "counters", reload_meanwhile)
+    service.manifest("lobby-east", now())  # built from the configuration read before the edit
+    assert service.manifest("lobby-east", now()).body["screen"]["name"] == "东侧大屏"

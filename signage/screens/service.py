@@ -135,8 +135,10 @@ class ScreenService:
         """The screen's manifest, rebuilt only when the inputs changed or a boundary passed."""
         config = self.screen(screen_id)
         counters = self.counters()
+        # The digest of the configuration built from, not the state's version: a reload
+        # landing between the two reads would cache the old programme under the new version.
         stamp = (
-            self.state.version,
+            config.digest,
             counters.get(MEDIA_CHANGED),
             counters.get(ALERTS_CHANGED),
             counters.get(HEARINGS_CHANGED),
