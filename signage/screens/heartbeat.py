@@ -68,6 +68,7 @@ class CacheReport(Report):
     queued_plays: Count | None = None
     held_bytes: Bytes | None = None
     lacking_bytes: Bytes | None = None
+    download_rate: Bytes | None = None  # bytes a second over the latest downloads
     usage_bytes: Bytes | None = None
     quota_bytes: Bytes | None = None
     failed: Failures | None = None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage.config.when import TimeWindow
 from signage.screens.status import record_heartbeat
+from signage.web.admin.overview import quiet_left
 
 
 def beat(app: Flask, screen_id: str, cache: dict[str, Any] | None) -> None:
@@ -39,8 +42,6 @@ def test_nothing_is_claimed_without_a_report(app: Flask, staff: FlaskClient) -> 
 def test_a_players_error_is_told_in_site_time_and_words_while_recent(
     app: Flask, staff: FlaskClient
 ) -> None:
-    import datetime as dt
-
     from signage.db import now
     from signage.web.admin.overview import recent_error
 
@@ -58,3 +59,38 @@ def test_a_players_error_is_told_in_site_time_and_words_while_recent(
     shown = card(staff, "lobby-east")
     assert "屏幕连不上服务器" in shown and "给信息技术人员看的详情" in shown
     assert "lobby-east</code>" not in shown
+
+
+def test_a_screen_whose_link_cannot_bring_tomorrow_in_the_quiet_hours_is_flagged(
+    app: Flask, staff: FlaskClient
+) -> None:
+    mb = 1024 * 1024
+    # 200 MB at 2 Mbit/s (250,000 bytes a second) take 14 minutes: the 3 quiet hours suffice.
+    beat(
+        app,
+        "lobby-east",
+        {"lacking_files": 2, "lacking_bytes": 200 * mb, "download_rate": 250_000},
+    )
+    # 2 GB at that speed take 2.4 hours more than any three quiet hours have.
+    beat(
+        app,
+        "tribunal-1",
+        {"lacking_files": 9, "lacking_bytes": 12 * 1024 * mb, "download_rate": 250_000},
+    )
+    fine = card(staff, "lobby-east")
+    assert "缺少 2 个明日所需文件" in fine and "夜间下载时段" not in fine
+    short = card(staff, "tribunal-1")
+    assert "夜间下载时段（02:00-05:00，还剩" in short
+    assert "按本屏最近的下载速度 2.0 Mbit/s，缺少的文件约需 859 分钟" in short
+
+
+def test_the_quiet_hours_left_count_from_now_while_they_are_on() -> None:
+    at = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
+    night = TimeWindow(2 * 3600, 5 * 3600)
+    assert quiet_left(night, at.replace(hour=1)) == 3 * 3600  # before: all of them
+    assert quiet_left(night, at.replace(hour=3, minute=30)) == 90 * 60
+    assert quiet_left(night, at.replace(hour=12)) == 3 * 3600
+    across = TimeWindow(23 * 3600, 1 * 3600)  # 23:00-01:00
+    assert quiet_left(across, at.replace(hour=0, minute=15)) == 45 * 60
+    assert quiet_left(across, at.replace(hour=23, minute=30)) == 90 * 60
+    assert quiet_left(across, at.replace(hour=1)) == 2 * 3600

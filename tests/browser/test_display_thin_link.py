@@ -16,6 +16,7 @@ import requests
 from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Page
 
+from signage.screens.status import screen_statuses
 from tests.browser.lobby import (
     SCREEN,
     make_clip,
@@ -63,6 +64,7 @@ def test_a_cut_download_goes_on_from_the_byte_it_reached(browser: Browser, tmp_p
             60,
             "the screen did not start playing over the thin link",
         )
+        asked = time.monotonic()
         link.cut_when(new.path.name, size * 30 // 100, DOWN_SECONDS)
         link.cut_when(new.path.name, size * 65 // 100, DOWN_SECONDS)
         # Staff put the new clip in the programme that starts in a few minutes.
@@ -82,6 +84,16 @@ def test_a_cut_download_goes_on_from_the_byte_it_reached(browser: Browser, tmp_p
         assert darkest > 40, f"the screen went dark while the link was down ({darkest:.0f}/255)"
         page.screenshot(path=SCREENSHOTS / "thin-link-after-cuts.png")
         wait_snapshot(page, lambda s: s["cache"]["cached"] == 2, 90, "the new clip was not kept")
+        took = time.monotonic() - asked
+
+        # The screen tells the speed it got, cuts and pauses included: at most the link's
+        # 2 Mbit/s, at least the file over the whole time since staff saved.
+        rate = wait_for(
+            lambda: screen_statuses(lobby.store)[SCREEN]["cache"].get("download_rate"),
+            15,
+            "the screen did not report its download speed",
+        )
+        assert size / took <= rate <= 2_000_000 / 8 * 1.05, (rate, size, took)
 
         media = [d for d in link.deliveries if d.name == new.path.name]
         assert [d.status for d in media] == [200, 206, 206], media

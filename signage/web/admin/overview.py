@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from signage.config.validate import Config
+from signage.config.when import TimeWindow
 from signage.db import now
 from signage.media.library import ready_media
 from signage.screens.alerts import active_alerts
@@ -52,17 +54,42 @@ def old_engine(engine: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"chromium": version, "lacks": lacks}
 
 
-def tomorrow_readiness(cache: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Whether a screen holds every file of its next 24 hours, from its last heartbeat."""
+def tomorrow_readiness(
+    cache: dict[str, Any] | None, quiet: TimeWindow, local: dt.datetime
+) -> dict[str, Any] | None:
+    """Whether a screen holds every file of its next 24 hours, from its last heartbeat, and
+    whether the quiet hours (what is left of them, at `local` site time) can bring what it
+    lacks at the speed its latest downloads had."""
     if not cache or not isinstance(cache.get("lacking_files"), int):
         return None  # a player too old to say, or no heartbeat yet
     missing = cache["lacking_files"]
-    return {
+    lacking = cache.get("lacking_bytes") or 0
+    rate = cache.get("download_rate")
+    readiness: dict[str, Any] = {
         "ready": missing == 0,
         "missing": missing,
-        "missing_mb": f"{(cache.get('lacking_bytes') or 0) / MB:.1f}",
+        "missing_mb": f"{lacking / MB:.1f}",
         "held_mb": f"{(cache.get('held_bytes') or 0) / MB:.1f}",
+        "shortfall": None,
     }
+    quiet_seconds = quiet_left(quiet, local)
+    if missing and rate and lacking / rate > quiet_seconds:
+        readiness["shortfall"] = {
+            "window": str(quiet),
+            "left_minutes": quiet_seconds // 60,
+            "need_minutes": math.ceil(lacking / rate / 60),
+            "mbit": f"{rate * 8 / 1_000_000:.1f}",
+        }
+    return readiness
+
+
+def quiet_left(quiet: TimeWindow, local: dt.datetime) -> int:
+    """Seconds of the quiet hours to come before they next end: what is left of them when
+    they are on at `local`, else all of them."""
+    second = local.hour * 3600 + local.minute * 60 + local.second
+    length = (quiet.end - quiet.start) % 86400 or 86400
+    into = (second - quiet.start) % 86400
+    return length - into if into < length else length
 
 
 RECENT_ERROR = dt.timedelta(minutes=15)  # an older one is history: the screen came back since
@@ -134,7 +161,9 @@ def overview() -> Any:
     # the page's view of each screen: its state, and what the page words beside it
     screens = [state.model_dump(exclude_unset=True) for state in states]
     for screen in screens:
-        screen["tomorrow"] = tomorrow_readiness(screen["cache"])
+        screen["tomorrow"] = tomorrow_readiness(
+            screen["cache"], config.site.prefetch, moment.astimezone(config.site.zone)
+        )
         screen["snapshot_at"] = pictures.get(screen["id"])
         screen["hours"] = hours_words(config.hours_for(screen["id"])) if config else ""
         screen["old_engine"] = old_engine(screen["engine"])

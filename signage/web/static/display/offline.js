@@ -16,6 +16,9 @@ const ASSETS_PREFIX = '/display/assets/';
 // A download that takes longer is given up and tried again next round; a hung one must not
 // hold up the files behind it forever. Ten minutes carries a 1 GB clip over a slow LAN.
 const DOWNLOAD_TIMEOUT_MS = 10 * 60 * 1000;
+// The link's speed is told from the latest downloads of files big enough to time.
+const RATE_SAMPLES = 5;
+const RATE_MIN_BYTES = 256 * 1024;
 
 /** Whether a service worker controls this page (so a reload finds it without the server). */
 export function workerInControl() {
@@ -90,6 +93,7 @@ export class MediaCache {
     this.failed = new Map(); // url → why it could not be fetched
     this.running = null;
     this.again = false;
+    this.timings = []; // {bytes, ms} of the latest downloads: the link's speed
   }
 
   /** Keep these files ({url, firstMs, bytes}, soonest first); fetch the due ones now. */
@@ -117,9 +121,10 @@ export class MediaCache {
     for (const url of this.due) {
       if (this.held.has(url) || (await this.note(cache, url))) continue;
       try {
+        const started = performance.now();
         await downloadOnce(cache, url);
         this.failed.delete(url);
-        await this.note(cache, url);
+        if (await this.note(cache, url)) this.timed(this.held.get(url), performance.now() - started);
       } catch (error) {
         this.failed.set(url, String(error.message || error));
       }
@@ -152,6 +157,19 @@ export class MediaCache {
     return true;
   }
 
+  /** Note how long a download took (the cuts and pauses of a bad link included). */
+  timed(bytes, ms) {
+    if (bytes < RATE_MIN_BYTES || !(ms > 0)) return;
+    this.timings = this.timings.concat([{ bytes, ms }]).slice(-RATE_SAMPLES);
+  }
+
+  /** Bytes a second over the latest downloads; null before one was timed. */
+  get rate() {
+    const bytes = this.timings.reduce((sum, timing) => sum + timing.bytes, 0);
+    const ms = this.timings.reduce((sum, timing) => sum + timing.ms, 0);
+    return ms > 0 ? Math.round((bytes * 1000) / ms) : null;
+  }
+
   /** For the heartbeat: what is kept, and what the next day needs that is not here yet. */
   async status(now, horizonMs) {
     const estimate = (await storageEstimate()) || {};
@@ -168,6 +186,7 @@ export class MediaCache {
       held_bytes: [...this.held.values()].reduce((sum, bytes) => sum + bytes, 0),
       lacking_files: lacking.length,
       lacking_bytes: lacking.reduce((sum, file) => sum + file.bytes, 0),
+      download_rate: this.rate,
       failed: [...this.failed].slice(0, 5).map(([url, why]) => `${url.split('/').pop()}: ${why}`),
       usage_bytes: 'usage' in estimate ? estimate.usage : null,
       quota_bytes: 'quota' in estimate ? estimate.quota : null,
