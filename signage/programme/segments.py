@@ -106,13 +106,13 @@ def walk(
         keys = [planned.key for planned, _ in playable]
         playlist = "+".join(segment.playlists)
         one_round = sum((dt.timedelta(seconds=seconds) for _, seconds in playable), ZERO)
+        # Rounds repeat only when no key comes twice (keys.index finds the first).
+        skippable = skip_before is not None and len(set(keys)) == len(keys)
         moment = left
         while moment < right:
             previous = last.get(playlist)
             index = (keys.index(previous) + 1) % len(keys) if previous in keys else 0
-            rounds = 0
-            if skip_before is not None and len(set(keys)) == len(keys):
-                rounds = (min(right, skip_before) - moment) // one_round - 1
+            rounds = (min(right, skip_before) - moment) // one_round - 1 if skippable else 0
             if rounds > 0:
                 moment += one_round * rounds
                 last[playlist] = keys[index - 1]  # a whole round ends where it began
@@ -135,8 +135,8 @@ def day_plan(config: Config, screen_id: str, day: dt.date, facts: MediaFacts) ->
 class Anchor:
     """Where the day's walk stands as a segment starts: the item due then and when it began.
 
-    The player counts on from here by the items' lengths, so the screen plays what the plan
-    lists at every instant, whenever the page was loaded or the manifest changed.
+    A player coming into the segment from another that ended counts on from here by the
+    items' lengths, so it rejoins the plan however long the items before it really took.
     """
 
     key: str
@@ -345,7 +345,7 @@ def _with_required(
     required = PlannedItem(REQUIRED, index, Item(clip=requirement.clip))
     for _ in range(requirement.per_day):
         # Walked from midnight, as the day's plan is, so the rotation is where it will be.
-        plays = [p for p in walk(segments, facts, midnight, end) if start <= p.start]
+        plays = [p for p in walk(segments, facts, midnight, end, start) if start <= p.start]
         starts = [p.start for p in plays if p.planned.item.clip == requirement.clip]
         if len(starts) >= requirement.per_day:
             break

@@ -3,7 +3,7 @@
 // (nobody wants a clip cut in the middle because staff fixed a typo); a segment boundary or
 // an alert cuts the current item at once, because those are about time.
 
-import { indexAfter, modeAt, slotAt } from './schedule.js';
+import { indexAfter, modeAt, walkIndexAt } from './schedule.js';
 import { waitFor } from './stage.js';
 
 const IDLE_RECHECK_MS = 1000;
@@ -242,8 +242,8 @@ export class Player {
     const before = this.current && this.current.segment;
     const now = this.clock.now();
     const crossed = before && (before.playlist !== segment.playlist || before.endMs <= now);
-    const slot = crossed && segment.walk ? slotAt(segment, now) : null;
-    if (slot && items[slot.index].key !== last) return slot.index;
+    const due = crossed ? walkIndexAt(segment, now) : -1;
+    if (due >= 0 && items[due].key !== last) return due;
     return indexAfter(items, last);
   }
 

@@ -81,33 +81,27 @@ export function tickerTextsAt(plan, ms) {
 }
 
 /**
- * The item a segment plays at ms, as the day's plan walks it: {index, startMs, endMs}, or
- * null when none of its items has a length. The manifest says which item was due as the
- * segment started and when (its `walk`); from there the items follow in turn, each for its
- * length, so the page and the plan agree whenever the page was loaded. A manifest without
- * `walk` starts with the first item at the segment's start.
+ * Index of the item a segment has on at ms as the day's plan walks it, or -1 (no walk, its
+ * item gone, no item with a length): from the item the manifest's `walk` says was due as the
+ * segment started, the items follow in turn, each for its length.
  */
-export function slotAt(segment, ms) {
+export function walkIndexAt(segment, ms) {
   const items = segment.items;
+  const walk = segment.walk;
   const lengths = items.map((item) => Math.max(0, Number(item.duration) || 0) * 1000);
   const round = lengths.reduce((sum, length) => sum + length, 0);
-  if (!(round > 0)) return null;
-  const walk = segment.walk;
-  let index = walk ? items.findIndex((item) => item.key === walk.item) : 0;
-  let startMs = walk && index >= 0 ? Date.parse(walk.start) : segment.startMs;
-  if (index < 0 || !Number.isFinite(startMs)) {
-    index = 0;
-    startMs = segment.startMs;
-  }
+  const index = walk ? items.findIndex((item) => item.key === walk.item) : -1;
+  let startMs = walk ? Date.parse(walk.start) : NaN;
+  if (index < 0 || !(round > 0) || !Number.isFinite(startMs)) return -1;
   if (ms >= startMs + round) startMs += Math.floor((ms - startMs) / round) * round;
   // Items without a length are not walked (the plan skips them too).
   for (let step = 0; step <= items.length * 2; step += 1) {
     const at = (index + step) % items.length;
     if (lengths[at] === 0) continue;
-    if (ms < startMs + lengths[at]) return { index: at, startMs, endMs: startMs + lengths[at] };
+    if (ms < startMs + lengths[at]) return at;
     startMs += lengths[at];
   }
-  return null;
+  return -1;
 }
 
 /** Index of the item after the one with previousKey (the first when it is gone). */
