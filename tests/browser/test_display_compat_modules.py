@@ -17,9 +17,9 @@ def test_only_the_engines_own_failures_make_a_clip_unplayable(page: Page) -> Non
         "player.js",
         """
         const failure = (message, code) => Object.assign(new Error(message), {mediaCode: code});
-        const noted = (canPlay, error) => {
+        const noted = (canPlay, error, kept = true) => {
           const unplayable = new m.Unplayable(canPlay);
-          unplayable.note(arg.clip, error, 0);
+          unplayable.note(arg.clip, error, 0, kept);
           return unplayable.skips(arg.clip, 1000);
         };
         return {
@@ -27,6 +27,8 @@ def test_only_the_engines_own_failures_make_a_clip_unplayable(page: Page) -> Non
           formatWithH264: noted(true, failure('clip failed to load (code 4)', 4)),
           formatWithoutH264: noted(false, failure('clip failed to load (code 4)', 4)),
           noPicture: noted(true, failure('clip showed no picture within 8 s', null)),
+          // still coming over a slow link when its time came: the link's doing
+          noPictureNotKept: noted(true, failure('clip showed no picture within 8 s', null), false),
           network: noted(true, failure('clip failed to load (code 2)', 2)),
           stalled: noted(true, failure('clip stalled at 1.0 s', undefined)),
         };
@@ -38,6 +40,7 @@ def test_only_the_engines_own_failures_make_a_clip_unplayable(page: Page) -> Non
         "formatWithH264": False,  # the engine plays the format: a broken or missing file
         "formatWithoutH264": True,
         "noPicture": True,
+        "noPictureNotKept": False,
         "network": False,
         "stalled": False,
     }

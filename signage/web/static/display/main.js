@@ -117,6 +117,7 @@ class Display {
       onPlay: (play) => this.recordPlay(play),
       onError: (error) => this.noteError(error),
       onBoundary: () => this.keepAlive.atBoundary(),
+      isKept: (url) => this.media.holds(url),
     });
     this.keepAlive = new KeepAlive({
       reloadAt: boot.reload_at,
@@ -156,10 +157,12 @@ class Display {
       const kept = this.manifests.stored();
       if (kept) this.apply(kept);
     }
-    const controlled = this.preview
+    // Playing, and fetching media, wait for the service worker: a download it makes goes on
+    // from the byte it reached when the link is cut, one the page makes starts again.
+    this.controlled = this.preview
       ? Promise.resolve()
       : whenControlled(this.boot.service_worker, CONTROL_WAIT_MS);
-    controlled.then(() => this.player.run());
+    this.controlled.then(() => this.player.run());
     this.tick();
     setInterval(() => this.tick(), TICK_MS);
     setInterval(() => this.watchdog(), WATCHDOG_MS);
@@ -375,7 +378,9 @@ class Display {
     // A sleeping screen fetches nothing until the quiet hours, when it fetches everything.
     const soon = this.asleep ? () => false : (file) => file.firstMs < quiet;
     const due = wanted.filter((file) => soon(file) || quiet === now);
-    this.media.keep(wanted, due.map((file) => file.url)).catch((error) => this.noteError(error));
+    this.controlled
+      .then(() => this.media.keep(wanted, due.map((file) => file.url)))
+      .catch((error) => this.noteError(error));
   }
 
   /** State for people and tests looking in with the developer tools. */

@@ -146,6 +146,11 @@ export class MediaCache {
     this.cached = this.wanted.filter((file) => this.held.has(file.url)).length;
   }
 
+  /** Whether url is known to be kept (always true where there is no cache to keep it in). */
+  holds(url) {
+    return !('caches' in window) || this.held.has(new URL(url, location.href).href);
+  }
+
   /** Whether url is kept; remembers its size when it is. */
   async note(cache, url) {
     const kept = await cache.match(url);

@@ -35,14 +35,16 @@ export class Unplayable {
 
   /**
    * Note a clip's failure when it is this engine's doing (not a network or server one);
-   * error.mediaCode is the <video>'s error code, when it had one.
+   * error.mediaCode is the <video>'s error code, when it had one. No picture in time is the
+   * engine's doing only when the file was kept on the screen: else it may still have been
+   * coming over a slow link.
    */
-  note(item, error, now) {
+  note(item, error, now, kept = true) {
     const code = typeof error.mediaCode === 'number' ? error.mediaCode : null;
     const engineFault =
       code === MEDIA_ERR_DECODE ||
       (code === MEDIA_ERR_SRC_NOT_SUPPORTED && !this.canPlayPrepared) ||
-      (code === null && /no picture/.test(error.message));
+      (code === null && kept && /no picture/.test(error.message));
     if (!engineFault) return;
     this.clips.set(item.url, {
       item: item.key,
@@ -72,9 +74,10 @@ export class Unplayable {
 }
 
 export class Player {
-  constructor({ stage, clock, onPlay, onError, onBoundary }) {
+  constructor({ stage, clock, onPlay, onError, onBoundary, isKept = () => true }) {
     this.stage = stage;
     this.clock = clock;
+    this.isKept = isKept; // whether a media URL is in the screen's cache
     this.onPlay = onPlay;
     this.onError = onError;
     this.onBoundary = onBoundary; // called before each item; may reload the page
@@ -202,6 +205,7 @@ export class Player {
     this.deadline = performance.now() + expected + DEADLINE_SLACK_MS;
     // undefined when nothing else here plays on this engine: nothing is prepared then.
     const next = items[this.playableFrom(items, (index + 1) % items.length)];
+    const kept = item.type === 'video' && this.isKept(item.url);
     const result = await this.stage.present(item, signal, next);
     this.recent.push({ key: item.key, outcome: result.outcome });
     if (this.recent.length > KEPT_OUTCOMES) this.recent.shift();
@@ -213,7 +217,7 @@ export class Player {
     this.failures += 1;
     this.onError(new Error(`${item.key} skipped: ${result.error.message}`));
     if (item.type === 'video') {
-      this.unplayable.note(item, result.error, this.clock.now());
+      this.unplayable.note(item, result.error, this.clock.now(), kept);
     }
     if (this.failures >= items.length) {
       // Everything here fails (media gone, server down before it was cached): show the idle
