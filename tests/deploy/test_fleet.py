@@ -1,7 +1,8 @@
 """A province's screens on the production stack: 200 simulated screens (bench/fleet.py)
 poll, beat, report plays and download a new clip through nginx -> gunicorn -> PostgreSQL
 for two minutes while staff upload, save and post an alert. Nothing fails, every play is
-stored exactly once, and every screen sees each change within a poll plus 5 s."""
+stored exactly once, and every screen sees each change within its poll interval (30 s, up
+to 10% longer with the player's jitter) plus 5 s."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ def fleet_module() -> ModuleType:
 
 def test_two_hundred_screens_for_two_minutes(postgres: PostgresServer, tmp_path: Path) -> None:
     plot = tmp_path / "fleet.png"
-    figures = fleet_module().run_fleet(SCREENS, 120, POLL_SECONDS, plot, postgres)
+    fleet = fleet_module()
+    figures = fleet.run_fleet(SCREENS, 120, POLL_SECONDS, plot, postgres)
+    # A screen's poll interval, as the player keeps it: poll_seconds, up to 10% longer.
+    interval = POLL_SECONDS * (1 + fleet.JITTER)
 
     assert figures["errors"] == 0, figures["first_errors"]
     assert figures["staff_notes"] == []
@@ -50,7 +54,7 @@ def test_two_hundred_screens_for_two_minutes(postgres: PostgresServer, tmp_path:
     assert len(figures["reach"]) == 3, figures["reach"]
     for marker, reach in figures["reach"].items():
         assert reach["screens"] == SCREENS, marker
-        assert reach["every_screen_s"] <= POLL_SECONDS + 5, (marker, reach)
+        assert reach["every_screen_s"] <= interval + 5, (marker, reach)
     # ... and every screen fetched the clips it plays, whole, in Range requests.
     assert len(figures["downloads"]) == 2
     assert set(figures["downloads"].values()) == {SCREENS}
