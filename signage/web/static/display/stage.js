@@ -114,6 +114,9 @@ export class Stage {
     this.stats = { ended: 0, errors: 0, gaps: [], firstFrameAt: null, leadMs: this.lead.ms };
     this.lastProgress = performance.now();
     this.releases = new Map(); // video → timer letting its decoder go
+    // Whatever changes the zone's size (the header's lines, the ticker, a layout, the
+    // window), the tip on show is fitted to it again (ResizeObserver: Chromium 64 on).
+    if ('ResizeObserver' in window) new ResizeObserver(() => this.refit()).observe(root);
   }
 
   /** Start loading what comes next, so it is ready when its turn comes. */
