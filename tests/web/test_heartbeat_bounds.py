@@ -57,6 +57,8 @@ WRONG = [
     {"now_playing": {"type": ["x"]}},
     {"cache": {"lacking_files": -1}},
     {"cache": {"held_bytes": 10**30}},
+    {"cache": {"download_rate": -250000}},
+    {"cache": {"download_rate": "2 Mbit/s"}},
     {"cache": []},
     {"player_version": 5},
     {"cache": {"failed": "not a list"}},
