@@ -51,6 +51,17 @@ class TimeWindow:
     def crosses_midnight(self) -> bool:
         return self.end <= self.start
 
+    @property
+    def seconds(self) -> int:
+        """How long the window lasts (a whole day when it ends where it starts)."""
+        return (self.end - self.start) % 86400 or 86400
+
+    def left_at(self, local: dt.datetime) -> int:
+        """Seconds of the window still to come at this local time while it is on; 0 off it."""
+        second = local.hour * 3600 + local.minute * 60 + local.second
+        into = (second - self.start) % 86400
+        return self.seconds - into if into < self.seconds else 0
+
     def __str__(self) -> str:
         return f"{_clock(self.start)}-{_clock(self.end)}"
 

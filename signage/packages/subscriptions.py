@@ -149,11 +149,7 @@ def _quiet(parts: Signage, moment: dt.datetime) -> bool:
     config = parts.state.current
     if not parts.settings.subscribe_quiet_hours or config is None:
         return True
-    local = moment.astimezone(config.site.zone)
-    window, second = config.site.prefetch, local.hour * 3600 + local.minute * 60 + local.second
-    if window.crosses_midnight:
-        return second >= window.start or second < window.end
-    return window.start <= second < window.end
+    return config.site.prefetch.left_at(moment.astimezone(config.site.zone)) > 0
 
 
 def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:

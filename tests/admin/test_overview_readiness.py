@@ -10,7 +10,6 @@ from flask.testing import FlaskClient
 
 from signage.config.when import TimeWindow
 from signage.screens.status import record_heartbeat
-from signage.web.admin.overview import quiet_left
 
 
 def beat(app: Flask, screen_id: str, cache: dict[str, Any] | None) -> None:
@@ -85,12 +84,16 @@ def test_a_screen_whose_link_cannot_bring_tomorrow_in_the_quiet_hours_is_flagged
 
 
 def test_the_quiet_hours_left_count_from_now_while_they_are_on() -> None:
+    """What is left of the quiet hours while they are on; off them, none now and all of
+    them (`seconds`) to come, which is what the overview counts then."""
     at = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
     night = TimeWindow(2 * 3600, 5 * 3600)
-    assert quiet_left(night, at.replace(hour=1)) == 3 * 3600  # before: all of them
-    assert quiet_left(night, at.replace(hour=3, minute=30)) == 90 * 60
-    assert quiet_left(night, at.replace(hour=12)) == 3 * 3600
+    assert night.seconds == 3 * 3600
+    assert night.left_at(at.replace(hour=1)) == 0  # before them
+    assert night.left_at(at.replace(hour=3, minute=30)) == 90 * 60
+    assert night.left_at(at.replace(hour=12)) == 0
     across = TimeWindow(23 * 3600, 1 * 3600)  # 23:00-01:00
-    assert quiet_left(across, at.replace(hour=0, minute=15)) == 45 * 60
-    assert quiet_left(across, at.replace(hour=23, minute=30)) == 90 * 60
-    assert quiet_left(across, at.replace(hour=1)) == 2 * 3600
+    assert across.seconds == 2 * 3600
+    assert across.left_at(at.replace(hour=0, minute=15)) == 45 * 60
+    assert across.left_at(at.replace(hour=23, minute=30)) == 90 * 60
+    assert across.left_at(at.replace(hour=1)) == 0

@@ -72,7 +72,8 @@ def tomorrow_readiness(
         "held_mb": f"{(cache.get('held_bytes') or 0) / MB:.1f}",
         "shortfall": None,
     }
-    quiet_seconds = quiet_left(quiet, local)
+    # What is left of the quiet hours while they are on, else all of them.
+    quiet_seconds = quiet.left_at(local) or quiet.seconds
     if missing and rate and lacking / rate > quiet_seconds:
         readiness["shortfall"] = {
             "window": str(quiet),
@@ -81,15 +82,6 @@ def tomorrow_readiness(
             "mbit": f"{rate * 8 / 1_000_000:.1f}",
         }
     return readiness
-
-
-def quiet_left(quiet: TimeWindow, local: dt.datetime) -> int:
-    """Seconds of the quiet hours to come before they next end: what is left of them when
-    they are on at `local`, else all of them."""
-    second = local.hour * 3600 + local.minute * 60 + local.second
-    length = (quiet.end - quiet.start) % 86400 or 86400
-    into = (second - quiet.start) % 86400
-    return length - into if into < length else length
 
 
 RECENT_ERROR = dt.timedelta(minutes=15)  # an older one is history: the screen came back since
