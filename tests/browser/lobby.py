@@ -325,12 +325,14 @@ class CountingProxy:
     """A plain HTTP proxy in front of a server that counts the media files it hands out.
 
     Screens reach the server only through it, so its counts are what the server sent:
-    (file name, status, Range asked for) for every request under /media/files/.
+    (file name, status, Range asked for) for every request under /media/files/. A path in
+    `canned` gets its (status, content type, body) instead, as a careless proxy would answer.
     """
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream).netloc
         self.media: list[tuple[str, int, str | None]] = []
+        self.canned: dict[str, tuple[int, str, bytes]] = {}
         self.sending = 0  # media requests under way now
         self.most_at_once = 0
         self.lock = threading.Lock()
@@ -351,6 +353,15 @@ class CountingProxy:
 
     def forward(self, handler: BaseHTTPRequestHandler) -> None:
         """Pass one request on unchanged and its answer back."""
+        canned = self.canned.get(handler.path.split("?", 1)[0])
+        if canned is not None:
+            status, kind, body = canned
+            handler.send_response(status)
+            handler.send_header("Content-Type", kind)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+            return
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else None
         skip = {"host", "connection", "keep-alive"}

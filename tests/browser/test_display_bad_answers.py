@@ -3,93 +3,37 @@ lobby screen; only this server's own refusal does."""
 
 from __future__ import annotations
 
-import http.client
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser
 
 from signage.screens.keys import rotate_screen_key
-from tests.browser.lobby import SCREEN, Lobby, start_lobby, wait_snapshot, write_playlists
+from tests.browser.lobby import (
+    SCREEN,
+    CountingProxy,
+    Lobby,
+    start_lobby,
+    wait_snapshot,
+    write_playlists,
+)
 
 pytestmark = pytest.mark.browser
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 MANIFEST = f"/api/v1/screens/{SCREEN}/manifest"
 PROXY_PAGE = (404, "text/html", b"<html><body><h1>404 Not Found</h1><hr>nginx</body></html>")
 
 
-@dataclass
-class Proxy:
-    """Forwards to the server, except the paths given a canned answer meanwhile."""
-
-    upstream: str
-    canned: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
-    server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-def start_proxy(upstream: str) -> Proxy:
-    proxy = Proxy(upstream)
-    target = urlsplit(upstream)
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def _answer(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if path in proxy.canned:
-                status, kind, body = proxy.canned[path]
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-            upstream_conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-            upstream_conn.request(self.command, self.path, body=body, headers=headers)
-            answer = upstream_conn.getresponse()
-            data = answer.read()
-            self.send_response(answer.status)
-            for name, value in answer.getheaders():
-                if name.lower() not in HOP_BY_HOP | {"content-length"}:
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-            upstream_conn.close()
-
-        do_GET = do_POST = do_HEAD = _answer
-
-    proxy.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=proxy.server.serve_forever, daemon=True).start()
-    return proxy
-
-
 @pytest.fixture
-def lobby_behind_a_proxy(tmp_path: Path) -> Iterator[tuple[Lobby, Proxy]]:
+def lobby_behind_a_proxy(tmp_path: Path) -> Iterator[tuple[Lobby, CountingProxy]]:
     playlists = write_playlists(
         tmp_path / "playlists", {"main": [{"tip": ("网上立案", "扫码足不出户立案"), "seconds": 30}]}
     )
     lobby = start_lobby(tmp_path, playlists, [])
-    proxy = start_proxy(lobby.server.url)
+    proxy = CountingProxy(lobby.server.url)
     yield lobby, proxy
-    assert proxy.server is not None
-    proxy.server.shutdown()
-    proxy.server.server_close()
+    proxy.stop()
     lobby.stop()
 
 
@@ -99,7 +43,7 @@ def _stored_segments(page) -> int:  # noqa: ANN001
 
 
 def test_a_proxys_404_and_odd_bodies_leave_the_screen_playing(
-    browser: Browser, lobby_behind_a_proxy: tuple[Lobby, Proxy]
+    browser: Browser, lobby_behind_a_proxy: tuple[Lobby, CountingProxy]
 ) -> None:
     lobby, proxy = lobby_behind_a_proxy
     page = browser.new_context().new_page()
