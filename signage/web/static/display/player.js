@@ -3,7 +3,7 @@
 // (nobody wants a clip cut in the middle because staff fixed a typo); a segment boundary or
 // an alert cuts the current item at once, because those are about time.
 
-import { indexAfter, modeAt, walkIndexAt } from './schedule.js';
+import { indexAfter, modeAt, walkAt } from './schedule.js';
 import { waitFor } from './stage.js';
 
 const IDLE_RECHECK_MS = 1000;
@@ -230,10 +230,11 @@ export class Player {
 
   /**
    * Where to go on in segment: the item after the last one played, as the day's plan walks
-   * the rotation; or, coming into it from another segment that has ended (a required play, a
-   * rule's boundary), the item the plan has on now, counted from the segment's walk, so the
-   * screen and the inspector's list (今日节目单) stay in step however long the items before
-   * really took; or the item a preview asked for. A fresh page starts its rotation afresh.
+   * the rotation; or, coming into it afresh (a page just started or reloaded, the end of an
+   * urgent message, of the sleeping hours or of another segment: a required play, a rule's
+   * boundary), the item the plan has on now, counted from the segment's walk, so the screen
+   * and the inspector's list (今日节目单) stay in step however long the items before really
+   * took; or the item a preview asked for.
    */
   nextIndex(segment) {
     const items = segment.items;
@@ -245,9 +246,11 @@ export class Player {
     const last = this.lastKey.get(segment.playlist);
     const before = this.current && this.current.segment;
     const now = this.clock.now();
-    const crossed = before && (before.playlist !== segment.playlist || before.endMs <= now);
-    const due = crossed ? walkIndexAt(segment, now) : -1;
-    if (due >= 0 && items[due].key !== last) return due;
+    const crossed = !before || before.playlist !== segment.playlist || before.endMs <= now;
+    const due = crossed ? walkAt(segment, now) : null;
+    // Not the item just played again, unless the plan has it on after a break (an urgent
+    // message cut it; the plan knows nothing of that).
+    if (due && (!before || items[due.index].key !== last)) return due.index;
     return indexAfter(items, last);
   }
 

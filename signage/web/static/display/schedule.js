@@ -81,27 +81,28 @@ export function tickerTextsAt(plan, ms) {
 }
 
 /**
- * Index of the item a segment has on at ms as the day's plan walks it, or -1 (no walk, its
- * item gone, no item with a length): from the item the manifest's `walk` says was due as the
- * segment started, the items follow in turn, each for its length.
+ * The slot of the item a segment has on at ms as the day's plan walks it: {index, startMs,
+ * endMs}; or null (no walk, its item gone, no item with a length). From the item the
+ * manifest's `walk` says was due as the segment started, the items follow in turn, each for
+ * its length.
  */
-export function walkIndexAt(segment, ms) {
+export function walkAt(segment, ms) {
   const items = segment.items;
   const walk = segment.walk;
   const lengths = items.map((item) => Math.max(0, Number(item.duration) || 0) * 1000);
   const round = lengths.reduce((sum, length) => sum + length, 0);
   const index = walk ? items.findIndex((item) => item.key === walk.item) : -1;
   let startMs = walk ? Date.parse(walk.start) : NaN;
-  if (index < 0 || !(round > 0) || !Number.isFinite(startMs)) return -1;
+  if (index < 0 || !(round > 0) || !Number.isFinite(startMs)) return null;
   if (ms >= startMs + round) startMs += Math.floor((ms - startMs) / round) * round;
   // Items without a length are not walked (the plan skips them too).
   for (let step = 0; step <= items.length * 2; step += 1) {
     const at = (index + step) % items.length;
     if (lengths[at] === 0) continue;
-    if (ms < startMs + lengths[at]) return at;
+    if (ms < startMs + lengths[at]) return { index: at, startMs, endMs: startMs + lengths[at] };
     startMs += lengths[at];
   }
-  return -1;
+  return null;
 }
 
 /** Index of the item after the one with previousKey (the first when it is gone). */
