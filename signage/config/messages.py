@@ -16,6 +16,7 @@ from signage.config.when import did_you_mean
 _EXPECTED_KEYS = N_("expected keys and values indented under it")
 _EXPECTED_LIST = N_("expected a list (lines starting with - )")
 _WHOLE_NUMBER = N_("expected a whole number")
+_YES_OR_NO = N_("expected true or false")
 
 # pydantic's error type -> our template; ctx values fill its parameters.
 _TEMPLATES = {
@@ -23,6 +24,8 @@ _TEMPLATES = {
     "int_type": _WHOLE_NUMBER,
     "int_parsing": _WHOLE_NUMBER,
     "int_from_float": N_("expected a whole number, without decimals"),
+    "bool_type": _YES_OR_NO,
+    "bool_parsing": _YES_OR_NO,
     "dict_type": _EXPECTED_KEYS,
     "model_type": _EXPECTED_KEYS,
     "model_attributes_type": _EXPECTED_KEYS,

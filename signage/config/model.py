@@ -285,10 +285,12 @@ def _named_group(value: Any) -> Any:
 
 
 class Group(Strict):
-    """What staff call a group of screens, and the hours its screens keep."""
+    """What staff call a group of screens, the hours its screens keep, and whether they play
+    as one wall (each item starting at the same instant on every screen of the group)."""
 
     name: Annotated[str, Field(max_length=200)] = ""
     hours: Hours | None = None
+    sync: bool = False
 
 
 class Rule(When):

@@ -138,6 +138,11 @@ class Config:
             if group in named and (hours := named[group].hours) is not None
         )
 
+    def is_synced(self, screen_id: str) -> bool:
+        """Whether the screen is part of a wall: in a group declared with `sync: true`."""
+        named = self.site_file.groups
+        return any(group in named and named[group].sync for group in self.screens[screen_id].groups)
+
     def target_name(self, target: str) -> str:
         """What staff call a screen or group named in a rule or an alert."""
         screen = self.screens.get(target)

@@ -176,6 +176,8 @@ def build_manifest(
             "captions": screen.captions,
             "courtroom": screen.courtroom,
             "hearing_band": screen.shows_hearing_band,
+            # A wall's screens start each item at the instant the day's plan gives it.
+            "sync": config.is_synced(screen_id),
         },
         "site": {
             "name": config.site.name,

@@ -171,7 +171,12 @@ SCHEMAS: dict[str, Schema] = {
             "poll_seconds": INT,
             "screen": obj(
                 {"id": STRING, "name": STRING, "orientation": STRING},
-                {"captions": BOOL, "courtroom": nullable(STRING), "hearing_band": BOOL},
+                {
+                    "captions": BOOL,
+                    "courtroom": nullable(STRING),
+                    "hearing_band": BOOL,
+                    "sync": BOOL,
+                },
             ),
             "site": obj({"name": STRING, "timezone": STRING}, {"prefetch": STRING}),
             "hours": nullable(

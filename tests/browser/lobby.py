@@ -37,6 +37,7 @@ from tests.support import LiveServer, start_server
 
 ZONE = ZoneInfo("Asia/Shanghai")
 SCREEN = "lobby-east"
+WALL_SCREEN = "lobby-west"  # the second screen of a wall (write_playlists(wall=True))
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 
@@ -180,16 +181,26 @@ def write_playlists(
     poll_seconds: int = 5,
     default: str | None = None,
     prefetch: str | None = None,
+    wall: bool | None = None,
 ) -> Path:
-    """A playlists folder with one screen (lobby-east, portrait-capable) and these lists."""
+    """A playlists folder with one screen (lobby-east, portrait-capable) and these lists; with
+    wall, a second screen (lobby-west) in its group, the two made one wall when wall is True
+    (group lobby, `sync: true`), two screens that play on their own when it is False."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = "".join(f"  - text: {quoted(text)}\n    screens: [lobby]\n" for text in ticker)
+    walls = (
+        ""
+        if wall is None
+        else f"  {WALL_SCREEN}:\n    name: 诉讼服务中心西侧大屏\n    groups: [lobby]\n"
+        f"groups:\n  lobby: {{name: 大厅拼接屏, sync: {str(wall).lower()}}}\n"
+    )
     (folder / "site.yaml").write_text(
         "site:\n  name: 兴隆县人民法院\n  timezone: Asia/Shanghai\n"
         f"  poll_seconds: {poll_seconds}\n"
         + (f"  prefetch: {quoted(prefetch)}\n" if prefetch else "")
         + f"screens:\n  {SCREEN}:\n    name: 诉讼服务中心东侧大屏\n    groups: [lobby]\n"
-        f"schedule:\n{schedule or '  []'}\n"
+        + walls
+        + f"schedule:\n{schedule or '  []'}\n"
         f"default_playlist: {default or next(iter(playlists))}\n"
         + (f"ticker:\n{lines}" if lines else ""),
         encoding="utf-8",

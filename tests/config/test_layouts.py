@@ -156,3 +156,24 @@ def test_a_rules_layout_survives_the_schedule_forms_round_trip() -> None:
         5,
         "side",
     )
+
+
+def test_a_sync_group_makes_its_screens_a_wall_and_the_plain_form_stays_valid() -> None:
+    screens = (
+        "  east: {name: 东屏, groups: [wall]}\n"
+        "  west: {name: 西屏, groups: [wall, lobby]}\n"
+        "  door: {name: 门口, groups: [lobby]}\n"
+    )
+    config = config_of(
+        site(screens, "groups:\n  wall: {name: 大厅拼接屏, sync: true}\n  lobby: 大厅\n")
+    )
+    at = dt.datetime(2026, 11, 20, 9, tzinfo=BEIJING)
+    synced = {screen: manifest(config, screen, at)["screen"]["sync"] for screen in config.screens}
+    assert synced == {"east": True, "west": True, "door": False}
+    assert config.group_name("wall") == "大厅拼接屏" and config.group_name("lobby") == "大厅"
+    wrong = site(screens, "groups:\n  wall: {name: 大厅拼接屏, sync: sometimes}\n")
+    config, issues = validate_files({"site.yaml": wrong, **PLAYLISTS})
+    assert config is None
+    (issue,) = issues
+    assert str(issue) == "site.yaml:9:29: error: sync: expected true or false"
+    assert zh_text(issue) == "sync：这里应写 true（是）或 false（否）"

@@ -20,6 +20,12 @@ const MAX_UNPLAYABLE_REPORTED = 10;
 // builds without proprietary codecs) fails each clip with "format not supported".
 const PREPARED_FORMAT = 'video/mp4; codecs="avc1.640028, mp4a.40.2"';
 const MEDIA_ERR_DECODE = 3;
+// On a wall, an item ending on time hands over to the next a moment early or late: the slot
+// starting within this much of now is the one to play.
+const WALL_EARLY_MS = 250;
+// On a wall, a screen this late into an item's slot (a late start, a reload) does not show
+// it out of step: it waits for the next slot.
+const WALL_LATE_MS = 150;
 const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 
 /**
@@ -190,6 +196,12 @@ export class Player {
 
   async playNext(segment, signal) {
     const items = segment.items;
+    const now = this.clock.now();
+    const slot = this.plan.sync ? walkAt(segment, now + WALL_EARLY_MS) : null;
+    if (slot) {
+      await this.playInStep(segment, slot, signal);
+      return;
+    }
     const index = this.playableFrom(items, this.nextIndex(segment));
     if (index < 0) {
       // Nothing here plays on this engine: the idle card, while the clock and ticker run.
@@ -198,6 +210,39 @@ export class Player {
       await this.hold(FAILURE_REST_MS, signal);
       return;
     }
+    await this.playItem(segment, index, signal, null);
+  }
+
+  /**
+   * One screen of a wall: the item of the plan's slot, ended at the slot's end, so every
+   * screen of the wall starts each item at the same server-time instant. A screen that
+   * comes in partway through a slot (switched on late, reloaded, after an urgent message),
+   * or cannot play its item, shows the idle card until the slot ends and the next one's item
+   * starts in step.
+   */
+  async playInStep(segment, slot, signal) {
+    const item = segment.items[slot.index];
+    const now = this.clock.now();
+    if (now - slot.startMs <= WALL_LATE_MS && !this.unplayable.skips(item, now)) {
+      await this.playItem(segment, slot.index, signal, this.onPageClock(slot.endMs));
+      return;
+    }
+    this.current = null;
+    const coming = walkAt(segment, slot.endMs);
+    const next = coming && slot.endMs < segment.endMs ? segment.items[coming.index] : undefined;
+    const endsAt = this.onPageClock(slot.endMs);
+    this.deadline = endsAt + DEADLINE_SLACK_MS;
+    await this.stage.idleUntil(endsAt, signal, next);
+  }
+
+  /** A server time as the page's performance.now() counts it. */
+  onPageClock(serverMs) {
+    return performance.now() + serverMs - this.clock.now();
+  }
+
+  /** Show items[index] of segment to its end (at endsAt on the page's clock, when given). */
+  async playItem(segment, index, signal, endsAt) {
+    const items = segment.items;
     const item = items[index];
     this.lastKey.set(segment.playlist, item.key);
     this.current = { item, segment, startedAt: this.clock.now() };
@@ -206,7 +251,7 @@ export class Player {
     // undefined when nothing else here plays on this engine: nothing is prepared then.
     const next = items[this.playableFrom(items, (index + 1) % items.length)];
     const kept = item.type === 'video' && this.isKept(item.url);
-    const result = await this.stage.present(item, signal, next);
+    const result = await this.stage.present(item, signal, next, endsAt);
     this.recent.push({ key: item.key, outcome: result.outcome });
     if (this.recent.length > KEPT_OUTCOMES) this.recent.shift();
     if (result.outcome !== 'error') {

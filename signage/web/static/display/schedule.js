@@ -30,6 +30,8 @@ export function toPlan(manifest) {
     alert,
     hours: toHours(manifest.hours),
     pollSeconds: Math.max(5, Number(manifest.poll_seconds) || 30),
+    // One screen of a wall: each item starts at the instant the day's plan gives it.
+    sync: Boolean(manifest.screen && manifest.screen.sync),
     site: manifest.site || {},
   };
 }

@@ -134,11 +134,12 @@ export class Stage {
 
   /**
    * Show one item until it ends, fails or signal cuts it: {outcome, shownAt, error}. Once it
-   * is on show, start loading next.
+   * is on show, start loading next. With endsAt (performance.now() time), the item ends
+   * then, whatever its own length says: a wall's screens end each item at one instant.
    */
-  async present(item, signal, next) {
+  async present(item, signal, next, endsAt = null) {
     try {
-      if (item.type === 'video') return await this.playVideo(item, signal, next);
+      if (item.type === 'video') return await this.playVideo(item, signal, next, endsAt);
       this.dropEarly();
       const layer = item.type === 'image' ? await this.posterLayer(item) : this.stillLayer(item);
       if (signal.aborted) {
@@ -148,7 +149,8 @@ export class Stage {
       this.bringToFront(layer);
       const shownAt = performance.now();
       this.prepare(next);
-      const outcome = await this.holdStill(shownAt + item.duration * 1000, signal, next);
+      const ends = endsAt === null ? shownAt + item.duration * 1000 : endsAt;
+      const outcome = await this.holdStill(ends, signal, next);
       return { outcome, shownAt };
     } catch (error) {
       this.stats.errors += 1;
@@ -178,6 +180,13 @@ export class Stage {
     this.dropEarly();
     this.endsAt = null;
     this.bringToFront(this.idle);
+  }
+
+  /** The idle card until endsAt, then next (a clip started early so it is on show then). */
+  idleUntil(endsAt, signal, next) {
+    this.showIdle();
+    this.prepare(next);
+    return this.holdStill(endsAt, signal, next);
   }
 
   /**
@@ -385,7 +394,7 @@ export class Stage {
     early.done.resolve('shown');
   }
 
-  async playVideo(item, signal, next) {
+  async playVideo(item, signal, next, endsAt) {
     const early = this.earlyRunning(item.url) ? this.early : this.earlyFor(item);
     this.early = null;
     this.swapEarly(early); // its moment is now, if it did not come already
@@ -394,14 +403,14 @@ export class Stage {
     signal.addEventListener('abort', onCut, { once: true });
     this.captions.follow(video, item);
     try {
-      return await this.followClip(early, item, signal, next, onCut);
+      return await this.followClip(early, item, signal, next, onCut, endsAt);
     } finally {
       this.captions.stop();
     }
   }
 
   /** The clip of an early start from its first frame on show to its end. */
-  async followClip(early, item, signal, next, onCut) {
+  async followClip(early, item, signal, next, onCut, endsAt) {
     const video = early.video;
     try {
       const started = await early.shown;
@@ -419,7 +428,7 @@ export class Stage {
     const shownAt = performance.now();
     // Not at once: setting up the next clip's decoder would hold up this one's first frames.
     const preparing = setTimeout(() => this.prepare(next), SETTLE_MS);
-    const result = await this.watch(video, item, signal, next);
+    const result = await this.watch(video, item, signal, next, endsAt);
     clearTimeout(preparing);
     if (result.outcome === 'error') throw noteMediaCode(result.error, video);
     return Object.assign(result, { shownAt });
@@ -439,8 +448,9 @@ export class Stage {
    * Follow a playing clip to its end; a clip whose time stops moving is given up. Its frames
    * tell when its last one will have had its time: the next clip starts its lead before
    * that, and a picture or tip goes up then, without waiting for the late `ended` event.
+   * With plannedEnd, the clip ends then instead (a wall's screens end each item together).
    */
-  watch(video, item, signal, next) {
+  watch(video, item, signal, next, plannedEnd) {
     return new Promise((resolve) => {
       const started = performance.now();
       const limit = item.duration ? item.duration * 1000 + OVERRUN_MS : Infinity;
@@ -467,7 +477,8 @@ export class Stage {
         this.dropEarly();
         finish({ outcome: 'cut' });
       };
-      const onLastFrame = (endsAt, frameMs) => {
+      const onLastFrame = (lastFrameEnds, frameMs) => {
+        const endsAt = plannedEnd === null ? lastFrameEnds : plannedEnd;
         this.endsAt = endsAt;
         if (endsAt - performance.now() > END_NEAR_MS) return;
         if (early) {
