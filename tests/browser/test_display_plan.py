@@ -146,9 +146,9 @@ def test_a_screen_that_starts_afresh_joins_the_plan_where_it_stands(
         {
             "main": [
                 {"tip": ("开头", "开头提示"), "seconds": 2},
-                {"tip": ("第一条", "第一条提示"), "seconds": 8},
-                {"tip": ("第二条", "第二条提示"), "seconds": 8},
-                {"tip": ("第三条", "第三条提示"), "seconds": 8},
+                {"tip": ("第一条", "第一条提示"), "seconds": 4},
+                {"tip": ("第二条", "第二条提示"), "seconds": 4},
+                {"tip": ("第三条", "第三条提示"), "seconds": 4},
             ]
         },
     )
@@ -183,7 +183,7 @@ def test_a_screen_that_starts_afresh_joins_the_plan_where_it_stands(
         assert posted.status_code == 201, posted.text
         wait_for(lambda: snapshot(page).get("item") is None, 10, "the alert did not show")
         # Long enough for the plan to move two items on from the one the alert cut.
-        page.wait_for_timeout(18000)
+        page.wait_for_timeout(9000)
         joins(
             lambda: requests.delete(f"{alerts_url}/{posted.json()['id']}", headers=auth, timeout=5),
             "an urgent message",

@@ -32,6 +32,7 @@ def test_manifest_covers_a_day_and_a_half_with_segments_ticker_and_server_time(
         "captions": True,
         "courtroom": None,
         "hearing_band": False,
+        "sync": False,  # not one screen of a wall
     }
     assert body["poll_seconds"] == 30
     assert body["site"]["prefetch"] == "02:00-05:00"  # the quiet hours, when none are set
