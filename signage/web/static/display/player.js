@@ -20,13 +20,13 @@ const MAX_UNPLAYABLE_REPORTED = 10;
 // builds without proprietary codecs) fails each clip with "format not supported".
 const PREPARED_FORMAT = 'video/mp4; codecs="avc1.640028, mp4a.40.2"';
 const MEDIA_ERR_DECODE = 3;
+const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 // On a wall, an item ending on time hands over to the next a moment early or late: the slot
 // starting within this much of now is the one to play.
 const WALL_EARLY_MS = 250;
 // On a wall, a screen this late into an item's slot (a late start, a reload) does not show
 // it out of step: it waits for the next slot.
 const WALL_LATE_MS = 150;
-const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 
 /**
  * The clips this engine cannot play: an error decoding them, a format it lacks, or no
@@ -197,7 +197,8 @@ export class Player {
   async playNext(segment, signal) {
     const items = segment.items;
     const now = this.clock.now();
-    const slot = this.plan.sync ? walkAt(segment, now + WALL_EARLY_MS) : null;
+    // A preview asking for an item gets it, on a wall too.
+    const slot = this.plan.sync && !this.requested ? walkAt(segment, now + WALL_EARLY_MS) : null;
     if (slot) {
       await this.playInStep(segment, slot, signal);
       return;
