@@ -305,7 +305,7 @@ def conditions() -> str:
     return f"load average of the box after the run: {load} ({os.cpu_count()} cores)"
 
 
-def _lavfi_source(target: Path, seconds: float, size: str, sound_past: float | None) -> Path:
+def lavfi_source(target: Path, seconds: float, size: str, sound_past: float | None) -> Path:
     """A camera-like source: H.264 High 25 fps in MP4, with AAC sound running sound_past
     seconds beyond the picture (or none)."""
     inputs = ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate=25:duration={seconds}"]
@@ -343,8 +343,8 @@ def bench_handover(browser: Browser, root: Path, count: int, size: str, layout: 
     sources = root / "sources"
     sources.mkdir()
     prepared = [
-        pipeline_clip(root, "silent", _lavfi_source(sources / "silent.mp4", 10, size, None)),
-        pipeline_clip(root, "sound", _lavfi_source(sources / "sound.mp4", 5.3, size, 0.032)),
+        pipeline_clip(root, "silent", lavfi_source(sources / "silent.mp4", 10, size, None)),
+        pipeline_clip(root, "sound", lavfi_source(sources / "sound.mp4", 5.3, size, 0.032)),
     ]
     files = [file for file, _ in prepared]
     clips = {file.path.name: clip for file, clip in prepared}

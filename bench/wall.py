@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from bench.display_player import _lavfi_source, conditions, pipeline_clip, spread  # noqa: E402
+from bench.display_player import conditions, lavfi_source, pipeline_clip, spread  # noqa: E402
 from tests.browser.lobby import MediaFile, snapshot, start_lobby, wait_for, write_playlists  # noqa: E402
 from tests.browser.wall import open_wall, starts_apart  # noqa: E402
 from tests.support import launch_chromium  # noqa: E402
@@ -35,8 +35,8 @@ def prepared_clips(root: Path, size: str) -> list[MediaFile]:
     sources = root / "sources"
     sources.mkdir()
     return [
-        pipeline_clip(root, "sound", _lavfi_source(sources / "sound.mp4", 3, size, 0.0))[0],
-        pipeline_clip(root, "silent", _lavfi_source(sources / "silent.mp4", 4, size, None))[0],
+        pipeline_clip(root, "sound", lavfi_source(sources / "sound.mp4", 3, size, 0.0))[0],
+        pipeline_clip(root, "silent", lavfi_source(sources / "silent.mp4", 4, size, None))[0],
     ]
 
 
