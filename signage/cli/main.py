@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,9 @@ def worker() -> None:
     _say("worker running; stop with Ctrl-C")
     _stop_on_sigterm()
     try:
-        start_scheduler(parts, blocking=True)
+        start_scheduler(parts, serves_web=False)
+        while True:  # the stop signal's SystemExit is raised here, in our own code
+            time.sleep(3600)
     except (KeyboardInterrupt, SystemExit):
         _say("worker stopped")
     finally:

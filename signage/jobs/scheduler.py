@@ -15,7 +15,6 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from signage.db import now
 from signage.hearings.imports import fetch_hearings
@@ -149,19 +148,20 @@ def _run(parts: Signage, job: Job, housekeeping: bool) -> None:
         log.exception("job %s failed", job.__name__)
 
 
-def start_scheduler(parts: Signage, *, blocking: bool = False) -> BaseScheduler:
-    """Start the scheduler with every job; blocking for `signage worker` (no web part)."""
+def start_scheduler(parts: Signage, *, serves_web: bool = True) -> BaseScheduler:
+    """Start the scheduler with every job, in its own thread.
+
+    Never in the main thread, not even for `signage worker`: a stop signal's handler runs
+    there, and APScheduler swallows what is raised inside its loop (a SIGTERM that landed
+    while it handed a job to its threads left the worker running).
+    """
     pool = PreparationPool(parts.settings.job_workers)
-    jobs = scheduled_jobs(parts, pool, serves_web=not blocking)
+    jobs = scheduled_jobs(parts, pool, serves_web=serves_web)
     housekeeping = {job for job, _ in housekeeping_jobs(parts)}
     # One thread per job: each runs at most once at a time, and the encodes run in the
     # pool's own threads, so no job ever waits for a free thread or skips a run.
     executors = {"default": ThreadPoolExecutor(len(jobs))}
-    scheduler: BaseScheduler = (
-        BlockingScheduler(timezone=dt.UTC, executors=executors)
-        if blocking
-        else BackgroundScheduler(timezone=dt.UTC, executors=executors)
-    )
+    scheduler = BackgroundScheduler(timezone=dt.UTC, executors=executors)
     # APScheduler logs every job added and every run at INFO: a line every second or two
     # would drown the server log.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
