@@ -164,6 +164,34 @@ def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> No
     assert found["time"] == "00:30"
 
 
+def test_server_clock_believes_its_quickest_exchange(page: Page) -> None:
+    found = run(
+        page,
+        "clock.js",
+        """
+        const store = new Map();
+        const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
+        const clock = new m.ServerClock(storage);
+        const offsets = [];
+        // The server is 10 s ahead; it stamps its time early or late in each round trip.
+        const exchange = (sent, trip, stampedAfter) => {
+          clock.observe(sent + stampedAfter + 10_000, sent, sent + trip);
+          offsets.push(clock.offset);
+        };
+        exchange(1_000_000, 200, 20);     // slow, stamped early: 80 ms off
+        exchange(1_030_000, 10, 5);       // quick: right
+        exchange(1_060_000, 300, 290);    // slow again, stamped late: kept from the quick one
+        const reloaded = new m.ServerClock(storage);
+        reloaded.observe(1_090_000 + 10 + 10_000, 1_090_000, 1_090_400);  // slow, after a reload
+        offsets.push(reloaded.offset);
+        exchange(1_120_000, 20, 10 + 5_000);  // the screen's clock was set back 5 s
+        exchange(1_500_000, 40, 10 + 5_000);  // 6 min on: only the recent ones count
+        return offsets;
+    """,
+    )
+    assert found == [9_920, 10_000, 10_000, 10_000, 15_000, 14_990]
+
+
 def test_daily_reload_waits_for_its_time_an_hours_uptime_and_an_item_boundary(
     page: Page,
 ) -> None:
