@@ -12,9 +12,10 @@ from playwright.sync_api import Browser, Page
 from signage.screens.keys import ensure_screen_key
 from tests.browser.lobby import WALL_SCREEN, Lobby, snapshot, wait_for
 
-# The first frames of each clip each <video> of the main zone starts: its clip, its time in
-# the clip, and when it is on screen, on the browser's one clock (timeOrigin +
-# expectedDisplayTime). A clip starts again where its time goes back.
+# The first frames of each clip each <video> of the main zone shows (not those decoded under
+# the front, as a clip waits for its turn): its clip, its time in the clip, and when it is on
+# screen, on the browser's one clock (timeOrigin + expectedDisplayTime). A clip starts again
+# where its time goes back.
 WATCH_FRAMES = """
 window.wallFrames = [];
 addEventListener('DOMContentLoaded', () => {
@@ -23,7 +24,7 @@ addEventListener('DOMContentLoaded', () => {
     const onFrame = (now, meta) => {
       video.requestVideoFrameCallback(onFrame);
       const url = video.dataset.url;
-      if (!url) return;
+      if (!url || video.dataset.state !== 'front') return;
       const clip = clips.get(url) || { time: Infinity, frames: 0 };
       if (meta.mediaTime < clip.time) clip.frames = 0;
       clip.time = meta.mediaTime;

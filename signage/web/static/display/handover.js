@@ -23,6 +23,8 @@ const CLOCK_TO_SCREEN_MS = 16;
 // Without frame callbacks: the clock is read on every frame drawn from this long before the
 // end (timeupdate, every 250 ms, says when that is).
 const CLOCK_NEAR_END_MS = 1000;
+// A clip this close to where it should start is there already (no seek, which takes time).
+const SEEK_SLACK_S = 0.001;
 
 /** Whether this engine tells when each video frame is on screen (Chromium 83 on). */
 function hasFrameCallbacks(video) {
@@ -87,8 +89,9 @@ export class StartLead {
  * ('cut'), or with the error that kept it from playing.
  */
 export class EarlyStart {
-  constructor(url) {
+  constructor(url, from = 0) {
     this.url = url;
+    this.from = from; // where in the clip it starts (s): 0 but for a wall's screen joining late
     this.video = null;
     this.playing = false; // play() was called
     this.swapped = false; // it is on show
@@ -125,12 +128,13 @@ export class EarlyStart {
 }
 
 /**
- * Play video and wait for its first new frame on screen: 'shown', or 'cut' on abort.
+ * Play video from `from` (s) and wait for its first new frame on screen: 'shown', or 'cut' on
+ * abort.
  * onShown(metadata, playedAt) runs inside the frame callback, so what it changes on the page
  * goes to the screen together with that frame. Without frame callbacks it runs once the
  * clock moves, with the moment its second frame is on screen worked out from the clock.
  */
-export function firstFrame(video, signal, timeoutMs, onShown = () => {}) {
+export function firstFrame(video, signal, timeoutMs, onShown, from = 0) {
   return new Promise((resolve, reject) => {
     const frameCallbacks = hasFrameCallbacks(video);
     let handle = null;
@@ -149,9 +153,10 @@ export function firstFrame(video, signal, timeoutMs, onShown = () => {}) {
     const onAbort = () => finish(null, 'cut');
     const playedAt = performance.now();
     const onClock = () => {
-      if (!(video.currentTime > 0)) return;
-      // The clock started currentTime ago, showing the first frame; the second is one frame on.
-      const startedAt = performance.now() - (video.currentTime * 1000) / (video.playbackRate || 1);
+      const played = video.currentTime - from;
+      if (!(played > 0)) return;
+      // The clock started that long ago, showing the first frame; the second is one frame on.
+      const startedAt = performance.now() - (played * 1000) / (video.playbackRate || 1);
       const second = startedAt + CLOCK_FRAME_MS + CLOCK_TO_SCREEN_MS;
       onShown({ mediaTime: CLOCK_FRAME_MS / 1000, expectedDisplayTime: second }, playedAt);
       finish(null, 'shown');
@@ -179,7 +184,7 @@ export function firstFrame(video, signal, timeoutMs, onShown = () => {}) {
       drawing = requestAnimationFrame(onDraw);
       video.addEventListener('timeupdate', onClock);
     }
-    if (video.currentTime) video.currentTime = 0;
+    if (Math.abs(video.currentTime - from) > SEEK_SLACK_S) video.currentTime = from;
     video.play().catch((error) => {
       // AbortError only means the source changed under it, which the caller does on purpose.
       if (error.name !== 'AbortError') finish(new Error(`clip would not play: ${error.message}`));

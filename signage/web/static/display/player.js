@@ -25,8 +25,14 @@ const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 // starting within this much of now is the one to play.
 const WALL_EARLY_MS = 250;
 // On a wall, a screen this late into an item's slot (a late start, a reload) does not show
-// it out of step: it waits for the next slot.
+// it out of step: a clip it joins partway, in step, up to WALL_JOIN_LATE_MS into it; else it
+// waits for the next slot.
 const WALL_LATE_MS = 150;
+const WALL_JOIN_LATE_MS = 2000;
+// Joining partway: the clip is shown this long after the screen decides to (its decoder
+// seeks there meanwhile); not when less than WALL_JOIN_LEFT_MS of it would be left.
+const WALL_JOIN_AHEAD_MS = 600;
+const WALL_JOIN_LEFT_MS = 1500;
 
 /**
  * The clips this engine cannot play: an error decoding them, a format it lacks, or no
@@ -217,22 +223,34 @@ export class Player {
   /**
    * One screen of a wall: the item of the plan's slot, ended at the slot's end, so every
    * screen of the wall starts each item at the same server-time instant. A screen that
-   * comes in partway through a slot (switched on late, reloaded, after an urgent message),
-   * or cannot play its item, shows the idle card until the slot ends and the next one's item
-   * starts in step.
+   * comes in partway through a slot (switched on late, reloaded, after an urgent message)
+   * joins its clip partway, in step, when that is still early in the clip; otherwise, or
+   * when it cannot play its item, it shows the idle card until the slot ends and the next
+   * one's item starts in step.
    */
   async playInStep(segment, slot, signal) {
     const item = segment.items[slot.index];
     const now = this.clock.now();
-    if (now - slot.startMs <= WALL_LATE_MS && !this.unplayable.skips(item, now)) {
-      await this.playItem(segment, slot.index, signal, this.onPageClock(slot.endMs));
+    const late = now - slot.startMs;
+    const playable = !this.unplayable.skips(item, now);
+    const endsAt = this.onPageClock(slot.endMs);
+    if (late <= WALL_LATE_MS && playable) {
+      await this.playItem(segment, slot.index, signal, endsAt);
       return;
+    }
+    this.deadline = endsAt + DEADLINE_SLACK_MS;
+    const at = now + WALL_JOIN_AHEAD_MS;
+    const joinable = item.type === 'video' && late <= WALL_JOIN_LATE_MS;
+    if (joinable && playable && slot.endMs - at >= WALL_JOIN_LEFT_MS) {
+      const from = (at - slot.startMs) / 1000;
+      if (await this.stage.joinVideo(item, from, this.onPageClock(at), signal)) {
+        await this.playItem(segment, slot.index, signal, endsAt);
+        return;
+      }
     }
     this.current = null;
     const coming = walkAt(segment, slot.endMs);
     const next = coming && slot.endMs < segment.endMs ? segment.items[coming.index] : undefined;
-    const endsAt = this.onPageClock(slot.endMs);
-    this.deadline = endsAt + DEADLINE_SLACK_MS;
     await this.stage.idleUntil(endsAt, signal, next);
   }
 

@@ -30,6 +30,7 @@ const FRAME_GUESS_MS = 40; // a clip's frame before any of it played (prepared c
 // Act on a clip's predicted end only this close to it: a clip whose frames stop coming
 // earlier (a stall) must be caught as one, not ended by a stale prediction.
 const END_NEAR_MS = 300;
+const JOIN_CHECK_MS = 20; // how often a clip seeking to where a late wall screen joins is looked at
 const SETTLE_MS = 250; // after a clip comes to the front, before the other <video> is touched
 
 /** An element with a class and text. Text only: nothing shown is ever parsed as HTML. */
@@ -298,14 +299,15 @@ export class Stage {
 
   // -- videos -----------------------------------------------------------------------------
 
-  /** A video element not on show, loading url (reused when it already is). */
-  videoFor(url) {
+  /** A video element not on show, loading url at from s (reused when it already is). */
+  videoFor(url, from = 0) {
     const free = this.videos.filter((video) => video !== this.front);
     const ready = free.find((video) => video.dataset.url === url && !video.error);
     if (ready) {
       clearTimeout(this.releases.get(ready));
       ready.dataset.state = 'back';
-      if (ready.currentTime && ready.paused) ready.currentTime = 0; // back on its first frame
+      // back on its first frame (or where a late wall screen joins)
+      if (ready.paused && ready.currentTime !== from) ready.currentTime = from;
       return ready;
     }
     const video = free.find((v) => !v.dataset.url) || free[0];
@@ -314,6 +316,7 @@ export class Stage {
     video.dataset.state = 'back';
     video.src = url;
     video.load();
+    if (from) video.currentTime = from; // it seeks there once it knows the clip
     return video;
   }
 
@@ -364,17 +367,18 @@ export class Stage {
   playEarly(early) {
     if (early.playing) return;
     early.playing = true;
-    const video = this.videoFor(early.url);
+    const video = this.videoFor(early.url, early.from);
     early.video = video;
     const onFrame = (metadata, playedAt) => {
       // Learnt only from clips that were up on their first frame: then this is the second.
-      if (metadata && metadata.mediaTime > 0) {
+      if (metadata && metadata.mediaTime > early.from) {
         this.lead.learn(metadata.expectedDisplayTime - playedAt, early.url);
       }
       this.stats.leadMs = Math.round(this.lead.ms * 10) / 10;
       if (early.due) this.swapEarly(early, metadata ? metadata.expectedDisplayTime : null);
     };
-    firstFrame(video, early.control.signal, START_TIMEOUT_MS, onFrame).then((value) => {
+    const started = firstFrame(video, early.control.signal, START_TIMEOUT_MS, onFrame, early.from);
+    started.then((value) => {
       if (value === 'cut') early.done.resolve('cut');
     }, early.done.reject);
   }
@@ -392,6 +396,29 @@ export class Stage {
     this.bringToFront(early.video);
     this.noteFrame(shownAt === null ? performance.now() + SWAP_LEAD_MS : shownAt);
     early.done.resolve('shown');
+  }
+
+  /**
+   * A clip from partway, `from` s in, with its frame there on show at `at` (performance.now()
+   * ms): a wall's screen that came in late joining the others. Resolves at `at`, true once
+   * the clip took the front; false, the idle card still up, when it was not ready in time.
+   */
+  async joinVideo(item, from, at, signal) {
+    this.showIdle();
+    const early = new EarlyStart(item.url, from);
+    this.early = early;
+    const video = this.videoFor(item.url, from);
+    const readyBy = at - SWAP_LEAD_MS - this.lead.of(item.url);
+    while (video.seeking || video.readyState < HAVE_CURRENT_DATA) {
+      if (performance.now() > readyBy || signal.aborted || video.error) {
+        this.dropEarly();
+        return false;
+      }
+      await waitFor(JOIN_CHECK_MS, signal);
+    }
+    this.handOver(early, at, FRAME_GUESS_MS);
+    await waitFor(at - performance.now(), signal);
+    return early.swapped;
   }
 
   async playVideo(item, signal, next, endsAt) {
