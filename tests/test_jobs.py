@@ -106,6 +106,18 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, which must stop it within 30 s; killed when it did not, so that a worker that
+    ignores the signal fails this test alone, not a later one (a process left running)."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+        raise AssertionError("the worker did not stop on SIGTERM within 30 s") from None
+
+
 def holder_pid(parts: Signage, seconds: float = 90) -> int:
     """The pid of the process holding the housekeeping lease, once someone does.
 
@@ -147,8 +159,7 @@ def test_when_the_housekeeper_dies_another_worker_takes_over(
         assert holder_pid(parts) in {w.pid for w in workers} - {first}
     finally:
         for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=30)
+            stop_worker(worker)
 
 
 def test_a_hand_edit_seen_by_many_processes_is_one_revision(
@@ -184,8 +195,7 @@ def test_worker_process_is_seen_by_the_web_process(
         assert holder_pid(web.extensions["signage"]) == worker.pid
         assert scheduler_report(web.extensions["signage"])["where"] == "another process"
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop_worker(worker)
     # SIGTERM is a clean stop: the lease is handed back, not left to run out.
     assert scheduler_report(web.extensions["signage"])["alive"] is False
     assert "worker stopped" in log.read_text()
