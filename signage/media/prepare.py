@@ -83,7 +83,7 @@ def _publish(partial: Path, name: str) -> Path:
     return final
 
 
-def remove_partials(out_dir: Path, older_than: float = 0) -> int:
+def remove_partials(out_dir: Path, *, older_than: float) -> int:
     """Delete half-written outputs untouched for ``older_than`` seconds; how many there were."""
     removed, limit = 0, time.time() - older_than
     for partial in Path(out_dir).glob(f"{PARTIAL_PREFIX}*"):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 
+from signage.jobs.preparation import PARTIALS_OLDER_THAN
 from signage.media.ffmpeg import Binaries, run_command
 from signage.media.prepare import PreparedMedia, prepare_video, remove_partials
 from signage.media.probe import MediaRefused
@@ -244,8 +247,13 @@ def test_a_picture_is_not_prepared_as_a_video(exif_rotated_jpeg, tmp_path, binar
 
 
 def test_leftovers_of_a_crash_are_removed(tmp_path):
-    (tmp_path / ".partial-1234.mp4").write_bytes(b"half a clip")
+    crashed = tmp_path / ".partial-1234.mp4"
+    crashed.write_bytes(b"half a clip")
+    untouched_since = time.time() - PARTIALS_OLDER_THAN - 60  # on the clock the check reads
+    os.utime(crashed, (untouched_since, untouched_since))
+    (tmp_path / ".partial-5678.mp4").write_bytes(b"a clip being written")
     (tmp_path / "0123456789abcdef.mp4").write_bytes(b"a finished clip")
 
-    assert remove_partials(tmp_path) == 1
-    assert [p.name for p in tmp_path.iterdir()] == ["0123456789abcdef.mp4"]
+    assert remove_partials(tmp_path, older_than=PARTIALS_OLDER_THAN) == 1
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".partial-5678.mp4", "0123456789abcdef.mp4"]
