@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 import time
@@ -100,9 +101,20 @@ def test_exactly_one_process_holds_the_housekeeping_lease_and_another_takes_over
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`signage worker` with env, and the variables that set the suite's clock when
+    scripts/test-on-date runs it (libfaketime's, and the path to its sitecustomize), so the
+    worker's leases are stamped on the test's day."""
+    clock = {
+        name: value
+        for name, value in os.environ.items()
+        if name.startswith("FAKETIME") or name in ("LD_PRELOAD", "PYTHONPATH")
+    }
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "signage", "worker"], env=env, stdout=out, stderr=out
+            [sys.executable, "-m", "signage", "worker"],
+            env={**env, **clock},
+            stdout=out,
+            stderr=out,
         )
 
 

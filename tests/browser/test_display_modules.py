@@ -133,14 +133,21 @@ def test_playlists_continue_after_the_last_item_played(page: Page) -> None:
     assert found == [0, 1, 0, 0]
 
 
+# A server clock on a page's localStorage (in memory), where it keeps what it learnt across
+# reloads.
+NEW_CLOCK = """
+    const store = new Map();
+    const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
+    const clock = new m.ServerClock(storage);
+"""
+
+
 def test_server_clock_trusts_milliseconds_over_the_date_header(page: Page) -> None:
     found = run(
         page,
         "clock.js",
-        """
-        const store = new Map();
-        const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
-        const clock = new m.ServerClock(storage);
+        NEW_CLOCK
+        + """
         const sent = 1_000_000, received = 1_000_200;  // a 200 ms round trip
         clock.observeDateHeader('Thu, 01 Jan 1970 00:16:50 GMT', sent, received);
         const fromHeader = clock.offset;
@@ -168,10 +175,8 @@ def test_server_clock_believes_its_quickest_exchange(page: Page) -> None:
     found = run(
         page,
         "clock.js",
-        """
-        const store = new Map();
-        const storage = {getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v)};
-        const clock = new m.ServerClock(storage);
+        NEW_CLOCK
+        + """
         const offsets = [];
         // The server is 10 s ahead; it stamps its time early or late in each round trip.
         const exchange = (sent, trip, stampedAfter) => {

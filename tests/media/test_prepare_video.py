@@ -247,11 +247,15 @@ def test_a_picture_is_not_prepared_as_a_video(exif_rotated_jpeg, tmp_path, binar
 
 
 def test_leftovers_of_a_crash_are_removed(tmp_path):
-    crashed = tmp_path / ".partial-1234.mp4"
+    crashed, running = tmp_path / ".partial-1234.mp4", tmp_path / ".partial-5678.mp4"
     crashed.write_bytes(b"half a clip")
-    untouched_since = time.time() - PARTIALS_OLDER_THAN - 60  # on the clock the check reads
+    running.write_bytes(b"a clip being written")
+    # Aged on the clock the check reads (a faked one in scripts/test-on-date; files keep the
+    # real time there unless told).
+    just_now = time.time()
+    untouched_since = just_now - PARTIALS_OLDER_THAN - 60
     os.utime(crashed, (untouched_since, untouched_since))
-    (tmp_path / ".partial-5678.mp4").write_bytes(b"a clip being written")
+    os.utime(running, (just_now, just_now))
     (tmp_path / "0123456789abcdef.mp4").write_bytes(b"a finished clip")
 
     assert remove_partials(tmp_path, older_than=PARTIALS_OLDER_THAN) == 1
