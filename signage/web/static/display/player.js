@@ -223,8 +223,9 @@ export class Player {
   /**
    * One screen of a wall: the item of the plan's slot, ended at the slot's end, so every
    * screen of the wall starts each item at the same server-time instant. A screen that
-   * comes in partway through a slot (switched on late, reloaded, after an urgent message)
-   * joins its clip partway, in step, when that is still early in the clip; otherwise, or
+   * comes in partway through a slot (switched on late, reloaded, after an urgent message),
+   * or is to start a clip the handover did not start ahead, joins the clip partway, in step,
+   * when that is still early in the clip; otherwise, or
    * when it cannot play its item, it shows the idle card until the slot ends and the next
    * one's item starts in step.
    */
@@ -233,8 +234,11 @@ export class Player {
     const now = this.clock.now();
     const late = now - slot.startMs;
     const playable = !this.unplayable.skips(item, now);
+    const onTime = playable && late <= WALL_LATE_MS;
     const endsAt = this.onPageClock(slot.endMs);
-    if (late <= WALL_LATE_MS && playable) {
+    // A clip the handover started on time is followed; one started now, even a moment late,
+    // would run its start-up time behind the others, so it is joined instead.
+    if (onTime && (item.type !== 'video' || this.stage.earlyRunning(item.url))) {
       await this.playItem(segment, slot.index, signal, endsAt);
       return;
     }
@@ -247,6 +251,11 @@ export class Player {
         await this.playItem(segment, slot.index, signal, endsAt);
         return;
       }
+    }
+    if (onTime) {
+      // Too short to join: a moment late beats waiting for the next item.
+      await this.playItem(segment, slot.index, signal, endsAt);
+      return;
     }
     this.current = null;
     const coming = walkAt(segment, slot.endMs);
