@@ -113,8 +113,9 @@ def test_the_player_follows_the_days_plan_with_required_plays(
         )
         # In the plan's order, nothing the plan lacks, and every lasting play (the last one
         # may still be on its way).
-        assert in_order(shown(), planned), (shown(), planned)
-        assert in_order(lasting[:-1], shown()), (shown(), lasting)
+        seen = shown()
+        assert in_order(seen, planned), f"the screen showed {seen}, the plan says {planned}"
+        assert in_order(lasting[:-1], seen), f"the screen showed {seen}, lasting plays {lasting}"
     finally:
         lobby.stop()
 
