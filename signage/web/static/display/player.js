@@ -225,9 +225,8 @@ export class Player {
    * screen of the wall starts each item at the same server-time instant. A screen that
    * comes in partway through a slot (switched on late, reloaded, after an urgent message),
    * or is to start a clip the handover did not start ahead, joins the clip partway, in step,
-   * when that is still early in the clip; otherwise, or
-   * when it cannot play its item, it shows the idle card until the slot ends and the next
-   * one's item starts in step.
+   * when that is still early in the clip; otherwise, or when it cannot play its item, it
+   * shows the idle card until the slot ends and the next one's item starts in step.
    */
   async playInStep(segment, slot, signal) {
     const item = segment.items[slot.index];
