@@ -191,10 +191,17 @@ def test_server_clock_believes_its_quickest_exchange(page: Page) -> None:
         offsets.push(reloaded.offset);
         exchange(1_120_000, 20, 10 + 5_000);  // the screen's clock was set back 5 s
         exchange(1_500_000, 40, 10 + 5_000);  // 6 min on: only the recent ones count
-        return offsets;
+        // What a reload finds kept, damaged: no exchanges, the last offset still.
+        const damaged = ['{broken', '[{"offset": "x", "trip": 1, "at": 2}]', '{}'].map((kept) => {
+          store.set('signage.clockSamples', kept);
+          const again = new m.ServerClock(storage);
+          return [again.samples.length, again.precise, again.offset];
+        });
+        return {offsets, damaged};
     """,
     )
-    assert found == [9_920, 10_000, 10_000, 10_000, 15_000, 14_990]
+    assert found["offsets"] == [9_920, 10_000, 10_000, 10_000, 15_000, 14_990]
+    assert found["damaged"] == [[0, False, 14_990]] * 3
 
 
 def test_daily_reload_waits_for_its_time_an_hours_uptime_and_an_item_boundary(
