@@ -187,7 +187,7 @@ def test_a_hand_edit_seen_by_many_processes_is_one_revision(
         )
         with ThreadPoolExecutor(len(processes)) as threads:
             list(threads.map(reload_configuration, processes))
-    disk_revisions = [r for r in list_revisions(store, "evening.yaml") if r["author"] == "disk"]
+    disk_revisions = [r for r in list_revisions(store, "evening.yaml") if r.author == "disk"]
     assert len(disk_revisions) == 1 + 3  # the first load, then each edit once
 
 

@@ -102,4 +102,4 @@ def test_one_lease_holder_and_one_revision_per_hand_edit_on_postgresql(
         with ThreadPoolExecutor(len(instances)) as threads:
             list(threads.map(reload_configuration, instances))
     revisions = list_revisions(stores[0], "evening.yaml")
-    assert [r["author"] for r in revisions].count("disk") == 1 + 3
+    assert [r.author for r in revisions].count("disk") == 1 + 3

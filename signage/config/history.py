@@ -6,14 +6,15 @@ edit that the reload noticed (author "disk"). Restoring one writes it again as a
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
-from signage.config.when import iso
 from signage.db import Store, now, revisions
 from signage.errors import Invalid, NotFound
 
@@ -89,7 +90,29 @@ def record_disk_edits(store: Store, sources: Mapping[str, str]) -> list[str]:
     return changed + gone
 
 
+class Revision(BaseModel):
+    """A revision of a file: who saved it, when, and what kind of change it was."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    revision: int
+    file: str
+    author: str
+    action: Literal["save", "create", "delete", "restore", "disk", "approve"]
+    restored_from: int | None
+    created_at: dt.datetime
+    deleted: bool
+    size: int | None  # bytes of its text; None when it records a deletion
+
+
+class RevisionText(Revision):
+    """A revision with its full text (None when it records a deletion)."""
+
+    text: str | None
+
+
 def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A revision row's fields, without its text."""
     text = row["text"]
     return {
         "revision": row["id"],
@@ -97,13 +120,13 @@ def _summary(row: Mapping[str, Any]) -> dict[str, Any]:
         "author": row["author"],
         "action": row["action"],
         "restored_from": row["restored_from"],
-        "created_at": iso(row["created_at"]),
+        "created_at": row["created_at"],
         "deleted": text is None,
         "size": None if text is None else len(text.encode()),
     }
 
 
-def list_revisions(store: Store, file: str, limit: int = 100) -> list[dict[str, Any]]:
+def list_revisions(store: Store, file: str, limit: int = 100) -> list[Revision]:
     """The file's revisions, newest first, without their text."""
     query = (
         sa.select(revisions)
@@ -112,10 +135,10 @@ def list_revisions(store: Store, file: str, limit: int = 100) -> list[dict[str, 
         .limit(min(limit, MAX_LIST))
     )
     with store.engine.connect() as conn:
-        return [_summary(row) for row in conn.execute(query).mappings()]
+        return [Revision(**_summary(row)) for row in conn.execute(query).mappings()]
 
 
-def get_revision(store: Store, file: str, revision: int) -> dict[str, Any]:
+def get_revision(store: Store, file: str, revision: int) -> RevisionText:
     """One revision with its full text; 404 when the file has no such revision."""
     with store.engine.connect() as conn:
         row = (
@@ -127,7 +150,7 @@ def get_revision(store: Store, file: str, revision: int) -> dict[str, Any]:
         )
     if row is None:
         raise NotFound(f"{file} has no revision {revision}; list them at /api/v1/history/{file}")
-    return {**_summary(row), "text": row["text"]}
+    return RevisionText(**_summary(row), text=row["text"])
 
 
 def _row(old: int | None, old_text: str, new: int | None, new_text: str, change: str) -> dict:
@@ -141,8 +164,8 @@ def side_by_side(
     `context` unchanged ones around them; `change` is same, changed, added, removed or gap."""
     if old == new:
         raise Invalid("choose two different revisions to compare", code="same_revision")
-    before = (get_revision(store, file, old)["text"] or "").splitlines()
-    after = (get_revision(store, file, new)["text"] or "").splitlines()
+    before = (get_revision(store, file, old).text or "").splitlines()
+    after = (get_revision(store, file, new).text or "").splitlines()
     rows: list[dict[str, Any]] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -176,8 +199,8 @@ def diff_revisions(store: Store, file: str, old: int, new: int) -> str:
         raise Invalid("choose two different revisions to compare", code="same_revision")
     before, after = get_revision(store, file, old), get_revision(store, file, new)
     lines = difflib.unified_diff(
-        (before["text"] or "").splitlines(keepends=True),
-        (after["text"] or "").splitlines(keepends=True),
+        (before.text or "").splitlines(keepends=True),
+        (after.text or "").splitlines(keepends=True),
         fromfile=f"{file}@{old}",
         tofile=f"{file}@{new}",
     )

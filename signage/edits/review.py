@@ -54,7 +54,7 @@ def _current(folder: Path, name: str) -> tuple[str | None, str | None]:
 def _base_text(signage: Signage, row: dict[str, Any]) -> str | None:
     if row["base_revision"] is None or row["base_etag"] is None:
         return None
-    return get_revision(signage.store, row["file"], row["base_revision"])["text"]
+    return get_revision(signage.store, row["file"], row["base_revision"]).text
 
 
 def draft_config(signage: Signage, row: dict[str, Any]) -> Config:

@@ -433,7 +433,7 @@ def restore_revision(
 ) -> Saved:
     """Write an old revision again, validated like any save; it becomes a new revision."""
     found = get_revision(signage.store, name, revision)
-    if found["text"] is None:
+    if found.text is None:
         raise Conflict(
             f"revision {revision} records the deletion of {name}; "
             "restore an earlier revision instead",
@@ -442,7 +442,7 @@ def restore_revision(
     return save_file(
         signage,
         name,
-        found["text"].encode(),
+        found.text.encode(),
         if_match=if_match,
         author=author,
         action="restore",

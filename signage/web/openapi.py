@@ -141,7 +141,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Revisions of a file, newest first",
                 staff,
-                {200: reply("Revisions", ref("RevisionList"))},
+                {200: reply("Revisions")},
                 (422,),
                 (FILE, query("limit", "At most this many", INT)),
             )
@@ -150,7 +150,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "One revision with its text",
                 staff,
-                {200: reply("The revision", ref("RevisionText"))},
+                {200: reply("The revision")},
                 (),
                 (FILE, REVISION),
             )

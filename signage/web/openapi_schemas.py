@@ -133,20 +133,6 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "Deleted": obj({"deleted": STRING, "revision": INT}),
-    "Revision": obj(
-        {
-            "revision": INT,
-            "file": STRING,
-            "author": STRING,
-            "action": {"enum": ["save", "create", "delete", "restore", "disk", "approve"]},
-            "restored_from": nullable(INT),
-            "created_at": TIME,
-            "deleted": BOOL,
-            "size": nullable(INT),
-        }
-    ),
-    "RevisionText": {"allOf": [ref("Revision"), obj({"text": nullable(STRING)})]},
-    "RevisionList": obj({"file": STRING, "revisions": array(ref("Revision"))}),
     "ManifestItem": obj(
         {
             "key": STRING,

@@ -54,7 +54,7 @@ def test_the_other_units_things_are_refused_in_chinese(
     deleted = li.post("/admin/playlists/liudaohe/delete", data={"csrf_token": token})
     assert deleted.status_code == 403
     assert "播放列表 liudaohe 不属于半壁山人民法庭。您只能修改本庭的播放列表" in text_of(deleted)
-    revision = list_revisions(app.extensions["signage"].store, "liudaohe.yaml")[0]["revision"]
+    revision = list_revisions(app.extensions["signage"].store, "liudaohe.yaml")[0].revision
     restored = li.post(
         f"/admin/history/liudaohe.yaml/{revision}/restore", data={"csrf_token": token}
     )

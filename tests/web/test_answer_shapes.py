@@ -23,8 +23,6 @@ from tests.web.api_check import DOCUMENT, Api
 # and still listed). A new route cannot join it: it declares its answer.
 HAND_WRITTEN = {
     ("POST", "/hearings", 200),
-    ("GET", "/history/{file}", 200),
-    ("GET", "/history/{file}/{revision}", 200),
     ("POST", "/history/{file}/{revision}/restore", 200),
     ("POST", "/history/{file}/{revision}/restore", 202),
     ("GET", "/media", 200),

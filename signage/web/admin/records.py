@@ -133,8 +133,8 @@ def history_page() -> Any:
     name = config_file(request.args.get("file") or SITE_FILE)
     check_readable(who, instance.state.current, name)
     revisions = list_revisions(instance.store, name)
-    new = int_arg("new") or (revisions[0]["revision"] if revisions else None)
-    old = int_arg("old") or (revisions[1]["revision"] if len(revisions) > 1 else None)
+    new = int_arg("new") or (revisions[0].revision if revisions else None)
+    old = int_arg("old") or (revisions[1].revision if len(revisions) > 1 else None)
     diff = side_by_side(instance.store, name, old, new) if old and new and old != new else []
     return render_template(
         "admin/history.html",
@@ -148,8 +148,8 @@ def history_page() -> Any:
         # Playlists: the change between the two as the form reads it, as review shows it.
         changes=file_changes(
             name,
-            get_revision(instance.store, name, old)["text"],
-            get_revision(instance.store, name, new)["text"],
+            get_revision(instance.store, name, old).text,
+            get_revision(instance.store, name, new).text,
         )
         if diff
         else (None, True),

@@ -9,7 +9,13 @@ from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import AuditEntry, audit_entries
 from signage.accounts.users import user_units
-from signage.config.history import diff_revisions, get_revision, list_revisions
+from signage.config.history import (
+    Revision,
+    RevisionText,
+    diff_revisions,
+    get_revision,
+    list_revisions,
+)
 from signage.edits.saving import config_file, restore_revision
 from signage.errors import Invalid
 from signage.units import check_readable, check_unit_exists
@@ -32,16 +38,28 @@ def readable(file: str) -> str:
     return name
 
 
+class RevisionList(BaseModel):
+    """A file's revisions, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    revisions: list[Revision]
+
+
 @bp.get("/history/<file>")
 @staff_required()
+@answers(RevisionList)
 def history(file: str) -> Any:
     """The file's revisions, newest first (who, when, what kind of change)."""
     name = readable(file)
-    return {"file": name, "revisions": list_revisions(_store(), name, int_arg("limit", 100) or 100)}
+    limit = int_arg("limit", 100) or 100
+    return RevisionList(file=name, revisions=list_revisions(_store(), name, limit))
 
 
 @bp.get("/history/<file>/<int:revision>")
 @staff_required()
+@answers(RevisionText)
 def revision(file: str, revision: int) -> Any:
     """One revision with its full text."""
     return get_revision(_store(), readable(file), revision)
