@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from signage.config.layouts import check_layouts
 from signage.config.loader import Document, Mark, Path_, YamlError, decode, parse_yaml
@@ -38,6 +38,22 @@ CALENDAR_EXAMPLE = (
     "  holidays: [{year}-01-01, {year}-MM-DD..{year}-MM-DD]   # 放假日期或日期段\n"
     "  workdays: [{year}-MM-DD]                              # 调休上班日"
 )
+
+
+class IssueReport(BaseModel):
+    """A problem in the configuration: where, how serious, and its message (also as phrase)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: Literal["error", "warning"]
+    code: str
+    message: str
+    # The message as an English template and its parameters, for clients that translate.
+    template: str
+    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -72,19 +88,23 @@ class Issue:
             where += f":{self.line}:{self.column}"
         return f"{where}: {self.severity}: {self.message}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form for `signage check --json`, the API and /healthz."""
+    def report(self) -> IssueReport:
+        """The issue as `signage check --json`, the API and /healthz report it."""
         phrase = (self.phrase or Phrase(self.message)).to_dict()
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-            "template": phrase["template"],
-            "params": phrase["params"],
-        }
+        return IssueReport(
+            file=self.file,
+            line=self.line,
+            column=self.column,
+            severity=self.severity,
+            code=self.code,
+            message=self.message,
+            template=phrase["template"],
+            params=phrase["params"],
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form of `report`, for error details and other plain JSON."""
+        return self.report().model_dump()
 
 
 @dataclass(frozen=True)

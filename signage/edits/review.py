@@ -185,7 +185,7 @@ def approve(
     note = _comment(comment, required=False)
     author = user_by_name(signage.store, row["author"]) or {"name": row["author"]}
     try:
-        return save_file(
+        saved = save_file(
             signage,
             row["file"],
             row["text"].encode(),
@@ -211,6 +211,8 @@ def approve(
                 "draft": row["text"],
             },
         ) from None
+    assert isinstance(saved, Saved), "an approval is written, never held for review again"
+    return saved
 
 
 def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) -> dict[str, Any]:

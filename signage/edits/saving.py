@@ -16,7 +16,9 @@ import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
 from signage.config.folder import (
@@ -30,7 +32,7 @@ from signage.config.folder import (
 from signage.config.history import forget_revision, get_revision, record_revision
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
-from signage.config.validate import SITE_FILE, Config, Issue, validate_files
+from signage.config.validate import SITE_FILE, Config, Issue, IssueReport, validate_files
 from signage.edits.drafts import APPROVED, decide, hold_draft, reopen
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.units import check_file_change, check_playlist_delete, stamp_new_playlist
@@ -55,16 +57,36 @@ class FileVersion:
     etag: str
 
 
-@dataclass(frozen=True)
-class Saved:
-    """What a save did: the new ETag, the revision number, warnings about the file; or, held
-    for review, the file's unchanged ETag (None: it does not exist yet) and the review."""
+class Saved(BaseModel):
+    """Saved: the file's new ETag, its revision and the warnings about it."""
 
-    name: str
-    etag: str | None
-    revision: int | None
-    warnings: list[dict[str, Any]]
-    review: int | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    etag: str
+    revision: int
+    warnings: list[IssueReport]
+
+
+class PendingReview(BaseModel):
+    """The review a held change waits in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    state: Literal["pending"]
+    url: str
+
+
+class Held(BaseModel):
+    """Kept as a draft for a reviewer: the file and its ETag unchanged, the review to follow."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    etag: str | None  # None: the file does not exist yet
+    review: PendingReview
+    warnings: list[IssueReport]
 
 
 @dataclass(frozen=True)
@@ -295,10 +317,10 @@ def save_file(
     action: str,
     restored_from: int | None = None,
     approval: Approval | None = None,
-) -> Saved:
+) -> Saved | Held:
     """Validate, then write one YAML file and record it (action save, create or restore).
 
-    With review on, a change that is not an approval is kept as a draft instead."""
+    With review on, a change that is not an approval is kept as a draft instead (Held)."""
     if action == "create" and name != SITE_FILE:
         content = stamp_new_playlist(author, content)  # a unit editor's playlist is the unit's
     text = decode_upload(name, content)
@@ -328,7 +350,7 @@ def save_file(
         _check_screens_role(signage.state.current, config, author)
         on_disk = current.content if current else None
         check_file_change(author, signage.state.current, config, name, on_disk)
-        warnings = [i.to_dict() for i in issues if i.severity == "warning" and i.file == name]
+        warnings = [i.report() for i in issues if i.severity == "warning" and i.file == name]
         if approval is None and signage.settings.review:
             review = hold_draft(
                 signage.store,
@@ -340,7 +362,12 @@ def save_file(
                 base_etag=current.etag if current else None,
             )
             audit(signage.store, author, "review.submit", name, {"review": review})
-            return Saved(name, current.etag if current else None, None, warnings, review)
+            return Held(
+                file=name,
+                etag=current.etag if current else None,
+                review=PendingReview(id=review, state="pending", url=f"/api/v1/reviews/{review}"),
+                warnings=warnings,
+            )
         revision = record_revision(
             signage.store,
             name,
@@ -386,7 +413,7 @@ def save_file(
         # Validated a moment ago: serve it without validating the whole folder a second time.
         if not signage.state.adopt(config, issues, name, before):
             signage.refresh_config(force=True)  # another file changed too: read them all
-    return Saved(name, file_etag(content), revision, warnings)
+    return Saved(file=name, etag=file_etag(content), revision=revision, warnings=warnings)
 
 
 def delete_playlist(
@@ -430,7 +457,7 @@ def restore_revision(
     *,
     if_match: Collection[str] | None,
     author: dict[str, Any],
-) -> Saved:
+) -> Saved | Held:
     """Write an old revision again, validated like any save; it becomes a new revision."""
     found = get_revision(signage.store, name, revision)
     if found.text is None:

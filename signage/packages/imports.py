@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 from signage.accounts.audit import audit
 from signage.config.loader import YamlError
 from signage.config.roundtrip import dump_document, load_document
-from signage.edits.saving import check_file, playlist_file, save_file
+from signage.edits.saving import Held, check_file, playlist_file, save_file
 from signage.errors import Invalid
 from signage.media import library
 from signage.media.captions import attach_captions
@@ -215,8 +215,8 @@ def bring_in(
             author=author or COMMAND_LINE,
             action="create",
         )
-        if saved.review:
-            result.reviews.append(saved.review)
+        if isinstance(saved, Held):
+            result.reviews.append(saved.review.id)
         result.playlists[packed.id] = local
         record_import(
             store, publisher.key, PLAYLIST, packed.id, _sha(package, packed), local, by_name, feed

@@ -77,8 +77,8 @@ def _paths() -> dict[str, dict[str, Any]]:
             },
         }
     }
-    held = reply("With review on: kept as a draft for a reviewer; file unchanged", ref("Held"))
-    saved = {200: reply("Saved; the new ETag", ref("Saved"), headers=ETAG), 202: held}
+    held = reply("With review on: kept as a draft for a reviewer; file unchanged")
+    saved = {200: reply("Saved; the new ETag", headers=ETAG), 202: held}
     review_id = path_param("review_id", "Review number", INT)
     decision = {"required": True, **json_content(ref("Decision"))}
     put_errors = (409, 412, 415, 422, 428)
@@ -113,7 +113,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Create a playlist (id in ?id= or the JSON body)",
                 staff,
-                {201: reply("Created", ref("Saved"), headers=ETAG), 202: held},
+                {201: reply("Created", headers=ETAG), 202: held},
                 (409, 415, 422),
                 (query("id", "The new playlist's id"),),
                 YAML_BODY,
@@ -234,7 +234,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Write the draft at the version read (reviewer or admin, not its author)",
                 staff,
-                {200: reply("Written", ref("Saved"), headers=ETAG)},
+                {200: reply("Written", headers=ETAG)},
                 (409, 422),
                 (review_id,),
                 decision,

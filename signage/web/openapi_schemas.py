@@ -66,30 +66,7 @@ SCHEMAS: dict[str, Schema] = {
             }
         },
     },
-    "Issue": obj(
-        {
-            "file": STRING,
-            "line": nullable(INT),
-            "column": nullable(INT),
-            "severity": {"enum": ["error", "warning"]},
-            "code": STRING,
-            "message": STRING,
-        },
-        # The message as an English template and its parameters, for clients that translate.
-        {"template": STRING, "params": {"type": "object"}},
-    ),
     "YamlFile": obj({"file": STRING, "etag": STRING, "yaml": STRING}),
-    "Saved": obj(
-        {"file": STRING, "etag": STRING, "revision": INT, "warnings": array(ref("Issue"))}
-    ),
-    "Held": obj(
-        {
-            "file": STRING,
-            "etag": nullable(STRING),
-            "review": obj({"id": INT, "state": {"enum": ["pending"]}, "url": STRING}),
-            "warnings": array(ref("Issue")),
-        }
-    ),
     "Review": obj(
         {
             "id": INT,

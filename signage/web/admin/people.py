@@ -22,7 +22,7 @@ from signage.config.forms import site_yaml_with_screen
 from signage.config.layouts import all_layouts
 from signage.config.validate import SITE_FILE
 from signage.db import now
-from signage.edits.saving import Saved, read_version, save_file
+from signage.edits.saving import Held, Saved, read_version, save_file
 from signage.errors import Invalid
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
@@ -192,7 +192,7 @@ def _had_courtroom(screen_id: str) -> bool:
     return screen is not None and screen.courtroom is not None
 
 
-def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved:
+def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved | Held:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     if not form.name.strip():
         raise Invalid("write the screen's name, as staff will read it", code="no_screen_name")

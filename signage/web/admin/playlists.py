@@ -11,6 +11,7 @@ from signage.config.forms import item_at_line, item_lines, playlist_model, playl
 from signage.config.model import DEFAULT_SECONDS, web_address
 from signage.db import now
 from signage.edits.saving import (
+    Held,
     check_file,
     delete_playlist,
     playlist_file,
@@ -69,7 +70,7 @@ def playlists_create(form: NewPlaylistForm) -> Any:
         author=user(),
         action="create",
     )
-    if saved.review is not None:
+    if isinstance(saved, Held):
         flash_saved(saved, "")
         return redirect(url_for("admin.reviews_page"))
     return redirect(url_for("admin.playlists_edit", playlist_id=playlist_id))

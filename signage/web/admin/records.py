@@ -17,7 +17,7 @@ from signage.config.history import get_revision, list_revisions, side_by_side
 from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.edits.drafts import approvers
-from signage.edits.saving import config_file, restore_revision
+from signage.edits.saving import Saved, config_file, restore_revision
 from signage.screens.plays import play_report
 from signage.units import check_readable, readable_files, visible_screens
 from signage.web.admin.base import bp, user
@@ -164,7 +164,6 @@ def history_restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like any save); it becomes the newest."""
     name = config_file(file)
     saved = restore_revision(parts(), name, revision, if_match=None, author=user())
-    flash_saved(
-        saved, _("Revision %(old)s restored as revision %(new)s.", old=revision, new=saved.revision)
-    )
+    new = saved.revision if isinstance(saved, Saved) else None  # held: not written yet
+    flash_saved(saved, _("Revision %(old)s restored as revision %(new)s.", old=revision, new=new))
     return redirect(url_for("admin.history_page", file=name))

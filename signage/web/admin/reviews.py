@@ -26,7 +26,7 @@ from signage.edits.review import (
     site_zone,
     visible_reviews,
 )
-from signage.edits.saving import Saved
+from signage.edits.saving import Held, Saved
 from signage.errors import Conflict, SignageError
 from signage.media.library import media_titles
 from signage.programme.preview import PREVIEW_REACH
@@ -54,15 +54,15 @@ def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     return {**review_summary(rows[0], site_zone(parts())), "text": rows[0]["text"]}
 
 
-def flash_saved(saved: Saved, done: str) -> None:
+def flash_saved(saved: Saved | Held, done: str) -> None:
     """Tell staff what their save did: `done`, or that it now waits for a reviewer."""
-    if saved.review is None:
+    if isinstance(saved, Saved):
         flash(done)
     else:
         flash(
             _(
                 "Sent for review (number %(id)s): screens show it once a reviewer approves it.",
-                id=saved.review,
+                id=saved.review.id,
             )
         )
 

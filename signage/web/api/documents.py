@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request
+from werkzeug.http import quote_etag
 
-from signage.edits.saving import FileVersion, Saved
+from signage.edits.saving import FileVersion, Held, Saved
 from signage.errors import SignageError
 from signage.web.api.base import parse_body
 from signage.web.bodies import YamlDocument
@@ -54,34 +55,10 @@ def file_response(version: FileVersion) -> Response:
     return response
 
 
-def saved_response(saved: Saved, status: int = 200) -> Response:
-    """What a save answers: the new ETag (also as header), the revision and warnings; or,
-    held for review, 202 with the review to follow (the file and its ETag unchanged)."""
-    if saved.review is not None:
-        response = jsonify(
-            {
-                "file": saved.name,
-                "etag": saved.etag,
-                "review": {
-                    "id": saved.review,
-                    "state": "pending",
-                    "url": url_for("api.get_review", review_id=saved.review),
-                },
-                "warnings": saved.warnings,
-            }
-        )
-        response.status_code = 202
-        if saved.etag:
-            response.set_etag(saved.etag)
-        return response
-    response = jsonify(
-        {
-            "file": saved.name,
-            "etag": saved.etag,
-            "revision": saved.revision,
-            "warnings": saved.warnings,
-        }
-    )
-    response.status_code = status
-    response.set_etag(saved.etag)
-    return response
+def saved_answer(
+    saved: Saved | Held, status: int = 200
+) -> tuple[Saved | Held, int, dict[str, str]]:
+    """What a save answers: `status` with the new ETag (also as header), the revision and the
+    warnings; or, held for review, 202 with the review to follow (the file and ETag unchanged)."""
+    headers = {"ETag": quote_etag(saved.etag)} if saved.etag else {}
+    return saved, 202 if isinstance(saved, Held) else status, headers

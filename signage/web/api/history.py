@@ -16,13 +16,13 @@ from signage.config.history import (
     get_revision,
     list_revisions,
 )
-from signage.edits.saving import config_file, restore_revision
+from signage.edits.saving import Held, Saved, config_file, restore_revision
 from signage.errors import Invalid
 from signage.units import check_readable, check_unit_exists
 from signage.web.answers import answers
 from signage.web.api.arguments import int_arg
 from signage.web.api.base import bp
-from signage.web.api.documents import if_match, saved_response
+from signage.web.api.documents import if_match, saved_answer
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
@@ -78,6 +78,8 @@ def diff(file: str) -> Any:
 
 @bp.post("/history/<file>/<int:revision>/restore")
 @staff_required()
+@answers(Saved)
+@answers(Held, status=202)
 def restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like a save); it becomes a new revision."""
     saved = restore_revision(
@@ -87,7 +89,7 @@ def restore(file: str, revision: int) -> Any:
         if_match=if_match(),
         author=current_user(),
     )
-    return saved_response(saved)
+    return saved_answer(saved)
 
 
 def unit_people(unit: str | None) -> list[str] | None:

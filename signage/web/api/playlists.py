@@ -7,6 +7,8 @@ from typing import Any
 from flask import request, url_for
 
 from signage.edits.saving import (
+    Held,
+    Saved,
     delete_playlist,
     playlist_file,
     playlist_summaries,
@@ -15,8 +17,9 @@ from signage.edits.saving import (
 )
 from signage.errors import Invalid
 from signage.units import check_readable, visible_playlists
+from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
+from signage.web.api.documents import file_response, if_match, saved_answer, yaml_body
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
@@ -33,6 +36,8 @@ def list_playlists() -> Any:
 
 @bp.post("/playlists")
 @staff_required()
+@answers(Saved, status=201)
+@answers(Held, status=202)
 def create_playlist() -> Any:
     """A new playlist: YAML body with ?id=, or JSON {"id", "yaml"}; 409 when it exists."""
     content, body_id = yaml_body()
@@ -49,9 +54,9 @@ def create_playlist() -> Any:
         author=current_user(),
         action="create",
     )
-    response = saved_response(saved, 201)
-    response.headers["Location"] = url_for("api.get_playlist", playlist_id=playlist_id)
-    return response
+    answer, status, headers = saved_answer(saved, 201)
+    location = url_for("api.get_playlist", playlist_id=playlist_id)
+    return answer, status, {**headers, "Location": location}
 
 
 @bp.get("/playlists/<playlist_id>")
@@ -66,6 +71,8 @@ def get_playlist(playlist_id: str) -> Any:
 
 @bp.put("/playlists/<playlist_id>")
 @staff_required()
+@answers(Saved)
+@answers(Held, status=202)
 def put_playlist(playlist_id: str) -> Any:
     """Replace the playlist's text: validated, If-Match checked, written atomically."""
     content, _ = yaml_body()
@@ -77,7 +84,7 @@ def put_playlist(playlist_id: str) -> Any:
         author=current_user(),
         action="save",
     )
-    return saved_response(saved)
+    return saved_answer(saved)
 
 
 @bp.delete("/playlists/<playlist_id>")

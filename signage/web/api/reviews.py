@@ -15,10 +15,12 @@ from signage.edits.review import (
     visible_review,
     visible_reviews,
 )
+from signage.edits.saving import Saved
 from signage.errors import Invalid
 from signage.media import library
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
-from signage.web.api.documents import saved_response
+from signage.web.api.documents import saved_answer
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import Decision
 from signage.web.context import parts
@@ -54,12 +56,13 @@ def get_review(review_id: int) -> Any:
 
 @bp.post("/reviews/<int:review_id>/approve")
 @staff_required()
+@answers(Saved)
 def approve_review(review_id: int) -> Any:
     """Write the draft (reviewers and admins, never its author) when it is still the
     `version` the reviewer read; 409 when the draft or the file moved on."""
     body = parse_body(Decision)
     saved = approve(parts(), review_id, current_user() or {}, body.comment, body.version)
-    return saved_response(saved)
+    return saved_answer(saved)
 
 
 @bp.post("/reviews/<int:review_id>/reject")

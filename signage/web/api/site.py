@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from signage.config.validate import SITE_FILE
-from signage.edits.saving import read_version, save_file
+from signage.edits.saving import Held, Saved, read_version, save_file
+from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.api.documents import file_response, if_match, saved_response, yaml_body
+from signage.web.api.documents import file_response, if_match, saved_answer, yaml_body
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
@@ -22,6 +23,8 @@ def get_site() -> Any:
 
 @bp.put("/site")
 @staff_required()
+@answers(Saved)
+@answers(Held, status=202)
 def put_site() -> Any:
     """Replace site.yaml: validated with every playlist, If-Match checked, atomic."""
     content, _ = yaml_body()
@@ -33,4 +36,4 @@ def put_site() -> Any:
         author=current_user(),
         action="save",
     )
-    return saved_response(saved)
+    return saved_answer(saved)
