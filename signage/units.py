@@ -11,13 +11,16 @@ Chinese what the user may change instead. Pure: no Flask, no database.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from signage.config.loader import YamlError, decode, parse_yaml
 from signage.config.model import SiteFile
 from signage.config.units import rule_reach, screen_units, unit_screens
 from signage.config.validate import SITE_FILE, Config
 from signage.errors import Forbidden, Invalid
+
+if TYPE_CHECKING:  # saving checks changes with this module
+    from signage.edits.saving import PlaylistSummary
 
 User = Mapping[str, Any]
 
@@ -164,12 +167,12 @@ def readable_files(user: User, config: Config | None, names: Iterable[str]) -> l
 
 
 def visible_playlists(
-    user: User, config: Config | None, summaries: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+    user: User, config: Config | None, summaries: list[PlaylistSummary]
+) -> list[PlaylistSummary]:
     """The playlist list a user sees: the county's and their unit's (everyone's for county
     users)."""
-    files = set(readable_files(user, config, [row["file"] for row in summaries]))
-    return [row for row in summaries if row["file"] in files]
+    files = set(readable_files(user, config, [row.file for row in summaries]))
+    return [row for row in summaries if row.file in files]
 
 
 def stamp_new_playlist(user: User, content: bytes) -> bytes:

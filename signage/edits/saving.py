@@ -89,6 +89,18 @@ class Held(BaseModel):
     warnings: list[IssueReport]
 
 
+class PlaylistSummary(BaseModel):
+    """A playlist file with its display name, item count and unit (None: it did not load)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    file: str
+    name: str | None
+    items: int | None
+    unit: str | None
+
+
 @dataclass(frozen=True)
 class Approval:
     """A reviewer approving a draft: the save writes it on its author's behalf."""
@@ -238,7 +250,7 @@ def _validate_config(
     return (None if links else config), links + issues, before
 
 
-def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
+def playlist_summaries(signage: Signage) -> list[PlaylistSummary]:
     """Every playlist file with its display name and item count (when it loaded)."""
     loaded = signage.state.current.playlists if signage.state.current else {}
     playlists = []
@@ -247,13 +259,13 @@ def playlist_summaries(signage: Signage) -> list[dict[str, Any]]:
             continue
         playlist = loaded.get(path.stem)
         playlists.append(
-            {
-                "id": path.stem,
-                "file": path.name,
-                "name": playlist.name if playlist else None,
-                "items": len(playlist.items) if playlist else None,
-                "unit": playlist.unit if playlist else None,
-            }
+            PlaylistSummary(
+                id=path.stem,
+                file=path.name,
+                name=playlist.name if playlist else None,
+                items=len(playlist.items) if playlist else None,
+                unit=playlist.unit if playlist else None,
+            )
         )
     return playlists
 

@@ -66,7 +66,6 @@ SCHEMAS: dict[str, Schema] = {
             }
         },
     },
-    "YamlFile": obj({"file": STRING, "etag": STRING, "yaml": STRING}),
     "Review": obj(
         {
             "id": INT,
@@ -100,16 +99,6 @@ SCHEMAS: dict[str, Schema] = {
             ),
         ]
     },
-    "PlaylistList": obj(
-        {
-            "playlists": array(
-                obj(
-                    {"id": STRING, "file": STRING, "name": nullable(STRING), "items": nullable(INT)}
-                )
-            )
-        }
-    ),
-    "Deleted": obj({"deleted": STRING, "revision": INT}),
     "ManifestItem": obj(
         {
             "key": STRING,

@@ -30,9 +30,6 @@ HAND_WRITTEN = {
     ("PATCH", "/media/{media_id}", 200),
     ("POST", "/media/{media_id}/approve", 200),
     ("POST", "/packages", 200),
-    ("GET", "/playlists", 200),
-    ("DELETE", "/playlists/{playlist_id}", 200),
-    ("GET", "/playlists/{playlist_id}", 200),
     ("GET", "/published", 200),
     ("GET", "/reports/ledger", 200),
     ("GET", "/reports/plays", 200),
@@ -44,7 +41,6 @@ HAND_WRITTEN = {
     ("POST", "/screens/{screen_id}/plays", 200),
     ("PUT", "/screens/{screen_id}/snapshot", 201),
     ("GET", "/screens/{screen_id}/status", 200),
-    ("GET", "/site", 200),
     ("GET", "/tokens", 200),
 }
 

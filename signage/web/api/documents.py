@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, request
+from pydantic import BaseModel, ConfigDict
 from werkzeug.http import quote_etag
 
 from signage.edits.saving import FileVersion, Held, Saved
@@ -36,22 +37,25 @@ def if_match() -> set[str] | None:
     return set(header.as_set())
 
 
-def file_response(version: FileVersion) -> Response:
+class YamlFile(BaseModel):
+    """The file's YAML text exactly as stored, with its ETag."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    etag: str
+    yaml: str
+
+
+def file_answer(version: FileVersion) -> Response | tuple[YamlFile, int, dict[str, str]]:
     """The file as YAML text, or as JSON {file, yaml, etag} when the client prefers JSON."""
+    headers = {"ETag": quote_etag(version.etag), "Cache-Control": "no-cache"}
     wanted = request.accept_mimetypes.best_match([YAML_MIMETYPE, "application/json"])
     if wanted == "application/json":
-        response = jsonify(
-            {
-                "file": version.name,
-                "etag": version.etag,
-                "yaml": version.content.decode("utf-8", errors="replace"),
-            }
-        )
-    else:
-        response = Response(version.content, mimetype=YAML_MIMETYPE)
-        response.charset = "utf-8"
-    response.set_etag(version.etag)
-    response.headers["Cache-Control"] = "no-cache"
+        text = version.content.decode("utf-8", errors="replace")
+        return YamlFile(file=version.name, etag=version.etag, yaml=text), 200, headers
+    response = Response(version.content, mimetype=YAML_MIMETYPE, headers=headers)
+    response.charset = "utf-8"
     return response
 
 

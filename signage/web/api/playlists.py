@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request, url_for
+from pydantic import BaseModel, ConfigDict
 
 from signage.edits.saving import (
     Held,
+    PlaylistSummary,
     Saved,
     delete_playlist,
     playlist_file,
@@ -19,19 +21,39 @@ from signage.errors import Invalid
 from signage.units import check_readable, visible_playlists
 from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.api.documents import file_response, if_match, saved_answer, yaml_body
+from signage.web.api.documents import YamlFile, file_answer, if_match, saved_answer, yaml_body
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
 
+class PlaylistList(BaseModel):
+    """Every playlist file the caller may read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    playlists: list[PlaylistSummary]
+
+
+class PlaylistDeleted(BaseModel):
+    """The playlist deleted, and the revision that records it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    deleted: str
+    revision: int
+
+
 @bp.get("/playlists")
 @staff_required()
+@answers(PlaylistList)
 def list_playlists() -> Any:
     """Every playlist file (a unit's people: the county's and their unit's) with its display
     name, item count (when it loaded) and unit."""
     instance = parts()
     summaries = playlist_summaries(instance)
-    return {"playlists": visible_playlists(current_user() or {}, instance.state.current, summaries)}
+    return PlaylistList(
+        playlists=visible_playlists(current_user() or {}, instance.state.current, summaries)
+    )
 
 
 @bp.post("/playlists")
@@ -61,12 +83,13 @@ def create_playlist() -> Any:
 
 @bp.get("/playlists/<playlist_id>")
 @staff_required()
+@answers(YamlFile)
 def get_playlist(playlist_id: str) -> Any:
     """The playlist's YAML text exactly as stored, with its ETag."""
     instance = parts()
     name = playlist_file(playlist_id)
     check_readable(current_user() or {}, instance.state.current, name)
-    return file_response(read_version(instance.settings.playlists_dir, name))
+    return file_answer(read_version(instance.settings.playlists_dir, name))
 
 
 @bp.put("/playlists/<playlist_id>")
@@ -89,7 +112,8 @@ def put_playlist(playlist_id: str) -> Any:
 
 @bp.delete("/playlists/<playlist_id>")
 @staff_required()
+@answers(PlaylistDeleted)
 def remove_playlist(playlist_id: str) -> Any:
     """Delete a playlist no rule uses; the last text stays in its history."""
     revision = delete_playlist(parts(), playlist_id, if_match=if_match(), author=current_user())
-    return {"deleted": playlist_id, "revision": revision}
+    return PlaylistDeleted(deleted=playlist_id, revision=revision)

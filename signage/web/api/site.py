@@ -8,17 +8,18 @@ from signage.config.validate import SITE_FILE
 from signage.edits.saving import Held, Saved, read_version, save_file
 from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.api.documents import file_response, if_match, saved_answer, yaml_body
+from signage.web.api.documents import YamlFile, file_answer, if_match, saved_answer, yaml_body
 from signage.web.auth import current_user, staff_required
 from signage.web.context import parts
 
 
 @bp.get("/site")
 @staff_required()
+@answers(YamlFile)
 def get_site() -> Any:
     """site.yaml exactly as stored, with its ETag."""
     folder = parts().settings.playlists_dir
-    return file_response(read_version(folder, SITE_FILE))
+    return file_answer(read_version(folder, SITE_FILE))
 
 
 @bp.put("/site")
