@@ -56,7 +56,6 @@ HAND_WRITTEN = {
     ("GET", "/site", 200),
     ("PUT", "/site", 200),
     ("PUT", "/site", 202),
-    ("GET", "/tokens", 200),
 }
 
 
