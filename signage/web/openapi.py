@@ -21,7 +21,7 @@ from signage import __version__
 from signage.web.answers import declared_answers
 from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_accounts import ACCOUNT_PATHS
-from signage.web.openapi_hearings import HEARING_PATHS, HEARING_SCHEMAS
+from signage.web.openapi_hearings import HEARING_PATHS
 from signage.web.openapi_operations import MEDIA_ID, header, operation, path_param, query
 from signage.web.openapi_packages import PACKAGE_PATHS, PACKAGE_SCHEMAS
 from signage.web.openapi_schemas import (
@@ -573,7 +573,6 @@ def openapi_document(
         "components": {
             "schemas": {
                 **SCHEMAS,
-                **HEARING_SCHEMAS,
                 **PACKAGE_SCHEMAS,
                 **request_schemas(),
                 **model_schemas(answer_models, mode="serialization"),
