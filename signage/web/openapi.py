@@ -442,10 +442,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 {
                     200: {
                         "description": "The report",
-                        "content": {
-                            "application/json": {"schema": ref("PlayReport")},
-                            "text/csv": {"schema": STRING},
-                        },
+                        "content": {"text/csv": {"schema": STRING}},
                     }
                 },
                 (422, 503),
@@ -466,7 +463,6 @@ def _paths() -> dict[str, dict[str, Any]]:
                     200: {
                         "description": "The ledger",
                         "content": {
-                            "application/json": {"schema": ref("Ledger")},
                             "text/csv": {"schema": STRING},
                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                                 "schema": {"type": "string", "format": "binary"}

@@ -40,8 +40,6 @@ HAND_WRITTEN = {
     ("PUT", "/playlists/{playlist_id}", 200),
     ("PUT", "/playlists/{playlist_id}", 202),
     ("GET", "/published", 200),
-    ("GET", "/reports/ledger", 200),
-    ("GET", "/reports/plays", 200),
     ("GET", "/reviews", 200),
     ("GET", "/reviews/{review_id}", 200),
     ("POST", "/reviews/{review_id}/approve", 200),
