@@ -216,7 +216,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "Drafts, newest first (editors see their own)",
                 staff,
-                {200: reply("Reviews", ref("ReviewList"))},
+                {200: reply("Reviews")},
                 (422,),
                 (query("state", "pending, approved or rejected"),),
             )
@@ -244,7 +244,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Turn the draft down with a comment",
                 staff,
-                {200: reply("Rejected", ref("Review"))},
+                {200: reply("Rejected")},
                 (409, 422),
                 (review_id,),
                 decision,

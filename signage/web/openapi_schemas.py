@@ -108,7 +108,6 @@ SCHEMAS: dict[str, Schema] = {
             "url": STRING,
         }
     ),
-    "ReviewList": obj({"reviews": array(ref("Review"))}),
     "ReviewDetail": {
         "allOf": [
             ref("Review"),
