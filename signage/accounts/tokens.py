@@ -7,6 +7,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
 from signage.accounts.users import user_by_name
@@ -75,7 +76,20 @@ def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
     return row
 
 
-def list_tokens(store: Store, name: str | None = None) -> list[dict[str, Any]]:
+class Token(BaseModel):
+    """An API token as admins see it, without its secret."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    user: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None  # None: until revoked
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def list_tokens(store: Store, name: str | None = None) -> list[Token]:
     """Every token (of one user, if named), newest first, without its secret."""
     query = (
         sa.select(
@@ -94,13 +108,7 @@ def list_tokens(store: Store, name: str | None = None) -> list[dict[str, Any]]:
             raise NotFound(f"there is no user named {name!r}")
         query = query.where(users.c.name == name)
     with store.engine.connect() as conn:
-        return [
-            {
-                key: iso(value) if isinstance(value, dt.datetime) else value
-                for key, value in row.items()
-            }
-            for row in conn.execute(query).mappings()
-        ]
+        return [Token(**row) for row in conn.execute(query).mappings()]
 
 
 def revoke_token_id(store: Store, token_id: int, actor: dict[str, Any] | None = None) -> None:

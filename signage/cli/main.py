@@ -20,7 +20,7 @@ from signage.cli.edge import command_parts as _parts
 from signage.cli.edge import say as _say
 from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
-from signage.config.when import parse_moment
+from signage.config.when import json_values, parse_moment
 from signage.errors import SignageError
 from signage.programme.segments import facts_from_rows, requirement_issues
 from signage.settings import Settings, load_settings
@@ -310,7 +310,8 @@ def token_list(user_name: str | None) -> None:
     """Print every token (of USER) as: id, user, created, expires, last used, revoked."""
     from signage.accounts.tokens import list_tokens
 
-    for row in list_tokens(_parts().store, user_name):
+    for token in list_tokens(_parts().store, user_name):
+        row = json_values(token)
         fields = ("id", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
         click.echo("\t".join(str(row[name] or "-") for name in fields))
 

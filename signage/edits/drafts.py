@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.history import latest_revision
-from signage.config.when import iso
 from signage.db import Store, now, reviews
 from signage.errors import NotFound
 
@@ -136,24 +136,47 @@ def decide(
         )
 
 
-def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> dict[str, Any]:
-    """A review as the API lists it (without its text), times in the site's `zone`."""
-    return {
-        "id": row["id"],
-        "file": row["file"],
-        "action": row["action"],
-        "author": row["author"],
-        "state": row["state"],
-        "comment": row["comment"],
-        "decided_by": row["decided_by"],
-        "decided_at": iso(row["decided_at"], zone) if row["decided_at"] else None,
-        "base_revision": row["base_revision"],
-        "revision": row["revision"],
-        "version": draft_version(row),
-        "created_at": iso(row["created_at"], zone),
-        "updated_at": iso(row["updated_at"], zone),
-        "url": f"/api/v1/reviews/{row['id']}",
-    }
+class ReviewSummary(BaseModel):
+    """A draft under review, without its text; times in the site's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int
+    file: str
+    action: Literal["save", "create", "restore"]
+    author: str
+    state: Literal["pending", "approved", "rejected"]
+    comment: str | None  # the reviewer's
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    base_revision: int | None  # the file's revision the draft was made on
+    revision: int | None  # the revision its approval wrote
+    version: str  # what a reviewer approves: see draft_version
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    url: str
+
+
+def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> ReviewSummary:
+    """A review as the API lists it (without its text), times in the site's `zone` (UTC
+    when None)."""
+    shown = zone or dt.UTC
+    return ReviewSummary(
+        id=row["id"],
+        file=row["file"],
+        action=row["action"],
+        author=row["author"],
+        state=row["state"],
+        comment=row["comment"],
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"].astimezone(shown) if row["decided_at"] else None,
+        base_revision=row["base_revision"],
+        revision=row["revision"],
+        version=draft_version(row),
+        created_at=row["created_at"].astimezone(shown),
+        updated_at=row["updated_at"].astimezone(shown),
+        url=f"/api/v1/reviews/{row['id']}",
+    )
 
 
 def reopen(store: Store, review_id: int, revision: int) -> None:

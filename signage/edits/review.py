@@ -20,6 +20,7 @@ from signage.db import Store
 from signage.edits.drafts import (
     PENDING,
     REJECTED,
+    ReviewSummary,
     decide,
     draft_version,
     review_row,
@@ -102,7 +103,17 @@ def visible_reviews(
     ]
 
 
-def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
+class ReviewDetail(ReviewSummary):
+    """A draft with its text, the diff from its base and the media it adds."""
+
+    text: str
+    base: str | None  # the file's text the draft was made on (None: a new file)
+    diff: str
+    file_moved_on: bool  # the file changed since the draft's base
+    media_added: list[str]  # media its playlist names that the configuration in effect does not
+
+
+def review_detail(signage: Signage, review_id: int) -> ReviewDetail:
     """A review with its text, the diff from its base, whether the file moved on since, and
     the media its playlist names that the configuration in effect does not."""
     row = review_row(signage.store, review_id)
@@ -120,14 +131,14 @@ def review_detail(signage: Signage, review_id: int) -> dict[str, Any]:
     except SignageError:
         wanted = set()
     in_effect = signage.state.current.media_ids() if signage.state.current else {}
-    return {
-        **review_summary(row, site_zone(signage)),
-        "text": row["text"],
-        "base": base,
-        "diff": "".join(line if line.endswith("\n") else line + "\n" for line in diff),
-        "file_moved_on": current_etag != row["base_etag"],
-        "media_added": sorted(wanted - set(in_effect)),
-    }
+    return ReviewDetail(
+        **review_summary(row, site_zone(signage)).model_dump(),
+        text=row["text"],
+        base=base,
+        diff="".join(line if line.endswith("\n") else line + "\n" for line in diff),
+        file_moved_on=current_etag != row["base_etag"],
+        media_added=sorted(wanted - set(in_effect)),
+    )
 
 
 def _check_decider(signage: Signage, row: dict[str, Any], reviewer: dict[str, Any]) -> None:
@@ -250,7 +261,7 @@ def decide_captions(
 
 def reject(
     signage: Signage, review_id: int, reviewer: dict[str, Any], comment: str | None
-) -> dict[str, Any]:
+) -> ReviewSummary:
     """Turn a draft down with a comment for its author; the file stays as it is."""
     row = review_row(signage.store, review_id)
     _check_decider(signage, row, reviewer)

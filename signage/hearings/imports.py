@@ -3,6 +3,7 @@ read, the good ones stored over the dates they cover, the bad ones listed, all a
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -11,11 +12,13 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict
+
 from signage.accounts.audit import audit
 from signage.db import Store
 from signage.errors import Invalid, SignageError
 from signage.hearings.board import replace_hearings
-from signage.hearings.records import read_hearings
+from signage.hearings.records import RowProblem, read_hearings
 from signage.hearings.tables import HEARINGS_LARGEST, Cell, read_table
 from signage.units import check_rooms, unit_rooms
 
@@ -28,6 +31,17 @@ FETCHED_KEY = "hearings:fetched"  # digest of the last list fetched, so unchange
 FETCH_TIMEOUT = 20  # seconds
 
 
+class HearingsImported(BaseModel):
+    """What an import stored: the dates it replaced, and the rows rejected or doubtful."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dates: list[dt.date]
+    imported: int
+    rejected: list[RowProblem]
+    warnings: list[RowProblem]  # rows kept, with a doubt
+
+
 def import_hearings(
     store: Store,
     rows: list[list[Cell]],
@@ -35,7 +49,7 @@ def import_hearings(
     user: dict[str, Any] | str | None,
     source: str,
     config: Config | None = None,
-) -> dict[str, Any]:
+) -> HearingsImported:
     """Store the good rows over their dates; 422 listing every row when none is good.
     With the `config`, a unit's people import only their courtrooms' hearings (403 else)
     and replace only those rooms' hearings of the dates."""
@@ -44,7 +58,7 @@ def import_hearings(
         raise Invalid(
             "no hearing in the list could be read; each rejected row says why",
             code="bad_hearings",
-            details=result.rejected,
+            details=[problem.model_dump() for problem in result.rejected],
         )
     name = user.get("name") if isinstance(user, dict) else user
     rooms = None
@@ -52,13 +66,13 @@ def import_hearings(
         check_rooms(user, config, {hearing.courtroom for hearing in result.hearings})
         rooms = unit_rooms(user, config)
     days = replace_hearings(store, result.hearings, zone, name, rooms)
-    report = {
-        "dates": [day.isoformat() for day in days],
-        "imported": len(result.hearings),
-        "rejected": result.rejected,
-        "warnings": result.warnings,
-    }
-    audit(store, user, "hearings.import", source[:200], report)
+    report = HearingsImported(
+        dates=days,
+        imported=len(result.hearings),
+        rejected=result.rejected,
+        warnings=result.warnings,
+    )
+    audit(store, user, "hearings.import", source[:200], report.model_dump(mode="json"))
     return report
 
 
@@ -69,7 +83,7 @@ def import_upload(
     zone: ZoneInfo,
     user: dict[str, Any] | None,
     config: Config | None = None,
-) -> dict[str, Any]:
+) -> HearingsImported:
     """An uploaded .xlsx or .csv file."""
     rows = read_table(raw, filename)
     return import_hearings(store, rows, zone, user, filename or "upload", config)
@@ -94,7 +108,7 @@ def json_rows(raw: bytes) -> list[list[Cell]]:
     ]
 
 
-def fetch_hearings(store: Store, url: str, zone: ZoneInfo) -> dict[str, Any] | None:
+def fetch_hearings(store: Store, url: str, zone: ZoneInfo) -> HearingsImported | None:
     """Fetch the list the case system publishes; import it when it changed (None if not)."""
     request = urllib.request.Request(url, headers={"Accept": "text/csv, application/json"})
     try:
@@ -116,6 +130,7 @@ def fetch_hearings(store: Store, url: str, zone: ZoneInfo) -> dict[str, Any] | N
     rows = json_rows(raw) if is_json else read_table(raw, url)
     report = import_hearings(store, rows, zone, None, url)
     store.set_meta(FETCHED_KEY, digest)
-    if report["rejected"]:
-        log.warning("hearing list from %s: rows rejected: %s", url, report["rejected"])
+    if report.rejected:
+        rejected = [problem.model_dump() for problem in report.rejected]
+        log.warning("hearing list from %s: rows rejected: %s", url, rejected)
     return report

@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.phrases import N_
 from signage.config.when import FIRST_YEAR, LAST_YEAR
@@ -82,13 +83,22 @@ class Hearing:
         return self.starts_at.astimezone(zone).date()
 
 
+class RowProblem(BaseModel):
+    """A row of the list and what is wrong with it (or doubtful about it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    row: int  # numbered from 1, as the spreadsheet shows it
+    reason: str  # one of REASONS, in English
+
+
 @dataclass
 class ImportResult:
     """Good hearings, and each rejected row with its number (as the spreadsheet counts)."""
 
     hearings: list[Hearing] = field(default_factory=list)
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)  # kept rows, with a doubt
+    rejected: list[RowProblem] = field(default_factory=list)
+    warnings: list[RowProblem] = field(default_factory=list)  # kept rows, with a doubt
 
 
 def _key(text: Cell) -> str:
@@ -245,11 +255,11 @@ def read_hearings(rows: Sequence[Sequence[Cell]], zone: ZoneInfo) -> ImportResul
         try:
             hearing = _hearing(row, columns, labels, zone)
         except ValueError as problem:
-            result.rejected.append({"row": number, "reason": str(problem)})
+            result.rejected.append(RowProblem(row=number, reason=str(problem)))
             continue
         result.hearings.append(hearing)
         if any(has_role_inside(name) for _role, name in hearing.parties):
-            result.warnings.append({"row": number, "reason": PARTY_UNCLEAR})
+            result.warnings.append(RowProblem(row=number, reason=PARTY_UNCLEAR))
     return result
 
 

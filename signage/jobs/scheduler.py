@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
 from signage.db import now
-from signage.hearings.imports import fetch_hearings
+from signage.hearings.imports import HearingsImported, fetch_hearings
 from signage.jobs.leases import HOUSEKEEPING, release_lease, take_lease
 from signage.jobs.preparation import (
     POLL_SECONDS,
@@ -57,7 +56,7 @@ def requeue_interrupted(parts: Signage) -> list[str]:
     return recover_interrupted(parts)
 
 
-def fetch_hearing_list(parts: Signage) -> dict[str, Any] | None:
+def fetch_hearing_list(parts: Signage) -> HearingsImported | None:
     """Import the hearing list the case system publishes at HEARINGS_URL, when it changed."""
     url = parts.settings.hearings_url
     config = parts.state.current

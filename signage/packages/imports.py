@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from ruamel.yaml.comments import CommentedMap
 
 from signage.accounts.audit import audit
@@ -35,19 +35,19 @@ MEDIA, PLAYLIST = "media", "playlist"
 COMMAND_LINE = {"name": "signage package import", "role": "admin"}
 
 
-@dataclass
-class ImportedPackage:
-    """What an import did: each new item's local id by its publisher's id, the items that
-    were already here, and the reviews holding new playlists (review on)."""
+class ImportedPackage(BaseModel):
+    """What an import did: the new items, those already here, the reviews holding playlists."""
+
+    model_config = ConfigDict(extra="forbid")
 
     publisher: str
-    media: dict[str, str] = field(default_factory=dict)
-    playlists: dict[str, str] = field(default_factory=dict)
-    unchanged: list[str] = field(default_factory=list)
-    reviews: list[int] = field(default_factory=list)
+    media: dict[str, str]  # each new item's id here, by its publisher's id
+    playlists: dict[str, str]
+    unchanged: list[str]  # items imported before, left as they are
+    reviews: list[int]  # the reviews holding new playlists (review on)
     # Topics the publisher gave its media that this court's site.yaml does not declare:
     # left off (a topic is this court's word for its duty list), and said so.
-    topics_left_off: list[str] = field(default_factory=list)
+    topics_left_off: list[str]
 
 
 def import_package(
@@ -171,7 +171,14 @@ def bring_in(
 ) -> ImportedPackage:
     """Add a verified package's new items (those of ``feed``, when it came from one)."""
     store, publisher = parts.store, package.publisher
-    result = ImportedPackage(publisher.name)
+    result = ImportedPackage(
+        publisher=publisher.name,
+        media={},
+        playlists={},
+        unchanged=[],
+        reviews=[],
+        topics_left_off=[],
+    )
     media_ids = _local_media_ids(parts, package, result)
     playlists = _new_playlists(parts, package, media_ids, result)
     media_dir = Path(parts.settings.media_dir)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.units import screen_units
 from signage.config.validate import Config
@@ -157,6 +158,30 @@ def screen_months(
     ]
 
 
+class LedgerRow(BaseModel):
+    """Plays and airtime of one topic, unit and month (and screen or item when grouped so)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: str | None  # "YYYY-MM"; None: the whole period (the summary)
+    topic: str | None  # None: plays of no topic (未分类)
+    topic_name: str
+    unit: str | None  # None: the court as a whole
+    unit_name: str
+    plays: int
+    airtime_seconds: float
+    airtime_hours: float
+    items: int
+    screens: int
+    screen_ids: list[str]
+    on_hours: float  # the hours the screen_ids were on in the month (or period)
+    # Only when grouped by screen, or by item:
+    screen: str | None = None
+    screen_name: str | None = None
+    item: str | None = None
+    title: str | None = None
+
+
 @dataclass(frozen=True)
 class Ledger:
     """The whole report: grouped rows, required plays by day, campaign shares."""
@@ -164,8 +189,8 @@ class Ledger:
     first: dt.date
     last: dt.date
     by: Grouping
-    rows: list[dict[str, object]]
-    summary: list[dict[str, object]]  # per topic over the whole period
+    rows: list[LedgerRow]
+    summary: list[LedgerRow]  # per topic over the whole period
     requirements: list[RequirementDay]
     campaigns: list[CampaignShare]
     uptime: list[ScreenMonth]
@@ -282,32 +307,33 @@ def _row(
     tally: Tally,
     titles: dict[str, str | None],
     uptime: Uptime,
-) -> dict[str, object]:
+) -> LedgerRow:
     topic, unit, extra, month = key
-    row: dict[str, object] = {
-        "month": month,
-        "topic": topic,
-        "topic_name": config.site_file.topics.get(topic or "", topic) if topic else "未分类",
-        "unit": unit,
-        "unit_name": unit_name(config, unit),
-        "plays": tally.plays,
-        "airtime_seconds": round(tally.seconds, 1),
-        "airtime_hours": round(tally.seconds / 3600, 2),
-        "items": len(tally.items),
-        "screens": len(tally.screens),
-        "screen_ids": sorted(tally.screens),
-        "on_hours": round(on_hours(uptime, tally.screens, month), 2),
-    }
-    if by == "unit":
-        row["topic_name"] = "全部"
+    grouped: dict[str, str | None] = {}
     if by == "screen":
         screen = config.screens.get(extra or "")
-        row["screen"] = extra
-        row["screen_name"] = (screen.name or extra) if screen else extra
+        grouped = {"screen": extra, "screen_name": (screen.name or extra) if screen else extra}
     if by == "item":
-        row["item"] = extra
-        row["title"] = titles.get(extra or "")
-    return row
+        grouped = {"item": extra, "title": titles.get(extra or "")}
+    if by == "unit":
+        topic_name = "全部"
+    else:
+        topic_name = config.site_file.topics.get(topic or "", topic) if topic else "未分类"
+    return LedgerRow(
+        month=month,
+        topic=topic,
+        topic_name=topic_name,
+        unit=unit,
+        unit_name=unit_name(config, unit),
+        plays=tally.plays,
+        airtime_seconds=round(tally.seconds, 1),
+        airtime_hours=round(tally.seconds / 3600, 2),
+        items=len(tally.items),
+        screens=len(tally.screens),
+        screen_ids=sorted(tally.screens),
+        on_hours=round(on_hours(uptime, tally.screens, month), 2),
+        **grouped,
+    )
 
 
 def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:

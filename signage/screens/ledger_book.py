@@ -5,15 +5,16 @@ neutralised as in the plays CSV."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.drawing.image import Image as SheetImage
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.validate import Config
 from signage.screens.ledger import (
@@ -102,74 +103,124 @@ def _screen_name(config: Config, screen_id: str) -> str:
     return (screen.name or screen_id) if screen else screen_id
 
 
-def requirement_rows(config: Config, days: list[RequirementDay]) -> list[dict[str, Any]]:
+class RequirementRow(BaseModel):
+    """Whether a screen played a required clip its count on one day."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    requirement: int  # its place in site.yaml's requirements, from 1
+    day: dt.date
+    screen: str
+    screen_name: str
+    clip: str
+    title: str
+    required: int
+    played: int
+    met: bool
+    on_hours: float  # the hours its screen was on that day
+
+
+class CampaignRow(BaseModel):
+    """The share of a screen's airtime a campaign's topic reached over its days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    campaign: int  # its place in site.yaml's campaigns, from 1
+    topic: str
+    topic_name: str
+    screen: str
+    screen_name: str
+    first: dt.date
+    last: dt.date
+    wanted: int  # percent
+    reached: float  # percent
+    met: bool
+
+
+class UptimeRow(BaseModel):
+    """The hours a screen was on in one month, and on how many days."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: str
+    screen: str
+    screen_name: str
+    unit: str | None  # None: the court as a whole
+    unit_name: str
+    on_hours: float
+    days_on: int
+
+
+def requirement_rows(config: Config, days: list[RequirementDay]) -> list[RequirementRow]:
     """Required plays per screen and day, as rows."""
     return [
-        {
-            "day": d.day.isoformat(),
-            "screen_name": _screen_name(config, d.screen),
-            "title": d.clip,
-            "required": d.required,
-            "played": d.played,
-            "met": d.met,
-            "on_hours": d.on_hours,
-            "screen": d.screen,
-            "clip": d.clip,
-            "requirement": d.requirement + 1,
-        }
+        RequirementRow(
+            requirement=d.requirement + 1,
+            day=d.day,
+            screen=d.screen,
+            screen_name=_screen_name(config, d.screen),
+            clip=d.clip,
+            title=d.clip,
+            required=d.required,
+            played=d.played,
+            met=d.met,
+            on_hours=d.on_hours,
+        )
         for d in days
     ]
 
 
-def uptime_rows(config: Config, months: list[ScreenMonth]) -> list[dict[str, Any]]:
+def uptime_rows(config: Config, months: list[ScreenMonth]) -> list[UptimeRow]:
     """The hours each screen was on per month, as rows."""
     rows = []
     for m in months:
         unit = unit_of(config, m.screen)
         rows.append(
-            {
-                "month": m.month,
-                "screen_name": _screen_name(config, m.screen),
-                "unit_name": unit_name(config, unit),
-                "on_hours": m.on_hours,
-                "days_on": m.days_on,
-                "screen": m.screen,
-                "unit": unit,
-            }
+            UptimeRow(
+                month=m.month,
+                screen=m.screen,
+                screen_name=_screen_name(config, m.screen),
+                unit=unit,
+                unit_name=unit_name(config, unit),
+                on_hours=m.on_hours,
+                days_on=m.days_on,
+            )
         )
     return rows
 
 
-def campaign_rows(config: Config, shares: list[CampaignShare]) -> list[dict[str, Any]]:
+def campaign_rows(config: Config, shares: list[CampaignShare]) -> list[CampaignRow]:
     """Campaign shares per screen, as rows."""
     return [
-        {
-            "topic_name": config.site_file.topics.get(s.topic, s.topic),
-            "screen_name": _screen_name(config, s.screen),
-            "first": s.first.isoformat(),
-            "last": s.last.isoformat(),
-            "wanted": s.wanted,
-            "reached": round(s.reached, 1),
-            "met": s.reached >= s.wanted,
-            "topic": s.topic,
-            "screen": s.screen,
-            "campaign": s.campaign + 1,
-        }
+        CampaignRow(
+            campaign=s.campaign + 1,
+            topic=s.topic,
+            topic_name=config.site_file.topics.get(s.topic, s.topic),
+            screen=s.screen,
+            screen_name=_screen_name(config, s.screen),
+            first=s.first,
+            last=s.last,
+            wanted=s.wanted,
+            reached=round(s.reached, 1),
+            met=s.reached >= s.wanted,
+        )
         for s in shares
     ]
 
 
 def ledger_csv(ledger: Ledger) -> bytes:
     """The grouped rows as CSV for Excel."""
-    return table_csv(row_columns(ledger), ledger.rows)
+    return table_csv(row_columns(ledger), (row.model_dump() for row in ledger.rows))
 
 
-def _sheet(sheet: Worksheet, columns: Mapping[str, str], rows: list[dict[str, Any]]) -> None:
+def _sheet(sheet: Worksheet, columns: Mapping[str, str], rows: Sequence[BaseModel]) -> None:
     sheet.append(list(columns.values()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([spreadsheet_cell(row.get(key)) for key in columns])
+        # Dates as the ISO text they always were in these sheets, not Excel date cells.
+        values = row.model_dump(mode="json")
+        sheet.append([spreadsheet_cell(values.get(key)) for key in columns])
     for index, heading in enumerate(columns.values(), start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(10, len(heading) * 2 + 2)
@@ -232,15 +283,15 @@ def ledger_xlsx(
         summary.add_chart(chart, f"H{header_row}")
     days = requirement_rows(config, ledger.requirements)
     if days:
-        missed = sum(1 for d in days if not d["met"])
+        missed = sum(1 for d in days if not d.met)
         summary.append([])
         summary.append([f"规定播放：{len(days) - missed} 屏·日达标，{missed} 屏·日未达标"])
     columns = row_columns(ledger)
-    for month in sorted({str(row["month"]) for row in ledger.rows}):
+    for month in sorted({str(row.month) for row in ledger.rows}):
         _sheet(
             book.create_sheet(f"{month}月"),
             columns,
-            [row for row in ledger.rows if row["month"] == month],
+            [row for row in ledger.rows if row.month == month],
         )
     _sheet(book.create_sheet("规定播放"), REQUIREMENT_COLUMNS, days)
     _sheet(book.create_sheet("专题占比"), CAMPAIGN_COLUMNS, campaign_rows(config, ledger.campaigns))

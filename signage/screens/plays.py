@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 
 from signage.config.model import Item
 from signage.config.validate import Config
@@ -205,6 +206,26 @@ def store_plays(
     return {"received": len(records), "stored": stored, "unknown_items": unknown}
 
 
+class PlayTotal(BaseModel):
+    """Plays and whole seconds of one item on one screen and day (in the site's zone)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day: dt.date
+    screen: str
+    screen_name: str | None
+    playlist: str | None  # what the item was when it played (None: stored before these)
+    playlist_name: str | None
+    item: str
+    type: str
+    media: str | None
+    title: str | None
+    plays: int
+    seconds: int  # whole seconds: what a report reader counts
+    in_config: bool  # False: the item is no longer in the configuration
+    zone: str | None  # None: the main zone
+
+
 def play_report(
     store: Store,
     config: Config,
@@ -212,7 +233,7 @@ def play_report(
     last: dt.date,
     screen_id: str | None = None,
     screens: set[str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[PlayTotal]:
     """Plays and seconds per day (in the site's zone), screen and item, in that order; of
     `screens` only, when given (a unit's)."""
     if last < first:
@@ -239,10 +260,10 @@ def play_report(
     if screens is not None:
         query = query.where(plays.c.screen_id.in_(sorted(screens)))
     # Rows are told apart by what played (stored names), not by today's position of an item.
-    totals: dict[tuple[str | None, ...], list[float]] = {}
+    totals: dict[tuple[Any, ...], list[float]] = {}
     with store.engine.connect() as conn:
         for row in conn.execution_options(yield_per=2000).execute(query):
-            day = row.started_at.astimezone(zone).date().isoformat()
+            day = row.started_at.astimezone(zone).date()
             key = (
                 day,
                 row.screen_id,
@@ -262,23 +283,23 @@ def play_report(
         totals.items(), key=lambda entry: tuple(part or "" for part in entry[0])
     ):
         day, screen, playlist, playlist_name, title, item, kind, media, zone_id = key
-        screen_config = config.screens.get(screen or "")
+        screen_config = config.screens.get(screen)
         report.append(
-            {
-                "day": day,
-                "screen": screen,
-                "screen_name": (screen_config.name or None) if screen_config else None,
-                "playlist": playlist,
-                "playlist_name": playlist_name,
-                "item": item,
-                "type": kind,
-                "media": media,
-                "title": title,
-                "plays": int(count),
-                "seconds": round(seconds),  # whole seconds: what a report reader counts
-                "in_config": item_title(config, item or "") is not None,
-                "zone": zone_id,  # None: the main zone
-            }
+            PlayTotal(
+                day=day,
+                screen=screen,
+                screen_name=(screen_config.name or None) if screen_config else None,
+                playlist=playlist,
+                playlist_name=playlist_name,
+                item=item,
+                type=kind,
+                media=media,
+                title=title,
+                plays=int(count),
+                seconds=round(seconds),
+                in_config=item_title(config, item) is not None,
+                zone=zone_id,
+            )
         )
     return report
 
@@ -307,8 +328,9 @@ def table_csv(columns: Mapping[str, str], rows: Iterable[Mapping[str, Any]]) -> 
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def report_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
+def report_csv(rows: Sequence[PlayTotal]) -> bytes:
     """The plays report as CSV for Excel."""
     return table_csv(
-        CSV_COLUMNS, ({**row, "type": KIND_WORDS.get(row["type"], row["type"])} for row in rows)
+        CSV_COLUMNS,
+        ({**row.model_dump(), "type": KIND_WORDS.get(row.type, row.type)} for row in rows),
     )

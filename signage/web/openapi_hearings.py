@@ -6,33 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from signage.web.openapi_operations import FILE_FORM, MEDIA_ID, operation, query
-from signage.web.openapi_schemas import (
-    INT,
-    STRING,
-    array,
-    json_content,
-    nullable,
-    obj,
-    ref,
-    reply,
-)
+from signage.web.openapi_schemas import json_content, ref, reply
 
-HEARING_SCHEMAS: dict[str, Any] = {
-    "HearingsImported": obj(
-        {
-            "dates": array(STRING),
-            "imported": INT,
-            "rejected": array(obj({"row": nullable(INT), "reason": STRING})),
-            "warnings": array(obj({"row": nullable(INT), "reason": STRING})),
-        }
-    ),
-}
 HEARING_PATHS: dict[str, Any] = {
     "/hearings": {
         "post": operation(
             "Upload a hearing list (.xlsx or .csv in UTF-8 or GBK); replaces its dates",
             "staff",
-            {200: reply("Imported; rejected rows with reasons", ref("HearingsImported"))},
+            {200: reply("Imported; rejected rows with reasons")},
             (422, 503),
             body=FILE_FORM,
         ),

@@ -84,7 +84,6 @@ SCHEMAS: dict[str, Schema] = {
             "url": STRING,
         }
     ),
-    "ReviewList": obj({"reviews": array(ref("Review"))}),
     "ReviewDetail": {
         "allOf": [
             ref("Review"),
@@ -205,32 +204,6 @@ SCHEMAS: dict[str, Schema] = {
     "PlaysStored": obj(
         {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
     ),
-    "PlayReport": obj(
-        {
-            "from": {"type": "string", "format": "date"},
-            "to": {"type": "string", "format": "date"},
-            "screen": nullable(STRING),
-            "rows": array(
-                obj(
-                    {
-                        "day": {"type": "string", "format": "date"},
-                        "screen": STRING,
-                        "screen_name": nullable(STRING),
-                        "playlist": nullable(STRING),
-                        "playlist_name": nullable(STRING),
-                        "item": STRING,
-                        "type": STRING,
-                        "media": nullable(STRING),
-                        "title": nullable(STRING),
-                        "plays": INT,
-                        "seconds": NUMBER,
-                        "in_config": BOOL,
-                        "zone": nullable(STRING),
-                    }
-                )
-            ),
-        }
-    ),
     "Media": obj(
         {
             "id": STRING,
@@ -254,81 +227,6 @@ SCHEMAS: dict[str, Schema] = {
             "topics": array(STRING),
         },
         {"unit": nullable(STRING)},  # the uploader's unit; null: the county's
-    ),
-    "Ledger": obj(
-        {
-            "from": {"type": "string", "format": "date"},
-            "to": {"type": "string", "format": "date"},
-            "by": {"enum": ["topic", "unit", "screen", "item"]},
-            "rows": array(ref("LedgerRow")),
-            "summary": array(ref("LedgerRow")),
-            "requirements": array(
-                obj(
-                    {
-                        "requirement": INT,
-                        "day": {"type": "string", "format": "date"},
-                        "screen": STRING,
-                        "screen_name": STRING,
-                        "clip": STRING,
-                        "title": STRING,
-                        "required": INT,
-                        "played": INT,
-                        "met": BOOL,
-                        "on_hours": NUMBER,  # the hours its screen was on that day
-                    }
-                )
-            ),
-            "campaigns": array(
-                obj(
-                    {
-                        "campaign": INT,
-                        "topic": STRING,
-                        "topic_name": STRING,
-                        "screen": STRING,
-                        "screen_name": STRING,
-                        "first": {"type": "string", "format": "date"},
-                        "last": {"type": "string", "format": "date"},
-                        "wanted": INT,
-                        "reached": NUMBER,
-                        "met": BOOL,
-                    }
-                )
-            ),
-            "uptime": array(ref("LedgerUptime")),  # hours each screen was on per month
-        }
-    ),
-    "LedgerUptime": obj(
-        {
-            "month": STRING,
-            "screen": STRING,
-            "screen_name": STRING,
-            "unit": nullable(STRING),
-            "unit_name": STRING,
-            "on_hours": NUMBER,
-            "days_on": INT,
-        }
-    ),
-    "LedgerRow": obj(
-        {
-            "topic": nullable(STRING),
-            "topic_name": STRING,
-            "unit": nullable(STRING),
-            "unit_name": STRING,
-            "month": nullable(STRING),
-            "plays": INT,
-            "airtime_seconds": NUMBER,
-            "airtime_hours": NUMBER,
-            "items": INT,
-            "screens": INT,
-            "screen_ids": array(STRING),
-            "on_hours": NUMBER,  # the hours the screen_ids were on in the month (or period)
-        },
-        {
-            "screen": STRING,
-            "screen_name": STRING,
-            "item": STRING,
-            "title": nullable(STRING),
-        },
     ),
     "MediaList": obj({"media": array(ref("Media"))}),
     "MediaQueued": obj({"id": STRING, "status": STRING}),

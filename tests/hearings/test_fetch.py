@@ -74,12 +74,12 @@ def test_csv_then_json_are_imported_once_each(tmp_path: Path, case_system: str) 
         "/today.json": ("application/json", json.dumps(JSON, ensure_ascii=False).encode()),
     }
     report = fetch_hearings(store, case_system + "/today.csv", ZONE)
-    assert report is not None and report["dates"] == ["2026-12-01"]
+    assert report is not None and report.dates == [dt.date(2026, 12, 1)]
     assert fetch_hearings(store, case_system + "/today.csv", ZONE) is None  # unchanged
     [row] = hearing_rows(store, dt.date(2026, 12, 1), dt.date(2026, 12, 1))
     assert (row["case_number"], row["public"]) == ("(2026)冀0822民初1号", False)
     report = fetch_hearings(store, case_system + "/today.json", ZONE)
-    assert report is not None and report["imported"] == 2
+    assert report is not None and report.imported == 2
     entries = audit_entries(store, action="hearings.import")
     assert [e.target for e in entries] == [
         case_system + "/today.json",
@@ -104,4 +104,4 @@ def test_the_job_runs_only_where_an_address_is_set(tmp_path: Path, case_system: 
     )
     assert (fetch_hearing_list, 60) in housekeeping_jobs(wired)
     report = fetch_hearing_list(wired)
-    assert report is not None and report["imported"] == 1
+    assert report is not None and report.imported == 1

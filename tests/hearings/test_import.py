@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from signage.errors import Invalid
-from signage.hearings.records import read_hearings
+from signage.hearings.records import RowProblem, read_hearings
 from signage.hearings.tables import read_table
 from tests.hearings.workbooks import HEADER, csv_text, damaged, far_right, xlsx
 
@@ -96,7 +96,7 @@ def test_bad_rows_are_listed_with_their_row_number_and_good_rows_still_load() ->
     result = read_hearings(read_table(xlsx(rows)), ZONE)
     assert [h.case_number for h in result.hearings] == [LOAN[0]]
     # Row numbers as Excel shows them: the title is row 1, the header row 2.
-    assert result.rejected == [
+    assert [problem.model_dump() for problem in result.rejected] == [
         {"row": 4, "reason": "the hearing time is missing or not a time (write it like 09:30)"},
         {"row": 5, "reason": "the case number (案号) is empty"},
         {
@@ -168,7 +168,7 @@ def test_a_hearing_outside_the_years_is_rejected_with_its_row() -> None:
     result = read_hearings(rows, ZONE)
     assert [h.starts_at for h in result.hearings] == [at(2026, 12, 1, 9)]
     assert result.rejected == [
-        {"row": n, "reason": "the hearing date is not from 2000 to 2099"} for n in (2, 3, 4)
+        RowProblem(row=n, reason="the hearing date is not from 2000 to 2099") for n in (2, 3, 4)
     ]
 
 
@@ -181,4 +181,4 @@ def test_a_time_with_an_offset_is_that_moment_and_midnight_is_no_hearing() -> No
     ]
     result = read_hearings(rows, ZONE)
     assert [h.starts_at for h in result.hearings] == [at(2026, 12, 1, 9, 30), at(2026, 12, 1, 20)]
-    assert [r["row"] for r in result.rejected] == [3]
+    assert [r.row for r in result.rejected] == [3]

@@ -17,7 +17,7 @@ from signage.hearings.privacy import (
     needs_masking,
     shown_parties,
 )
-from signage.hearings.records import PARTY_UNCLEAR, read_hearings
+from signage.hearings.records import PARTY_UNCLEAR, RowProblem, read_hearings
 from tests.hearings.workbooks import HEADER
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -139,7 +139,7 @@ def test_names_in_a_cause_are_masked(cause: str, shown: str) -> None:
     assert mask_cause(cause, parties) == shown
 
 
-def _read(parties: str) -> tuple[tuple[tuple[str, str], ...], list[dict]]:
+def _read(parties: str) -> tuple[tuple[tuple[str, str], ...], list[RowProblem]]:
     rows = [HEADER, (1, "2026-12-01 09:00", "案1", "离婚纠纷", parties, "王法官", "一庭", "否")]
     result = read_hearings(rows, ZONE)
     return result.hearings[0].parties, result.warnings
@@ -168,5 +168,5 @@ def mask_role_kept(role: str) -> str:
 
 def test_a_party_that_cannot_be_split_from_its_role_is_masked_whole_and_warned() -> None:
     parties, warnings = _read("张小明法定代理人张大山")
-    assert warnings == [{"row": 2, "reason": PARTY_UNCLEAR}]
+    assert warnings == [RowProblem(row=2, reason=PARTY_UNCLEAR)]
     assert shown_parties(parties, masked=True) == [{"role": "", "name": "张某"}]

@@ -62,7 +62,7 @@ def users_page() -> Any:
     """Every account with its role, and forms to add one, change roles and reset passwords."""
     instance = parts()
     store = instance.store
-    live_tokens = [t for t in list_tokens(store) if not t["revoked_at"]]
+    live_tokens = [t for t in list_tokens(store) if t.revoked_at is None]
     config = instance.state.current
     units = [("", _("The whole court"))] + [
         (unit_id, unit.name) for unit_id, unit in (config.site_file.units if config else {}).items()

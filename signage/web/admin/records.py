@@ -18,7 +18,7 @@ from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.edits.drafts import approvers
 from signage.edits.saving import Saved, config_file, restore_revision
-from signage.screens.plays import play_report
+from signage.screens.plays import PlayTotal, play_report
 from signage.units import check_readable, readable_files, visible_screens
 from signage.web.admin.base import bp, user
 from signage.web.admin.change_words import file_changes
@@ -32,19 +32,19 @@ REPORT_DAYS = 7
 CHART_BARS = 12
 
 
-def totals(rows: Iterable[dict[str, Any]], key: str, label: str) -> list[dict[str, Any]]:
+def totals(rows: Iterable[PlayTotal], key: str, label: str) -> list[dict[str, Any]]:
     """Plays and seconds summed by `key` and `label` (one key may have had two titles)."""
     summed: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"plays": 0, "seconds": 0.0}
     )
     for row in rows:
         # An item without a title (the hearing list) is named by its kind, not its key.
-        kind = str(KIND_NAMES.get(row.get("type") or "", "")) if key == "item" else ""
-        named = row[label] or kind or row[key]
-        entry = summed[(row[key] or "", named or "")]
+        kind = str(KIND_NAMES.get(row.type, "")) if key == "item" else ""
+        named = getattr(row, label) or kind or getattr(row, key)
+        entry = summed[(getattr(row, key) or "", named or "")]
         entry["label"] = named
-        entry["plays"] += row["plays"]
-        entry["seconds"] += row["seconds"]
+        entry["plays"] += row.plays
+        entry["seconds"] += row.seconds
     ordered = sorted(summed.items(), key=lambda pair: (-pair[1]["plays"], pair[0]))
     return [{"key": name, **entry} for (name, _label), entry in ordered]
 

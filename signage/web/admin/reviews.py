@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from signage.accounts.users import may_review
 from signage.config.validate import SITE_FILE
+from signage.config.when import json_values
 from signage.db import now
 from signage.edits.drafts import PENDING, review_rows, review_summary
 from signage.edits.review import (
@@ -51,7 +52,8 @@ def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     rows = review_rows(instance.store, file=file, author=user().get("name"))
     if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
         return None
-    return {**review_summary(rows[0], site_zone(parts())), "text": rows[0]["text"]}
+    # The editor's script reads it as the API words it.
+    return {**json_values(review_summary(rows[0], site_zone(parts()))), "text": rows[0]["text"]}
 
 
 def flash_saved(saved: Saved | Held, done: str) -> None:
@@ -71,8 +73,9 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     instance = parts()
     who = user()
     reviewer = may_review(who)
-    pending = [
-        review_detail(instance, row["id"]) for row in visible_reviews(instance.store, who, PENDING)
+    pending = [  # as dicts: the page adds each draft's media, changes and preview
+        review_detail(instance, row["id"]).model_dump()
+        for row in visible_reviews(instance.store, who, PENDING)
     ]
     decided = [
         review_summary(row, site_zone(instance))

@@ -12,7 +12,7 @@ from signage.config.when import FIRST_YEAR, LAST_YEAR, parse_day
 from signage.db import now
 from signage.errors import Invalid
 from signage.hearings.board import hearing_rows
-from signage.hearings.imports import import_upload
+from signage.hearings.imports import HearingsImported, import_upload
 from signage.hearings.listing import Hearing, board
 from signage.hearings.tables import HEARINGS_LARGEST
 from signage.web.answers import answers
@@ -38,6 +38,7 @@ def day_asked(text: str | None, zone: dt.tzinfo) -> dt.date:
 
 @bp.post("/hearings")
 @staff_required()
+@answers(HearingsImported)
 def upload_hearings() -> Any:
     """Replace the hearings of the dates the list covers; rejected rows listed with reasons."""
     signage = parts()

@@ -12,7 +12,8 @@ from signage.accounts.audit import audit
 from signage.db import now
 from signage.media import library
 from signage.packages.export import build_package
-from signage.packages.imports import import_package
+from signage.packages.imports import ImportedPackage, import_package
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.api.media import streamed_upload
 from signage.web.auth import current_user, staff_required
@@ -44,6 +45,7 @@ def export_package() -> Any:
 
 @bp.post("/packages")
 @staff_required("admin")
+@answers(ImportedPackage)
 def import_package_upload() -> Any:
     """Import a package (multipart file) from a trusted publisher: checked whole first."""
     signage = parts()
@@ -52,4 +54,4 @@ def import_package_upload() -> Any:
         imported = import_package(signage, upload.path, current_user())
     finally:
         upload.path.unlink(missing_ok=True)
-    return asdict(imported)
+    return imported

@@ -7,21 +7,26 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, request
+from pydantic import BaseModel, ConfigDict, Field
 
 from signage.config.validate import Config
 from signage.db import Store, now
 from signage.errors import Invalid
-from signage.screens.ledger import GROUPINGS, Ledger, build_ledger
+from signage.screens.ledger import GROUPINGS, Grouping, Ledger, LedgerRow, build_ledger
 from signage.screens.ledger_book import (
+    CampaignRow,
+    RequirementRow,
+    UptimeRow,
     campaign_rows,
     ledger_csv,
     ledger_xlsx,
     requirement_rows,
     uptime_rows,
 )
-from signage.screens.plays import play_report, report_csv
+from signage.screens.plays import PlayTotal, play_report, report_csv
 from signage.screens.snapshots import Snapshot, sampled_snapshots
 from signage.units import visible_screens
+from signage.web.answers import answers
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
 from signage.web.auth import current_user, staff_required
@@ -31,8 +36,20 @@ DEFAULT_DAYS = 7
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class PlayReport(BaseModel):
+    """Plays and seconds per day, screen and item over the days asked for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    first: dt.date = Field(alias="from")
+    last: dt.date = Field(alias="to")
+    screen: str | None  # the one screen asked for
+    rows: list[PlayTotal]
+
+
 @bp.get("/reports/plays")
 @staff_required()
+@answers(PlayReport)
 def plays_report() -> Any:
     """?from=&to= (dates in the site's zone, inclusive), ?screen=, ?format=json|csv."""
     signage = parts()
@@ -47,7 +64,7 @@ def plays_report() -> Any:
     only = visible_screens(current_user(), config, request.args.get("unit") or None)
     rows = play_report(signage.store, config, first, last, screen, only)
     if output == "json":
-        return {"from": first.isoformat(), "to": last.isoformat(), "screen": screen, "rows": rows}
+        return PlayReport(first=first, last=last, screen=screen, rows=rows)
     name = f"plays-{first.isoformat()}-{last.isoformat()}.csv"
     return Response(
         report_csv(rows),
@@ -56,8 +73,24 @@ def plays_report() -> Any:
     )
 
 
+class LedgerReport(BaseModel):
+    """The 普法 ledger: grouped rows, per topic, required plays, campaigns, screens' hours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    first: dt.date = Field(alias="from")
+    last: dt.date = Field(alias="to")
+    by: Grouping
+    rows: list[LedgerRow]
+    summary: list[LedgerRow]  # per topic over the whole period
+    requirements: list[RequirementRow]
+    campaigns: list[CampaignRow]
+    uptime: list[UptimeRow]  # the hours each screen was on per month
+
+
 @bp.get("/reports/ledger")
 @staff_required()
+@answers(LedgerReport)
 def ledger_report() -> Any:
     """The 普法 ledger ?from=&to=&by=topic|unit|screen|item&format=json|xlsx|csv."""
     signage = parts()
@@ -68,16 +101,16 @@ def ledger_report() -> Any:
     ledger = ledger_of_request(signage.store, config)
     first, last, by = ledger.first, ledger.last, ledger.by
     if output == "json":
-        return {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "by": by,
-            "rows": ledger.rows,
-            "summary": ledger.summary,
-            "requirements": requirement_rows(config, ledger.requirements),
-            "campaigns": campaign_rows(config, ledger.campaigns),
-            "uptime": uptime_rows(config, ledger.uptime),
-        }
+        return LedgerReport(
+            first=first,
+            last=last,
+            by=by,
+            rows=ledger.rows,
+            summary=ledger.summary,
+            requirements=requirement_rows(config, ledger.requirements),
+            campaigns=campaign_rows(config, ledger.campaigns),
+            uptime=uptime_rows(config, ledger.uptime),
+        )
     name = f"ledger-{first.isoformat()}-{last.isoformat()}.{output}"
     body, mimetype = (
         (ledger_csv(ledger), "text/csv")

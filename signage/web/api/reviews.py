@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from pydantic import BaseModel, ConfigDict
 
-from signage.edits.drafts import STATES, review_summary
+from signage.config.when import json_values
+from signage.edits.drafts import STATES, ReviewSummary, review_summary
 from signage.edits.review import (
     approve,
     reject,
@@ -27,8 +29,17 @@ from signage.web.context import parts
 from signage.web.media_json import describe_media
 
 
+class ReviewList(BaseModel):
+    """Drafts, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reviews: list[ReviewSummary]
+
+
 @bp.get("/reviews")
 @staff_required()
+@answers(ReviewList)
 def list_reviews() -> Any:
     """Drafts, newest first, ?state=pending|approved|rejected; editors see their own."""
     state = request.args.get("state") or None
@@ -36,7 +47,7 @@ def list_reviews() -> Any:
         raise Invalid(f"?state= must be one of {', '.join(STATES)}", code="bad_argument")
     rows = visible_reviews(parts().store, current_user() or {}, state)
     zone = site_zone(parts())
-    return {"reviews": [review_summary(row, zone) for row in rows]}
+    return ReviewList(reviews=[review_summary(row, zone) for row in rows])
 
 
 @bp.get("/reviews/<int:review_id>")
@@ -48,10 +59,10 @@ def get_review(review_id: int) -> Any:
     detail = review_detail(instance, review_id)
     rows = [
         library.media_row(instance.store, media_id)
-        for media_id in detail["media_added"]
+        for media_id in detail.media_added
         if library.media_exists(instance.store, media_id)
     ]
-    return {**detail, "media": describe_media(instance, rows)}
+    return {**json_values(detail), "media": describe_media(instance, rows)}
 
 
 @bp.post("/reviews/<int:review_id>/approve")
@@ -67,6 +78,7 @@ def approve_review(review_id: int) -> Any:
 
 @bp.post("/reviews/<int:review_id>/reject")
 @staff_required()
+@answers(ReviewSummary)
 def reject_review(review_id: int) -> Any:
     """Turn the draft down with a comment for its author; nothing is written."""
     body = parse_body(Decision)

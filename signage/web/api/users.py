@@ -8,7 +8,7 @@ from typing import Any, Literal
 from flask import request
 from pydantic import BaseModel, ConfigDict
 
-from signage.accounts.tokens import list_tokens, revoke_token_id
+from signage.accounts.tokens import Token, list_tokens, revoke_token_id
 from signage.accounts.users import list_users, set_disabled
 from signage.web.answers import answers
 from signage.web.api.base import bp
@@ -43,6 +43,14 @@ class AccountSwitched(BaseModel):
 
     name: str
     disabled: bool
+
+
+class TokenList(BaseModel):
+    """Every API token (of one user when asked), newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tokens: list[Token]
 
 
 class TokenRevoked(BaseModel):
@@ -95,9 +103,10 @@ def user_enable(name: str) -> Any:
 
 @bp.get("/tokens")
 @staff_required("admin")
+@answers(TokenList)
 def tokens_list() -> Any:
     """Every API token (of ?user= when given), newest first, without the secret."""
-    return {"tokens": list_tokens(parts().store, request.args.get("user"))}
+    return TokenList(tokens=list_tokens(parts().store, request.args.get("user")))
 
 
 @bp.delete("/tokens/<int:token_id>")
