@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 import chinese_calendar
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
 from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
 from signage.errors import Invalid
@@ -309,6 +309,18 @@ def iso(moment: dt.datetime, zone: dt.tzinfo | None = None, *, precise: bool = F
     `precise`, for a screen's clock correction): the one way times are written."""
     shown = moment.astimezone(zone) if zone else moment
     return shown.isoformat(timespec="milliseconds" if precise else "seconds")
+
+
+def _precise(moment: dt.datetime) -> str:
+    return iso(moment, precise=True)
+
+
+# A model's time a screen corrects its clock by: worded to the millisecond, in its own zone.
+PreciseTime = Annotated[
+    dt.datetime,
+    PlainSerializer(_precise, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 def json_values(value: Any) -> Any:

@@ -235,24 +235,6 @@ SCHEMAS: dict[str, Schema] = {
             "alert": nullable(obj({"id": INT, "text": STRING, "until": TIME})),
         }
     ),
-    "HeartbeatAnswer": obj(
-        {"ok": BOOL, "server_time": TIME},
-        {"requests": array({"enum": ["snapshot", "reload"]})},
-    ),
-    "SnapshotStored": obj({"screen": STRING, "taken_at": TIME}),
-    "KioskStatus": obj(
-        {
-            "screen": STRING,
-            "awake": BOOL,
-            "reporting": BOOL,
-            "last_seen": nullable(TIME),
-            "changes_at": nullable(TIME),
-            "poll_seconds": INT,
-        }
-    ),
-    "PlaysStored": obj(
-        {"received": INT, "stored": INT, "unknown_items": array(STRING), "server_time": TIME}
-    ),
     "PlayReport": obj(
         {
             "from": {"type": "string", "format": "date"},
