@@ -323,17 +323,23 @@ PreciseTime = Annotated[
 ]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_values(value: Any) -> Any:
     """Models, datetimes and dates (inside dicts and lists too) as plain JSON values: each
     datetime through `iso`; a model's fields left at their defaults are keys left out."""
+    # Plain values, most of a large answer (a manifest), are kept without a call each.
+    if isinstance(value, dict):
+        return {
+            key: item if type(item) in _PLAIN else json_values(item) for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [item if type(item) in _PLAIN else json_values(item) for item in value]
     if isinstance(value, BaseModel):
         return json_values(value.model_dump(by_alias=True, exclude_unset=True))
     if isinstance(value, dt.datetime):
         return iso(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {key: json_values(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_values(item) for item in value]
     return value

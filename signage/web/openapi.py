@@ -351,7 +351,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "What the screen plays for the next hours (for the player)",
                 screen,
                 {
-                    200: reply("The manifest", ref("Manifest")),
+                    200: reply("The manifest"),
                     304: {"description": "Unchanged since If-None-Match"},
                 },
                 (503,),

@@ -48,7 +48,6 @@ HAND_WRITTEN = {
     ("GET", "/reviews/{review_id}", 200),
     ("POST", "/reviews/{review_id}/approve", 200),
     ("POST", "/reviews/{review_id}/reject", 200),
-    ("GET", "/screens/{screen_id}/manifest", 200),
     ("GET", "/site", 200),
     ("PUT", "/site", 200),
     ("PUT", "/site", 202),

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from signage.config.when import PreciseTime, iso
 from signage.db import now
+from signage.programme.manifest import Manifest
 from signage.screens.plays import PlaysStored, store_plays
 from signage.screens.snapshots import (
     MAX_SNAPSHOT_BYTES,
@@ -38,8 +39,15 @@ def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class ManifestAnswer(Manifest):
+    """What the screen plays for the next hours, and the server's time to set its clock by."""
+
+    server_time: PreciseTime
+
+
 @bp.get("/screens/<screen_id>/manifest")
 @screen_key_required
+@answers(ManifestAnswer)
 def manifest(screen_id: str) -> Any:
     """Everything the screen plays for the next day and a half, with an ETag."""
     service = parts().screens
@@ -51,6 +59,7 @@ def manifest(screen_id: str) -> Any:
     if sent == headers["ETag"] or (sent and request.if_none_match.contains_weak(cached.etag)):
         return Response(status=304, headers=headers)
     zone = service.config().site.zone
+    # The manifest as cached, worded once when it was built; the time worded as PreciseTime.
     response = jsonify({**cached.body, "server_time": iso(moment, zone, precise=True)})
     response.headers.update(headers)
     return response
