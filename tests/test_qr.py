@@ -31,9 +31,9 @@ def test_the_path_draws_exactly_segnos_modules() -> None:
     url = "https://example.court.gov.cn/wsla"
     drawing = qr_drawing(url)
     matrix = segno.make(url, error="m", micro=False).matrix
-    assert drawing["size"] == len(matrix) and drawing["url"] == url
+    assert drawing.size == len(matrix) and drawing.url == url
     dark = {(x, y) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
-    assert cells(drawing["path"]) == dark
+    assert cells(drawing.path) == dark
 
 
 def test_a_web_address_is_kept_and_the_manifest_item_carries_the_code() -> None:

@@ -8,10 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 import chinese_calendar
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
 from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
 from signage.errors import Invalid
@@ -311,17 +311,35 @@ def iso(moment: dt.datetime, zone: dt.tzinfo | None = None, *, precise: bool = F
     return shown.isoformat(timespec="milliseconds" if precise else "seconds")
 
 
+def _precise(moment: dt.datetime) -> str:
+    return iso(moment, precise=True)
+
+
+# A model's time a screen corrects its clock by: worded to the millisecond, in its own zone.
+PreciseTime = Annotated[
+    dt.datetime,
+    PlainSerializer(_precise, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def json_values(value: Any) -> Any:
     """Models, datetimes and dates (inside dicts and lists too) as plain JSON values: each
     datetime through `iso`; a model's fields left at their defaults are keys left out."""
+    # Plain values, most of a large answer (a manifest), are kept without a call each.
+    if isinstance(value, dict):
+        return {
+            key: item if type(item) in _PLAIN else json_values(item) for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [item if type(item) in _PLAIN else json_values(item) for item in value]
     if isinstance(value, BaseModel):
         return json_values(value.model_dump(by_alias=True, exclude_unset=True))
     if isinstance(value, dt.datetime):
         return iso(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {key: json_values(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_values(item) for item in value]
     return value

@@ -7,9 +7,9 @@ a screen needs neither a QR library nor a network to show a tip's code.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import segno
+from pydantic import BaseModel, ConfigDict
 
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks (and qr.js draws)
 
@@ -20,8 +20,18 @@ def qr_matrix(url: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.matrix]
 
 
+class QrDrawing(BaseModel):
+    """A tip's QR code as the player draws it: its URL, modules a side and the dark runs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str
+    size: int  # modules a side, without the quiet zone
+    path: str  # one `M x,y h w v1 h-w z` per run of dark modules, in module units
+
+
 @lru_cache(maxsize=256)
-def qr_drawing(url: str) -> dict[str, Any]:
+def qr_drawing(url: str) -> QrDrawing:
     """The URL's QR code: `size` modules a side and `path`, one `M x,y h w v1 h-w z` per run
     of dark modules, in module units (the quiet zone is the player's to add)."""
     matrix = qr_matrix(url)
@@ -36,7 +46,7 @@ def qr_drawing(url: str) -> dict[str, Any]:
             while x < len(row) and row[x]:
                 x += 1
             runs.append(f"M{start},{y}h{x - start}v1h-{x - start}z")
-    return {"url": url, "size": len(matrix), "path": "".join(runs)}
+    return QrDrawing(url=url, size=len(matrix), path="".join(runs))
 
 
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks (and the player draws)
@@ -46,10 +56,10 @@ def qr_svg(url: str) -> str:
     """The code as an SVG image, drawn as the player draws it: the same path, the same
     quiet zone. The URL itself is not written into it."""
     drawing = qr_drawing(url)
-    side = drawing["size"] + 2 * QUIET_ZONE
+    side = drawing.size + 2 * QUIET_ZONE
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-{QUIET_ZONE} -{QUIET_ZONE} {side} '
         f'{side}" shape-rendering="crispEdges"><rect x="-{QUIET_ZONE}" y="-{QUIET_ZONE}" '
-        f'width="{side}" height="{side}" fill="#fff"/><path d="{drawing["path"]}" '
+        f'width="{side}" height="{side}" fill="#fff"/><path d="{drawing.path}" '
         'fill="#000"/></svg>'
     )

@@ -167,9 +167,20 @@ def prune_plays(store: Store, moment: dt.datetime, keep_days: int) -> int:
             gone += len(keys)
 
 
+class PlaysStored(BaseModel):
+    """What became of a batch of plays: how many came, how many were new, unknown item keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    received: int
+    stored: int  # a retried batch's plays count once
+    unknown_items: list[str]  # keys the configuration no longer has (stored all the same)
+    server_time: dt.datetime  # when the server stored them
+
+
 def store_plays(
     store: Store, config: Config, screen_id: str, records: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
+) -> PlaysStored:
     """Check and store a batch (client ids make retries count once); what happened."""
     counts = Counter(r["client_id"] for r in records)
     repeated = [
@@ -203,7 +214,9 @@ def store_plays(
     ]
     stored = _add_plays(store, screen_id, described)
     unknown = sorted({r["item_key"] for r in records if item_title(config, r["item_key"]) is None})
-    return {"received": len(records), "stored": stored, "unknown_items": unknown}
+    return PlaysStored(
+        received=len(records), stored=stored, unknown_items=unknown, server_time=now()
+    )
 
 
 class PlayTotal(BaseModel):

@@ -11,11 +11,19 @@ from typing import Any
 
 from signage.config.folder import ConfigState
 from signage.config.validate import Config
+from signage.config.when import json_values
 from signage.db import Store, digest
 from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.media.library import MEDIA_CHANGED, ready_media
-from signage.programme.manifest import Alert, MediaLookup, MediaRef, build_manifest, manifest_etag
+from signage.programme.manifest import (
+    Manifest,
+    ManifestAlert,
+    MediaLookup,
+    MediaRef,
+    build_manifest,
+    manifest_etag,
+)
 from signage.programme.segments import (
     MediaFacts,
     facts_from_rows,
@@ -32,6 +40,8 @@ REBUILD_AT_LEAST_EVERY = dt.timedelta(hours=12)
 
 @dataclass(frozen=True)
 class CachedManifest:
+    """A screen's manifest as it is served until something changes: its JSON, worded once."""
+
     body: dict[str, Any]
     etag: str
     stamp: tuple[Any, ...]  # what it was built from: config version and change counters
@@ -156,18 +166,26 @@ class ScreenService:
 
     def preview_manifest(
         self, screen_id: str, moment: dt.datetime, config: Config | None = None
-    ) -> dict[str, Any]:
+    ) -> Manifest:
         """The manifest the screen would get at `moment` (from `config` instead of the one in
         effect: a draft under review), for staff; never cached, so a preview cannot change
         what the live screen is served."""
         config = config or self.screen(screen_id)
         if screen_id not in config.screens:
             raise NotFound(f"there is no screen {screen_id!r} in site.yaml")
-        return self._build(config, screen_id, moment, stamp=()).body
+        return self._programme(config, screen_id, moment)[0]
 
     def _build(
         self, config: Config, screen_id: str, moment: dt.datetime, stamp: tuple[Any, ...]
     ) -> CachedManifest:
+        manifest, warnings, valid_until = self._programme(config, screen_id, moment)
+        body = json_values(manifest)  # worded once: every poll until the next build sends it
+        return CachedManifest(body, manifest_etag(body), stamp, valid_until, warnings)
+
+    def _programme(
+        self, config: Config, screen_id: str, moment: dt.datetime
+    ) -> tuple[Manifest, list[str], dt.datetime]:
+        """The screen's manifest at `moment`, the items skipped, and until when it holds."""
         start = moment.astimezone(dt.UTC).replace(second=0, microsecond=0)
         end = start + dt.timedelta(hours=self.hours)
         facts = self.media_facts()
@@ -178,18 +196,20 @@ class ScreenService:
         alerts = self._alerts_for(config, screen_id, moment)
         zone = config.site.zone
         rows = hearing_rows(self.store, start.astimezone(zone).date(), end.astimezone(zone).date())
-        body, warnings = build_manifest(
+        manifest, warnings = build_manifest(
             config, screen_id, segments, self._media_lookup(), alerts, start, end, rows, anchors
         )
         valid_until = min(
             [segments[0].end if segments else end, start + REBUILD_AT_LEAST_EVERY]
             + [alert.until for alert in alerts]
         )
-        return CachedManifest(body, manifest_etag(body), stamp, valid_until, warnings)
+        return manifest, warnings, valid_until
 
-    def _alerts_for(self, config: Config, screen_id: str, moment: dt.datetime) -> list[Alert]:
+    def _alerts_for(
+        self, config: Config, screen_id: str, moment: dt.datetime
+    ) -> list[ManifestAlert]:
         return [
-            Alert(row["id"], row["text"], row["until"])
+            ManifestAlert(id=row["id"], text=row["text"], until=row["until"])
             for row in alerts_in_force(self.store, moment)
             if screen_id in config.targets(row["screens"])
         ]

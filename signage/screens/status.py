@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -137,31 +136,39 @@ def screen_overview(
     return screens
 
 
-@dataclass(frozen=True)
-class KioskStatus:
-    """What a screen's kiosk watchdog asks the server about its own screen."""
+class KioskStatus(BaseModel):
+    """A screen's own state: does its page report, should its panel be on."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    screen: str
     awake: bool  # within its opening hours (always, without any)
     reporting: bool  # its page sent a heartbeat within the last polls
     last_seen: dt.datetime | None
     changes_at: dt.datetime | None  # when it next wakes or sleeps, within a week
+    poll_seconds: int
 
 
 def kiosk_status(
     config: Config, store: Store, screen_id: str, moment: dt.datetime, offline_after_polls: int
 ) -> KioskStatus:
-    """Whether the screen's page reports and whether its panel should be on at `moment`."""
+    """Whether the screen's page reports and whether its panel should be on at `moment`,
+    times in the site's zone (what the screen's kiosk watchdog asks)."""
     with store.engine.connect() as conn:
         last_seen = conn.execute(
             sa.select(screen_status.c.last_seen).where(screen_status.c.screen_id == screen_id)
         ).scalar()
     silence = offline_silence(config, offline_after_polls)
     hours = hours_state(config, screen_id, moment)
+    zone = config.site.zone
+    changes_at = hours.until if hours else None
     return KioskStatus(
+        screen=screen_id,
         awake=hours is None or hours.awake,
         reporting=last_seen is not None and moment - last_seen <= silence,
-        last_seen=last_seen,
-        changes_at=hours.until if hours else None,
+        last_seen=last_seen.astimezone(zone) if last_seen else None,
+        changes_at=changes_at.astimezone(zone) if changes_at else None,
+        poll_seconds=config.site.poll_seconds,
     )
 
 

@@ -3,9 +3,10 @@
 A view says `@answers(Alert, status=201)` beside its route. It then returns the domain's
 model (with real datetimes), and this module turns it into JSON once: datetimes become
 ISO-8601 with their offset, to the second (`config.when.json_values`, through `iso`, the
-form SPEC shows; the manifest, built outside Flask, words its hearings the same way). The
-OpenAPI document (signage/web/openapi.py) reads the same declarations, so each declared
-answer's schema is generated from its model, closed (no key the model lacks, none missing).
+form SPEC shows; a `PreciseTime` a screen sets its clock by, to the millisecond; the
+manifest's cache words its model the same way, once per build). The OpenAPI document
+(signage/web/openapi.py) reads the same declarations, so each declared answer's schema is
+generated from its model, closed (no key the model lacks, none missing).
 """
 
 from __future__ import annotations

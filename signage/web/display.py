@@ -23,7 +23,7 @@ from flask import (
 
 from signage import __version__
 from signage.config.validate import Config
-from signage.config.when import iso, parse_moment
+from signage.config.when import iso, json_values, parse_moment
 from signage.db import now
 from signage.edits.review import draft_config, visible_review
 from signage.errors import Forbidden, NotFound, SignageError
@@ -94,7 +94,7 @@ def preview_boot(
     screens = parts().screens
     zone = screens.config().site.zone
     manifest = screens.preview_manifest(screen_id, at, config)
-    keys = {i.get("key") for s in manifest.get("segments", []) for i in s.get("items", [])}
+    keys = {item.key for segment in manifest.segments for item in segment.items}
     return {
         **boot_settings(screen_id),
         "manifest_url": None,
@@ -108,7 +108,7 @@ def preview_boot(
             # The badge: never to be taken for a live screen, nor a draft for what plays.
             "label": ("草稿预览 " if config is not None else "预览 ")
             + at.astimezone(zone).strftime("%m-%d %H:%M"),
-            "manifest": manifest,
+            "manifest": json_values(manifest),
             "item": item if item in keys else None,
         },
     }

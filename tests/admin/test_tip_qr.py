@@ -34,7 +34,7 @@ def test_the_code_beside_the_field_is_the_one_screens_draw(staff: FlaskClient) -
     response = staff.get("/admin/qr.svg", query_string={"url": url})
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
-    assert f'd="{qr_drawing(url)["path"]}"' in svg
+    assert f'd="{qr_drawing(url).path}"' in svg
     for bad in ("javascript:alert(1)", "ftp://example.com/", "", "https://" + "a" * 600):
         assert staff.get("/admin/qr.svg", query_string={"url": bad}).status_code == 422
 

@@ -7,6 +7,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from signage.config import Config, validate_files
+from signage.config.when import json_values
 from signage.programme.manifest import build_manifest
 from signage.programme.schedule import awake_windows, is_awake, resolve_segments
 
@@ -93,8 +94,8 @@ def test_the_manifest_tells_the_player_its_hours_and_segments_stay_as_they_were(
     start, end = at(2026, 2, 13, 12), at(2026, 2, 14, 12)
     segments = resolve_segments(config, "lobby-east", start, end)
     assert [s.playlists for s in segments] == [("daytime",)]  # hours do not cut the programme
-    body, _ = build_manifest(config, "lobby-east", segments, lambda _: None, [], start, end)
-    assert body["hours"] == {
+    built, _ = build_manifest(config, "lobby-east", segments, lambda _: None, [], start, end)
+    assert json_values(built)["hours"] == {
         "text": "workdays 07:30-18:30",
         "until": "2026-02-14T12:00:00+08:00",
         "awake": [
@@ -103,7 +104,7 @@ def test_the_manifest_tells_the_player_its_hours_and_segments_stay_as_they_were(
         ],
     }
     plain, _ = build_manifest(config, "tribunal-1", segments, lambda _: None, [], start, end)
-    assert plain["hours"] is None
+    assert plain.hours is None and json_values(plain)["hours"] is None
 
 
 def test_wrong_hours_are_told_with_their_place() -> None:

@@ -12,6 +12,7 @@ from signage.config import validate_files
 from signage.config.forms import schedule_model, site_yaml_with_rules
 from signage.config.phrases import render_phrase
 from signage.config.validate import Config, Issue
+from signage.config.when import json_values
 from signage.programme.manifest import build_manifest
 from signage.programme.schedule import resolve_segments
 
@@ -54,8 +55,8 @@ def zh_text(issue: Issue) -> str:
 def manifest(config: Config, screen: str, at: dt.datetime) -> dict:
     end = at + dt.timedelta(hours=12)
     segments = resolve_segments(config, screen, at, end)
-    body, _ = build_manifest(config, screen, segments, lambda _: None, [], at, end)
-    return body
+    built, _ = build_manifest(config, screen, segments, lambda _: None, [], at, end)
+    return json_values(built)
 
 
 def test_a_screen_on_side_gets_the_main_and_side_zones_and_its_own_items() -> None:

@@ -30,11 +30,6 @@ HAND_WRITTEN = {
     ("POST", "/media/{media_id}/approve", 200),
     ("GET", "/published", 200),
     ("GET", "/reviews/{review_id}", 200),
-    ("POST", "/screens/{screen_id}/heartbeat", 200),
-    ("GET", "/screens/{screen_id}/manifest", 200),
-    ("POST", "/screens/{screen_id}/plays", 200),
-    ("PUT", "/screens/{screen_id}/snapshot", 201),
-    ("GET", "/screens/{screen_id}/status", 200),
 }
 
 

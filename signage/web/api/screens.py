@@ -7,12 +7,20 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Response, jsonify, request
+from pydantic import BaseModel, ConfigDict
 
-from signage.config.when import iso
+from signage.config.when import PreciseTime, iso
 from signage.db import now
-from signage.screens.plays import store_plays
-from signage.screens.snapshots import MAX_SNAPSHOT_BYTES, store_snapshot, take_requests
-from signage.screens.status import kiosk_status, offline_silence, record_heartbeat
+from signage.programme.manifest import Manifest
+from signage.screens.plays import PlaysStored, store_plays
+from signage.screens.snapshots import (
+    MAX_SNAPSHOT_BYTES,
+    Request,
+    store_snapshot,
+    take_requests,
+)
+from signage.screens.status import KioskStatus, kiosk_status, offline_silence, record_heartbeat
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import screen_key_from_request
 from signage.web.bodies import Heartbeat, PlayBatch
@@ -31,8 +39,15 @@ def screen_key_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class ManifestAnswer(Manifest):
+    """What the screen plays for the next hours, and the server's time to set its clock by."""
+
+    server_time: PreciseTime
+
+
 @bp.get("/screens/<screen_id>/manifest")
 @screen_key_required
+@answers(ManifestAnswer)
 def manifest(screen_id: str) -> Any:
     """Everything the screen plays for the next day and a half, with an ETag."""
     service = parts().screens
@@ -44,13 +59,34 @@ def manifest(screen_id: str) -> Any:
     if sent == headers["ETag"] or (sent and request.if_none_match.contains_weak(cached.etag)):
         return Response(status=304, headers=headers)
     zone = service.config().site.zone
+    # The manifest as cached, worded once when it was built; the time worded as PreciseTime.
     response = jsonify({**cached.body, "server_time": iso(moment, zone, precise=True)})
     response.headers.update(headers)
     return response
 
 
+class HeartbeatAnswer(BaseModel):
+    """Noted; the server's time, and what staff asked of the screen since its last beat."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ok: bool
+    server_time: PreciseTime  # the screen sets its clock by it
+    requests: list[Request]
+
+
+class SnapshotStored(BaseModel):
+    """The screen's picture, kept."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    screen: str
+    taken_at: PreciseTime
+
+
 @bp.post("/screens/<screen_id>/heartbeat")
 @screen_key_required
+@answers(HeartbeatAnswer)
 def heartbeat(screen_id: str) -> Any:
     """A screen says it is alive and what it plays; 422 naming each field of a wrong type."""
     beat = parse_body(Heartbeat)
@@ -65,45 +101,39 @@ def heartbeat(screen_id: str) -> Any:
     )
     # What staff asked of the screen ("snapshot", "reload"): it acts on it at once.
     requests = take_requests(service.store, screen_id)
-    return {"ok": True, "server_time": iso(now(), precise=True), "requests": requests}
+    return HeartbeatAnswer(ok=True, server_time=now(), requests=requests)
 
 
 @bp.get("/screens/<screen_id>/status")
 @screen_key_required
+@answers(KioskStatus)
 def own_status(screen_id: str) -> Any:
     """For the screen's kiosk watchdog: does its page report, should its panel be on."""
     signage = parts()
     config = signage.screens.config()
-    status = kiosk_status(
+    return kiosk_status(
         config, signage.store, screen_id, now(), signage.settings.offline_after_polls
     )
-    zone = config.site.zone
-    return {
-        "screen": screen_id,
-        "awake": status.awake,
-        "reporting": status.reporting,
-        "last_seen": iso(status.last_seen, zone) if status.last_seen else None,
-        "changes_at": iso(status.changes_at, zone) if status.changes_at else None,
-        "poll_seconds": config.site.poll_seconds,
-    }
 
 
 @bp.put("/screens/<screen_id>/snapshot")
 @screen_key_required
+@answers(SnapshotStored, status=201)
 def put_snapshot(screen_id: str) -> Any:
     """A screen sends a picture of what it shows (image/jpeg, at most 512 KB)."""
     jpeg = small_body(MAX_SNAPSHOT_BYTES, "image/jpeg")
     taken = store_snapshot(parts().store, screen_id, jpeg, now())
-    return {"screen": screen_id, "taken_at": iso(taken.taken_at, precise=True)}, 201
+    return SnapshotStored(screen=screen_id, taken_at=taken.taken_at), 201
 
 
 @bp.post("/screens/<screen_id>/plays")
 @screen_key_required
+@answers(PlaysStored)
 def plays(screen_id: str) -> Any:
     """Store a batch of proof-of-play records; a retried batch counts once."""
     batch = parse_body(PlayBatch)
     signage = parts()
-    result = store_plays(
+    return store_plays(
         signage.store,
         signage.screens.config(),
         screen_id,
@@ -120,4 +150,3 @@ def plays(screen_id: str) -> Any:
             for p in batch.plays
         ],
     )
-    return {**result, "server_time": iso(now())}
