@@ -385,7 +385,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Upload a clip or picture (multipart: file, optional id and title)",
                 staff,
-                {202: reply("Received; preparation queued", ref("MediaQueued"))},
+                {202: reply("Received; preparation queued")},
                 (409, 415, 422, 507),
                 body={
                     "required": True,
@@ -399,13 +399,13 @@ def _paths() -> dict[str, dict[str, Any]]:
                     },
                 },
             ),
-            "get": operation("The media library", staff, {200: reply("Media", ref("MediaList"))}),
+            "get": operation("The media library", staff, {200: reply("Media")}),
         },
         "/media/{media_id}": {
             "get": operation(
                 "One clip or picture: status, progress, error, size",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (),
                 (MEDIA_ID,),
             ),
@@ -413,7 +413,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "Change a clip's or picture's title, 普法 topics (declared ones only) or, for "
                 "admins, whether it is published in the feed",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (403, 422, 503),
                 (MEDIA_ID,),
                 {"required": True, **json_content(ref("MediaChange"))},
@@ -421,7 +421,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "delete": operation(
                 "Delete media no playlist uses (409 names the playlists)",
                 admin,
-                {200: reply("Deleted", ref("MediaDeleted"))},
+                {200: reply("Deleted")},
                 (409, 503),
                 (MEDIA_ID,),
             ),
@@ -430,7 +430,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Let screens play an upload held for review (reviewer or admin)",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (409,),
                 (MEDIA_ID,),
             )

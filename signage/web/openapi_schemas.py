@@ -279,30 +279,6 @@ SCHEMAS: dict[str, Schema] = {
             ),
         }
     ),
-    "Media": obj(
-        {
-            "id": STRING,
-            "kind": nullable(STRING),
-            "title": nullable(STRING),
-            "original_name": nullable(STRING),
-            "status": {"enum": ["queued", "processing", "ready", "failed"]},
-            "progress": NUMBER,
-            "error": nullable(STRING),
-            "duration": nullable(NUMBER),
-            "width": nullable(INT),
-            "height": nullable(INT),
-            "url": nullable(STRING),
-            "used_by": array(STRING),
-            "approved": BOOL,
-            "captions_pending": nullable(STRING),  # held captions' file: the version to approve
-            "captions_pending_by": nullable(STRING),
-            "published": BOOL,
-            "publisher": nullable(STRING),  # the trusted publisher it came from
-            "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
-            "topics": array(STRING),
-        },
-        {"unit": nullable(STRING)},  # the uploader's unit; null: the county's
-    ),
     "Ledger": obj(
         {
             "from": {"type": "string", "format": "date"},
@@ -378,7 +354,4 @@ SCHEMAS: dict[str, Schema] = {
             "title": nullable(STRING),
         },
     ),
-    "MediaList": obj({"media": array(ref("Media"))}),
-    "MediaQueued": obj({"id": STRING, "status": STRING}),
-    "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
 }

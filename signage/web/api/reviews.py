@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 
+from signage.config.when import json_values
 from signage.edits.drafts import STATES, review_summary
 from signage.edits.review import (
     approve,
@@ -49,7 +50,7 @@ def get_review(review_id: int) -> Any:
         for media_id in detail["media_added"]
         if library.media_exists(instance.store, media_id)
     ]
-    return {**detail, "media": describe_media(instance, rows)}
+    return {**detail, "media": json_values(describe_media(instance, rows))}
 
 
 @bp.post("/reviews/<int:review_id>/approve")
