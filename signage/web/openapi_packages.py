@@ -9,7 +9,6 @@ from signage.web.openapi_schemas import INT, STRING, array, json_content, obj, r
 
 ID_MAP = {"type": "object", "additionalProperties": STRING}
 PACKAGE_SCHEMAS: dict[str, Any] = {
-    "PublishedIndex": obj({"manifest": STRING, "signature": STRING}),
     "PackageImported": obj(
         {
             "publisher": STRING,
@@ -32,7 +31,7 @@ PACKAGE_PATHS: dict[str, Any] = {
             "JSON text signed, with every file's SHA-256 and size; `signature` its Ed25519 "
             "signature (base64), checked against SIGNAGE_TRUSTED_PUBLISHERS by subscribers",
             None,
-            {200: reply("The signed index", ref("PublishedIndex"))},
+            {200: reply("The signed index")},
             (503,),
         ),
     },

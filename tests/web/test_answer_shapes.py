@@ -35,7 +35,6 @@ HAND_WRITTEN = {
     ("GET", "/playlists/{playlist_id}", 200),
     ("PUT", "/playlists/{playlist_id}", 200),
     ("PUT", "/playlists/{playlist_id}", 202),
-    ("GET", "/published", 200),
     ("GET", "/reports/ledger", 200),
     ("GET", "/reports/plays", 200),
     ("GET", "/reviews", 200),
