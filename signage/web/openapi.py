@@ -23,7 +23,7 @@ from signage.web.bodies import REQUEST_BODIES
 from signage.web.openapi_accounts import ACCOUNT_PATHS
 from signage.web.openapi_hearings import HEARING_PATHS
 from signage.web.openapi_operations import MEDIA_ID, header, operation, path_param, query
-from signage.web.openapi_packages import PACKAGE_PATHS, PACKAGE_SCHEMAS
+from signage.web.openapi_packages import PACKAGE_PATHS
 from signage.web.openapi_schemas import (
     INT,
     SCHEMAS,
@@ -220,7 +220,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "get": operation(
                 "A draft with its diff and the media it adds",
                 staff,
-                {200: reply("The review", ref("ReviewDetail"))},
+                {},
                 (),
                 (review_id,),
             )
@@ -380,7 +380,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Upload a clip or picture (multipart: file, optional id and title)",
                 staff,
-                {202: reply("Received; preparation queued", ref("MediaQueued"))},
+                {202: reply("Received; preparation queued")},
                 (409, 415, 422, 507),
                 body={
                     "required": True,
@@ -394,13 +394,13 @@ def _paths() -> dict[str, dict[str, Any]]:
                     },
                 },
             ),
-            "get": operation("The media library", staff, {200: reply("Media", ref("MediaList"))}),
+            "get": operation("The media library", staff, {200: reply("Media")}),
         },
         "/media/{media_id}": {
             "get": operation(
                 "One clip or picture: status, progress, error, size",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (),
                 (MEDIA_ID,),
             ),
@@ -408,7 +408,7 @@ def _paths() -> dict[str, dict[str, Any]]:
                 "Change a clip's or picture's title, 普法 topics (declared ones only) or, for "
                 "admins, whether it is published in the feed",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (403, 422, 503),
                 (MEDIA_ID,),
                 {"required": True, **json_content(ref("MediaChange"))},
@@ -416,7 +416,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "delete": operation(
                 "Delete media no playlist uses (409 names the playlists)",
                 admin,
-                {200: reply("Deleted", ref("MediaDeleted"))},
+                {200: reply("Deleted")},
                 (409, 503),
                 (MEDIA_ID,),
             ),
@@ -425,7 +425,7 @@ def _paths() -> dict[str, dict[str, Any]]:
             "post": operation(
                 "Let screens play an upload held for review (reviewer or admin)",
                 staff,
-                {200: reply("The media", ref("Media"))},
+                {200: reply("The media")},
                 (409,),
                 (MEDIA_ID,),
             )
@@ -564,7 +564,6 @@ def openapi_document(
         "components": {
             "schemas": {
                 **SCHEMAS,
-                **PACKAGE_SCHEMAS,
                 **request_schemas(),
                 **model_schemas(answer_models, mode="serialization"),
             },

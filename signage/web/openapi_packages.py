@@ -5,11 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from signage.web.openapi_operations import FILE_FORM, operation, path_param
-from signage.web.openapi_schemas import STRING, json_content, obj, ref, reply
+from signage.web.openapi_schemas import STRING, json_content, ref, reply
 
-PACKAGE_SCHEMAS: dict[str, Any] = {
-    "PublishedIndex": obj({"manifest": STRING, "signature": STRING}),
-}
 BINARY_SCHEMA = {"type": "string", "format": "binary"}
 TAR = {"application/x-tar": {"schema": BINARY_SCHEMA}}
 BINARY = {
@@ -22,7 +19,7 @@ PACKAGE_PATHS: dict[str, Any] = {
             "JSON text signed, with every file's SHA-256 and size; `signature` its Ed25519 "
             "signature (base64), checked against SIGNAGE_TRUSTED_PUBLISHERS by subscribers",
             None,
-            {200: reply("The signed index", ref("PublishedIndex"))},
+            {200: reply("The signed index")},
             (503,),
         ),
     },

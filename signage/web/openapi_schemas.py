@@ -1,7 +1,8 @@
-"""The JSON schemas of the API's answers, for the OpenAPI document (signage/web/openapi.py).
+"""The pieces the OpenAPI document (signage/web/openapi.py) is written with, and the error's
+schema.
 
-Request bodies are not written here: their schemas come from the pydantic models that
-validate them (signage/web/bodies.py).
+No answer or request body is written here: their schemas are generated from the pydantic
+models the views declare (signage/web/answers.py) and validate with (signage/web/bodies.py).
 """
 
 from __future__ import annotations
@@ -12,15 +13,7 @@ Schema = dict[str, Any]
 
 STRING: Schema = {"type": "string"}
 INT: Schema = {"type": "integer"}
-NUMBER: Schema = {"type": "number"}
-BOOL: Schema = {"type": "boolean"}
-TIME: Schema = {"type": "string", "format": "date-time"}
 ANY: Schema = {}
-
-
-def nullable(schema: Schema) -> Schema:
-    """The schema or null."""
-    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None) -> Schema:
@@ -30,11 +23,6 @@ def obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None) 
         "required": list(required),
         "properties": {**required, **(optional or {})},
     }
-
-
-def array(items: Schema) -> Schema:
-    """A JSON array of items."""
-    return {"type": "array", "items": items}
 
 
 def ref(name: str) -> Schema:
@@ -66,63 +54,4 @@ SCHEMAS: dict[str, Schema] = {
             }
         },
     },
-    "Review": obj(
-        {
-            "id": INT,
-            "file": STRING,
-            "action": {"enum": ["save", "create", "restore"]},
-            "author": STRING,
-            "state": {"enum": ["pending", "approved", "rejected"]},
-            "comment": nullable(STRING),
-            "decided_by": nullable(STRING),
-            "decided_at": nullable(TIME),
-            "base_revision": nullable(INT),
-            "revision": nullable(INT),
-            "version": STRING,
-            "created_at": TIME,
-            "updated_at": TIME,
-            "url": STRING,
-        }
-    ),
-    "ReviewDetail": {
-        "allOf": [
-            ref("Review"),
-            obj(
-                {
-                    "text": STRING,
-                    "diff": STRING,
-                    "file_moved_on": BOOL,
-                    "media_added": array(STRING),
-                    "media": array(ref("Media")),
-                }
-            ),
-        ]
-    },
-    "Media": obj(
-        {
-            "id": STRING,
-            "kind": nullable(STRING),
-            "title": nullable(STRING),
-            "original_name": nullable(STRING),
-            "status": {"enum": ["queued", "processing", "ready", "failed"]},
-            "progress": NUMBER,
-            "error": nullable(STRING),
-            "duration": nullable(NUMBER),
-            "width": nullable(INT),
-            "height": nullable(INT),
-            "url": nullable(STRING),
-            "used_by": array(STRING),
-            "approved": BOOL,
-            "captions_pending": nullable(STRING),  # held captions' file: the version to approve
-            "captions_pending_by": nullable(STRING),
-            "published": BOOL,
-            "publisher": nullable(STRING),  # the trusted publisher it came from
-            "withdrawn_at": nullable(TIME),  # no longer in that publisher's feed
-            "topics": array(STRING),
-        },
-        {"unit": nullable(STRING)},  # the uploader's unit; null: the county's
-    ),
-    "MediaList": obj({"media": array(ref("Media"))}),
-    "MediaQueued": obj({"id": STRING, "status": STRING}),
-    "MediaDeleted": obj({"id": STRING, "deleted": BOOL}),
 }

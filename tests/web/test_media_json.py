@@ -1,4 +1,4 @@
-"""The JSON shape of a media row, shared by the API and the media page."""
+"""A media row as staff see it, shared by the API and the media page."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import datetime as dt
 
 from flask import Flask
 
+from signage.config.when import json_values
 from signage.media import library
-from signage.web.media_json import describe_media, media_json
+from signage.media.listing import media_entry
+from signage.web.media_json import describe_media
+
+EIGHT_HOURS = dt.timedelta(hours=8)
 
 
-def test_the_api_shape_of_a_row(app: Flask) -> None:
+def test_the_shape_of_a_row(app: Flask) -> None:
     instance = app.extensions["signage"]
     library.enqueue(
         instance.store,
@@ -22,12 +26,17 @@ def test_the_api_shape_of_a_row(app: Flask) -> None:
     )
     row = library.media_row(instance.store, "anti-fraud")
 
-    shown = media_json(row, "/media/files/", ["daytime"], dt.timezone(dt.timedelta(hours=8)))
+    shown = media_entry(row, "/media/files/", ["daytime"], dt.timezone(EIGHT_HOURS))
 
-    assert shown["status"] == "queued" and shown["url"] is None and shown["used_by"] == ["daytime"]
-    assert shown["created_at"].endswith("+08:00")
-    assert shown["original_name"] == "clip.mp4"
+    assert shown.status == "queued" and shown.url is None and shown.used_by == ["daytime"]
+    assert shown.created_at == row["created_at"] and shown.created_at.utcoffset() == EIGHT_HOURS
+    assert shown.original_name == "clip.mp4"
     # Described for staff, the row names the demo playlists that use it, in the site's zone.
     [described] = describe_media(instance, [row])
-    assert described["used_by"] == ["constitution-week", "daytime", "evening"]
-    assert described["created_at"].endswith("+08:00")
+    assert described.used_by == ["constitution-week", "daytime", "evening"]
+    assert described.created_at.utcoffset() == EIGHT_HOURS
+    # On the wire every key is there, null or not, and the times are to the second.
+    wire = json_values(described)
+    assert wire["withdrawn_at"] is None and wire["unit"] is None and wire["topics"] == []
+    assert wire["created_at"] == described.created_at.isoformat(timespec="seconds")
+    assert wire["created_at"].endswith("+08:00")

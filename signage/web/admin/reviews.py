@@ -87,7 +87,7 @@ def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     media = waiting_media() if reviewer else []
     moment = now()
     for draft in pending:
-        draft["media"] = [m for m in media if m["id"] in draft["media_added"]]
+        draft["media"] = [m for m in media if m.id in draft["media_added"]]
         draft["changes"], draft["others"] = file_changes(
             draft["file"], draft["base"], draft["text"]
         )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from flask import request, url_for
+from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
 from signage.db import Store
 from signage.edits.review import approve_upload
 from signage.errors import Forbidden
 from signage.media import library
+from signage.media.listing import Media
 from signage.media.uploads import (
     FieldCheck,
     ReceivedUpload,
@@ -21,6 +23,7 @@ from signage.media.uploads import (
 )
 from signage.parts import Signage
 from signage.units import check_media, check_media_delete, upload_unit
+from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import current_user, staff_required
 from signage.web.bodies import MediaChange
@@ -28,6 +31,32 @@ from signage.web.context import parts
 from signage.web.media_json import describe_media, used_by
 
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
+
+
+class MediaQueued(BaseModel):
+    """An upload received, its preparation queued."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    status: Literal["queued"]
+
+
+class MediaList(BaseModel):
+    """Every clip and picture of the library, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    media: list[Media]
+
+
+class MediaDeleted(BaseModel):
+    """The media deleted, by id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    deleted: Literal[True]
 
 
 def streamed_upload(signage: Signage, check_fields: FieldCheck | None = None) -> ReceivedUpload:
@@ -57,6 +86,7 @@ def _check_fields(store: Store, fields: dict[str, str]) -> None:
 
 @bp.post("/media")
 @staff_required()
+@answers(MediaQueued, status=202)
 def upload_media() -> Any:
     """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
     signage = parts()
@@ -91,19 +121,21 @@ def upload_media() -> Any:
         {"name": upload.original_name, "bytes": upload.size},
     )
     location = url_for("api.get_media", media_id=media_id)
-    return {"id": media_id, "status": library.QUEUED}, 202, {"Location": location}
+    return MediaQueued(id=media_id, status=library.QUEUED), 202, {"Location": location}
 
 
 @bp.get("/media")
 @staff_required()
+@answers(MediaList)
 def list_media() -> Any:
     """Every clip and picture of the library, newest first."""
     instance = parts()
-    return {"media": describe_media(instance, library.all_media(instance.store))}
+    return MediaList(media=describe_media(instance, library.all_media(instance.store)))
 
 
 @bp.get("/media/<media_id>")
 @staff_required()
+@answers(Media)
 def get_media(media_id: str) -> Any:
     """One clip or picture: its preparation status, progress or error, and its size."""
     instance = parts()
@@ -112,6 +144,7 @@ def get_media(media_id: str) -> Any:
 
 @bp.patch("/media/<media_id>")
 @staff_required()
+@answers(Media)
 def change_media(media_id: str) -> Any:
     """Change a clip's or picture's title, 普法 topics (declared in site.yaml only) or, for
     admins, whether it is offered to subscribing courts in the feed (``published``)."""
@@ -143,6 +176,7 @@ def _declared_topics() -> dict[str, str]:
 
 @bp.post("/media/<media_id>/approve")
 @staff_required()
+@answers(Media)
 def approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review (reviewers and admins, not its uploader)."""
     instance = parts()
@@ -152,6 +186,7 @@ def approve_media(media_id: str) -> Any:
 
 @bp.delete("/media/<media_id>")
 @staff_required()
+@answers(MediaDeleted)
 def delete_media(media_id: str) -> Any:
     """Delete media no playlist uses (409 naming the playlists that do): admins any, a
     unit's editors their unit's uploads."""
@@ -170,4 +205,4 @@ def delete_media(media_id: str) -> Any:
         (library.uploads_folder(media_dir) / Path(row["upload"]).name).unlink(missing_ok=True)
     signage.screens.invalidate()
     audit(signage.store, current_user(), "media.delete", media_id)
-    return {"id": media_id, "deleted": True}
+    return MediaDeleted(id=media_id, deleted=True)

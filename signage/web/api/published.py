@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
+from pydantic import BaseModel, ConfigDict
 
 from signage.packages.feed import published_content, published_file, published_playlist
+from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.context import parts
 from signage.web.media_files import send_media_file
@@ -16,13 +18,25 @@ from signage.web.media_files import send_media_file
 PUBLIC_FOREVER = "public, max-age=31536000, immutable"
 
 
+class PublishedIndex(BaseModel):
+    """The signed index of what this court publishes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    manifest: str  # the exact JSON text signed, with each file's SHA-256 and size
+    signature: str  # its Ed25519 signature, base64
+
+
 @bp.get("/published")
+@answers(PublishedIndex)
 def published_index() -> Any:
     """The signed index of what this court publishes: the manifest's exact text, its
     Ed25519 signature, and each file's SHA-256 and size inside it."""
     content = published_content(parts())
-    response = {"manifest": content.manifest_bytes.decode("utf-8"), "signature": content.signature}
-    return response, 200, {"Cache-Control": "no-cache"}
+    index = PublishedIndex(
+        manifest=content.manifest_bytes.decode("utf-8"), signature=content.signature
+    )
+    return index, 200, {"Cache-Control": "no-cache"}
 
 
 @bp.get("/published/files/<name>")

@@ -7,9 +7,9 @@ from typing import Any
 from flask import request
 from pydantic import BaseModel, ConfigDict
 
-from signage.config.when import json_values
 from signage.edits.drafts import STATES, ReviewSummary, review_summary
 from signage.edits.review import (
+    ReviewDetail,
     approve,
     reject,
     review_detail,
@@ -20,6 +20,7 @@ from signage.edits.review import (
 from signage.edits.saving import Saved
 from signage.errors import Invalid
 from signage.media import library
+from signage.media.listing import Media
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.api.documents import saved_answer
@@ -27,6 +28,12 @@ from signage.web.auth import current_user, staff_required
 from signage.web.bodies import Decision
 from signage.web.context import parts
 from signage.web.media_json import describe_media
+
+
+class ReviewPage(ReviewDetail):
+    """A draft with its diff from its base and the media it adds, described."""
+
+    media: list[Media]
 
 
 class ReviewList(BaseModel):
@@ -52,6 +59,7 @@ def list_reviews() -> Any:
 
 @bp.get("/reviews/<int:review_id>")
 @staff_required()
+@answers(ReviewPage)
 def get_review(review_id: int) -> Any:
     """One draft: author, times, file, base revision, its text, the diff and the media it adds."""
     instance = parts()
@@ -62,7 +70,8 @@ def get_review(review_id: int) -> Any:
         for media_id in detail.media_added
         if library.media_exists(instance.store, media_id)
     ]
-    return {**json_values(detail), "media": describe_media(instance, rows)}
+    media = describe_media(instance, rows)
+    return ReviewPage(**detail.model_dump(exclude_unset=True), media=media)
 
 
 @bp.post("/reviews/<int:review_id>/approve")
