@@ -34,8 +34,8 @@ DEMO_PLAYLISTS = REPO / "playlists"
 
 
 # Seconds each test file took in a whole run, for ordering the files (not for judging them):
-# `SIGNAGE_RECORD_DURATIONS=1 ./scripts/test` writes the files it ran again. A file not listed yet counts
-# as a browser/slow test would, or as a quick one.
+# `SIGNAGE_RECORD_DURATIONS=1 ./scripts/test` writes those of the files it ran again. A file
+# not listed yet counts as its browser/slow tests would, or as quick ones.
 DURATIONS = Path(__file__).with_name("durations.json")
 SLOW_TEST_SECONDS = 30.0
 QUICK_TEST_SECONDS = 0.2
