@@ -6,7 +6,10 @@ tests (config, schedule, manifest) run without either, as the modules they test 
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +31,44 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_PLAYLISTS = REPO / "playlists"
+
+
+# Seconds each test file took in a whole run, for ordering the files (not for judging them):
+# `SIGNAGE_RECORD_DURATIONS=1 ./scripts/test` writes those of the files it ran again. A file
+# not listed yet counts as its browser/slow tests would, or as quick ones.
+DURATIONS = Path(__file__).with_name("durations.json")
+SLOW_TEST_SECONDS = 30.0
+QUICK_TEST_SECONDS = 0.2
+_recorded: Counter[str] = Counter()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long files first, the quick ones last: the parallel run (`--dist loadfile
+    --no-loadscope-reorder`) hands whole files out in this order, so quick files fill the
+    end instead of every worker but one waiting on a long file."""
+    known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    guessed: Counter[str] = Counter()
+    for item in items:
+        slow = item.get_closest_marker("browser") or item.get_closest_marker("slow")
+        guessed[_file_of(item.nodeid)] += SLOW_TEST_SECONDS if slow else QUICK_TEST_SECONDS
+    cost = {name: known.get(name, seconds) for name, seconds in guessed.items()}
+    items.sort(key=lambda item: -cost[_file_of(item.nodeid)])  # stable: files stay whole
+
+
+def _file_of(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if os.environ.get("SIGNAGE_RECORD_DURATIONS"):
+        _recorded[_file_of(report.nodeid)] += report.duration  # setup, call and teardown
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _recorded and not hasattr(session.config, "workerinput"):  # the controller only
+        known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+        known |= {name: round(seconds, 1) for name, seconds in _recorded.items()}
+        DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n")
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ from signage.db import now
 from signage.jobs.leases import HOUSEKEEPING, lease_row, scheduler_report, take_lease
 from signage.jobs.preparation import PreparationPool
 from signage.jobs.scheduler import (
+    housekeeping_jobs,
+    keep_lease,
     refresh_manifests,
     reload_configuration,
     scheduled_jobs,
@@ -75,6 +77,28 @@ def test_scheduler_runs_the_jobs_and_reports_itself(app: Flask) -> None:
     finally:
         stop_scheduler(signage)
     assert scheduler_report(signage)["alive"] is False  # handed over at once on a clean stop
+
+
+def test_a_process_taking_the_housekeeping_over_does_it_at_once(app: Flask) -> None:
+    signage = app.extensions["signage"]
+    assert take_lease(signage.store, HOUSEKEEPING, "elsewhere:1", 30)
+    start_scheduler(signage)
+    try:
+        requeue = signage.scheduler.get_job("requeue_interrupted")
+        deadline = time.monotonic() + 10
+        while requeue.next_run_time < now() + dt.timedelta(seconds=20):  # its first run
+            assert time.monotonic() < deadline, "the scheduler did not run its jobs"
+            time.sleep(0.05)
+            requeue = signage.scheduler.get_job("requeue_interrupted")
+        signage.scheduler.pause()
+        assert signage.housekeeper is False
+        take_lease(signage.store, HOUSEKEEPING, "elsewhere:1", -1)  # its holder is gone
+        assert keep_lease(signage)
+        # every housekeeping job is due now, not at its next interval
+        for job, _seconds in housekeeping_jobs(signage):
+            assert signage.scheduler.get_job(job.__name__).next_run_time <= now(), job.__name__
+    finally:
+        stop_scheduler(signage)
 
 
 def test_exactly_one_process_holds_the_housekeeping_lease_and_another_takes_over(

@@ -100,6 +100,11 @@ def keep_lease(parts: Signage) -> bool:
     held = take_lease(parts.store, HOUSEKEEPING, worker_name(), parts.settings.lease_seconds)
     if held != parts.housekeeper:
         log.info("housekeeping %s", "taken on by this process" if held else "left to another")
+        if held and parts.scheduler is not None:
+            # A takeover (the holder stopped or was killed) does the housekeeping at once:
+            # a preparation the holder left half done is queued again now, not 30 s later.
+            for job, _seconds in housekeeping_jobs(parts):
+                parts.scheduler.modify_job(job.__name__, next_run_time=dt.datetime.now(dt.UTC))
     parts.housekeeper = held
     return held
 

@@ -7,9 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from tests.support import LiveServer, start_server
+
+# Real server processes; the first start among them draws and encodes the demo media.
+pytestmark = pytest.mark.slow
 
 
 def _wait_for(predicate: Callable[[], Any], seconds: float = 10.0) -> Any:
