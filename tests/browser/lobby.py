@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -230,6 +231,52 @@ def next_minute(at_least: float) -> dt.datetime:
     return moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
 
 
+# Debian's libfaketime (scripts/setup installs it): a lobby's server may run its clock ahead.
+LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+FAKETIME_SLEEP = Path(__file__).resolve().parents[2] / "scripts" / "faketime"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A whole minute the test waits for, on the clock of a lobby started with its `ahead`."""
+
+    at: dt.datetime
+    ahead: int  # seconds the lobby's server runs ahead of this machine's clock
+
+    def now(self) -> dt.datetime:
+        """The server's time now (site time)."""
+        return dt.datetime.now(ZONE) + dt.timedelta(seconds=self.ahead)
+
+
+def turn_soon(at_least: float) -> Turn:
+    """A whole minute at_least seconds away on a server clock set ahead for it, so the test
+    waits at_least seconds rather than up to a minute more (screens follow the server's
+    clock). Where libfaketime is missing or already sets every clock (scripts/test-on-date),
+    the server keeps the real time and the turn is the next real one."""
+    if not LIBFAKETIME.exists() or "FAKETIME" in os.environ:
+        return Turn(next_minute(at_least), 0)
+    moment = dt.datetime.now(ZONE) + dt.timedelta(seconds=at_least)
+    turn = moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    ahead = int((turn - moment).total_seconds())  # whole seconds: the turn stays far enough
+    return Turn(turn, ahead)
+
+
+def clock_ahead_env(ahead: int) -> dict[str, str]:
+    """The environment that runs a server's clock this many seconds ahead (none for 0)."""
+    if not ahead:
+        return {}
+    return {
+        "LD_PRELOAD": str(LIBFAKETIME),
+        "FAKETIME": f"+{ahead}",
+        # the monotonic clock stays real, so timeouts keep their length; time.sleep then
+        # needs scripts/faketime's stand-in (see its docstring)
+        "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(FAKETIME_SLEEP), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
 @dataclass
 class Lobby:
     """A running server with one screen, its key, and the folders it serves."""
@@ -278,15 +325,17 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_lobby(tmp_path: Path, playlists: Path, files: list[MediaFile]) -> Lobby:
-    """Publish the files, start the server and give the screen its key."""
+def start_lobby(tmp_path: Path, playlists: Path, files: list[MediaFile], ahead: int = 0) -> Lobby:
+    """Publish the files, start the server (its clock `ahead` seconds ahead, see `turn_soon`)
+    and give the screen its key."""
     media_dir = tmp_path / "media"
     store = open_store(media_dir)
     # The demo clips a first start would encode only take CPU from the clips under test.
     store.set_meta(DEMO_DONE, "not wanted in display tests")
     publish(store, media_dir, files)
     key = ensure_screen_key(store, store.secret_key(), SCREEN)
-    server = start_server(tmp_path, playlists, media_dir, {"SIGNAGE_SECRET_KEY": ""})
+    env = {"SIGNAGE_SECRET_KEY": "", **clock_ahead_env(ahead)}
+    server = start_server(tmp_path, playlists, media_dir, env)
     return Lobby(server, store, key, playlists, media_dir)
 
 

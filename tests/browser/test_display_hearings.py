@@ -15,9 +15,8 @@ from tests.admin.conftest import PASSWORD
 from tests.browser.lobby import (
     PORTRAIT,
     SCREEN,
-    ZONE,
-    next_minute,
     start_lobby,
+    turn_soon,
     wait_for,
     wait_snapshot,
 )
@@ -85,7 +84,8 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
     playlists.mkdir()
     (playlists / "site.yaml").write_text(SITE, encoding="utf-8")
     (playlists / "door.yaml").write_text(DOOR, encoding="utf-8")
-    turn = next_minute(at_least=40)  # hearing 3 begins and hearing 2 ends at this minute
+    soon = turn_soon(at_least=40)
+    turn = soon.at  # hearing 3 begins and hearing 2 ends at this minute
     workbook = tmp_path / "开庭公告.xlsx"
     workbook.write_bytes(
         xlsx(
@@ -99,7 +99,7 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
             ]
         )
     )
-    lobby = start_lobby(tmp_path, playlists, [])
+    lobby = start_lobby(tmp_path, playlists, [], soon.ahead)
     try:
         lobby.server.signage("user", "add", "clerk", "--role", "editor", "--password", PASSWORD)
         staff = sign_in_and_upload(browser, lobby.server.url, workbook)
@@ -128,7 +128,7 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
         page = lobby.open(browser, PORTRAIT)
         page.wait_for_selector(".hearings[data-state=front] tr.hearing", timeout=20000)
         case = "(2026)冀0822民初{}号".format
-        assert dt.datetime.now(ZONE) < turn, "the page took too long to open"
+        assert soon.now() < turn, "the page took too long to open"
         assert states(page) == {case(1): "已结束", case(2): "正在开庭", case(3): "待开庭"}
         screen_text = page.inner_text("body")
         assert "赵某" in screen_text and "赵六" not in screen_text and "第二法庭" not in screen_text

@@ -19,9 +19,9 @@ from tests.browser.lobby import (
     ZONE,
     Lobby,
     MediaFile,
-    next_minute,
     snapshot,
     start_lobby,
+    turn_soon,
     wait_for,
     write_playlists,
 )
@@ -41,7 +41,8 @@ def in_order(some: list[str], every: list[str]) -> bool:
 def test_the_player_follows_the_days_plan_with_required_plays(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
 ) -> None:
-    boundary = next_minute(at_least=15)
+    turn = turn_soon(at_least=15)
+    boundary = turn.at
     until = boundary + dt.timedelta(minutes=10)
     window = f"{boundary:%H:%M}-{boundary + dt.timedelta(minutes=1):%H:%M}"
     schedule = (
@@ -64,7 +65,9 @@ def test_the_player_follows_the_days_plan_with_required_plays(
         schedule=schedule,
         default="waiting",
     )
-    lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
+    lobby = start_lobby(
+        tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]], turn.ahead
+    )
     try:
         page = lobby.open(browser)
         wait_for(lambda: snapshot(page).get("item") == "waiting#0", 30, "the player did not start")
@@ -104,7 +107,7 @@ def test_the_player_follows_the_days_plan_with_required_plays(
 
         wait_for(
             lambda: (
-                dt.datetime.now(ZONE) > boundary + STRETCH + dt.timedelta(seconds=5)
+                turn.now() > boundary + STRETCH + dt.timedelta(seconds=5)
                 and len(shown()) >= len(lasting) - 1
             ),
             STRETCH.total_seconds() + 90,

@@ -15,9 +15,9 @@ from signage.accounts.users import add_user
 from tests.browser.lobby import (
     ZONE,
     MediaFile,
-    next_minute,
     snapshot,
     start_lobby,
+    turn_soon,
     wait_for,
     wait_snapshot,
     write_playlists,
@@ -42,7 +42,8 @@ CACHED_MEDIA = """async () => {
 def test_segment_boundary_switches_on_the_servers_time(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
 ) -> None:
-    boundary = next_minute(at_least=12)
+    turn = turn_soon(at_least=12)
+    boundary = turn.at
     start = boundary - dt.timedelta(minutes=30)
     schedule = (
         f"  - playlist: morning\n    screens: [lobby]\n"
@@ -60,7 +61,9 @@ def test_segment_boundary_switches_on_the_servers_time(
         schedule=schedule,
         default="afternoon",
     )
-    lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]])
+    lobby = start_lobby(
+        tmp_path, playlists, [media_files["clip-a"], media_files["clip-b"]], turn.ahead
+    )
     try:
         context = browser.new_context()
         page = context.new_page()
@@ -73,15 +76,15 @@ def test_segment_boundary_switches_on_the_servers_time(
             15,
             "the morning clips did not play",
         )
-        assert state["clockOffset"] == pytest.approx(240_000, abs=2000)
+        assert state["clockOffset"] == pytest.approx((240 + turn.ahead) * 1000, abs=2000)
         # The afternoon's clip is fetched ahead, before its segment begins.
         expected = [f"/media/files/{media_files[m].path.name}" for m in ("clip-a", "clip-b")]
         assert page.evaluate(CACHED_MEDIA) == sorted(expected)
-        remaining = (boundary - dt.datetime.now(ZONE)).total_seconds()
+        remaining = (boundary - turn.now()).total_seconds()
         assert remaining > 1, "the test machine was too slow to reach the boundary in time"
         # The afternoon goes on from where the day's plan has it: its tip or its clip.
         page.wait_for_function(AFTERNOON_ON, polling="raf", timeout=(remaining + 5) * 1000)
-        late = (dt.datetime.now(ZONE) - boundary).total_seconds()
+        late = (turn.now() - boundary).total_seconds()
         assert -0.05 < late < 1.0, f"switched {late:.2f} s after the boundary"
     finally:
         lobby.stop()
