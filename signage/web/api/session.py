@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import session
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
-from signage.accounts.staff import StaffUser
+from signage.accounts.staff import Role, StaffUser
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.auth import sign_in, staff_required, staff_user
@@ -23,7 +23,7 @@ class Who(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    role: Literal["admin", "reviewer", "editor"]
+    role: Role
     csrf_token: str | None = None  # left out for a Bearer token
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from flask import request
 from pydantic import BaseModel, ConfigDict
 
+from signage.accounts.staff import Role
 from signage.accounts.tokens import Token, list_tokens, revoke_token_id
 from signage.accounts.users import list_users, set_disabled
 from signage.web.answers import answers
@@ -22,7 +23,7 @@ class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    role: Literal["admin", "reviewer", "editor"]
+    role: Role
     disabled: bool
     unit: str | None  # the tribunal whose things it may change; None: county-wide
     created_at: dt.datetime
