@@ -19,17 +19,16 @@ from signage.config.units import rule_reach, screen_units, unit_screens
 from signage.config.validate import SITE_FILE, Config
 from signage.errors import Forbidden, Invalid
 
-if TYPE_CHECKING:  # saving checks changes with this module
+if TYPE_CHECKING:  # saving checks changes with this module; the accounts define who acts
+    from signage.accounts.staff import Actor
     from signage.edits.saving import PlaylistSummary
 
-User = Mapping[str, Any]
 
-
-def unit_of(user: User | None) -> str | None:
+def unit_of(user: Actor | None) -> str | None:
     """The unit a user works in; None for admins and users without one (county-wide)."""
-    if not user or user.get("role") == "admin":
+    if user is None or user.role == "admin":
         return None
-    return user.get("unit") or None
+    return user.unit or None
 
 
 def unit_name(config: Config | None, unit: str) -> str:
@@ -62,7 +61,7 @@ def _written_unit(content: bytes) -> Any:
 
 
 def check_file_change(
-    user: User, before: Config | None, after: Config, name: str, on_disk: bytes | None = None
+    user: Actor, before: Config | None, after: Config, name: str, on_disk: bytes | None = None
 ) -> None:
     """A save of site.yaml or a playlist, as `after` would be: refused (403) when it changes
     anything that is not the user's unit's. `on_disk`: the file's text now, which tells whose
@@ -134,7 +133,7 @@ def _check_site_change(unit: str, before: Config, after: Config) -> None:
             )
 
 
-def check_playlist_delete(user: User, config: Config | None, playlist_id: str) -> None:
+def check_playlist_delete(user: Actor, config: Config | None, playlist_id: str) -> None:
     """Deleting a playlist: only the unit's own (403 otherwise)."""
     unit = unit_of(user)
     playlist = config.playlists.get(playlist_id) if config else None
@@ -144,7 +143,7 @@ def check_playlist_delete(user: User, config: Config | None, playlist_id: str) -
         )
 
 
-def check_readable(user: User, config: Config | None, name: str) -> None:
+def check_readable(user: Actor, config: Config | None, name: str) -> None:
     """Reading a file or its history: another unit's playlist is not theirs to see."""
     unit = unit_of(user)
     if unit is None or name == SITE_FILE or config is None:
@@ -154,7 +153,7 @@ def check_readable(user: User, config: Config | None, name: str) -> None:
         raise _refuse(config, unit, "unit_playlist", name, f"{name} belongs to another unit")
 
 
-def readable_files(user: User, config: Config | None, names: Iterable[str]) -> list[str]:
+def readable_files(user: Actor, config: Config | None, names: Iterable[str]) -> list[str]:
     """The file names a user may read: all but other units' playlists."""
     readable = []
     for name in names:
@@ -167,7 +166,7 @@ def readable_files(user: User, config: Config | None, names: Iterable[str]) -> l
 
 
 def visible_playlists(
-    user: User, config: Config | None, summaries: list[PlaylistSummary]
+    user: Actor, config: Config | None, summaries: list[PlaylistSummary]
 ) -> list[PlaylistSummary]:
     """The playlist list a user sees: the county's and their unit's (everyone's for county
     users)."""
@@ -175,7 +174,7 @@ def visible_playlists(
     return [row for row in summaries if row.file in files]
 
 
-def stamp_new_playlist(user: User, content: bytes) -> bytes:
+def stamp_new_playlist(user: Actor, content: bytes) -> bytes:
     """A unit editor's new playlist belongs to their unit: `unit:` is added when it is not
     written (a text that does not parse is left for validation to report)."""
     unit = unit_of(user)
@@ -190,7 +189,7 @@ def stamp_new_playlist(user: User, content: bytes) -> bytes:
     return f"unit: {unit}\n".encode() + decode(content).encode()
 
 
-def check_screens(user: User, config: Config, targets: Iterable[str] | None) -> None:
+def check_screens(user: Actor, config: Config, targets: Iterable[str] | None) -> None:
     """Alerts and other messages for screens: a unit's people reach only its screens
     (`targets` None: every screen)."""
     unit = unit_of(user)
@@ -204,7 +203,7 @@ def check_screens(user: User, config: Config, targets: Iterable[str] | None) -> 
         raise _refuse(config, unit, "unit_screens", part, f"screens {part} are not in your unit")
 
 
-def unit_rooms(user: User, config: Config) -> set[str] | None:
+def unit_rooms(user: Actor, config: Config) -> set[str] | None:
     """The courtrooms whose hearings a user may replace (None: every room)."""
     unit = unit_of(user)
     if unit is None:
@@ -216,7 +215,7 @@ def unit_rooms(user: User, config: Config) -> set[str] | None:
     }
 
 
-def check_rooms(user: User, config: Config, rooms: Iterable[str]) -> None:
+def check_rooms(user: Actor, config: Config, rooms: Iterable[str]) -> None:
     """Hearings for rooms: refused unless every room is one of the unit's screens' rooms."""
     allowed = unit_rooms(user, config)
     unit = unit_of(user)
@@ -233,12 +232,12 @@ def check_rooms(user: User, config: Config, rooms: Iterable[str]) -> None:
         )
 
 
-def upload_unit(user: User | None) -> str | None:
+def upload_unit(user: Actor | None) -> str | None:
     """The unit an upload is marked with."""
     return unit_of(user)
 
 
-def check_media(user: User, config: Config | None, row: Mapping[str, Any]) -> None:
+def check_media(user: Actor, config: Config | None, row: Mapping[str, Any]) -> None:
     """Deleting or retitling media: a unit's people only their unit's uploads."""
     unit = unit_of(user)
     if unit is not None and row.get("unit") != unit:
@@ -248,21 +247,21 @@ def check_media(user: User, config: Config | None, row: Mapping[str, Any]) -> No
 
 
 def check_media_delete(
-    user: User, config: Config | None, row: Callable[[], Mapping[str, Any]]
+    user: Actor, config: Config | None, row: Callable[[], Mapping[str, Any]]
 ) -> None:
     """Deleting media: admins any; a unit's people their unit's uploads; others nothing
     (refused before `row` looks the media up, so they learn nothing of what exists)."""
-    if user.get("role") == "admin":
+    if user.role == "admin":
         return
     if unit_of(user) is None:
         raise Forbidden("this needs the admin role; ask an administrator")
     check_media(user, config, row())
 
 
-def review_visible(user: User, author_unit: str | None, author: str, reviewer: bool) -> bool:
+def review_visible(user: Actor, author_unit: str | None, author: str, reviewer: bool) -> bool:
     """Whether a user sees a draft: reviewers of their unit's people (county reviewers: all),
     anyone their own."""
-    if author == user.get("name"):
+    if author == user.name:
         return True
     if not reviewer:
         return False
@@ -270,7 +269,7 @@ def review_visible(user: User, author_unit: str | None, author: str, reviewer: b
     return unit is None or author_unit == unit
 
 
-def check_review(user: User, config: Config | None, author_unit: str | None) -> None:
+def check_review(user: Actor, config: Config | None, author_unit: str | None) -> None:
     """Deciding on a draft: a reviewer with a unit decides on their unit's drafts only."""
     unit = unit_of(user)
     if unit is not None and author_unit != unit:
@@ -279,7 +278,7 @@ def check_review(user: User, config: Config | None, author_unit: str | None) -> 
         )
 
 
-def visible_screens(user: User | None, config: Config, asked: str | None) -> set[str] | None:
+def visible_screens(user: Actor | None, config: Config, asked: str | None) -> set[str] | None:
     """The screens a list shows: a unit user's own; a county user's `?unit=` or all (None)."""
     unit = unit_of(user) or asked
     if unit is None:

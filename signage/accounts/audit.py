@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
+from signage.accounts.staff import Actor
 from signage.db import Store, audit_log, now
 
 MAX_LIST = 500
@@ -29,13 +30,13 @@ class AuditEntry(BaseModel):
 
 def audit(
     store: Store,
-    user: Mapping[str, Any] | str | None,
+    user: Actor | str | None,
     action: str,
     target: str | None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
-    """Note who did what (a user row, a name, or None for the command line) and to what."""
-    name = user.get("name") if isinstance(user, Mapping) else user
+    """Note who did what (a user, a name, or None for the command line) and to what."""
+    name = user.name if isinstance(user, Actor) else user
     with store.engine.begin() as conn:
         conn.execute(
             audit_log.insert().values(

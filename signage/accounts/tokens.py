@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
-from signage.accounts.users import user_by_name
+from signage.accounts.staff import StaffUser
+from signage.accounts.users import STAFF_COLUMNS, user_by_name
 from signage.config.when import iso
 from signage.db import Store, digest, now, tokens, users
 from signage.errors import NotFound
@@ -19,18 +19,18 @@ TOKEN_PREFIX = "sgn_"
 
 
 def create_token(
-    store: Store, name: str, days: int | None = None, actor: dict[str, Any] | None = None
+    store: Store, name: str, days: int | None = None, actor: StaffUser | None = None
 ) -> str:
     """A new API token for the user, valid `days` days (None: until revoked); shown once."""
     user = user_by_name(store, name)
-    if user is None or user["disabled"]:
+    if user is None or user.disabled:
         raise NotFound(f"there is no active user named {name!r}; add one with `signage user add`")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = None if days is None else now() + dt.timedelta(days=days)
     with store.engine.begin() as conn:
         conn.execute(
             tokens.insert().values(
-                user_id=user["id"],
+                user_id=user.id,
                 token_hash=digest(token),
                 created_at=now(),
                 expires_at=expires_at,
@@ -46,12 +46,14 @@ def create_token(
     return token
 
 
-def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
+def user_by_token(store: Store, token: str) -> StaffUser | None:
     """The user a live (not revoked, not expired) token belongs to; notes its use."""
     moment = now()
     query = (
         sa.select(
-            users, tokens.c.id.label("token_id"), tokens.c.last_used_at.label("token_last_used")
+            *STAFF_COLUMNS,
+            tokens.c.id.label("token_id"),
+            tokens.c.last_used_at.label("token_last_used"),
         )
         .join(tokens, tokens.c.user_id == users.c.id)
         .where(
@@ -66,14 +68,13 @@ def user_by_token(store: Store, token: str) -> dict[str, Any] | None:
         if found is None:
             return None
         row = dict(found)
-        last_used = row.pop("token_last_used")
-        conn.execute(
-            tokens.update().where(tokens.c.id == row["token_id"]).values(last_used_at=moment)
-        )
+        token_id, last_used = row.pop("token_id"), row.pop("token_last_used")
+        conn.execute(tokens.update().where(tokens.c.id == token_id).values(last_used_at=moment))
+    user = StaffUser(**row)
     # One audit line per token and day: enough to see a leaked token at work, not a flood.
     if last_used is None or last_used.date() != moment.date():
-        audit(store, row, "token.use", f"token {row['token_id']}")
-    return row
+        audit(store, user, "token.use", f"token {token_id}")
+    return user
 
 
 class Token(BaseModel):
@@ -111,7 +112,7 @@ def list_tokens(store: Store, name: str | None = None) -> list[Token]:
         return [Token(**row) for row in conn.execute(query).mappings()]
 
 
-def revoke_token_id(store: Store, token_id: int, actor: dict[str, Any] | None = None) -> None:
+def revoke_token_id(store: Store, token_id: int, actor: StaffUser | None = None) -> None:
     """Stop the token with this id (from `list_tokens`) from working at once."""
     with store.engine.begin() as conn:
         revoked = conn.execute(
@@ -124,7 +125,7 @@ def revoke_token_id(store: Store, token_id: int, actor: dict[str, Any] | None = 
     audit(store, actor, "token.revoke", f"token {token_id}")
 
 
-def revoke_token(store: Store, token: str, actor: dict[str, Any] | None = None) -> None:
+def revoke_token(store: Store, token: str, actor: StaffUser | None = None) -> None:
     """Stop a token from working at once; 404 when it is unknown or already revoked."""
     token = token.strip()
     with store.engine.begin() as conn:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import re
 import secrets
-from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,16 +13,18 @@ from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from signage.accounts.audit import audit
 from signage.accounts.login_limit import LoginLimiter
+from signage.accounts.staff import ROLES, Actor, StaffUser
 from signage.db import Store, now, tokens, users
 from signage.errors import Conflict, Invalid, NotFound, Unauthorized
 
-ROLES = ("admin", "reviewer", "editor")
 # Who may approve someone else's change when review is on.
 REVIEW_ROLES = ("admin", "reviewer")
 USER_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256  # one limit for setting and for signing in, so every password set works
 UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# What a StaffUser is read from: every column of the users table but the password hash.
+STAFF_COLUMNS = tuple(users.c[field] for field in StaffUser.model_fields)
 
 
 def _check_role(role: str) -> None:
@@ -75,7 +76,7 @@ def add_user(
     name: str,
     role: str,
     password: str | None,
-    actor: Mapping[str, Any] | None = None,
+    actor: StaffUser | None = None,
     unit: str | None = None,
 ) -> int:
     """Create a staff user (actor None: the command line); the password is kept only hashed.
@@ -112,39 +113,40 @@ def add_user(
     return user_id
 
 
-def user_by_name(store: Store, name: str) -> dict[str, Any] | None:
-    """The user row, or None."""
+def user_by_name(store: Store, name: str) -> StaffUser | None:
+    """The account of this name, or None."""
+    query = sa.select(*STAFF_COLUMNS).where(users.c.name == name)
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(users.c.name == name)).mappings().first()
-        return dict(row) if row else None
+        found = conn.execute(query).mappings().first()
+    return StaffUser(**found) if found else None
 
 
 def authenticate(
     store: Store, limiter: LoginLimiter, name: str, password: str, address: str | None
-) -> dict[str, Any]:
+) -> StaffUser:
     """The user whose name and password these are: the one sign-in path of the form and the
     API. 429 while this name or address has failed too often; 401 (audited) otherwise."""
     limiter.check(name, address)
-    user = user_by_name(store, name)
-    if (
-        user is None
-        or user["disabled"]
-        or not user["password_hash"]
-        or not check_password_hash(user["password_hash"], password)
-    ):
+    query = sa.select(*STAFF_COLUMNS, users.c.password_hash).where(users.c.name == name)
+    with store.engine.connect() as conn:
+        found = conn.execute(query).mappings().first()
+    row = dict(found) if found else {}
+    hashed = row.pop("password_hash", None)
+    if not row or row["disabled"] or not hashed or not check_password_hash(hashed, password):
         locked = limiter.failed(name, address)
         audit(store, None, "login.failed", name[:64], {"address": address})
         if locked:
             audit(store, None, "login.locked", name[:64], {"address": address, "by": locked})
         raise Unauthorized("the user name or password is wrong", code="bad_login")
     limiter.succeeded(name)
+    user = StaffUser(**row)
     audit(store, user, "login", name, {"address": address})
     return user
 
 
-def may_review(user: Mapping[str, Any] | None) -> bool:
+def may_review(user: Actor | None) -> bool:
     """Whether this user may approve or reject other people's changes."""
-    return user is not None and user.get("role") in REVIEW_ROLES
+    return user is not None and user.role in REVIEW_ROLES
 
 
 def count_users(store: Store) -> int:
@@ -153,13 +155,11 @@ def count_users(store: Store) -> int:
         return conn.scalar(sa.select(sa.func.count()).select_from(users)) or 0
 
 
-def list_users(store: Store) -> list[dict[str, Any]]:
-    """Every account by name, without password hashes."""
-    query = sa.select(
-        users.c.id, users.c.name, users.c.role, users.c.created_at, users.c.disabled, users.c.unit
-    ).order_by(users.c.name)
+def list_users(store: Store) -> list[StaffUser]:
+    """Every account by name."""
+    query = sa.select(*STAFF_COLUMNS).order_by(users.c.name)
     with store.engine.connect() as conn:
-        return [dict(row) for row in conn.execute(query).mappings()]
+        return [StaffUser(**row) for row in conn.execute(query).mappings()]
 
 
 def _update(store: Store, name: str, **values: Any) -> None:
@@ -169,8 +169,8 @@ def _update(store: Store, name: str, **values: Any) -> None:
 
 
 def _keep_an_admin(store: Store, name: str) -> None:
-    admins = [u for u in list_users(store) if u["role"] == "admin" and not u["disabled"]]
-    if [u["name"] for u in admins] == [name]:
+    admins = [u for u in list_users(store) if u.role == "admin" and not u.disabled]
+    if [u.name for u in admins] == [name]:
         raise Conflict(
             "this is the only administrator; make someone else admin first", code="last_admin"
         )
@@ -193,7 +193,7 @@ def _end_sessions_and_tokens(store: Store, name: str, **values: Any) -> None:
         )
 
 
-def set_role(store: Store, name: str, role: str, actor: Mapping[str, Any]) -> None:
+def set_role(store: Store, name: str, role: str, actor: StaffUser) -> None:
     """Give the user a role of ROLES; the last admin cannot step down."""
     _check_role(role)
     if role != "admin":
@@ -202,7 +202,7 @@ def set_role(store: Store, name: str, role: str, actor: Mapping[str, Any]) -> No
     audit(store, actor, "user.role", name, {"role": role})
 
 
-def set_unit(store: Store, name: str, unit: str | None, actor: Mapping[str, Any] | None) -> None:
+def set_unit(store: Store, name: str, unit: str | None, actor: StaffUser | None) -> None:
     """Put the user in a unit (None: county-wide again)."""
     _check_unit(unit)
     _update(store, name, unit=unit)
@@ -215,7 +215,7 @@ def user_units(store: Store) -> dict[str, str | None]:
         return {row.name: row.unit for row in conn.execute(sa.select(users.c.name, users.c.unit))}
 
 
-def set_disabled(store: Store, name: str, disabled: bool, actor: Mapping[str, Any] | None) -> None:
+def set_disabled(store: Store, name: str, disabled: bool, actor: StaffUser | None) -> None:
     """Disable an account (its sessions and tokens end at once) or enable it again."""
     if disabled:
         _keep_an_admin(store, name)
@@ -225,7 +225,7 @@ def set_disabled(store: Store, name: str, disabled: bool, actor: Mapping[str, An
     audit(store, actor, "user.disable" if disabled else "user.enable", name)
 
 
-def reset_password(store: Store, name: str, password: str, actor: Mapping[str, Any] | None) -> None:
+def reset_password(store: Store, name: str, password: str, actor: StaffUser | None) -> None:
     """Give the user a new password; their sessions and tokens end at once."""
     _check_password(password, name)
     _end_sessions_and_tokens(store, name, password_hash=generate_password_hash(password))

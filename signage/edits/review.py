@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import Actor, StaffUser
 from signage.accounts.users import may_review, user_by_name, user_units
 from signage.config.folder import read_folder
 from signage.config.history import get_revision
@@ -72,7 +73,7 @@ def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
     return config
 
 
-def visible_review(store: Store, user: dict[str, Any], review_id: int | str) -> dict[str, Any]:
+def visible_review(store: Store, user: StaffUser, review_id: int | str) -> dict[str, Any]:
     """A review this user may see: reviewers see every draft, others their own; 404 else."""
     missing = NotFound(f"there is no review {str(review_id)[:20]!r}; list them at /api/v1/reviews")
     try:
@@ -89,12 +90,12 @@ def visible_review(store: Store, user: dict[str, Any], review_id: int | str) -> 
 
 
 def visible_reviews(
-    store: Store, user: dict[str, Any], state: str | None = None
+    store: Store, user: StaffUser, state: str | None = None
 ) -> list[dict[str, Any]]:
     """The reviews a user may see, newest first: reviewers those of their unit's people (county
     reviewers all), others their own."""
     reviewer = may_review(user)
-    rows = review_rows(store, state=state, author=None if reviewer else user.get("name"))
+    rows = review_rows(store, state=state, author=None if reviewer else user.name)
     units = user_units(store)
     return [
         row
@@ -141,12 +142,12 @@ def review_detail(signage: Signage, review_id: int) -> ReviewDetail:
     )
 
 
-def _check_decider(signage: Signage, row: dict[str, Any], reviewer: dict[str, Any]) -> None:
+def _check_decider(signage: Signage, row: dict[str, Any], reviewer: StaffUser) -> None:
     if not may_review(reviewer):
         raise Forbidden("only a reviewer or an administrator may decide on a change")
     author_unit = user_units(signage.store).get(row["author"])
     check_review(reviewer, signage.state.current, author_unit)
-    if row["author"] == reviewer["name"]:
+    if row["author"] == reviewer.name:
         raise Forbidden(
             "nobody decides on their own change; ask another reviewer", code="own_change"
         )
@@ -183,7 +184,7 @@ def _check_version(row: dict[str, Any], version: str | None) -> None:
 def approve(
     signage: Signage,
     review_id: int,
-    reviewer: dict[str, Any],
+    reviewer: StaffUser,
     comment: str | None,
     version: str | None,
 ) -> Saved:
@@ -194,7 +195,9 @@ def approve(
     _check_decider(signage, row, reviewer)
     _check_version(row, version)
     note = _comment(comment, required=False)
-    author = user_by_name(signage.store, row["author"]) or {"name": row["author"]}
+    # An author without an account (a package `signage package import` held for review)
+    # counts as a county-wide editor.
+    author = user_by_name(signage.store, row["author"]) or Actor(name=row["author"], role="editor")
     try:
         saved = save_file(
             signage,
@@ -226,12 +229,12 @@ def approve(
     return saved
 
 
-def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) -> dict[str, Any]:
+def approve_upload(signage: Signage, media_id: str, reviewer: StaffUser) -> dict[str, Any]:
     """Let screens play an upload held for review (a reviewer or admin, not its uploader)."""
     if not may_review(reviewer):
         raise Forbidden("only a reviewer or an administrator may approve media")
     check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
-    row = approve_media(signage.store, media_id, reviewer["name"])
+    row = approve_media(signage.store, media_id, reviewer.name)
     signage.screens.invalidate()
     audit(signage.store, reviewer, "media.approve", media_id)
     return row
@@ -240,7 +243,7 @@ def approve_upload(signage: Signage, media_id: str, reviewer: dict[str, Any]) ->
 def decide_captions(
     signage: Signage,
     media_id: str,
-    reviewer: dict[str, Any],
+    reviewer: StaffUser,
     version: str | None,
     *,
     approved: bool,
@@ -251,7 +254,7 @@ def decide_captions(
         raise Forbidden("only a reviewer or an administrator may decide on captions")
     check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
     if approved:
-        approve_captions(signage.store, media_id, reviewer["name"], version)
+        approve_captions(signage.store, media_id, reviewer.name, version)
         signage.screens.invalidate()
     else:
         drop_held_captions(signage.store, media_id, version)
@@ -260,13 +263,13 @@ def decide_captions(
 
 
 def reject(
-    signage: Signage, review_id: int, reviewer: dict[str, Any], comment: str | None
+    signage: Signage, review_id: int, reviewer: StaffUser, comment: str | None
 ) -> ReviewSummary:
     """Turn a draft down with a comment for its author; the file stays as it is."""
     row = review_row(signage.store, review_id)
     _check_decider(signage, row, reviewer)
     note = _comment(comment, required=True)
-    if not decide(signage.store, review_id, REJECTED, reviewer["name"], note):
+    if not decide(signage.store, review_id, REJECTED, reviewer.name, note):
         raise Conflict(f"review {review_id} was decided meanwhile", code="decided")
     audit(signage.store, reviewer, "review.reject", row["file"], {"review": review_id})
     return review_summary(review_row(signage.store, review_id), site_zone(signage))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import Actor, StaffUser
 from signage.config.folder import (
     MAX_FILE_BYTES,
     Signature,
@@ -106,7 +107,7 @@ class Approval:
     """A reviewer approving a draft: the save writes it on its author's behalf."""
 
     review: int
-    reviewer: dict[str, Any]
+    reviewer: StaffUser
     comment: str | None
     text: str  # the draft the reviewer saw: the decision holds only while it is unchanged
 
@@ -303,9 +304,9 @@ def decode_upload(name: str, content: bytes) -> str:
         ) from None
 
 
-def _check_screens_role(before: Config | None, after: Config, author: dict[str, Any]) -> None:
+def _check_screens_role(before: Config | None, after: Config, author: Actor) -> None:
     """Only admins add, remove, rename or regroup screens, whichever way site.yaml is saved."""
-    if author.get("role") == "admin" or before is None:
+    if author.role == "admin" or before is None:
         return
 
     def screens(config: Config) -> dict[str, Any]:
@@ -325,7 +326,7 @@ def save_file(
     content: bytes,
     *,
     if_match: Collection[str] | None,
-    author: dict[str, Any],
+    author: Actor,
     action: str,
     restored_from: int | None = None,
     approval: Approval | None = None,
@@ -368,7 +369,7 @@ def save_file(
                 signage.store,
                 name,
                 text,
-                author=author["name"],
+                author=author.name,
                 action=action,
                 restored_from=restored_from,
                 base_etag=current.etag if current else None,
@@ -384,7 +385,7 @@ def save_file(
             signage.store,
             name,
             text,
-            author["name"],
+            author.name,
             "approve" if approval else action,
             restored_from,
         )
@@ -392,7 +393,7 @@ def save_file(
             signage.store,
             approval.review,
             APPROVED,
-            approval.reviewer["name"],
+            approval.reviewer.name,
             approval.comment,
             revision,
             approval.text,
@@ -414,7 +415,7 @@ def save_file(
         if restored_from:
             details["restored_from"] = restored_from
         if approval:
-            details.update(review=approval.review, author=author["name"])
+            details.update(review=approval.review, author=author.name)
         audit(
             signage.store,
             approval.reviewer if approval else author,
@@ -429,7 +430,7 @@ def save_file(
 
 
 def delete_playlist(
-    signage: Signage, playlist_id: str, *, if_match: Collection[str] | None, author: dict[str, Any]
+    signage: Signage, playlist_id: str, *, if_match: Collection[str] | None, author: StaffUser
 ) -> int:
     """Remove a playlist file; refused (409) while site.yaml still names it. Its revision."""
     name = playlist_file(playlist_id)
@@ -454,7 +455,7 @@ def delete_playlist(
                 code="invalid_config",
                 details=[i.to_dict() for i in errors],
             )
-        revision = record_revision(signage.store, name, None, author["name"], "delete")
+        revision = record_revision(signage.store, name, None, author.name, "delete")
         (folder / name).unlink()
         fsync_folder(folder)
         audit(signage.store, author, "delete", name, {"revision": revision})
@@ -468,7 +469,7 @@ def restore_revision(
     revision: int,
     *,
     if_match: Collection[str] | None,
-    author: dict[str, Any],
+    author: StaffUser,
 ) -> Saved | Held:
     """Write an old revision again, validated like any save; it becomes a new revision."""
     found = get_revision(signage.store, name, revision)

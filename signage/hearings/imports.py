@@ -9,12 +9,13 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import StaffUser
 from signage.db import Store
 from signage.errors import Invalid, SignageError
 from signage.hearings.board import replace_hearings
@@ -46,7 +47,7 @@ def import_hearings(
     store: Store,
     rows: list[list[Cell]],
     zone: ZoneInfo,
-    user: dict[str, Any] | str | None,
+    user: StaffUser | None,
     source: str,
     config: Config | None = None,
 ) -> HearingsImported:
@@ -60,12 +61,11 @@ def import_hearings(
             code="bad_hearings",
             details=[problem.model_dump() for problem in result.rejected],
         )
-    name = user.get("name") if isinstance(user, dict) else user
     rooms = None
-    if config is not None and isinstance(user, dict):
+    if config is not None and user is not None:
         check_rooms(user, config, {hearing.courtroom for hearing in result.hearings})
         rooms = unit_rooms(user, config)
-    days = replace_hearings(store, result.hearings, zone, name, rooms)
+    days = replace_hearings(store, result.hearings, zone, user.name if user else None, rooms)
     report = HearingsImported(
         dates=days,
         imported=len(result.hearings),
@@ -81,7 +81,7 @@ def import_upload(
     raw: bytes,
     filename: str,
     zone: ZoneInfo,
-    user: dict[str, Any] | None,
+    user: StaffUser,
     config: Config | None = None,
 ) -> HearingsImported:
     """An uploaded .xlsx or .csv file."""

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from ruamel.yaml.comments import CommentedMap
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import Actor, StaffUser
 from signage.config.loader import YamlError
 from signage.config.roundtrip import dump_document, load_document
 from signage.edits.saving import Held, check_file, playlist_file, save_file
@@ -32,7 +33,7 @@ from signage.parts import Signage
 
 MEDIA, PLAYLIST = "media", "playlist"
 # The command line is trusted like a hand edit; with review on its playlists still wait.
-COMMAND_LINE = {"name": "signage package import", "role": "admin"}
+COMMAND_LINE = Actor(name="signage package import", role="admin")
 
 
 class ImportedPackage(BaseModel):
@@ -53,7 +54,7 @@ class ImportedPackage(BaseModel):
 def import_package(
     parts: Signage,
     path: Path,
-    author: dict[str, Any] | None,
+    author: StaffUser | None,
     prepare: Callable[[Signage, dict[str, Any]], Any] | None = None,
 ) -> ImportedPackage:
     """Verify a package whole, then bring its media and playlists into this installation.
@@ -165,7 +166,7 @@ def _new_playlists(
 def bring_in(
     parts: Signage,
     package: VerifiedPackage,
-    author: dict[str, Any] | None,
+    author: Actor | None,
     prepare: Callable[[Signage, dict[str, Any]], Any] | None,
     feed: str | None = None,
 ) -> ImportedPackage:
@@ -182,7 +183,7 @@ def bring_in(
     media_ids = _local_media_ids(parts, package, result)
     playlists = _new_playlists(parts, package, media_ids, result)
     media_dir = Path(parts.settings.media_dir)
-    by_name = author["name"] if author else None
+    by_name = author.name if author else None
     declared = parts.state.current.site_file.topics if parts.state.current else {}
     for packed in package.manifest.media:
         local = result.media.get(packed.id)

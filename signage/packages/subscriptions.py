@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from signage.accounts.staff import Actor
 from signage.db import now
 from signage.errors import SignageError
 from signage.media import library
@@ -32,7 +33,7 @@ log = logging.getLogger("signage.feeds")
 
 FETCH_TIMEOUT = 60  # seconds without a byte before a download is cut (and resumed later)
 CHUNK = 1 << 20
-FEED_AUTHOR = {"name": "subscription", "role": "admin"}
+FEED_AUTHOR = Actor(name="subscription", role="admin")
 
 
 class FeedUnreachable(SignageError):

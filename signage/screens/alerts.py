@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import StaffUser
 from signage.accounts.users import may_review
 from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config
@@ -172,7 +173,7 @@ def post_alert(
     text: str,
     targets: list[str] | str,
     until: dt.datetime,
-    user: Mapping[str, Any],
+    user: StaffUser,
     allowed: str = "staff",
 ) -> Alert:
     """Store a checked alert; this process's screens see it at once, others within a poll.
@@ -186,7 +187,7 @@ def post_alert(
     config = screens.config()
     text, names = check_alert(config, text, targets, until, now())
     check_screens(user, config, names)
-    alert_id = add_alert(screens.store, text, names, until, user["name"])
+    alert_id = add_alert(screens.store, text, names, until, user.name)
     screens.invalidate()
     audit(
         screens.store,
@@ -215,7 +216,7 @@ def alerts_posted_since(screens: ScreenService, since: dt.datetime) -> list[Aler
     return [alert_of(row, config) for row in found]
 
 
-def end_alert(screens: ScreenService, alert_id: int, user: Mapping[str, Any]) -> Alert:
+def end_alert(screens: ScreenService, alert_id: int, user: StaffUser) -> Alert:
     """End an alert now (already ended: unchanged); 404 when there is no such alert."""
     store = screens.store
     row = alert_row(store, alert_id)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from base64 import urlsafe_b64encode
-from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import StaffUser
 from signage.db import Store, digest, now, screen_keys
 
 KEYS_CHANGED = "version:keys"
@@ -69,7 +69,7 @@ def ensure_screen_key(store: Store, secret_key: str, screen_id: str) -> str:
 
 
 def rotate_screen_key(
-    store: Store, secret_key: str, screen_id: str, actor: Mapping[str, Any] | None = None
+    store: Store, secret_key: str, screen_id: str, actor: StaffUser | None = None
 ) -> str:
     """Give the screen a new key; the old URL stops working at once."""
     row = screen_key_row(store, screen_id)
@@ -78,7 +78,7 @@ def rotate_screen_key(
     return key
 
 
-def revoke_screen_key(store: Store, screen_id: str, actor: Mapping[str, Any] | None = None) -> None:
+def revoke_screen_key(store: Store, screen_id: str, actor: StaffUser | None = None) -> None:
     """Take the screen's key away: its URL gets 403 until a new key is made."""
     row = screen_key_row(store, screen_id)
     _set_screen_key(store, screen_id, row["generation"] if row else 0, None)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import sqlalchemy as sa
 from PIL import Image, UnidentifiedImageError
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import StaffUser
 from signage.db import Store, screen_requests, screen_snapshots
 from signage.errors import Invalid, SignageError
 
@@ -136,7 +136,7 @@ def ask_screen(
     screen_id: str,
     request: Request,
     moment: dt.datetime,
-    user: Mapping[str, Any] | str | None,
+    user: StaffUser,
 ) -> None:
     """Ask the screen for a picture, or to reload its page, at its next heartbeat; a reload
     is recorded in the audit log (it interrupts what the lobby sees)."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
+from signage.accounts.staff import StaffUser
 from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.db import Store, now, screen_status
@@ -251,7 +251,7 @@ class KeyRevoked(BaseModel):
 
 
 def rotate_key(
-    screens: ScreenService, screen_id: str, public_url: str, user: Mapping[str, Any]
+    screens: ScreenService, screen_id: str, public_url: str, user: StaffUser
 ) -> KeyRotated:
     """Give the screen a new key (the old URL stops at once); its new display URL."""
     screens.screen(screen_id)
@@ -260,7 +260,7 @@ def rotate_key(
     return KeyRotated(screen=screen_id, display_url=f"{public_url}/display/{screen_id}?key={key}")
 
 
-def revoke_key(screens: ScreenService, screen_id: str, user: Mapping[str, Any]) -> KeyRevoked:
+def revoke_key(screens: ScreenService, screen_id: str, user: StaffUser) -> KeyRevoked:
     """Take the screen's key away: it gets 403 until a new key is made."""
     screens.screen(screen_id)
     revoke_screen_key(screens.store, screen_id, user)

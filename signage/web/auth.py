@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from flask import g, request, session
 
+from signage.accounts.staff import Role, StaffUser
 from signage.accounts.tokens import user_by_token
 from signage.accounts.users import authenticate, user_by_name
 from signage.errors import Forbidden, Unauthorized
@@ -18,7 +19,7 @@ from signage.web.csrf import check_csrf
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def current_user() -> dict[str, Any] | None:
+def current_user() -> StaffUser | None:
     """The staff user of this request (Bearer token or browser session), or None."""
     if "user" in g:
         return g.user
@@ -41,7 +42,7 @@ def current_user() -> dict[str, Any] | None:
     return user
 
 
-def _session_user() -> dict[str, Any] | None:
+def _session_user() -> StaffUser | None:
     """The session's user while the account is unchanged and the session not idle too long."""
     instance = parts()
     found = user_by_name(instance.store, session["user"])
@@ -49,9 +50,9 @@ def _session_user() -> dict[str, Any] | None:
     idle_limit = instance.settings.session_idle_hours * 3600
     if (
         found is None
-        or found["disabled"]
+        or found.disabled
         # A password change or a disable gives the account a new stamp: older sessions end.
-        or session.get("stamp") != (found["stamp"] or "")
+        or session.get("stamp") != (found.stamp or "")
         or moment - float(session.get("seen", 0)) > idle_limit
     ):
         session.clear()
@@ -61,18 +62,22 @@ def _session_user() -> dict[str, Any] | None:
     return found
 
 
-def staff_required(role: str | None = None) -> Callable[[F], F]:
+def staff_user() -> StaffUser:
+    """The signed-in staff user of this request; 401 when nobody is signed in."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized("sign in first, or send the header Authorization: Bearer <token>")
+    return user
+
+
+def staff_required(role: Role | None = None) -> Callable[[F], F]:
     """Decorator: the request must come from a signed-in user (with this role, if given)."""
 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                raise Unauthorized(
-                    "sign in first, or send the header Authorization: Bearer <token>"
-                )
-            if role is not None and user["role"] != role:
+            user = staff_user()
+            if role is not None and user.role != role:
                 raise Forbidden(f"this needs the {role} role; ask an administrator")
             return view(*args, **kwargs)
 
@@ -81,13 +86,13 @@ def staff_required(role: str | None = None) -> Callable[[F], F]:
     return decorate
 
 
-def sign_in(name: str, password: str) -> dict[str, Any]:
+def sign_in(name: str, password: str) -> StaffUser:
     """Check the password (through the one limiter) and start a fresh session for the user."""
     instance = parts()
     user = authenticate(instance.store, instance.login_limiter, name, password, request.remote_addr)
     session.clear()  # a fresh session (and CSRF token): nothing carries over
-    session["user"] = user["name"]
-    session["stamp"] = user["stamp"] or ""
+    session["user"] = user.name
+    session["stamp"] = user.stamp or ""
     session["seen"] = time.time()
     return user
 

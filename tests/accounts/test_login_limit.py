@@ -55,6 +55,6 @@ def test_one_locked_account_does_not_lock_the_others_at_that_address(parts: Sign
         with pytest.raises(SignageError):
             authenticate(parts.store, parts.login_limiter, "wang", "wrong one", "10.0.0.5")
     user = authenticate(parts.store, parts.login_limiter, "li", PASSWORD, "10.0.0.5")
-    assert user["name"] == "li"
+    assert user.name == "li"
     entry = audit_entries(parts.store, action="login")[0]
     assert entry.user == "li" and entry.details == {"address": "10.0.0.5"}

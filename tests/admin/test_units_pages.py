@@ -104,13 +104,13 @@ def test_admins_see_screens_grouped_by_unit_and_set_a_users_unit(
     assert '<option value="banbishan">半壁山人民法庭</option>' in users
     token = csrf(staff, "/admin/users")
     staff.post("/admin/users/zhao/unit", data={"unit": "liudaohe", "csrf_token": token})
-    assert user_by_name(store, "zhao")["unit"] == "liudaohe"
+    assert user_by_name(store, "zhao").unit == "liudaohe"
     refused = staff.post(
         "/admin/users/zhao/unit",
         data={"unit": "nowhere", "csrf_token": token},
         headers={"Referer": "/admin/users"},
     )
     assert refused.status_code in (302, 422)
-    assert user_by_name(store, "zhao")["unit"] == "liudaohe"
+    assert user_by_name(store, "zhao").unit == "liudaohe"
     staff.post("/admin/users/zhao/unit", data={"unit": "", "csrf_token": token})
-    assert user_by_name(store, "zhao")["unit"] is None
+    assert user_by_name(store, "zhao").unit is None

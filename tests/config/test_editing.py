@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from signage.accounts.staff import Actor
 from signage.config.history import list_revisions
 from signage.edits.saving import (
     file_etag,
@@ -19,7 +20,7 @@ from signage.edits.saving import (
 from signage.errors import SignageError
 from signage.parts import Signage
 
-EDITOR = {"name": "editor", "role": "editor"}
+EDITOR = Actor(name="editor", role="editor")
 
 
 def test_write_atomically_replaces_the_file_and_keeps_its_mode(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_two_saves_with_the_same_etag_at_once_let_exactly_one_win(
                 "daytime.yaml",
                 text,
                 if_match={before.etag},
-                author={"name": name},
+                author=Actor(name=name, role="editor"),
                 action="save",
             )
             outcomes.append(200)

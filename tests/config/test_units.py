@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from signage.accounts.staff import Actor
 from signage.config import validate_files
 from signage.config.units import screen_units, unit_screens
 from signage.config.validate import Config
@@ -21,9 +22,9 @@ from signage.units import (
 )
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
-LI = {"name": "li", "role": "editor", "unit": "banbishan"}
-WANG = {"name": "wang", "role": "editor", "unit": "liudaohe"}
-COUNTY = {"name": "zhao", "role": "editor", "unit": None}
+LI = Actor(name="li", role="editor", unit="banbishan")
+WANG = Actor(name="wang", role="editor", unit="liudaohe")
+COUNTY = Actor(name="zhao", role="editor")
 
 
 def demo_files() -> dict[str, str]:
@@ -150,7 +151,7 @@ def test_a_unit_editor_may_change_only_their_rules() -> None:
         "part": "site",
     }
     check_file_change(COUNTY, before, county, "site.yaml")
-    check_file_change({**LI, "role": "admin"}, before, county, "site.yaml")
+    check_file_change(LI.model_copy(update={"role": "admin"}), before, county, "site.yaml")
 
 
 def test_a_unit_editor_changes_only_their_playlists() -> None:

@@ -266,4 +266,4 @@ def test_lists_show_the_units_own_and_county_users_filter_by_unit(
     api.post("/alerts", wang, json={"text": "通知", "screens": ["ldh-lobby"], "until": later(1)})
     entries = api.get("/audit?unit=banbishan", admin_token).get_json()["entries"]
     assert entries and {e["user"] for e in entries} == {"li"}
-    assert user_by_name(app.extensions["signage"].store, "li")["unit"] == "banbishan"
+    assert user_by_name(app.extensions["signage"].store, "li").unit == "banbishan"

@@ -12,7 +12,8 @@ from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import Invalid
 from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
-from signage.web.admin.base import bp, error_text, user
+from signage.web.admin.base import bp, error_text
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import AlertForm, NoFields, takes_form
 
@@ -67,7 +68,12 @@ def alerts_post(form: AlertForm) -> Any:
     try:
         until = parse_moment(posted["until"] or None, screens.config().site.zone, now())
         post_alert(
-            screens, posted["text"], targets, until, user(), parts().settings.urgent_messages_by
+            screens,
+            posted["text"],
+            targets,
+            until,
+            staff_user(),
+            parts().settings.urgent_messages_by,
         )
     except Invalid as problem:
         details = problem.details or [{"field": "until", "message": error_text(problem)}]
@@ -80,6 +86,6 @@ def alerts_post(form: AlertForm) -> Any:
 @takes_form(NoFields)
 def alerts_end(alert_id: int) -> Any:
     """End a message now; screens drop it at their next poll."""
-    end_alert(parts().screens, alert_id, user())
+    end_alert(parts().screens, alert_id, staff_user())
     flash(_("The urgent message has ended."))
     return redirect(url_for("admin.alerts_page"))

@@ -273,11 +273,6 @@ UNIT_ERROR_TEXT = {
 }
 
 
-def user() -> dict[str, Any]:
-    """The signed-in staff member (pages are only reached signed in)."""
-    return current_user() or {}
-
-
 def error_text(error: SignageError) -> str:
     """The error in the reader's language where we have words for it; a refused save names
     its first problems, with their place."""

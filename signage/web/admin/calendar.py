@@ -22,8 +22,9 @@ from signage.config.calendar_form import (
 from signage.config.validate import SITE_FILE
 from signage.config.when import official_calendar_known
 from signage.edits.saving import read_version, save_file
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.reviews import flash_saved
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import CalendarForm, takes_form
 
@@ -65,7 +66,7 @@ def _save(form: CalendarForm, add: bool) -> Any:
         SITE_FILE,
         text.encode(),
         if_match={form.etag},
-        author=user(),
+        author=staff_user(),
         action="save",
     )
     done = (

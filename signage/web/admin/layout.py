@@ -162,7 +162,7 @@ def page_context() -> dict[str, Any]:
         for section, endpoint, label, admin_only in MENU
         if endpoint in current_app.view_functions
         and who is not None
-        and (not admin_only or who["role"] == "admin")
+        and (not admin_only or who.role == "admin")
         and (section != "reviews" or parts().settings.review)
     ]
     return {

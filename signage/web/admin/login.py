@@ -10,8 +10,8 @@ from flask import redirect, render_template, request, session, url_for
 from signage.accounts.audit import audit
 from signage.accounts.users import count_users
 from signage.errors import SignageError
-from signage.web.admin.base import bp, error_text, user
-from signage.web.auth import sign_in
+from signage.web.admin.base import bp, error_text
+from signage.web.auth import sign_in, staff_user
 from signage.web.context import parts
 from signage.web.forms import LoginForm, NoFields, takes_form
 
@@ -55,6 +55,6 @@ def login(form: LoginForm | None = None) -> Any:
 @takes_form(NoFields)
 def logout() -> Any:
     """Sign out: the session is forgotten at once."""
-    audit(parts().store, user(), "logout", None)
+    audit(parts().store, staff_user(), "logout", None)
     session.clear()
     return redirect(url_for("admin.login"))

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from signage.accounts.audit import audit
 from signage.media import library
 from signage.units import check_media
-from signage.web.admin.base import bp, refusal_texts, user
+from signage.web.admin.base import bp, refusal_texts
 from signage.web.admin.layout import playlist_name
-from signage.web.auth import staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 from signage.web.forms import PublishedForm, TitleForm, TopicsForm, takes_form
 from signage.web.media_json import describe_media
@@ -72,9 +72,9 @@ def media_title(media_id: str, form: TitleForm) -> Any:
     """Give a clip or picture the title staff will read in playlists and reports."""
     instance = parts()
     title = form.title
-    check_media(user(), instance.state.current, library.media_row(instance.store, media_id))
+    check_media(staff_user(), instance.state.current, library.media_row(instance.store, media_id))
     library.set_title(instance.store, media_id, title)
-    audit(instance.store, user(), "media.title", media_id, {"title": title.strip()})
+    audit(instance.store, staff_user(), "media.title", media_id, {"title": title.strip()})
     flash(_("The title is saved."))
     return redirect(url_for("admin.media_page", q=request.args.get("q") or None))
 
@@ -87,7 +87,7 @@ def media_published(media_id: str, form: PublishedForm) -> Any:
     instance = parts()
     published = form.published == "on"
     library.set_published(instance.store, media_id, published)
-    audit(instance.store, user(), "media.publish", media_id, {"published": published})
+    audit(instance.store, staff_user(), "media.publish", media_id, {"published": published})
     flash(_("Published for other courts.") if published else _("No longer published."))
     return redirect(url_for("admin.media_page", q=request.args.get("q") or None))
 
@@ -101,6 +101,6 @@ def media_topics(media_id: str, form: TopicsForm) -> Any:
     topics = library.checked_topics(form.topic, _topic_names())
     library.set_topics(instance.store, media_id, topics)
     instance.screens.invalidate()
-    audit(instance.store, user(), "media.topics", media_id, {"topics": topics})
+    audit(instance.store, staff_user(), "media.topics", media_id, {"topics": topics})
     flash(_("The topics are saved."))
     return redirect(url_for("admin.media_page", q=request.args.get("q") or None))

@@ -18,8 +18,9 @@ from signage.screens.alerts import active_alerts
 from signage.screens.snapshots import Request, ask_screen, snapshot_times
 from signage.screens.status import screen_overview
 from signage.units import unit_name, visible_screens
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.schedule_words import hours_words
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import NoFields, takes_form
 
@@ -144,7 +145,7 @@ def overview() -> Any:
             instance.store,
             moment,
             instance.settings.offline_after_polls,
-            visible_screens(user(), config, asked),
+            visible_screens(staff_user(), config, asked),
         )
         if config
         else []
@@ -175,7 +176,7 @@ def overview() -> Any:
 def _ask(screen_id: str, what: Request) -> Any:
     instance = parts()
     config = instance.screens.screen(screen_id)
-    ask_screen(instance.store, screen_id, what, now(), user())
+    ask_screen(instance.store, screen_id, what, now(), staff_user())
     seconds = config.site.poll_seconds
     flash(
         _(

@@ -27,9 +27,9 @@ from signage.errors import Invalid
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
 from signage.units import check_unit_exists
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.reviews import flash_saved
-from signage.web.auth import staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts, public_url
 from signage.web.forms import (
     DisabledForm,
@@ -85,7 +85,9 @@ def _unit_asked(form: UnitForm) -> str | None:
 def users_add(form: NewUserForm) -> Any:
     """Add an account (name, role, first password)."""
     name = form.name.strip()
-    add_user(parts().store, name, form.role, form.password, actor=user(), unit=_unit_asked(form))
+    add_user(
+        parts().store, name, form.role, form.password, actor=staff_user(), unit=_unit_asked(form)
+    )
     flash(_("Account %(name)s added.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -95,7 +97,7 @@ def users_add(form: NewUserForm) -> Any:
 @takes_form(RoleForm)
 def users_role(name: str, form: RoleForm) -> Any:
     """Make the account an admin or an editor."""
-    set_role(parts().store, name, form.role, user())
+    set_role(parts().store, name, form.role, staff_user())
     flash(_("The role of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -105,7 +107,7 @@ def users_role(name: str, form: RoleForm) -> Any:
 @takes_form(UnitForm)
 def users_unit(name: str, form: UnitForm) -> Any:
     """Put the account in a unit, or make it county-wide again."""
-    set_unit(parts().store, name, _unit_asked(form), user())
+    set_unit(parts().store, name, _unit_asked(form), staff_user())
     flash(_("The unit of %(name)s is changed.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -115,7 +117,7 @@ def users_unit(name: str, form: UnitForm) -> Any:
 @takes_form(PasswordForm)
 def users_password(name: str, form: PasswordForm) -> Any:
     """Give the account a new password (tell the person in person)."""
-    reset_password(parts().store, name, form.password, user())
+    reset_password(parts().store, name, form.password, staff_user())
     flash(_("The password of %(name)s is reset.", name=name))
     return redirect(url_for("admin.users_page"))
 
@@ -126,7 +128,7 @@ def users_password(name: str, form: PasswordForm) -> Any:
 def users_disabled(name: str, form: DisabledForm) -> Any:
     """Disable the account (its sessions and tokens end) or enable it again."""
     disabled = form.disabled == "1"
-    set_disabled(parts().store, name, disabled, user())
+    set_disabled(parts().store, name, disabled, staff_user())
     if disabled:
         flash(_("%(name)s is disabled; their sessions and tokens have ended.", name=name))
     else:
@@ -139,7 +141,7 @@ def users_disabled(name: str, form: DisabledForm) -> Any:
 @takes_form(NoFields)
 def tokens_revoke(token_id: int) -> Any:
     """Revoke an API token by its id."""
-    revoke_token_id(parts().store, token_id, user())
+    revoke_token_id(parts().store, token_id, staff_user())
     flash(_("Token %(id)s is revoked.", id=token_id))
     return redirect(url_for("admin.users_page"))
 
@@ -216,7 +218,12 @@ def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved | Held
     current = read_version(instance.settings.playlists_dir, SITE_FILE)
     text = site_yaml_with_screen(current.content.decode(), screen_id, settings, new=new)
     return save_file(
-        instance, SITE_FILE, text.encode(), if_match={current.etag}, author=user(), action="save"
+        instance,
+        SITE_FILE,
+        text.encode(),
+        if_match={current.etag},
+        author=staff_user(),
+        action="save",
     )
 
 
@@ -226,6 +233,6 @@ def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved | Held
 def screens_rotate(screen_id: str) -> Any:
     """A new key for the screen: its old address stops working at once."""
     instance = parts()
-    rotate_key(instance.screens, screen_id, public_url(), user())
+    rotate_key(instance.screens, screen_id, public_url(), staff_user())
     flash(_("Screen %(id)s has a new address; set it up on the TV again.", id=screen_id))
     return redirect(url_for("admin.screens_page"))

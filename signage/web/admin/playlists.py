@@ -23,11 +23,12 @@ from signage.errors import SignageError
 from signage.media.library import ready_media
 from signage.programme.qr import qr_svg
 from signage.units import check_readable, visible_playlists
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.issue_words import issue_text
 from signage.web.admin.overview import MEDIA_URL
 from signage.web.admin.reviews import flash_saved, my_draft
 from signage.web.admin.schedule_words import item_warnings, off_air_warning
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import NewPlaylistForm, NoFields, PlaylistCheck, takes_form
 
@@ -52,7 +53,9 @@ def media_choices() -> dict[str, list[dict[str, Any]]]:
 def playlists_list() -> Any:
     """Every playlist with its name and item count, and a form to make a new one."""
     instance = parts()
-    summaries = visible_playlists(user(), instance.state.current, playlist_summaries(instance))
+    summaries = visible_playlists(
+        staff_user(), instance.state.current, playlist_summaries(instance)
+    )
     return render_template("admin/playlists.html", playlists=summaries)
 
 
@@ -67,7 +70,7 @@ def playlists_create(form: NewPlaylistForm) -> Any:
         playlist_file(playlist_id),
         text.encode(),
         if_match=None,
-        author=user(),
+        author=staff_user(),
         action="create",
     )
     if isinstance(saved, Held):
@@ -80,7 +83,7 @@ def playlists_create(form: NewPlaylistForm) -> Any:
 @takes_form(NoFields)
 def playlists_delete(playlist_id: str) -> Any:
     """Delete a playlist that no rule uses (refused with the reason otherwise)."""
-    delete_playlist(parts(), playlist_id, if_match=None, author=user())
+    delete_playlist(parts(), playlist_id, if_match=None, author=staff_user())
     flash(_("Playlist %(id)s deleted; its text stays in the history.", id=playlist_id))
     return redirect(url_for("admin.playlists_list"))
 
@@ -88,7 +91,7 @@ def playlists_delete(playlist_id: str) -> Any:
 @bp.get("/playlists/<playlist_id>")
 def playlists_edit(playlist_id: str) -> Any:
     """The editor: the file's text and ETag, its model for the form, the media to pick from."""
-    check_readable(user(), parts().state.current, playlist_file(playlist_id))
+    check_readable(staff_user(), parts().state.current, playlist_file(playlist_id))
     version = read_version(parts().settings.playlists_dir, playlist_file(playlist_id))
     text = version.content.decode("utf-8", errors="replace")
     draft = my_draft(version.name, version.etag)

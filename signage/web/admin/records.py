@@ -20,11 +20,12 @@ from signage.edits.drafts import approvers
 from signage.edits.saving import Saved, config_file, restore_revision
 from signage.screens.plays import PlayTotal, play_report
 from signage.units import check_readable, readable_files, visible_screens
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.change_words import file_changes
 from signage.web.admin.layout import KIND_NAMES
 from signage.web.admin.reviews import flash_saved
 from signage.web.api.arguments import date_arg, int_arg
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import NoFields, takes_form
 
@@ -58,7 +59,7 @@ def reports_page() -> Any:
     first = date_arg("from", today - dt.timedelta(days=REPORT_DAYS - 1))
     last = date_arg("to", today)
     screen = request.args.get("screen") or None
-    only = visible_screens(user(), config, request.args.get("unit") or None)
+    only = visible_screens(staff_user(), config, request.args.get("unit") or None)
     rows = play_report(instance.store, config, first, last, screen, only)
     args = {"from": first.isoformat(), "to": last.isoformat(), "screen": screen or ""}
     return render_template(
@@ -124,7 +125,7 @@ AUDIT_ACTIONS = {
 def history_page() -> Any:
     """A file's revisions (?file=) with a diff of two (?old=&new=); the audit log for admins."""
     instance = parts()
-    who = user()
+    who = staff_user()
     files = readable_files(
         who,
         instance.state.current,
@@ -153,7 +154,7 @@ def history_page() -> Any:
         )
         if diff
         else (None, True),
-        audit=audit_entries(instance.store, limit=100) if user().get("role") == "admin" else None,
+        audit=audit_entries(instance.store, limit=100) if staff_user().role == "admin" else None,
         audit_actions=AUDIT_ACTIONS,
     )
 
@@ -163,7 +164,7 @@ def history_page() -> Any:
 def history_restore(file: str, revision: int) -> Any:
     """Write an old revision again (validated like any save); it becomes the newest."""
     name = config_file(file)
-    saved = restore_revision(parts(), name, revision, if_match=None, author=user())
+    saved = restore_revision(parts(), name, revision, if_match=None, author=staff_user())
     new = saved.revision if isinstance(saved, Saved) else None  # held: not written yet
     flash_saved(saved, _("Revision %(old)s restored as revision %(new)s.", old=revision, new=new))
     return redirect(url_for("admin.history_page", file=name))

@@ -33,9 +33,10 @@ from signage.media.library import media_titles
 from signage.programme.preview import PREVIEW_REACH
 from signage.programme.unplayed import first_play
 from signage.screens.alerts import alerts_posted_since
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.change_words import file_changes
 from signage.web.admin.waiting import waiting_captions, waiting_media
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import DecisionForm, NoFields, takes_form
 
@@ -49,7 +50,7 @@ def my_draft(file: str, etag: str) -> dict[str, Any] | None:
     instance = parts()
     if not instance.settings.review:  # saves go live: the file is what to edit
         return None
-    rows = review_rows(instance.store, file=file, author=user().get("name"))
+    rows = review_rows(instance.store, file=file, author=staff_user().name)
     if not rows or rows[0]["state"] == "approved" or rows[0]["base_etag"] != etag:
         return None
     # The editor's script reads it as the API words it.
@@ -71,7 +72,7 @@ def flash_saved(saved: Saved | Held, done: str) -> None:
 
 def _page(conflict: dict[str, Any] | None = None, status: int = 200) -> Any:
     instance = parts()
-    who = user()
+    who = staff_user()
     reviewer = may_review(who)
     pending = [  # as dicts: the page adds each draft's media, changes and preview
         review_detail(instance, row["id"]).model_dump()
@@ -162,7 +163,7 @@ def reviews_preview(review_id: int) -> Any:
 def reviews_approve(review_id: int, form: DecisionForm) -> Any:
     """Write the draft; when the file moved on, the page again with the three versions."""
     try:
-        approve(parts(), review_id, user(), form.comment, form.version)
+        approve(parts(), review_id, staff_user(), form.comment, form.version)
     except Conflict as error:
         if error.code != "review_conflict":
             raise
@@ -175,7 +176,7 @@ def reviews_approve(review_id: int, form: DecisionForm) -> Any:
 @takes_form(DecisionForm)
 def reviews_reject(review_id: int, form: DecisionForm) -> Any:
     """Turn the draft down; its author reads the comment on this page and in the editor."""
-    reject(parts(), review_id, user(), form.comment)
+    reject(parts(), review_id, staff_user(), form.comment)
     flash(_("Rejected; the author sees your comment."))
     return redirect(url_for("admin.reviews_page"))
 
@@ -184,7 +185,7 @@ def reviews_reject(review_id: int, form: DecisionForm) -> Any:
 @takes_form(NoFields)
 def reviews_approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review."""
-    approve_upload(parts(), media_id, user())
+    approve_upload(parts(), media_id, staff_user())
     title = media_titles(parts().store, [media_id]).get(media_id, media_id)
     flash(_("Approved: screens play %(id)s from their next poll.", id=title))
     return redirect(url_for("admin.reviews_page"))
@@ -195,7 +196,7 @@ def reviews_approve_media(media_id: str) -> Any:
 def reviews_decide_captions(media_id: str, verdict: str, form: DecisionForm) -> Any:
     """Approve held captions (the version read on this page) or turn them down."""
     approved = verdict == "approve"
-    decide_captions(parts(), media_id, user(), form.version, approved=approved)
+    decide_captions(parts(), media_id, staff_user(), form.version, approved=approved)
     if approved:
         flash(_("Approved: screens show the captions of %(id)s from their next poll.", id=media_id))
     else:

@@ -23,10 +23,11 @@ from signage.errors import Invalid
 from signage.programme.preview import describe_preview
 from signage.programme.segments import day_account, day_plan, requirement_issues
 from signage.units import unit_of
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
 from signage.web.admin.reviews import flash_saved
 from signage.web.admin.schedule_words import rule_warnings
 from signage.web.admin.week import playlist_colours, week_rows
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import ScheduleForm, takes_form
 
@@ -72,7 +73,7 @@ def _page(rules: list[dict[str, Any]], problems: list[dict[str, Any]], status: i
             groups=sorted(config.groups()),
             screens=config.screens,
             # A unit's people see the county's and other units' rules greyed (not theirs).
-            my_unit=unit_of(user()),
+            my_unit=unit_of(staff_user()),
             day_names=DAY_NAMES,
             screen_id=screen_id,
             monday=monday,
@@ -113,7 +114,7 @@ def schedule_save(form: ScheduleForm) -> Any:
         origin = rule["origin"]
         rule["unit"] = owners[origin] if origin is not None and origin < len(owners) else None
         if origin is None:
-            rule["unit"] = unit_of(user())
+            rule["unit"] = unit_of(staff_user())
     text = site_yaml_with_rules(current.content.decode(), rules)
     try:
         saved = save_file(
@@ -121,7 +122,7 @@ def schedule_save(form: ScheduleForm) -> Any:
             SITE_FILE,
             text.encode(),
             if_match={form.etag},
-            author=user(),
+            author=staff_user(),
             action="save",
         )
     except Invalid as problem:

@@ -14,7 +14,8 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.media import library
 from signage.packages.usb import HEIGHTS, MAX_DAYS, export_usb
-from signage.web.admin.base import bp, user
+from signage.web.admin.base import bp
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import UsbForm, takes_form
 
@@ -53,7 +54,7 @@ def playlists_usb(playlist_id: str, form: UsbForm) -> Any:
     out.seek(0)
     audit(
         signage.store,
-        user(),
+        staff_user(),
         "playlist.usb",
         playlist_id,
         {"days": days, "files": len(stick.files)},

@@ -10,7 +10,7 @@ from signage.accounts.users import may_review
 from signage.edits.drafts import PENDING, count_pending, review_rows
 from signage.media import library
 from signage.media.listing import Media
-from signage.web.admin.base import user
+from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.media_json import describe_media
 
@@ -51,10 +51,10 @@ def review_badge() -> int:
     """What waits for this reviewer: others' drafts, uploads and captions (0 for editors, or
     off)."""
     instance = parts()
-    who = user()
+    who = staff_user()
     if not instance.settings.review or not may_review(who):
         return 0
-    mine = len(review_rows(instance.store, state=PENDING, author=who["name"]))
-    theirs = [m for m in waiting_media() if m.created_by != who["name"]]
-    captions = [h for h in waiting_captions() if h.media.captions_pending_by != who["name"]]
+    mine = len(review_rows(instance.store, state=PENDING, author=who.name))
+    theirs = [m for m in waiting_media() if m.created_by != who.name]
+    captions = [h for h in waiting_captions() if h.media.captions_pending_by != who.name]
     return count_pending(instance.store) - mine + len(theirs) + len(captions)

@@ -11,7 +11,7 @@ from signage.screens.alerts import Alert, active_alerts, end_alert, post_alert
 from signage.screens.service import ScreenService
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.bodies import NewAlert
 from signage.web.context import parts
 
@@ -35,7 +35,7 @@ def create_alert() -> Any:
     """Put an urgent message on screens until `until`; 201 with the alert."""
     body = parse_body(NewAlert)
     allowed = parts().settings.urgent_messages_by
-    alert = post_alert(_screens(), body.text, body.screens, body.until, current_user(), allowed)
+    alert = post_alert(_screens(), body.text, body.screens, body.until, staff_user(), allowed)
     return alert, 201, {"Location": url_for("api.delete_alert", alert_id=alert.id)}
 
 
@@ -52,4 +52,4 @@ def list_alerts() -> Any:
 @answers(Alert)
 def delete_alert(alert_id: int) -> Any:
     """End an alert now; screens drop it at their next poll."""
-    return end_alert(_screens(), alert_id, current_user())
+    return end_alert(_screens(), alert_id, staff_user())

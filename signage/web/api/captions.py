@@ -13,7 +13,7 @@ from signage.media.captions import CAPTIONS_LARGEST, attach_captions
 from signage.units import check_media
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.bodies import Decision
 from signage.web.context import parts
 from signage.web.small_files import small_upload
@@ -50,9 +50,9 @@ def upload_captions(media_id: str) -> Any:
     review on, once a reviewer approves them (202)."""
     signage = parts()
     row = library.media_row(signage.store, media_id)  # 404 before reading the body
-    check_media(current_user() or {}, signage.state.current, row)
+    check_media(staff_user(), signage.state.current, row)
     content, filename = small_upload(CAPTIONS_LARGEST)
-    who = current_user() or {}
+    who = staff_user()
     held = bool(signage.settings.review)
     attach_captions(
         signage.store,
@@ -60,7 +60,7 @@ def upload_captions(media_id: str) -> Any:
         media_id,
         content,
         filename,
-        held_by=who.get("name") if held else None,
+        held_by=who.name if held else None,
     )
     signage.screens.invalidate()
     audit(signage.store, who, "media.captions", media_id, {"name": filename[:200], "held": held})
@@ -74,7 +74,7 @@ def approve_captions(media_id: str) -> Any:
     """Put held captions on the screens: `{"version"}` as GET /media/<id> named the held
     file (`captions_pending_url`'s last part); reviewers and admins, never their uploader."""
     body = parse_body(Decision)
-    decide_captions(parts(), media_id, current_user() or {}, body.version, approved=True)
+    decide_captions(parts(), media_id, staff_user(), body.version, approved=True)
     return _answer(media_id)
 
 
@@ -85,11 +85,11 @@ def delete_captions(media_id: str) -> Any:
     """The clip plays without captions from the next poll; held ones are dropped too."""
     signage = parts()
     row = library.media_row(signage.store, media_id)
-    check_media(current_user() or {}, signage.state.current, row)
+    check_media(staff_user(), signage.state.current, row)
     library.set_captions(signage.store, media_id, None)
     for name in (row["captions"], row["captions_pending"]):
         if name and not library.file_in_use(signage.store, name):
             (library.files_folder(signage.settings.media_dir) / name).unlink(missing_ok=True)
     signage.screens.invalidate()
-    audit(signage.store, current_user(), "media.captions_removed", media_id)
+    audit(signage.store, staff_user(), "media.captions_removed", media_id)
     return _answer(media_id)

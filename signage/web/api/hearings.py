@@ -17,7 +17,7 @@ from signage.hearings.listing import Hearing, board
 from signage.hearings.tables import HEARINGS_LARGEST
 from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 from signage.web.small_files import small_upload
 
@@ -44,7 +44,7 @@ def upload_hearings() -> Any:
     signage = parts()
     config = signage.screens.config()
     content, filename = small_upload(HEARINGS_LARGEST)
-    user = current_user()
+    user = staff_user()
     report = import_upload(signage.store, content, filename, config.site.zone, user, config)
     signage.screens.invalidate()
     return report

@@ -23,7 +23,7 @@ from signage.web.answers import answers
 from signage.web.api.arguments import int_arg
 from signage.web.api.base import bp
 from signage.web.api.documents import if_match, saved_answer
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 
 
@@ -34,7 +34,7 @@ def _store() -> Any:
 def readable(file: str) -> str:
     """The checked file name, when the caller may read it (another unit's playlist: 403)."""
     name = config_file(file)
-    check_readable(current_user() or {}, parts().state.current, name)
+    check_readable(staff_user(), parts().state.current, name)
     return name
 
 
@@ -87,7 +87,7 @@ def restore(file: str, revision: int) -> Any:
         config_file(file),
         revision,
         if_match=if_match(),
-        author=current_user(),
+        author=staff_user(),
     )
     return saved_answer(saved)
 

@@ -25,7 +25,7 @@ from signage.parts import Signage
 from signage.units import check_media, check_media_delete, upload_unit
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.bodies import MediaChange
 from signage.web.context import parts
 from signage.web.media_json import describe_media, used_by
@@ -91,7 +91,7 @@ def upload_media() -> Any:
     """Receive a file streamed to disk and queue its preparation; 202 with id and status."""
     signage = parts()
     upload = streamed_upload(signage, lambda fields: _check_fields(signage.store, fields))
-    user = current_user()
+    user = staff_user()
     try:
         topics = library.checked_topics(
             (upload.fields.get("topics") or "").split(","), _declared_topics()
@@ -105,7 +105,7 @@ def upload_media() -> Any:
             upload=upload.path.name,
             original_name=upload.original_name,
             title=upload.fields.get("title"),
-            created_by=user["name"] if user else None,
+            created_by=user.name,
             approved=not signage.settings.review,
             topics=topics,
             unit=upload_unit(user),
@@ -150,8 +150,8 @@ def change_media(media_id: str) -> Any:
     admins, whether it is offered to subscribing courts in the feed (``published``)."""
     instance = parts()
     change = parse_body(MediaChange)
-    user = current_user()
-    if change.published is not None and (user is None or user["role"] != "admin"):
+    user = staff_user()
+    if change.published is not None and user.role != "admin":
         raise Forbidden("only an admin publishes media to other courts")
     # 404 before any change; a unit's people change only their unit's uploads
     check_media(user, instance.state.current, library.media_row(instance.store, media_id))
@@ -161,10 +161,10 @@ def change_media(media_id: str) -> Any:
     if change.topics is not None:
         topics = library.checked_topics(change.topics, _declared_topics())
         library.set_topics(instance.store, media_id, topics)
-        audit(instance.store, current_user(), "media.topics", media_id, {"topics": topics})
+        audit(instance.store, staff_user(), "media.topics", media_id, {"topics": topics})
     if change.title is not None:
         library.set_title(instance.store, media_id, change.title)
-        audit(instance.store, current_user(), "media.title", media_id, {"title": change.title})
+        audit(instance.store, staff_user(), "media.title", media_id, {"title": change.title})
     instance.screens.invalidate()
     return describe_media(instance, [library.media_row(instance.store, media_id)])[0]
 
@@ -180,7 +180,7 @@ def _declared_topics() -> dict[str, str]:
 def approve_media(media_id: str) -> Any:
     """Let screens play an upload held for review (reviewers and admins, not its uploader)."""
     instance = parts()
-    row = approve_upload(instance, media_id, current_user() or {})
+    row = approve_upload(instance, media_id, staff_user())
     return describe_media(instance, [row])[0]
 
 
@@ -192,9 +192,7 @@ def delete_media(media_id: str) -> Any:
     unit's editors their unit's uploads."""
     signage = parts()
     config = signage.screens.config()  # 503 while no configuration tells what uses what
-    check_media_delete(
-        current_user() or {}, config, lambda: library.media_row(signage.store, media_id)
-    )
+    check_media_delete(staff_user(), config, lambda: library.media_row(signage.store, media_id))
     row = library.remove_media(signage.store, media_id, used_by(signage).get(media_id, []))
     media_dir = signage.settings.media_dir
     # Identical uploads share one content-named file; it goes with the last one using it.
@@ -204,5 +202,5 @@ def delete_media(media_id: str) -> Any:
     if row["upload"]:
         (library.uploads_folder(media_dir) / Path(row["upload"]).name).unlink(missing_ok=True)
     signage.screens.invalidate()
-    audit(signage.store, current_user(), "media.delete", media_id)
+    audit(signage.store, staff_user(), "media.delete", media_id)
     return MediaDeleted(id=media_id, deleted=True)

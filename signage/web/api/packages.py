@@ -16,7 +16,7 @@ from signage.packages.imports import ImportedPackage, import_package
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.api.media import streamed_upload
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.bodies import PackageExport
 from signage.web.context import parts
 
@@ -38,7 +38,7 @@ def export_package() -> Any:
         out.close()
         raise
     out.seek(0)
-    audit(signage.store, current_user(), "package.export", None, asdict(exported))
+    audit(signage.store, staff_user(), "package.export", None, asdict(exported))
     name = f"package-{now().strftime('%Y%m%d-%H%M%S')}.tar"
     return send_file(out, mimetype="application/x-tar", as_attachment=True, download_name=name)
 
@@ -51,7 +51,7 @@ def import_package_upload() -> Any:
     signage = parts()
     upload = streamed_upload(signage)
     try:
-        imported = import_package(signage, upload.path, current_user())
+        imported = import_package(signage, upload.path, staff_user())
     finally:
         upload.path.unlink(missing_ok=True)
     return imported

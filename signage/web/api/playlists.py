@@ -22,7 +22,7 @@ from signage.units import check_readable, visible_playlists
 from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.api.documents import YamlFile, file_answer, if_match, saved_answer, yaml_body
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 
 
@@ -52,7 +52,7 @@ def list_playlists() -> Any:
     instance = parts()
     summaries = playlist_summaries(instance)
     return PlaylistList(
-        playlists=visible_playlists(current_user() or {}, instance.state.current, summaries)
+        playlists=visible_playlists(staff_user(), instance.state.current, summaries)
     )
 
 
@@ -73,7 +73,7 @@ def create_playlist() -> Any:
         playlist_file(playlist_id),
         content,
         if_match=None,
-        author=current_user(),
+        author=staff_user(),
         action="create",
     )
     answer, status, headers = saved_answer(saved, 201)
@@ -88,7 +88,7 @@ def get_playlist(playlist_id: str) -> Any:
     """The playlist's YAML text exactly as stored, with its ETag."""
     instance = parts()
     name = playlist_file(playlist_id)
-    check_readable(current_user() or {}, instance.state.current, name)
+    check_readable(staff_user(), instance.state.current, name)
     return file_answer(read_version(instance.settings.playlists_dir, name))
 
 
@@ -104,7 +104,7 @@ def put_playlist(playlist_id: str) -> Any:
         playlist_file(playlist_id),
         content,
         if_match=if_match(),
-        author=current_user(),
+        author=staff_user(),
         action="save",
     )
     return saved_answer(saved)
@@ -115,5 +115,5 @@ def put_playlist(playlist_id: str) -> Any:
 @answers(PlaylistDeleted)
 def remove_playlist(playlist_id: str) -> Any:
     """Delete a playlist no rule uses; the last text stays in its history."""
-    revision = delete_playlist(parts(), playlist_id, if_match=if_match(), author=current_user())
+    revision = delete_playlist(parts(), playlist_id, if_match=if_match(), author=staff_user())
     return PlaylistDeleted(deleted=playlist_id, revision=revision)

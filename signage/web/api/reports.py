@@ -29,7 +29,7 @@ from signage.units import visible_screens
 from signage.web.answers import answers
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 
 DEFAULT_DAYS = 7
@@ -61,7 +61,7 @@ def plays_report() -> Any:
     output = request.args.get("format", "json")
     if output not in ("json", "csv"):
         raise Invalid("?format= is json or csv", code="bad_argument")
-    only = visible_screens(current_user(), config, request.args.get("unit") or None)
+    only = visible_screens(staff_user(), config, request.args.get("unit") or None)
     rows = play_report(signage.store, config, first, last, screen, only)
     if output == "json":
         return PlayReport(first=first, last=last, screen=screen, rows=rows)
@@ -130,7 +130,7 @@ def _period_snapshots(ledger: Ledger) -> list[Snapshot]:
     zone = config.site.zone
     start = dt.datetime.combine(ledger.first, dt.time(), zone)
     end = dt.datetime.combine(ledger.last + dt.timedelta(days=1), dt.time(), zone)
-    only = visible_screens(current_user(), config, request.args.get("unit") or None)
+    only = visible_screens(staff_user(), config, request.args.get("unit") or None)
     return sampled_snapshots(signage.store, start, end, zone, screens=only)
 
 

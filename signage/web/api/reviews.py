@@ -24,7 +24,7 @@ from signage.media.listing import Media
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.api.documents import saved_answer
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.bodies import Decision
 from signage.web.context import parts
 from signage.web.media_json import describe_media
@@ -52,7 +52,7 @@ def list_reviews() -> Any:
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
         raise Invalid(f"?state= must be one of {', '.join(STATES)}", code="bad_argument")
-    rows = visible_reviews(parts().store, current_user() or {}, state)
+    rows = visible_reviews(parts().store, staff_user(), state)
     zone = site_zone(parts())
     return ReviewList(reviews=[review_summary(row, zone) for row in rows])
 
@@ -63,7 +63,7 @@ def list_reviews() -> Any:
 def get_review(review_id: int) -> Any:
     """One draft: author, times, file, base revision, its text, the diff and the media it adds."""
     instance = parts()
-    visible_review(instance.store, current_user() or {}, review_id)
+    visible_review(instance.store, staff_user(), review_id)
     detail = review_detail(instance, review_id)
     rows = [
         library.media_row(instance.store, media_id)
@@ -81,7 +81,7 @@ def approve_review(review_id: int) -> Any:
     """Write the draft (reviewers and admins, never its author) when it is still the
     `version` the reviewer read; 409 when the draft or the file moved on."""
     body = parse_body(Decision)
-    saved = approve(parts(), review_id, current_user() or {}, body.comment, body.version)
+    saved = approve(parts(), review_id, staff_user(), body.comment, body.version)
     return saved_answer(saved)
 
 
@@ -91,4 +91,4 @@ def approve_review(review_id: int) -> Any:
 def reject_review(review_id: int) -> Any:
     """Turn the draft down with a comment for its author; nothing is written."""
     body = parse_body(Decision)
-    return reject(parts(), review_id, current_user() or {}, body.comment)
+    return reject(parts(), review_id, staff_user(), body.comment)

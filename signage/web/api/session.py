@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from flask import session
 from pydantic import BaseModel, ConfigDict
 
 from signage.accounts.audit import audit
+from signage.accounts.staff import Role, StaffUser
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
-from signage.web.auth import current_user, sign_in, staff_required
+from signage.web.auth import sign_in, staff_required, staff_user
 from signage.web.bodies import Login
 from signage.web.context import parts
 from signage.web.csrf import csrf_token
@@ -22,7 +23,7 @@ class Who(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    role: Literal["admin", "reviewer", "editor"]
+    role: Role
     csrf_token: str | None = None  # left out for a Bearer token
 
 
@@ -34,11 +35,11 @@ class SignedOut(BaseModel):
     signed_out: bool
 
 
-def _who(user: dict[str, Any]) -> Who:
+def _who(user: StaffUser) -> Who:
     if session.get("user"):
         # A script signed in by session must send this as X-CSRF-Token to change anything.
-        return Who(name=user["name"], role=user["role"], csrf_token=csrf_token())
-    return Who(name=user["name"], role=user["role"])
+        return Who(name=user.name, role=user.role, csrf_token=csrf_token())
+    return Who(name=user.name, role=user.role)
 
 
 @bp.post("/session")
@@ -54,7 +55,7 @@ def login() -> Any:
 @answers(Who)
 def who_am_i() -> Any:
     """The signed-in user (by session or token) and their role."""
-    return _who(current_user() or {})
+    return _who(staff_user())
 
 
 @bp.delete("/session")
@@ -62,6 +63,6 @@ def who_am_i() -> Any:
 @answers(SignedOut)
 def logout() -> Any:
     """Sign out of the browser session."""
-    audit(parts().store, current_user(), "logout", None)
+    audit(parts().store, staff_user(), "logout", None)
     session.clear()
     return SignedOut(signed_out=True)

@@ -9,7 +9,7 @@ from signage.edits.saving import Held, Saved, read_version, save_file
 from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.api.documents import YamlFile, file_answer, if_match, saved_answer, yaml_body
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 
 
@@ -34,7 +34,7 @@ def put_site() -> Any:
         SITE_FILE,
         content,
         if_match=if_match(),
-        author=current_user(),
+        author=staff_user(),
         action="save",
     )
     return saved_answer(saved)

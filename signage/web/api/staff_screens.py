@@ -27,7 +27,7 @@ from signage.units import check_screens, visible_screens
 from signage.web.answers import answers
 from signage.web.api.arguments import date_arg
 from signage.web.api.base import bp
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts, public_url
 from signage.web.plan_json import DayPlan, plan_json
 
@@ -48,7 +48,7 @@ def list_screens() -> Any:
     online|offline|never, last seen, what it plays."""
     signage = parts()
     config = signage.screens.config()
-    only = visible_screens(current_user(), config, request.args.get("unit") or None)
+    only = visible_screens(staff_user(), config, request.args.get("unit") or None)
     return ScreenList(
         screens=screen_overview(
             config, signage.store, now(), signage.settings.offline_after_polls, only
@@ -62,7 +62,7 @@ def list_screens() -> Any:
 def rotate_screen_key(screen_id: str) -> Any:
     """Give the screen a new key; the old URL stops working. Answers the new display URL."""
     signage = parts()
-    return rotate_key(signage.screens, screen_id, public_url(), current_user())
+    return rotate_key(signage.screens, screen_id, public_url(), staff_user())
 
 
 @bp.delete("/screens/<screen_id>/key")
@@ -70,7 +70,7 @@ def rotate_screen_key(screen_id: str) -> Any:
 @answers(KeyRevoked)
 def revoke_screen_key(screen_id: str) -> Any:
     """Take the screen's key away: it gets 403 until a new key is made."""
-    return revoke_key(parts().screens, screen_id, current_user())
+    return revoke_key(parts().screens, screen_id, staff_user())
 
 
 @bp.get("/screens/<screen_id>/timeline")
@@ -113,8 +113,8 @@ class ScreenAsked(BaseModel):
 def _ask(screen_id: str, what: Request) -> tuple[ScreenAsked, int]:
     signage = parts()
     config = signage.screens.screen(screen_id)
-    check_screens(current_user(), config, [screen_id])  # a unit's people: their screens only
-    ask_screen(signage.store, screen_id, what, now(), current_user())
+    check_screens(staff_user(), config, [screen_id])  # a unit's people: their screens only
+    ask_screen(signage.store, screen_id, what, now(), staff_user())
     seconds = config.site.poll_seconds
     return ScreenAsked(screen=screen_id, requested=what, within_seconds=seconds), 202
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from flask import request
 from pydantic import BaseModel, ConfigDict
 
+from signage.accounts.staff import Role
 from signage.accounts.tokens import Token, list_tokens, revoke_token_id
 from signage.accounts.users import list_users, set_disabled
 from signage.web.answers import answers
 from signage.web.api.base import bp
-from signage.web.auth import current_user, staff_required
+from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 
 
@@ -22,7 +23,7 @@ class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    role: Literal["admin", "reviewer", "editor"]
+    role: Role
     disabled: bool
     unit: str | None  # the tribunal whose things it may change; None: county-wide
     created_at: dt.datetime
@@ -69,19 +70,19 @@ def users_list() -> Any:
     return Accounts(
         users=[
             Account(
-                name=row["name"],
-                role=row["role"],
-                disabled=row["disabled"],
-                unit=row["unit"],
-                created_at=row["created_at"],
+                name=user.name,
+                role=user.role,
+                disabled=user.disabled,
+                unit=user.unit,
+                created_at=user.created_at,
             )
-            for row in list_users(parts().store)
+            for user in list_users(parts().store)
         ]
     )
 
 
 def _switch(name: str, disabled: bool) -> AccountSwitched:
-    set_disabled(parts().store, name, disabled, current_user())
+    set_disabled(parts().store, name, disabled, staff_user())
     return AccountSwitched(name=name, disabled=disabled)
 
 
@@ -114,5 +115,5 @@ def tokens_list() -> Any:
 @answers(TokenRevoked)
 def token_revoke(token_id: int) -> Any:
     """Revoke a token by its id, without knowing its text."""
-    revoke_token_id(parts().store, token_id, current_user())
+    revoke_token_id(parts().store, token_id, staff_user())
     return TokenRevoked(revoked=token_id)
