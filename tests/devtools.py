@@ -17,7 +17,7 @@ from typing import Any
 import requests
 import websocket
 
-from tests.support import free_port, stop_process
+from tests.support import free_port, real_clock_env, stop_process
 
 ENGINE_ARGS = [
     "--headless",
@@ -53,6 +53,7 @@ class EnginePage:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                env=real_clock_env(),
             )
         self.log = log
         self.next_id = 0

@@ -28,9 +28,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime (scripts/test-on-date sets it for the tests and
+    the servers): browsers keep the machine's clock and follow the server's, as a lobby
+    screen with a wrong clock does; under the library Chromium fetched nothing."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 def launch_chromium(playwright: Playwright) -> Browser:
     """Headless Debian Chromium that plays muted video without a click, as a kiosk does."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=real_clock_env()
+    )
 
 
 def free_port() -> int:

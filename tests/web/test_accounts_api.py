@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -12,6 +13,8 @@ from signage.accounts.audit import audit_entries
 from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user, reset_password
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 PASSWORD = "correct horse battery"
 

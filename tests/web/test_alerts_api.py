@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from signage.db import now
 from signage.screens.alerts import alerts_in_force
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 
 def later(**delta: float) -> str:

@@ -9,11 +9,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from signage.accounts.audit import audit_entries
 from tests.hearings.workbooks import HEADER, tribunal_shows_hearings, xlsx
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 DAY = "2026-12-01"
 

@@ -6,12 +6,15 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from openpyxl import load_workbook
 
 from signage.media import library
 from signage.programme.segments import day_plan
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 REQUIREMENTS = """
 requirements:

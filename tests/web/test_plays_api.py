@@ -6,11 +6,14 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from signage.db import plays
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 

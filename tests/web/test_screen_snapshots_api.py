@@ -8,6 +8,7 @@ import email.utils
 import io
 from collections.abc import Callable
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from PIL import Image
@@ -21,6 +22,8 @@ from signage.screens.snapshots import (
     store_snapshot,
 )
 from tests.web.api_check import Api, error_of
+
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
 
 SNAPSHOT = "/screens/lobby-east/snapshot"
 

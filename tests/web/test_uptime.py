@@ -20,6 +20,8 @@ from signage.screens.uptime import prune_uptime, stretches, uptime_by_day
 from tests.web.api_check import Api
 from tests.web.test_ledger_api import REQUIREMENTS, add_media, plays_of, tag_fraud_tip
 
+pytestmark = pytest.mark.both_databases  # rows the two dialects could store apart
+
 ZONE = ZoneInfo("Asia/Shanghai")  # the demo site's
 SILENCE = dt.timedelta(seconds=90)
 
