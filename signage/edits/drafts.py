@@ -157,6 +157,11 @@ class ReviewSummary(BaseModel):
     url: str
 
 
+def review_url(review_id: int) -> str:
+    """Where the API answers one draft."""
+    return f"/api/v1/reviews/{review_id}"
+
+
 def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> ReviewSummary:
     """A review as the API lists it (without its text), times in the site's `zone` (UTC
     when None)."""
@@ -175,7 +180,7 @@ def review_summary(row: Mapping[str, Any], zone: dt.tzinfo | None = None) -> Rev
         version=draft_version(row),
         created_at=row["created_at"].astimezone(shown),
         updated_at=row["updated_at"].astimezone(shown),
-        url=f"/api/v1/reviews/{row['id']}",
+        url=review_url(row["id"]),
     )
 
 

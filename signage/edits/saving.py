@@ -34,7 +34,7 @@ from signage.config.history import forget_revision, get_revision, record_revisio
 from signage.config.loader import YamlError, decode
 from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, IssueReport, validate_files
-from signage.edits.drafts import APPROVED, decide, hold_draft, reopen
+from signage.edits.drafts import APPROVED, decide, hold_draft, reopen, review_url
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.units import check_file_change, check_playlist_delete, stamp_new_playlist
 
@@ -378,7 +378,7 @@ def save_file(
             return Held(
                 file=name,
                 etag=current.etag if current else None,
-                review=PendingReview(id=review, state="pending", url=f"/api/v1/reviews/{review}"),
+                review=PendingReview(id=review, state="pending", url=review_url(review)),
                 warnings=warnings,
             )
         revision = record_revision(
