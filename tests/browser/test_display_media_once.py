@@ -22,7 +22,7 @@ from tests.browser.lobby import (
     wait_snapshot,
     write_playlists,
 )
-from tests.support import CHROMIUM, CHROMIUM_ARGS
+from tests.support import CHROMIUM, CHROMIUM_ARGS, real_clock_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,7 +39,7 @@ def window(start: dt.datetime, hours: float) -> str:
 def screen(browser: Browser, profile: Path, url: str) -> tuple[BrowserContext, Page]:
     """Chromium with a profile kept on disk, as a kiosk keeps it across power cuts."""
     context = browser.browser_type.launch_persistent_context(
-        str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=real_clock_env()
     )
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url)
