@@ -171,16 +171,20 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session; tests open their own contexts."""
     from playwright.sync_api import sync_playwright
 
-    from tests.support import CHROMIUM, launch_chromium
+    from tests.support import CHROMIUM, launch_chromium, machine_clock
 
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (./scripts/setup --browser)")
-    with sync_playwright() as playwright:
+    with machine_clock():
+        playwright = sync_playwright().start()
+    try:
         browser = launch_chromium(playwright)
         _BROWSERS.append(browser)
         yield browser
         _BROWSERS.remove(browser)
         browser.close()
+    finally:
+        playwright.stop()
 
 
 _BROWSERS: list[Browser] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,15 +30,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _sets_the_clock(name: str) -> bool:
+    return name == "LD_PRELOAD" or name.startswith("FAKETIME")
+
+
 def real_clock_env() -> dict[str, str]:
     """This environment without libfaketime (scripts/test-on-date sets it for the tests and
     the servers): browsers keep the machine's clock and follow the server's, as a lobby
     screen with a wrong clock does; under the library Chromium fetched nothing."""
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
-    }
+    return {name: value for name, value in os.environ.items() if not _sets_the_clock(name)}
+
+
+@contextlib.contextmanager
+def machine_clock() -> Iterator[None]:
+    """Without libfaketime in this process's environment for a while: for starting
+    Playwright's driver, which under the library made `page.clock.install` ignore a time
+    earlier than the machine's."""
+    kept = {name: os.environ.pop(name) for name in list(os.environ) if _sets_the_clock(name)}
+    try:
+        yield
+    finally:
+        os.environ.update(kept)
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
