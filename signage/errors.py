@@ -1,25 +1,34 @@
-"""Domain errors: a plain message for people, a stable code for scripts, an HTTP status."""
+"""Domain errors: a phrase for people, a stable code for scripts, an HTTP status.
+
+The phrase is an English template marked `N_` and its named parameters, as configuration
+issues have: the API and the command line print it in English, the staff pages fill the
+catalogue's translation of the same template with the same parameters.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from signage.phrases import Phrase
+
 
 class SignageError(Exception):
-    """An error the user can act on; translated once at each edge (API, UI, CLI)."""
+    """An error the user can act on; worded once at each edge (API, UI, CLI)."""
 
     code = "error"
     status = 400
 
     def __init__(
         self,
-        message: str,
+        template: str,
         code: str | None = None,
         status: int | None = None,
         details: Any = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.phrase = Phrase(template, params)
+        self.message = self.phrase.render()
+        super().__init__(self.message)
         if code is not None:
             self.code = code
         if status is not None:
@@ -75,8 +84,8 @@ class TooManyAttempts(SignageError):
     code = "too_many_logins"
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message, details={"retry_after": retry_after})
+    def __init__(self, template: str, retry_after: int, **params: Any) -> None:
+        super().__init__(template, details={"retry_after": retry_after}, **params)
         self.retry_after = retry_after
 
     def headers(self) -> dict[str, str]:

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config, Issue, validate_files
+from signage.phrases import N_, Phrase
 
 MAX_FILE_BYTES = 1024 * 1024
 

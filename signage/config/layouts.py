@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import did_you_mean
+from signage.phrases import N_, Phrase, PhraseError
 
 if TYPE_CHECKING:
     from signage.config.loader import Document

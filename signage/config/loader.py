@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.cyaml import CParser  # PyYAML's wheels carry libyaml on every platform we run on
 
-from signage.config.phrases import N_, Phrase
+from signage.phrases import N_, Phrase
 
 Path_ = tuple[str | int, ...]
 

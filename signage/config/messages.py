@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from signage.config.loader import Path_
-from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import did_you_mean
+from signage.phrases import N_, Phrase, PhraseError
 
 _EXPECTED_KEYS = N_("expected keys and values indented under it")
 _EXPECTED_LIST = N_("expected a list (lines starting with - )")

@@ -19,7 +19,6 @@ from pydantic import (
 )
 
 from signage.config.layouts import FULL, PORTRAIT_SPLIT, Layout
-from signage.config.phrases import N_, Phrase, PhraseError
 from signage.config.when import (
     EVERY_DAY,
     DateSet,
@@ -32,6 +31,7 @@ from signage.config.when import (
     parse_days,
     parse_time_window,
 )
+from signage.phrases import N_, Phrase, PhraseError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SLUG_HELP = N_("use lowercase letters, digits, - and _ (for example lobby-east)")

@@ -11,8 +11,8 @@ from typing import Any
 
 from signage.config.loader import Document, Path_
 from signage.config.model import SLUG, SLUG_HELP, Playlist, SiteFile
-from signage.config.phrases import N_, Phrase
 from signage.config.when import did_you_mean
+from signage.phrases import N_, Phrase
 
 # How validate.py records a problem: file, position path, template, code and parameters.
 Report = Callable[..., None]

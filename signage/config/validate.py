@@ -26,9 +26,9 @@ from signage.config.model import (
     SiteFile,
     Strict,
 )
-from signage.config.phrases import N_, Phrase
 from signage.config.units import check_units
 from signage.config.when import did_you_mean
+from signage.phrases import N_, Phrase
 
 SITE_FILE = "site.yaml"
 # How long before a year the installed calendar does not know staff are warned.

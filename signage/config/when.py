@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import chinese_calendar
 from pydantic import BaseModel, PlainSerializer, WithJsonSchema
 
-from signage.config.phrases import N_, NOTHING, Phrase, PhraseError
 from signage.errors import Invalid
+from signage.phrases import N_, NOTHING, Phrase, PhraseError
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_WORDS = {"workdays", "holidays", "weekends", "weekdays", "daily"}

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from signage.config.phrases import N_
 from signage.config.when import FIRST_YEAR, LAST_YEAR
 from signage.errors import Invalid
 from signage.hearings.privacy import has_role_inside, leading_role
 from signage.hearings.tables import Cell
+from signage.phrases import N_
 
 # Column -> the headers case systems use for it (compared without spaces and punctuation).
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from pypinyin import lazy_pinyin
 
 from signage.config.model import SLUG, SLUG_HELP, plain_line
-from signage.config.phrases import PhraseError
 from signage.db import Store, media, now
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
+from signage.phrases import PhraseError
 
 if TYPE_CHECKING:  # the web edge reads rows without loading the ffmpeg code that prepares them
     from signage.media.prepare import PreparedMedia

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
 from signage.config.model import Campaign, Item, Requirement
-from signage.config.phrases import N_, Phrase
 from signage.config.validate import SITE_FILE, Config, Issue
+from signage.phrases import N_, Phrase
 from signage.programme.schedule import PlannedItem, Segment, resolve_segments
 
 REQUIRED = "required"  # the playlist id of required plays: `required#<requirement index>`

@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict
 from signage.accounts.audit import audit
 from signage.accounts.staff import StaffUser
 from signage.accounts.users import may_review
-from signage.config.phrases import N_, Phrase
 from signage.config.validate import Config
 from signage.config.when import did_you_mean
 from signage.db import Store, alerts, now
 from signage.errors import Forbidden, Invalid, NotFound
+from signage.phrases import N_, Phrase
 from signage.units import check_screens
 
 if TYPE_CHECKING:

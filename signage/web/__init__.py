@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, request, session, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,6 +20,7 @@ from signage.web import (
     metrics,
     security_headers,
 )
+from signage.web.admin.base import error_text
 from signage.web.context import attach, parts
 from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 
@@ -68,7 +69,10 @@ def create_web_app(instance: Signage) -> Flask:
 
     @app.errorhandler(SignageError)
     def _domain_error(error: SignageError) -> Any:
-        return error.to_dict(), error.status, error.headers()
+        body = error.to_dict()
+        if session.get("user"):  # a staff page's script: it shows the words as they are
+            body["error"]["text"] = error_text(error)
+        return body, error.status, error.headers()
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:

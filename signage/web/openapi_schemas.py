@@ -50,7 +50,16 @@ SCHEMAS: dict[str, Schema] = {
                 "type": "object",
                 "required": ["code", "message", "details"],
                 "additionalProperties": False,
-                "properties": {"code": STRING, "message": STRING, "details": ANY},
+                "properties": {
+                    "code": STRING,
+                    "message": STRING,
+                    "details": ANY,
+                    # Only to a signed-in browser session: for the staff pages' scripts.
+                    "text": {
+                        "type": "string",
+                        "description": "The message in the staff pages' language.",
+                    },
+                },
             }
         },
     },

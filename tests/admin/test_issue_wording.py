@@ -12,9 +12,9 @@ from babel.messages.mofile import read_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage.config.phrases import render_phrase
 from signage.config.validate import validate_files
 from signage.jobs.scheduler import reload_configuration
+from signage.phrases import render_phrase
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "playlists"

@@ -10,9 +10,9 @@ from babel.support import Translations
 
 from signage.config import validate_files
 from signage.config.forms import schedule_model, site_yaml_with_rules
-from signage.config.phrases import render_phrase
 from signage.config.validate import Config, Issue
 from signage.config.when import json_values
+from signage.phrases import render_phrase
 from signage.programme.manifest import build_manifest
 from signage.programme.schedule import resolve_segments
 

@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from signage.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
 from signage.media.library import TITLE_LIMIT
-from signage.web.admin.issue_words import issue_place, issue_text
+from signage.web.admin.issue_words import error_text as phrase_text
 from signage.web.auth import current_user
 from signage.web.csrf import check_csrf
 from signage.web.forms import unreadable_form
@@ -31,7 +31,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # Endpoints a visitor may open before signing in.
 PUBLIC = {"admin.login", "admin.language"}
-MAX_PROBLEMS_SHOWN = 3  # of a refused save, in its flash; the rest often follow from them
 
 # Plain Chinese (via the catalogue) for every code the package raises (the API and the
 # command line keep the domain's English message); tests/admin/test_every_error_code.py
@@ -274,21 +273,18 @@ UNIT_ERROR_TEXT = {
 
 
 def error_text(error: SignageError) -> str:
-    """The error in the reader's language where we have words for it; a refused save names
-    its first problems, with their place."""
+    """TRANSITION: the phrase's words where the catalogue has them, else ERROR_TEXT."""
     if error.code in UNIT_ERROR_TEXT and isinstance(error.details, dict):
         details = dict(error.details)
         rule = str(details.get("part", "")).removeprefix("schedule ")
         if rule.isdigit():  # "schedule 5": the fifth rule of site.yaml
             details["part"] = _("rule #%(number)s", number=rule)
         return str(UNIT_ERROR_TEXT[error.code]) % details
-    text = str(ERROR_TEXT.get(error.code, error.message))
-    if error.code == "invalid_config" and isinstance(error.details, list):
-        for issue in error.details[:MAX_PROBLEMS_SHOWN]:
-            text += " " + _(
-                "%(place)s: %(text)s.", place=issue_place(issue), text=issue_text(issue)
-            )
-    return text
+    worded = phrase_text(error)
+    if str(get_locale()) != "en" and gettext(error.phrase.template) == error.phrase.template:
+        own = error.phrase.render(gettext)
+        return worded.replace(own, str(ERROR_TEXT.get(error.code, own)), 1)
+    return worded
 
 
 def refusal_texts() -> dict[str, str]:

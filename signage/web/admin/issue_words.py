@@ -1,5 +1,5 @@
-"""Configuration issues (or their API dicts) in the staff pages' language: the text and the
-place, file, line and column, as the catalogue says them."""
+"""Configuration issues (or their API dicts) and domain errors in the staff pages' language:
+the text and the place, file, line and column, as the catalogue says them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Any
 
 from flask_babel import gettext
 
-from signage.config.phrases import render_phrase
 from signage.config.validate import Issue
+from signage.errors import SignageError
+from signage.phrases import render_phrase
+
+MAX_PROBLEMS_SHOWN = 3  # of a refused save, in its text; the rest often follow from them
 
 
 def _fields(issue: Issue | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -37,3 +40,15 @@ def issue_place(issue: Issue | Mapping[str, Any]) -> str:
     if line:
         return gettext("%(file)s line %(line)s", file=file, line=line)
     return file
+
+
+def error_text(error: SignageError) -> str:
+    """The error's phrase in the page's language; a refused save names its first problems,
+    with their place."""
+    text = error.phrase.render(gettext)
+    if error.code == "invalid_config" and isinstance(error.details, list):
+        for issue in error.details[:MAX_PROBLEMS_SHOWN]:
+            text += " " + gettext(
+                "%(place)s: %(text)s.", place=issue_place(issue), text=issue_text(issue)
+            )
+    return text

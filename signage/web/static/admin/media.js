@@ -9,7 +9,7 @@ const POLL_MS = 1000;
 
 function refusal(body) {
   const error = body.error && typeof body.error === 'object' ? body.error : body;
-  return media.refusals[error.code || body.error_code] || error.message || body.error || '';
+  return error.text || media.refusals[error.code || body.error_code] || error.message || body.error || '';
 }
 
 function uploadRow(file) {
