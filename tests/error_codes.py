@@ -1,16 +1,20 @@
-"""Every error code the package can raise, read from its source (so a new code is not missed).
+"""Every error code and every message template the package can raise, read from its source
+(so a new one is not missed).
 
 A code is the class default (`code = "..."` on a SignageError subclass) or what a call of such
-a class passes as `code` (by keyword, or by position where the class's `__init__` takes it).
-A code passed through a helper's parameter (`_refuse(..., code, ...)`) is followed to the
-helper's callers; one chosen by `a if c else b` gives both; one looked up in a literal dict
-(`{...}.get(status, "http_error")`) gives every value. A code written any other way is
-reported as unreadable, so the test asks for a literal rather than silently missing it.
+a class passes as `code` (by keyword, or by position where the class's `__init__` takes it);
+a template is what the call passes first, an `N_("...")` literal. One passed through a
+helper's parameter (`_refuse(..., code, template)`) is followed to the helper's callers; one
+chosen by `a if c else b` gives both; one looked up in a literal dict (`{...}.get(status,
+"http_error")`, or `REFUSALS[code]` of a module's dict) gives every value. Anything written
+another way is reported as unreadable, so the test asks for a literal rather than silently
+missing it.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +40,14 @@ class _Source:
             for child in ast.iter_child_nodes(node)
         }
         self.classes = self._error_classes()
+        self.dicts: dict[str, ast.Dict] = {
+            target.id: node.value
+            for tree in self.files.values()
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
         self.functions: dict[str, list[ast.FunctionDef]] = {}
         for tree in self.files.values():
             for node in ast.walk(tree):
@@ -82,8 +94,8 @@ class _Source:
                     return str(statement.value.value)
         raise AssertionError(f"{name} has no default code")
 
-    def code_position(self, name: str) -> int | None:
-        """Where a class's constructor takes `code` positionally (None: keyword only or not)."""
+    def position(self, name: str, parameter: str) -> int | None:
+        """Where a class's constructor takes a parameter positionally (None: keyword only)."""
         for node in self._chain(name):
             init = next(
                 (s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
@@ -91,7 +103,7 @@ class _Source:
             )
             if init is not None:
                 names = [arg.arg for arg in init.args.args[1:]]
-                return names.index("code") if "code" in names else None
+                return names.index(parameter) if parameter in names else None
         return None
 
     def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | None:
@@ -127,15 +139,26 @@ def _argument(call: ast.Call, keyword: str, position: int | None) -> ast.expr | 
     return None
 
 
-def raised_codes(package: Path = PACKAGE) -> Codes:
-    """Every code the package's source can raise, with a place for each."""
+def _code(expr: ast.expr) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def _template(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Call) and _name(expr.func) == "N_" and len(expr.args) == 1:
+        return _code(expr.args[0])
+    return None
+
+
+def _collect(package: Path, parameter: str, literal: Callable[[ast.expr], str | None]) -> Codes:
+    """What the package's error constructions pass as `parameter`, each with a place."""
     source = _Source(package)
-    codes = Codes()
+    found = Codes()
 
     def resolve(expr: ast.expr, path: Path, depth: int = 0) -> None:
         place = f"{path.relative_to(package.parent)}:{expr.lineno}"
-        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-            codes.places.setdefault(expr.value, place)
+        value = literal(expr)
+        if value is not None:
+            found.places.setdefault(value, place)
             return
         if isinstance(expr, ast.Name) and depth < 3:
             function = source.enclosing_function(expr)
@@ -164,23 +187,40 @@ def raised_codes(package: Path = PACKAGE) -> Codes:
             resolve(expr.body, path, depth)
             resolve(expr.orelse, path, depth)
             return
+        table = None
         if (  # {...}.get(key, default): any of the dict's values, or the default
             isinstance(expr, ast.Call)
             and isinstance(expr.func, ast.Attribute)
             and expr.func.attr == "get"
             and isinstance(expr.func.value, ast.Dict)
         ):
-            for value in [*expr.func.value.values, *expr.args[1:]]:
-                resolve(value, path, depth + 1)
+            table, others = expr.func.value, expr.args[1:]
+        elif isinstance(expr, ast.Subscript) and _name(expr.value) in source.dicts:
+            table, others = source.dicts[_name(expr.value)], []  # REFUSALS[code]
+        if table is not None:
+            for value in [*table.values, *others]:
+                if value is not None:
+                    resolve(value, path, depth + 1)
             return
-        codes.unreadable.append(f"{place}: {ast.unparse(expr)}")
+        found.unreadable.append(f"{place}: {ast.unparse(expr)}")
 
+    if parameter == "code":
+        for name in source.classes:
+            found.places.setdefault(source.default_code(name), name)
     for name in source.classes:
-        codes.places.setdefault(source.default_code(name), name)
-    for name in source.classes:
-        position = source.code_position(name)
+        position = source.position(name, parameter)
         for path, call in source.calls_of(name):
-            given = _argument(call, "code", position)
+            given = _argument(call, parameter, position)
             if given is not None:
                 resolve(given, path)
-    return codes
+    return found
+
+
+def raised_codes(package: Path = PACKAGE) -> Codes:
+    """Every code the package's source can raise, with a place for each."""
+    return _collect(package, "code", _code)
+
+
+def raised_templates(package: Path = PACKAGE) -> Codes:
+    """Every message template the package's errors are made with, with a place for each."""
+    return _collect(package, "template", _template)
