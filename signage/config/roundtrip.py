@@ -21,7 +21,8 @@ from ruamel.yaml.error import YAMLError as RoundTripError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from signage.config.loader import YamlError
+from signage.config.loader import Mark, YamlError
+from signage.phrases import N_, Phrase
 
 _STRING_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
@@ -40,7 +41,11 @@ def load_document(text: str) -> Any:
     try:
         return _round_trip().load(text)
     except RoundTripError as error:
-        raise YamlError(str(error).splitlines()[0] if str(error) else "not YAML") from None
+        # ruamel's first line (PyYAML's words, which the catalogue may have), at its place.
+        problem = getattr(error, "problem", None) or str(error).partition("\n")[0] or N_("not YAML")
+        place = getattr(error, "problem_mark", None)
+        mark = Mark(place.line + 1, place.column + 1) if place is not None else None
+        raise YamlError(Phrase(problem), mark) from None
 
 
 def dump_document(data: Any) -> str:
