@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from signage.db import Store, login_failures, now
 from signage.errors import TooManyAttempts
+from signage.phrases import N_
 
 ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
@@ -67,8 +68,9 @@ class LoginLimiter:
         if longest > 0:
             minutes = max(1, round(longest / 60))
             raise TooManyAttempts(
-                f"too many failed sign-ins; try again in {minutes} minute(s)",
+                N_("too many failed sign-ins; try again in {minutes} minute(s)"),
                 retry_after=int(longest) + 1,
+                minutes=minutes,
             )
 
     def failed(self, account: str, address: str | None) -> list[str]:

@@ -14,6 +14,7 @@ from signage.accounts.users import STAFF_COLUMNS, user_by_name
 from signage.config.when import iso
 from signage.db import Store, digest, now, tokens, users
 from signage.errors import NotFound
+from signage.phrases import N_
 
 TOKEN_PREFIX = "sgn_"
 
@@ -24,7 +25,10 @@ def create_token(
     """A new API token for the user, valid `days` days (None: until revoked); shown once."""
     user = user_by_name(store, name)
     if user is None or user.disabled:
-        raise NotFound(f"there is no active user named {name!r}; add one with `signage user add`")
+        raise NotFound(
+            N_("there is no active user named {name!r}; add one with `signage user add`"),
+            name=name,
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = None if days is None else now() + dt.timedelta(days=days)
     with store.engine.begin() as conn:
@@ -106,7 +110,7 @@ def list_tokens(store: Store, name: str | None = None) -> list[Token]:
     )
     if name is not None:
         if user_by_name(store, name) is None:
-            raise NotFound(f"there is no user named {name!r}")
+            raise NotFound(N_("there is no user named {name!r}"), name=name)
         query = query.where(users.c.name == name)
     with store.engine.connect() as conn:
         return [Token(**row) for row in conn.execute(query).mappings()]
@@ -121,7 +125,10 @@ def revoke_token_id(store: Store, token_id: int, actor: StaffUser | None = None)
             .values(revoked_at=now())
         ).rowcount
     if not revoked:
-        raise NotFound(f"there is no live token {token_id}; `signage token list` shows them")
+        raise NotFound(
+            N_("there is no live token {token_id}; `signage token list` shows them"),
+            token_id=token_id,
+        )
     audit(store, actor, "token.revoke", f"token {token_id}")
 
 
@@ -135,5 +142,5 @@ def revoke_token(store: Store, token: str, actor: StaffUser | None = None) -> No
             .values(revoked_at=now())
         ).rowcount
     if not revoked:
-        raise NotFound("no live token matches; it may be mistyped or already revoked")
+        raise NotFound(N_("no live token matches; it may be mistyped or already revoked"))
     audit(store, actor, "token.revoke", token[: len(TOKEN_PREFIX) + 4] + "…")

@@ -16,6 +16,7 @@ from signage.accounts.login_limit import LoginLimiter
 from signage.accounts.staff import ROLES, Actor, StaffUser
 from signage.db import Store, now, tokens, users
 from signage.errors import Conflict, Invalid, NotFound, Unauthorized
+from signage.phrases import N_
 
 # Who may approve someone else's change when review is on.
 REVIEW_ROLES = ("admin", "reviewer")
@@ -29,7 +30,7 @@ STAFF_COLUMNS = tuple(users.c[field] for field in StaffUser.model_fields)
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise Invalid(f"role must be one of {', '.join(ROLES)}", code="bad_role")
+        raise Invalid(N_("role must be one of {roles}"), code="bad_role", roles=list(ROLES))
 
 
 @functools.cache
@@ -41,18 +42,24 @@ def _common_passwords() -> frozenset[str]:
 def _check_password(password: str, name: str = "") -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid(
-            f"the password must have at least {MIN_PASSWORD} characters", code="short_password"
+            N_("the password must have at least {count} characters"),
+            code="short_password",
+            count=MIN_PASSWORD,
         )
     if len(password) > MAX_PASSWORD:
         raise Invalid(
-            f"the password may have at most {MAX_PASSWORD} characters", code="long_password"
+            N_("the password may have at most {count} characters"),
+            code="long_password",
+            count=MAX_PASSWORD,
         )
     lowered = password.lower()
     # A name of one or two characters ("li") is part of too many good phrases to refuse.
     if lowered in _common_passwords() or (len(name) >= 3 and name.lower() in lowered):
         raise Invalid(
-            "this password is among the most used ones or contains the user name; "
-            "choose a longer phrase of unrelated words",
+            N_(
+                "this password is among the most used ones or contains the user name; "
+                "choose a longer phrase of unrelated words"
+            ),
             code="weak_password",
         )
 
@@ -66,7 +73,7 @@ def _check_unit(unit: str | None) -> None:
     # Whether the unit is in site.yaml is the edge's question (signage.units.check_unit_exists).
     if unit is not None and not UNIT_ID.match(unit):
         raise Invalid(
-            "a unit id is lowercase letters, digits, - and _, as under units: in site.yaml",
+            N_("a unit id is lowercase letters, digits, - and _, as under units: in site.yaml"),
             code="bad_unit",
         )
 
@@ -83,7 +90,10 @@ def add_user(
     A `unit` limits an editor or reviewer to that tribunal (admins are county-wide)."""
     if not USER_NAME.match(name):
         raise Invalid(
-            "a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_'",
+            N_(
+                "a user name is 1-64 letters, digits, Chinese characters, '.', '-' or '_', "
+                "no spaces"
+            ),
             code="bad_user_name",
         )
     _check_role(role)
@@ -99,7 +109,7 @@ def add_user(
         "disabled": False,
         "stamp": new_stamp(),
     }
-    taken = Conflict(f"there is already a user named {name!r}", code="user_exists")
+    taken = Conflict(N_("there is already a user named {name!r}"), code="user_exists", name=name)
     try:
         with store.engine.begin() as conn:
             # Ed and ed would be two accounts nobody could tell apart in the audit log.
@@ -137,7 +147,7 @@ def authenticate(
         audit(store, None, "login.failed", name[:64], {"address": address})
         if locked:
             audit(store, None, "login.locked", name[:64], {"address": address, "by": locked})
-        raise Unauthorized("the user name or password is wrong", code="bad_login")
+        raise Unauthorized(N_("the user name or password is wrong"), code="bad_login")
     limiter.succeeded(name)
     user = StaffUser(**row)
     audit(store, user, "login", name, {"address": address})
@@ -165,14 +175,14 @@ def list_users(store: Store) -> list[StaffUser]:
 def _update(store: Store, name: str, **values: Any) -> None:
     with store.engine.begin() as conn:
         if not conn.execute(users.update().where(users.c.name == name).values(**values)).rowcount:
-            raise NotFound(f"there is no user named {name!r}")
+            raise NotFound(N_("there is no user named {name!r}"), name=name)
 
 
 def _keep_an_admin(store: Store, name: str) -> None:
     admins = [u for u in list_users(store) if u.role == "admin" and not u.disabled]
     if [u.name for u in admins] == [name]:
         raise Conflict(
-            "this is the only administrator; make someone else admin first", code="last_admin"
+            N_("this is the only administrator; make someone else admin first"), code="last_admin"
         )
 
 
@@ -182,7 +192,7 @@ def _end_sessions_and_tokens(store: Store, name: str, **values: Any) -> None:
     with store.engine.begin() as conn:
         user_id = conn.scalar(sa.select(users.c.id).where(users.c.name == name))
         if user_id is None:
-            raise NotFound(f"there is no user named {name!r}")
+            raise NotFound(N_("there is no user named {name!r}"), name=name)
         conn.execute(
             users.update().where(users.c.id == user_id).values(stamp=new_stamp(), **values)
         )

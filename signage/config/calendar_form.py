@@ -18,6 +18,7 @@ from signage.config.loader import YamlError, parse_yaml
 from signage.config.roundtrip import dump_document, load_document, replace_items, update_mapping
 from signage.config.when import parse_dates, supported_date
 from signage.errors import Conflict, Invalid
+from signage.phrases import N_
 
 CALENDAR_KINDS = ("holidays", "closures", "workdays")
 # A longer stretch is a typing slip (a wrong year), not a holiday.
@@ -77,20 +78,25 @@ def calendar_entries(text: str) -> list[CalendarEntry]:
 def calendar_entry(kind: str, first: str, last: str = "") -> CalendarEntry:
     """The entry a form asks for; 422 `bad_calendar_day` with the reason when it cannot be."""
     if kind not in CALENDAR_KINDS:
-        raise Invalid(f"the kind of day is one of {', '.join(CALENDAR_KINDS)}", code="bad_day_kind")
+        raise Invalid(
+            N_("the kind of day is one of {kinds}"), code="bad_day_kind", kinds=list(CALENDAR_KINDS)
+        )
     try:
         start = supported_date(dt.date.fromisoformat(first.strip()))
         end = supported_date(dt.date.fromisoformat(last.strip())) if last.strip() else start
     except ValueError:
         raise Invalid(
-            "write the dates like 2027-01-01, in the years 2000 to 2099", code="bad_calendar_day"
+            N_("write the dates like 2027-01-01, in the years 2000 to 2099"),
+            code="bad_calendar_day",
         ) from None
     if end < start:
-        raise Invalid("the last day comes before the first", code="calendar_backwards")
+        raise Invalid(N_("the last day comes before the first"), code="calendar_backwards")
     entry = CalendarEntry(kind, start, end)
     if entry.days > MAX_SPAN_DAYS:
         raise Invalid(
-            f"a stretch of days is at most {MAX_SPAN_DAYS} days long", code="calendar_too_long"
+            N_("a stretch of days is at most {count} days long; check the year"),
+            code="calendar_too_long",
+            count=MAX_SPAN_DAYS,
         )
     return entry
 
@@ -101,17 +107,21 @@ def site_yaml_with_calendar_entry(text: str, entry: CalendarEntry, *, add: bool)
     parse_yaml(text)  # the strict reading's error, when the file is not YAML at all
     document = load_document(text)
     if not isinstance(document, CommentedMap):
-        raise Invalid("site.yaml is not a mapping of settings", code="invalid_config")
+        raise Invalid(N_("site.yaml is not a mapping of settings"), code="invalid_config")
     calendar = document.get("calendar")
     old = calendar.get(entry.kind) if isinstance(calendar, CommentedMap) else None
     values = _listed(old)
     wanted = (entry.first, entry.last)
     kept = [value for value in values if _span(value) != wanted]
     if not add and len(kept) == len(values):
-        raise Conflict(f"{entry.text} is not listed (any more)", code="calendar_not_listed")
+        raise Conflict(
+            N_("{days} is not listed (any more); reload the page"),
+            code="calendar_not_listed",
+            days=entry.text,
+        )
     if add:
         if len(kept) != len(values):
-            raise Invalid(f"{entry.text} is listed already", code="calendar_listed")
+            raise Invalid(N_("{days} is listed already"), code="calendar_listed", days=entry.text)
         # A single day as a date, unquoted, as people write it; a range as its text.
         kept.append(entry.first if entry.days == 1 else entry.text)
         far = (dt.date.max, dt.date.max)

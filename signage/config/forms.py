@@ -27,6 +27,7 @@ from signage.config.roundtrip import (
 )
 from signage.config.when import DAY_NAMES, parse_days
 from signage.errors import Conflict, Invalid, NotFound
+from signage.phrases import N_
 
 FILTERS = ("dates", "days", "time")
 MEDIA_KINDS = ("clip", "image")
@@ -247,7 +248,11 @@ def rules_from_form(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The schedule form's rows (read and bounded by the web edge) as rules, those marked
     for removal left out; at most `MOST_RULES` of them."""
     if len(rows) > MOST_RULES:
-        raise Invalid(f"the schedule has at most {MOST_RULES} rules", code="too_many_rules")
+        raise Invalid(
+            N_("the schedule has at most {count} rules; remove some first"),
+            code="too_many_rules",
+            count=MOST_RULES,
+        )
     return [
         {
             "origin": row["origin"] if row["origin"] is not None and row["origin"] >= 0 else None,
@@ -302,9 +307,17 @@ def site_yaml_with_screen(
         screens = document["screens"] = CommentedMap()
     screen_id = screen_id.strip()
     if new and screen_id in screens:
-        raise Conflict(f"there is already a screen with the id {screen_id!r}", code="screen_exists")
+        raise Conflict(
+            N_("there is already a screen with the id {screen_id!r}; choose another id"),
+            code="screen_exists",
+            screen_id=screen_id,
+        )
     if not new and screen_id not in screens:
-        raise NotFound(f"there is no screen {screen_id!r} in site.yaml", code="unknown_screen")
+        raise NotFound(
+            N_("there is no screen {screen_id!r} in site.yaml (any more)"),
+            code="unknown_screen",
+            screen_id=screen_id,
+        )
     entry = screens.get(screen_id)
     data = _screen_data(entry, settings)
     if isinstance(entry, CommentedMap):

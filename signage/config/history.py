@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from signage.db import Store, now, revisions
 from signage.errors import Invalid, NotFound
+from signage.phrases import N_
 
 DISK_AUTHOR = "disk"
 
@@ -149,7 +150,11 @@ def get_revision(store: Store, file: str, revision: int) -> RevisionText:
             .first()
         )
     if row is None:
-        raise NotFound(f"{file} has no revision {revision}; list them at /api/v1/history/{file}")
+        raise NotFound(
+            N_("{file} has no revision {revision}; list them at /api/v1/history/{file}"),
+            file=file,
+            revision=revision,
+        )
     return RevisionText(**_summary(row), text=row["text"])
 
 
@@ -163,7 +168,7 @@ def side_by_side(
     """Two revisions line against line, as people compare them: changed lines with
     `context` unchanged ones around them; `change` is same, changed, added, removed or gap."""
     if old == new:
-        raise Invalid("choose two different revisions to compare", code="same_revision")
+        raise Invalid(N_("choose two different revisions to compare"), code="same_revision")
     before = (get_revision(store, file, old).text or "").splitlines()
     after = (get_revision(store, file, new).text or "").splitlines()
     rows: list[dict[str, Any]] = []
@@ -196,7 +201,7 @@ def side_by_side(
 def diff_revisions(store: Store, file: str, old: int, new: int) -> str:
     """A unified diff from one revision of a file to another (difflib, as `diff -u`)."""
     if old == new:
-        raise Invalid("choose two different revisions to compare", code="same_revision")
+        raise Invalid(N_("choose two different revisions to compare"), code="same_revision")
     before, after = get_revision(store, file, old), get_revision(store, file, new)
     lines = difflib.unified_diff(
         (before.text or "").splitlines(keepends=True),

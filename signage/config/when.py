@@ -297,9 +297,14 @@ def parse_moment(text: str | None, zone: dt.tzinfo, default: dt.datetime) -> dt.
         supported_date(moment.date())
     except ValueError:
         raise Invalid(
-            f"{text[:40]!r} is not a time from {FIRST_YEAR} to {LAST_YEAR}; write it like "
-            "2026-12-04 10:00, 2026-12-04T10:00:00+08:00 or 2026-12-04",
+            N_(
+                "{text!r} is not a time from {first} to {last}; write it like "
+                "2026-12-04 10:00, 2026-12-04T10:00:00+08:00 or 2026-12-04"
+            ),
             code="bad_time",
+            text=text[:40],
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 

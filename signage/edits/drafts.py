@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from signage.config.history import latest_revision
 from signage.db import Store, now, reviews
 from signage.errors import NotFound
+from signage.phrases import N_
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATES = (PENDING, APPROVED, REJECTED)
@@ -73,7 +74,10 @@ def review_row(store: Store, review_id: int) -> dict[str, Any]:
     """One review with its text; 404 when there is none of that number."""
     found = review_rows(store, review_id=review_id)
     if not found:
-        raise NotFound(f"there is no review {review_id}; list them at /api/v1/reviews")
+        raise NotFound(
+            N_("there is no review {review_id!r}; list them at /api/v1/reviews"),
+            review_id=review_id,
+        )
     return found[0]
 
 

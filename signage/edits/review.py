@@ -19,6 +19,7 @@ from signage.config.history import get_revision
 from signage.config.validate import Config, validate_files
 from signage.db import Store
 from signage.edits.drafts import (
+    APPROVED,
     PENDING,
     REJECTED,
     ReviewSummary,
@@ -31,12 +32,15 @@ from signage.edits.drafts import (
 from signage.edits.saving import Approval, Saved, read_version, save_file
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
 from signage.media.library import approve_captions, approve_media, drop_held_captions, media_row
+from signage.phrases import N_, Phrase
 from signage.units import check_media, check_review, review_visible
 
 if TYPE_CHECKING:
     from signage.parts import Signage
 
 MAX_COMMENT = 1000
+# A decided review's state, in words the catalogue translates.
+STATE_WORDS = {APPROVED: N_("approved"), REJECTED: N_("rejected")}
 
 
 def site_zone(signage: Signage) -> dt.tzinfo | None:
@@ -66,7 +70,7 @@ def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
     config, issues = validate_files(files)
     if config is None:
         raise Invalid(
-            "with this draft the configuration now has errors; the author must fix it",
+            N_("with this draft the configuration now has errors; the author must fix it"),
             code="invalid_config",
             details=[i.to_dict() for i in issues if i.severity == "error"],
         )
@@ -75,7 +79,10 @@ def draft_config(signage: Signage, row: dict[str, Any]) -> Config:
 
 def visible_review(store: Store, user: StaffUser, review_id: int | str) -> dict[str, Any]:
     """A review this user may see: reviewers see every draft, others their own; 404 else."""
-    missing = NotFound(f"there is no review {str(review_id)[:20]!r}; list them at /api/v1/reviews")
+    missing = NotFound(
+        N_("there is no review {review_id!r}; list them at /api/v1/reviews"),
+        review_id=str(review_id)[:20],
+    )
     try:
         number = int(review_id)
     except ValueError:
@@ -144,23 +151,30 @@ def review_detail(signage: Signage, review_id: int) -> ReviewDetail:
 
 def _check_decider(signage: Signage, row: dict[str, Any], reviewer: StaffUser) -> None:
     if not may_review(reviewer):
-        raise Forbidden("only a reviewer or an administrator may decide on a change")
+        raise Forbidden(N_("only a reviewer or an administrator may decide on a change"))
     author_unit = user_units(signage.store).get(row["author"])
     check_review(reviewer, signage.state.current, author_unit)
     if row["author"] == reviewer.name:
         raise Forbidden(
-            "nobody decides on their own change; ask another reviewer", code="own_change"
+            N_("nobody decides on their own change; ask another reviewer"), code="own_change"
         )
     if row["state"] != PENDING:
-        raise Conflict(f"review {row['id']} is already {row['state']}", code="decided")
+        raise Conflict(
+            N_("review {review} is already {state}; reload the page"),
+            code="decided",
+            review=row["id"],
+            state=Phrase(STATE_WORDS.get(row["state"], row["state"])),
+        )
 
 
 def _comment(comment: str | None, *, required: bool) -> str | None:
     text = (comment or "").strip()
     if len(text) > MAX_COMMENT:
-        raise Invalid(f"the comment is longer than {MAX_COMMENT} characters", code="too_long")
+        raise Invalid(
+            N_("the comment is longer than {count} characters"), code="too_long", count=MAX_COMMENT
+        )
     if required and not text:
-        raise Invalid("say why, so that the author can fix it", code="comment_required")
+        raise Invalid(N_("say why, so that the author can fix it"), code="comment_required")
     return text or None
 
 
@@ -168,16 +182,22 @@ def _check_version(row: dict[str, Any], version: str | None) -> None:
     """The reviewer approves the version they saw, never one saved after they opened it."""
     if not version:
         raise Invalid(
-            f'name the version of review {row["id"]} you approve (its "version"), so that '
-            "a draft saved again after you read it is not approved unseen",
+            N_(
+                'name the version of review {review} you approve (its "version"), so that '
+                "a draft saved again after you read it is not approved unseen"
+            ),
             code="version_required",
+            review=row["id"],
         )
     if version != draft_version(row):
         raise Conflict(
-            f"review {row['id']} was saved again after you opened it; nothing was approved. "
-            "Read the new version, then approve or reject it",
+            N_(
+                "review {review} was saved again after you opened it; nothing was approved; "
+                "read the new version, then approve or reject it"
+            ),
             code="review_changed",
             details={"version": draft_version(row)},
+            review=row["id"],
         )
 
 
@@ -216,9 +236,12 @@ def approve(
             raise
         folder: Path = signage.settings.playlists_dir
         raise Conflict(
-            f"{row['file']} changed after this draft was made; nothing was overwritten. "
-            "Compare the three versions, then ask the author to redo the change",
+            N_(
+                "{file} changed after this draft was made; nothing was overwritten; "
+                "compare the three versions, then ask the author to redo the change"
+            ),
             code="review_conflict",
+            file=row["file"],
             details={
                 "base": _base_text(signage, row),
                 "current": _current(folder, row["file"])[0],
@@ -232,7 +255,7 @@ def approve(
 def approve_upload(signage: Signage, media_id: str, reviewer: StaffUser) -> dict[str, Any]:
     """Let screens play an upload held for review (a reviewer or admin, not its uploader)."""
     if not may_review(reviewer):
-        raise Forbidden("only a reviewer or an administrator may approve media")
+        raise Forbidden(N_("only a reviewer or an administrator may approve media"))
     check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
     row = approve_media(signage.store, media_id, reviewer.name)
     signage.screens.invalidate()
@@ -251,7 +274,7 @@ def decide_captions(
     """Put held captions on the screens, or turn them down: the `version` (the held file's
     name) the reviewer read, by a reviewer or admin who did not upload them."""
     if not may_review(reviewer):
-        raise Forbidden("only a reviewer or an administrator may decide on captions")
+        raise Forbidden(N_("only a reviewer or an administrator may decide on captions"))
     check_media(reviewer, signage.state.current, media_row(signage.store, media_id))
     if approved:
         approve_captions(signage.store, media_id, reviewer.name, version)
@@ -270,6 +293,10 @@ def reject(
     _check_decider(signage, row, reviewer)
     note = _comment(comment, required=True)
     if not decide(signage.store, review_id, REJECTED, reviewer.name, note):
-        raise Conflict(f"review {review_id} was decided meanwhile", code="decided")
+        raise Conflict(
+            N_("review {review} was decided meanwhile; reload the page"),
+            code="decided",
+            review=review_id,
+        )
     audit(signage.store, reviewer, "review.reject", row["file"], {"review": review_id})
     return review_summary(review_row(signage.store, review_id), site_zone(signage))

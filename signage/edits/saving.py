@@ -36,6 +36,7 @@ from signage.config.model import SLUG, SLUG_HELP
 from signage.config.validate import SITE_FILE, Config, Issue, IssueReport, validate_files
 from signage.edits.drafts import APPROVED, decide, hold_draft, reopen, review_url
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
+from signage.phrases import N_, Phrase
 from signage.units import check_file_change, check_playlist_delete, stamp_new_playlist
 
 try:  # other processes (a worker beside the web server) take the same lock
@@ -121,7 +122,11 @@ def playlist_file(playlist_id: str) -> str:
     """The file name of a playlist id; refuses anything that is not a plain id."""
     if not SLUG.fullmatch(playlist_id) or playlist_id == "site":
         raise Invalid(
-            f"{playlist_id[:80]!r} is not a playlist id; {SLUG_HELP}", code="bad_id", status=400
+            N_("{playlist_id!r} is not a playlist id; {help}; site is taken by the site settings"),
+            code="bad_id",
+            status=400,
+            playlist_id=playlist_id[:80],
+            help=Phrase(SLUG_HELP),
         )
     return f"{playlist_id}.yaml"
 
@@ -133,10 +138,10 @@ def config_file(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or suffix != "yaml":
         raise Invalid(
-            f"{name[:80]!r} is not a file of the configuration; "
-            "use site.yaml or <playlist-id>.yaml",
+            N_("{name!r} is not a file of the configuration; use site.yaml or <playlist-id>.yaml"),
             code="bad_id",
             status=400,
+            name=name[:80],
         )
     return playlist_file(stem)
 
@@ -147,14 +152,22 @@ def read_version(folder: Path, name: str) -> FileVersion:
         # O_NOFOLLOW: a link could point at any file the server can read; it is refused.
         descriptor = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
-        what = "site.yaml" if name == SITE_FILE else f"playlist {name.removesuffix('.yaml')!r}"
-        raise NotFound(f"there is no {what} in the playlists folder") from None
+        if name == SITE_FILE:
+            raise NotFound(N_("there is no site.yaml in the playlists folder")) from None
+        raise NotFound(
+            N_(
+                "there is no playlist {playlist_id!r} in the playlists folder; "
+                "it may have been deleted or renamed"
+            ),
+            playlist_id=name.removesuffix(".yaml"),
+        ) from None
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
         raise Conflict(
-            f"{name} is a symbolic link; put the file itself in the playlists folder",
+            N_("{name} is a symbolic link; put the file itself in the playlists folder"),
             code="symlink",
+            name=name,
         ) from None
     with os.fdopen(descriptor, "rb") as handle:
         content = handle.read()
@@ -214,15 +227,20 @@ def check_precondition(
     if if_match is None:
         if required:
             raise SignageError(
-                "send the header If-Match with the ETag you got when you opened the file, "
-                "so that nobody's changes are overwritten",
+                N_(
+                    "send the header If-Match with the ETag you got when you opened the file, "
+                    "so that nobody's changes are overwritten"
+                ),
                 code="if_match_required",
                 status=428,
             )
         return
     if current is None or current.etag not in if_match:
         raise SignageError(
-            "someone saved this file after you opened it; open it again, redo your change and save",
+            N_(
+                "someone saved this file after you opened it; open it again, redo your change "
+                "and save"
+            ),
             code="edit_conflict",
             status=412,
             details={"current_etag": current.etag if current else None},
@@ -291,7 +309,7 @@ def decode_upload(name: str, content: bytes) -> str:
     """The body as text: refuses too large or non-UTF-8 files with their position."""
     if len(content) > MAX_FILE_BYTES:
         raise SignageError(
-            "the file is larger than 1 MB; split it into several playlists",
+            N_("the file is larger than 1 MB; split it into several playlists"),
             code="too_large",
             status=413,
         )
@@ -300,7 +318,7 @@ def decode_upload(name: str, content: bytes) -> str:
     except YamlError as exc:
         issue = Issue.of(name, exc.mark, exc.phrase, exc.code)
         raise Invalid(
-            "the file was not saved: it is not UTF-8 text", details=[issue.to_dict()]
+            N_("the file was not saved: it is not UTF-8 text"), details=[issue.to_dict()]
         ) from None
 
 
@@ -314,8 +332,10 @@ def _check_screens_role(before: Config | None, after: Config, author: Actor) -> 
 
     if screens(before) != screens(after):
         raise Forbidden(
-            "only an administrator may add, remove, rename or regroup screens; "
-            "undo the changes under screens: or ask an administrator",
+            N_(
+                "only an administrator may add, remove, rename or regroup screens; "
+                "undo the changes under screens: or ask an administrator"
+            ),
             code="screens_admin_only",
         )
 
@@ -347,17 +367,20 @@ def save_file(
             current = None
         if action == "create" and current is not None:
             raise Conflict(
-                f"{name} already exists; open it and save your changes there", code="exists"
+                N_("{name} already exists; open it and save your changes there"),
+                code="exists",
+                name=name,
             )
         check_precondition(current, if_match, required=action == "save")
         config, issues, before = _validate_config(folder, name, content, signage.state.today())
         errors = _errors(issues, name)
         if errors:
             raise Invalid(
-                f"{name} was not saved: the configuration would have "
-                f"{len(errors)} error(s); see details",
+                N_("{name} was not saved: the configuration would have {count} error(s)"),
                 code="invalid_config",
                 details=errors,
+                name=name,
+                count=len(errors),
             )
         assert config is not None
         _check_screens_role(signage.state.current, config, author)
@@ -400,7 +423,9 @@ def save_file(
         ):
             forget_revision(signage.store, revision)
             raise Conflict(
-                f"review {approval.review} was decided or saved again meanwhile", code="decided"
+                N_("review {review} was decided or saved again meanwhile; reload the page"),
+                code="decided",
+                review=approval.review,
             )
         try:
             write_atomically(folder / name, content)
@@ -409,7 +434,11 @@ def save_file(
             if approval:
                 reopen(signage.store, approval.review, revision)
             raise SignageError(
-                f"{name} could not be written: {exc.strerror}", code="write_failed", status=500
+                N_("{name} could not be written: {reason}; ask the administrator"),
+                code="write_failed",
+                status=500,
+                name=name,
+                reason=exc.strerror,
             ) from None
         details: dict[str, Any] = {"revision": revision}
         if restored_from:
@@ -442,16 +471,19 @@ def delete_playlist(
         errors = [i for i in _validate(folder, name, None) if i.severity == "error"]
         uses = [i for i in errors if i.code == "unknown_playlist"]
         if uses:
-            lines = ", ".join(f"line {i.line}" for i in uses if i.line)
             raise Conflict(
-                f"playlist {playlist_id!r} is still used in site.yaml ({lines}: the schedule "
-                "or default_playlist); take it out there first",
+                N_(
+                    "playlist {playlist_id!r} was not deleted: site.yaml still uses it "
+                    "({lines}: the schedule or default_playlist); take it out there first"
+                ),
                 code="in_use",
                 details=[i.to_dict() for i in uses],
+                playlist_id=playlist_id,
+                lines=[Phrase.of(N_("line {line}"), line=i.line) for i in uses if i.line],
             )
         if errors:
             raise Invalid(
-                "the configuration has errors; fix them before deleting",
+                N_("the configuration has errors; fix them before deleting"),
                 code="invalid_config",
                 details=[i.to_dict() for i in errors],
             )
@@ -475,9 +507,13 @@ def restore_revision(
     found = get_revision(signage.store, name, revision)
     if found.text is None:
         raise Conflict(
-            f"revision {revision} records the deletion of {name}; "
-            "restore an earlier revision instead",
+            N_(
+                "revision {revision} records the deletion of {name}; "
+                "restore an earlier revision instead"
+            ),
             code="deleted_revision",
+            revision=revision,
+            name=name,
         )
     return save_file(
         signage,

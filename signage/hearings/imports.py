@@ -21,6 +21,7 @@ from signage.errors import Invalid, SignageError
 from signage.hearings.board import replace_hearings
 from signage.hearings.records import RowProblem, read_hearings
 from signage.hearings.tables import HEARINGS_LARGEST, Cell, read_table
+from signage.phrases import N_
 from signage.units import check_rooms, unit_rooms
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def import_hearings(
     result = read_hearings(rows, zone)
     if not result.hearings:
         raise Invalid(
-            "no hearing in the list could be read; each rejected row says why",
+            N_("no hearing in the list could be read; each rejected row says why"),
             code="bad_hearings",
             details=[problem.model_dump() for problem in result.rejected],
         )
@@ -94,12 +95,14 @@ def json_rows(raw: bytes) -> list[list[Cell]]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise Invalid("the hearing list is not valid JSON", code="bad_hearings") from None
+        raise Invalid(N_("the hearing list is not valid JSON"), code="bad_hearings") from None
     if isinstance(data, dict):
         data = data.get("hearings")
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise Invalid(
-            'expected a JSON list of hearings (or {"hearings": [...]})', code="bad_hearings"
+            N_("expected a JSON list of hearings (or {example})"),
+            code="bad_hearings",
+            example='{"hearings": [...]}',
         )
     header = list(dict.fromkeys(key for item in data for key in item))
     return [
@@ -119,10 +122,17 @@ def fetch_hearings(store: Store, url: str, zone: ZoneInfo) -> HearingsImported |
         if isinstance(exc, urllib.error.HTTPError):
             exc.close()  # it holds the connection open otherwise
         raise SignageError(
-            f"the hearing list at {url} could not be fetched: {exc}", code="hearings_unreachable"
+            N_("the hearing list at {url} could not be fetched: {reason}; try again later"),
+            code="hearings_unreachable",
+            url=url,
+            reason=str(exc),
         ) from None
     if len(raw) > HEARINGS_LARGEST:
-        raise Invalid("the hearing list at the address is too large", code="bad_hearings")
+        raise Invalid(
+            N_("the hearing list at the address is larger than {megabytes} MB"),
+            code="bad_hearings",
+            megabytes=HEARINGS_LARGEST // 1024 // 1024,
+        )
     digest = hashlib.sha256(raw).hexdigest()
     if store.get_meta(FETCHED_KEY) == digest:
         return None

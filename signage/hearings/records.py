@@ -116,8 +116,10 @@ def find_header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, int]]:
         if "case" in columns and ("when" in columns or "date" in columns):
             return index, columns
     raise Invalid(
-        "no header row with 案号 and 开庭时间 (or 开庭日期) was found in the first rows; "
-        "export the list with its column titles",
+        N_(
+            "no header row with 案号 and 开庭时间 (or 开庭日期) was found in the first rows; "
+            "export the list with its column titles"
+        ),
         code="bad_hearings",
     )
 

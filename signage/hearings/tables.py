@@ -15,6 +15,7 @@ from typing import Any
 
 from signage.encodings import decode_chinese_text
 from signage.errors import Invalid
+from signage.phrases import N_
 
 HEARINGS_LARGEST = 5 * 1024 * 1024  # bytes; a court's week is some hundred rows
 MOST_ROWS = 5000
@@ -38,36 +39,44 @@ DAMAGED = (
 Cell = str | dt.datetime | dt.date | dt.time | None
 
 
-def _bad(message: str) -> Invalid:
-    return Invalid(message, code="bad_hearings")
+def _bad(template: str, **params: Any) -> Invalid:
+    return Invalid(template, code="bad_hearings", **params)
 
 
 def read_table(raw: bytes, filename: str = "") -> list[list[Cell]]:
     """Every row of the file's first sheet; .xlsx by its zip signature, else CSV text."""
     if len(raw) > HEARINGS_LARGEST:
-        raise _bad(f"the hearing list is larger than {HEARINGS_LARGEST // 1024 // 1024} MB")
+        raise _bad(
+            N_("the hearing list is larger than {megabytes} MB; upload a day or a week"),
+            megabytes=HEARINGS_LARGEST // 1024 // 1024,
+        )
     if raw.startswith(b"PK\x03\x04"):
         rows = _xlsx_rows(raw)
     elif raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _bad("this is an old .xls file; save it as .xlsx or .csv in Excel and upload again")
+        raise _bad(
+            N_("this is an old .xls file; save it as .xlsx or .csv in Excel and upload again")
+        )
     elif filename.lower().endswith((".xlsx", ".xls")):
-        raise _bad("the file is not a readable Excel workbook; save it again as .xlsx")
+        raise _bad(N_("the file is not a readable Excel workbook; save it again as .xlsx"))
     else:
         rows = _csv_rows(raw)
     if len(rows) > MOST_ROWS:
-        raise _bad(f"the hearing list has more than {MOST_ROWS} rows; upload a day or a week")
+        raise _bad(
+            N_("the hearing list has more than {count} rows; upload a day or a week"),
+            count=MOST_ROWS,
+        )
     return rows
 
 
 def _xlsx_rows(raw: bytes) -> list[list[Cell]]:
     from openpyxl import load_workbook  # imported here: only uploads of workbooks need it
 
-    unreadable = _bad("the file is not a readable Excel workbook; save it again as .xlsx")
+    unreadable = _bad(N_("the file is not a readable Excel workbook; save it again as .xlsx"))
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as packed:
             unpacked = sum(info.file_size for info in packed.infolist())
         if unpacked > MOST_UNPACKED:
-            raise _bad("the workbook unpacks to more than a hearing list holds; save it again")
+            raise _bad(N_("the workbook unpacks to more than a hearing list holds; save it again"))
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except DAMAGED:
         raise unreadable from None
@@ -109,4 +118,4 @@ def _csv_rows(raw: bytes) -> list[list[Cell]]:
     try:
         return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error:
-        raise _bad("the CSV file could not be read; save it again from Excel as CSV") from None
+        raise _bad(N_("the CSV file could not be read; save it again from Excel as CSV")) from None

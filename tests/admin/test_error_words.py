@@ -62,7 +62,7 @@ def test_a_refused_screen_save_names_the_problem_and_its_place(
     form = {"id": "Bad Id", "name": "北侧", "courtroom": "", "csrf_token": token.group(1)}
     assert staff.post("/admin/screens", data=form).status_code == 302
     page = html.unescape(staff.get("/admin/screens").get_data(as_text=True))
-    assert "未保存：保存后配置会出错。 site.yaml 第" in page
+    assert "site.yaml 未保存：保存后配置会有 1 处错误。 site.yaml 第" in page
     assert "“Bad Id” 不能用作屏幕编号" in page
     assert (playlists_dir / "site.yaml").read_text() == before
 
@@ -83,4 +83,5 @@ def test_an_unreadable_end_time_and_an_unknown_screen_are_told_in_chinese(
         },
     )
     assert gone.status_code == 404
-    assert "配置中没有（或已不再有）这个屏幕" in html.unescape(gone.get_data(as_text=True))
+    page = html.unescape(gone.get_data(as_text=True))
+    assert "site.yaml 中没有（或已不再有）屏幕 “nowhere”" in page
