@@ -33,6 +33,7 @@ from signage.packages.manifest import (
     PublisherName,
 )
 from signage.parts import Signage
+from signage.phrases import N_
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,10 @@ def _playlists(config: Config, playlist_ids: Iterable[str]) -> list[tuple[str, s
     chosen = []
     for playlist_id in dict.fromkeys(playlist_ids):
         if playlist_id not in config.playlists:
-            raise NotFound(f"there is no playlist with the id {playlist_id!r}")
+            raise NotFound(
+                N_("there is no playlist with the id {playlist_id!r}; reload the page"),
+                playlist_id=playlist_id,
+            )
         chosen.append((playlist_id, config.sources[f"{playlist_id}.yaml"]))
     return chosen
 
@@ -66,8 +70,10 @@ def _ready_row(store: Store, media_id: str) -> dict[str, Any]:
     row = library.media_row(store, media_id)
     if row["status"] != library.READY or not row["file"]:
         raise Invalid(
-            f"{media_id!r} is not ready ({row['status']}); export it once it is prepared",
+            N_("{media_id!r} is not ready ({state}); export it once it is prepared"),
             code="not_ready",
+            media_id=media_id,
+            state=row["status"],
         )
     return row
 
@@ -155,9 +161,13 @@ def build_package(
     playlists = _playlists(config, playlist_ids)
     ids = media_named(config, media_ids, [playlist_id for playlist_id, _ in playlists])
     if not ids and not playlists:
-        raise Invalid("name the media or playlists to export", code="empty_package")
+        raise Invalid(N_("name the media or playlists to export"), code="empty_package")
     if len(ids) > MAX_ITEMS or len(playlists) > MAX_ITEMS:
-        raise Invalid(f"a package holds at most {MAX_ITEMS} media and playlists", code="too_many")
+        raise Invalid(
+            N_("a package holds at most {count} media and playlists; choose fewer"),
+            code="too_many",
+            count=MAX_ITEMS,
+        )
     content = signed_content(
         parts, config, [_ready_row(parts.store, media_id) for media_id in ids], playlists
     )

@@ -17,6 +17,7 @@ from signage.errors import NotFound
 from signage.media import library
 from signage.packages.export import SignedContent, media_named, signed_content
 from signage.parts import Signage
+from signage.phrases import N_
 
 
 def published_content(parts: Signage) -> SignedContent:
@@ -41,7 +42,7 @@ def published_file(parts: Signage, name: str) -> Path:
     content = published_content(parts)
     source = content.sources.get(f"media/{name}")
     if not isinstance(source, Path) or not source.is_file():
-        raise NotFound(f"{name[:40]!r} is not published here")
+        raise NotFound(N_("{name!r} is not published here"), name=name[:40])
     return source
 
 
@@ -49,5 +50,7 @@ def published_playlist(parts: Signage, playlist_id: str) -> bytes:
     """The text of a published playlist; 404 for one that is not."""
     source = published_content(parts).sources.get(f"playlists/{playlist_id}.yaml")
     if not isinstance(source, bytes):
-        raise NotFound(f"no playlist {playlist_id[:64]!r} is published here")
+        raise NotFound(
+            N_("no playlist {playlist_id!r} is published here"), playlist_id=playlist_id[:64]
+        )
     return source

@@ -30,6 +30,7 @@ from signage.packages.manifest import PackedMedia, PackedPlaylist
 from signage.packages.origins import imported_as, record_import
 from signage.packages.verify import VerifiedPackage, open_package
 from signage.parts import Signage
+from signage.phrases import N_
 
 MEDIA, PLAYLIST = "media", "playlist"
 # The command line is trusted like a hand edit; with review on its playlists still wait.
@@ -147,17 +148,25 @@ def _new_playlists(
             text = _as_received(package.files[packed.file].read_text("utf-8"), media_ids)
         except (UnicodeDecodeError, YamlError):
             raise Invalid(
-                f"the playlist {packed.id!r} in the package is not readable YAML"
+                N_(
+                    "the playlist {playlist_id!r} in the package is not readable YAML; "
+                    "nothing was imported"
+                ),
+                playlist_id=packed.id,
             ) from None
         content = text.encode("utf-8")
         _config, issues = check_file(folder, playlist_file(local), content)
         errors = [issue for issue in issues if issue.severity == "error"]
         if errors:
             raise Invalid(
-                f"the playlist {packed.id!r} in the package does not fit this server's "
-                f"configuration: {errors[0]}; nothing was imported",
+                N_(
+                    "the playlist {playlist_id!r} in the package does not fit this server's "
+                    "configuration: {problem}; nothing was imported"
+                ),
                 code="invalid_config",
                 details=[issue.to_dict() for issue in errors],
+                playlist_id=packed.id,
+                problem=errors[0].phrase or errors[0].message,
             )
         planned.append((packed, local, content))
     return planned

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from signage.db import Store
 from signage.errors import Invalid, SignageError
+from signage.phrases import N_
 
 PRIVATE_KEY = "publisher_key"
 KEY_TYPE = "ed25519"
@@ -73,8 +74,12 @@ def verify(publisher: Publisher, content: bytes, signature: str) -> None:
         key.verify(base64.b64decode(signature.strip(), validate=True), content)
     except (InvalidSignature, ValueError, binascii.Error):
         raise SignatureRefused(
-            f"the signature does not match the content signed by {publisher.name!r}: the file "
-            "was changed or damaged after it was signed; ask the publisher for a new copy"
+            N_(
+                "the signature does not match the content signed by {publisher!r}: the file "
+                "was changed or damaged after it was signed; nothing was imported; ask the "
+                "publisher for a new copy"
+            ),
+            publisher=publisher.name,
         ) from None
 
 
@@ -89,20 +94,28 @@ def parse_trusted(text: str, source: str) -> dict[str, Publisher]:
         words = line.split(None, 2)
         if not words or words[0].startswith("#"):
             continue
-        where = f"{source}, line {number}"
         if len(words) < 3 or words[0] != KEY_TYPE:
             raise Invalid(
-                f"{where}: expected 'ed25519 <key> <publisher name>' as printed by "
-                "`signage package key` on the publishing server",
+                N_(
+                    "{file}, line {line}: expected 'ed25519 <key> <publisher name>' as printed "
+                    "by `signage package key` on the publishing server"
+                ),
                 code="bad_trusted_publishers",
+                file=source,
+                line=number,
             )
         try:
             Ed25519PublicKey.from_public_bytes(base64.b64decode(words[1], validate=True))
         except (ValueError, binascii.Error):
             raise Invalid(
-                f"{where}: {words[1][:60]!r} is not an Ed25519 public key; copy the line "
-                "printed by `signage package key` whole",
+                N_(
+                    "{file}, line {line}: {key!r} is not an Ed25519 public key; copy the line "
+                    "printed by `signage package key` whole"
+                ),
                 code="bad_trusted_publishers",
+                file=source,
+                line=number,
+                key=words[1][:60],
             ) from None
         found[words[1]] = Publisher(_one_line(words[2]), words[1])
     return found
@@ -119,12 +132,16 @@ def trusted_publishers(path: Path | None) -> dict[str, Publisher]:
         return {}
     except OSError as exc:
         raise SignageError(
-            f"the trusted publishers file {path} cannot be read: {exc.strerror}",
+            N_("the trusted publishers file {file} cannot be read: {reason}"),
             code="bad_trusted_publishers",
+            file=str(path),
+            reason=exc.strerror,
         ) from None
     if len(raw) > TRUSTED_FILE_LIMIT:
         raise Invalid(
-            f"{path} is too large for a list of publishers", code="bad_trusted_publishers"
+            N_("{file} is too large for a list of publishers"),
+            code="bad_trusted_publishers",
+            file=str(path),
         )
     return parse_trusted(raw.decode("utf-8", errors="replace"), str(path))
 
@@ -134,9 +151,12 @@ def trusted_publisher(trusted: dict[str, Publisher], key: str) -> Publisher:
     found = trusted.get(key)
     if found is None:
         raise SignatureRefused(
-            "the package is signed by a publisher this server does not trust; if it is "
-            "expected, append the publisher's line (from `signage package key` on their "
-            "server) to the file named by SIGNAGE_TRUSTED_PUBLISHERS",
+            N_(
+                "the package is signed by a publisher this server does not trust; if it is "
+                "expected, ask the administrator to append the publisher's line (from "
+                "`signage package key` on their server) to the file named by {setting}"
+            ),
             code="unknown_publisher",
+            setting="SIGNAGE_TRUSTED_PUBLISHERS",
         )
     return found

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from signage.phrases import N_, Phrase, PhraseError
+
 FORMAT = "court-signage-package/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -77,17 +79,28 @@ class PackageManifest(Packed):
         named += [p.file for p in self.playlists]
         missing = sorted(set(named) - set(self.files))
         if missing:
-            raise ValueError(f"the manifest names files it does not list: {', '.join(missing)}")
+            raise PhraseError(
+                Phrase.of(N_("the manifest names files it does not list: {files}"), files=missing)
+            )
         for media in self.media:
             suffix = media.file.rsplit(".", 1)[1]
             if suffix not in SUFFIXES[media.kind] or (media.captions or ".vtt")[-4:] != ".vtt":
-                raise ValueError(f"the media {media.id!r} has files of another kind than it says")
+                raise PhraseError(
+                    Phrase.of(
+                        N_("the media {media_id!r} has files of another kind than it says"),
+                        media_id=media.id,
+                    )
+                )
             if media.captions and media.kind != "video":
-                raise ValueError(f"the picture {media.id!r} cannot have captions")
-        for kind, ids in (
-            ("media", [m.id for m in self.media]),
-            ("playlist", [p.id for p in self.playlists]),
+                raise PhraseError(
+                    Phrase.of(
+                        N_("the picture {media_id!r} cannot have captions"), media_id=media.id
+                    )
+                )
+        for twice, ids in (
+            (N_("the manifest lists a media id twice"), [m.id for m in self.media]),
+            (N_("the manifest lists a playlist id twice"), [p.id for p in self.playlists]),
         ):
             if len(set(ids)) != len(ids):
-                raise ValueError(f"the manifest lists a {kind} id twice")
+                raise PhraseError(Phrase(twice))
         return self

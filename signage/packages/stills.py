@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from signage.config.model import Tip
 from signage.errors import SignageError
+from signage.phrases import N_
 from signage.programme.qr import QUIET_ZONE, qr_matrix
 
 FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
@@ -36,7 +37,11 @@ def _font_file(name: str) -> Path:
         if found:
             return found[0]
     raise FontMissing(
-        f"the Chinese font {name} is not installed; install the Debian package fonts-noto-cjk"
+        N_(
+            "the Chinese font {name} is not installed; "
+            "ask the administrator to install the Debian package fonts-noto-cjk"
+        ),
+        name=name,
     )
 
 

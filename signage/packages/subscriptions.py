@@ -28,6 +28,7 @@ from signage.packages.manifest import MANIFEST_LIMIT, PackageManifest, PackedFil
 from signage.packages.origins import feed_media
 from signage.packages.verify import PackageRefused, VerifiedPackage, read_manifest
 from signage.parts import Signage
+from signage.phrases import N_
 
 log = logging.getLogger("signage.feeds")
 
@@ -61,7 +62,11 @@ def _open(url: str, headers: dict[str, str] | None = None) -> Any:
     except (urllib.error.URLError, OSError) as exc:
         if isinstance(exc, urllib.error.HTTPError):
             exc.close()
-        raise FeedUnreachable(f"{url} could not be fetched: {exc}") from None
+        raise FeedUnreachable(
+            N_("{url} could not be fetched: {reason}; check the network, or try again later"),
+            url=url,
+            reason=str(exc),
+        ) from None
 
 
 def _index(url: str) -> tuple[bytes, str]:
@@ -69,12 +74,12 @@ def _index(url: str) -> tuple[bytes, str]:
     with _open(url, {"Accept": "application/json"}) as response:
         raw = response.read(2 * MANIFEST_LIMIT + 1)
     if len(raw) > 2 * MANIFEST_LIMIT:
-        raise PackageRefused(f"the index at {url} is too large")
+        raise PackageRefused(N_("the index at {url} is too large"), url=url)
     try:
         body = json.loads(raw)
         return str(body["manifest"]).encode("utf-8"), str(body["signature"])
     except (ValueError, KeyError, TypeError):
-        raise PackageRefused(f"{url} does not answer with a published index") from None
+        raise PackageRefused(N_("{url} does not answer with a published index"), url=url) from None
 
 
 def _file_url(feed: str, path: str) -> str:
@@ -102,7 +107,9 @@ def _download(url: str, partial: Path, expected: PackedFile) -> Path:
                     out.write(chunk)
             except (OSError, http.client.HTTPException) as exc:
                 raise FeedUnreachable(
-                    f"{url} was cut off ({exc}); the download resumes at the next check"
+                    N_("{url} was cut off ({reason}); the download resumes at the next check"),
+                    url=url,
+                    reason=str(exc),
                 ) from None
     digest = hashlib.sha256()
     with partial.open("rb") as file:
@@ -112,9 +119,12 @@ def _download(url: str, partial: Path, expected: PackedFile) -> Path:
         complete = partial.stat().st_size >= expected.size
         if complete:  # every byte arrived and they are wrong: never resume from them
             partial.unlink()
+            raise PackageRefused(
+                N_("{url} differs from what was signed; it is fetched again at the next check"),
+                url=url,
+            )
         raise PackageRefused(
-            f"{url} {'differs from what was signed' if complete else 'was cut off'}; "
-            "it is fetched again at the next check"
+            N_("{url} was cut off; it is fetched again at the next check"), url=url
         )
     return partial
 
@@ -172,7 +182,9 @@ def check_feed(parts: Signage, feed: str, moment: dt.datetime) -> FeedReport:
     paths += [p.file for p in wanted.playlists]
     limit = parts.settings.max_upload_mb * 1024 * 1024
     if sum(manifest.files[path].size for path in set(paths)) > limit:
-        raise PackageRefused("the feed's new items are larger than SIGNAGE_MAX_UPLOAD_MB")
+        raise PackageRefused(
+            N_("the feed's new items are larger than {setting}"), setting="SIGNAGE_MAX_UPLOAD_MB"
+        )
     uploads = library.uploads_folder(parts.settings.media_dir)
     uploads.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}

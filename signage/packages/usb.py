@@ -26,6 +26,7 @@ from signage.media.ffmpeg import Binaries, locate_binaries, run_command
 from signage.media.probe import probe_media
 from signage.packages.stills import font_folder, render_tip
 from signage.parts import Signage
+from signage.phrases import N_
 
 FRAME_RATE = 25
 HEIGHTS = (360, 720, 1080)  # 1080p for the TV; smaller for old sets (and quick tests)
@@ -142,9 +143,12 @@ def _media_row(parts: Signage, media_id: str) -> dict[str, Any] | None:
 def _empty_folder(target: Path) -> None:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise Invalid(
-            f"{target} is not an empty folder; name a new or empty one (the stick's files "
-            "are numbered from 001, and nothing already there is overwritten)",
+            N_(
+                "{folder} is not an empty folder; name a new or empty one (the stick's files "
+                "are numbered from 001, and nothing already there is overwritten)"
+            ),
             code="folder_not_empty",
+            folder=str(target),
         )
     target.mkdir(parents=True, exist_ok=True)
 
@@ -178,9 +182,16 @@ def export_usb(
     an empty folder as numbered MP4 files, all.mp4 and playlist.m3u."""
     config = parts.screens.config()
     if playlist_id not in config.playlists:
-        raise NotFound(f"there is no playlist with the id {playlist_id!r}")
+        raise NotFound(
+            N_("there is no playlist with the id {playlist_id!r}; reload the page"),
+            playlist_id=playlist_id,
+        )
     if height not in HEIGHTS or not 1 <= days <= MAX_DAYS:
-        raise Invalid(f"the height is one of {HEIGHTS} and the days 1 to {MAX_DAYS}")
+        raise Invalid(
+            N_("the height is one of {heights} and the days 1 to {most_days}"),
+            heights=list(HEIGHTS),
+            most_days=MAX_DAYS,
+        )
     size = (height * 16 // 9, height)
     target = Path(target)
     _empty_folder(target)
@@ -205,8 +216,10 @@ def export_usb(
                 )
             if not files:
                 raise Invalid(
-                    f"nothing of {playlist_id!r} plays in those {days} day(s) from a stick",
+                    N_("nothing of {playlist_id!r} plays in those {days} day(s) from a stick"),
                     code="nothing_to_export",
+                    playlist_id=playlist_id,
+                    days=days,
                 )
             _join(binaries, target, [f.name for f in files], target / JOINED)
         except BaseException:

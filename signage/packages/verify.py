@@ -11,7 +11,7 @@ import tarfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from pydantic import ValidationError
 
@@ -26,6 +26,7 @@ from signage.packages.manifest import (
     SIGNATURE_LIMIT,
     PackageManifest,
 )
+from signage.phrases import N_, Phrase, PhraseError
 
 CHUNK = 1 << 20
 
@@ -45,10 +46,14 @@ class VerifiedPackage:
     files: dict[str, Path]
 
 
-def _damaged(detail: str) -> PackageRefused:
+def _damaged(template: str, **params: Any) -> PackageRefused:
+    """The refusal of a damaged package; the template (with its parameters) says what broke."""
     return PackageRefused(
-        f"the package is damaged or incomplete ({detail}); nothing was imported. "
-        "Copy it again from the publisher"
+        N_(
+            "the package is damaged or incomplete ({what}); nothing was imported. "
+            "Copy it again from the publisher"
+        ),
+        what=Phrase(template, params),
     )
 
 
@@ -59,12 +64,21 @@ def _members(archive: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
         if member is None:
             return members
         if len(members) >= MAX_MEMBERS:
-            raise PackageRefused(f"the package has more than {MAX_MEMBERS} files")
+            raise PackageRefused(
+                N_("the package has more than {count} files; nothing was imported"),
+                count=MAX_MEMBERS,
+            )
         if not member.isreg():
             # Links, devices and folders have no place in a package.
-            raise PackageRefused(f"the package holds {member.name[:80]!r}, which is not a file")
+            raise PackageRefused(
+                N_("the package holds {name!r}, which is not a file; nothing was imported"),
+                name=member.name[:80],
+            )
         if member.name in members:
-            raise PackageRefused(f"the package holds {member.name[:80]!r} twice")
+            raise PackageRefused(
+                N_("the package holds {name!r} twice; nothing was imported"),
+                name=member.name[:80],
+            )
         members[member.name] = member
 
 
@@ -73,12 +87,17 @@ def _small(
 ) -> bytes:
     member = members.get(name)
     if member is None:
-        raise PackageRefused(f"this is not a content package: it has no {name}")
+        raise PackageRefused(
+            N_("this is not a content package: it has no {name}; nothing was imported"),
+            name=name,
+        )
     if member.size > limit:
-        raise PackageRefused(f"the package's {name} is too large")
+        raise PackageRefused(
+            N_("the package's {name} is too large; nothing was imported"), name=name
+        )
     content = _read(archive, member).read(limit + 1)
     if len(content) != member.size:
-        raise _damaged(f"{name} is cut off")
+        raise _damaged(N_("{name} is cut off"), name=name)
     return content
 
 
@@ -93,8 +112,14 @@ def read_manifest(content: bytes) -> PackageManifest:
     try:
         return PackageManifest.model_validate(json.loads(content.decode("utf-8")))
     except (ValueError, ValidationError) as exc:
-        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise PackageRefused(f"the package's manifest cannot be read: {first[:200]}") from None
+        first: str | Phrase = str(exc)[:200]
+        if isinstance(exc, ValidationError):
+            cause = (exc.errors()[0].get("ctx") or {}).get("error")
+            first = cause.phrase if isinstance(cause, PhraseError) else exc.errors()[0]["msg"][:200]
+        raise PackageRefused(
+            N_("the package's manifest cannot be read: {reason}; nothing was imported"),
+            reason=first,
+        ) from None
 
 
 def _copy_checked(
@@ -108,9 +133,9 @@ def _copy_checked(
             out.write(chunk)
             written += len(chunk)
     if written != member.size:
-        raise _damaged(f"{member.name} is cut off")
+        raise _damaged(N_("{name} is cut off"), name=member.name)
     if digest.hexdigest() != expected:
-        raise _damaged(f"{member.name} differs from what was signed")
+        raise _damaged(N_("{name} differs from what was signed"), name=member.name)
 
 
 def open_package(
@@ -148,24 +173,36 @@ def _checked(
             extra = sorted(set(members) - listed - {MANIFEST, SIGNATURE})
             if extra:
                 raise PackageRefused(
-                    f"the package holds files its manifest does not list: {extra[0][:80]!r}"
+                    N_(
+                        "the package holds files its manifest does not list: {name!r}; "
+                        "nothing was imported"
+                    ),
+                    name=extra[0][:80],
                 )
             missing = sorted(listed - set(members))
             if missing:
-                raise _damaged(f"{missing[0]} is missing")
+                raise _damaged(N_("{name} is missing"), name=missing[0])
             if sum(packed.size for packed in manifest.files.values()) > limit_bytes:
                 raise PackageRefused(
-                    f"the package is larger than the upload limit of {limit_bytes // (1 << 20)} "
-                    "MB (the setting SIGNAGE_MAX_UPLOAD_MB)",
+                    N_(
+                        "the package is larger than the upload limit of {limit_mb} MB "
+                        "(the setting {setting})"
+                    ),
                     code="too_large",
                     status=413,
+                    limit_mb=limit_bytes // (1 << 20),
+                    setting="SIGNAGE_MAX_UPLOAD_MB",
                 )
             for name, packed in manifest.files.items():
                 member = members[name]
                 if member.size != packed.size:
-                    raise _damaged(f"{name} has another size than was signed")
+                    raise _damaged(N_("{name} has another size than was signed"), name=name)
                 files[name] = scratch / f"{PARTIAL_PREFIX}{uuid.uuid4().hex}{Path(name).suffix}"
                 _copy_checked(archive, member, packed.sha256, files[name])
     except (tarfile.TarError, EOFError) as exc:
-        raise _damaged(str(exc)[:120] or "not a tar file") from None
+        if str(exc):
+            raise _damaged(
+                N_("the archive cannot be read: {reason}"), reason=str(exc)[:120]
+            ) from None
+        raise _damaged(N_("not a tar file")) from None
     return VerifiedPackage(manifest, publisher, files)
