@@ -185,6 +185,9 @@ media = sa.Table(
     sa.Column("progress", sa.Float, nullable=False, default=0.0),
     sa.Column("error", sa.Text),
     sa.Column("error_code", sa.String(32)),
+    # The error as its phrase (JSON: template and parameters), for the staff pages to say in
+    # their language; NULL for rows that failed before it was kept (they show `error`).
+    sa.Column("error_phrase", sa.Text),
     sa.Column("duration", sa.Float),
     sa.Column("width", sa.Integer),
     sa.Column("height", sa.Integer),

@@ -36,6 +36,7 @@ from signage.media.library import worker_name
 from signage.media.prepare import prepare_media, remove_partials
 from signage.media.uploads import stored_name
 from signage.parts import Signage
+from signage.phrases import N_
 
 log = logging.getLogger("signage.media")
 
@@ -120,7 +121,8 @@ def prepare_claimed(
     try:
         if not upload.is_file():
             raise SignageError(
-                "the uploaded file is gone from the server; upload it again", code="upload_missing"
+                N_("the uploaded file is gone from the server; upload it again"),
+                code="upload_missing",
             )
         with heartbeat(store, row["id"]):
             prepared = prepare_media(
@@ -151,7 +153,10 @@ def prepare_claimed(
             store,
             row["id"],
             SignageError(
-                "preparation failed unexpectedly; the server log has the details",
+                N_(
+                    "preparation failed unexpectedly; "
+                    "ask the administrator to look at the server log"
+                ),
                 code="internal_error",
             ),
         )

@@ -20,6 +20,7 @@ from signage.db import Store
 from signage.encodings import decode_chinese_text
 from signage.errors import Invalid
 from signage.media.library import files_folder, hold_captions, media_row, set_captions
+from signage.phrases import N_
 
 CAPTIONS_LARGEST = 1024 * 1024  # bytes; an hour of dense subtitles is some 100 KB
 MOST_CUES = 10000
@@ -45,18 +46,18 @@ def to_webvtt(raw: bytes, filename: str = "", clip_seconds: float | None = None)
     when a caption starts after the clip (of `clip_seconds`, when known) has ended."""
     if len(raw) > CAPTIONS_LARGEST:
         raise Invalid(
-            f"the captions file is larger than {CAPTIONS_LARGEST // 1024} KB; "
-            "is it really a subtitle file?",
+            N_("the captions file is larger than {size_kb} KB; is it really a subtitle file?"),
             code="bad_captions",
+            size_kb=CAPTIONS_LARGEST // 1024,
         )
     text = (
-        decode_chinese_text(raw, "the captions file", "bad_captions")
+        decode_chinese_text(raw, N_("the captions file"), "bad_captions")
         .replace("\r\n", "\n")
         .replace("\r", "\n")
     )
     kind = "vtt" if text.lstrip().startswith("WEBVTT") else "srt"
     if filename and not filename.lower().endswith(SUFFIXES):
-        raise Invalid("captions must be an .srt or .vtt file", code="bad_captions")
+        raise Invalid(N_("captions must be an .srt or .vtt file"), code="bad_captions")
     try:
         _check_times(text)
         parsed = webvtt.from_buffer(io.StringIO(text), format=kind)
@@ -69,22 +70,33 @@ def to_webvtt(raw: bytes, filename: str = "", clip_seconds: float | None = None)
         ]
     except (MalformedFileError, MalformedCaptionError, ValueError):
         raise Invalid(
-            f"the captions could not be read as {kind.upper()}; "
-            "check the numbering and the 00:00:01,000 --> 00:00:02,000 time lines",
+            N_(
+                "the captions could not be read as {format}; "
+                "check the numbering and the 00:00:01,000 --> 00:00:02,000 time lines"
+            ),
             code="bad_captions",
+            format=kind.upper(),
         ) from None
     kept = [(start, end, words) for start, end, words in cues if end > start and words]
     if not kept:
-        raise Invalid("the captions file has no captions with text", code="bad_captions")
+        raise Invalid(N_("the captions file has no captions with text"), code="bad_captions")
     late = [start for start, _end, _words in kept if clip_seconds and start >= clip_seconds]
     if late:
         raise Invalid(
-            f"a caption starts at {_timestamp(late[0])}, after the clip ends at "
-            f"{_timestamp(clip_seconds or 0)}; are these the captions of another clip?",
+            N_(
+                "a caption starts at {start}, after the clip ends at {end}; "
+                "are these the captions of another clip?"
+            ),
             code="bad_captions",
+            start=_timestamp(late[0]),
+            end=_timestamp(clip_seconds or 0),
         )
     if len(kept) > MOST_CUES:
-        raise Invalid(f"the captions file has more than {MOST_CUES} captions", code="bad_captions")
+        raise Invalid(
+            N_("the captions file has more than {count} captions"),
+            code="bad_captions",
+            count=MOST_CUES,
+        )
     body = "".join(
         f"{_timestamp(start)} --> {_timestamp(end)}\n{words}\n\n" for start, end, words in kept
     )
@@ -121,7 +133,11 @@ def attach_captions(
     once, or, `held_by` an author while review is on, held until a reviewer approves them."""
     row = media_row(store, media_id)
     if row["kind"] not in (None, "video"):
-        raise Invalid(f"{media_id!r} is a picture; only clips take captions", code="not_a_clip")
+        raise Invalid(
+            N_("{media_id!r} is a picture; only clips take captions"),
+            code="not_a_clip",
+            media_id=media_id,
+        )
     content = to_webvtt(raw, filename, row["duration"]).encode("utf-8")
     name = hashlib.sha256(content).hexdigest()[:16] + ".vtt"
     folder = files_folder(media_dir)

@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from signage.errors import SignageError
+from signage.phrases import N_, Phrase
 
 STDERR_TAIL_BYTES = 4096
 
@@ -49,14 +50,15 @@ class CommandFailed(SignageError):
 
     def __init__(
         self,
-        message: str,
+        template: str,
         *,
         argv: Sequence[str],
         returncode: int | None,
         stderr_tail: str,
         code: str | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message, code=code, details={"stderr": stderr_tail})
+        super().__init__(template, code=code, details={"stderr": stderr_tail}, **params)
         self.argv = tuple(argv)
         self.returncode = returncode
         self.stderr_tail = stderr_tail
@@ -90,8 +92,12 @@ def _from_setting(value: str, setting: str) -> Path:
     found = shutil.which(value) if os.sep not in value else value
     if found is None or not _runnable(Path(found)):
         raise ProgramMissing(
-            f"{setting} is {value!r}, but no program can be run there; "
-            "set it to the full path of the program"
+            N_(
+                "{setting} is {value!r}, but no program can be run there; "
+                "ask the administrator to set it to the full path of the program"
+            ),
+            setting=setting,
+            value=value,
         )
     return Path(found).resolve()
 
@@ -140,8 +146,12 @@ def locate_binaries(
     if fallback is None:
         missing = "ffprobe" if chosen_ffmpeg else "ffmpeg"
         raise ProgramMissing(
-            f"{missing} was not found on PATH nor bundled; install ffmpeg or set "
-            f"SIGNAGE_{missing.upper()} to the program's full path"
+            N_(
+                "{program} was not found on PATH nor bundled; ask the administrator to "
+                "install ffmpeg or set {setting} to the program's full path"
+            ),
+            program=missing,
+            setting=f"SIGNAGE_{missing.upper()}",
         )
     return Binaries(
         str(chosen_ffmpeg) if chosen_ffmpeg else fallback.ffmpeg,
@@ -235,8 +245,14 @@ def run_command(
     except OSError as exc:
         name = Path(argv[0]).name
         raise ProgramMissing(
-            f"{name} could not be started ({argv[0]}): {exc.strerror}; "
-            f"set SIGNAGE_{name.upper()} to the program's full path"
+            N_(
+                "{program} could not be started ({path}): {reason}; "
+                "ask the administrator to set {setting} to the program's full path"
+            ),
+            program=name,
+            path=argv[0],
+            reason=exc.strerror,
+            setting=f"SIGNAGE_{name.upper()}",
         ) from None
     tail = bytearray()
     lines: queue.Queue = queue.Queue()
@@ -277,7 +293,10 @@ def run_command(
         stderr_tail = _tail_text(tail)
         if returncode != 0 and "No space left on device" in stderr_tail:
             raise CommandFailed(
-                "the disk of the media folder is full; delete unused media or add space",
+                N_(
+                    "the disk of the media folder is full; delete unused media, "
+                    "or ask the administrator to add space"
+                ),
                 argv=argv,
                 returncode=returncode,
                 stderr_tail=stderr_tail,
@@ -285,11 +304,16 @@ def run_command(
             )
         if returncode != 0:
             raise CommandFailed(
-                f"{Path(argv[0]).name} failed (exit status {returncode}): "
-                f"{_last_line(stderr_tail)}",
+                N_(
+                    "{program} failed (exit status {status_code}): {reason}; "
+                    "ask the administrator to look at the server log"
+                ),
                 argv=argv,
                 returncode=returncode,
                 stderr_tail=stderr_tail,
+                program=Path(argv[0]).name,
+                status_code=returncode,
+                reason=_last_line(stderr_tail),
             )
         succeeded = True
     finally:
@@ -310,14 +334,19 @@ def _tail_text(tail: bytearray) -> str:
     return bytes(tail[-STDERR_TAIL_BYTES:]).decode("utf-8", "replace")
 
 
-def _last_line(text: str) -> str:
+def _last_line(text: str) -> str | Phrase:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
+    return lines[-1] if lines else Phrase(N_("no message"))
 
 
 def _timed_out(argv: Sequence[str], timeout: float, tail: bytearray) -> CommandTimedOut:
     return CommandTimedOut(
-        f"{Path(argv[0]).name} took longer than {timeout:g} seconds and was stopped",
+        N_(
+            "{program} took longer than {seconds} seconds and was stopped; "
+            "try a shorter or smaller file"
+        ),
+        program=Path(argv[0]).name,
+        seconds=f"{timeout:g}",
         argv=argv,
         returncode=None,
         stderr_tail=_tail_text(tail),

@@ -7,6 +7,7 @@ once a worker claims it, then ``ready`` with its prepared file or ``failed`` wit
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -22,7 +23,7 @@ from pypinyin import lazy_pinyin
 from signage.config.model import SLUG, SLUG_HELP, plain_line
 from signage.db import Store, media, now
 from signage.errors import Conflict, Forbidden, Invalid, NotFound, SignageError
-from signage.phrases import PhraseError
+from signage.phrases import N_, Phrase, PhraseError
 
 if TYPE_CHECKING:  # the web edge reads rows without loading the ffmpeg code that prepares them
     from signage.media.prepare import PreparedMedia
@@ -67,12 +68,20 @@ def media_exists(store: Store, media_id: str) -> bool:
 
 def _check_wanted(conn: sa.Connection, wanted: str) -> None:
     if not SLUG.match(wanted):
-        raise Invalid(f"{wanted[:64]!r} cannot be a media id; {SLUG_HELP}", code="bad_media_id")
+        raise Invalid(
+            N_("{media_id!r} cannot be a media id; {help}"),
+            code="bad_media_id",
+            media_id=wanted[:64],
+            help=Phrase(SLUG_HELP),
+        )
     if _exists(conn, wanted):
         raise Conflict(
-            f"there is already media with the id {wanted!r}; choose another id, "
-            "or delete that media first",
+            N_(
+                "there is already media with the id {media_id!r}; choose another id, "
+                "or delete that media first"
+            ),
             code="media_exists",
+            media_id=wanted,
         )
 
 
@@ -89,7 +98,11 @@ def free_id(base: str, taken: Callable[[str], bool]) -> str:
     candidates = [base] + [f"{stem}-{number}" for number in range(2, 1000)]
     found = next((candidate for candidate in candidates if not taken(candidate)), None)
     if found is None:
-        raise Conflict(f"no free id is left near {base!r}; delete some first", code="media_exists")
+        raise Conflict(
+            N_("no free id is left near {base!r}; delete some first"),
+            code="media_exists",
+            base=base,
+        )
     return found
 
 
@@ -146,7 +159,9 @@ def enqueue(
             conn.execute(media.insert().values(**values))
     except sa.exc.IntegrityError:
         raise Conflict(
-            f"there is already media with the id {media_id!r}", code="media_exists"
+            N_("there is already media with the id {media_id!r}; choose another id"),
+            code="media_exists",
+            media_id=media_id,
         ) from None
     return values
 
@@ -156,7 +171,9 @@ def media_row(store: Store, media_id: str) -> dict[str, Any]:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(media).where(media.c.id == media_id)).mappings().first()
     if row is None:
-        raise NotFound(f"there is no media with the id {media_id!r}")
+        raise NotFound(
+            N_("there is no media with the id {media_id!r}; reload the page"), media_id=media_id
+        )
     return dict(row)
 
 
@@ -172,13 +189,17 @@ def check_title(title: str) -> str:
     control characters."""
     title = title.strip()
     if not title:
-        raise Invalid("write a title", code="bad_title")
+        raise Invalid(N_("write a title"), code="bad_title")
     try:
         plain_line(title)
     except PhraseError:
-        raise Invalid("the title holds control characters; type it again", "bad_title") from None
+        raise Invalid(
+            N_("the title holds control characters; type it again"), code="bad_title"
+        ) from None
     if len(title) > TITLE_LIMIT:
-        raise Invalid(f"keep the title to {TITLE_LIMIT} characters", code="bad_title")
+        raise Invalid(
+            N_("keep the title to {count} characters"), code="bad_title", count=TITLE_LIMIT
+        )
     return title
 
 
@@ -190,7 +211,9 @@ def set_title(store: Store, media_id: str, title: str) -> None:
             media.update().where(media.c.id == media_id).values(title=title, updated_at=now())
         ).rowcount
     if not changed:
-        raise NotFound(f"there is no media with the id {media_id!r}")
+        raise NotFound(
+            N_("there is no media with the id {media_id!r}; reload the page"), media_id=media_id
+        )
 
 
 def checked_topics(topics: Iterable[str], declared: dict[str, str]) -> list[str]:
@@ -198,12 +221,16 @@ def checked_topics(topics: Iterable[str], declared: dict[str, str]) -> list[str]
     chosen = list(dict.fromkeys(topic.strip() for topic in topics if topic.strip()))
     unknown = [topic for topic in chosen if topic not in declared]
     if unknown:
-        known = ", ".join(f"{key} ({name})" for key, name in declared.items()) or "none yet"
+        known = [f"{key} ({name})" for key, name in declared.items()]
         raise Invalid(
-            f"{', '.join(map(repr, unknown))} is not a topic declared under topics: in site.yaml;"
-            f" declared: {known}",
+            N_(
+                "{topics} is not a topic declared under topics: in site.yaml; declared: "
+                "{declared}; choose one of those"
+            ),
             code="unknown_topic",
             details=[{"topic": topic} for topic in unknown],
+            topics=[repr(topic) for topic in unknown],
+            declared=known or Phrase(N_("none yet")),
         )
     return chosen
 
@@ -217,7 +244,9 @@ def set_topics(store: Store, media_id: str, topics: list[str]) -> None:
             .values(topics=topics or None, updated_at=now())
         ).rowcount
     if not changed:
-        raise NotFound(f"there is no media with the id {media_id!r}")
+        raise NotFound(
+            N_("there is no media with the id {media_id!r}; reload the page"), media_id=media_id
+        )
     store.bump(MEDIA_CHANGED)
 
 
@@ -295,10 +324,12 @@ def approve_media(store: Store, media_id: str, reviewer: str) -> dict[str, Any]:
     """Let screens play media held for review: once prepared, and not by its uploader."""
     row = media_row(store, media_id)
     if row["created_by"] == reviewer:
-        raise Forbidden("nobody approves their own upload; ask another reviewer", code="own_change")
+        raise Forbidden(
+            N_("nobody approves their own upload; ask another reviewer"), code="own_change"
+        )
     if row["status"] != READY:
         raise Conflict(
-            "approve it once it is prepared, after watching the prepared file",
+            N_("approve it once it is prepared, after watching the prepared file"),
             code="not_ready",
         )
     if not row["approved"]:
@@ -355,6 +386,7 @@ def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:
                 height=prepared.height,
                 error=None,
                 error_code=None,
+                error_phrase=None,
                 upload=None,
                 claimed_by=None,
                 updated_at=now(),
@@ -364,7 +396,8 @@ def mark_ready(store: Store, media_id: str, prepared: PreparedMedia) -> None:
 
 
 def mark_failed(store: Store, media_id: str, error: SignageError) -> None:
-    """The media cannot play; ``error`` says why in plain words."""
+    """The media cannot play; ``error`` says why in plain words (and as its phrase, for the
+    staff pages to say in their language)."""
     with store.engine.begin() as conn:
         conn.execute(
             media.update()
@@ -373,11 +406,24 @@ def mark_failed(store: Store, media_id: str, error: SignageError) -> None:
                 status=FAILED,
                 error=error.message,
                 error_code=error.code,
+                error_phrase=json.dumps(error.phrase.to_dict(), ensure_ascii=False),
                 upload=None,
                 claimed_by=None,
                 updated_at=now(),
             )
         )
+
+
+def failure_phrase(row: dict[str, Any]) -> dict[str, Any] | None:
+    """A failed row's error as its phrase in JSON form ({"template", "params"}); None for a
+    row that failed before phrases were kept (or that did not fail)."""
+    try:
+        phrase = json.loads(row.get("error_phrase") or "null")
+    except ValueError:
+        return None
+    if not isinstance(phrase, dict) or not isinstance(phrase.get("template"), str):
+        return None
+    return phrase
 
 
 def requeue_interrupted(store: Store, still_working: Callable[[dict[str, Any]], bool]) -> list[str]:
@@ -392,9 +438,12 @@ def requeue_interrupted(store: Store, still_working: Callable[[dict[str, Any]], 
                 store,
                 row["id"],
                 SignageError(
-                    f"preparation was interrupted {row['attempts']} times (the server stopped or "
-                    "ran out of memory); upload the file again or try a smaller one",
+                    N_(
+                        "preparation was interrupted {count} times (the server stopped or ran "
+                        "out of memory); upload the file again or try a smaller one"
+                    ),
                     code="interrupted",
+                    count=row["attempts"],
                 ),
             )
             continue
@@ -413,10 +462,11 @@ def remove_media(store: Store, media_id: str, used_by: list[str]) -> dict[str, A
     row = media_row(store, media_id)
     if used_by:
         raise Conflict(
-            f"{media_id!r} is used by the playlist(s) {', '.join(used_by)}; "
-            "remove it from them first",
+            N_("{media_id!r} is used by the playlist(s) {playlists}; remove it from them first"),
             code="media_in_use",
             details={"playlists": used_by},
+            media_id=media_id,
+            playlists=used_by,
         )
     with store.engine.begin() as conn:
         # Conditional, so a worker claiming it this instant wins and the delete is refused.
@@ -425,8 +475,9 @@ def remove_media(store: Store, media_id: str, used_by: list[str]) -> dict[str, A
         ).rowcount
     if not deleted:
         raise Conflict(
-            f"{media_id!r} is being prepared; delete it once it is ready or failed",
+            N_("{media_id!r} is being prepared; delete it once it is ready or failed"),
             code="media_busy",
+            media_id=media_id,
         )
     store.bump(MEDIA_CHANGED)
     return row
@@ -460,17 +511,24 @@ def approve_captions(store: Store, media_id: str, reviewer: str, version: str | 
     never their uploader's own."""
     row = media_row(store, media_id)
     if not row["captions_pending"]:
-        raise Conflict(f"no captions of {media_id!r} wait for review", code="decided")
+        raise Conflict(
+            N_("no captions of {media_id!r} wait for review; reload the page"),
+            code="decided",
+            media_id=media_id,
+        )
     if row["captions_pending_by"] == reviewer:
         raise Forbidden(
-            "nobody approves their own captions; ask another reviewer", code="own_change"
+            N_("nobody approves their own captions; ask another reviewer"), code="own_change"
         )
     if version != row["captions_pending"]:
         raise Conflict(
-            f"the captions of {media_id!r} were uploaded again after you read them; "
-            "nothing was approved. Read the new ones, then approve them",
+            N_(
+                "the captions of {media_id!r} were uploaded again after you read them; "
+                "nothing was approved. Read the new ones, then approve them"
+            ),
             code="review_changed",
             details={"version": row["captions_pending"]},
+            media_id=media_id,
         )
     with store.engine.begin() as conn:
         done = conn.execute(
@@ -481,7 +539,11 @@ def approve_captions(store: Store, media_id: str, reviewer: str, version: str | 
             )
         ).rowcount
     if not done:
-        raise Conflict(f"the captions of {media_id!r} changed meanwhile", code="decided")
+        raise Conflict(
+            N_("the captions of {media_id!r} changed meanwhile; reload the page"),
+            code="decided",
+            media_id=media_id,
+        )
     store.bump(MEDIA_CHANGED)
 
 
@@ -527,7 +589,9 @@ def set_published(store: Store, media_id: str, published: bool) -> dict[str, Any
             .values(published=published, updated_at=now())
         ).rowcount
     if not changed:
-        raise NotFound(f"there is no media with the id {media_id!r}")
+        raise NotFound(
+            N_("there is no media with the id {media_id!r}; reload the page"), media_id=media_id
+        )
     return media_row(store, media_id)
 
 

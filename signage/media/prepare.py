@@ -34,6 +34,7 @@ from signage.media.files import PARTIAL_PREFIX, file_sha256
 from signage.media.loudness import Loudness, normalise_filter_args
 from signage.media.plan import DEFAULT_MAX_FRAME_RATE, VideoPlan, fit_within, plan_video
 from signage.media.probe import MediaInfo, MediaRefused, probe_media, refuse, scan_media
+from signage.phrases import N_
 
 THUMBNAIL_LONG_SIDE = 480
 THUMBNAIL_SHORT_SIDE = 270
@@ -302,7 +303,7 @@ def prepare_video(
     with record_commands() as commands:
         info = info or probe_media(source, binaries, max_seconds=max_seconds)
         if info.kind != "video":
-            raise MediaRefused("the file is a picture, not a video", code="not_video")
+            raise MediaRefused(N_("the file is a picture, not a video"), code="not_video")
         loudness = scan_media(source, info, binaries, on_progress=_span(on_progress, 0, 0.3))
         plan = plan_video(info, loudness, max_frame_rate=max_frame_rate, force_encode=force_encode)
         if keep_prepared and _already_prepared_video(source, info, plan):
@@ -362,7 +363,7 @@ def prepare_image(
     with record_commands() as commands:
         info = info or probe_media(source, binaries)
         if info.kind != "image":
-            raise MediaRefused("the file is a video, not a picture", code="not_image")
+            raise MediaRefused(N_("the file is a video, not a picture"), code="not_image")
         suffix = ".png" if info.video.pix_fmt in ALPHA_PIXEL_FORMATS else ".jpg"
         if keep_prepared and _already_prepared_image(source, info, suffix):
             path, digest = _kept(source, out_dir, suffix)

@@ -14,6 +14,7 @@ import ffmpeg as ffmpeg_cli
 from signage.errors import SignageError
 from signage.media.ffmpeg import Binaries, CommandFailed, Progress, run_command
 from signage.media.loudness import Loudness, measure_filter_args, parse_loudnorm_report
+from signage.phrases import N_, Phrase
 
 # Demuxers that read one still picture; "image2" is the one chosen by a file's extension.
 IMAGE_FORMATS = {"image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe"}
@@ -38,13 +39,16 @@ class MediaRefused(SignageError):
 
 
 REFUSALS = {
-    "empty_file": "the file is empty (0 bytes); the upload or copy did not finish, try again",
-    "not_media": "the file is not a video or is damaged",
-    "no_video_stream": "the file has sound but no picture; upload a video or an image",
-    "damaged": "the file is damaged: it breaks off or cannot be read to the end; "
-    "copy it again from the original",
-    "unknown_duration": "the length of the clip cannot be told from the file; "
-    "convert it to MP4 and upload it again",
+    "empty_file": N_("the file is empty (0 bytes); the upload or copy did not finish, try again"),
+    "not_media": N_("the file is not a video or is damaged"),
+    "no_video_stream": N_("the file has sound but no picture; upload a video or an image"),
+    "damaged": N_(
+        "the file is damaged: it breaks off or cannot be read to the end; "
+        "copy it again from the original"
+    ),
+    "unknown_duration": N_(
+        "the length of the clip cannot be told from the file; convert it to MP4 and upload it again"
+    ),
 }
 
 
@@ -260,10 +264,10 @@ def _ffprobe_json(binaries: Binaries, args: list[str], path: Path, timeout: floa
         raise refuse("not_media") from None
 
 
-def _spoken(seconds: float) -> str:
+def _spoken(seconds: float) -> Phrase:
     if seconds < 90:
-        return f"{seconds:.0f} seconds"
-    return f"{seconds / 60:.0f} minutes"
+        return Phrase.of(N_("{count} seconds"), count=round(seconds))
+    return Phrase.of(N_("{count} minutes"), count=round(seconds / 60))
 
 
 def probe_media(
@@ -285,10 +289,11 @@ def probe_media(
         info = replace(info, duration=measure_duration(path, info, binaries, max_seconds, timeout))
     if max_seconds is not None and info.duration > max_seconds:
         raise MediaRefused(
-            f"the clip lasts {_spoken(info.duration)}, longer than the limit of "
-            f"{_spoken(max_seconds)}",
+            N_("the clip lasts {duration}, longer than the limit of {limit}"),
             code="too_long",
             details={"duration": info.duration, "limit": max_seconds},
+            duration=_spoken(info.duration),
+            limit=_spoken(max_seconds),
         )
     return info
 

@@ -22,6 +22,7 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDeco
 
 from signage.errors import Invalid, SignageError
 from signage.media.files import PARTIAL_PREFIX
+from signage.phrases import N_
 
 CHUNK = 256 * 1024
 FIELD_LIMIT = 4096  # bytes of a text field (id, title)
@@ -50,9 +51,10 @@ class ReceivedUpload:
 def too_large(limit_bytes: int) -> UploadTooLarge:
     """The refusal of a file over the size limit, naming the limit and its setting."""
     return UploadTooLarge(
-        f"the file is larger than the upload limit of {limit_bytes // (1024 * 1024)} MB "
-        "(the setting SIGNAGE_MAX_UPLOAD_MB)",
+        N_("the file is larger than the upload limit of {limit_mb} MB (the setting {setting})"),
         details={"limit_mb": limit_bytes // (1024 * 1024)},
+        limit_mb=limit_bytes // (1024 * 1024),
+        setting="SIGNAGE_MAX_UPLOAD_MB",
     )
 
 
@@ -63,9 +65,13 @@ def check_disk_space(folder: Path, incoming_bytes: int) -> None:
     needed = 2 * incoming_bytes + SPARE_BYTES
     if free < needed:
         raise DiskFull(
-            f"not enough free disk space for this file: {free // 2**20} MB free, about "
-            f"{needed // 2**20} MB needed; delete unused media or add space",
+            N_(
+                "not enough free disk space for this file: {free_mb} MB free, about "
+                "{needed_mb} MB needed; delete unused media, or ask the administrator to add space"
+            ),
             details={"free_mb": free // 2**20, "needed_mb": needed // 2**20},
+            free_mb=free // 2**20,
+            needed_mb=needed // 2**20,
         )
 
 
@@ -94,7 +100,10 @@ def receive_multipart(
     mimetype, options = parse_options_header(content_type or "")
     if mimetype != "multipart/form-data" or not options.get("boundary"):
         raise SignageError(
-            "send the file as multipart/form-data with a field named file",
+            N_(
+                "send the file as multipart/form-data with a field named file; "
+                "on a page, reload it and try again"
+            ),
             code="not_multipart",
             status=415,
         )
@@ -107,13 +116,17 @@ def receive_multipart(
     except (ValueError, RequestEntityTooLarge):
         partial.unlink(missing_ok=True)
         raise Invalid(
-            "the upload was cut off or is not valid form data; send it again", code="bad_upload"
+            N_("the upload was cut off or is not valid form data; send it again"),
+            code="bad_upload",
         ) from None
     except OSError as exc:
         partial.unlink(missing_ok=True)
         if exc.errno == errno.ENOSPC:
             raise DiskFull(
-                "the disk filled up while receiving the file; delete unused media or add space"
+                N_(
+                    "the disk filled up while receiving the file; delete unused media, "
+                    "or ask the administrator to add space"
+                )
             ) from None
         raise
     except BaseException:
@@ -154,8 +167,10 @@ def _receive(
                     original_name, target, current = event.filename or "upload", output, None
                 elif isinstance(event, Field) and event.name == "file":
                     raise Invalid(
-                        "the form's file part has no file name, so it is no file; send it as "
-                        "a file (curl -F file=@clip.mp4)",
+                        N_(
+                            "the form's file part has no file name, so it is no file; send it "
+                            "as a file (curl -F file=@clip.mp4)"
+                        ),
                         code="no_file",
                     )
                 elif isinstance(event, File | Field):
@@ -170,11 +185,13 @@ def _receive(
                     current.extend(event.data)
                     if len(current) > FIELD_LIMIT:
                         raise Invalid(
-                            f"the form field {field_name!r} is too long", code="bad_upload"
+                            N_("the form field {field!r} is too long"),
+                            code="bad_upload",
+                            field=field_name,
                         )
             if isinstance(event, Epilogue) or not chunk:
                 break
     if original_name is None:
-        raise Invalid("the form has no file; send it in a field named file", code="no_file")
+        raise Invalid(N_("the form has no file; send it in a field named file"), code="no_file")
     path = partial.rename(folder / stored_name(original_name))
     return ReceivedUpload(path, original_name, size, _text(fields))

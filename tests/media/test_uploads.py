@@ -9,6 +9,7 @@ import pytest
 
 from signage.errors import SignageError
 from signage.media.uploads import check_disk_space, receive_multipart, stored_name
+from signage.phrases import N_
 
 BOUNDARY = "----signage-test-boundary"
 CONTENT_TYPE = f"multipart/form-data; boundary={BOUNDARY}"
@@ -111,7 +112,12 @@ def test_a_wrong_id_sent_before_the_file_is_refused_before_the_file_is_read(tmp_
 
     def refuse_taken(fields: dict[str, str]) -> None:
         if fields.get("id") == "taken":
-            raise SignageError("there is already media with the id 'taken'", "media_exists", 409)
+            raise SignageError(
+                N_("there is already media with the id {media_id!r}; choose another id"),
+                code="media_exists",
+                status=409,
+                media_id="taken",
+            )
 
     with pytest.raises(SignageError) as refused:
         receive_multipart(

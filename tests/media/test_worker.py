@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from flask import Flask
 
 from signage import create_app
+from signage.accounts.users import add_user
 from signage.db import media, now
+from signage.errors import SignageError
 from signage.jobs import preparation
 from signage.jobs.preparation import (
     STALLED,
@@ -27,6 +29,8 @@ from signage.jobs.preparation import (
 )
 from signage.media import library
 from signage.media.library import worker_name
+from signage.phrases import N_
+from tests.admin.test_sign_in import PASSWORD, sign_in
 from tests.media.preparing import prepare_queued
 
 pytestmark = pytest.mark.slow
@@ -91,6 +95,64 @@ def test_a_vanished_upload_fails_in_plain_words(app, conforming_mp4):
     prepare_queued(app.extensions["signage"])
 
     assert _row(app, "gone")["error_code"] == "upload_missing"
+
+
+def test_a_failed_preparation_is_told_on_the_media_page_in_its_language(app, text_named_mp4):
+    queue_file(app, text_named_mp4, "notes")
+    prepare_queued(app.extensions["signage"])
+    add_user(app.extensions["signage"].store, "root", "admin", PASSWORD)
+    client = app.test_client()
+    sign_in(client, "root")
+    chinese, english = "此文件不是视频或图片，或者已损坏", "the file is not a video or is damaged"
+
+    for path in ("/admin/media", "/admin/media/notes/row"):  # the table, and the row followed
+        page = client.get(path).get_data(as_text=True)
+        assert chinese in page and english not in page, path
+    # The API, and the command line, keep the English and the code.
+    answer = client.get("/api/v1/media/notes", headers={"Accept": "application/json"}).get_json()
+    assert (answer["error"], answer["error_code"]) == (english, "not_media")
+    assert "error_phrase" not in answer
+    client.set_cookie("lang", "en")
+    assert english in client.get("/admin/media/notes/row").get_data(as_text=True)
+
+
+def test_a_failure_kept_with_parameters_is_told_with_them_and_an_older_one_in_english(app):
+    store = app.extensions["signage"].store
+    library.enqueue(
+        store, "crashy", upload="0a.mp4", original_name=None, title=None, created_by=None
+    )
+    for _attempt in range(library.MAX_ATTEMPTS):
+        library.claim_next(store, "gone-host:1")
+        library.requeue_interrupted(store, lambda row: False)
+    add_user(store, "root", "admin", PASSWORD)
+    client = app.test_client()
+    sign_in(client, "root")
+
+    assert "文件处理中断了 3 次" in client.get("/admin/media/crashy/row").get_data(as_text=True)
+    # A row failed before its error was kept as a phrase shows the English it has.
+    with store.engine.begin() as conn:
+        conn.execute(media.update().values(error_phrase=None, error="the old words"))
+    assert "the old words" in client.get("/admin/media/crashy/row").get_data(as_text=True)
+
+
+def test_a_prepared_row_keeps_no_earlier_failure(app, conforming_mp4):
+    queue_file(app, conforming_mp4, "again")
+    library.mark_failed(
+        app.extensions["signage"].store, "again", SignageError(N_("write a title"), code="x")
+    )
+    with app.extensions["signage"].store.engine.begin() as conn:
+        # Queued again (as by hand): the failure's words stay until it is prepared.
+        conn.execute(media.update().values(status=library.QUEUED, upload="again-upload.mp4"))
+
+    prepare_queued(app.extensions["signage"])
+
+    row = _row(app, "again")
+    assert (row["status"], row["error"], row["error_code"], row["error_phrase"]) == (
+        "ready",
+        None,
+        None,
+        None,
+    )
 
 
 def _dead_pid() -> int:

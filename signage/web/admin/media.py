@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from signage.accounts.audit import audit
 from signage.media import library
+from signage.phrases import render_phrase
 from signage.units import check_media
 from signage.web.admin.base import bp, refusal_texts
 from signage.web.admin.layout import playlist_name
@@ -21,6 +22,17 @@ from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
 from signage.web.forms import PublishedForm, TitleForm, TopicsForm, takes_form
 from signage.web.media_json import describe_media
+
+
+def _failures(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Why each failed row failed, in the page's language (rows failed before the error was
+    kept as a phrase are left out: the page shows their English `error`)."""
+    failures = {}
+    for row in rows:
+        phrase = library.failure_phrase(row) if row["status"] == library.FAILED else None
+        if phrase is not None:
+            failures[row["id"]] = render_phrase(phrase["template"], phrase.get("params") or {}, _)
+    return failures
 
 
 def _matches(row: dict[str, Any], words: str) -> bool:
@@ -38,6 +50,7 @@ def media_page() -> Any:
     return render_template(
         "admin/media.html",
         media=media,
+        failures=_failures(rows),
         query=query,
         topic_names=_topic_names(),
         refusals=refusal_texts(),
@@ -54,9 +67,13 @@ def media_page() -> Any:
 def media_table_row(media_id: str) -> Any:
     """One row of the library table, as the page shows it (the page script follows uploads)."""
     instance = parts()
-    (item,) = describe_media(instance, [library.media_row(instance.store, media_id)])
+    row = library.media_row(instance.store, media_id)
+    (item,) = describe_media(instance, [row])
     return render_template(
-        "admin/media_row.html", item=item, refusals=refusal_texts(), topic_names=_topic_names()
+        "admin/media_row.html",
+        item=item,
+        failures=_failures([row]),
+        topic_names=_topic_names(),
     )
 
 
