@@ -4,8 +4,8 @@ A user with a `unit` (never an admin) changes only what belongs to it: playlists
 `unit: <id>`, the rules of site.yaml saying `unit: <id>` that reach only the unit's screens,
 alerts and hearings for those screens, the unit's own uploads, the drafts of its people.
 Users without a unit, and sites without `units:`, work county-wide. Every refusal is a 403
-`Forbidden` whose `details` name the unit and the part refused, so the pages can say in
-Chinese what the user may change instead. Pure: no Flask, no database.
+`Forbidden` whose phrase names the unit and the part refused and says what the user may do
+instead; its `details` carry the unit and the part for scripts. Pure: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -18,10 +18,20 @@ from signage.config.model import SiteFile
 from signage.config.units import rule_reach, screen_units, unit_screens
 from signage.config.validate import SITE_FILE, Config
 from signage.errors import Forbidden, Invalid
+from signage.phrases import N_, Phrase
 
 if TYPE_CHECKING:  # saving checks changes with this module; the accounts define who acts
     from signage.accounts.staff import Actor
     from signage.edits.saving import PlaylistSummary
+
+
+# The roles as staff read them (the catalogue words them as the people page does).
+ROLE_WORDS = {"admin": N_("admin"), "reviewer": N_("reviewer"), "editor": N_("editor")}
+
+
+def role_words(role: str) -> Phrase:
+    """A role named in a refusal, in the reader's language."""
+    return Phrase.of(ROLE_WORDS.get(role, role))
 
 
 def unit_of(user: Actor | None) -> str | None:
@@ -37,14 +47,24 @@ def unit_name(config: Config | None, unit: str) -> str:
     return found.name if found else unit
 
 
-def _refuse(config: Config | None, unit: str, code: str, part: str, message: str) -> Forbidden:
+def _refuse(
+    config: Config | None, unit: str, code: str, refused: str, template: str, **params: Any
+) -> Forbidden:
+    """A unit user's change refused (403): `refused` names the part in the details, the
+    template words it with `unit_name` and `part` (`refused`, unless `params` give the part
+    as the words name it: a schedule rule as `_rule`, screens or rooms as a list)."""
     name = unit_name(config, unit)
     return Forbidden(
-        f"{message}; as an editor of {name} (unit {unit}) you may change only its own "
-        "playlists, rules, screens, hearings and uploads",
+        template,
         code=code,
-        details={"unit": unit, "unit_name": name, "part": part},
+        details={"unit": unit, "unit_name": name, "part": refused},
+        **{"unit_name": name, "part": refused, **params},
     )
+
+
+def _rule(number: int) -> Phrase:
+    """A rule of site.yaml's schedule by its place (from 1), as staff see it numbered."""
+    return Phrase.of(N_("rule #{number}"), number=number)
 
 
 def _own_screens(config: Config, unit: str) -> set[str]:
@@ -70,10 +90,22 @@ def check_file_change(
     if unit is None:
         return
     if unit not in after.site_file.units:
-        raise _refuse(after, unit, "unit_unknown", "units", f"site.yaml has no unit {unit!r}")
+        raise _refuse(
+            after,
+            unit,
+            "unit_unknown",
+            "units",
+            N_("your unit {unit_name} is not in site.yaml any more; ask an administrator"),
+        )
     if name == SITE_FILE:
         if before is None:
-            raise _refuse(after, unit, "unit_site", "site.yaml", "site.yaml cannot be created")
+            raise _refuse(
+                after,
+                unit,
+                "unit_site",
+                "site.yaml",
+                N_("site.yaml is created by an administrator, not by {unit_name}; ask one"),
+            )
         _check_site_change(unit, before, after)
         return
     playlist_id = name.removesuffix(".yaml")
@@ -83,7 +115,14 @@ def check_file_change(
         owner = _written_unit(on_disk)
     if (old is not None or on_disk is not None) and owner != unit:
         raise _refuse(
-            after, unit, "unit_playlist", playlist_id, f"playlist {playlist_id!r} is not yours"
+            after,
+            unit,
+            "unit_playlist",
+            playlist_id,
+            N_(
+                "playlist {part!r} is not {unit_name}'s; you may change only your unit's "
+                "playlists (they say unit: in their text), and use the county's in your rules"
+            ),
         )
     new = after.playlists.get(playlist_id)
     if new is not None and new.unit != unit:
@@ -92,7 +131,11 @@ def check_file_change(
             unit,
             "unit_playlist",
             playlist_id,
-            f"playlist {playlist_id!r} must say `unit: {unit}`",
+            N_(
+                "playlist {part!r} must say `unit: {unit_id}`: you may save only playlists of "
+                "{unit_name}"
+            ),
+            unit_id=unit,
         )
 
 
@@ -104,7 +147,16 @@ def _check_site_change(unit: str, before: Config, after: Config) -> None:
     old, new = before.site_file, after.site_file
     for key in SiteFile.model_fields:
         if key != "schedule" and getattr(old, key) != getattr(new, key):
-            raise _refuse(after, unit, "unit_site", key, f"{key}: in site.yaml is not yours")
+            raise _refuse(
+                after,
+                unit,
+                "unit_site",
+                key,
+                N_(
+                    "{part}: in site.yaml is not {unit_name}'s; you may change only its rules "
+                    "there: undo that change, or ask an administrator"
+                ),
+            )
     theirs_before, theirs_after = _others(old, unit), _others(new, unit)
     if theirs_before != theirs_after:
         pairs = enumerate(zip(theirs_before, theirs_after, strict=False))
@@ -119,7 +171,11 @@ def _check_site_change(unit: str, before: Config, after: Config) -> None:
             unit,
             "unit_site",
             f"schedule {place + 1}",
-            "the schedule's rules of the county and of other units are not yours",
+            N_(
+                "{part} of site.yaml is the county's or another unit's; you may change only "
+                "the rules of {unit_name}: undo that change, or ask an administrator"
+            ),
+            part=_rule(place + 1),
         )
     own = _own_screens(after, unit)
     for index, rule in enumerate(new.schedule):
@@ -129,7 +185,11 @@ def _check_site_change(unit: str, before: Config, after: Config) -> None:
                 unit,
                 "unit_screens",
                 f"schedule {index + 1}",
-                "this rule reaches screens of other units or of the county",
+                N_(
+                    "{part} reaches screens of other units or of the county; the rules of "
+                    "{unit_name} may name only its own screens"
+                ),
+                part=_rule(index + 1),
             )
 
 
@@ -139,7 +199,14 @@ def check_playlist_delete(user: Actor, config: Config | None, playlist_id: str) 
     playlist = config.playlists.get(playlist_id) if config else None
     if unit is not None and (playlist is None or playlist.unit != unit):
         raise _refuse(
-            config, unit, "unit_playlist", playlist_id, f"playlist {playlist_id!r} is not yours"
+            config,
+            unit,
+            "unit_playlist",
+            playlist_id,
+            N_(
+                "playlist {part!r} is not {unit_name}'s; you may change only your unit's "
+                "playlists (they say unit: in their text), and use the county's in your rules"
+            ),
         )
 
 
@@ -150,7 +217,16 @@ def check_readable(user: Actor, config: Config | None, name: str) -> None:
         return
     playlist = config.playlists.get(name.removesuffix(".yaml"))
     if playlist is not None and playlist.unit not in (None, unit):
-        raise _refuse(config, unit, "unit_playlist", name, f"{name} belongs to another unit")
+        raise _refuse(
+            config,
+            unit,
+            "unit_playlist",
+            name,
+            N_(
+                "{part} belongs to another unit; {unit_name} sees only its own playlists and "
+                "the county's"
+            ),
+        )
 
 
 def readable_files(user: Actor, config: Config | None, names: Iterable[str]) -> list[str]:
@@ -198,9 +274,29 @@ def check_screens(user: Actor, config: Config, targets: Iterable[str] | None) ->
     own = _own_screens(config, unit)
     reached = config.targets(None if targets is None else list(targets))
     outside = sorted(reached - own)
-    if outside or not reached:
-        part = ", ".join(outside) or "all"
-        raise _refuse(config, unit, "unit_screens", part, f"screens {part} are not in your unit")
+    if outside:
+        raise _refuse(
+            config,
+            unit,
+            "unit_screens",
+            ", ".join(outside),
+            N_(
+                "screens {part} are not {unit_name}'s; your rules and urgent messages may "
+                "name only your unit's screens"
+            ),
+            part=outside,
+        )
+    if not reached:
+        raise _refuse(
+            config,
+            unit,
+            "unit_screens",
+            "all",
+            N_(
+                "these targets reach no screen of {unit_name}; your rules and urgent messages "
+                "may name only your unit's screens"
+            ),
+        )
 
 
 def unit_rooms(user: Actor, config: Config) -> set[str] | None:
@@ -228,7 +324,8 @@ def check_rooms(user: Actor, config: Config, rooms: Iterable[str]) -> None:
             unit,
             "unit_hearings",
             ", ".join(outside),
-            f"the courtrooms {', '.join(outside)} are not your unit's",
+            N_("the courtrooms {part} are not {unit_name}'s; import only your unit's hearings"),
+            part=outside,
         )
 
 
@@ -242,7 +339,14 @@ def check_media(user: Actor, config: Config | None, row: Mapping[str, Any]) -> N
     unit = unit_of(user)
     if unit is not None and row.get("unit") != unit:
         raise _refuse(
-            config, unit, "unit_media", str(row.get("id")), f"media {row.get('id')!r} is not yours"
+            config,
+            unit,
+            "unit_media",
+            str(row.get("id")),
+            N_(
+                "media {part!r} was not uploaded by {unit_name}; you may rename or delete only "
+                "your unit's uploads, and use the whole library"
+            ),
         )
 
 
@@ -254,7 +358,9 @@ def check_media_delete(
     if user.role == "admin":
         return
     if unit_of(user) is None:
-        raise Forbidden("this needs the admin role; ask an administrator")
+        raise Forbidden(
+            N_("this needs the {role} role; ask an administrator"), role=role_words("admin")
+        )
     check_media(user, config, row())
 
 
@@ -274,7 +380,11 @@ def check_review(user: Actor, config: Config | None, author_unit: str | None) ->
     unit = unit_of(user)
     if unit is not None and author_unit != unit:
         raise _refuse(
-            config, unit, "unit_review", "review", "this draft is not of your unit's people"
+            config,
+            unit,
+            "unit_review",
+            "review",
+            N_("this draft is not by the people of {unit_name}; you review only their drafts"),
         )
 
 
@@ -284,7 +394,9 @@ def visible_screens(user: Actor | None, config: Config, asked: str | None) -> se
     if unit is None:
         return None
     if unit not in config.site_file.units:
-        raise Invalid(f"there is no unit {unit[:64]!r} in site.yaml", code="unknown_unit")
+        raise Invalid(
+            N_("there is no unit {unit!r} in site.yaml"), code="unknown_unit", unit=unit[:64]
+        )
     return _own_screens(config, unit)
 
 
@@ -297,6 +409,7 @@ def check_unit_exists(config: Config | None, unit: str | None) -> None:
     """A unit given to a user must be one of site.yaml's (422 otherwise)."""
     if unit is not None and (config is None or unit not in config.site_file.units):
         raise Invalid(
-            f"there is no unit {unit[:64]!r}; list units under units: in site.yaml first",
+            N_("there is no unit {unit!r}; list units under units: in site.yaml first"),
             code="unknown_unit",
+            unit=unit[:64],
         )

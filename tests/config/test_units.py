@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 
 from signage.accounts.staff import Actor
 from signage.config import validate_files
 from signage.config.units import screen_units, unit_screens
 from signage.config.validate import Config
-from signage.errors import Forbidden
+from signage.errors import Forbidden, SignageError
 from signage.units import (
     check_file_change,
     check_playlist_delete,
@@ -22,6 +23,7 @@ from signage.units import (
 )
 
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
+CATALOGUE = Path(__file__).resolve().parents[2] / "signage" / "translations"
 LI = Actor(name="li", role="editor", unit="banbishan")
 WANG = Actor(name="wang", role="editor", unit="liudaohe")
 COUNTY = Actor(name="zhao", role="editor")
@@ -152,6 +154,36 @@ def test_a_unit_editor_may_change_only_their_rules() -> None:
     }
     check_file_change(COUNTY, before, county, "site.yaml")
     check_file_change(LI.model_copy(update={"role": "admin"}), before, county, "site.yaml")
+
+
+def in_chinese(error: SignageError) -> str:
+    """The refusal as the staff pages word it: the catalogue's Chinese of its phrase."""
+    return error.phrase.render(Translations.load(CATALOGUE, ["zh"]).gettext)
+
+
+def test_a_refusal_names_the_unit_and_the_rule_in_english_and_in_chinese() -> None:
+    before = config_of(demo_files())
+    own = config_of(
+        with_site(
+            '    time: "08:30-17:30"\n    priority: 15', '    time: "09:00-17:00"\n    priority: 15'
+        )
+    )
+    with pytest.raises(Forbidden) as refused:
+        check_file_change(WANG, before, own, "site.yaml")
+    assert refused.value.details["part"] == "schedule 4"
+    assert refused.value.message.startswith("rule #4 of site.yaml is the county's or another")
+    assert "the rules of 六道河人民法庭: undo that change, or ask an administrator" in (
+        refused.value.message
+    )
+    words = in_chinese(refused.value)
+    assert "六道河人民法庭的规则；第 4 条规则属于院里或其他法庭。" in words
+    assert words.endswith("请撤销这处修改，或请管理员修改")
+    config = config_of(demo_files())
+    with pytest.raises(Forbidden) as refused:
+        check_screens(LI, config, ["bbs-lobby", "ldh-lobby", "lobby-east"])
+    assert refused.value.details["part"] == "ldh-lobby, lobby-east"
+    assert refused.value.message.startswith("screens ldh-lobby, lobby-east are not 半壁山")
+    assert in_chinese(refused.value).startswith("ldh-lobby、lobby-east 不是半壁山人民法庭的屏幕。")
 
 
 def test_a_unit_editor_changes_only_their_playlists() -> None:
