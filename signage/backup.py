@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from signage import __version__
 from signage.db import create_store_engine, default_database_url, meta
 from signage.errors import SignageError
+from signage.phrases import N_
 from signage.settings import Settings
 
 DATABASE = "signage.db"
@@ -125,21 +126,29 @@ def restore_backup(settings: Settings, source: Path) -> list[str]:
         occupied.append(str(database))
     if occupied:
         raise SignageError(
-            "restore only into an empty installation; these already hold something: "
-            + ", ".join(occupied),
+            N_("restore only into an empty installation; these already hold something: {occupied}"),
             code="not_empty",
+            occupied=occupied,
         )
     notes = []
     try:
         archive = tarfile.open(source, mode="r:gz")
     except (OSError, tarfile.TarError) as error:
         raise SignageError(
-            f"{source} is not a signage backup: {error}", code="bad_backup"
+            N_("{source} is not a signage backup: {reason}"),
+            code="bad_backup",
+            source=str(source),
+            reason=str(error),
         ) from None
     with archive:
         names = set(archive.getnames())
         if ABOUT not in names:
-            raise SignageError(f"{source} is not a signage backup (no {ABOUT})", code="bad_backup")
+            raise SignageError(
+                N_("{source} is not a signage backup (no {about})"),
+                code="bad_backup",
+                source=str(source),
+                about=ABOUT,
+            )
         for name, folder in folders.items():
             members = [m for m in archive.getmembers() if m.name.startswith(name + "/")]
             folder.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from signage.errors import Invalid
 
 
-def decode_chinese_text(raw: bytes, what: str, code: str) -> str:
+def decode_chinese_text(raw: bytes, template: str, code: str) -> str:
     """UTF-8 first, else GB18030 (GBK's superset, as Excel and Notepad save); 422 `code`
-    naming `what` when it is neither."""
+    worded by `template` (which names the file) when it is neither."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -15,6 +15,4 @@ def decode_chinese_text(raw: bytes, what: str, code: str) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise Invalid(
-            f"{what} is neither UTF-8 nor GBK text; save it again as UTF-8", code=code
-        ) from None
+        raise Invalid(template, code=code) from None

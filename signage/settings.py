@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from signage.errors import SettingsError
+from signage.phrases import N_, Phrase, PhraseError
 
 ENV_PREFIX = "SIGNAGE_"
 
@@ -26,7 +27,7 @@ def _text(raw: str) -> str:
 
 def _path(raw: str) -> Path:
     if not raw.strip():
-        raise ValueError("expected a folder path, got an empty value")
+        raise PhraseError(Phrase.of(N_("expected a folder path, got an empty value")))
     # Absolute from the start: a relative path would later be read against whatever folder
     # a library call assumes (Flask's send_file uses the package folder, not the CWD).
     return Path(raw.strip()).expanduser().resolve()
@@ -37,9 +38,23 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         try:
             value = int(str(raw).strip())
         except ValueError:
-            raise ValueError(f"expected a whole number from {low} to {high}, got {raw!r}") from None
+            raise PhraseError(
+                Phrase.of(
+                    N_("expected a whole number from {low} to {high}, got {raw!r}"),
+                    low=low,
+                    high=high,
+                    raw=raw,
+                )
+            ) from None
         if not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}, got {value}")
+            raise PhraseError(
+                Phrase.of(
+                    N_("expected a whole number from {low} to {high}, got {value}"),
+                    low=low,
+                    high=high,
+                    value=value,
+                )
+            )
         return value
 
     return parse
@@ -49,7 +64,11 @@ def _choice(*options: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = str(raw).strip().lower()
         if value not in options:
-            raise ValueError(f"expected one of {', '.join(options)}, got {raw!r}")
+            raise PhraseError(
+                Phrase.of(
+                    N_("expected one of {options}, got {raw!r}"), options=list(options), raw=raw
+                )
+            )
         return value
 
     return parse
@@ -58,7 +77,7 @@ def _choice(*options: str) -> Callable[[str], str]:
 def _switch(raw: str) -> bool:
     value = raw.strip().lower()
     if value not in ("on", "off"):
-        raise ValueError(f"expected on or off, got {raw!r}")
+        raise PhraseError(Phrase.of(N_("expected on or off, got {raw!r}"), raw=raw))
     return value == "on"
 
 
@@ -66,21 +85,25 @@ def _url(raw: str) -> str:
     value = raw.strip().rstrip("/")
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"expected an address like http://10.0.0.5:8000, got {raw!r}")
+        raise PhraseError(
+            Phrase.of(N_("expected an address like http://10.0.0.5:8000, got {raw!r}"), raw=raw)
+        )
     return value
 
 
 def _urls(raw: str) -> tuple[str, ...]:
     found = tuple(_url(part) for part in re.split(r"[\s,]+", raw) if part)
     if len(found) > 20:
-        raise ValueError("expected at most 20 addresses")
+        raise PhraseError(Phrase.of(N_("expected at most {count} addresses"), count=20))
     return found
 
 
 def _time_of_day_or_off(raw: str) -> str:
     value = raw.strip().lower()
     if value != "off" and not re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", value):
-        raise ValueError(f"expected a time of day like 04:00, or off, got {raw!r}")
+        raise PhraseError(
+            Phrase.of(N_("expected a time of day like 04:00, or off, got {raw!r}"), raw=raw)
+        )
     return value
 
 
@@ -275,7 +298,11 @@ def _resolve(
     """Each setting with its value in effect and where that value came from."""
     unknown = sorted(set(overrides) - set(SETTINGS_BY_NAME))
     if unknown:
-        raise SettingsError(f"unknown setting {unknown[0]}; known: {', '.join(SETTINGS_BY_NAME)}")
+        raise SettingsError(
+            N_("unknown setting {name}; known: {known}"),
+            name=unknown[0],
+            known=list(SETTINGS_BY_NAME),
+        )
     for setting in SETTINGS:
         env_name = ENV_PREFIX + setting.name
         if setting.name in overrides:
@@ -290,7 +317,10 @@ def _resolve(
         try:
             yield setting, setting.parse(raw if isinstance(raw, str) else str(raw)), source
         except ValueError as exc:
-            raise SettingsError(f"{label}: {exc}") from None
+            problem = exc.phrase if isinstance(exc, PhraseError) else str(exc)
+            raise SettingsError(
+                N_("{setting}: {problem}"), setting=label, problem=problem
+            ) from None
 
 
 def load_settings(

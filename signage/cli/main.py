@@ -22,6 +22,7 @@ from signage.config import Config, Issue, load_folder
 from signage.config.validate import media_issues
 from signage.config.when import json_values, parse_moment
 from signage.errors import SignageError
+from signage.phrases import N_
 from signage.programme.segments import facts_from_rows, requirement_issues
 from signage.settings import Settings, load_settings
 
@@ -218,11 +219,13 @@ def preview(screen_id: str, at_text: str | None, hours: int, as_json: bool) -> N
     if config is None:
         for issue in issues:
             _say(str(issue))
-        raise SignageError("the configuration has errors; fix them first (signage check)")
+        raise SignageError(N_("the configuration has errors; fix them first (signage check)"))
     if screen_id not in config.screens:
         raise SignageError(
-            f"there is no screen {screen_id!r}; screens: {', '.join(config.screens)}",
+            N_("there is no screen {screen_id!r}; screens: {screens}"),
             code="not_found",
+            screen_id=screen_id,
+            screens=list(config.screens),
         )
     zone = config.site.zone
     at = parse_moment(at_text, zone, dt.datetime.now(zone))
@@ -344,7 +347,7 @@ def import_media(files: tuple[Path, ...], media_id: str | None) -> None:
     from signage.jobs.preparation import import_file
 
     if media_id and len(files) > 1:
-        raise SignageError("--id names a single file; without it each id comes from its name")
+        raise SignageError(N_("--id names a single file; without it each id comes from its name"))
     parts = _parts()
     failed = 0
     for path in files:

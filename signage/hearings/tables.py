@@ -112,7 +112,11 @@ def _cell(value: Any) -> Cell:
 
 
 def _csv_rows(raw: bytes) -> list[list[Cell]]:
-    text = decode_chinese_text(raw, "the hearing list", "bad_hearings")
+    text = decode_chinese_text(
+        raw,
+        N_("the hearing list is neither UTF-8 nor GBK text; save it again as UTF-8"),
+        "bad_hearings",
+    )
     sample = "\n".join(text.splitlines()[:10])  # past a title line that has no separators
     delimiter = max((",", "\t", ";", "，"), key=sample.count)
     try:

@@ -51,7 +51,11 @@ def to_webvtt(raw: bytes, filename: str = "", clip_seconds: float | None = None)
             size_kb=CAPTIONS_LARGEST // 1024,
         )
     text = (
-        decode_chinese_text(raw, N_("the captions file"), "bad_captions")
+        decode_chinese_text(
+            raw,
+            N_("the captions file is neither UTF-8 nor GBK text; save it again as UTF-8"),
+            "bad_captions",
+        )
         .replace("\r\n", "\n")
         .replace("\r", "\n")
     )

@@ -23,6 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from signage.errors import SignageError
+from signage.phrases import N_
 
 log = logging.getLogger("signage.db")
 # Alembic says which backend it found at INFO on every check: noise in a clean start.
@@ -101,10 +102,15 @@ def ensure_schema(engine: Engine) -> None:
         return
     found = current_revision(engine) or "empty"
     raise SignageError(
-        f"the database schema is at revision {found}, this release needs {head}: "
-        f"run `{UPGRADE_COMMAND}` once, then start again",
+        N_(
+            "the database schema is at revision {found}, this release needs {head}: "
+            "the administrator runs `{command}` once, then starts it again"
+        ),
         code="schema_out_of_date",
         status=503,
+        found=found,
+        head=head,
+        command=UPGRADE_COMMAND,
     )
 
 

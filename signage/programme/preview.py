@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from signage.config.validate import Config
 from signage.config.when import iso
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.programme.schedule import (
     PlannedItem,
     RuleVerdict,
@@ -29,9 +30,12 @@ def check_preview_time(at: dt.datetime, moment: dt.datetime) -> dt.datetime:
     """`at` when it is within PREVIEW_REACH of `moment`; 422 in plain words otherwise."""
     if abs(at - moment) > PREVIEW_REACH:
         raise Invalid(
-            f"the player can be previewed up to {PREVIEW_REACH.days} days before or after now; "
-            "choose a nearer time",
+            N_(
+                "the player can be previewed up to {days} days before or after now; choose a "
+                "nearer time"
+            ),
             code="bad_time",
+            days=PREVIEW_REACH.days,
         )
     return at
 

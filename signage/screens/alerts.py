@@ -164,7 +164,7 @@ def check_alert(
             )
         )
     if problems:
-        raise Invalid("the alert was not posted; see details", details=problems)
+        raise Invalid(N_("the alert was not posted; see details"), details=problems)
     return text, targets
 
 
@@ -181,7 +181,7 @@ def post_alert(
     `allowed` is the setting URGENT_MESSAGES_BY: staff, or reviewers (and admins) only."""
     if allowed == "reviewers" and not may_review(user):
         raise Forbidden(
-            "urgent messages are put up by reviewers and administrators here; ask one of them",
+            N_("urgent messages are put up by reviewers and administrators here; ask one of them"),
             code="urgent_by_reviewers",
         )
     config = screens.config()
@@ -221,7 +221,7 @@ def end_alert(screens: ScreenService, alert_id: int, user: StaffUser) -> Alert:
     store = screens.store
     row = alert_row(store, alert_id)
     if row is None:
-        raise NotFound(f"there is no alert {alert_id}")
+        raise NotFound(N_("there is no alert {alert_id}; reload the page"), alert_id=alert_id)
     check_screens(user, screens.config(), row["screens"])
     if _end_alert_row(store, alert_id, now()):
         screens.invalidate()

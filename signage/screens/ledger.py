@@ -25,6 +25,7 @@ from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.db import Store, plays
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.programme.segments import requirement_window
 from signage.screens.plays import MAX_REPORT_DAYS
 from signage.screens.uptime import uptime_by_day
@@ -199,9 +200,13 @@ class Ledger:
 def check_range(first: dt.date, last: dt.date) -> None:
     """422 unless the range runs forwards and is at most a year long."""
     if last < first:
-        raise Invalid("?to= must not come before ?from=", code="bad_range")
+        raise Invalid(N_("?to= must not come before ?from="), code="bad_range")
     if (last - first).days >= MAX_REPORT_DAYS:
-        raise Invalid(f"a report covers at most {MAX_REPORT_DAYS} days", code="bad_range")
+        raise Invalid(
+            N_("a report covers at most {days} days; choose a shorter stretch"),
+            code="bad_range",
+            days=MAX_REPORT_DAYS,
+        )
 
 
 def stored_plays(store: Store, config: Config, first: dt.date, last: dt.date) -> Iterator[PlayRow]:

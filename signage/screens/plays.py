@@ -29,6 +29,7 @@ from signage.config.validate import Config
 from signage.db import Store, now, plays
 from signage.errors import Invalid
 from signage.media.library import media_titles, media_topics
+from signage.phrases import N_
 from signage.programme.segments import CAMPAIGN, REQUIRED
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -190,7 +191,7 @@ def store_plays(
     ]
     if repeated:
         raise Invalid(
-            "the batch was not stored: give each play its own id; see details",
+            N_("the batch was not stored: give each play its own id; see details"),
             code="duplicate_play",
             details=repeated,
         )
@@ -202,7 +203,9 @@ def store_plays(
     ]
     if future:
         raise Invalid(
-            "the batch was not stored: some plays start in the future; check the screen's clock",
+            N_(
+                "the batch was not stored: some plays start in the future; check the screen's clock"
+            ),
             code="future_play",
             details=future,
         )
@@ -250,9 +253,13 @@ def play_report(
     """Plays and seconds per day (in the site's zone), screen and item, in that order; of
     `screens` only, when given (a unit's)."""
     if last < first:
-        raise Invalid("?to= must not come before ?from=", code="bad_range")
+        raise Invalid(N_("?to= must not come before ?from="), code="bad_range")
     if (last - first).days >= MAX_REPORT_DAYS:
-        raise Invalid(f"a report covers at most {MAX_REPORT_DAYS} days", code="bad_range")
+        raise Invalid(
+            N_("a report covers at most {days} days; choose a shorter stretch"),
+            code="bad_range",
+            days=MAX_REPORT_DAYS,
+        )
     zone = config.site.zone
     start = dt.datetime.combine(first, dt.time(), zone)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)

@@ -16,6 +16,7 @@ from signage.db import Store, digest
 from signage.errors import Forbidden, NotFound, SignageError
 from signage.hearings.board import HEARINGS_CHANGED, hearing_rows
 from signage.media.library import MEDIA_CHANGED, ready_media
+from signage.phrases import N_
 from signage.programme.manifest import (
     Manifest,
     ManifestAlert,
@@ -79,7 +80,10 @@ class ScreenService:
         config = self.state.current
         if config is None:
             raise SignageError(
-                "the configuration has errors and none has loaded yet; run `signage check`",
+                N_(
+                    "the configuration has errors and none has loaded yet; the administrator "
+                    "sees them with `signage check`"
+                ),
                 code="config_unavailable",
                 status=503,
                 details=[i.to_dict() for i in self.state.errors],
@@ -104,7 +108,11 @@ class ScreenService:
         """The configuration, after checking that it has this screen (404 otherwise)."""
         config = self.config()
         if screen_id not in config.screens:
-            raise NotFound(f"there is no screen {screen_id!r} in site.yaml", code="unknown_screen")
+            raise NotFound(
+                N_("there is no screen {screen_id!r} in site.yaml"),
+                code="unknown_screen",
+                screen_id=screen_id,
+            )
         return config
 
     def verify_key(self, screen_id: str, key: str) -> None:
@@ -121,7 +129,11 @@ class ScreenService:
             or not hmac.compare_digest(digest(key), record["key_hash"])
         ):
             raise Forbidden(
-                "this screen is not authorised: its key is missing or wrong", code="bad_screen_key"
+                N_(
+                    "this screen is not authorised: its key is missing or wrong; ask an "
+                    "administrator to set it up again"
+                ),
+                code="bad_screen_key",
             )
 
     def is_some_screens_key(self, key: str) -> bool:
@@ -172,7 +184,7 @@ class ScreenService:
         what the live screen is served."""
         config = config or self.screen(screen_id)
         if screen_id not in config.screens:
-            raise NotFound(f"there is no screen {screen_id!r} in site.yaml")
+            raise NotFound(N_("there is no screen {screen_id!r} in site.yaml"), screen_id=screen_id)
         return self._programme(config, screen_id, moment)[0]
 
     def _build(

@@ -16,6 +16,7 @@ from signage.accounts.audit import audit
 from signage.accounts.staff import StaffUser
 from signage.db import Store, screen_requests, screen_snapshots
 from signage.errors import Invalid, SignageError
+from signage.phrases import N_
 
 MAX_SNAPSHOT_BYTES = 512 * 1024  # a 960-pixel-wide JPEG of a lobby screen is 30-150 KB
 LARGEST_SIDE = 4096  # pixels; bigger is not a screen's picture
@@ -41,17 +42,21 @@ def check_jpeg(data: bytes) -> None:
     picture whose header promises more pixels than a screen has."""
     if len(data) > MAX_SNAPSHOT_BYTES:
         raise SignageError(
-            f"a snapshot is at most {MAX_SNAPSHOT_BYTES // 1024} KB", "too_large", 413
+            N_("a snapshot is at most {kb} KB"),
+            code="too_large",
+            status=413,
+            kb=MAX_SNAPSHOT_BYTES // 1024,
         )
-    refusal = Invalid("the snapshot is not a JPEG picture", code="not_jpeg")
+    refusal = Invalid(N_("the snapshot is not a JPEG picture"), code="not_jpeg")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=["JPEG"]) as picture:
                 if max(picture.size) > LARGEST_SIDE:
                     raise Invalid(
-                        f"a snapshot is at most {LARGEST_SIDE} pixels wide and high",
+                        N_("a snapshot is at most {pixels} pixels wide and high"),
                         code="not_jpeg",
+                        pixels=LARGEST_SIDE,
                     )
                 picture.load()  # a cut-off file fails here, not in a staff browser
     except (

@@ -13,6 +13,7 @@ from signage.config.units import screen_units
 from signage.config.validate import Config
 from signage.db import Store, now, screen_status
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.programme.preview import ItemSummary, RuleSummary, item_of, rule_of
 from signage.programme.schedule import explain, hours_state, is_awake, resolve_segments
 from signage.screens.heartbeat import CacheReport, Engine, NowPlaying, UnplayableClip, read_back
@@ -200,9 +201,11 @@ class Timeline(BaseModel):
 def timeline(config: Config, screen_id: str, start: dt.datetime, end: dt.datetime) -> Timeline:
     """What the screen plays from start to end (at most 14 days) and which rule decides."""
     if end <= start:
-        raise Invalid("?to= must come after ?from=", code="bad_range")
+        raise Invalid(N_("?to= must come after ?from="), code="bad_range")
     if end - start > MAX_TIMELINE:
-        raise Invalid("a timeline covers at most 14 days; narrow ?from= and ?to=", code="bad_range")
+        raise Invalid(
+            N_("a timeline covers at most 14 days; narrow ?from= and ?to="), code="bad_range"
+        )
     zone = config.site.zone
     segments = []
     for segment in resolve_segments(config, screen_id, start, end):

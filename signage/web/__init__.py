@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from signage.errors import SignageError
 from signage.parts import Signage
+from signage.phrases import N_
 from signage.web import (
     access_log,
     admin,
@@ -85,12 +86,17 @@ def create_web_app(instance: Signage) -> Flask:
             400: "bad_request",
             415: "unsupported_media_type",
         }.get(error.code or 500, "http_error")
-        message = {
-            404: "there is nothing at this address",
-            405: f"{request.method} is not allowed here",
-            413: "the request body is too large",
-        }.get(error.code or 500, error.description or "the request failed")
-        return SignageError(message, code, error.code).to_dict(), error.code
+        template = {
+            404: N_("there is nothing at this address"),
+            405: N_("{method} is not allowed here"),
+            413: N_("the request body is too large"),
+            400: N_("the request could not be read; reload the page and try again"),
+            415: N_("the request body is not of a type this address takes; send JSON"),
+        }.get(error.code or 500, N_("the request failed (HTTP {number}); try again"))
+        refused = SignageError(
+            template, code=code, status=error.code, method=request.method, number=error.code
+        )
+        return _domain_error(refused)
 
     return app
 

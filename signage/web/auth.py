@@ -13,6 +13,8 @@ from signage.accounts.staff import Role, StaffUser
 from signage.accounts.tokens import user_by_token
 from signage.accounts.users import authenticate, user_by_name
 from signage.errors import Forbidden, Unauthorized
+from signage.phrases import N_
+from signage.units import role_words
 from signage.web.context import parts
 from signage.web.csrf import check_csrf
 
@@ -30,8 +32,10 @@ def current_user() -> StaffUser | None:
         user = user_by_token(store, header.removeprefix("Bearer ").strip())
         if user is None:
             raise Unauthorized(
-                "the token is wrong, expired or revoked; create a new one with "
-                "`signage token create <user>`",
+                N_(
+                    "the token is wrong, expired or revoked; create a new one with "
+                    "`signage token create <user>`"
+                ),
                 code="bad_token",
             )
     elif session.get("user"):
@@ -66,7 +70,7 @@ def staff_user() -> StaffUser:
     """The signed-in staff user of this request; 401 when nobody is signed in."""
     user = current_user()
     if user is None:
-        raise Unauthorized("sign in first, or send the header Authorization: Bearer <token>")
+        raise Unauthorized(N_("sign in first, or send the header Authorization: Bearer <token>"))
     return user
 
 
@@ -78,7 +82,9 @@ def staff_required(role: Role | None = None) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             user = staff_user()
             if role is not None and user.role != role:
-                raise Forbidden(f"this needs the {role} role; ask an administrator")
+                raise Forbidden(
+                    N_("this needs the {role} role; ask an administrator"), role=role_words(role)
+                )
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -14,6 +14,7 @@ import secrets
 from flask import request, session
 
 from signage.errors import Forbidden
+from signage.phrases import N_
 
 SESSION_KEY = "csrf"
 FORM_FIELD = "csrf_token"
@@ -42,6 +43,8 @@ def check_csrf() -> None:
         sent = request.form.get(FORM_FIELD) or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         raise Forbidden(
-            "the form has expired or did not come from this site; reload the page and try again",
+            N_(
+                "the form has expired or did not come from this site; reload the page and try again"
+            ),
             code="csrf_failed",
         )

@@ -23,6 +23,7 @@ from signage.config.folder import MAX_FILE_BYTES
 from signage.config.forms import MOST_RULES
 from signage.edits.review import MAX_COMMENT
 from signage.errors import SignageError
+from signage.phrases import N_, Phrase
 
 # Values one post may hold: the schedule's most rules, each with its ticked boxes, fit.
 MOST_VALUES = 8000
@@ -214,13 +215,14 @@ def _is_list(annotation: Any) -> bool:
     return typing.get_origin(annotation) is list
 
 
-def unreadable_form(fields: list[str]) -> SignageError:
-    """The 400 `bad_form` of a post that does not fit its form, naming the fields."""
+def unreadable_form(fields: list[str | Phrase]) -> SignageError:
+    """The 400 `bad_form` of a post that does not fit its form, naming the fields (a field's
+    name, or words for what was wrong with the whole form)."""
     return SignageError(
-        f"the form could not be read (fields: {', '.join(fields)[:200]}); "
-        "reload the page and try again",
+        N_("the form could not be read (fields: {fields}); reload the page and try again"),
         code="bad_form",
         status=400,
+        fields=[field[:40] if isinstance(field, str) else field for field in fields[:8]],
     )
 
 
@@ -256,7 +258,7 @@ def _posted(model: type[F]) -> F:
     if request.is_json:
         return model.from_post(request.get_json(silent=True))
     if sum(len(values) for _, values in request.form.lists()) > MOST_VALUES:
-        raise unreadable_form([f"more than {MOST_VALUES} values"])
+        raise unreadable_form([Phrase.of(N_("more than {count} values"), count=MOST_VALUES)])
     return model.from_post(request.form)
 
 
@@ -301,7 +303,7 @@ class ScheduleForm(Form):
             return head
         rows = sorted({int(m.group(1)) for key in form if (m := _RULE_FIELD.match(key))})
         if len(rows) > MOST_RULES:
-            raise unreadable_form([f"more than {MOST_RULES} rules"])
+            raise unreadable_form([Phrase.of(N_("more than {count} rules"), count=MOST_RULES)])
         if head.rules != str(len(rows)):  # a form cut short in sending, or tampered
             raise unreadable_form(["rules"])
         head.rows = [read_form(RuleForm, form, f"rule-{n}-") for n in rows]

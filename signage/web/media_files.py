@@ -18,6 +18,7 @@ from flask import Blueprint, Response, send_file
 
 from signage.errors import NotFound, Unauthorized
 from signage.media.library import files_folder
+from signage.phrases import N_
 from signage.web.auth import current_user, screen_key_from_request
 from signage.web.context import parts
 
@@ -36,11 +37,12 @@ def media_file(name: str) -> Any:
     signage = parts()
     if not signage.screens.is_some_screens_key(screen_key_from_request()) and not current_user():
         raise Unauthorized(
-            "media files are for screens and signed-in staff", code="media_needs_key"
+            N_("media files are for screens and signed-in staff; sign in first"),
+            code="media_needs_key",
         )
     path = files_folder(signage.settings.media_dir) / name
     if not NAME.match(name) or not path.is_file():
-        raise NotFound(f"there is no media file {name[:40]!r}")
+        raise NotFound(N_("there is no media file {name!r}"), name=name[:40])
     return send_media_file(path, FOREVER)
 
 

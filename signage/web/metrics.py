@@ -22,6 +22,7 @@ from signage.db import now
 from signage.errors import Unauthorized
 from signage.media.library import preparation_totals, status_counts
 from signage.parts import Signage
+from signage.phrases import N_
 from signage.screens.status import screen_overview, screen_statuses
 from signage.web.auth import current_user
 from signage.web.context import parts
@@ -103,7 +104,8 @@ def metrics() -> Any:
     """Prometheus text format, for staff or a scraper holding SIGNAGE_METRICS_TOKEN."""
     if not _may_read():
         raise Unauthorized(
-            "sign in, or send the token set in SIGNAGE_METRICS_TOKEN", code="metrics_need_token"
+            N_("sign in, or send the token set in SIGNAGE_METRICS_TOKEN"),
+            code="metrics_need_token",
         )
     registry = _registry(parts())
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -20,6 +20,7 @@ from waitress.utilities import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from signage.errors import SignageError
+from signage.phrases import N_
 
 BODY_LIMIT = 2 * 1024 * 1024  # bytes: YAML files (1 MB at most) and JSON bodies
 UPLOAD_PATH = "/api/v1/media"  # the only route that takes large bodies (its own limit)
@@ -85,7 +86,7 @@ class _TooLargeAsJson(RequestEntityTooLarge):
 
     def to_response(self, ident: str | None = None) -> tuple[str, list[tuple[str, str]], bytes]:
         """Status, headers and body of the answer."""
-        error = SignageError("the request body is too large", "too_large", 413)
+        error = SignageError(N_("the request body is too large"), code="too_large", status=413)
         body = json.dumps(error.to_dict()).encode()
         return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
 

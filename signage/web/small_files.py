@@ -6,6 +6,7 @@ from flask import request
 
 from signage.errors import Invalid, SignageError
 from signage.media.uploads import too_large
+from signage.phrases import N_, Phrase
 
 FORM_SLACK = 64 * 1024  # multipart headers and small fields around the file
 
@@ -18,7 +19,7 @@ def small_upload(limit_bytes: int) -> tuple[bytes, str]:
     request.max_content_length = limit_bytes + FORM_SLACK
     upload = request.files.get("file")
     if upload is None:
-        raise Invalid("the form has no file; send it in a field named file", code="no_file")
+        raise Invalid(N_("the form has no file; send it in a field named file"), code="no_file")
     content = upload.stream.read(limit_bytes + 1)
     if len(content) > limit_bytes:
         raise too_large(limit_bytes)
@@ -29,11 +30,18 @@ def small_body(limit_bytes: int, content_type: str) -> bytes:
     """The raw request body of this type (415 otherwise), read whole; 413 past the limit."""
     if request.mimetype != content_type:
         raise SignageError(
-            f"send the body as {content_type}, not {request.mimetype or 'nothing'}",
-            "unsupported_media_type",
-            415,
+            N_("send the body as {wanted}, not {sent}"),
+            code="unsupported_media_type",
+            status=415,
+            wanted=content_type,
+            sent=request.mimetype or Phrase.of(N_("nothing")),
         )
-    too_large = SignageError(f"the body is larger than {limit_bytes // 1024} KB", "too_large", 413)
+    too_large = SignageError(
+        N_("the body is larger than {kb} KB"),
+        code="too_large",
+        status=413,
+        kb=limit_bytes // 1024,
+    )
     if (request.content_length or 0) > limit_bytes:
         raise too_large
     content = request.stream.read(limit_bytes + 1)

@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from signage.accounts.users import MAX_PASSWORD, MIN_PASSWORD
 from signage.errors import SignageError, Unauthorized
 from signage.media.library import TITLE_LIMIT
+from signage.phrases import N_, Phrase
 from signage.web.admin.issue_words import error_text as phrase_text
 from signage.web.auth import current_user
 from signage.web.csrf import check_csrf
@@ -309,7 +310,7 @@ def _guard() -> Any:
 def _form_too_large(error: RequestEntityTooLarge) -> Any:
     # The pages post small forms (uploads go to the API): one past the size limits was
     # tampered with, and is told as any form that could not be read.
-    refused = unreadable_form(["the whole form, too large"])
+    refused = unreadable_form([Phrase.of(N_("the whole form, too large"))])
     # Rendered without the pages' context (it asks who is signed in, which reads the form).
     page = current_app.jinja_env.get_template("admin/form_too_large.html")
     return page.render(text=error_text(refused), lang=get_locale()), 400

@@ -24,6 +24,7 @@ from signage.config.validate import SITE_FILE
 from signage.db import now
 from signage.edits.saving import Held, Saved, read_version, save_file
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import rotate_key, screen_overview
 from signage.units import check_unit_exists
@@ -197,7 +198,7 @@ def _had_courtroom(screen_id: str) -> bool:
 def _save_screen(screen_id: str, form: ScreenForm, *, new: bool) -> Saved | Held:
     """The posted screen form written into site.yaml: checked and saved like any other save."""
     if not form.name.strip():
-        raise Invalid("write the screen's name, as staff will read it", code="no_screen_name")
+        raise Invalid(N_("write the screen's name, as staff will read it"), code="no_screen_name")
     typed = [g.strip() for g in form.groups.replace("，", ",").split(",") if g.strip()]
     settings = {
         "name": form.name,

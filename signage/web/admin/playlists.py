@@ -21,6 +21,7 @@ from signage.edits.saving import (
 )
 from signage.errors import SignageError
 from signage.media.library import ready_media
+from signage.phrases import N_
 from signage.programme.qr import qr_svg
 from signage.units import check_readable, visible_playlists
 from signage.web.admin.base import bp
@@ -138,7 +139,8 @@ def playlists_check(playlist_id: str, form: PlaylistCheck) -> Any:
             text = playlist_yaml(body.playlist.model_dump(), body.base)
         except (TypeError, ValueError):
             raise SignageError(
-                "the playlist form could not be read; reload the page", code="bad_form"
+                N_("the playlist form could not be read; reload the page and try again"),
+                code="bad_form",
             ) from None
     else:
         text = body.yaml or ""

@@ -20,6 +20,7 @@ from signage.config.when import DAY_NAMES, parse_moment
 from signage.db import now
 from signage.edits.saving import read_version, save_file
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.programme.preview import describe_preview
 from signage.programme.segments import day_account, day_plan, requirement_issues
 from signage.units import unit_of
@@ -96,7 +97,7 @@ def schedule_page() -> Any:
     text = read_version(parts().settings.playlists_dir, SITE_FILE).content.decode()
     rules = schedule_model(text)
     if rules is None:
-        raise Invalid(_("site.yaml cannot be read; fix it in the History page or on disk."))
+        raise Invalid(N_("site.yaml cannot be read; fix it in the History page or on disk"))
     return _page(rules, [])
 
 

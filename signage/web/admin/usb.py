@@ -14,6 +14,7 @@ from signage.db import now
 from signage.errors import Invalid
 from signage.media import library
 from signage.packages.usb import HEIGHTS, MAX_DAYS, export_usb
+from signage.phrases import N_
 from signage.web.admin.base import bp
 from signage.web.auth import staff_user
 from signage.web.context import parts
@@ -27,10 +28,12 @@ def playlists_usb(playlist_id: str, form: UsbForm) -> Any:
     signage = parts()
     days = form.days
     if days is None or not 1 <= days <= MAX_DAYS:
-        raise Invalid(f"the days are a number from 1 to {MAX_DAYS}", code="bad_days")
+        raise Invalid(N_("the days are a number from 1 to {most}"), code="bad_days", most=MAX_DAYS)
     height = form.height
     if height not in HEIGHTS:
-        raise Invalid(f"the picture height is one of {HEIGHTS}", code="bad_height")
+        raise Invalid(
+            N_("the picture height is one of {heights}"), code="bad_height", heights=list(HEIGHTS)
+        )
     config = signage.screens.config()
     today = now().astimezone(config.site.zone).date()
     # Beside the media (the disk meant for large files), in folders of our own naming; the

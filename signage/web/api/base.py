@@ -8,6 +8,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel, ValidationError
 
 from signage.errors import Invalid
+from signage.phrases import N_
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -19,7 +20,7 @@ def parse_body(model: type[M]) -> M:
     payload: Any = request.get_json(silent=True)
     if payload is None:
         raise Invalid(
-            "the request body must be JSON (Content-Type: application/json)", code="bad_json"
+            N_("the request body must be JSON (Content-Type: application/json)"), code="bad_json"
         )
     try:
         return model.model_validate(payload)
@@ -28,4 +29,4 @@ def parse_body(model: type[M]) -> M:
             {"field": ".".join(str(p) for p in error["loc"]), "message": error["msg"]}
             for error in exc.errors(include_url=False)
         ]
-        raise Invalid("the request body has problems; see details", details=details) from None
+        raise Invalid(N_("the request body has problems; see details"), details=details) from None

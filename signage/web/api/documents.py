@@ -8,6 +8,7 @@ from werkzeug.http import quote_etag
 
 from signage.edits.saving import FileVersion, Held, Saved
 from signage.errors import SignageError
+from signage.phrases import N_
 from signage.web.api.base import parse_body
 from signage.web.bodies import YamlDocument
 
@@ -23,7 +24,7 @@ def yaml_body() -> tuple[bytes, str | None]:
     if request.mimetype in YAML_TYPES:
         return request.get_data(cache=False), None
     raise SignageError(
-        'send the YAML text with Content-Type: text/yaml, or JSON {"yaml": "..."}',
+        N_('send the YAML text with Content-Type: text/yaml, or JSON {{"yaml": "..."}}'),
         code="unsupported_media_type",
         status=415,
     )

@@ -15,6 +15,7 @@ from signage.hearings.board import hearing_rows
 from signage.hearings.imports import HearingsImported, import_upload
 from signage.hearings.listing import Hearing, board
 from signage.hearings.tables import HEARINGS_LARGEST
+from signage.phrases import N_
 from signage.web.answers import answers
 from signage.web.api.base import bp
 from signage.web.auth import staff_required, staff_user
@@ -30,9 +31,11 @@ def day_asked(text: str | None, zone: dt.tzinfo) -> dt.date:
         return parse_day(text)
     except ValueError:
         raise Invalid(
-            f"{text[:40]!r} is not a date from {FIRST_YEAR} to {LAST_YEAR}; "
-            "write it like 2026-12-01",
+            N_("{text!r} is not a date from {first} to {last}; write it like 2026-12-01"),
             code="bad_date",
+            text=text[:40],
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         ) from None
 
 

@@ -18,6 +18,7 @@ from signage.config.history import (
 )
 from signage.edits.saving import Held, Saved, config_file, restore_revision
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.units import check_readable, check_unit_exists
 from signage.web.answers import answers
 from signage.web.api.arguments import int_arg
@@ -71,7 +72,9 @@ def diff(file: str) -> Any:
     """A unified diff between two revisions: ?from=<rev>&to=<rev>."""
     old, new = int_arg("from"), int_arg("to")
     if old is None or new is None:
-        raise Invalid("give both revisions to compare: ?from=<rev>&to=<rev>", code="bad_argument")
+        raise Invalid(
+            N_("give both revisions to compare: ?from=<rev>&to=<rev>"), code="bad_argument"
+        )
     text = diff_revisions(_store(), readable(file), old, new)
     return Response(text, mimetype="text/x-diff")
 

@@ -22,6 +22,7 @@ from signage.media.uploads import (
     too_large,
 )
 from signage.parts import Signage
+from signage.phrases import N_
 from signage.units import check_media, check_media_delete, upload_unit
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
@@ -152,7 +153,7 @@ def change_media(media_id: str) -> Any:
     change = parse_body(MediaChange)
     user = staff_user()
     if change.published is not None and user.role != "admin":
-        raise Forbidden("only an admin publishes media to other courts")
+        raise Forbidden(N_("only an admin publishes media to other courts; ask an administrator"))
     # 404 before any change; a unit's people change only their unit's uploads
     check_media(user, instance.state.current, library.media_row(instance.store, media_id))
     if change.published is not None:

@@ -18,6 +18,7 @@ from signage.edits.saving import (
     save_file,
 )
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.units import check_readable, visible_playlists
 from signage.web.answers import answers
 from signage.web.api.base import bp
@@ -66,7 +67,8 @@ def create_playlist() -> Any:
     playlist_id = body_id or request.args.get("id")
     if not playlist_id:
         raise Invalid(
-            'name the new playlist: ?id=<playlist-id> or "id" in the JSON body', code="missing_id"
+            N_('name the new playlist: ?id=<playlist-id> or "id" in the JSON body'),
+            code="missing_id",
         )
     saved = save_file(
         parts(),

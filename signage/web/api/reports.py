@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from signage.config.validate import Config
 from signage.db import Store, now
 from signage.errors import Invalid
+from signage.phrases import N_
 from signage.screens.ledger import GROUPINGS, Grouping, Ledger, LedgerRow, build_ledger
 from signage.screens.ledger_book import (
     CampaignRow,
@@ -60,7 +61,7 @@ def plays_report() -> Any:
     screen = request.args.get("screen") or None
     output = request.args.get("format", "json")
     if output not in ("json", "csv"):
-        raise Invalid("?format= is json or csv", code="bad_argument")
+        raise Invalid(N_("?format= is json or csv"), code="bad_argument")
     only = visible_screens(staff_user(), config, request.args.get("unit") or None)
     rows = play_report(signage.store, config, first, last, screen, only)
     if output == "json":
@@ -97,7 +98,7 @@ def ledger_report() -> Any:
     config = signage.screens.config()
     output = request.args.get("format", "json")
     if output not in ("json", "csv", "xlsx"):
-        raise Invalid("?format= is json, csv or xlsx", code="bad_argument")
+        raise Invalid(N_("?format= is json, csv or xlsx"), code="bad_argument")
     ledger = ledger_of_request(signage.store, config)
     first, last, by = ledger.first, ledger.last, ledger.by
     if output == "json":
@@ -141,5 +142,5 @@ def ledger_of_request(store: Store, config: Config) -> Ledger:
     last = date_arg("to", today)
     by = request.args.get("by") or "topic"
     if by not in GROUPINGS:
-        raise Invalid("?by= is topic, unit, screen or item", code="bad_argument")
+        raise Invalid(N_("?by= is topic, unit, screen or item"), code="bad_argument")
     return build_ledger(store, config, first, last, by)  # type: ignore[arg-type]

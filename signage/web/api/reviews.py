@@ -21,6 +21,7 @@ from signage.edits.saving import Saved
 from signage.errors import Invalid
 from signage.media import library
 from signage.media.listing import Media
+from signage.phrases import N_
 from signage.web.answers import answers
 from signage.web.api.base import bp, parse_body
 from signage.web.api.documents import saved_answer
@@ -51,7 +52,9 @@ def list_reviews() -> Any:
     """Drafts, newest first, ?state=pending|approved|rejected; editors see their own."""
     state = request.args.get("state") or None
     if state is not None and state not in STATES:
-        raise Invalid(f"?state= must be one of {', '.join(STATES)}", code="bad_argument")
+        raise Invalid(
+            N_("?state= must be one of {states}"), code="bad_argument", states=list(STATES)
+        )
     rows = visible_reviews(parts().store, staff_user(), state)
     zone = site_zone(parts())
     return ReviewList(reviews=[review_summary(row, zone) for row in rows])

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import NotFound
+from signage.phrases import N_
 from signage.programme.segments import day_plan
 from signage.screens.snapshots import Request, ask_screen, latest_snapshot
 from signage.screens.status import (
@@ -92,7 +93,11 @@ def screen_snapshot(screen_id: str) -> Any:
     signage.screens.screen(screen_id)
     snapshot = latest_snapshot(signage.store, screen_id)
     if snapshot is None:
-        raise NotFound(f"screen {screen_id!r} has sent no snapshot yet", code="no_snapshot")
+        raise NotFound(
+            N_("screen {screen_id!r} has sent no snapshot yet"),
+            code="no_snapshot",
+            screen_id=screen_id,
+        )
     response = Response(snapshot.jpeg, mimetype="image/jpeg")
     response.last_modified = snapshot.taken_at
     response.cache_control.private = True
