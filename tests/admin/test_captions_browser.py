@@ -39,7 +39,7 @@ def test_captions_go_with_their_clip_and_bad_ones_are_refused(
     bad = tmp_path / "坏的.srt"
     bad.write_text("这不是字幕", encoding="utf-8")
     row.locator("input.captions-file").set_input_files(bad)
-    expect(row.locator(".refused")).to_contain_text("字幕未保存: 无法读取字幕文件")
+    expect(row.locator(".refused")).to_contain_text("字幕未保存: 无法按 SRT 格式读取字幕")
     shot(page, "media-captions-refused")
 
     # The preview shows them as screens do; then they are removed from the page.

@@ -20,7 +20,7 @@ def test_a_file_that_is_no_hearing_list_is_refused_in_chinese(browser: Browser, 
     )
     page.click("#hearings-upload button.primary")
     problem = page.locator("#hearings-problem")
-    # The API's code (bad_hearings) worded by the one table, without its English message.
+    # The API's phrase in the catalogue's words (error.text), without its English message.
     expect(problem).to_contain_text("开庭排期表无法读取")
     expect(problem).not_to_contain_text("header row")
     assert english_sentences(page.content()) == []

@@ -38,7 +38,9 @@ def fleet_module() -> ModuleType:
     return module
 
 
-def test_two_hundred_screens_polling_every_15_seconds(postgres: PostgresServer, tmp_path: Path) -> None:
+def test_two_hundred_screens_polling_every_15_seconds(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
     plot = tmp_path / "fleet.png"
     fleet = fleet_module()
     figures = fleet.run_fleet(SCREENS, RUN_SECONDS, POLL_SECONDS, plot, postgres)

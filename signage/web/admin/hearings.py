@@ -10,7 +10,7 @@ from flask_babel import gettext
 from signage.hearings.board import hearing_rows
 from signage.hearings.listing import board
 from signage.hearings.records import REASONS
-from signage.web.admin.base import bp, refusal_texts
+from signage.web.admin.base import bp
 from signage.web.api.hearings import day_asked
 from signage.web.context import parts
 
@@ -31,5 +31,4 @@ def hearings_page() -> Any:
         upload_url=url_for("api.upload_hearings"),
         page_url=url_for("admin.hearings_page"),
         reasons={reason: gettext(reason) for reason in REASONS},
-        refusals=refusal_texts(),
     )

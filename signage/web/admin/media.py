@@ -16,7 +16,7 @@ from signage.accounts.audit import audit
 from signage.media import library
 from signage.phrases import render_phrase
 from signage.units import check_media
-from signage.web.admin.base import bp, refusal_texts
+from signage.web.admin.base import bp
 from signage.web.admin.layout import playlist_name
 from signage.web.auth import staff_required, staff_user
 from signage.web.context import parts
@@ -53,7 +53,6 @@ def media_page() -> Any:
         failures=_failures(rows),
         query=query,
         topic_names=_topic_names(),
-        refusals=refusal_texts(),
         upload_url=url_for("api.upload_media"),
         review_on=instance.settings.review,
         # A refused delete names the playlists using the clip: by the names staff know.

@@ -24,9 +24,10 @@ def yaml_body() -> tuple[bytes, str | None]:
     if request.mimetype in YAML_TYPES:
         return request.get_data(cache=False), None
     raise SignageError(
-        N_('send the YAML text with Content-Type: text/yaml, or JSON {{"yaml": "..."}}'),
+        N_("send the YAML text with Content-Type: text/yaml, or JSON {example}"),
         code="unsupported_media_type",
         status=415,
+        example='{"yaml": "..."}',
     )
 
 

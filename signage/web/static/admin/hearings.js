@@ -50,6 +50,6 @@ document.getElementById('hearings-upload').addEventListener('submit', async (eve
   }
   const error = body.error || {};
   const details = Array.isArray(error.details) ? error.details.filter((d) => d && d.row) : [];
-  const words = hearings.refusals[error.code] || error.message;
+  const words = error.text || error.message;
   showRejected(details, `${hearings.texts.refused} ${words || response.status}`);
 });

@@ -7,9 +7,16 @@ const media = JSON.parse(document.getElementById('media-data').textContent);
 const T = media.texts;
 const POLL_MS = 1000;
 
+/** The words of an API refusal: in the page's language (the server words it for a page). */
 function refusal(body) {
-  const error = body.error && typeof body.error === 'object' ? body.error : body;
-  return error.text || media.refusals[error.code || body.error_code] || error.message || body.error || '';
+  const error = body.error && typeof body.error === 'object' ? body.error : {};
+  return error.text || error.message || '';
+}
+
+/** Why a clip failed to prepare, as its row in the table says it (in the page's language). */
+function failure(id, body) {
+  const shown = document.querySelector(`#library tr[data-id="${CSS.escape(id)}"] .flash.error`);
+  return shown ? shown.textContent.trim() : body.error || '';
 }
 
 function uploadRow(file) {
@@ -58,7 +65,7 @@ function follow(id, view) {
       if (body.thumbnail_url) view.row.firstChild.replaceWith(el('img', { class: 'thumb', src: body.thumbnail_url, alt: '' }));
     } else {
       view.row.classList.add('failed');
-      view.state.textContent = `${T.failed}: ${refusal(body)}`;
+      view.state.textContent = `${T.failed}: ${failure(id, body)}`;
     }
   };
   poll();
