@@ -104,7 +104,7 @@ def ensure_schema(engine: Engine) -> None:
     raise SignageError(
         N_(
             "the database schema is at revision {found}, this release needs {head}: "
-            "the administrator runs `{command}` once, then starts it again"
+            "run `{command}` once, then start it again"
         ),
         code="schema_out_of_date",
         status=503,

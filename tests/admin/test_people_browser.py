@@ -19,7 +19,7 @@ def test_an_editor_cannot_reach_user_admin(browser: Browser, site: Site) -> None
     expect(page.locator(".top nav")).not_to_contain_text("用户")
     response = page.goto(site.url + "/admin/users")
     assert response is not None and response.status == 403
-    expect(page.locator(".flash.error")).to_contain_text("仅限管理员")
+    expect(page.locator(".flash.error")).to_contain_text("需要管理员权限")
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     token = page.locator("meta[name=csrf-token]").get_attribute("content")
     posted = requests.post(

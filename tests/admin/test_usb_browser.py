@@ -43,4 +43,4 @@ def test_days_out_of_range_are_refused_in_words(browser: Browser, site: Site):
     page.goto(site.url + "/admin/playlists")
     form = page.locator("tr", has=page.locator("a[href$='/playlists/evening']")).locator("form.usb")
     form.evaluate("f => { f.days.removeAttribute('max'); f.days.value = '9999'; f.submit(); }")
-    expect(page.locator(".flash, .error").first).to_contain_text("天数请填写1到366之间的数字")
+    expect(page.locator(".flash, .error").first).to_contain_text("天数请填写 1 到 366 之间的数字")
