@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -243,3 +244,32 @@ def test_a_short_user_name_inside_a_good_phrase_is_fine(run: Invoke) -> None:
     assert (
         run("user", "add", "li", "--role", "editor", "--password", "lilac garden 7").exit_code == 0
     )
+
+
+def test_a_stop_sent_while_the_worker_starts_lets_the_start_finish_then_stops_cleanly(
+    run: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # systemd may stop a worker a moment after starting it. A stop raised as an exception
+    # from the signal handler landed inside APScheduler's start (a lock broken, a traceback,
+    # the lease not handed back: seen on 3 December); now the start finishes, then it stops.
+    import signal
+
+    from signage.jobs import scheduler
+
+    steps: list[str] = []
+
+    def start(parts: object, serves_web: bool) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, mid-start
+        steps.append("started")
+
+    monkeypatch.setattr(scheduler, "start_scheduler", start)
+    monkeypatch.setattr(scheduler, "stop_scheduler", lambda parts: steps.append("stopped"))
+    kept = {each: signal.getsignal(each) for each in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        result = run("worker")
+    finally:
+        for each, handler in kept.items():
+            signal.signal(each, handler)
+    assert result.exit_code == 0
+    assert steps == ["started", "stopped"]
+    assert "stopping (SIGTERM)" in result.stderr and "worker stopped" in result.stderr

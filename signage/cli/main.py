@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import signal
 import sys
-import time
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,15 +119,28 @@ def worker() -> None:
 
     parts = _parts()
     _say("worker running; stop with Ctrl-C")
-    _stop_on_sigterm()
+    stopping = _stop_event()
     try:
         start_scheduler(parts, serves_web=False)
-        while True:  # the stop signal's SystemExit is raised here, in our own code
-            time.sleep(3600)
-    except (KeyboardInterrupt, SystemExit):
+        stopping.wait()
         _say("worker stopped")
     finally:
         stop_scheduler(parts)
+
+
+def _stop_event() -> threading.Event:
+    """An event SIGTERM and Ctrl-C set. Unlike an exception raised in the handler, it cannot
+    land inside the scheduler's start (a stop sent while the worker starts would break a
+    lock there and end in a traceback, the lease not handed back)."""
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: Any) -> None:
+        _say(f"stopping ({signal.Signals(signum).name})")
+        stopping.set()
+
+    for each in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(each, stop)
+    return stopping
 
 
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
