@@ -380,6 +380,9 @@ $('add-tip').addEventListener('click', () => {
   const titles = document.querySelectorAll('.tip-title');
   titles[titles.length - 1].focus();
 });
+// The add buttons come disabled from the server: a click before their handlers were attached
+// (a slow box, a quick hand) would be lost without a word.
+for (const button of document.querySelectorAll('.add-bar button')) button.disabled = false;
 $('issues').addEventListener('click', (event) => {
   const line = Number(event.target.dataset?.line);
   if (!line || state.mode !== 'yaml') return;
