@@ -36,23 +36,16 @@ def _path(raw: str) -> Path:
 def _int_between(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
         try:
-            value = int(str(raw).strip())
+            value: int | None = int(str(raw).strip())
         except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
             raise PhraseError(
                 Phrase.of(
-                    N_("expected a whole number from {low} to {high}, got {raw!r}"),
+                    N_("expected a whole number from {low} to {high}, got {raw}"),
                     low=low,
                     high=high,
-                    raw=raw,
-                )
-            ) from None
-        if not low <= value <= high:
-            raise PhraseError(
-                Phrase.of(
-                    N_("expected a whole number from {low} to {high}, got {value}"),
-                    low=low,
-                    high=high,
-                    value=value,
+                    raw=repr(raw) if value is None else value,
                 )
             )
         return value

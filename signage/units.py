@@ -62,6 +62,20 @@ def _refuse(
     )
 
 
+def _not_your_playlist(config: Config | None, unit: str, playlist_id: str) -> Forbidden:
+    """The refusal of a change to a playlist of another unit (or of the county)."""
+    return _refuse(
+        config,
+        unit,
+        "unit_playlist",
+        playlist_id,
+        N_(
+            "playlist {part!r} is not {unit_name}'s; you may change only your unit's "
+            "playlists (they say unit: in their text), and use the county's in your rules"
+        ),
+    )
+
+
 def _rule(number: int) -> Phrase:
     """A rule of site.yaml's schedule by its place (from 1), as staff see it numbered."""
     return Phrase.of(N_("rule #{number}"), number=number)
@@ -114,16 +128,7 @@ def check_file_change(
     if old is None and on_disk is not None:
         owner = _written_unit(on_disk)
     if (old is not None or on_disk is not None) and owner != unit:
-        raise _refuse(
-            after,
-            unit,
-            "unit_playlist",
-            playlist_id,
-            N_(
-                "playlist {part!r} is not {unit_name}'s; you may change only your unit's "
-                "playlists (they say unit: in their text), and use the county's in your rules"
-            ),
-        )
+        raise _not_your_playlist(after, unit, playlist_id)
     new = after.playlists.get(playlist_id)
     if new is not None and new.unit != unit:
         raise _refuse(
@@ -198,16 +203,7 @@ def check_playlist_delete(user: Actor, config: Config | None, playlist_id: str) 
     unit = unit_of(user)
     playlist = config.playlists.get(playlist_id) if config else None
     if unit is not None and (playlist is None or playlist.unit != unit):
-        raise _refuse(
-            config,
-            unit,
-            "unit_playlist",
-            playlist_id,
-            N_(
-                "playlist {part!r} is not {unit_name}'s; you may change only your unit's "
-                "playlists (they say unit: in their text), and use the county's in your rules"
-            ),
-        )
+        raise _not_your_playlist(config, unit, playlist_id)
 
 
 def check_readable(user: Actor, config: Config | None, name: str) -> None:
