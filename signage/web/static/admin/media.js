@@ -29,12 +29,19 @@ function uploadRow(file) {
   return { row, bar, state };
 }
 
+/** The rows' buttons this script handles come disabled from the server (a click before the
+ * table's handler was attached would be lost without a word); enabled once it is. */
+function enableScripted(root) {
+  for (const button of root.querySelectorAll('button.scripted')) button.disabled = false;
+}
+
 async function showRow(id) {
   const response = await fetch(media.row_url.replace('MEDIA_ID', encodeURIComponent(id)), { credentials: 'same-origin' });
   if (!response.ok) return;
   const holder = document.createElement('tbody');
   holder.innerHTML = await response.text(); // the server's template, escaped there
   const fresh = holder.querySelector('tr');
+  enableScripted(fresh);
   const table = document.querySelector('#library tbody');
   const old = table.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
   if (old) {
@@ -196,3 +203,4 @@ document.getElementById('library').addEventListener('click', async (event) => {
   }
 });
 document.getElementById('viewer').addEventListener('close', () => document.getElementById('viewer-body').replaceChildren());
+enableScripted(document.getElementById('library')); // its click handler is attached above
