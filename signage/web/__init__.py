@@ -21,7 +21,7 @@ from signage.web import (
     metrics,
     security_headers,
 )
-from signage.web.admin.base import error_text
+from signage.web.admin.issue_words import error_text
 from signage.web.context import attach, parts
 from signage.web.request_limits import BODY_LIMIT, RowIdConverter, ShallowJSONProvider
 

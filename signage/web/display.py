@@ -28,7 +28,7 @@ from signage.db import now
 from signage.edits.review import draft_config, visible_review
 from signage.errors import Forbidden, NotFound, SignageError
 from signage.programme.preview import check_preview_time
-from signage.web.admin.base import error_text
+from signage.web.admin.issue_words import error_text
 from signage.web.auth import current_user, screen_key_from_request
 from signage.web.context import parts
 

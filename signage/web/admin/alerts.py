@@ -12,7 +12,8 @@ from signage.config.when import parse_moment
 from signage.db import now
 from signage.errors import Invalid
 from signage.screens.alerts import EVERY_SCREEN, MAX_TEXT, active_alerts, end_alert, post_alert
-from signage.web.admin.base import bp, error_text
+from signage.web.admin.base import bp
+from signage.web.admin.issue_words import error_text
 from signage.web.auth import staff_user
 from signage.web.context import parts
 from signage.web.forms import AlertForm, NoFields, takes_form

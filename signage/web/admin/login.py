@@ -10,7 +10,8 @@ from flask import redirect, render_template, request, session, url_for
 from signage.accounts.audit import audit
 from signage.accounts.users import count_users
 from signage.errors import SignageError
-from signage.web.admin.base import bp, error_text
+from signage.web.admin.base import bp
+from signage.web.admin.issue_words import error_text
 from signage.web.auth import sign_in, staff_user
 from signage.web.context import parts
 from signage.web.forms import LoginForm, NoFields, takes_form
