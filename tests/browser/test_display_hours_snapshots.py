@@ -269,10 +269,13 @@ def test_a_picture_shows_the_clip_then_the_tip_and_a_reload_is_done(
         wait_snapshot(page, lambda s: s.get("type") == "tip", POLL * 4 + 20, "no tip")
         office = sign_in(browser, site)
         card = office.locator(f"article[data-screen={SCREEN}]")
-        assert (
-            card.locator(".snapshot img").evaluate("(img) => img.complete && img.naturalWidth")
-            == 768
+        # The picture is lazy-loaded: it arrives once it is in view, not with the page.
+        shown = card.locator(".snapshot img")
+        shown.scroll_into_view_if_needed()
+        office.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0", arg=shown.element_handle()
         )
+        assert shown.evaluate("(img) => img.naturalWidth") == 768
         asked = time.monotonic()
         card.get_by_role("button", name="获取最新画面").click()
         assert "秒内送达" in office.locator(".flash").first.inner_text()
