@@ -12,6 +12,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -248,12 +249,21 @@ class Turn:
         return dt.datetime.now(ZONE) + dt.timedelta(seconds=self.ahead)
 
 
+def suite_offset() -> int | None:
+    """Seconds scripts/test-on-date sets every clock off by (FAKETIME="+N"), 0 outside it,
+    None when libfaketime is missing or FAKETIME is set some other way."""
+    faked = os.environ.get("FAKETIME", "+0")
+    if not LIBFAKETIME.exists() or not re.fullmatch(r"[+-]\d+", faked):
+        return None
+    return int(faked)
+
+
 def turn_soon(at_least: float) -> Turn:
     """A whole minute at_least seconds away on a server clock set ahead for it, so the test
     waits at_least seconds rather than up to a minute more (screens follow the server's
-    clock). Where libfaketime is missing or already sets every clock (scripts/test-on-date),
-    the server keeps the real time and the turn is the next real one."""
-    if not LIBFAKETIME.exists() or "FAKETIME" in os.environ:
+    clock). Where the clock cannot be set (no libfaketime, or a FAKETIME of another form),
+    the turn is the next one on the clock the server keeps."""
+    if suite_offset() is None:
         return Turn(next_minute(at_least), 0)
     moment = dt.datetime.now(ZONE) + dt.timedelta(seconds=at_least)
     turn = moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
@@ -262,17 +272,19 @@ def turn_soon(at_least: float) -> Turn:
 
 
 def clock_ahead_env(ahead: int) -> dict[str, str]:
-    """The environment that runs a server's clock this many seconds ahead (none for 0)."""
-    if not ahead:
+    """The environment that runs a server's clock this many seconds ahead of the suite's
+    (none for 0; under scripts/test-on-date, ahead of the date it set)."""
+    offset = suite_offset()
+    if not ahead or offset is None:
         return {}
     return {
         "LD_PRELOAD": str(LIBFAKETIME),
-        "FAKETIME": f"+{ahead}",
+        "FAKETIME": f"{offset + ahead:+d}",
         # the monotonic clock stays real, so timeouts keep their length; time.sleep then
         # needs scripts/faketime's stand-in (see its docstring)
         "FAKETIME_DONT_FAKE_MONOTONIC": "1",
         "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(FAKETIME_SLEEP), os.environ.get("PYTHONPATH")])
+            dict.fromkeys(filter(None, [str(FAKETIME_SLEEP), os.environ.get("PYTHONPATH")]))
         ),
     }
 
