@@ -583,6 +583,12 @@ def report(
         "routes": routes,
         "errors": len(errors),
         "first_errors": errors[:5],
+        # nginx's own word on a 502 or 504 (an upstream closed, refused or timed out)
+        "upstream_errors": [
+            line
+            for line in (province.work / "nginx" / "error.log").read_text().splitlines()
+            if "upstream" in line
+        ][:5],
         "plays_sent": len(fleet.sent_ids),
         "plays_stored": len(stored & fleet.sent_ids),
         "plays_stored_unsent": len(stored - fleet.sent_ids),

@@ -25,8 +25,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # time between two reads of the body, not the whole transfer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-# Screens poll every 30 s; nginx keeps its own upstream connections, so a short keep-alive.
-keepalive = 5
+# Seconds an idle connection from nginx stays open. nginx reuses its upstream connections
+# (deploy/nginx.conf `keepalive`) and drops idle ones after its `keepalive_timeout` (60 s);
+# gunicorn must wait longer, or a screen's POST sent on a connection gunicorn is just closing
+# gets a 502 (seen once among 200 screens, 7 December). tests/deploy/test_nginx.py checks it.
+keepalive = 75
 
 # The application writes one access line per request itself (without screen keys), so
 # gunicorn's own access log stays off; errors go to the journal.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import ssl
 import subprocess
 import time
@@ -22,8 +23,14 @@ import urllib3
 from signage.accounts.login_limit import ADDRESS_LIMIT
 from signage.media.ffmpeg import locate_binaries
 from tests.commands import run_signage
-from tests.deploy.nginx import NGINX, Nginx, start_nginx
-from tests.deploy.processes import Process, signage_env, start_gunicorn, start_worker
+from tests.deploy.nginx import NGINX, SITE, Nginx, start_nginx
+from tests.deploy.processes import (
+    GUNICORN_CONF,
+    Process,
+    signage_env,
+    start_gunicorn,
+    start_worker,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -217,3 +224,16 @@ def test_a_court_server_behind_nginx(court: Court, tmp_path: Path) -> None:
     assert lobby["address"] == "127.0.0.4"
     assert key not in court.nginx.access_log.read_text()
     assert key not in court.web.text()
+
+
+def test_nginx_drops_an_idle_upstream_connection_before_gunicorn_does() -> None:
+    """Otherwise nginx may send a screen's request on a connection gunicorn is closing, and a
+    POST (a heartbeat, a play) gets a 502: nginx does not send it again."""
+    site = SITE.read_text(encoding="utf-8")
+    upstream = re.search(r"upstream signage_web \{(.*?)\}", site, re.S)
+    assert upstream, "deploy/nginx.conf has no upstream block"
+    nginx_idle = re.search(r"keepalive_timeout (\d+)s;", upstream.group(1))
+    assert nginx_idle, "the upstream block sets no keepalive_timeout"
+    gunicorn_idle = re.search(r"^keepalive = (\d+)$", GUNICORN_CONF.read_text(), re.M)
+    assert gunicorn_idle, "deploy/gunicorn.conf.py sets no keepalive"
+    assert int(nginx_idle.group(1)) < int(gunicorn_idle.group(1))
