@@ -14,6 +14,7 @@ missing it.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +32,23 @@ class Codes:
 
 
 class _Source:
+    """The package's modules, parsed once, and each node's parent, each call by the name it
+    calls, the error classes and the module-level dicts, found in one walk."""
+
     def __init__(self, package: Path) -> None:
         self.files = {path: ast.parse(path.read_text("utf-8")) for path in package.rglob("*.py")}
-        self.parents: dict[ast.AST, ast.AST] = {
-            child: node
-            for tree in self.files.values()
-            for node in ast.walk(tree)
-            for child in ast.iter_child_nodes(node)
-        }
-        self.classes = self._error_classes()
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.calls: dict[str, list[tuple[Path, ast.Call]]] = {}
+        defined: list[ast.ClassDef] = []
+        for path, tree in self.files.items():
+            for node in ast.walk(tree):
+                for child in ast.iter_child_nodes(node):
+                    self.parents[child] = node
+                if isinstance(node, ast.Call):
+                    self.calls.setdefault(_name(node.func), []).append((path, node))
+                elif isinstance(node, ast.ClassDef):
+                    defined.append(node)
+        self.classes = _error_classes(defined)
         self.dicts: dict[str, ast.Dict] = {
             target.id: node.value
             for tree in self.files.values()
@@ -48,29 +57,6 @@ class _Source:
             for target in node.targets
             if isinstance(target, ast.Name)
         }
-        self.functions: dict[str, list[ast.FunctionDef]] = {}
-        for tree in self.files.values():
-            for node in ast.walk(tree):
-                if isinstance(node, ast.FunctionDef):
-                    self.functions.setdefault(node.name, []).append(node)
-
-    def _error_classes(self) -> dict[str, ast.ClassDef]:
-        """SignageError and its subclasses (by name, as the package imports them)."""
-        defined = [
-            node
-            for tree in self.files.values()
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ClassDef)
-        ]
-        found = {node.name: node for node in defined if node.name == ROOT}
-        grew = True
-        while grew:
-            grew = False
-            for node in defined:
-                if node.name not in found and any(_name(base) in found for base in node.bases):
-                    found[node.name] = node
-                    grew = True
-        return found
 
     def _chain(self, name: str) -> list[ast.ClassDef]:
         """A class and its ancestors up to SignageError."""
@@ -114,12 +100,20 @@ class _Source:
         return None
 
     def calls_of(self, function: str) -> list[tuple[Path, ast.Call]]:
-        return [
-            (path, node)
-            for path, tree in self.files.items()
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and _name(node.func) == function
-        ]
+        return self.calls.get(function, [])
+
+
+def _error_classes(defined: list[ast.ClassDef]) -> dict[str, ast.ClassDef]:
+    """SignageError and its subclasses (by name, as the package imports them)."""
+    found = {node.name: node for node in defined if node.name == ROOT}
+    grew = True
+    while grew:
+        grew = False
+        for node in defined:
+            if node.name not in found and any(_name(base) in found for base in node.bases):
+                found[node.name] = node
+                grew = True
+    return found
 
 
 def _name(node: ast.AST) -> str:
@@ -151,7 +145,7 @@ def _template(expr: ast.expr) -> str | None:
 
 def _collect(package: Path, parameter: str, literal: Callable[[ast.expr], str | None]) -> Codes:
     """What the package's error constructions pass as `parameter`, each with a place."""
-    source = _Source(package)
+    source = _source(package)
     found = Codes()
 
     def resolve(expr: ast.expr, path: Path, depth: int = 0) -> None:
@@ -214,6 +208,11 @@ def _collect(package: Path, parameter: str, literal: Callable[[ast.expr], str | 
             if given is not None:
                 resolve(given, path)
     return found
+
+
+@functools.cache
+def _source(package: Path) -> _Source:
+    return _Source(package)
 
 
 def raised_codes(package: Path = PACKAGE) -> Codes:
