@@ -6,20 +6,22 @@ tests (config, schedule, manifest) run without either, as the modules they test 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from signage.accounts import users
 from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user, user_by_name
 from signage.parts import Signage, build_parts
 from signage.screens.keys import ensure_screen_key
+from tests.suite_order import Cost, file_order, tree_cpu
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -33,41 +35,70 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO_PLAYLISTS = REPO / "playlists"
 
 
-# Seconds each test file took in a whole run, for ordering the files (not for judging them):
-# `SIGNAGE_RECORD_DURATIONS=1 ./scripts/test` writes those of the files it ran again. A file
-# not listed yet counts as its browser/slow tests would, or as quick ones.
+# Seconds and CPU seconds each test file took in a whole run, for ordering the files (not for
+# judging them): `SIGNAGE_RECORD_DURATIONS=1 ./scripts/test` writes those of the files it ran
+# again. A file not listed yet counts as its browser/slow tests would, or as quick ones.
 DURATIONS = Path(__file__).with_name("durations.json")
-SLOW_TEST_SECONDS = 30.0
-QUICK_TEST_SECONDS = 0.2
-_recorded: Counter[str] = Counter()
+SLOW_TEST = Cost(30.0, 6.0)
+QUICK_TEST = Cost(0.2, 0.2)
+RECORDING = bool(os.environ.get("SIGNAGE_RECORD_DURATIONS"))
+_recorded: dict[str, Cost] = {}
+_cpu_mark = 0.0
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long files first, the quick ones last: the parallel run (`--dist loadfile
-    --no-loadscope-reorder`) hands whole files out in this order, so quick files fill the
-    end instead of every worker but one waiting on a long file."""
+    """The files in the order tests/suite_order.py plans: the parallel run (`--dist loadfile
+    --no-loadscope-reorder`) hands whole files out in this order."""
+    global _cpu_mark
     known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
-    guessed: Counter[str] = Counter()
+    guessed: dict[str, Cost] = {}
     for item in items:
         slow = item.get_closest_marker("browser") or item.get_closest_marker("slow")
-        guessed[_file_of(item.nodeid)] += SLOW_TEST_SECONDS if slow else QUICK_TEST_SECONDS
-    cost = {name: known.get(name, seconds) for name, seconds in guessed.items()}
-    items.sort(key=lambda item: -cost[_file_of(item.nodeid)])  # stable: files stay whole
+        test = SLOW_TEST if slow else QUICK_TEST
+        name = _file_of(item.nodeid)
+        before = guessed.get(name, Cost(0.0, 0.0))
+        guessed[name] = Cost(before.seconds + test.seconds, before.cpu + test.cpu)
+    costs = {
+        name: Cost(**known[name]) if name in known else guess for name, guess in guessed.items()
+    }
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    place = {name: n for n, name in enumerate(file_order(costs, workers, os.cpu_count() or 1))}
+    items.sort(key=lambda item: place[_file_of(item.nodeid)])  # stable: files stay whole
+    if RECORDING:
+        _cpu_mark = tree_cpu()
 
 
 def _file_of(nodeid: str) -> str:
     return nodeid.split("::")[0]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When recording, each phase's report carries the CPU seconds used since the last one
+    (a worker's reports reach the controller, which adds them up)."""
+    global _cpu_mark
+    outcome = yield
+    if RECORDING:
+        now = tree_cpu()
+        outcome.get_result().user_properties.append(("cpu", now - _cpu_mark))
+        _cpu_mark = now
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if os.environ.get("SIGNAGE_RECORD_DURATIONS"):
-        _recorded[_file_of(report.nodeid)] += report.duration  # setup, call and teardown
+    if RECORDING:
+        name = _file_of(report.nodeid)
+        before = _recorded.get(name, Cost(0.0, 0.0))
+        cpu = dict(report.user_properties).get("cpu", 0.0)
+        _recorded[name] = Cost(before.seconds + report.duration, before.cpu + cpu)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _recorded and not hasattr(session.config, "workerinput"):  # the controller only
         known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
-        known |= {name: round(seconds, 1) for name, seconds in _recorded.items()}
+        known |= {
+            name: {"seconds": round(cost.seconds, 1), "cpu": round(cost.cpu, 1)}
+            for name, cost in _recorded.items()
+        }
         DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=1) + "\n")
 
 
@@ -188,6 +219,19 @@ def browser() -> Iterator[Browser]:
 
 
 _BROWSERS: list[Browser] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_password_hashed_once() -> Iterator[None]:
+    """werkzeug's scrypt costs some 80 ms of CPU each time, and the suite's own processes
+    hashed or checked the same few passwords about 500 times (a tenth of its CPU on two
+    cores). Here each password is hashed once per process and each (hash, password) checked
+    once: still by scrypt, as in production, only not again. The servers tests start as
+    processes hash as they always do."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("generate_password_hash", "check_password_hash"):
+            patch.setattr(users, name, functools.cache(getattr(users, name)))
+        yield
 
 
 @pytest.fixture(scope="module", autouse=True)
