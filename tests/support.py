@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, Page, Playwright
 
 DEMO = Path(__file__).resolve().parent.parent / "playlists"
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own downloads are not used
@@ -53,6 +53,22 @@ def machine_clock() -> Iterator[None]:
         os.environ.update(kept)
 
 
+# Pictures of pages for a person to look at, not checks: taken only when SIGNAGE_SCREENSHOTS
+# names a folder (`SIGNAGE_SCREENSHOTS=/tmp/screens ./scripts/test`). A full-page one costs
+# about a quarter of a CPU second in Chromium, and the staff pages' tests take some 130.
+PICTURES = os.environ.get("SIGNAGE_SCREENSHOTS")
+
+
+def keep_picture(page: Page, name: str, full_page: bool = True) -> None:
+    """A screenshot of the page as <SIGNAGE_SCREENSHOTS>/<name>.png, when pictures are asked
+    for; name may hold a subfolder."""
+    if not PICTURES:
+        return
+    path = Path(PICTURES) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)
+
+
 def launch_chromium(playwright: Playwright) -> Browser:
     """Headless Debian Chromium that plays muted video without a click, as a kiosk does."""
     return playwright.chromium.launch(
@@ -87,15 +103,20 @@ class LiveServer:
     log: Path
 
     def signage(self, *args: str) -> str:
-        """Run a `signage` command against this server's folders; its stdout."""
-        done = subprocess.run(
-            [sys.executable, "-m", "signage", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
+        """Run a `signage` command against this server's folders, in this process, with the
+        server's SIGNAGE_* settings; its stdout. The same command code as `signage ARGS`,
+        without starting Python again (some 1.2 CPU seconds each time, and the suite's
+        fixtures ran about a hundred); tests/test_cli.py runs the commands as processes."""
+        from click.testing import CliRunner
+
+        from signage.cli.main import main
+
+        settings = {name: value for name, value in self.env.items() if name.startswith("SIGNAGE_")}
+        unset: dict[str, str | None] = {
+            name: None for name in os.environ if name.startswith("SIGNAGE_")
+        }
+        done = CliRunner().invoke(main, list(args), env=unset | settings, catch_exceptions=False)
+        assert done.exit_code == 0, f"signage {' '.join(args)}: {done.output}"
         return done.stdout.strip()
 
     def stop(self) -> None:

@@ -14,9 +14,8 @@ from playwright.sync_api import Browser, Page
 
 from signage.accounts.users import add_user
 from tests.admin.test_sign_in import sign_in as sign_in_client
-from tests.support import LiveServer, start_server
+from tests.support import LiveServer, keep_picture, start_server
 
-SCREENS = Path("/tmp/screens/admin")
 DEMO = Path(__file__).resolve().parents[2] / "playlists"
 PASSWORD = "correct horse battery"
 
@@ -58,12 +57,9 @@ def sign_in(browser: Browser, site: Site, name: str = "wang") -> Page:
     return page
 
 
-def shot(page: Page, name: str) -> Path:
-    """A full-page screenshot to look at: /tmp/screens/admin/<name>.png."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    path = SCREENS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot to look at, admin/<name>.png, when asked for (keep_picture)."""
+    keep_picture(page, f"admin/{name}")
 
 
 @pytest.fixture

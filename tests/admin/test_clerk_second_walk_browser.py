@@ -4,8 +4,9 @@ A county court in review mode: 李文 (publicity clerk, editor) does the seven t
 week's hearing list, captions in GBK, a tip with a QR code, next year's holidays, review,
 reports, history — and 王科 (reviewer) approves; 张信 (IT, admin) names a screen's courtroom.
 Every page visited is read as the clerk reads it: no id, no English word, no UTC time.
-Screenshots of each step go to pytest's tmp dir. Times come from the real clock only as
-offsets (today's hearings, yesterday's plays): nothing depends on the date itself.
+Screenshots of each step are kept when asked for (tests/support.py keep_picture). Times come
+from the real clock only as offsets (today's hearings, yesterday's plays): nothing depends on
+the date itself.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from signage.media.library import set_title
 from tests.admin.conftest import DEMO
 from tests.browser.lobby import make_clip, make_poster, open_store, publish
 from tests.hearings.workbooks import HEADER, xlsx
-from tests.support import LiveServer, start_server
+from tests.support import LiveServer, keep_picture, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -53,11 +54,10 @@ ALLOWED_WORDS = {"mp4", "srt", "vtt", "xlsx", "csv", "CSV", "Excel", "MB", "KB",
 
 @dataclass
 class Walk:
-    """The server, its folders, each person's browser page, and where screenshots go."""
+    """The server, its folders, each person's browser page, and the step reached."""
 
     server: LiveServer
     playlists: Path
-    shots: Path
     clerk: Page
     reviewer: Page
     it: Page
@@ -67,12 +67,11 @@ class Walk:
     def url(self) -> str:
         return self.server.url
 
-    def shot(self, page: Page, name: str) -> Path:
-        """A full-page screenshot of this step, numbered in walking order."""
+    def shot(self, page: Page, name: str) -> None:
+        """A full-page screenshot of this step, numbered in walking order, when asked for
+        (keep_picture)."""
         self.step += 1
-        path = self.shots / f"{self.step:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        keep_picture(page, f"clerk-walk/{self.step:02d}-{name}")
 
 
 def ids(playlists: Path) -> set[str]:
@@ -95,7 +94,7 @@ def reads_as_chinese(walk: Walk, page: Page) -> str:
     return text
 
 
-def person(browser: Browser, url: str, name: str, shots: Path) -> Page:
+def person(browser: Browser, url: str, name: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(url + "/admin/login")
@@ -124,10 +123,8 @@ def walk(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     server = start_server(root, playlists, root / "media", {"SIGNAGE_REVIEW": "on"})
     for name, role in ((CLERK, "editor"), (REVIEWER, "reviewer"), (IT, "admin")):
         server.signage("user", "add", name, "--role", role, "--password", PASSWORD)
-    shots = root / "shots"
-    shots.mkdir()
-    pages = [person(browser, server.url, name, shots) for name in (CLERK, REVIEWER, IT)]
-    yield Walk(server, playlists, shots, *pages)
+    pages = [person(browser, server.url, name) for name in (CLERK, REVIEWER, IT)]
+    yield Walk(server, playlists, *pages)
     for page in pages:
         page.context.close()
     server.stop()

@@ -15,8 +15,9 @@ from playwright.sync_api import Browser, expect
 from signage.media import library
 from signage.screens.keys import ensure_screen_key
 from signage.screens.status import record_heartbeat
-from tests.admin.conftest import SCREENS, Site, shot, sign_in
+from tests.admin.conftest import Site, shot, sign_in
 from tests.browser.lobby import open_store
+from tests.support import keep_picture
 
 pytestmark = pytest.mark.browser
 SITE_ZONE = ZoneInfo("Asia/Shanghai")  # the demo site's
@@ -102,7 +103,7 @@ def test_topics_the_ledger_and_the_days_programme(browser: Browser, site: Site) 
     expect(rows.first.locator("td").first).to_have_text("00:00:00")
     assert rows.count() > 100
     # The top of it (a whole day of 15-second tips is thousands of rows: too tall to shoot).
-    page.screenshot(path=str(SCREENS / "plan.png"))
+    keep_picture(page, "admin/plan", full_page=False)
     page.emulate_media(media="print")
     expect(page.locator("header.top")).to_be_hidden()
     expect(page.locator("#plan")).to_be_visible()
