@@ -115,13 +115,21 @@ def test_landscape_and_portrait_layouts(
             assert _fits(shape["tip"]) and shape["body"]["fontSize"] >= 44, shape["body"]
             _shoot(page, f"{name}-tip")
         for name, page in pages.items():
-            page.wait_for_function(
-                "() => document.querySelector('.tip[data-state=front]')"
-                "?.textContent.includes('交不起')",
-                timeout=10000,
-            )
-            page.wait_for_timeout(150)
-            shape = page.evaluate(GEOMETRY)
+            # Measured in the page, once the long tip has been in front for 150 ms (its text
+            # fitted): the second page may already be near its tip's end when the wait
+            # begins, and a measure taken after a pause in Python found no tip.
+            shape = page.wait_for_function(
+                f"""() => {{
+                  const front = document.querySelector('.tip[data-state=front]');
+                  if (!front?.textContent.includes('交不起')) {{
+                    window.longSince = null;
+                    return null;
+                  }}
+                  window.longSince = window.longSince || performance.now();
+                  return performance.now() - window.longSince >= 150 ? ({GEOMETRY})() : null;
+                }}""",
+                timeout=30000,
+            ).json_value()
             assert _fits(shape["tip"]) and shape["body"]["fontSize"] >= 20, shape["body"]
             _shoot(page, f"{name}-long-tip")
         for selector, shot in (("video", "video"), (".poster-layer", "poster")):
