@@ -211,7 +211,11 @@ class Fleet:
         last one ended, so a slow answer delays that screen, not the others.
         """
         due: list[tuple[float, int, Screen]] = []
-        ended: queue.SimpleQueue[Screen] = queue.SimpleQueue()
+        # queue.Queue, not SimpleQueue: Python 3.11's SimpleQueue.get, given a timeout of a
+        # fraction of a millisecond that runs out inside its loop, waits with a negative
+        # timeout, which is forever; no round was in flight to wake it, and on 7 December
+        # the 200 screens fell silent 51 s into the test.
+        ended: queue.Queue[Screen] = queue.Queue()
         order = itertools.count()
         start = time.monotonic()
         for screen in self.screens:
