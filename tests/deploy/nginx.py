@@ -85,7 +85,9 @@ def site_config(folder: Path, upstream: str, media_files: Path) -> tuple[str, in
         "server 127.0.0.1:8000;": f"server {upstream};",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen [::]:80;\n": "",
-        "listen 443 ssl http2;": f"listen {https_port} ssl http2;",
+        # 127.0.0.1, not every address: a listener on all addresses can share its port with
+        # another test's server on 127.0.0.1, which then answers in nginx's place
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         "listen [::]:443 ssl http2;\n": "",
         "/etc/ssl/certs/signage.court.example.pem": str(cert),
         "/etc/ssl/private/signage.court.example.key": str(key),
@@ -99,23 +101,30 @@ def site_config(folder: Path, upstream: str, media_files: Path) -> tuple[str, in
 
 
 def start_nginx(folder: Path, upstream: str, media_files: Path) -> Nginx:
-    """Start nginx with the shipped site file; wait until it answers."""
+    """Start nginx with the shipped site file; wait until it answers. Its ports are picked
+    free just before it starts: when another process took one meanwhile, nginx cannot bind
+    it and starts again on two others."""
     folder.mkdir(parents=True, exist_ok=True)
-    site, https_port, http_port = site_config(folder, upstream, media_files)
-    (folder / "site.conf").write_text(site, encoding="utf-8")
     (folder / "nginx.conf").write_text(MAIN.format(folder=folder), encoding="utf-8")
     log = folder / "nginx.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf")],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    nginx = Nginx(Process(process, log), https_port, http_port, folder / "access.log")
-    deadline = time.monotonic() + 20
-    while not (folder / "nginx.pid").exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"nginx did not start:\n{log.read_text()}")
-        time.sleep(0.1)
-    return nginx
+    for _ in range(3):
+        site, https_port, http_port = site_config(folder, upstream, media_files)
+        (folder / "site.conf").write_text(site, encoding="utf-8")
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(NGINX), "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
+        deadline = time.monotonic() + 20
+        while not (folder / "nginx.pid").exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        else:
+            return Nginx(Process(process, log), https_port, http_port, folder / "access.log")
+        Process(process, log).stop()
+        if "Address already in use" not in log.read_text():
+            break
+    raise RuntimeError(f"nginx did not start:\n{log.read_text()}")
