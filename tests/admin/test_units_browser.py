@@ -4,15 +4,33 @@ names another tribunal's screen, and nothing is written."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.admin.conftest import PASSWORD, Site, shot, sign_in
+from signage.config.folder import load_folder
+from tests.admin.conftest import DEMO, PASSWORD, Site, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
-# A Tuesday (an official workday) at noon: the tribunal's own programme plays then.
-AT = "2026-12-15T12:30"
+
+def next_workday_noon() -> str:
+    """The next official workday at 12:30, site time, when the tribunal's own programme plays:
+    outside the demo's Constitution Week (its rule outranks the tribunal's) and within the
+    player preview's reach of now (14 days), whatever day the suite runs."""
+    config, _ = load_folder(DEMO)
+    assert config is not None
+    constitution_week = (dt.date(2026, 12, 1), dt.date(2026, 12, 7))
+    day = dt.datetime.now(config.site.zone).date() + dt.timedelta(days=1)
+    while (
+        not config.calendar.is_workday(day) or constitution_week[0] <= day <= constitution_week[1]
+    ):
+        day += dt.timedelta(days=1)
+    return f"{day:%Y-%m-%d}T12:30"
+
+
+AT = next_workday_noon()
 
 
 @pytest.fixture(scope="module")
