@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -142,16 +143,21 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+def stop_worker(worker: subprocess.Popen[bytes], log: Path) -> None:
     """SIGTERM, which must stop it within 30 s; killed when it did not, so that a worker that
-    ignores the signal fails this test alone, not a later one (a process left running)."""
+    ignores the signal fails this test alone, not a later one (a process left running), and
+    says where its threads were waiting (SIGUSR1, into its log)."""
     worker.terminate()
     try:
         worker.wait(timeout=30)
     except subprocess.TimeoutExpired:
+        worker.send_signal(signal.SIGUSR1)  # its threads' stacks, into its log
+        time.sleep(1)
         worker.kill()
         worker.wait()
-        raise AssertionError("the worker did not stop on SIGTERM within 30 s") from None
+        raise AssertionError(
+            f"the worker did not stop on SIGTERM within 30 s:\n{log.read_text()}"
+        ) from None
 
 
 def holder_pid(parts: Signage, seconds: float = 90) -> int:
@@ -194,8 +200,8 @@ def test_when_the_housekeeper_dies_another_worker_takes_over(
             time.sleep(0.5)
         assert holder_pid(parts) in {w.pid for w in workers} - {first}
     finally:
-        for worker in workers:
-            stop_worker(worker)
+        for n, worker in enumerate(workers):
+            stop_worker(worker, tmp_path / f"worker-{n}.log")
 
 
 def test_a_hand_edit_seen_by_many_processes_is_one_revision(
@@ -231,7 +237,7 @@ def test_worker_process_is_seen_by_the_web_process(
         assert holder_pid(web.extensions["signage"]) == worker.pid
         assert scheduler_report(web.extensions["signage"])["where"] == "another process"
     finally:
-        stop_worker(worker)
+        stop_worker(worker, log)
     # SIGTERM is a clean stop: the lease is handed back, not left to run out.
     assert scheduler_report(web.extensions["signage"])["alive"] is False
     assert "worker stopped" in log.read_text()

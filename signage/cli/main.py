@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import json
 import signal
 import sys
@@ -119,6 +120,9 @@ def worker() -> None:
 
     parts = _parts()
     _say("worker running; stop with Ctrl-C")
+    # `kill -USR1 <pid>` writes every thread's stack to stderr (the journal): how to see
+    # where a worker that no longer answers SIGTERM is waiting.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     stopping = _stop_event()
     try:
         start_scheduler(parts, serves_web=False)
