@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from signage.media.captions import attach_captions
 from tests.browser.lobby import make_clip, start_lobby, wait_for, write_playlists
-from tests.browser.test_display_layout import SHOTS
+from tests.support import keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -86,8 +86,7 @@ def test_captions_follow_the_clip_and_a_screen_can_turn_them_off(
             "parseFloat(getComputedStyle(document.getElementById('captions')).fontSize)"
         )
         assert font >= 50  # 5.2vmin of 1080 px
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "landscape-captions.png"))
+        keep_picture(page, "landscape-captions", full_page=False)
 
         site = playlists / "site.yaml"
         site.write_text(

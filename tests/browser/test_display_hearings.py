@@ -20,8 +20,8 @@ from tests.browser.lobby import (
     wait_for,
     wait_snapshot,
 )
-from tests.browser.test_display_layout import SHOTS
 from tests.hearings.workbooks import HEADER, xlsx
+from tests.support import keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -109,8 +109,7 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
         expect(staff.locator("tr.hearing-row")).to_have_count(4)
         expect(staff.locator("#hearings")).to_contain_text("赵某")
         expect(staff.locator("#hearings")).not_to_contain_text("赵六")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        staff.screenshot(path=str(SHOTS / "admin-hearings.png"), full_page=True)
+        keep_picture(staff, "admin-hearings")
 
         manifest = requests.get(
             f"{lobby.server.url}/api/v1/screens/{SCREEN}/manifest",
@@ -135,7 +134,7 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
         band = page.locator("#hearing-band")
         expect(band.locator(".band-sitting")).to_contain_text(case(2))
         expect(band.locator(".band-next")).to_contain_text(case(3))
-        page.screenshot(path=str(SHOTS / "portrait-hearings-before.png"))
+        keep_picture(page, "portrait-hearings-before", full_page=False)
 
         after = {case(1): "已结束", case(2): "已结束", case(3): "正在开庭"}
         seen: list[dict[str, str]] = []
@@ -148,7 +147,7 @@ def test_a_tribunal_screen_shows_its_rooms_hearings_as_the_clock_moves(
         assert states(page) == {case(1): "已结束", case(2): "已结束", case(3): "正在开庭"}
         expect(band.locator(".band-sitting")).to_contain_text(case(3))
         expect(band.locator(".band-next")).to_have_count(0)
-        page.screenshot(path=str(SHOTS / "portrait-hearings-after.png"))
+        keep_picture(page, "portrait-hearings-after", full_page=False)
 
         # Without the server, after a reload (a power cut), the board comes back from the
         # cached manifest.

@@ -1,6 +1,7 @@
 """Landscape and portrait layouts: nothing overlaps or is cut, tips readable from afar.
 
-Screenshots land in $SIGNAGE_SCREENSHOTS (default /tmp/screens) for a person to look at.
+Screenshots to look at are kept when SIGNAGE_SCREENSHOTS names a folder (keep_picture); the
+pictures other display tests measure are saved in SHOTS (that folder, or /tmp/screens).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from signage.screens.alerts import add_alert
 from tests.browser.lobby import LANDSCAPE, PORTRAIT, MediaFile, start_lobby, write_playlists
+from tests.support import keep_picture
 
 pytestmark = pytest.mark.browser
 
@@ -70,8 +72,7 @@ def _fits(part: dict[str, Any]) -> bool:
 
 
 def _shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    keep_picture(page, name, full_page=False)
 
 
 def _wait_front(page: Page, selector: str) -> None:
