@@ -122,7 +122,9 @@ def worker() -> None:
     _say("worker running; stop with Ctrl-C")
     # `kill -USR1 <pid>` writes every thread's stack to stderr (the journal): how to see
     # where a worker that no longer answers SIGTERM is waiting.
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    # (the process's own stderr: under a test runner sys.stderr may have no file behind it)
+    if sys.__stderr__ is not None:
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
     stopping = _stop_event()
     try:
         start_scheduler(parts, serves_web=False)
