@@ -264,12 +264,71 @@ def test_a_stop_sent_while_the_worker_starts_lets_the_start_finish_then_stops_cl
 
     monkeypatch.setattr(scheduler, "start_scheduler", start)
     monkeypatch.setattr(scheduler, "stop_scheduler", lambda parts: steps.append("stopped"))
-    kept = {each: signal.getsignal(each) for each in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        result = run("worker")
-    finally:
-        for each, handler in kept.items():
-            signal.signal(each, handler)
+    before = {each: signal.getsignal(each) for each in (signal.SIGTERM, signal.SIGINT)}
+    result = run("worker")
     assert result.exit_code == 0
     assert steps == ["started", "stopped"]
+    # the command hands the signals back as it found them (the test runner's Ctrl-C works)
+    assert {each: signal.getsignal(each) for each in before} == before
     assert "stopping (SIGTERM)" in result.stderr and "worker stopped" in result.stderr
+
+
+# A child that waits for a stop again and again, saying each one it took.
+_WAITS_FOR_STOPS = """
+from signage.cli.main import _stop_signals
+with _stop_signals() as stop_signal:
+    print("waiting", flush=True)
+    while True:
+        print(stop_signal().name, flush=True)
+"""
+
+
+def test_a_stop_signal_landing_anywhere_in_the_workers_wait_is_never_lost() -> None:
+    # Setting a threading.Event from the handler hung the worker for good when SIGTERM landed
+    # while the main thread held the event's lock on its way into the wait: one whole test run
+    # in ten, right after the worker started. 3,000 stops at random moments caught that old
+    # handler in five runs out of six; then one more stop must still be answered.
+    import random
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WAITS_FOR_STOPS],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    said = child.stdout.fileno()
+
+    def heard(seconds: float) -> int:
+        """Bytes the child said within `seconds`; -1 once it has ended."""
+        total = 0
+        while select.select([said], [], [], seconds)[0]:
+            chunk = os.read(said, 65536)
+            if not chunk:
+                return -1
+            total += len(chunk)
+            seconds = 0
+        return total
+
+    try:
+        assert heard(30) > 0, "the child did not start"
+        for _ in range(3000):
+            child.send_signal(signal.SIGINT)
+            until = time.perf_counter() + random.uniform(0, 0.0003)
+            while time.perf_counter() < until:
+                pass  # finer than sleep, whose least step is longer than the windows
+            assert heard(0) >= 0, "the child ended"
+        while (said_more := heard(0.2)) > 0:
+            pass  # until the child has been quiet for 0.2 s
+        assert said_more == 0, "the child ended"
+        child.send_signal(signal.SIGINT)
+        assert heard(10) > 0, "the last stop was not answered: the wait is stuck"
+    finally:
+        child.kill()
+        _, err = child.communicate()
+    assert child.returncode == -signal.SIGKILL, err.decode()[-2000:]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import faulthandler
 import json
+import os
 import signal
 import sys
-import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,28 +127,49 @@ def worker() -> None:
     # (the process's own stderr: under a test runner sys.stderr may have no file behind it)
     if sys.__stderr__ is not None:
         faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
-    stopping = _stop_event()
+    with _stop_signals() as stop_signal:
+        try:
+            start_scheduler(parts, serves_web=False)
+            _say(f"stopping ({stop_signal().name})")
+            _say("worker stopped")
+        finally:
+            stop_scheduler(parts)
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[Callable[[], signal.Signals]]:
+    """Catch SIGTERM and Ctrl-C from here on; yields a wait for the first of them.
+
+    Python's own C-level handler writes each signal's number into a pipe (its wakeup fd),
+    which the wait reads: nothing of ours runs in between. A Python handler runs in the main
+    thread between two of its steps, wherever it is: setting a threading.Event there
+    deadlocked when the signal landed while the main thread held that event's lock on its
+    way into the wait (a worker stopped a moment after it started then ignored every
+    SIGTERM); raising there broke a lock inside the scheduler's start; and a handler that
+    wrote to the pipe itself came too late when the signal landed just before the read.
+    """
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # the wakeup fd must never block a signal
+
+    def noted(_signum: int, _frame: Any) -> None:
+        """Nothing to do: the signal's number is in the pipe already."""
+
+    kept = {each: signal.signal(each, noted) for each in (signal.SIGTERM, signal.SIGINT)}
+    kept_fd = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+
+    def wait() -> signal.Signals:
+        while (number := os.read(read_end, 1)[0]) not in kept:
+            pass  # another signal with a Python handler: not a stop
+        return signal.Signals(number)
+
     try:
-        start_scheduler(parts, serves_web=False)
-        stopping.wait()
-        _say("worker stopped")
+        yield wait
     finally:
-        stop_scheduler(parts)
-
-
-def _stop_event() -> threading.Event:
-    """An event SIGTERM and Ctrl-C set. Unlike an exception raised in the handler, it cannot
-    land inside the scheduler's start (a stop sent while the worker starts would break a
-    lock there and end in a traceback, the lease not handed back)."""
-    stopping = threading.Event()
-
-    def stop(signum: int, _frame: Any) -> None:
-        _say(f"stopping ({signal.Signals(signum).name})")
-        stopping.set()
-
-    for each in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(each, stop)
-    return stopping
+        signal.set_wakeup_fd(kept_fd)
+        for each, handler in kept.items():
+            signal.signal(each, handler)
+        os.close(read_end)
+        os.close(write_end)
 
 
 def _folder_config() -> tuple[dict[str, Any], Config | None, list[Any]]:
