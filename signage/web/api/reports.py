@@ -20,7 +20,6 @@ from signage.screens.ledger_book import (
     UptimeRow,
     campaign_rows,
     ledger_csv,
-    ledger_xlsx,
     requirement_rows,
     uptime_rows,
 )
@@ -114,13 +113,18 @@ def ledger_report() -> Any:
         )
     name = f"ledger-{first.isoformat()}-{last.isoformat()}.{output}"
     body, mimetype = (
-        (ledger_csv(ledger), "text/csv")
-        if output == "csv"
-        else (ledger_xlsx(ledger, config, config.site.name, _period_snapshots(ledger)), XLSX)
+        (ledger_csv(ledger), "text/csv") if output == "csv" else (_workbook(ledger, config), XLSX)
     )
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+def _workbook(ledger: Ledger, config: Config) -> bytes:
+    """The ledger as an Excel workbook, with what the screens showed in its period."""
+    from signage.screens.ledger_workbook import ledger_xlsx  # openpyxl loads for workbooks only
+
+    return ledger_xlsx(ledger, config, config.site.name, _period_snapshots(ledger))
 
 
 def _period_snapshots(ledger: Ledger) -> list[Snapshot]:
