@@ -273,6 +273,35 @@ def test_a_stop_sent_while_the_worker_starts_lets_the_start_finish_then_stops_cl
     assert "stopping (SIGTERM)" in result.stderr and "worker stopped" in result.stderr
 
 
+def test_a_stop_sent_while_the_server_starts_waits_for_the_start_then_stops_cleanly(
+    run: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `signage serve` stops on SIGTERM by raising; raised inside the scheduler's start it
+    # would break a lock there, as it did in the worker. It waits for the start to finish.
+    import signal
+
+    from signage.jobs import scheduler
+    from signage.web import request_limits
+
+    steps: list[str] = []
+
+    def start(parts: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler runs here, mid-start
+        steps.append("started")
+
+    monkeypatch.setattr(scheduler, "start_scheduler", start)
+    monkeypatch.setattr(scheduler, "stop_scheduler", lambda parts: steps.append("stopped"))
+    monkeypatch.setattr(request_limits, "serve_embedded", lambda *a, **k: steps.append("served"))
+    kept = signal.getsignal(signal.SIGTERM)
+    try:
+        result = run("serve", "--port", "1")
+    finally:
+        signal.signal(signal.SIGTERM, kept)
+    assert result.exit_code == 0
+    assert steps == ["started", "stopped"]  # never served: the stop came first
+    assert "stopping (SIGTERM)" in result.stderr
+
+
 # A child that waits for a stop again and again, saying each one it took.
 _WAITS_FOR_STOPS = """
 from signage.cli.main import _stop_signals

@@ -33,15 +33,31 @@ if TYPE_CHECKING:
     from signage.parts import Signage
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_sigterm() -> Callable[[], None]:
     """Let SIGTERM stop the process as Ctrl-C does: running as PID 1 (in a container) the
-    kernel ignores signals that have no handler, so `docker stop` would wait, then kill."""
+    kernel ignores signals that have no handler, so `docker stop` would wait, then kill.
+
+    A stop that comes while the process starts waits for the call returned, made once the
+    scheduler has started: raised inside the scheduler's start, it would break a lock there.
+    """
+    started = False
+    asked = False
 
     def stop(signum: int, _frame: Any) -> None:
+        nonlocal asked
         _say(f"stopping ({signal.Signals(signum).name})")
-        raise SystemExit(0)
+        asked = True
+        if started:
+            raise SystemExit(0)
+
+    def start_done() -> None:
+        nonlocal started
+        started = True
+        if asked:
+            raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    return start_done
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,14 +89,15 @@ def serve(host: str | None, port: int | None, threads: int) -> None:
     host = host or settings.host
     port = port or settings.port
     _queue_demo_media(parts)
-    _stop_on_sigterm()
-    start_scheduler(parts)
-    _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
-    _say("display URL of a screen: signage screen-url <screen-id>")
-    _say(f"staff pages: http://{host}:{port}/admin/")
-    _hint_first_admin(parts)
-    # Uploads may be as large as the setting; every other body stays small.
+    started = _stop_on_sigterm()
     try:
+        start_scheduler(parts)
+        started()
+        _say(f"serving on http://{host}:{port}/  (health: http://{host}:{port}/healthz)")
+        _say("display URL of a screen: signage screen-url <screen-id>")
+        _say(f"staff pages: http://{host}:{port}/admin/")
+        _hint_first_admin(parts)
+        # Uploads may be as large as the setting; every other body stays small.
         serve_embedded(
             app,
             upload_limit=(settings.max_upload_mb + 1) * 1024 * 1024,
