@@ -39,22 +39,27 @@ def _stop_on_sigterm() -> Callable[[], None]:
 
     A stop that comes while the process starts waits for the call returned, made once the
     scheduler has started: raised inside the scheduler's start, it would break a lock there.
+    Nor does the handler write while the start does (a write into a write of the same
+    stream raises).
     """
     started = False
     asked = False
 
-    def stop(signum: int, _frame: Any) -> None:
+    def stopping() -> None:
+        _say("stopping (SIGTERM)")
+        raise SystemExit(0)
+
+    def stop(_signum: int, _frame: Any) -> None:
         nonlocal asked
-        _say(f"stopping ({signal.Signals(signum).name})")
         asked = True
         if started:
-            raise SystemExit(0)
+            stopping()
 
     def start_done() -> None:
         nonlocal started
         started = True
         if asked:
-            raise SystemExit(0)
+            stopping()
 
     signal.signal(signal.SIGTERM, stop)
     return start_done
@@ -140,7 +145,7 @@ def worker() -> None:
     parts = _parts()
     _say("worker running; stop with Ctrl-C")
     # `kill -USR1 <pid>` writes every thread's stack to stderr (the journal): how to see
-    # where a worker that no longer answers SIGTERM is waiting.
+    # where a worker that seems stuck is waiting.
     # (the process's own stderr: under a test runner sys.stderr may have no file behind it)
     if sys.__stderr__ is not None:
         faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
