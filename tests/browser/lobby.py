@@ -258,6 +258,12 @@ def suite_offset() -> int | None:
     return int(faked)
 
 
+# How far ahead a test's turn of the minute lies: the server's start, the page's load and
+# what the test plays before the turn must fit. 12 s did not, once, on a busy machine (the
+# schedule test's morning clip was cut by its boundary, 7 December).
+TURN_LEAD_S = 25
+
+
 def turn_soon(at_least: float) -> Turn:
     """A whole minute at_least seconds away on a server clock set ahead for it, so the test
     waits at_least seconds rather than up to a minute more (screens follow the server's

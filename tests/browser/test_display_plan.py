@@ -16,6 +16,7 @@ from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user
 from signage.db import plays
 from tests.browser.lobby import (
+    TURN_LEAD_S,
     ZONE,
     Lobby,
     MediaFile,
@@ -41,7 +42,7 @@ def in_order(some: list[str], every: list[str]) -> bool:
 def test_the_player_follows_the_days_plan_with_required_plays(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
 ) -> None:
-    turn = turn_soon(at_least=15)
+    turn = turn_soon(at_least=TURN_LEAD_S)
     boundary = turn.at
     until = boundary + dt.timedelta(minutes=10)
     window = f"{boundary:%H:%M}-{boundary + dt.timedelta(minutes=1):%H:%M}"

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser
 from signage.accounts.tokens import create_token
 from signage.accounts.users import add_user
 from tests.browser.lobby import (
+    TURN_LEAD_S,
     ZONE,
     MediaFile,
     snapshot,
@@ -42,7 +43,7 @@ CACHED_MEDIA = """async () => {
 def test_segment_boundary_switches_on_the_servers_time(
     browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
 ) -> None:
-    turn = turn_soon(at_least=12)
+    turn = turn_soon(at_least=TURN_LEAD_S)
     boundary = turn.at
     start = boundary - dt.timedelta(minutes=30)
     schedule = (
