@@ -76,7 +76,15 @@ class PostgresServer:
             "--clear-groups",
             *map(str, argv),
         ]
-        subprocess.run(command, check=True, capture_output=True, timeout=120, cwd=self.folder)
+        done = subprocess.run(command, capture_output=True, timeout=120, cwd=self.folder)
+        if done.returncode != 0:
+            log = self.folder / "server.log"
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no server log)"
+            raise RuntimeError(
+                f"{' '.join(command)} failed ({done.returncode}):\n"
+                f"{done.stdout.decode(errors='replace')}{done.stderr.decode(errors='replace')}"
+                f"\nserver.log:\n{tail}"
+            )
 
     def url(self, database: str) -> str:
         """The SQLAlchemy URL of one database of this cluster."""

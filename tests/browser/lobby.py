@@ -277,6 +277,16 @@ def turn_soon(at_least: float) -> Turn:
     return Turn(turn, ahead)
 
 
+def midnight_soon(at_least: float) -> Turn:
+    """The site's next midnight, at_least seconds away on a server clock set ahead for it.
+    Needs the clock to be settable (`suite_offset` not None)."""
+    if suite_offset() is None:
+        raise RuntimeError("the server's clock cannot be set: libfaketime is missing")
+    moment = dt.datetime.now(ZONE) + dt.timedelta(seconds=at_least)
+    midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    return Turn(midnight, int((midnight - moment).total_seconds()))
+
+
 def clock_ahead_env(ahead: int) -> dict[str, str]:
     """The environment that runs a server's clock this many seconds ahead of the suite's
     (none for 0; under scripts/test-on-date, ahead of the date it set)."""

@@ -57,7 +57,7 @@ def test_clips_hand_over_one_to_the_next(
 
         state = wait_snapshot(page, lambda s: s["ended"] >= 5, 60, "clips did not end in turn")
         assert state["errors"] == 0 and state["lastError"] is None
-        assert all(outcome["outcome"] == "ended" for outcome in state["recent"])
+        assert all(outcome["outcome"] == "ended" for outcome in state["recent"]), state["recent"]
         # Every change from one clip to the next was a handover: the player knew when the
         # clip on show would end (without it, the next clip waits for the late `ended`).
         assert len(state["gaps"]) >= 4, state["gaps"]

@@ -16,8 +16,10 @@ from tests.browser.lobby import (
     TURN_LEAD_S,
     ZONE,
     MediaFile,
+    midnight_soon,
     snapshot,
     start_lobby,
+    suite_offset,
     turn_soon,
     wait_for,
     wait_snapshot,
@@ -31,6 +33,7 @@ AFTERNOON_ON = """() => {
   const state = window.signage && window.signage.snapshot();
   return Boolean(state && state.playlist === 'afternoon' && state.item);
 }"""
+FIRST_ITEM_ON = "() => window.signage.snapshot().item === 'main#0'"
 ALERT_SHOWN = "() => !document.getElementById('alert').hidden"
 ALERT_GONE = "() => document.getElementById('alert').hidden"
 POLL_SECONDS = 5
@@ -87,6 +90,40 @@ def test_segment_boundary_switches_on_the_servers_time(
         page.wait_for_function(AFTERNOON_ON, polling="raf", timeout=(remaining + 5) * 1000)
         late = (turn.now() - boundary).total_seconds()
         assert -0.05 < late < 1.0, f"switched {late:.2f} s after the boundary"
+    finally:
+        lobby.stop()
+
+
+@pytest.mark.skipif(suite_offset() is None, reason="needs libfaketime (./scripts/setup --browser)")
+def test_at_the_sites_midnight_the_days_plan_starts_afresh_cutting_what_is_on(
+    browser: Browser, tmp_path: Path, media_files: dict[str, MediaFile]
+) -> None:
+    midnight = midnight_soon(at_least=TURN_LEAD_S)
+    # A round of about 602 s: the day's last round starts near 23:54:46, and its tip is on
+    # from then until about 00:04:48, so it is on as midnight comes.
+    playlists = write_playlists(
+        tmp_path / "playlists",
+        {"main": [{"clip": "clip-a"}, {"tip": ("夜间提示", "跨过午夜的一条提示"), "seconds": 600}]},
+    )
+    lobby = start_lobby(tmp_path, playlists, [media_files["clip-a"]], midnight.ahead)
+    try:
+        page = lobby.open(browser)
+        wait_snapshot(
+            page, lambda s: s["item"] == "main#1", 15, "the tip was not on before midnight"
+        )
+        remaining = (midnight.at - midnight.now()).total_seconds()
+        assert remaining > 1, "the test machine was too slow to reach midnight in time"
+        # The new day's plan walks from its first item at midnight (the inspector's list,
+        # 今日节目单, starts there too): the tip is cut and the clip goes on.
+        page.wait_for_function(FIRST_ITEM_ON, polling="raf", timeout=(remaining + 5) * 1000)
+        late = (midnight.now() - midnight.at).total_seconds()
+        assert -0.05 < late < 1.0, f"the day's plan began {late:.2f} s after midnight"
+        state = wait_snapshot(page, lambda s: s["ended"] >= 1, 10, "the clip did not play")
+        assert state["recent"][:2] == [
+            {"key": "main#1", "outcome": "cut"},
+            {"key": "main#0", "outcome": "ended"},
+        ]
+        assert state["errors"] == 0 and state["lastError"] is None
     finally:
         lobby.stop()
 
