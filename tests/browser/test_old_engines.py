@@ -33,6 +33,7 @@ from tests.browser.lobby import (
     MediaFile,
     quoted,
     start_lobby,
+    wait_for,
 )
 from tests.devtools import EnginePage
 from tests.oldengines import PACKAGES, binary
@@ -162,6 +163,15 @@ def old_lobby(
     if hearing.day(ZONE) != moment.date():
         hearing = Hearing(**{**hearing.__dict__, "starts_at": moment})
     replace_hearings(lobby.store, [hearing], ZONE, "test")
+    # Another process's change reaches the server within a second (it re-reads its change
+    # counters at most once a second): a screen that came sooner would get the manifest
+    # built before it for one poll, and show an empty board once (seen, 7 December).
+    manifest = f"{lobby.server.url}/api/v1/screens/{SCREEN}/manifest"
+    wait_for(
+        lambda: requests.get(manifest, params={"key": lobby.key}, timeout=5).json()["hearings"],
+        10,
+        "the server did not take in today's hearing",
+    )
     yield lobby
     lobby.stop()
 
