@@ -409,6 +409,15 @@ def wait_snapshot(
     return found
 
 
+class _HangUpsAllowed(ThreadingHTTPServer):
+    """A server whose clients may hang up before their answer is all sent (a screen that
+    reloads, or gives up on a download): that is no error, and prints no traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class CountingProxy:
     """A plain HTTP proxy in front of a server that counts the media files it hands out.
 
@@ -435,7 +444,7 @@ class CountingProxy:
             def log_message(self, *args: Any) -> None:
                 pass  # quiet: the test says what matters
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Forward)
+        self.server = _HangUpsAllowed(("127.0.0.1", 0), Forward)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
